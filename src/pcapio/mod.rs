@@ -1,0 +1,10 @@
+//! pcap / pcapng reading and writing. The file formats are parsed by the `pcap-file` crate;
+//! this module adds what it leaves out: streaming from any `Read` (stdin included) with exact
+//! byte offsets in error messages, pcapng `if_tsresol`, sane limits on hostile record lengths,
+//! and tolerance for records libpcap accepts (orig_len > snaplen).
+
+mod reader;
+mod writer;
+
+pub use reader::CaptureReader;
+pub use writer::{CaptureFormat, CaptureWriter};

@@ -1,0 +1,540 @@
+//! Streaming capture reader over any `Read` (a file, a pipe, stdin).
+//!
+//! Record framing and field parsing come from `pcap-file` (`PcapHeader`, `RawPcapPacket`,
+//! `PcapNgParser`). We do not use its `PcapReader`/`PcapNgReader` because they (a) reject
+//! classic-pcap records whose original length exceeds the snap length, which every capture
+//! taken with `-s` has, (b) ignore pcapng `if_tsresol`, and (c) cannot say at which byte
+//! offset a file is damaged. The buffering here is what gives us all three.
+
+use std::io::{self, Read};
+
+use pcap_file::pcap::{PcapHeader, RawPcapPacket};
+use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketOption;
+use pcap_file::pcapng::blocks::interface_description::{
+    InterfaceDescriptionBlock, InterfaceDescriptionOption,
+};
+use pcap_file::pcapng::{Block, PcapNgParser};
+use pcap_file::{Endianness, PcapError, TsResolution};
+
+use crate::frame::{Direction, Frame, LinkType};
+use crate::source::SourceError;
+
+/// Largest record or block we accept. libpcap caps records at 256 KiB (or the snap length);
+/// we allow 16 MiB so that odd-but-legal files still read, while a record that claims 4 GiB
+/// is reported instead of allocated.
+pub const MAX_RECORD_LEN: usize = 16 * 1024 * 1024;
+const READ_CHUNK: usize = 256 * 1024;
+const PCAPNG_SHB_TYPE: u32 = 0x0A0D_0D0A;
+
+/// One interface of a pcapng section (classic pcap has exactly one).
+#[derive(Debug, Clone)]
+struct Interface {
+    link: LinkType,
+    snaplen: u32,
+    /// Timestamp units per second: 10^6 by default, set by `if_tsresol`.
+    units_per_sec: u64,
+}
+
+enum Format {
+    Pcap {
+        header: PcapHeader,
+    },
+    PcapNg {
+        parser: PcapNgParser,
+        interfaces: Vec<Interface>,
+        endianness: Endianness,
+    },
+}
+
+/// Where the next record's bytes are inside `buf`, plus its metadata.
+struct RecordMeta {
+    start: usize,
+    len: usize,
+    ts_ns: i64,
+    orig_len: u32,
+    link: LinkType,
+    interface: u32,
+    direction: Direction,
+}
+
+pub struct CaptureReader<R> {
+    input: R,
+    buf: Vec<u8>,
+    /// Valid bytes are `buf[start..end]`; `buf[start]` is at file offset `offset`.
+    start: usize,
+    end: usize,
+    offset: u64,
+    eof: bool,
+    format: Format,
+}
+
+impl<R: Read> CaptureReader<R> {
+    /// Reads the file header (or pcapng section header) and is then ready for frames.
+    pub fn new(input: R) -> Result<Self, SourceError> {
+        let mut reader = CaptureReader {
+            input,
+            buf: vec![0; READ_CHUNK],
+            start: 0,
+            end: 0,
+            offset: 0,
+            eof: false,
+            format: Format::Pcap {
+                header: PcapHeader::default(),
+            },
+        };
+        reader.read_file_header()?;
+        Ok(reader)
+    }
+
+    /// File offset of the next unread byte.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Link type of the first interface.
+    pub fn link_type(&self) -> LinkType {
+        match &self.format {
+            Format::Pcap { header } => LinkType(u32::from(header.datalink)),
+            Format::PcapNg { interfaces, .. } => interfaces
+                .first()
+                .map_or(LinkType::ETHERNET, |iface| iface.link),
+        }
+    }
+
+    /// The next frame, or `Ok(None)` at a clean end of file.
+    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError> {
+        let meta = loop {
+            let step = match self.format {
+                Format::Pcap { .. } => self.next_pcap_record()?,
+                Format::PcapNg { .. } => self.next_pcapng_record()?,
+            };
+            match step {
+                Step::Record(meta) => break meta,
+                Step::Skipped => continue,
+                Step::NeedMore => {
+                    if !self.fill()? {
+                        if self.start == self.end {
+                            return Ok(None);
+                        }
+                        return Err(SourceError::Truncated {
+                            what: format!(
+                                "{} bytes of an incomplete record",
+                                self.end - self.start
+                            ),
+                            offset: self.offset,
+                        });
+                    }
+                }
+            }
+        };
+        let data = self.buf.get(meta.start..meta.start + meta.len).unwrap_or(&[]);
+        Ok(Some(Frame {
+            ts_ns: meta.ts_ns,
+            data,
+            orig_len: meta.orig_len,
+            link: meta.link,
+            interface: meta.interface,
+            direction: meta.direction,
+        }))
+    }
+
+    fn window(&self) -> &[u8] {
+        self.buf.get(self.start..self.end).unwrap_or(&[])
+    }
+
+    fn consume(&mut self, len: usize) {
+        self.start += len;
+        self.offset += len as u64;
+    }
+
+    /// Reads more input, keeping unread bytes. Returns false at end of input.
+    fn fill(&mut self) -> Result<bool, SourceError> {
+        if self.eof {
+            return Ok(false);
+        }
+        // Move the unread tail to the front, growing the buffer when a single record needs
+        // more room than it has (bounded by MAX_RECORD_LEN through the length checks).
+        self.buf.copy_within(self.start..self.end, 0);
+        self.end -= self.start;
+        self.start = 0;
+        if self.buf.len() - self.end < READ_CHUNK / 2 {
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
+        loop {
+            match self.input.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(true);
+                }
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(source) => {
+                    return Err(SourceError::Io {
+                        offset: self.offset + (self.end - self.start) as u64,
+                        source,
+                    })
+                }
+            }
+        }
+    }
+
+    /// Makes sure at least `n` bytes are buffered; false when the input ends first.
+    fn ensure(&mut self, n: usize) -> Result<bool, SourceError> {
+        while self.end - self.start < n {
+            if !self.fill()? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn read_file_header(&mut self) -> Result<(), SourceError> {
+        if !self.ensure(4)? {
+            return Err(self.malformed(format!(
+                "not a capture file: only {} bytes long",
+                self.end - self.start
+            )));
+        }
+        let magic = u32::from_be_bytes(first4(self.window()));
+        match magic {
+            0xA1B2_C3D4 | 0xD4C3_B2A1 | 0xA1B2_3C4D | 0x4D3C_B2A1 => self.read_pcap_header(),
+            PCAPNG_SHB_TYPE => self.read_pcapng_header(),
+            _ => Err(self.malformed(format!(
+                "not a pcap or pcapng file (magic number 0x{magic:08x})"
+            ))),
+        }
+    }
+
+    fn read_pcap_header(&mut self) -> Result<(), SourceError> {
+        if !self.ensure(24)? {
+            return Err(SourceError::Truncated {
+                what: "pcap file header shorter than 24 bytes".into(),
+                offset: self.offset,
+            });
+        }
+        let (rest, header) = PcapHeader::from_slice(self.window())
+            .map_err(|err| self.malformed(format!("bad pcap file header: {err}")))?;
+        let used = self.window().len() - rest.len();
+        self.consume(used);
+        self.format = Format::Pcap { header };
+        Ok(())
+    }
+
+    fn read_pcapng_header(&mut self) -> Result<(), SourceError> {
+        let len = self.peek_shb_len()?;
+        let (rest, parser) = PcapNgParser::new(self.window().get(..len).unwrap_or(&[]))
+            .map_err(|err| self.malformed(format!("bad pcapng section header: {err}")))?;
+        let endianness = parser.section().endianness;
+        let used = len - rest.len();
+        self.consume(used);
+        self.format = Format::PcapNg {
+            parser,
+            interfaces: Vec::new(),
+            endianness,
+        };
+        Ok(())
+    }
+
+    /// Total length of the section header block at the read position, fully buffered.
+    fn peek_shb_len(&mut self) -> Result<usize, SourceError> {
+        if !self.ensure(12)? {
+            return Err(SourceError::Truncated {
+                what: "pcapng section header shorter than 12 bytes".into(),
+                offset: self.offset,
+            });
+        }
+        let window = self.window();
+        let big = match read_u32(window, 8, true) {
+            0x1A2B_3C4D => true,
+            0x4D3C_2B1A => false,
+            magic => {
+                return Err(self.malformed(format!(
+                    "pcapng section header has a bad byte-order magic 0x{magic:08x}"
+                )))
+            }
+        };
+        let len = read_u32(window, 4, big) as usize;
+        self.check_block_len(len)?;
+        if !self.ensure(len)? {
+            return Err(self.truncated_block(len));
+        }
+        Ok(len)
+    }
+
+    fn check_block_len(&self, len: usize) -> Result<(), SourceError> {
+        if len < 12 || len % 4 != 0 || len > MAX_RECORD_LEN {
+            return Err(self.malformed(format!(
+                "pcapng block length {len} is invalid (must be a multiple of 4, 12..{MAX_RECORD_LEN})"
+            )));
+        }
+        Ok(())
+    }
+
+    fn truncated_block(&self, len: usize) -> SourceError {
+        SourceError::Truncated {
+            what: format!(
+                "block of {len} bytes, only {} present",
+                self.end - self.start
+            ),
+            offset: self.offset,
+        }
+    }
+
+    fn malformed(&self, what: String) -> SourceError {
+        SourceError::Malformed {
+            what,
+            offset: self.offset,
+        }
+    }
+
+    fn next_pcap_record(&mut self) -> Result<Step, SourceError> {
+        let Format::Pcap { header } = &self.format else {
+            return Ok(Step::NeedMore);
+        };
+        let window = self.window();
+        if window.len() < 16 {
+            return Ok(Step::NeedMore);
+        }
+        let big = header.endianness == Endianness::Big;
+        let incl_len = read_u32(window, 8, big) as usize;
+        if incl_len > MAX_RECORD_LEN {
+            return Err(self.malformed(format!(
+                "pcap record claims {incl_len} captured bytes (limit {MAX_RECORD_LEN})"
+            )));
+        }
+        if window.len() < 16 + incl_len {
+            return Ok(Step::NeedMore);
+        }
+        let parsed = if big {
+            RawPcapPacket::from_slice::<byteorder_be::BE>(window)
+        } else {
+            RawPcapPacket::from_slice::<byteorder_be::LE>(window)
+        };
+        let raw = match parsed {
+            Ok((_, raw)) => raw,
+            Err(PcapError::IncompleteBuffer) => return Ok(Step::NeedMore),
+            Err(err) => return Err(self.malformed(format!("bad pcap record: {err}"))),
+        };
+        let frac_ns = match header.ts_resolution {
+            TsResolution::MicroSecond => i64::from(raw.ts_frac) * 1_000,
+            TsResolution::NanoSecond => i64::from(raw.ts_frac),
+        };
+        let meta = RecordMeta {
+            start: self.start + 16,
+            len: incl_len,
+            ts_ns: i64::from(raw.ts_sec) * 1_000_000_000 + frac_ns,
+            orig_len: raw.orig_len,
+            link: LinkType(u32::from(header.datalink)),
+            interface: 0,
+            direction: Direction::Unknown,
+        };
+        self.consume(16 + incl_len);
+        Ok(Step::Record(meta))
+    }
+
+    fn next_pcapng_record(&mut self) -> Result<Step, SourceError> {
+        let Format::PcapNg { endianness, .. } = &self.format else {
+            return Ok(Step::NeedMore);
+        };
+        let window = self.window();
+        if window.len() < 12 {
+            return Ok(Step::NeedMore);
+        }
+        let big = *endianness == Endianness::Big;
+        if read_u32(window, 0, big) == PCAPNG_SHB_TYPE {
+            // A new section: its own byte order and its own interfaces.
+            self.read_pcapng_header()?;
+            return Ok(Step::Skipped);
+        }
+        let len = read_u32(window, 4, big) as usize;
+        self.check_block_len(len)?;
+        if window.len() < len {
+            return Ok(Step::NeedMore);
+        }
+        let block_start = self.start;
+        let Format::PcapNg {
+            parser, interfaces, ..
+        } = &mut self.format
+        else {
+            return Ok(Step::NeedMore);
+        };
+        let block_bytes = self.buf.get(block_start..block_start + len).unwrap_or(&[]);
+        let block = match parser.next_block(block_bytes) {
+            Ok((_, block)) => block,
+            Err(PcapError::IncompleteBuffer) => {
+                let err = self.malformed(format!("pcapng block of {len} bytes is inconsistent"));
+                return Err(err);
+            }
+            Err(err) => {
+                let err = self.malformed(format!("bad pcapng block: {err}"));
+                return Err(err);
+            }
+        };
+        let step = match block {
+            Block::InterfaceDescription(idb) => {
+                interfaces.push(interface_from(&idb));
+                Step::Skipped
+            }
+            Block::EnhancedPacket(epb) => {
+                let Some(iface) = interfaces.get(epb.interface_id as usize) else {
+                    let id = epb.interface_id;
+                    return Err(self.malformed(format!(
+                        "packet refers to interface {id}, which was never described"
+                    )));
+                };
+                let direction = epb
+                    .options
+                    .iter()
+                    .find_map(|opt| match opt {
+                        EnhancedPacketOption::Flags(flags) => Some(direction_from_flags(*flags)),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                let data_offset = subslice_offset(block_bytes, &epb.data);
+                Step::Record(RecordMeta {
+                    start: block_start + data_offset,
+                    len: epb.data.len(),
+                    ts_ns: units_to_ns(epb.timestamp.as_nanos(), iface.units_per_sec),
+                    orig_len: epb.original_len,
+                    link: iface.link,
+                    interface: epb.interface_id,
+                    direction,
+                })
+            }
+            Block::SimplePacket(spb) => {
+                let Some(iface) = interfaces.first() else {
+                    return Err(self.malformed(
+                        "simple packet block before any interface description".into(),
+                    ));
+                };
+                // SPB data runs to the end of the block, padding included; the captured
+                // length is the original length capped by the interface snap length.
+                let snap = if iface.snaplen == 0 {
+                    u32::MAX
+                } else {
+                    iface.snaplen
+                };
+                let cap = spb.original_len.min(snap) as usize;
+                let data_offset = subslice_offset(block_bytes, &spb.data);
+                Step::Record(RecordMeta {
+                    start: block_start + data_offset,
+                    len: cap.min(spb.data.len()),
+                    ts_ns: 0,
+                    orig_len: spb.original_len,
+                    link: iface.link,
+                    interface: 0,
+                    direction: Direction::Unknown,
+                })
+            }
+            // Name resolution, statistics, journal, obsolete packet and unknown blocks carry
+            // nothing a frame needs.
+            _ => Step::Skipped,
+        };
+        self.consume(len);
+        Ok(step)
+    }
+}
+
+enum Step {
+    Record(RecordMeta),
+    Skipped,
+    NeedMore,
+}
+
+/// byteorder_slice's marker types under short names.
+mod byteorder_be {
+    pub type BE = byteorder_slice::BigEndian;
+    pub type LE = byteorder_slice::LittleEndian;
+}
+
+fn first4(bytes: &[u8]) -> [u8; 4] {
+    let mut out = [0; 4];
+    for (dst, src) in out.iter_mut().zip(bytes) {
+        *dst = *src;
+    }
+    out
+}
+
+fn read_u32(bytes: &[u8], at: usize, big: bool) -> u32 {
+    let word = first4(bytes.get(at..).unwrap_or(&[]));
+    if big {
+        u32::from_be_bytes(word)
+    } else {
+        u32::from_le_bytes(word)
+    }
+}
+
+/// Offset of `inner` inside `outer` when it borrows from it (pcap-file returns borrowed
+/// data for unmodified blocks); 0 otherwise.
+fn subslice_offset(outer: &[u8], inner: &[u8]) -> usize {
+    let outer_start = outer.as_ptr() as usize;
+    let inner_start = inner.as_ptr() as usize;
+    if inner_start >= outer_start && inner_start + inner.len() <= outer_start + outer.len() {
+        inner_start - outer_start
+    } else {
+        0
+    }
+}
+
+fn interface_from(idb: &InterfaceDescriptionBlock<'_>) -> Interface {
+    let tsresol = idb.options.iter().find_map(|opt| match opt {
+        InterfaceDescriptionOption::IfTsResol(v) => Some(*v),
+        _ => None,
+    });
+    Interface {
+        link: LinkType(u32::from(idb.linktype)),
+        snaplen: idb.snaplen,
+        units_per_sec: tsresol.map_or(1_000_000, units_per_sec),
+    }
+}
+
+/// `if_tsresol`: high bit clear = 10^-n seconds, set = 2^-n seconds. Absurd exponents are
+/// clamped rather than trusted (u64 holds 10^19 and 2^63).
+fn units_per_sec(tsresol: u8) -> u64 {
+    let exp = u32::from(tsresol & 0x7f);
+    if tsresol & 0x80 == 0 {
+        10u64.saturating_pow(exp.min(19))
+    } else {
+        1u64 << exp.min(63)
+    }
+}
+
+fn units_to_ns(units: u128, units_per_sec: u64) -> i64 {
+    let per_sec = u128::from(units_per_sec.max(1));
+    let secs = units / per_sec;
+    let frac = units % per_sec;
+    let ns = secs * 1_000_000_000 + frac * 1_000_000_000 / per_sec;
+    i64::try_from(ns).unwrap_or(i64::MAX)
+}
+
+fn direction_from_flags(flags: u32) -> Direction {
+    match flags & 0b11 {
+        0b01 => Direction::Inbound,
+        0b10 => Direction::Outbound,
+        _ => Direction::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsresol_decimal_and_binary() {
+        assert_eq!(units_per_sec(6), 1_000_000);
+        assert_eq!(units_per_sec(9), 1_000_000_000);
+        assert_eq!(units_per_sec(0x80 | 10), 1024);
+        assert_eq!(units_to_ns(1_500_000, 1_000_000), 1_500_000_000);
+        assert_eq!(units_to_ns(1536, 1024), 1_500_000_000);
+    }
+
+    #[test]
+    fn epb_flags_direction() {
+        assert_eq!(direction_from_flags(1), Direction::Inbound);
+        assert_eq!(direction_from_flags(2), Direction::Outbound);
+        assert_eq!(direction_from_flags(0), Direction::Unknown);
+    }
+}

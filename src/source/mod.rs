@@ -1,0 +1,59 @@
+//! Capture sources: everything that yields frames sits behind [`PacketSource`], so the
+//! headless reader, the analysis and the UI never care whether bytes come from a file, a
+//! live ring or memory.
+
+mod file;
+mod memory;
+
+pub use file::FileSource;
+pub use memory::MemorySource;
+
+use crate::frame::{Frame, LinkType};
+
+/// Why a source stopped or could not start. Carries enough to print one clear line.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{path}: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{what} at byte offset {offset}")]
+    Malformed { what: String, offset: u64 },
+    #[error("capture ends in the middle of a record at byte offset {offset} ({what})")]
+    Truncated { what: String, offset: u64 },
+    #[error("read error at byte offset {offset}: {source}")]
+    Io {
+        offset: u64,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Live(String),
+}
+
+/// Packet counters a source can report (live sources fill in the kernel's view).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SourceStats {
+    /// Frames handed out by this source.
+    pub delivered: u64,
+    /// Frames the kernel received for this socket (live only).
+    pub kernel_received: Option<u64>,
+    /// Frames the kernel dropped because the ring/buffer was full (live only).
+    pub kernel_dropped: Option<u64>,
+}
+
+/// A stream of frames. `next_frame` lends the frame until the next call, which lets file
+/// and ring sources hand out bytes without copying them.
+pub trait PacketSource {
+    /// The next frame, `Ok(None)` at a clean end, `Err` when the input is damaged (frames
+    /// already returned stay valid; callers print them and then the error).
+    fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError>;
+
+    /// The link type of the first interface (sources with several interfaces give each
+    /// frame its own `Frame::link`).
+    fn link_type(&self) -> LinkType;
+
+    fn stats(&self) -> SourceStats;
+}
