@@ -1,0 +1,142 @@
+//! Command line: tcpdump/tshark-style flags for reading and capturing, plus subcommands for
+//! the built-in endpoints. Parsed by clap, then validated into typed options by `run`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str = "sockeye — a terminal packet inspector: see the TCP handshake, sequence \
+numbers and UDP datagrams of live traffic or of saved captures.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  sockeye -r capture.pcapng                 one line per packet, like tcpdump -n -r
+  sockeye -r capture.pcapng -V              every layer and field of every packet
+  sockeye -r capture.pcapng -T fields -e frame.number -e ip.src -e tcp.seq -E header=y
+                                            tshark-compatible columns (Wireshark field names)
+  sockeye -r capture.pcapng -T json         one JSON object per packet
+  tcpdump -w - | sockeye -r -               read a capture from standard input
+  sockeye -i lo -c 10 -w out.pcapng         capture 10 packets on loopback and save them
+  sockeye -D                                list the interfaces you can capture on
+  sockeye lab list                          the teaching scenarios (handshake, reset, udp…)
+
+Field names are Wireshark's (ip.src, tcp.flags.syn, tcp.analysis.retransmission):
+`sockeye fields` lists every one with its type and description.
+
+Exit codes: 0 success, 2 bad input, missing permission or damaged capture (the packets read
+before the damage are still printed, and one line on stderr says what and where).";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sockeye",
+    version,
+    about = ABOUT,
+    after_help = AFTER_HELP,
+    disable_version_flag = true,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub io: IoArgs,
+
+    /// Print version information.
+    #[arg(long, action = clap::ArgAction::Version)]
+    pub version: Option<bool>,
+}
+
+/// The tcpdump/tshark flags shared by reading and live capture.
+#[derive(Debug, Args, Default, Clone)]
+pub struct IoArgs {
+    /// Read packets from a pcap or pcapng file ("-" = standard input).
+    #[arg(short = 'r', value_name = "FILE")]
+    pub read: Option<String>,
+
+    /// Write the packets to FILE: pcap for .pcap/.cap, pcapng otherwise ("-" = stdout, pcap).
+    #[arg(short = 'w', value_name = "FILE")]
+    pub write: Option<String>,
+
+    /// Capture live on INTERFACE ("any" = all interfaces). Needs CAP_NET_RAW.
+    #[arg(short = 'i', value_name = "INTERFACE")]
+    pub interface: Option<String>,
+
+    /// List the interfaces available for capture and exit.
+    #[arg(short = 'D')]
+    pub list_interfaces: bool,
+
+    /// Stop after N packets.
+    #[arg(short = 'c', value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Snap length: capture at most N bytes of each packet (0 = 262144, the maximum).
+    #[arg(short = 's', value_name = "N", default_value_t = 262_144)]
+    pub snaplen: u32,
+
+    /// Do not put the interface into promiscuous mode.
+    #[arg(short = 'p')]
+    pub no_promiscuous: bool,
+
+    /// Live capture backend: `ring` (Linux TPACKET_V3, lossless, default) or `pnet` (portable).
+    #[arg(long, value_enum, default_value_t = Backend::Ring)]
+    pub backend: Backend,
+
+    /// Kernel ring size in MiB for the `ring` backend.
+    #[arg(short = 'B', long = "buffer-size", value_name = "MiB", default_value_t = 32)]
+    pub buffer_mib: u32,
+
+    /// Numeric output (accepted for compatibility: sockeye never resolves names).
+    #[arg(short = 'n')]
+    pub numeric: bool,
+
+    /// Output format: text (summary lines), fields (-e columns), json (one object a line).
+    #[arg(short = 'T', value_enum, value_name = "FORMAT")]
+    pub format: Option<OutputFormat>,
+
+    /// A field to print with -T fields (repeat for more columns), e.g. -e ip.src.
+    #[arg(short = 'e', value_name = "FIELD")]
+    pub fields: Vec<String>,
+
+    /// Options for -T fields, as tshark: header=y|n, separator=/t|/s|C, occurrence=f|l|a,
+    /// aggregator=C, quote=d|s|n.
+    #[arg(short = 'E', value_name = "KEY=VALUE")]
+    pub field_options: Vec<String>,
+
+    /// Print the full layer tree of each packet (every field, indented by layer).
+    #[arg(short = 'V')]
+    pub verbose: bool,
+
+    /// Display filter (Wireshark syntax), applied after analysis.
+    #[arg(short = 'Y', value_name = "EXPR")]
+    pub display_filter: Option<String>,
+
+    /// Statistics instead of packets, as tshark -z: conv,tcp | conv,udp | follow,tcp,ascii,N.
+    #[arg(short = 'z', value_name = "STAT")]
+    pub stats: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Backend {
+    #[default]
+    Ring,
+    Pnet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Fields,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read a capture file and print one line per packet (same as -r FILE).
+    Read {
+        /// The pcap or pcapng file ("-" = standard input).
+        file: String,
+        #[command(flatten)]
+        io: IoArgs,
+    },
+    /// List every field name sockeye knows (the names -e, -Y and -T json use).
+    Fields,
+}
