@@ -5,8 +5,13 @@
 //! facts, and the headless printers / UI read the result.
 
 pub mod cli;
+pub mod decode;
+pub mod dissect;
+pub mod headless;
+pub mod field;
 pub mod frame;
 pub mod pcapio;
+pub mod reader;
 pub mod source;
 
 use std::process::ExitCode;
@@ -18,9 +23,29 @@ use cli::{Cli, Command};
 /// Runs one invocation of the command line. Errors are user-facing: one line, exit code 2.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Some(Command::Fields) => bail!("field table not built yet"),
-        Some(Command::Read { file, io }) => bail!("reader not built yet: {file} {io:?}"),
-        None => bail!("nothing to do: try `sockeye --help`"),
+        Some(Command::Fields) => {
+            print_field_table();
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Read { file, io }) => reader::read_capture(&file, &io),
+        None => match &cli.io.read {
+            Some(path) => reader::read_capture(path, &cli.io),
+            None => bail!("nothing to do: give -r FILE to read a capture (see `sockeye --help`)"),
+        },
+    }
+}
+
+/// `sockeye fields`: the one field table, as `tshark -G fields` would list it.
+fn print_field_table() {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for def in field::FIELDS {
+        let kind = match def.display {
+            field::Display::Protocol => "protocol/flag".to_string(),
+            other => format!("{other:?}").to_lowercase(),
+        };
+        let _ = writeln!(out, "{:<36} {:<14} {}", def.name, kind, def.title);
     }
 }
 

@@ -7,4 +7,4 @@ mod reader;
 mod writer;
 
 pub use reader::CaptureReader;
-pub use writer::{CaptureFormat, CaptureWriter};
+pub use writer::{CaptureFormat, CaptureWriter, WriteError, DEFAULT_SNAPLEN};

@@ -1,0 +1,174 @@
+//! Turning a decoded packet into its flat list of Wireshark-named fields, each with its byte
+//! range in the frame and its depth in the details tree. This is what `-T fields`, `-T json`,
+//! `-V`, the display filter, the details pane and the header diagrams read.
+
+mod link;
+mod net;
+mod transport;
+
+pub use transport::{tcp_flags, tcp_flags_str};
+
+use crate::field::{ByteRange, Field, FieldId, Value};
+use crate::frame::{Direction, TimestampNs};
+
+use super::{Header, Packet};
+
+/// Per-frame facts that are not in the bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FrameInfo {
+    /// 1-based frame number.
+    pub number: u64,
+    pub ts_ns: TimestampNs,
+    /// Since the first frame.
+    pub relative_ns: i64,
+    /// Since the previous frame.
+    pub delta_ns: i64,
+    pub interface: u32,
+    pub direction: Direction,
+}
+
+/// Facts from later stages (analysis) that belong inside a protocol's subtree.
+pub trait Annotate<'a> {
+    /// Called right after the TCP ports, as tshark places stream/seq analysis.
+    fn tcp(&self, _out: &mut FieldList<'a>) {}
+    /// Called after the UDP header fields.
+    fn udp(&self, _out: &mut FieldList<'a>) {}
+}
+
+impl Annotate<'_> for () {}
+
+/// The fields of one packet, in tree order.
+#[derive(Debug, Default, Clone)]
+pub struct FieldList<'a> {
+    pub fields: Vec<Field<'a>>,
+}
+
+impl<'a> FieldList<'a> {
+    pub fn new() -> Self {
+        FieldList { fields: Vec::new() }
+    }
+
+    pub fn clear(&mut self) {
+        self.fields.clear();
+    }
+
+    pub fn push(&mut self, id: FieldId, value: Value<'a>, range: Option<ByteRange>, depth: u8) {
+        self.fields.push(Field {
+            id,
+            value,
+            range,
+            depth,
+        });
+    }
+
+    /// A field occupying `len` bytes at `start`.
+    pub fn at(&mut self, id: FieldId, value: Value<'a>, start: usize, len: usize, depth: u8) {
+        self.push(id, value, Some(ByteRange::new(start, len)), depth);
+    }
+
+    /// A sub-byte field: `mask` selects its bits in the big-endian `len`-byte word at `start`.
+    pub fn bits(&mut self, id: FieldId, value: Value<'a>, start: usize, len: usize, mask: u32) {
+        self.push(id, value, Some(ByteRange::bits(start, len, mask)), 2);
+    }
+
+    /// A computed fact with no bytes of its own.
+    pub fn fact(&mut self, id: FieldId, value: Value<'a>, depth: u8) {
+        self.push(id, value, None, depth);
+    }
+
+    pub fn first(&self, id: FieldId) -> Option<&Field<'a>> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Field<'a>> {
+        self.fields.iter()
+    }
+}
+
+/// Emits every field of `packet` into `out` (cleared first).
+pub fn emit<'a>(
+    packet: &Packet<'a>,
+    info: &FrameInfo,
+    protocols: &'a str,
+    annotate: &dyn Annotate<'a>,
+    out: &mut FieldList<'a>,
+) {
+    out.clear();
+    emit_frame(packet, info, protocols, out);
+    for (index, layer) in packet.layers.iter().enumerate() {
+        match layer.header.clone() {
+            Header::Null { family } => link::null(family, layer.offset, out),
+            Header::Sll(bytes) => link::sll(bytes, layer.offset, out),
+            Header::Sll2(bytes) => link::sll2(bytes, layer.offset, out),
+            Header::Ethernet(eth) => link::ethernet(eth, packet, layer.offset, out),
+            Header::Vlan(vlan) => link::vlan(vlan, layer.offset, out),
+            Header::Arp(arp) => net::arp(arp, layer.offset, out),
+            Header::Ipv4(ip) => net::ipv4(ip, packet, layer.offset, out),
+            Header::Ipv6(ip) => net::ipv6(ip, layer.offset, out),
+            Header::Ipv6Ext { kind, slice } => net::ipv6_ext(kind, slice, layer.offset, out),
+            Header::Tcp(tcp) => {
+                transport::tcp(tcp, packet, index, info.direction, annotate, layer.offset, out)
+            }
+            Header::Udp(udp) => {
+                transport::udp(udp, packet, index, info.direction, annotate, layer.offset, out)
+            }
+            Header::Icmpv4(icmp) => {
+                transport::icmpv4(icmp, packet, index, layer.offset, out)
+            }
+            Header::Icmpv6(icmp) => {
+                transport::icmpv6(icmp, packet, index, info.direction, layer.offset, out)
+            }
+        }
+    }
+    transport::payload(packet, out);
+    if let Some(stop) = &packet.stop {
+        if stop.is_malformed() {
+            out.fact(FieldId::WsMalformed, Value::Text(""), 0);
+        } else {
+            out.fact(FieldId::WsUndecoded, Value::Text(""), 0);
+        }
+    }
+}
+
+fn emit_frame<'a>(packet: &Packet<'a>, info: &FrameInfo, protocols: &'a str, out: &mut FieldList<'a>) {
+    let cap_len = packet.data.len();
+    out.at(FieldId::Frame, Value::None, 0, cap_len, 0);
+    out.fact(FieldId::FrameInterfaceId, Value::U64(u64::from(info.interface)), 1);
+    out.fact(FieldId::FrameEncapType, Value::U64(u64::from(packet.link.0)), 1);
+    out.fact(FieldId::FrameTimeEpoch, Value::Nanos(info.ts_ns), 1);
+    out.fact(FieldId::FrameTimeDelta, Value::Nanos(info.delta_ns), 1);
+    out.fact(FieldId::FrameTimeRelative, Value::Nanos(info.relative_ns), 1);
+    out.fact(FieldId::FrameNumber, Value::U64(info.number), 1);
+    out.fact(FieldId::FrameLen, Value::U64(u64::from(packet.orig_len)), 1);
+    out.fact(FieldId::FrameCapLen, Value::U64(cap_len as u64), 1);
+    match info.direction {
+        Direction::Outbound => out.fact(FieldId::FrameDirection, Value::U64(0), 1),
+        Direction::Inbound => out.fact(FieldId::FrameDirection, Value::U64(1), 1),
+        Direction::Unknown => {}
+    }
+    out.fact(FieldId::FrameProtocols, Value::Text(protocols), 1);
+}
+
+/// `frame.protocols` as tshark writes it: `eth:ethertype:ip:tcp`.
+pub fn protocols(packet: &Packet<'_>, out: &mut String) {
+    out.clear();
+    for layer in &packet.layers {
+        let name = match &layer.header {
+            Header::Ipv6Ext { .. } => continue,
+            other => other.name(),
+        };
+        if !out.is_empty() {
+            out.push(':');
+        }
+        out.push_str(name);
+        if matches!(layer.header, Header::Ethernet(_) | Header::Vlan(_) | Header::Sll(_) | Header::Sll2(_)) {
+            out.push_str(":ethertype");
+        }
+    }
+    if !packet.payload_bytes().is_empty() && !packet.fragment {
+        if !out.is_empty() {
+            out.push(':');
+        }
+        out.push_str("data");
+    }
+}

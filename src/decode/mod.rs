@@ -1,0 +1,213 @@
+//! Decoding frames into layers, with etherparse doing the header parsing.
+//!
+//! We walk the layers ourselves (rather than using `LaxSlicedPacket`) because we need each
+//! header's byte offset in the frame (hex pane, RFC diagrams), Linux SLL2 and BSD null link
+//! layers that etherparse does not know, any depth of VLAN tags, IPv4 fragments kept apart
+//! for reassembly, and one explanation of where and why decoding stopped. Every header is
+//! still checked by etherparse's `*Slice::from_slice`, so no accessor can read out of bounds.
+
+mod checksum;
+mod fields;
+mod link;
+mod net;
+mod stop;
+mod transport;
+
+pub use checksum::{check_ipv4, check_transport, ChecksumCheck, ChecksumStatus};
+pub use fields::{emit, protocols, tcp_flags, tcp_flags_str, Annotate, FieldList, FrameInfo};
+pub use stop::{Stop, StopReason};
+
+use arrayvec::ArrayVec;
+use etherparse::{
+    ArpPacketSlice, Ethernet2HeaderSlice, Icmpv4Slice, Icmpv6Slice, IpNumber, Ipv4HeaderSlice,
+    Ipv6HeaderSlice, SingleVlanHeaderSlice, TcpHeaderSlice, UdpHeaderSlice,
+};
+
+use crate::frame::{Frame, LinkType};
+
+/// More layers than this is hostile input (e.g. hundreds of nested VLAN tags); decoding stops
+/// with an explanation instead of allocating.
+pub const MAX_LAYERS: usize = 16;
+
+/// One decoded header. The slices borrow the frame's bytes and were length-checked by
+/// etherparse when created.
+#[derive(Debug, Clone)]
+pub enum Header<'a> {
+    /// BSD loopback: 4-byte address family in the writer's byte order.
+    Null { family: u32 },
+    /// Linux cooked capture v1 (16 bytes).
+    Sll(&'a [u8]),
+    /// Linux cooked capture v2 (20 bytes), what `tcpdump -i any` writes.
+    Sll2(&'a [u8]),
+    Ethernet(Ethernet2HeaderSlice<'a>),
+    Vlan(SingleVlanHeaderSlice<'a>),
+    Arp(ArpPacketSlice<'a>),
+    Ipv4(Ipv4HeaderSlice<'a>),
+    Ipv6(Ipv6HeaderSlice<'a>),
+    /// An IPv6 extension header (hop-by-hop, routing, fragment, destination options).
+    Ipv6Ext { kind: IpNumber, slice: &'a [u8] },
+    Tcp(TcpHeaderSlice<'a>),
+    Udp(UdpHeaderSlice<'a>),
+    Icmpv4(Icmpv4Slice<'a>),
+    Icmpv6(Icmpv6Slice<'a>),
+}
+
+impl Header<'_> {
+    /// Short protocol name as in `frame.protocols` and the UI's protocol column.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Header::Null { .. } => "null",
+            Header::Sll(_) | Header::Sll2(_) => "sll",
+            Header::Ethernet(_) => "eth",
+            Header::Vlan(_) => "vlan",
+            Header::Arp(_) => "arp",
+            Header::Ipv4(_) => "ip",
+            Header::Ipv6(_) | Header::Ipv6Ext { .. } => "ipv6",
+            Header::Tcp(_) => "tcp",
+            Header::Udp(_) => "udp",
+            Header::Icmpv4(_) => "icmp",
+            Header::Icmpv6(_) => "icmpv6",
+        }
+    }
+}
+
+/// A header and where it sits in the frame.
+#[derive(Debug, Clone)]
+pub struct Layer<'a> {
+    pub header: Header<'a>,
+    /// Offset of the header's first byte in the frame.
+    pub offset: usize,
+    /// Header length in bytes (options included; ICMP: the whole message).
+    pub len: usize,
+}
+
+/// A decoded frame.
+#[derive(Debug, Clone)]
+pub struct Packet<'a> {
+    pub data: &'a [u8],
+    pub orig_len: u32,
+    pub link: LinkType,
+    pub layers: ArrayVec<Layer<'a>, MAX_LAYERS>,
+    /// Application payload (after TCP/UDP/ICMP header, or an IP fragment's data), clamped to
+    /// the captured bytes.
+    pub payload: Option<(usize, usize)>,
+    /// TCP segment length from the IP lengths (`tcp.len`), even when the capture cut it.
+    pub tcp_len: Option<u32>,
+    /// End of the network-layer packet in the frame; bytes after it are link padding.
+    pub net_end: Option<usize>,
+    /// This is an IPv4/IPv6 fragment whose transport header, if any, needs reassembly.
+    pub fragment: bool,
+    /// Where and why decoding stopped early.
+    pub stop: Option<Stop>,
+}
+
+impl<'a> Packet<'a> {
+    /// First layer matching `pick`.
+    pub fn find<T>(&self, pick: impl Fn(&Header<'a>) -> Option<T>) -> Option<T> {
+        self.layers.iter().find_map(|layer| pick(&layer.header))
+    }
+
+    pub fn ipv4(&self) -> Option<Ipv4HeaderSlice<'a>> {
+        self.find(|h| match h {
+            Header::Ipv4(ip) => Some(ip.clone()),
+            _ => None,
+        })
+    }
+
+    pub fn ipv6(&self) -> Option<Ipv6HeaderSlice<'a>> {
+        self.find(|h| match h {
+            Header::Ipv6(ip) => Some(ip.clone()),
+            _ => None,
+        })
+    }
+
+    pub fn tcp(&self) -> Option<TcpHeaderSlice<'a>> {
+        self.find(|h| match h {
+            Header::Tcp(tcp) => Some(tcp.clone()),
+            _ => None,
+        })
+    }
+
+    pub fn udp(&self) -> Option<UdpHeaderSlice<'a>> {
+        self.find(|h| match h {
+            Header::Udp(udp) => Some(udp.clone()),
+            _ => None,
+        })
+    }
+
+    /// The application payload bytes (possibly empty).
+    pub fn payload_bytes(&self) -> &'a [u8] {
+        match self.payload {
+            Some((start, len)) => self.data.get(start..start + len).unwrap_or(&[]),
+            None => &[],
+        }
+    }
+
+    /// The innermost decoded protocol's short name.
+    pub fn top_protocol(&self) -> &'static str {
+        self.layers.last().map_or("frame", |layer| layer.header.name())
+    }
+
+    fn push(&mut self, header: Header<'a>, offset: usize, len: usize) -> bool {
+        if self
+            .layers
+            .try_push(Layer {
+                header,
+                offset,
+                len,
+            })
+            .is_err()
+        {
+            self.stop_at(offset, "frame", StopReason::TooManyLayers(MAX_LAYERS));
+            return false;
+        }
+        true
+    }
+
+    fn stop_at(&mut self, offset: usize, layer: &'static str, reason: StopReason) {
+        if self.stop.is_none() {
+            self.stop = Some(Stop {
+                offset,
+                layer,
+                reason,
+            });
+        }
+    }
+
+    /// Records that a header needed `needed` bytes at `offset` and fewer were captured.
+    fn truncated(&mut self, offset: usize, layer: &'static str, needed: usize) {
+        let available = self.data.len().saturating_sub(offset);
+        let by_snaplen = (self.orig_len as usize) > self.data.len();
+        self.stop_at(
+            offset,
+            layer,
+            StopReason::Truncated {
+                needed,
+                available,
+                by_snaplen,
+            },
+        );
+    }
+
+    fn bytes_from(&self, offset: usize) -> &'a [u8] {
+        self.data.get(offset..).unwrap_or(&[])
+    }
+}
+
+/// Decodes one frame. Never panics; a damaged frame decodes as far as it can and says where
+/// it stopped in [`Packet::stop`].
+pub fn decode<'a>(frame: &Frame<'a>) -> Packet<'a> {
+    let mut packet = Packet {
+        data: frame.data,
+        orig_len: frame.orig_len,
+        link: frame.link,
+        layers: ArrayVec::new(),
+        payload: None,
+        tcp_len: None,
+        net_end: None,
+        fragment: false,
+        stop: None,
+    };
+    link::decode_link(&mut packet);
+    packet
+}

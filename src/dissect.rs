@@ -1,0 +1,50 @@
+//! The per-frame pipeline shared by the headless reader, live capture and the UI:
+//! frame → decode → (analysis) → everything a printer or the UI needs about that packet.
+
+use crate::decode::{self, FrameInfo, Packet};
+use crate::frame::Frame;
+
+/// Streaming state across frames: numbering and relative times (and, with analysis, the
+/// conversation tables). Memory is per conversation, never per packet.
+#[derive(Debug, Default)]
+pub struct Dissector {
+    number: u64,
+    first_ts: Option<i64>,
+    prev_ts: Option<i64>,
+}
+
+/// One frame, dissected.
+#[derive(Debug, Clone)]
+pub struct Dissection<'a> {
+    pub packet: Packet<'a>,
+    pub info: FrameInfo,
+}
+
+impl Dissector {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of frames dissected so far.
+    pub fn frames(&self) -> u64 {
+        self.number
+    }
+
+    pub fn dissect<'a>(&mut self, frame: &Frame<'a>) -> Dissection<'a> {
+        self.number += 1;
+        let first = *self.first_ts.get_or_insert(frame.ts_ns);
+        let prev = self.prev_ts.replace(frame.ts_ns).unwrap_or(frame.ts_ns);
+        let info = FrameInfo {
+            number: self.number,
+            ts_ns: frame.ts_ns,
+            relative_ns: frame.ts_ns - first,
+            delta_ns: frame.ts_ns - prev,
+            interface: frame.interface,
+            direction: frame.direction,
+        };
+        Dissection {
+            packet: decode::decode(frame),
+            info,
+        }
+    }
+}

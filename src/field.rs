@@ -1,0 +1,195 @@
+//! The one table of field names. Every name is Wireshark's, so `-e`, `-Y`, `-T json`, the
+//! details tree and the header diagrams all speak the vocabulary users already know.
+//!
+//! A decoded packet is a flat list of [`Field`]s (id, typed value, byte range in the frame,
+//! tree depth); this module owns their names, titles and how tshark prints their values.
+
+mod format;
+mod table;
+
+pub use format::{write_value, ValueFormatter};
+pub use table::{FieldId, FIELDS};
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// How a field's value is shown (mirrors Wireshark's field display bases).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Display {
+    /// A protocol marker (`tcp`): presence only; tshark prints nothing for its value in
+    /// -T fields, we print the protocol's display name.
+    Protocol,
+    Dec,
+    /// Hex with this many digits, `0x` prefixed (tshark's BASE_HEX).
+    Hex(u8),
+    /// 1 or 0.
+    Bool,
+    Mac,
+    Ipv4,
+    Ipv6,
+    /// Seconds since the epoch with 9 decimals.
+    Epoch,
+    /// Seconds (relative or delta) with 9 decimals.
+    Seconds,
+    /// Bytes as lowercase hex without separators (tshark prints FT_BYTES this way).
+    Bytes,
+    Text,
+}
+
+/// Static description of a field: the one table's row.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldDef {
+    pub id: FieldId,
+    /// The Wireshark display-filter name, e.g. `tcp.flags.syn`.
+    pub name: &'static str,
+    /// Human title as Wireshark's details pane shows it, e.g. `Syn`.
+    pub title: &'static str,
+    pub display: Display,
+}
+
+/// A decoded value. Borrowed bytes/text point into the frame or the analysis facts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    /// Protocol presence.
+    None,
+    U64(u64),
+    I64(i64),
+    Bool(bool),
+    Mac([u8; 6]),
+    Ipv4([u8; 4]),
+    Ipv6([u8; 16]),
+    Bytes(&'a [u8]),
+    Text(&'a str),
+    /// Nanoseconds: an epoch time or a duration, per the field's display.
+    Nanos(i64),
+}
+
+/// Byte range inside the frame, with an optional bit mask for sub-byte fields (flags,
+/// IHL, DSCP). `None` ranges are facts with no bytes of their own (analysis, reassembly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteRange {
+    pub start: u32,
+    pub len: u32,
+    /// Bits of the range's big-endian integer that hold the field; 0 = all bits.
+    pub mask: u32,
+}
+
+impl ByteRange {
+    pub fn new(start: usize, len: usize) -> Self {
+        ByteRange {
+            start: start as u32,
+            len: len as u32,
+            mask: 0,
+        }
+    }
+
+    pub fn bits(start: usize, len: usize, mask: u32) -> Self {
+        ByteRange {
+            start: start as u32,
+            len: len as u32,
+            mask,
+        }
+    }
+
+    pub fn end(&self) -> usize {
+        self.start as usize + self.len as usize
+    }
+
+    pub fn contains(&self, offset: usize) -> bool {
+        offset >= self.start as usize && offset < self.end()
+    }
+}
+
+/// One decoded field of one packet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Field<'a> {
+    pub id: FieldId,
+    pub value: Value<'a>,
+    pub range: Option<ByteRange>,
+    /// Depth in the details tree: 0 = protocol line, 1 = its fields, 2 = sub-fields.
+    pub depth: u8,
+}
+
+impl<'a> Field<'a> {
+    pub fn def(&self) -> &'static FieldDef {
+        self.id.def()
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.id.def().name
+    }
+}
+
+impl FieldId {
+    pub fn def(self) -> &'static FieldDef {
+        // The table is generated from the same list as the enum, in the same order.
+        &FIELDS[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    /// Looks a Wireshark field name up in the table.
+    pub fn from_name(name: &str) -> Option<FieldId> {
+        static INDEX: OnceLock<HashMap<&'static str, FieldId>> = OnceLock::new();
+        INDEX
+            .get_or_init(|| FIELDS.iter().map(|def| (def.name, def.id)).collect())
+            .get(name)
+            .copied()
+    }
+
+    /// The protocol a field belongs to: the part of its name before the first dot.
+    pub fn protocol(self) -> &'static str {
+        let name = self.name();
+        name.split('.').next().unwrap_or(name)
+    }
+}
+
+/// Names close to `name` (same protocol, small edit distance), for "did you mean" hints.
+pub fn suggest(name: &str) -> Option<&'static str> {
+    FIELDS
+        .iter()
+        .map(|def| (edit_distance(name, def.name), def.name))
+        .filter(|(d, _)| *d <= 3)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_consistent() {
+        for (index, def) in FIELDS.iter().enumerate() {
+            assert_eq!(def.id as usize, index, "{} out of order", def.name);
+            assert_eq!(FieldId::from_name(def.name), Some(def.id));
+        }
+        let mut names: Vec<_> = FIELDS.iter().map(|d| d.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), FIELDS.len(), "duplicate field names");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("tcp.srcprt"), Some("tcp.srcport"));
+        assert_eq!(FieldId::from_name("ip.src"), Some(FieldId::IpSrc));
+        assert_eq!(FieldId::TcpFlagsSyn.protocol(), "tcp");
+    }
+}

@@ -1,0 +1,141 @@
+//! The headless reader: frames from any source, printed as tcpdump-like lines, tshark
+//! `-T fields` columns, JSON lines, or the `-V` layer tree; optionally saved with `-w`.
+
+mod clock;
+mod fields_out;
+mod json;
+mod options;
+mod summary;
+mod tree;
+
+pub use tree::field_line;
+
+pub use options::{
+    parse_field_options, FieldOptions, Occurrence, OptionError as OptionErrorKind, OutputMode,
+    ReadConfig,
+};
+pub use summary::{write_summary, RelativeSeq};
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::decode::{self, FieldList};
+use crate::dissect::{Dissection, Dissector};
+use crate::pcapio::CaptureWriter;
+use crate::source::{PacketSource, SourceError};
+
+/// How a headless run ended.
+#[derive(Debug)]
+pub struct Outcome {
+    pub frames: u64,
+    /// The source failed after `frames` frames (they were all printed).
+    pub source_error: Option<SourceError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HeadlessError {
+    #[error("writing output failed: {0}")]
+    Output(#[from] std::io::Error),
+    #[error(transparent)]
+    Write(#[from] crate::pcapio::WriteError),
+}
+
+/// Prints packets in the configured mode.
+pub struct Printer {
+    config: ReadConfig,
+    clock: clock::Clock,
+    line: Vec<u8>,
+    protocols: String,
+    header_done: bool,
+}
+
+impl Printer {
+    pub fn new(config: ReadConfig) -> Self {
+        Printer {
+            config,
+            clock: clock::Clock::default(),
+            line: Vec::with_capacity(512),
+            protocols: String::new(),
+            header_done: false,
+        }
+    }
+
+    /// Writes whatever precedes the first packet (the -E header=y line).
+    pub fn begin(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        if let OutputMode::Fields(columns) = &self.config.mode {
+            if self.config.field_options.header && !self.header_done {
+                fields_out::write_header(columns, &self.config.field_options, out)?;
+            }
+        }
+        self.header_done = true;
+        Ok(())
+    }
+
+    pub fn print(&mut self, d: &Dissection<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+        self.line.clear();
+        match &self.config.mode {
+            OutputMode::Summary => {
+                self.clock.write_time(d.info.ts_ns, &mut self.line);
+                self.line.push(b' ');
+                write_summary(&d.packet, None, &mut self.line);
+                self.line.push(b'\n');
+            }
+            OutputMode::Quiet => return Ok(()),
+            mode => {
+                decode::protocols(&d.packet, &mut self.protocols);
+                let mut fields = FieldList::new();
+                decode::emit(&d.packet, &d.info, &self.protocols, &(), &mut fields);
+                match mode {
+                    OutputMode::Fields(columns) => fields_out::write_row(
+                        columns,
+                        &self.config.field_options,
+                        &fields,
+                        &mut self.line,
+                    ),
+                    OutputMode::Json => json::write_object(&fields, &mut self.line),
+                    _ => tree::write_tree(&d.packet, &fields, &mut self.line),
+                }
+            }
+        }
+        out.write_all(&self.line)
+    }
+}
+
+/// Reads `source` to the end (or `count` frames, or until `stop` is set), printing each
+/// packet and writing it to `writer`. A damaged source ends the run after everything before
+/// the damage was printed; the error is returned in [`Outcome`] for the caller to report.
+pub fn run(
+    source: &mut dyn PacketSource,
+    printer: &mut Printer,
+    mut writer: Option<&mut CaptureWriter>,
+    count: Option<u64>,
+    stop: &AtomicBool,
+    out: &mut dyn Write,
+) -> Result<Outcome, HeadlessError> {
+    let mut dissector = Dissector::new();
+    printer.begin(out)?;
+    let mut source_error = None;
+    while count.is_none_or(|limit| dissector.frames() < limit) && !stop.load(Ordering::Relaxed) {
+        let frame = match source.next_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => break,
+            Err(err) => {
+                source_error = Some(err);
+                break;
+            }
+        };
+        let dissection = dissector.dissect(&frame);
+        printer.print(&dissection, out)?;
+        if let Some(writer) = writer.as_deref_mut() {
+            writer.write_frame(&frame)?;
+        }
+    }
+    out.flush()?;
+    if let Some(writer) = writer {
+        writer.flush()?;
+    }
+    Ok(Outcome {
+        frames: dissector.frames(),
+        source_error,
+    })
+}

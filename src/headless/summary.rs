@@ -1,0 +1,358 @@
+//! One line per packet in the style of `tcpdump -n`, written straight into a byte buffer
+//! (this is the hot path of `sockeye -r big.pcap`).
+
+use std::net::Ipv6Addr;
+
+use etherparse::{IpNumber, TcpOptionElement, TcpOptionsIterator};
+
+use crate::decode::{tcp_flags, Header, Packet};
+
+/// Relative TCP numbers from the analysis, as tcpdump prints them by default.
+#[derive(Debug, Clone, Copy)]
+pub struct RelativeSeq {
+    pub seq: u32,
+    pub ack: u32,
+    /// tcpdump prints raw numbers on the first segment of each direction (the SYN).
+    pub first_in_direction: bool,
+}
+
+fn push_u64(out: &mut Vec<u8>, v: u64) {
+    let mut buf = itoa::Buffer::new();
+    out.extend_from_slice(buf.format(v).as_bytes());
+}
+
+fn push_ipv4(out: &mut Vec<u8>, a: [u8; 4]) {
+    for (i, byte) in a.iter().enumerate() {
+        if i > 0 {
+            out.push(b'.');
+        }
+        push_u64(out, u64::from(*byte));
+    }
+}
+
+fn push_ipv6(out: &mut Vec<u8>, a: [u8; 16]) {
+    use std::io::Write;
+    let _ = write!(out, "{}", Ipv6Addr::from(a));
+}
+
+fn push_mac(out: &mut Vec<u8>, m: [u8; 6]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, byte) in m.iter().enumerate() {
+        if i > 0 {
+            out.push(b':');
+        }
+        out.push(HEX[usize::from(byte >> 4)]);
+        out.push(HEX[usize::from(byte & 0xf)]);
+    }
+}
+
+/// Appends the summary (everything after the timestamp) for `packet`.
+pub fn write_summary(packet: &Packet<'_>, rel: Option<RelativeSeq>, out: &mut Vec<u8>) {
+    if packet.layers.is_empty() && !packet.link.is_decoded() {
+        out.extend_from_slice(b"[link type ");
+        out.extend_from_slice(packet.link.to_string().as_bytes());
+        out.extend_from_slice(b" not decoded] length ");
+        push_u64(out, u64::from(packet.orig_len));
+        return;
+    }
+    let mut wrote_net = false;
+    for layer in &packet.layers {
+        match &layer.header {
+            Header::Arp(arp) => {
+                write_arp(arp.slice(), out);
+                write_stop(packet, out);
+                return;
+            }
+            Header::Ipv4(ip) => {
+                out.extend_from_slice(b"IP ");
+                write_ip_endpoints(packet, |o, port| {
+                    push_ipv4(o, if port.0 { ip.source() } else { ip.destination() })
+                }, out);
+                wrote_net = true;
+                break;
+            }
+            Header::Ipv6(ip) => {
+                out.extend_from_slice(b"IP6 ");
+                write_ip_endpoints(packet, |o, port| {
+                    push_ipv6(o, if port.0 { ip.source() } else { ip.destination() })
+                }, out);
+                wrote_net = true;
+                break;
+            }
+            _ => {}
+        }
+    }
+    if !wrote_net {
+        write_link_only(packet, out);
+    } else {
+        write_transport(packet, rel, out);
+    }
+    write_stop(packet, out);
+}
+
+fn write_stop(packet: &Packet<'_>, out: &mut Vec<u8>) {
+    if let Some(stop) = &packet.stop {
+        out.extend_from_slice(if stop.is_malformed() {
+            b" [malformed: "
+        } else {
+            b" [not decoded: "
+        });
+        out.extend_from_slice(stop.to_string().as_bytes());
+        out.push(b']');
+    }
+}
+
+/// Whether an endpoint is the source (`.0 == true`) or destination.
+struct Side(bool);
+
+fn write_ip_endpoints(packet: &Packet<'_>, addr: impl Fn(&mut Vec<u8>, Side), out: &mut Vec<u8>) {
+    let ports = packet
+        .tcp()
+        .map(|t| (t.source_port(), t.destination_port()))
+        .or_else(|| packet.udp().map(|u| (u.source_port(), u.destination_port())));
+    addr(out, Side(true));
+    if let Some((sport, _)) = ports {
+        out.push(b'.');
+        push_u64(out, u64::from(sport));
+    }
+    out.extend_from_slice(b" > ");
+    addr(out, Side(false));
+    if let Some((_, dport)) = ports {
+        out.push(b'.');
+        push_u64(out, u64::from(dport));
+    }
+    out.extend_from_slice(b": ");
+}
+
+fn write_transport(packet: &Packet<'_>, rel: Option<RelativeSeq>, out: &mut Vec<u8>) {
+    let transport = packet.layers.iter().find(|l| {
+        matches!(
+            l.header,
+            Header::Tcp(_) | Header::Udp(_) | Header::Icmpv4(_) | Header::Icmpv6(_)
+        )
+    });
+    match transport.map(|l| &l.header) {
+        Some(Header::Tcp(tcp)) => {
+            let flags = tcp_flags(tcp);
+            out.extend_from_slice(b"Flags [");
+            for (bit, ch) in [
+                (0x02, b'S'),
+                (0x01, b'F'),
+                (0x08, b'P'),
+                (0x04, b'R'),
+                (0x20, b'U'),
+                (0x40, b'E'),
+                (0x80, b'W'),
+            ] {
+                if flags & bit != 0 {
+                    out.push(ch);
+                }
+            }
+            if flags & 0x10 != 0 {
+                out.push(b'.');
+            }
+            if flags & 0x0fff == 0 {
+                out.extend_from_slice(b"none");
+            }
+            out.push(b']');
+            let len = packet.tcp_len.unwrap_or(0);
+            let (seq, ack) = match rel {
+                Some(r) if !r.first_in_direction => (r.seq, r.ack),
+                _ => (tcp.sequence_number(), tcp.acknowledgment_number()),
+            };
+            if len > 0 || flags & 0x07 != 0 {
+                out.extend_from_slice(b", seq ");
+                push_u64(out, u64::from(seq));
+                if len > 0 {
+                    out.push(b':');
+                    push_u64(out, u64::from(seq.wrapping_add(len)));
+                }
+            }
+            if flags & 0x10 != 0 {
+                out.extend_from_slice(b", ack ");
+                push_u64(out, u64::from(ack));
+            }
+            out.extend_from_slice(b", win ");
+            push_u64(out, u64::from(tcp.window_size()));
+            write_tcp_options(tcp.slice().get(20..).unwrap_or(&[]), out);
+            out.extend_from_slice(b", length ");
+            push_u64(out, u64::from(len));
+        }
+        Some(Header::Udp(udp)) => {
+            out.extend_from_slice(b"UDP, length ");
+            push_u64(out, u64::from(udp.length().saturating_sub(8)));
+        }
+        Some(Header::Icmpv4(icmp)) => {
+            out.extend_from_slice(b"ICMP ");
+            let rest = icmp.bytes5to8();
+            let id_seq = |out: &mut Vec<u8>| {
+                out.extend_from_slice(b", id ");
+                push_u64(out, u64::from(u16::from_be_bytes([rest[0], rest[1]])));
+                out.extend_from_slice(b", seq ");
+                push_u64(out, u64::from(u16::from_be_bytes([rest[2], rest[3]])));
+            };
+            match (icmp.type_u8(), icmp.code_u8()) {
+                (8, _) => {
+                    out.extend_from_slice(b"echo request");
+                    id_seq(out);
+                }
+                (0, _) => {
+                    out.extend_from_slice(b"echo reply");
+                    id_seq(out);
+                }
+                (3, 3) => out.extend_from_slice(b"port unreachable"),
+                (3, code) => {
+                    out.extend_from_slice(b"destination unreachable, code ");
+                    push_u64(out, u64::from(code));
+                }
+                (11, _) => out.extend_from_slice(b"time exceeded in-transit"),
+                (ty, code) => {
+                    out.extend_from_slice(b"type ");
+                    push_u64(out, u64::from(ty));
+                    out.extend_from_slice(b", code ");
+                    push_u64(out, u64::from(code));
+                }
+            }
+            out.extend_from_slice(b", length ");
+            push_u64(out, icmp.slice().len() as u64);
+        }
+        Some(Header::Icmpv6(icmp)) => {
+            out.extend_from_slice(b"ICMP6, ");
+            let name: &[u8] = match icmp.type_u8() {
+                1 => b"destination unreachable",
+                2 => b"packet too big",
+                3 => b"time exceeded in-transit",
+                128 => b"echo request",
+                129 => b"echo reply",
+                133 => b"router solicitation",
+                134 => b"router advertisement",
+                135 => b"neighbor solicitation",
+                136 => b"neighbor advertisement",
+                _ => b"type",
+            };
+            out.extend_from_slice(name);
+            if name == b"type" {
+                out.push(b' ');
+                push_u64(out, u64::from(icmp.type_u8()));
+            }
+            if matches!(icmp.type_u8(), 135 | 136) {
+                if let Some(target) = icmp.payload().get(..16).and_then(|s| <[u8; 16]>::try_from(s).ok()) {
+                    out.extend_from_slice(if icmp.type_u8() == 135 { b", who has " } else { b", tgt is " });
+                    push_ipv6(out, target);
+                }
+            }
+            out.extend_from_slice(b", length ");
+            push_u64(out, icmp.slice().len() as u64);
+        }
+        _ => {
+            // No transport header: a fragment or an IP protocol sockeye does not decode.
+            let proto = packet
+                .ipv4()
+                .map(|ip| ip.protocol())
+                .or_else(|| packet.ipv6().map(|ip| ip.next_header()))
+                .unwrap_or(IpNumber(255));
+            if packet.fragment {
+                out.extend_from_slice(b"fragment of ");
+            }
+            out.extend_from_slice(b"ip-proto-");
+            push_u64(out, u64::from(proto.0));
+            out.extend_from_slice(b", length ");
+            push_u64(out, packet.payload.map_or(0, |(_, len)| len as u64));
+        }
+    }
+}
+
+fn write_tcp_options(options: &[u8], out: &mut Vec<u8>) {
+    if options.is_empty() {
+        return;
+    }
+    out.extend_from_slice(b", options [");
+    for (i, element) in TcpOptionsIterator::from_slice(options).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match element {
+            Ok(TcpOptionElement::Noop) => out.extend_from_slice(b"nop"),
+            Ok(TcpOptionElement::MaximumSegmentSize(mss)) => {
+                out.extend_from_slice(b"mss ");
+                push_u64(out, u64::from(mss));
+            }
+            Ok(TcpOptionElement::WindowScale(shift)) => {
+                out.extend_from_slice(b"wscale ");
+                push_u64(out, u64::from(shift));
+            }
+            Ok(TcpOptionElement::SelectiveAcknowledgementPermitted) => {
+                out.extend_from_slice(b"sackOK")
+            }
+            Ok(TcpOptionElement::SelectiveAcknowledgement(first, rest)) => {
+                out.extend_from_slice(b"sack ");
+                let count = 1 + rest.iter().flatten().count();
+                push_u64(out, count as u64);
+                for (left, right) in std::iter::once(first).chain(rest.iter().flatten().copied()) {
+                    out.extend_from_slice(b" {");
+                    push_u64(out, u64::from(left));
+                    out.push(b':');
+                    push_u64(out, u64::from(right));
+                    out.push(b'}');
+                }
+            }
+            Ok(TcpOptionElement::Timestamp(tsval, tsecr)) => {
+                out.extend_from_slice(b"TS val ");
+                push_u64(out, u64::from(tsval));
+                out.extend_from_slice(b" ecr ");
+                push_u64(out, u64::from(tsecr));
+            }
+            Err(_) => {
+                out.extend_from_slice(b"bad opts");
+                break;
+            }
+        }
+    }
+    out.push(b']');
+}
+
+fn write_arp(bytes: &[u8], out: &mut Vec<u8>) {
+    let field = |at: usize, len: usize| bytes.get(at..at + len);
+    let op = field(6, 2).map_or(0, |b| u16::from_be_bytes([b[0], b[1]]));
+    let ipv4 = |at| field(at, 4).and_then(|s| <[u8; 4]>::try_from(s).ok());
+    let mac = |at| field(at, 6).and_then(|s| <[u8; 6]>::try_from(s).ok());
+    out.extend_from_slice(b"ARP, ");
+    match (op, ipv4(14), ipv4(24), mac(8)) {
+        (1, Some(spa), Some(tpa), _) => {
+            out.extend_from_slice(b"Request who-has ");
+            push_ipv4(out, tpa);
+            out.extend_from_slice(b" tell ");
+            push_ipv4(out, spa);
+        }
+        (2, Some(spa), _, Some(sha)) => {
+            out.extend_from_slice(b"Reply ");
+            push_ipv4(out, spa);
+            out.extend_from_slice(b" is-at ");
+            push_mac(out, sha);
+        }
+        _ => {
+            out.extend_from_slice(b"opcode ");
+            push_u64(out, u64::from(op));
+        }
+    }
+    out.extend_from_slice(b", length ");
+    push_u64(out, bytes.len() as u64);
+}
+
+fn write_link_only(packet: &Packet<'_>, out: &mut Vec<u8>) {
+    match packet.layers.first().map(|l| &l.header) {
+        Some(Header::Ethernet(eth)) => {
+            push_mac(out, eth.source());
+            out.extend_from_slice(b" > ");
+            push_mac(out, eth.destination());
+            out.extend_from_slice(b", ethertype 0x");
+            let ty = eth.ether_type().0;
+            for shift in [12, 8, 4, 0] {
+                out.push(b"0123456789abcdef"[usize::from((ty >> shift) & 0xf)]);
+            }
+        }
+        _ => out.extend_from_slice(packet.link.name().as_bytes()),
+    }
+    out.extend_from_slice(b", length ");
+    push_u64(out, u64::from(packet.orig_len));
+}

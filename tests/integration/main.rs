@@ -1,0 +1,6 @@
+//! One integration-test binary (links once): differential tests against tshark's answers,
+//! the CLI's behaviour on good and bad input.
+
+mod cli;
+mod reference;
+mod support;
