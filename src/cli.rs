@@ -81,7 +81,12 @@ pub struct IoArgs {
     pub backend: Backend,
 
     /// Kernel ring size in MiB for the `ring` backend.
-    #[arg(short = 'B', long = "buffer-size", value_name = "MiB", default_value_t = 32)]
+    #[arg(
+        short = 'B',
+        long = "buffer-size",
+        value_name = "MiB",
+        default_value_t = 32
+    )]
     pub buffer_mib: u32,
 
     /// Numeric output (accepted for compatibility: sockeye never resolves names).
@@ -135,7 +140,7 @@ pub enum Command {
         /// The pcap or pcapng file ("-" = standard input).
         file: String,
         #[command(flatten)]
-        io: IoArgs,
+        io: Box<IoArgs>,
     },
     /// List every field name sockeye knows (the names -e, -Y and -T json use).
     Fields,

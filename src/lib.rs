@@ -7,9 +7,10 @@
 pub mod cli;
 pub mod decode;
 pub mod dissect;
-pub mod headless;
 pub mod field;
 pub mod frame;
+pub mod gen;
+pub mod headless;
 pub mod pcapio;
 pub mod reader;
 pub mod source;

@@ -36,7 +36,10 @@ pub fn read_config(io: &IoArgs) -> anyhow::Result<ReadConfig> {
         },
         (None, false) => ReadConfig::summary(),
     };
-    if config.mode != OutputMode::Summary && !io.field_options.is_empty() && io.format != Some(OutputFormat::Fields) {
+    if config.mode != OutputMode::Summary
+        && !io.field_options.is_empty()
+        && io.format != Some(OutputFormat::Fields)
+    {
         config.field_options = headless::parse_field_options(&io.field_options)?;
     }
     Ok(config)
@@ -51,7 +54,8 @@ pub fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
     ] {
-        signal_hook::flag::register(signal, Arc::clone(&flag)).context("installing signal handler")?;
+        signal_hook::flag::register(signal, Arc::clone(&flag))
+            .context("installing signal handler")?;
     }
     Ok(flag)
 }
@@ -73,9 +77,19 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
     let mut printer = Printer::new(config);
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
-    let outcome = headless::run(&mut source, &mut printer, writer.as_mut(), io.count, &stop, &mut out)?;
+    let outcome = headless::run(
+        &mut source,
+        &mut printer,
+        writer.as_mut(),
+        io.count,
+        &stop,
+        &mut out,
+    )?;
     if let Some(err) = outcome.source_error {
-        eprintln!("sockeye: {path}: {err} ({} packets read before it)", outcome.frames);
+        eprintln!(
+            "sockeye: {path}: {err} ({} packets read before it)",
+            outcome.frames
+        );
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)

@@ -70,7 +70,11 @@ pub fn check_ipv4(header: &[u8], stored: u16) -> ChecksumCheck {
 }
 
 /// Checks the transport checksum of `packet`'s TCP/UDP/ICMP layer (`layer_index`).
-pub fn check_transport(packet: &Packet<'_>, layer_index: usize, direction: Direction) -> ChecksumCheck {
+pub fn check_transport(
+    packet: &Packet<'_>,
+    layer_index: usize,
+    direction: Direction,
+) -> ChecksumCheck {
     let Some(layer) = packet.layers.get(layer_index) else {
         return ChecksumCheck::unverified();
     };

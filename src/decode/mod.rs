@@ -14,7 +14,9 @@ mod stop;
 mod transport;
 
 pub use checksum::{check_ipv4, check_transport, ChecksumCheck, ChecksumStatus};
-pub use fields::{emit, protocols, tcp_flags, tcp_flags_str, Annotate, FieldList, FrameInfo};
+pub use fields::{
+    emit, emit_reassembled, protocols, tcp_flags, tcp_flags_str, Annotate, FieldList, FrameInfo,
+};
 pub use stop::{Stop, StopReason};
 
 use arrayvec::ArrayVec;
@@ -34,7 +36,9 @@ pub const MAX_LAYERS: usize = 16;
 #[derive(Debug, Clone)]
 pub enum Header<'a> {
     /// BSD loopback: 4-byte address family in the writer's byte order.
-    Null { family: u32 },
+    Null {
+        family: u32,
+    },
     /// Linux cooked capture v1 (16 bytes).
     Sll(&'a [u8]),
     /// Linux cooked capture v2 (20 bytes), what `tcpdump -i any` writes.
@@ -45,7 +49,10 @@ pub enum Header<'a> {
     Ipv4(Ipv4HeaderSlice<'a>),
     Ipv6(Ipv6HeaderSlice<'a>),
     /// An IPv6 extension header (hop-by-hop, routing, fragment, destination options).
-    Ipv6Ext { kind: IpNumber, slice: &'a [u8] },
+    Ipv6Ext {
+        kind: IpNumber,
+        slice: &'a [u8],
+    },
     Tcp(TcpHeaderSlice<'a>),
     Udp(UdpHeaderSlice<'a>),
     Icmpv4(Icmpv4Slice<'a>),
@@ -109,14 +116,14 @@ impl<'a> Packet<'a> {
 
     pub fn ipv4(&self) -> Option<Ipv4HeaderSlice<'a>> {
         self.find(|h| match h {
-            Header::Ipv4(ip) => Some(ip.clone()),
+            Header::Ipv4(ip) => Some(*ip),
             _ => None,
         })
     }
 
     pub fn ipv6(&self) -> Option<Ipv6HeaderSlice<'a>> {
         self.find(|h| match h {
-            Header::Ipv6(ip) => Some(ip.clone()),
+            Header::Ipv6(ip) => Some(*ip),
             _ => None,
         })
     }
@@ -145,7 +152,9 @@ impl<'a> Packet<'a> {
 
     /// The innermost decoded protocol's short name.
     pub fn top_protocol(&self) -> &'static str {
-        self.layers.last().map_or("frame", |layer| layer.header.name())
+        self.layers
+            .last()
+            .map_or("frame", |layer| layer.header.name())
     }
 
     fn push(&mut self, header: Header<'a>, offset: usize, len: usize) -> bool {
@@ -209,5 +218,22 @@ pub fn decode<'a>(frame: &Frame<'a>) -> Packet<'a> {
         stop: None,
     };
     link::decode_link(&mut packet);
+    packet
+}
+
+/// Decodes the payload of a reassembled IP datagram (its transport header and data).
+pub fn decode_ip_payload(protocol: IpNumber, bytes: &[u8]) -> Packet<'_> {
+    let mut packet = Packet {
+        data: bytes,
+        orig_len: bytes.len() as u32,
+        link: LinkType::RAW,
+        layers: ArrayVec::new(),
+        payload: None,
+        tcp_len: None,
+        net_end: Some(bytes.len()),
+        fragment: false,
+        stop: None,
+    };
+    transport::decode_transport(&mut packet, protocol, 0, bytes.len(), bytes.len());
     packet
 }

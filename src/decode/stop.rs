@@ -47,7 +47,11 @@ impl fmt::Display for Stop {
                 Ok(())
             }
             StopReason::Invalid(why) => {
-                write!(f, "{} header at byte {} is invalid: {why}", self.layer, self.offset)
+                write!(
+                    f,
+                    "{} header at byte {} is invalid: {why}",
+                    self.layer, self.offset
+                )
             }
             StopReason::TooManyLayers(max) => write!(
                 f,

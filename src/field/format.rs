@@ -11,7 +11,9 @@ pub fn write_value(out: &mut impl fmt::Write, def: &FieldDef, value: &Value<'_>)
     match (*value, def.display) {
         (Value::None, Display::Protocol) => out.write_str(def.name),
         (Value::None, _) => Ok(()),
-        (Value::U64(v), Display::Hex(width)) => write!(out, "0x{:0width$x}", v, width = width as usize),
+        (Value::U64(v), Display::Hex(width)) => {
+            write!(out, "0x{:0width$x}", v, width = width as usize)
+        }
         (Value::U64(v), Display::Bool) => out.write_str(if v != 0 { "1" } else { "0" }),
         (Value::U64(v), _) => write!(out, "{v}"),
         (Value::I64(v), _) => write!(out, "{v}"),
@@ -23,9 +25,7 @@ pub fn write_value(out: &mut impl fmt::Write, def: &FieldDef, value: &Value<'_>)
         ),
         (Value::Ipv4(a), _) => write!(out, "{}.{}.{}.{}", a[0], a[1], a[2], a[3]),
         (Value::Ipv6(a), _) => write!(out, "{}", Ipv6Addr::from(a)),
-        (Value::Bytes(bytes), Display::Text) => {
-            out.write_str(&String::from_utf8_lossy(bytes))
-        }
+        (Value::Bytes(bytes), Display::Text) => out.write_str(&String::from_utf8_lossy(bytes)),
         (Value::Bytes(bytes), _) => {
             for byte in bytes {
                 write!(out, "{byte:02x}")?;
@@ -41,7 +41,12 @@ pub fn write_value(out: &mut impl fmt::Write, def: &FieldDef, value: &Value<'_>)
 fn write_seconds(out: &mut impl fmt::Write, ns: i64) -> fmt::Result {
     let sign = if ns < 0 { "-" } else { "" };
     let abs = ns.unsigned_abs();
-    write!(out, "{sign}{}.{:09}", abs / 1_000_000_000, abs % 1_000_000_000)
+    write!(
+        out,
+        "{sign}{}.{:09}",
+        abs / 1_000_000_000,
+        abs % 1_000_000_000
+    )
 }
 
 /// `Display` adapter: `format!("{}", ValueFormatter(def, &value))`.
@@ -69,15 +74,27 @@ mod tests {
         assert_eq!(show(FieldId::IpFlags, Value::U64(2)), "0x02");
         assert_eq!(show(FieldId::IpFlagsDf, Value::Bool(true)), "1");
         assert_eq!(
-            show(FieldId::FrameTimeEpoch, Value::Nanos(979_489_081_289_000_000)),
+            show(
+                FieldId::FrameTimeEpoch,
+                Value::Nanos(979_489_081_289_000_000)
+            ),
             "979489081.289000000"
         );
         assert_eq!(
-            show(FieldId::EthSrc, Value::Mac([0, 0x21, 0x6a, 0x5b, 0x7d, 0x4a])),
+            show(
+                FieldId::EthSrc,
+                Value::Mac([0, 0x21, 0x6a, 0x5b, 0x7d, 0x4a])
+            ),
             "00:21:6a:5b:7d:4a"
         );
         let v6: [u8; 16] = "2001:db8:1:2::1003".parse::<Ipv6Addr>().unwrap().octets();
-        assert_eq!(show(FieldId::Ipv6Src, Value::Ipv6(v6)), "2001:db8:1:2::1003");
-        assert_eq!(show(FieldId::FrameTimeDelta, Value::Nanos(-1_500_000_000)), "-1.500000000");
+        assert_eq!(
+            show(FieldId::Ipv6Src, Value::Ipv6(v6)),
+            "2001:db8:1:2::1003"
+        );
+        assert_eq!(
+            show(FieldId::FrameTimeDelta, Value::Nanos(-1_500_000_000)),
+            "-1.500000000"
+        );
     }
 }

@@ -53,5 +53,9 @@ fn local_hms(sec: i64) -> (i64, i64, i64) {
         }
         tm
     };
-    (i64::from(tm.tm_hour), i64::from(tm.tm_min), i64::from(tm.tm_sec))
+    (
+        i64::from(tm.tm_hour),
+        i64::from(tm.tm_min),
+        i64::from(tm.tm_sec),
+    )
 }

@@ -6,13 +6,22 @@ use super::options::{FieldOptions, Occurrence};
 use crate::decode::FieldList;
 use crate::field::{write_value, FieldId, Value};
 
-pub fn write_header(columns: &[FieldId], opts: &FieldOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_header(
+    columns: &[FieldId],
+    opts: &FieldOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let names: Vec<&str> = columns.iter().map(|id| id.name()).collect();
     writeln!(out, "{}", names.join(&opts.separator))
 }
 
 /// Appends one row for `fields` to `line` (newline included).
-pub fn write_row(columns: &[FieldId], opts: &FieldOptions, fields: &FieldList<'_>, line: &mut Vec<u8>) {
+pub fn write_row(
+    columns: &[FieldId],
+    opts: &FieldOptions,
+    fields: &FieldList<'_>,
+    line: &mut Vec<u8>,
+) {
     let mut text = String::with_capacity(256);
     for (i, column) in columns.iter().enumerate() {
         if i > 0 {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value as Json};
 
 use crate::decode::FieldList;
-use crate::field::{Display, ValueFormatter, Value};
+use crate::field::{Display, Value, ValueFormatter};
 
 pub fn write_object(fields: &FieldList<'_>, line: &mut Vec<u8>) {
     // Keep tree order for keys: the first occurrence decides the position.

@@ -19,7 +19,7 @@ pub use summary::{write_summary, RelativeSeq};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::decode::{self, FieldList};
+use crate::decode::FieldList;
 use crate::dissect::{Dissection, Dissector};
 use crate::pcapio::CaptureWriter;
 use crate::source::{PacketSource, SourceError};
@@ -82,9 +82,8 @@ impl Printer {
             }
             OutputMode::Quiet => return Ok(()),
             mode => {
-                decode::protocols(&d.packet, &mut self.protocols);
                 let mut fields = FieldList::new();
-                decode::emit(&d.packet, &d.info, &self.protocols, &(), &mut fields);
+                d.emit_fields(&mut self.protocols, &mut fields);
                 match mode {
                     OutputMode::Fields(columns) => fields_out::write_row(
                         columns,

@@ -65,17 +65,39 @@ pub fn write_summary(packet: &Packet<'_>, rel: Option<RelativeSeq>, out: &mut Ve
             }
             Header::Ipv4(ip) => {
                 out.extend_from_slice(b"IP ");
-                write_ip_endpoints(packet, |o, port| {
-                    push_ipv4(o, if port.0 { ip.source() } else { ip.destination() })
-                }, out);
+                write_ip_endpoints(
+                    packet,
+                    |o, port| {
+                        push_ipv4(
+                            o,
+                            if port.0 {
+                                ip.source()
+                            } else {
+                                ip.destination()
+                            },
+                        )
+                    },
+                    out,
+                );
                 wrote_net = true;
                 break;
             }
             Header::Ipv6(ip) => {
                 out.extend_from_slice(b"IP6 ");
-                write_ip_endpoints(packet, |o, port| {
-                    push_ipv6(o, if port.0 { ip.source() } else { ip.destination() })
-                }, out);
+                write_ip_endpoints(
+                    packet,
+                    |o, port| {
+                        push_ipv6(
+                            o,
+                            if port.0 {
+                                ip.source()
+                            } else {
+                                ip.destination()
+                            },
+                        )
+                    },
+                    out,
+                );
                 wrote_net = true;
                 break;
             }
@@ -109,7 +131,11 @@ fn write_ip_endpoints(packet: &Packet<'_>, addr: impl Fn(&mut Vec<u8>, Side), ou
     let ports = packet
         .tcp()
         .map(|t| (t.source_port(), t.destination_port()))
-        .or_else(|| packet.udp().map(|u| (u.source_port(), u.destination_port())));
+        .or_else(|| {
+            packet
+                .udp()
+                .map(|u| (u.source_port(), u.destination_port()))
+        });
     addr(out, Side(true));
     if let Some((sport, _)) = ports {
         out.push(b'.');
@@ -236,8 +262,16 @@ fn write_transport(packet: &Packet<'_>, rel: Option<RelativeSeq>, out: &mut Vec<
                 push_u64(out, u64::from(icmp.type_u8()));
             }
             if matches!(icmp.type_u8(), 135 | 136) {
-                if let Some(target) = icmp.payload().get(..16).and_then(|s| <[u8; 16]>::try_from(s).ok()) {
-                    out.extend_from_slice(if icmp.type_u8() == 135 { b", who has " } else { b", tgt is " });
+                if let Some(target) = icmp
+                    .payload()
+                    .get(..16)
+                    .and_then(|s| <[u8; 16]>::try_from(s).ok())
+                {
+                    out.extend_from_slice(if icmp.type_u8() == 135 {
+                        b", who has "
+                    } else {
+                        b", tgt is "
+                    });
                     push_ipv6(out, target);
                 }
             }

@@ -12,7 +12,15 @@ pub fn write_tree(packet: &Packet<'_>, fields: &FieldList<'_>, line: &mut Vec<u8
         let _ = write_field_line(packet, field, &mut text);
     }
     if let Some(stop) = &packet.stop {
-        let _ = writeln!(text, "[{}: {stop}]", if stop.is_malformed() { "Malformed" } else { "Not decoded" });
+        let _ = writeln!(
+            text,
+            "[{}: {stop}]",
+            if stop.is_malformed() {
+                "Malformed"
+            } else {
+                "Not decoded"
+            }
+        );
     }
     text.push('\n');
     line.extend_from_slice(text.as_bytes());

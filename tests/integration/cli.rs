@@ -29,7 +29,11 @@ fn missing_file_exits_2_with_one_line() {
 fn not_a_capture_exits_2() {
     let out = sockeye(&["-r", concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not a pcap or pcapng file"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a pcap or pcapng file"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -41,7 +45,11 @@ fn truncated_file_prints_packets_then_reports_offset() {
     std::fs::write(&path, &bytes[..bytes.len() - 10]).unwrap();
     let out = sockeye(&["-r", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout(&out).lines().count(), 2, "packets before the damage are printed");
+    assert_eq!(
+        stdout(&out).lines().count(),
+        2,
+        "packets before the damage are printed"
+    );
     let err = stderr(&out);
     assert!(err.contains("byte offset"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
@@ -50,14 +58,29 @@ fn truncated_file_prints_packets_then_reports_offset() {
 #[test]
 fn unknown_field_hint() {
     let cap = textbook("tcp_handshake.pcapng");
-    let out = sockeye(&["-r", cap.to_str().unwrap(), "-T", "fields", "-e", "tcp.sport"]);
+    let out = sockeye(&[
+        "-r",
+        cap.to_str().unwrap(),
+        "-T",
+        "fields",
+        "-e",
+        "tcp.sport",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown field 'tcp.sport'"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown field 'tcp.sport'"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn undecoded_link_type_is_listed_with_a_note() {
     let out = sockeye(&["-r", textbook("80211beacon.pcapng").to_str().unwrap()]);
     assert!(out.status.success());
-    assert!(stdout(&out).contains("IEEE802_11 (105) not decoded"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("IEEE802_11 (105) not decoded"),
+        "{}",
+        stdout(&out)
+    );
 }

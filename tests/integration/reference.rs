@@ -19,25 +19,52 @@ struct Mismatch {
 }
 
 /// Runs sockeye on `capture` with the TSV's columns and returns (cells compared, mismatches).
-fn compare(capture: &std::path::Path, tsv: &std::path::Path, include: impl Fn(&str) -> bool) -> (usize, Vec<Mismatch>) {
+fn compare(
+    capture: &std::path::Path,
+    tsv: &std::path::Path,
+    include: impl Fn(&str) -> bool,
+) -> (usize, Vec<Mismatch>) {
     let expected = std::fs::read_to_string(tsv).unwrap();
     let mut lines = expected.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    let mut args = vec!["-r", capture.to_str().unwrap(), "-T", "fields", "-E", "header=y", "-E", "occurrence=f"];
+    let mut args = vec![
+        "-r",
+        capture.to_str().unwrap(),
+        "-T",
+        "fields",
+        "-E",
+        "header=y",
+        "-E",
+        "occurrence=f",
+    ];
     for name in &header {
         args.push("-e");
         args.push(name);
     }
     let output = sockeye(&args);
-    assert!(output.status.success(), "sockeye failed on {}: {}", capture.display(), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "sockeye failed on {}: {}",
+        capture.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
     let actual = stdout(&output);
     let mut actual_lines = actual.lines();
-    assert_eq!(actual_lines.next().unwrap().split('\t').collect::<Vec<_>>(), header, "header row");
+    assert_eq!(
+        actual_lines.next().unwrap().split('\t').collect::<Vec<_>>(),
+        header,
+        "header row"
+    );
     let mut compared = 0;
     let mut mismatches = Vec::new();
     let expected_rows: Vec<&str> = lines.collect();
     let actual_rows: Vec<&str> = actual_lines.collect();
-    assert_eq!(actual_rows.len(), expected_rows.len(), "{}: frame count", capture.display());
+    assert_eq!(
+        actual_rows.len(),
+        expected_rows.len(),
+        "{}: frame count",
+        capture.display()
+    );
     for (frame, (want, got)) in expected_rows.iter().zip(&actual_rows).enumerate() {
         let want: Vec<&str> = want.split('\t').collect();
         let got: Vec<&str> = got.split('\t').collect();
@@ -46,7 +73,10 @@ fn compare(capture: &std::path::Path, tsv: &std::path::Path, include: impl Fn(&s
                 continue;
             }
             compared += 1;
-            let (w, g) = (want.get(col).copied().unwrap_or(""), got.get(col).copied().unwrap_or(""));
+            let (w, g) = (
+                want.get(col).copied().unwrap_or(""),
+                got.get(col).copied().unwrap_or(""),
+            );
             if w != g {
                 mismatches.push(Mismatch {
                     frame: frame + 1,
@@ -80,7 +110,10 @@ fn check_all(include: impl Fn(&str) -> bool + Copy, what: &str) {
         }
     }
     assert!(total > 1000, "compared only {total} cells");
-    assert_eq!(bad, 0, "{bad} of {total} {what} cells differ from tshark:\n{report}");
+    assert_eq!(
+        bad, 0,
+        "{bad} of {total} {what} cells differ from tshark:\n{report}"
+    );
     println!("{total} {what} cells agree with tshark");
 }
 

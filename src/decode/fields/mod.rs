@@ -95,6 +95,45 @@ pub fn emit<'a>(
 ) {
     out.clear();
     emit_frame(packet, info, protocols, out);
+    emit_layers(packet, info, annotate, out);
+    transport::payload(packet, out);
+    if let Some(stop) = &packet.stop {
+        if stop.is_malformed() {
+            out.fact(FieldId::WsMalformed, Value::Text(""), 0);
+        } else {
+            out.fact(FieldId::WsUndecoded, Value::Text(""), 0);
+        }
+    }
+}
+
+/// Emits the transport layers of a reassembled datagram (decoded by
+/// [`super::decode_ip_payload`]) after the frame's own fields. Their bytes are not in this
+/// frame, so they carry no byte ranges.
+pub fn emit_reassembled<'a>(
+    inner: &Packet<'a>,
+    info: &FrameInfo,
+    annotate: &dyn Annotate<'a>,
+    out: &mut FieldList<'a>,
+) {
+    out.fact(
+        crate::field::FieldId::IpReassembledLength,
+        Value::U64(inner.data.len() as u64),
+        1,
+    );
+    let start = out.fields.len();
+    emit_layers(inner, info, annotate, out);
+    transport::payload(inner, out);
+    for field in out.fields.iter_mut().skip(start) {
+        field.range = None;
+    }
+}
+
+fn emit_layers<'a>(
+    packet: &Packet<'a>,
+    info: &FrameInfo,
+    annotate: &dyn Annotate<'a>,
+    out: &mut FieldList<'a>,
+) {
     for (index, layer) in packet.layers.iter().enumerate() {
         match layer.header.clone() {
             Header::Null { family } => link::null(family, layer.offset, out),
@@ -106,38 +145,57 @@ pub fn emit<'a>(
             Header::Ipv4(ip) => net::ipv4(ip, packet, layer.offset, out),
             Header::Ipv6(ip) => net::ipv6(ip, layer.offset, out),
             Header::Ipv6Ext { kind, slice } => net::ipv6_ext(kind, slice, layer.offset, out),
-            Header::Tcp(tcp) => {
-                transport::tcp(tcp, packet, index, info.direction, annotate, layer.offset, out)
-            }
-            Header::Udp(udp) => {
-                transport::udp(udp, packet, index, info.direction, annotate, layer.offset, out)
-            }
-            Header::Icmpv4(icmp) => {
-                transport::icmpv4(icmp, packet, index, layer.offset, out)
-            }
+            Header::Tcp(tcp) => transport::tcp(
+                tcp,
+                packet,
+                index,
+                info.direction,
+                annotate,
+                layer.offset,
+                out,
+            ),
+            Header::Udp(udp) => transport::udp(
+                udp,
+                packet,
+                index,
+                info.direction,
+                annotate,
+                layer.offset,
+                out,
+            ),
+            Header::Icmpv4(icmp) => transport::icmpv4(icmp, packet, index, layer.offset, out),
             Header::Icmpv6(icmp) => {
                 transport::icmpv6(icmp, packet, index, info.direction, layer.offset, out)
             }
         }
     }
-    transport::payload(packet, out);
-    if let Some(stop) = &packet.stop {
-        if stop.is_malformed() {
-            out.fact(FieldId::WsMalformed, Value::Text(""), 0);
-        } else {
-            out.fact(FieldId::WsUndecoded, Value::Text(""), 0);
-        }
-    }
 }
 
-fn emit_frame<'a>(packet: &Packet<'a>, info: &FrameInfo, protocols: &'a str, out: &mut FieldList<'a>) {
+fn emit_frame<'a>(
+    packet: &Packet<'a>,
+    info: &FrameInfo,
+    protocols: &'a str,
+    out: &mut FieldList<'a>,
+) {
     let cap_len = packet.data.len();
     out.at(FieldId::Frame, Value::None, 0, cap_len, 0);
-    out.fact(FieldId::FrameInterfaceId, Value::U64(u64::from(info.interface)), 1);
-    out.fact(FieldId::FrameEncapType, Value::U64(u64::from(packet.link.0)), 1);
+    out.fact(
+        FieldId::FrameInterfaceId,
+        Value::U64(u64::from(info.interface)),
+        1,
+    );
+    out.fact(
+        FieldId::FrameEncapType,
+        Value::U64(u64::from(packet.link.0)),
+        1,
+    );
     out.fact(FieldId::FrameTimeEpoch, Value::Nanos(info.ts_ns), 1);
     out.fact(FieldId::FrameTimeDelta, Value::Nanos(info.delta_ns), 1);
-    out.fact(FieldId::FrameTimeRelative, Value::Nanos(info.relative_ns), 1);
+    out.fact(
+        FieldId::FrameTimeRelative,
+        Value::Nanos(info.relative_ns),
+        1,
+    );
     out.fact(FieldId::FrameNumber, Value::U64(info.number), 1);
     out.fact(FieldId::FrameLen, Value::U64(u64::from(packet.orig_len)), 1);
     out.fact(FieldId::FrameCapLen, Value::U64(cap_len as u64), 1);
@@ -161,7 +219,10 @@ pub fn protocols(packet: &Packet<'_>, out: &mut String) {
             out.push(':');
         }
         out.push_str(name);
-        if matches!(layer.header, Header::Ethernet(_) | Header::Vlan(_) | Header::Sll(_) | Header::Sll2(_)) {
+        if matches!(
+            layer.header,
+            Header::Ethernet(_) | Header::Vlan(_) | Header::Sll(_) | Header::Sll2(_)
+        ) {
             out.push_str(":ethertype");
         }
     }

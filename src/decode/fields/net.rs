@@ -12,12 +12,24 @@ pub(super) fn arp<'a>(arp: ArpPacketSlice<'a>, at: usize, out: &mut FieldList<'a
     let bytes = arp.slice();
     out.at(F::Arp, Value::None, at, bytes.len(), 0);
     out.at(F::ArpHwType, Value::U64(be16(bytes, 0).into()), at, 2, 1);
-    out.at(F::ArpProtoType, Value::U64(be16(bytes, 2).into()), at + 2, 2, 1);
+    out.at(
+        F::ArpProtoType,
+        Value::U64(be16(bytes, 2).into()),
+        at + 2,
+        2,
+        1,
+    );
     let hw = usize::from(bytes.get(4).copied().unwrap_or(0));
     let proto = usize::from(bytes.get(5).copied().unwrap_or(0));
     out.at(F::ArpHwSize, Value::U64(hw as u64), at + 4, 1, 1);
     out.at(F::ArpProtoSize, Value::U64(proto as u64), at + 5, 1, 1);
-    out.at(F::ArpOpcode, Value::U64(be16(bytes, 6).into()), at + 6, 2, 1);
+    out.at(
+        F::ArpOpcode,
+        Value::U64(be16(bytes, 6).into()),
+        at + 6,
+        2,
+        1,
+    );
     // Ethernet/IPv4 ARP has typed addresses; other sizes are shown as bytes.
     let sha = 8;
     let spa = sha + hw;
@@ -29,7 +41,10 @@ pub(super) fn arp<'a>(arp: ArpPacketSlice<'a>, at: usize, out: &mut FieldList<'a
         (F::ArpDstHwMac, F::ArpDstProtoIpv4, tha, tpa),
     ] {
         if typed {
-            if let Some(mac) = bytes.get(mac_at..mac_at + 6).and_then(|s| s.try_into().ok()) {
+            if let Some(mac) = bytes
+                .get(mac_at..mac_at + 6)
+                .and_then(|s| s.try_into().ok())
+            {
                 out.at(id_mac, Value::Mac(mac), at + mac_at, 6, 1);
             }
             if let Some(ip) = bytes.get(ip_at..ip_at + 4).and_then(|s| s.try_into().ok()) {
@@ -39,23 +54,73 @@ pub(super) fn arp<'a>(arp: ArpPacketSlice<'a>, at: usize, out: &mut FieldList<'a
     }
 }
 
-pub(super) fn ipv4<'a>(ip: Ipv4HeaderSlice<'a>, packet: &Packet<'a>, at: usize, out: &mut FieldList<'a>) {
+pub(super) fn ipv4<'a>(
+    ip: Ipv4HeaderSlice<'a>,
+    packet: &Packet<'a>,
+    at: usize,
+    out: &mut FieldList<'a>,
+) {
     let bytes = ip.slice();
     let hl = bytes.len();
     out.at(F::Ip, Value::None, at, hl, 0);
-    out.push(F::IpVersion, Value::U64(4), Some(crate::field::ByteRange::bits(at, 1, 0xf0)), 1);
-    out.push(F::IpHdrLen, Value::U64(hl as u64), Some(crate::field::ByteRange::bits(at, 1, 0x0f)), 1);
+    out.push(
+        F::IpVersion,
+        Value::U64(4),
+        Some(crate::field::ByteRange::bits(at, 1, 0xf0)),
+        1,
+    );
+    out.push(
+        F::IpHdrLen,
+        Value::U64(hl as u64),
+        Some(crate::field::ByteRange::bits(at, 1, 0x0f)),
+        1,
+    );
     let tos = bytes.get(1).copied().unwrap_or(0);
     out.at(F::IpDsfield, Value::U64(tos.into()), at + 1, 1, 1);
-    out.bits(F::IpDsfieldDscp, Value::U64((tos >> 2).into()), at + 1, 1, 0xfc);
-    out.bits(F::IpDsfieldEcn, Value::U64((tos & 3).into()), at + 1, 1, 0x03);
+    out.bits(
+        F::IpDsfieldDscp,
+        Value::U64((tos >> 2).into()),
+        at + 1,
+        1,
+        0xfc,
+    );
+    out.bits(
+        F::IpDsfieldEcn,
+        Value::U64((tos & 3).into()),
+        at + 1,
+        1,
+        0x03,
+    );
     out.at(F::IpLen, Value::U64(ip.total_len().into()), at + 2, 2, 1);
-    out.at(F::IpId, Value::U64(ip.identification().into()), at + 4, 2, 1);
+    out.at(
+        F::IpId,
+        Value::U64(ip.identification().into()),
+        at + 4,
+        2,
+        1,
+    );
     let flags = bytes.get(6).copied().unwrap_or(0) >> 5;
-    out.push(F::IpFlags, Value::U64(flags.into()), Some(crate::field::ByteRange::bits(at + 6, 1, 0xe0)), 1);
+    out.push(
+        F::IpFlags,
+        Value::U64(flags.into()),
+        Some(crate::field::ByteRange::bits(at + 6, 1, 0xe0)),
+        1,
+    );
     out.bits(F::IpFlagsRb, Value::Bool(flags & 4 != 0), at + 6, 1, 0x80);
-    out.bits(F::IpFlagsDf, Value::Bool(ip.dont_fragment()), at + 6, 1, 0x40);
-    out.bits(F::IpFlagsMf, Value::Bool(ip.more_fragments()), at + 6, 1, 0x20);
+    out.bits(
+        F::IpFlagsDf,
+        Value::Bool(ip.dont_fragment()),
+        at + 6,
+        1,
+        0x40,
+    );
+    out.bits(
+        F::IpFlagsMf,
+        Value::Bool(ip.more_fragments()),
+        at + 6,
+        1,
+        0x20,
+    );
     // Wireshark 4.0 shows the offset in 8-byte units, as on the wire.
     out.push(
         F::IpFragOffset,
@@ -73,7 +138,13 @@ pub(super) fn ipv4<'a>(ip: Ipv4HeaderSlice<'a>, packet: &Packet<'a>, at: usize, 
     out.at(F::IpDst, Value::Ipv4(ip.destination()), at + 16, 4, 1);
     let options = ip.options();
     if !options.is_empty() {
-        out.at(F::IpOptions, Value::Bytes(options), at + 20, options.len(), 1);
+        out.at(
+            F::IpOptions,
+            Value::Bytes(options),
+            at + 20,
+            options.len(),
+            1,
+        );
     }
     let _ = packet;
 }
@@ -84,12 +155,46 @@ pub(super) fn ipv6<'a>(ip: Ipv6HeaderSlice<'a>, at: usize, out: &mut FieldList<'
     out.at(F::Ipv6, Value::None, at, 40, 0);
     out.bits(F::Ipv6Version, Value::U64(6), at, 1, 0xf0);
     let tclass = ip.traffic_class();
-    out.push(F::Ipv6Tclass, Value::U64(tclass.into()), Some(crate::field::ByteRange::bits(at, 4, 0x0ff0_0000)), 1);
-    out.bits(F::Ipv6TclassDscp, Value::U64((tclass >> 2).into()), at, 4, 0x0fc0_0000);
-    out.bits(F::Ipv6TclassEcn, Value::U64((tclass & 3).into()), at, 4, 0x0030_0000);
-    out.push(F::Ipv6Flow, Value::U64((word & 0x000f_ffff).into()), Some(crate::field::ByteRange::bits(at, 4, 0x000f_ffff)), 1);
-    out.at(F::Ipv6Plen, Value::U64(ip.payload_length().into()), at + 4, 2, 1);
-    out.at(F::Ipv6Nxt, Value::U64(ip.next_header().0.into()), at + 6, 1, 1);
+    out.push(
+        F::Ipv6Tclass,
+        Value::U64(tclass.into()),
+        Some(crate::field::ByteRange::bits(at, 4, 0x0ff0_0000)),
+        1,
+    );
+    out.bits(
+        F::Ipv6TclassDscp,
+        Value::U64((tclass >> 2).into()),
+        at,
+        4,
+        0x0fc0_0000,
+    );
+    out.bits(
+        F::Ipv6TclassEcn,
+        Value::U64((tclass & 3).into()),
+        at,
+        4,
+        0x0030_0000,
+    );
+    out.push(
+        F::Ipv6Flow,
+        Value::U64((word & 0x000f_ffff).into()),
+        Some(crate::field::ByteRange::bits(at, 4, 0x000f_ffff)),
+        1,
+    );
+    out.at(
+        F::Ipv6Plen,
+        Value::U64(ip.payload_length().into()),
+        at + 4,
+        2,
+        1,
+    );
+    out.at(
+        F::Ipv6Nxt,
+        Value::U64(ip.next_header().0.into()),
+        at + 6,
+        1,
+        1,
+    );
     out.at(F::Ipv6Hlim, Value::U64(ip.hop_limit().into()), at + 7, 1, 1);
     out.at(F::Ipv6Src, Value::Ipv6(ip.source()), at + 8, 16, 1);
     out.at(F::Ipv6Dst, Value::Ipv6(ip.destination()), at + 24, 16, 1);
@@ -103,13 +208,43 @@ pub(super) fn ipv6_ext<'a>(kind: IpNumber, slice: &'a [u8], at: usize, out: &mut
         _ => F::Ipv6Dstopts,
     };
     out.at(proto, Value::None, at, slice.len(), 1);
-    out.at(F::Ipv6ExtNxt, Value::U64(slice.first().copied().unwrap_or(0).into()), at, 1, 2);
+    out.at(
+        F::Ipv6ExtNxt,
+        Value::U64(slice.first().copied().unwrap_or(0).into()),
+        at,
+        1,
+        2,
+    );
     if proto == F::Ipv6Fragment {
         let word = be16(slice, 2);
-        out.bits(F::Ipv6FragmentOffset, Value::U64((word >> 3).into()), at + 2, 2, 0xfff8);
-        out.bits(F::Ipv6FragmentMore, Value::Bool(word & 1 != 0), at + 2, 2, 0x0001);
-        out.at(F::Ipv6FragmentId, Value::U64(be32(slice, 4).into()), at + 4, 4, 2);
+        out.bits(
+            F::Ipv6FragmentOffset,
+            Value::U64((word >> 3).into()),
+            at + 2,
+            2,
+            0xfff8,
+        );
+        out.bits(
+            F::Ipv6FragmentMore,
+            Value::Bool(word & 1 != 0),
+            at + 2,
+            2,
+            0x0001,
+        );
+        out.at(
+            F::Ipv6FragmentId,
+            Value::U64(be32(slice, 4).into()),
+            at + 4,
+            4,
+            2,
+        );
     } else {
-        out.at(F::Ipv6ExtLen, Value::U64(slice.get(1).copied().unwrap_or(0).into()), at + 1, 1, 2);
+        out.at(
+            F::Ipv6ExtLen,
+            Value::U64(slice.get(1).copied().unwrap_or(0).into()),
+            at + 1,
+            1,
+            2,
+        );
     }
 }

@@ -57,15 +57,49 @@ pub(super) fn tcp<'a>(
 ) {
     let hl = tcp.slice().len();
     out.at(F::Tcp, Value::None, at, hl, 0);
-    out.at(F::TcpSrcport, Value::U64(tcp.source_port().into()), at, 2, 1);
-    out.at(F::TcpDstport, Value::U64(tcp.destination_port().into()), at + 2, 2, 1);
+    out.at(
+        F::TcpSrcport,
+        Value::U64(tcp.source_port().into()),
+        at,
+        2,
+        1,
+    );
+    out.at(
+        F::TcpDstport,
+        Value::U64(tcp.destination_port().into()),
+        at + 2,
+        2,
+        1,
+    );
     annotate.tcp(out);
     out.fact(F::TcpLen, Value::U64(packet.tcp_len.unwrap_or(0).into()), 1);
-    out.at(F::TcpSeqRaw, Value::U64(tcp.sequence_number().into()), at + 4, 4, 1);
-    out.at(F::TcpAckRaw, Value::U64(tcp.acknowledgment_number().into()), at + 8, 4, 1);
-    out.push(F::TcpHdrLen, Value::U64(hl as u64), Some(ByteRange::bits(at + 12, 1, 0xf0)), 1);
+    out.at(
+        F::TcpSeqRaw,
+        Value::U64(tcp.sequence_number().into()),
+        at + 4,
+        4,
+        1,
+    );
+    out.at(
+        F::TcpAckRaw,
+        Value::U64(tcp.acknowledgment_number().into()),
+        at + 8,
+        4,
+        1,
+    );
+    out.push(
+        F::TcpHdrLen,
+        Value::U64(hl as u64),
+        Some(ByteRange::bits(at + 12, 1, 0xf0)),
+        1,
+    );
     let flags = tcp_flags(&tcp);
-    out.push(F::TcpFlags, Value::U64(flags.into()), Some(ByteRange::bits(at + 12, 2, 0x0fff)), 1);
+    out.push(
+        F::TcpFlags,
+        Value::U64(flags.into()),
+        Some(ByteRange::bits(at + 12, 2, 0x0fff)),
+        1,
+    );
     for (mask, id) in TCP_FLAG_BITS {
         let value = if mask == 0x0e00 {
             Value::U64(u64::from((flags & mask) >> 9))
@@ -74,13 +108,41 @@ pub(super) fn tcp<'a>(
         };
         out.bits(id, value, at + 12, 2, u32::from(mask));
     }
-    out.at(F::TcpWindowSizeValue, Value::U64(tcp.window_size().into()), at + 14, 2, 1);
-    out.at(F::TcpChecksum, Value::U64(tcp.checksum().into()), at + 16, 2, 1);
-    checksum_facts(out, F::TcpChecksumStatus, check_transport(packet, index, direction));
-    out.at(F::TcpUrgentPointer, Value::U64(tcp.urgent_pointer().into()), at + 18, 2, 1);
+    out.at(
+        F::TcpWindowSizeValue,
+        Value::U64(tcp.window_size().into()),
+        at + 14,
+        2,
+        1,
+    );
+    out.at(
+        F::TcpChecksum,
+        Value::U64(tcp.checksum().into()),
+        at + 16,
+        2,
+        1,
+    );
+    checksum_facts(
+        out,
+        F::TcpChecksumStatus,
+        check_transport(packet, index, direction),
+    );
+    out.at(
+        F::TcpUrgentPointer,
+        Value::U64(tcp.urgent_pointer().into()),
+        at + 18,
+        2,
+        1,
+    );
     let options = tcp.slice().get(20..).unwrap_or(&[]);
     if !options.is_empty() {
-        out.at(F::TcpOptions, Value::Bytes(options), at + 20, options.len(), 1);
+        out.at(
+            F::TcpOptions,
+            Value::Bytes(options),
+            at + 20,
+            options.len(),
+            1,
+        );
         tcp_options(options, at + 20, out);
     }
 }
@@ -108,7 +170,13 @@ fn tcp_options<'a>(options: &'a [u8], at: usize, out: &mut FieldList<'a>) {
                 out.at(F::TcpOptionsMssVal, Value::U64(mss.into()), start + 2, 2, 2)
             }
             TcpOptionElement::WindowScale(shift) => {
-                out.at(F::TcpOptionsWscaleShift, Value::U64(shift.into()), start + 2, 1, 2);
+                out.at(
+                    F::TcpOptionsWscaleShift,
+                    Value::U64(shift.into()),
+                    start + 2,
+                    1,
+                    2,
+                );
                 let multiplier = 1u64 << shift.min(14);
                 out.fact(F::TcpOptionsWscaleMultiplier, Value::U64(multiplier), 2);
             }
@@ -120,12 +188,30 @@ fn tcp_options<'a>(options: &'a [u8], at: usize, out: &mut FieldList<'a>) {
                 for (i, (left, right)) in blocks.flatten().enumerate() {
                     let block = start + 2 + i * 8;
                     out.at(F::TcpOptionsSackLe, Value::U64(left.into()), block, 4, 2);
-                    out.at(F::TcpOptionsSackRe, Value::U64(right.into()), block + 4, 4, 2);
+                    out.at(
+                        F::TcpOptionsSackRe,
+                        Value::U64(right.into()),
+                        block + 4,
+                        4,
+                        2,
+                    );
                 }
             }
             TcpOptionElement::Timestamp(tsval, tsecr) => {
-                out.at(F::TcpOptionsTimestampTsval, Value::U64(tsval.into()), start + 2, 4, 2);
-                out.at(F::TcpOptionsTimestampTsecr, Value::U64(tsecr.into()), start + 6, 4, 2);
+                out.at(
+                    F::TcpOptionsTimestampTsval,
+                    Value::U64(tsval.into()),
+                    start + 2,
+                    4,
+                    2,
+                );
+                out.at(
+                    F::TcpOptionsTimestampTsecr,
+                    Value::U64(tsecr.into()),
+                    start + 6,
+                    4,
+                    2,
+                );
             }
             TcpOptionElement::Noop => {}
         }
@@ -143,25 +229,75 @@ pub(super) fn udp<'a>(
     out: &mut FieldList<'a>,
 ) {
     out.at(F::Udp, Value::None, at, 8, 0);
-    out.at(F::UdpSrcport, Value::U64(udp.source_port().into()), at, 2, 1);
-    out.at(F::UdpDstport, Value::U64(udp.destination_port().into()), at + 2, 2, 1);
+    out.at(
+        F::UdpSrcport,
+        Value::U64(udp.source_port().into()),
+        at,
+        2,
+        1,
+    );
+    out.at(
+        F::UdpDstport,
+        Value::U64(udp.destination_port().into()),
+        at + 2,
+        2,
+        1,
+    );
     out.at(F::UdpLength, Value::U64(udp.length().into()), at + 4, 2, 1);
-    out.at(F::UdpChecksum, Value::U64(udp.checksum().into()), at + 6, 2, 1);
-    checksum_facts(out, F::UdpChecksumStatus, check_transport(packet, index, direction));
+    out.at(
+        F::UdpChecksum,
+        Value::U64(udp.checksum().into()),
+        at + 6,
+        2,
+        1,
+    );
+    checksum_facts(
+        out,
+        F::UdpChecksumStatus,
+        check_transport(packet, index, direction),
+    );
     annotate.udp(out);
 }
 
-pub(super) fn icmpv4<'a>(icmp: Icmpv4Slice<'a>, packet: &Packet<'a>, index: usize, at: usize, out: &mut FieldList<'a>) {
+pub(super) fn icmpv4<'a>(
+    icmp: Icmpv4Slice<'a>,
+    packet: &Packet<'a>,
+    index: usize,
+    at: usize,
+    out: &mut FieldList<'a>,
+) {
     out.at(F::Icmp, Value::None, at, icmp.header_len(), 0);
     out.at(F::IcmpType, Value::U64(icmp.type_u8().into()), at, 1, 1);
     out.at(F::IcmpCode, Value::U64(icmp.code_u8().into()), at + 1, 1, 1);
-    out.at(F::IcmpChecksum, Value::U64(icmp.checksum().into()), at + 2, 2, 1);
-    checksum_facts(out, F::IcmpChecksumStatus, check_transport(packet, index, Direction::Unknown));
+    out.at(
+        F::IcmpChecksum,
+        Value::U64(icmp.checksum().into()),
+        at + 2,
+        2,
+        1,
+    );
+    checksum_facts(
+        out,
+        F::IcmpChecksumStatus,
+        check_transport(packet, index, Direction::Unknown),
+    );
     // Echo request/reply (and timestamp/info/mask) carry identifier and sequence number.
     if matches!(icmp.type_u8(), 0 | 8 | 13 | 14 | 15 | 16 | 17 | 18) {
         let rest = icmp.bytes5to8();
-        out.at(F::IcmpIdent, Value::U64(u16::from_be_bytes([rest[0], rest[1]]).into()), at + 4, 2, 1);
-        out.at(F::IcmpSeq, Value::U64(u16::from_be_bytes([rest[2], rest[3]]).into()), at + 6, 2, 1);
+        out.at(
+            F::IcmpIdent,
+            Value::U64(u16::from_be_bytes([rest[0], rest[1]]).into()),
+            at + 4,
+            2,
+            1,
+        );
+        out.at(
+            F::IcmpSeq,
+            Value::U64(u16::from_be_bytes([rest[2], rest[3]]).into()),
+            at + 6,
+            2,
+            1,
+        );
     }
 }
 
@@ -176,17 +312,48 @@ pub(super) fn icmpv6<'a>(
     let ty = icmp.type_u8();
     out.at(F::Icmpv6, Value::None, at, icmp.header_len(), 0);
     out.at(F::Icmpv6Type, Value::U64(ty.into()), at, 1, 1);
-    out.at(F::Icmpv6Code, Value::U64(icmp.code_u8().into()), at + 1, 1, 1);
-    out.at(F::Icmpv6Checksum, Value::U64(icmp.checksum().into()), at + 2, 2, 1);
-    checksum_facts(out, F::Icmpv6ChecksumStatus, check_transport(packet, index, direction));
+    out.at(
+        F::Icmpv6Code,
+        Value::U64(icmp.code_u8().into()),
+        at + 1,
+        1,
+        1,
+    );
+    out.at(
+        F::Icmpv6Checksum,
+        Value::U64(icmp.checksum().into()),
+        at + 2,
+        2,
+        1,
+    );
+    checksum_facts(
+        out,
+        F::Icmpv6ChecksumStatus,
+        check_transport(packet, index, direction),
+    );
     let rest = icmp.bytes5to8();
     match ty {
         128 | 129 => {
-            out.at(F::Icmpv6EchoIdentifier, Value::U64(u16::from_be_bytes([rest[0], rest[1]]).into()), at + 4, 2, 1);
-            out.at(F::Icmpv6EchoSequenceNumber, Value::U64(u16::from_be_bytes([rest[2], rest[3]]).into()), at + 6, 2, 1);
+            out.at(
+                F::Icmpv6EchoIdentifier,
+                Value::U64(u16::from_be_bytes([rest[0], rest[1]]).into()),
+                at + 4,
+                2,
+                1,
+            );
+            out.at(
+                F::Icmpv6EchoSequenceNumber,
+                Value::U64(u16::from_be_bytes([rest[2], rest[3]]).into()),
+                at + 6,
+                2,
+                1,
+            );
         }
         135 | 136 => {
-            let target = icmp.payload().get(..16).and_then(|s| <[u8; 16]>::try_from(s).ok());
+            let target = icmp
+                .payload()
+                .get(..16)
+                .and_then(|s| <[u8; 16]>::try_from(s).ok());
             if let Some(target) = target {
                 out.at(F::Icmpv6NdTargetAddress, Value::Ipv6(target), at + 8, 16, 1);
             }
@@ -200,7 +367,11 @@ pub(super) fn payload<'a>(packet: &Packet<'a>, out: &mut FieldList<'a>) {
     let Some((start, len)) = packet.payload else {
         return;
     };
-    let Some(bytes) = packet.data.get(start..start + len).filter(|b| !b.is_empty()) else {
+    let Some(bytes) = packet
+        .data
+        .get(start..start + len)
+        .filter(|b| !b.is_empty())
+    else {
         return;
     };
     match packet.layers.last().map(|l| &l.header) {

@@ -1,7 +1,11 @@
 //! The per-frame pipeline shared by the headless reader, live capture and the UI:
 //! frame → decode → (analysis) → everything a printer or the UI needs about that packet.
 
-use crate::decode::{self, FrameInfo, Packet};
+mod defrag;
+
+use etherparse::defrag::IpDefragPayloadVec;
+
+use crate::decode::{self, FieldList, FrameInfo, Packet};
 use crate::frame::Frame;
 
 /// Streaming state across frames: numbering and relative times (and, with analysis, the
@@ -11,6 +15,7 @@ pub struct Dissector {
     number: u64,
     first_ts: Option<i64>,
     prev_ts: Option<i64>,
+    defrag: defrag::Defragmenter,
 }
 
 /// One frame, dissected.
@@ -18,6 +23,22 @@ pub struct Dissector {
 pub struct Dissection<'a> {
     pub packet: Packet<'a>,
     pub info: FrameInfo,
+    /// The whole IP payload when this frame completed a fragmented datagram.
+    pub reassembled: Option<IpDefragPayloadVec>,
+}
+
+impl Dissection<'_> {
+    /// Every field of this packet (reassembled transport included) into `out`, in tree
+    /// order. `scratch` holds the `frame.protocols` text the fields borrow.
+    pub fn emit_fields<'s>(&'s self, scratch: &'s mut String, out: &mut FieldList<'s>) {
+        decode::protocols(&self.packet, scratch);
+        let protocols: &'s str = scratch;
+        decode::emit(&self.packet, &self.info, protocols, &(), out);
+        if let Some(whole) = &self.reassembled {
+            let inner = decode::decode_ip_payload(whole.ip_number, &whole.payload);
+            decode::emit_reassembled(&inner, &self.info, &(), out);
+        }
+    }
 }
 
 impl Dissector {
@@ -42,9 +63,16 @@ impl Dissector {
             interface: frame.interface,
             direction: frame.direction,
         };
+        let packet = decode::decode(frame);
+        let reassembled = if packet.fragment {
+            self.defrag.push(&packet, frame.ts_ns)
+        } else {
+            None
+        };
         Dissection {
-            packet: decode::decode(frame),
+            packet,
             info,
+            reassembled,
         }
     }
 }
