@@ -237,3 +237,6 @@ pub fn decode_ip_payload(protocol: IpNumber, bytes: &[u8]) -> Packet<'_> {
     transport::decode_transport(&mut packet, protocol, 0, bytes.len(), bytes.len());
     packet
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,5 +2,6 @@
 //! the CLI's behaviour on good and bad input.
 
 mod cli;
+mod formats;
 mod reference;
 mod support;
