@@ -21,11 +21,11 @@ pub(super) fn decode_link(packet: &mut Packet<'_>) {
         LinkType::ETHERNET => decode_ethernet(packet, 0),
         LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => net::decode_ip_by_version(packet, 0),
         LinkType::NULL => {
-            let Some(word) = data.get(..4) else {
+            let Some(&[a, b, c, d]) = data.get(..4) else {
                 packet.truncated(0, "null", 4);
                 return;
             };
-            let family = null_family([word[0], word[1], word[2], word[3]]);
+            let family = null_family([a, b, c, d]);
             if packet.push(Header::Null { family }, 0, 4) {
                 net::decode_ip_by_version(packet, 4);
             }

@@ -5,7 +5,7 @@ use etherparse::{Icmpv4Slice, Icmpv6Slice, IpNumber, TcpHeaderSlice, UdpHeaderSl
 
 use super::{Header, Packet, StopReason};
 
-/// Decodes the transport header in `packet.data[start..end]` (`end` = end of the IP payload
+/// Decodes the transport header between `start` and `end` (`end` = end of the IP payload
 /// that was captured; `claimed_end` = where the IP lengths say it ends).
 pub(super) fn decode_transport(
     packet: &mut Packet<'_>,

@@ -210,12 +210,12 @@ fn write_transport(packet: &Packet<'_>, rel: Option<RelativeSeq>, out: &mut Vec<
         }
         Some(Header::Icmpv4(icmp)) => {
             out.extend_from_slice(b"ICMP ");
-            let rest = icmp.bytes5to8();
+            let [id_hi, id_lo, seq_hi, seq_lo] = icmp.bytes5to8();
             let id_seq = |out: &mut Vec<u8>| {
                 out.extend_from_slice(b", id ");
-                push_u64(out, u64::from(u16::from_be_bytes([rest[0], rest[1]])));
+                push_u64(out, u64::from(u16::from_be_bytes([id_hi, id_lo])));
                 out.extend_from_slice(b", seq ");
-                push_u64(out, u64::from(u16::from_be_bytes([rest[2], rest[3]])));
+                push_u64(out, u64::from(u16::from_be_bytes([seq_hi, seq_lo])));
             };
             match (icmp.type_u8(), icmp.code_u8()) {
                 (8, _) => {

@@ -60,7 +60,8 @@ struct RecordMeta {
 pub struct CaptureReader<R> {
     input: R,
     buf: Vec<u8>,
-    /// Valid bytes are `buf[start..end]`; `buf[start]` is at file offset `offset`.
+    /// Valid bytes run from `start` to `end` in `buf`; the byte at `start` is at file
+    /// offset `offset`.
     start: usize,
     end: usize,
     offset: u64,

@@ -283,17 +283,17 @@ pub(super) fn icmpv4<'a>(
     );
     // Echo request/reply (and timestamp/info/mask) carry identifier and sequence number.
     if matches!(icmp.type_u8(), 0 | 8 | 13 | 14 | 15 | 16 | 17 | 18) {
-        let rest = icmp.bytes5to8();
+        let [id_hi, id_lo, seq_hi, seq_lo] = icmp.bytes5to8();
         out.at(
             F::IcmpIdent,
-            Value::U64(u16::from_be_bytes([rest[0], rest[1]]).into()),
+            Value::U64(u16::from_be_bytes([id_hi, id_lo]).into()),
             at + 4,
             2,
             1,
         );
         out.at(
             F::IcmpSeq,
-            Value::U64(u16::from_be_bytes([rest[2], rest[3]]).into()),
+            Value::U64(u16::from_be_bytes([seq_hi, seq_lo]).into()),
             at + 6,
             2,
             1,
@@ -331,19 +331,19 @@ pub(super) fn icmpv6<'a>(
         F::Icmpv6ChecksumStatus,
         check_transport(packet, index, direction),
     );
-    let rest = icmp.bytes5to8();
+    let [id_hi, id_lo, seq_hi, seq_lo] = icmp.bytes5to8();
     match ty {
         128 | 129 => {
             out.at(
                 F::Icmpv6EchoIdentifier,
-                Value::U64(u16::from_be_bytes([rest[0], rest[1]]).into()),
+                Value::U64(u16::from_be_bytes([id_hi, id_lo]).into()),
                 at + 4,
                 2,
                 1,
             );
             out.at(
                 F::Icmpv6EchoSequenceNumber,
-                Value::U64(u16::from_be_bytes([rest[2], rest[3]]).into()),
+                Value::U64(u16::from_be_bytes([seq_hi, seq_lo]).into()),
                 at + 6,
                 2,
                 1,
