@@ -2,6 +2,8 @@
 //! inputs the analysis engine takes (the real decoder lives elsewhere).
 #![allow(dead_code)]
 
+pub mod synth;
+
 use std::net::IpAddr;
 
 use etherparse::{LaxNetSlice, LaxSlicedPacket, TcpOptionElement, TransportSlice};
