@@ -4,6 +4,7 @@
 //! whose fields carry Wireshark names (the one table in `field`), analysis adds conversation
 //! facts, and the headless printers / UI read the result.
 
+pub mod analysis;
 pub mod cli;
 pub mod decode;
 pub mod dissect;

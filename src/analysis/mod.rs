@@ -1,0 +1,70 @@
+//! Conversation analysis: a pure, streaming engine over minimal per-packet inputs
+//! ([`TcpSegment`], [`UdpDatagram`]) that the decoder fills. Same input, same output, live
+//! or replayed; memory grows with the number of conversations, never with packets.
+//!
+//! Semantics follow tshark 4.0 with its default preferences (relative sequence numbers,
+//! sequence analysis on): `tcp.stream`/`udp.stream`, relative seq/ack/nxtseq, scaled
+//! window and the `tcp.analysis.*` flags, each with a one-sentence reason.
+
+pub mod conversations;
+pub mod flags;
+pub mod follow;
+mod hash;
+pub mod key;
+pub mod seq;
+pub mod tcp;
+pub mod udp;
+
+pub use conversations::{render_tshark, ConvProto, ConvStats, RenderOptions};
+pub use flags::{AnalysisFlag, AnalysisFlags};
+pub use key::Endpoint;
+pub use seq::SeqNum;
+pub use tcp::{tcp_flags, ConnState, Handshake, Role, TcpFacts, TcpSegment, WindowScale};
+pub use udp::{UdpDatagram, UdpFacts};
+
+/// The analysis state of one capture (or live session).
+#[derive(Debug, Default)]
+pub struct Analyzer {
+    tcp: tcp::TcpTable,
+    udp: udp::UdpTable,
+}
+
+impl Analyzer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Analyzes the next TCP segment (call in capture order).
+    pub fn tcp(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
+        self.tcp.process(seg)
+    }
+
+    /// Analyzes the next UDP datagram (call in capture order).
+    pub fn udp(&mut self, datagram: &UdpDatagram<'_>) -> UdpFacts {
+        self.udp.process(datagram)
+    }
+
+    /// TCP conversations by stream index.
+    pub fn tcp_conversations(&self) -> impl Iterator<Item = &ConvStats> {
+        self.tcp.convs.iter().map(|c| &c.stats)
+    }
+
+    /// UDP conversations by stream index.
+    pub fn udp_conversations(&self) -> impl Iterator<Item = &ConvStats> {
+        self.udp.convs.iter()
+    }
+
+    /// Connection state of a TCP stream, if it exists.
+    pub fn tcp_state(&self, stream: u64) -> Option<ConnState> {
+        let i = usize::try_from(stream).ok()?;
+        self.tcp.convs.get(i).map(|c| c.state())
+    }
+
+    pub fn tcp_stream_count(&self) -> u64 {
+        self.tcp.convs.len() as u64
+    }
+
+    pub fn udp_stream_count(&self) -> u64 {
+        self.udp.convs.len() as u64
+    }
+}

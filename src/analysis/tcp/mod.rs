@@ -1,0 +1,304 @@
+//! TCP conversation analysis: stream numbering, relative sequence numbers, window
+//! scaling, connection state and the `tcp.analysis.*` flags, with tshark 4.0 semantics.
+
+mod flow;
+mod sequence;
+mod state;
+
+use std::net::IpAddr;
+
+pub use flow::WindowScale;
+pub use state::{ConnState, Handshake, Role};
+
+use crate::analysis::conversations::ConvStats;
+use crate::analysis::flags::{AnalysisFlag, AnalysisFlags};
+use crate::analysis::hash::FxHashMap;
+use crate::analysis::key::{ConvKey, Endpoint, KeySide};
+use crate::analysis::seq::SeqNum;
+use flow::Flow;
+use sequence::SegInput;
+use state::Connection;
+
+/// Bits of the 12-bit `tcp.flags` field.
+pub mod tcp_flags {
+    pub const FIN: u16 = 0x001;
+    pub const SYN: u16 = 0x002;
+    pub const RST: u16 = 0x004;
+    pub const PSH: u16 = 0x008;
+    pub const ACK: u16 = 0x010;
+    pub const URG: u16 = 0x020;
+    pub const ECE: u16 = 0x040;
+    pub const CWR: u16 = 0x080;
+    pub const AE: u16 = 0x100;
+}
+use tcp_flags::{ACK, FIN, SYN};
+
+/// One TCP segment as the decoder hands it to the analysis. Numbers are raw (as on the
+/// wire); lengths come from the IP header, not from what was captured.
+#[derive(Debug, Clone, Copy)]
+pub struct TcpSegment<'a> {
+    /// 1-based frame number.
+    pub frame: u64,
+    pub ts_ns: i64,
+    /// Whole frame length on the wire (`frame.len`), for the conversation byte counts.
+    pub frame_len: u32,
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub src_port: u16,
+    pub dst_port: u16,
+    pub seq: u32,
+    pub ack: u32,
+    /// The 12-bit flags field ([`tcp_flags`]).
+    pub flags: u16,
+    /// Raw window field (`tcp.window_size_value`).
+    pub window: u16,
+    /// Captured payload bytes (may be shorter than `payload_len` with a snap length).
+    pub payload: &'a [u8],
+    /// `tcp.len`: IP payload length minus the TCP header length.
+    pub payload_len: u32,
+    /// Shift count of the window-scale option, if the segment carries one.
+    pub window_scale: Option<u8>,
+    pub sack_permitted: bool,
+    pub sack_blocks: &'a [(u32, u32)],
+    pub mss: Option<u16>,
+}
+
+/// What the analysis says about one segment (the `tcp.*` generated fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TcpFacts {
+    /// `tcp.stream`
+    pub stream: u64,
+    /// `tcp.seq` (relative)
+    pub seq_rel: u32,
+    /// `tcp.ack`: relative when the ACK bit is set; tshark shows the raw field otherwise.
+    pub ack_rel: u32,
+    /// Whether the ACK bit is set (so `ack_rel` is relative).
+    pub ack_valid: bool,
+    /// `tcp.nxtseq`
+    pub nxtseq_rel: u32,
+    /// `tcp.window_size` (scaled when the scale is known; SYNs never scaled).
+    pub window_size: u64,
+    /// The scale that applied to this segment's window.
+    pub window_scale: WindowScale,
+    /// Every `tcp.analysis.*` field tshark would show. Fast and spurious retransmissions
+    /// also carry `Retransmission`, because tshark adds that expert field too.
+    pub flags: AnalysisFlags,
+    /// `tcp.analysis.duplicate_ack_num` (0 = absent).
+    pub dup_ack_num: u32,
+    /// `tcp.analysis.duplicate_ack_frame` (meaningful when `dup_ack_num > 0`).
+    pub dup_ack_frame: u64,
+    /// `tcp.analysis.acks_frame` and `tcp.analysis.ack_rtt`.
+    pub acks_frame: Option<u64>,
+    pub ack_rtt_ns: Option<i64>,
+    /// Frame of the original transmission, for retransmissions.
+    pub rto_frame: Option<u64>,
+    /// One sentence per set flag, naming the frames and numbers involved.
+    pub reasons: Vec<(AnalysisFlag, String)>,
+    /// The sender's role and the connection state after this segment.
+    pub role: Role,
+    pub state: ConnState,
+    pub handshake: Handshake,
+}
+
+/// One TCP conversation (a `tcp.stream`).
+#[derive(Debug, Clone)]
+pub(crate) struct TcpConv {
+    pub stream: u64,
+    flows: [Flow; 2],
+    conn: Connection,
+    /// Most recent pure SYN time and the first RTT derived from it; 0 = unset (tshark's
+    /// `nstime_is_zero` convention, kept for identical out-of-order decisions).
+    ts_mru_syn: i64,
+    ts_first_rtt: i64,
+    pub stats: ConvStats,
+}
+
+impl TcpConv {
+    fn new(stream: u64, seg: &TcpSegment<'_>, key: &ConvKey, side: KeySide) -> Self {
+        TcpConv {
+            stream,
+            flows: [Flow::default(), Flow::default()],
+            conn: Connection::default(),
+            ts_mru_syn: 0,
+            ts_first_rtt: 0,
+            stats: ConvStats::new(key, side, seg.ts_ns),
+        }
+    }
+
+    pub fn state(&self) -> ConnState {
+        self.conn.state
+    }
+
+    /// (forward, reverse) flows for a packet sent from `side`.
+    fn flows_mut(&mut self, side: KeySide) -> (&mut Flow, &mut Flow) {
+        let [lo, hi] = &mut self.flows;
+        match side {
+            KeySide::Lo => (lo, hi),
+            KeySide::Hi => (hi, lo),
+        }
+    }
+}
+
+/// All TCP conversations seen so far.
+#[derive(Debug, Default)]
+pub(crate) struct TcpTable {
+    by_key: FxHashMap<ConvKey, usize>,
+    pub convs: Vec<TcpConv>,
+}
+
+impl TcpTable {
+    pub fn process(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
+        let src = Endpoint { addr: seg.src, port: seg.src_port };
+        let dst = Endpoint { addr: seg.dst, port: seg.dst_port };
+        let (key, side) = ConvKey::new(src, dst);
+        let seq = SeqNum(seg.seq);
+        let flags = seg.flags;
+        let mut reused = false;
+
+        let mut idx = match self.by_key.get(&key) {
+            Some(&i) => i,
+            None => self.create(key, side, seg),
+        };
+        // A SYN with a new ISN on a known 5-tuple starts a new stream (port reuse); the
+        // same ISN is a retransmitted SYN and restores the flow's nextseq (tshark 17616).
+        if flags & (SYN | ACK) == SYN {
+            let fwd = &mut self.convs[idx].flows[side.index()];
+            if let Some(base) = fwd.base_seq {
+                if base != seq {
+                    idx = self.create(key, side, seg);
+                } else {
+                    fwd.nextseq = fwd.maxseqtobeacked;
+                }
+                reused = true;
+            }
+        }
+        let conv = &mut self.convs[idx];
+        if flags & (SYN | ACK) == (SYN | ACK) {
+            let fwd = &mut conv.flows[side.index()];
+            if fwd.base_seq.is_some_and(|b| b != seq) {
+                // A new SYN-ACK ISN re-bases this direction (tshark issue 16944).
+                fwd.base_seq = Some(seq);
+                reused = true;
+            }
+        }
+        conv.stats.count(side, seg.frame_len, seg.ts_ns);
+
+        let input = SegInput {
+            frame: seg.frame,
+            ts_ns: seg.ts_ns,
+            seq,
+            ack: SeqNum(seg.ack),
+            seglen: seg.payload_len,
+            flags,
+            window: u32::from(seg.window),
+        };
+        let first_rtt = conv.ts_first_rtt;
+        let (fwd, rev) = conv.flows_mut(side);
+        let mut verdict = sequence::analyze(fwd, rev, first_rtt, &input);
+        if reused {
+            verdict.flags.insert(AnalysisFlag::ReusedPorts);
+        }
+        // tshark shows tcp.analysis.retransmission with fast and spurious ones too.
+        if verdict.flags.contains(AnalysisFlag::FastRetransmission)
+            || verdict.flags.contains(AnalysisFlag::SpuriousRetransmission)
+        {
+            verdict.flags.insert(AnalysisFlag::Retransmission);
+        }
+
+        let seq_rel = fwd.rel(seq);
+        let ack_valid = flags & ACK != 0;
+        let ack_rel = if ack_valid { rev.rel(SeqNum(seg.ack)) } else { seg.ack };
+        let window_scale = fwd.win_scale;
+        let window_size = if flags & SYN != 0 {
+            u64::from(seg.window)
+        } else {
+            u64::from(seg.window) << window_scale.shift()
+        };
+        let phantom = u32::from(flags & (SYN | FIN) != 0);
+        let nxtseq_rel = seq_rel.wrapping_add(seg.payload_len).wrapping_add(phantom);
+
+        self.after_analysis(idx, side, seg);
+        let conv = &mut self.convs[idx];
+        TcpFacts {
+            stream: conv.stream,
+            seq_rel,
+            ack_rel,
+            ack_valid,
+            nxtseq_rel,
+            window_size,
+            window_scale,
+            flags: verdict.flags,
+            dup_ack_num: verdict.dup_ack_num,
+            dup_ack_frame: verdict.dup_ack_frame,
+            acks_frame: verdict.acks_frame,
+            ack_rtt_ns: verdict.ack_rtt_ns,
+            rto_frame: verdict.rto_frame,
+            reasons: verdict.reasons,
+            role: conv.conn.role_of(side),
+            state: conv.conn.state,
+            handshake: conv.conn.handshake,
+        }
+    }
+
+    fn create(&mut self, key: ConvKey, side: KeySide, seg: &TcpSegment<'_>) -> usize {
+        let idx = self.convs.len();
+        self.convs.push(TcpConv::new(idx as u64, seg, &key, side));
+        self.by_key.insert(key, idx);
+        idx
+    }
+
+    /// What dissect_tcp does after the sequence analysis: handshake RTT, window-scale
+    /// options and their validation, and sockeye's connection state.
+    fn after_analysis(&mut self, idx: usize, side: KeySide, seg: &TcpSegment<'_>) {
+        let conv = &mut self.convs[idx];
+        let flags = seg.flags;
+        if flags & SYN != 0 {
+            if flags & ACK == 0 {
+                conv.ts_mru_syn = seg.ts_ns;
+            }
+            conv.flows[side.index()].is_first_ack = true;
+        }
+        if flags & (SYN | ACK) == ACK {
+            if conv.ts_mru_syn != 0 && conv.ts_first_rtt == 0 {
+                conv.ts_first_rtt = seg.ts_ns.wrapping_sub(conv.ts_mru_syn);
+            }
+            conv.flows[side.index()].is_first_ack = false;
+        }
+        let (fwd, rev) = conv.flows_mut(side);
+        if let Some(shift) = seg.window_scale {
+            // RFC 7323 §2.3: shifts above 14 are treated as 14.
+            fwd.win_scale = WindowScale::Shift(shift.min(14));
+        }
+        if flags & SYN != 0 {
+            // Scaling is in use only if both SYNs carry the option.
+            if fwd.win_scale == WindowScale::Unknown {
+                fwd.win_scale = WindowScale::NotUsed;
+                rev.win_scale = WindowScale::NotUsed;
+            } else if flags & ACK != 0 && rev.win_scale == WindowScale::NotUsed {
+                fwd.win_scale = WindowScale::NotUsed;
+            }
+        }
+        // Connection state: FIN bookkeeping, then the state machine.
+        if flags & FIN != 0 && fwd.fin_frame.is_none() {
+            fwd.fin_frame = Some(seg.frame);
+            let phantom_end = SeqNum(seg.seq) + seg.payload_len + 1;
+            fwd.fin_nextseq = Some(phantom_end);
+        }
+        if flags & ACK != 0 {
+            if let Some(end) = rev.fin_nextseq {
+                if !SeqNum(seg.ack).before(end) {
+                    rev.fin_acked = true;
+                }
+            }
+        }
+        if flags & SYN != 0 && flags & ACK == 0 {
+            fwd.syn_frame.get_or_insert(seg.frame);
+        }
+        if flags & tcp_flags::RST != 0 {
+            fwd.rst_frame.get_or_insert(seg.frame);
+        }
+        let fins_acked = fwd.fin_acked && rev.fin_acked;
+        conv.conn.on_segment(side, seg.frame, seg.ts_ns, flags, fins_acked);
+        conv.stats.state = conv.conn.state;
+    }
+}

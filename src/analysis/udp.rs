@@ -1,0 +1,58 @@
+//! UDP conversations: `udp.stream` numbering and per-conversation counters.
+
+use std::net::IpAddr;
+
+use crate::analysis::conversations::ConvStats;
+use crate::analysis::hash::FxHashMap;
+use crate::analysis::key::{ConvKey, Endpoint};
+
+/// One UDP datagram as the decoder hands it to the analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct UdpDatagram<'a> {
+    /// 1-based frame number.
+    pub frame: u64,
+    pub ts_ns: i64,
+    /// `frame.len`, for the conversation byte counts.
+    pub frame_len: u32,
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub src_port: u16,
+    pub dst_port: u16,
+    /// Captured payload.
+    pub payload: &'a [u8],
+}
+
+/// What the analysis says about one datagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UdpFacts {
+    /// `udp.stream`
+    pub stream: u64,
+    /// True when the sender is the endpoint that sent the conversation's first datagram.
+    pub from_first_sender: bool,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct UdpTable {
+    by_key: FxHashMap<ConvKey, usize>,
+    pub convs: Vec<ConvStats>,
+}
+
+impl UdpTable {
+    pub fn process(&mut self, d: &UdpDatagram<'_>) -> UdpFacts {
+        let src = Endpoint { addr: d.src, port: d.src_port };
+        let dst = Endpoint { addr: d.dst, port: d.dst_port };
+        let (key, side) = ConvKey::new(src, dst);
+        let idx = match self.by_key.get(&key) {
+            Some(&i) => i,
+            None => {
+                let i = self.convs.len();
+                self.convs.push(ConvStats::new(&key, side, d.ts_ns));
+                self.by_key.insert(key, i);
+                i
+            }
+        };
+        let stats = &mut self.convs[idx];
+        stats.count(side, d.frame_len, d.ts_ns);
+        UdpFacts { stream: idx as u64, from_first_sender: stats.a == src }
+    }
+}

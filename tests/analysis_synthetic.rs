@@ -1,0 +1,191 @@
+//! Synthetic scenarios for each analysis flag and the tricky corners (sequence wrap at
+//! 2^32, SYN retransmission, port reuse, a capture joining mid-stream). Every expected
+//! block below is tshark 4.0.17's output for the same packets (written with
+//! `SOCKEYE_DUMP_PCAP=dir cargo test` and read back with the command in `common/synth.rs`).
+
+mod common;
+
+use common::synth::{assert_matches_tshark, Conv, A, F, P, R, S};
+use etherparse::TcpOptionElement::{MaximumSegmentSize, SelectiveAcknowledgementPermitted, WindowScale};
+
+fn handshake_scaled() -> Conv {
+    let mut c = Conv::new(40000, 80);
+    c.seg_opts(0, true, S, 1000, 0, 64240, 0, &[MaximumSegmentSize(1460), SelectiveAcknowledgementPermitted, WindowScale(7)])
+        .seg_opts(100, false, S | A, 5000, 1001, 65160, 0, &[MaximumSegmentSize(1460), SelectiveAcknowledgementPermitted, WindowScale(7)])
+        .seg(200, true, A, 1001, 5001, 502, 0);
+    c
+}
+
+#[test]
+fn window_full_zero_window_probe_update_and_teardown() {
+    let mut c = handshake_scaled();
+    c.seg(300, true, P | A, 1001, 5001, 502, 100)
+        .seg(400, false, A, 5001, 1101, 1, 0)
+        .seg(500, true, P | A, 1101, 5001, 502, 128)
+        .seg(600, false, A, 5001, 1229, 0, 0)
+        .seg(700, true, A, 1229, 5001, 502, 1)
+        .seg(800, false, A, 5001, 1229, 0, 0)
+        .seg(900, false, A, 5001, 1229, 10, 0)
+        .seg(1000, true, P | A, 1229, 5001, 502, 100)
+        .seg(1100, false, F | A, 5001, 1329, 10, 0)
+        .seg(1200, true, F | A, 1329, 5002, 502, 0)
+        .seg(1300, false, A, 5002, 1330, 10, 0);
+    assert_matches_tshark("window", &c, TSHARK_WINDOW);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_WINDOW: &str = "
+1,0,0,0,1,64240,,,,,,,,,,,,,,
+2,0,0,1,1,65160,,,,,,,,,,,,,,
+3,0,1,1,1,64256,,,,,,,,,,,,,,
+4,0,1,1,101,64256,,,,,,,,,,,,,,
+5,0,1,101,1,128,,,,,,,,,,,,,,
+6,0,101,1,229,64256,,,,,,,,,,,,,,1
+7,0,1,229,1,0,,,,,,,,,1,,,,,
+8,0,229,1,230,64256,,,,,,,,,,1,,,,
+9,0,1,229,1,0,,,,,,,,,1,,,,,
+10,0,1,229,1,1280,,,,,,,,,,,,,1,
+11,0,229,1,329,64256,,,,,,,,,,,,,,
+12,0,1,329,2,1280,,,,,,,,,,,,,,
+13,0,329,2,330,64256,,,,,,,,,,,,,,
+14,0,2,330,2,1280,,,,,,,,,,,,,,
+";
+
+#[test]
+fn lost_fast_spurious_out_of_order_retransmission_ack_lost() {
+    let mut c = Conv::new(40001, 80);
+    c.seg(0, true, S, 100, 0, 64240, 0)
+        .seg(5_000, false, S | A, 5000, 101, 65160, 0)
+        .seg(10_000, true, A, 101, 5001, 64240, 0)
+        .seg(20_000, false, P | A, 5001, 101, 65160, 100)
+        .seg(22_000, false, P | A, 5201, 101, 65160, 100)
+        .seg(23_000, true, A, 101, 5101, 64240, 0)
+        .seg(24_000, true, A, 101, 5101, 64240, 0)
+        .seg(25_000, true, A, 101, 5101, 64240, 0)
+        .seg(26_000, false, P | A, 5101, 101, 65160, 100)
+        .seg(30_000, true, A, 101, 5301, 64240, 0)
+        .seg(100_000, false, P | A, 5101, 101, 65160, 100)
+        .seg(110_000, false, P | A, 5301, 101, 65160, 100)
+        .seg(111_000, false, P | A, 5401, 101, 65160, 100)
+        .seg(112_000, false, P | A, 5301, 101, 65160, 100)
+        .seg(400_000, false, P | A, 5401, 101, 65160, 100)
+        .seg(401_000, true, A, 101, 5601, 64240, 0);
+    assert_matches_tshark("loss", &c, TSHARK_LOSS);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_LOSS: &str = "
+1,0,0,0,1,64240,,,,,,,,,,,,,,
+2,0,0,1,1,65160,,,,,,,,,,,,,,
+3,0,1,1,1,64240,,,,,,,,,,,,,,
+4,0,1,1,101,65160,,,,,,,,,,,,,,
+5,0,201,1,301,65160,,,,,1,,,,,,,,,
+6,0,1,101,1,64240,,,,,,,,,,,,,,
+7,0,1,101,1,64240,,,,,,,1,6,,,,,,
+8,0,1,101,1,64240,,,,,,,2,6,,,,,,
+9,0,101,1,201,65160,1,1,,,,,,,,,,,,
+10,0,1,301,1,64240,,,,,,,,,,,,,,
+11,0,101,1,201,65160,1,,1,,,,,,,,,,,
+12,0,301,1,401,65160,,,,,,,,,,,,,,
+13,0,401,1,501,65160,,,,,,,,,,,,,,
+14,0,301,1,401,65160,,,,1,,,,,,,,,,
+15,0,401,1,501,65160,1,,,,,,,,,,,,,
+16,0,1,601,1,64240,,,,,,1,,,,,,,,
+";
+
+#[test]
+fn keep_alive_and_keep_alive_ack_mid_stream() {
+    let mut c = Conv::new(40002, 443);
+    c.seg(0, true, P | A, 2000, 9000, 1000, 10)
+        .seg(1_000, false, A, 9000, 2010, 2000, 0)
+        .seg(10_000_000, true, A, 2009, 9000, 1000, 0)
+        .seg(10_001_000, false, A, 9000, 2010, 2000, 0)
+        .seg(20_000_000, true, A, 2009, 9000, 1000, 1)
+        .seg(20_001_000, false, A, 9000, 2010, 2000, 0);
+    assert_matches_tshark("keepalive", &c, TSHARK_KEEPALIVE);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_KEEPALIVE: &str = "
+1,0,1,1,11,1000,,,,,,,,,,,,,,
+2,0,1,11,1,2000,,,,,,,,,,,,,,
+3,0,10,1,10,1000,,,,,,,,,,,1,,,
+4,0,1,11,1,2000,,,,,,,,,,,,1,,
+5,0,10,1,11,1000,,,,,,,,,,,1,,,
+6,0,1,11,1,2000,,,,,,,,,,,,1,,
+";
+
+#[test]
+fn sequence_numbers_wrap_at_2_pow_32() {
+    let isn = u32::MAX - 99;
+    let mut c = Conv::new(40003, 80);
+    c.seg(0, true, S, isn, 0, 64240, 0)
+        .seg(1_000, false, S | A, 7, isn.wrapping_add(1), 65160, 0)
+        .seg(2_000, true, A, isn.wrapping_add(1), 8, 64240, 0)
+        .seg(3_000, true, P | A, isn.wrapping_add(1), 8, 64240, 150)
+        .seg(4_000, true, P | A, isn.wrapping_add(151), 8, 64240, 150)
+        .seg(5_000, false, A, 8, isn.wrapping_add(151), 65160, 0)
+        .seg(900_000, true, P | A, isn.wrapping_add(151), 8, 64240, 150)
+        .seg(901_000, false, A, 8, isn.wrapping_add(301), 65160, 0);
+    assert_matches_tshark("wrap", &c, TSHARK_WRAP);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_WRAP: &str = "
+1,0,0,0,1,64240,,,,,,,,,,,,,,
+2,0,0,1,1,65160,,,,,,,,,,,,,,
+3,0,1,1,1,64240,,,,,,,,,,,,,,
+4,0,1,1,151,64240,,,,,,,,,,,,,,
+5,0,151,1,301,64240,,,,,,,,,,,,,,
+6,0,1,151,1,65160,,,,,,,,,,,,,,
+7,0,151,1,301,64240,1,,,,,,,,,,,,,
+8,0,1,301,1,65160,,,,,,,,,,,,,,
+";
+
+#[test]
+fn syn_retransmission_then_handshake() {
+    let mut c = Conv::new(40004, 22);
+    c.seg(0, true, S, 777, 0, 64240, 0)
+        .seg(1_000_000, true, S, 777, 0, 64240, 0)
+        .seg(1_010_000, false, S | A, 4242, 778, 65160, 0)
+        .seg(1_020_000, true, A, 778, 4243, 64240, 0);
+    assert_matches_tshark("synretrans", &c, TSHARK_SYNRETRANS);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_SYNRETRANS: &str = "
+1,0,0,0,1,64240,,,,,,,,,,,,,,
+2,0,0,0,1,64240,1,,,,,,,,,,,,,
+3,0,0,1,1,65160,,,,,,,,,,,,,,
+4,0,1,1,1,64240,,,,,,,,,,,,,,
+";
+
+#[test]
+fn port_reuse_after_close_starts_a_new_stream() {
+    let mut c = Conv::new(40005, 80);
+    c.seg(0, true, S, 1000, 0, 64240, 0)
+        .seg(1_000, false, S | A, 2000, 1001, 65160, 0)
+        .seg(2_000, true, A, 1001, 2001, 64240, 0)
+        .seg(3_000, true, F | A, 1001, 2001, 64240, 0)
+        .seg(4_000, false, F | A, 2001, 1002, 65160, 0)
+        .seg(5_000, true, A, 1002, 2002, 64240, 0)
+        .seg(5_000_000, true, S, 90_000, 0, 64240, 0)
+        .seg(5_001_000, false, S | A, 70_000, 90_001, 65160, 0)
+        .seg(5_002_000, true, A, 90_001, 70_001, 64240, 0)
+        .seg(5_003_000, true, R | A, 90_001, 70_001, 0, 0);
+    assert_matches_tshark("reuse", &c, TSHARK_REUSE);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_REUSE: &str = "
+1,0,0,0,1,64240,,,,,,,,,,,,,,
+2,0,0,1,1,65160,,,,,,,,,,,,,,
+3,0,1,1,1,64240,,,,,,,,,,,,,,
+4,0,1,1,2,64240,,,,,,,,,,,,,,
+5,0,1,2,2,65160,,,,,,,,,,,,,,
+6,0,2,2,2,64240,,,,,,,,,,,,,,
+7,1,0,0,1,64240,,,,,,,,,,,,,,
+8,1,0,1,1,65160,,,,,,,,,,,,,,
+9,1,1,1,1,64240,,,,,,,,,,,,,,
+10,1,1,1,1,0,,,,,,,,,,,,,,
+";
