@@ -6,13 +6,41 @@
 mod common;
 
 use common::synth::{assert_matches_tshark, Conv, A, F, P, R, S};
-use etherparse::TcpOptionElement::{MaximumSegmentSize, SelectiveAcknowledgementPermitted, WindowScale};
+use etherparse::TcpOptionElement::{
+    MaximumSegmentSize, SelectiveAcknowledgementPermitted, WindowScale,
+};
 
 fn handshake_scaled() -> Conv {
     let mut c = Conv::new(40000, 80);
-    c.seg_opts(0, true, S, 1000, 0, 64240, 0, &[MaximumSegmentSize(1460), SelectiveAcknowledgementPermitted, WindowScale(7)])
-        .seg_opts(100, false, S | A, 5000, 1001, 65160, 0, &[MaximumSegmentSize(1460), SelectiveAcknowledgementPermitted, WindowScale(7)])
-        .seg(200, true, A, 1001, 5001, 502, 0);
+    c.seg_opts(
+        0,
+        true,
+        S,
+        1000,
+        0,
+        64240,
+        0,
+        &[
+            MaximumSegmentSize(1460),
+            SelectiveAcknowledgementPermitted,
+            WindowScale(7),
+        ],
+    )
+    .seg_opts(
+        100,
+        false,
+        S | A,
+        5000,
+        1001,
+        65160,
+        0,
+        &[
+            MaximumSegmentSize(1460),
+            SelectiveAcknowledgementPermitted,
+            WindowScale(7),
+        ],
+    )
+    .seg(200, true, A, 1001, 5001, 502, 0);
     c
 }
 

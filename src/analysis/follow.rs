@@ -36,7 +36,12 @@ pub struct FollowedStream {
 
 impl FollowedStream {
     fn new(proto: ConvProto, stream: u64) -> Self {
-        FollowedStream { proto, stream, nodes: None, items: Vec::new() }
+        FollowedStream {
+            proto,
+            stream,
+            nodes: None,
+            items: Vec::new(),
+        }
     }
 
     fn node_of(&mut self, src: Endpoint, dst: Endpoint) -> u8 {
@@ -74,8 +79,14 @@ impl TcpFollower {
         if facts.stream != self.out.stream {
             return;
         }
-        let src = Endpoint { addr: seg.src, port: seg.src_port };
-        let dst = Endpoint { addr: seg.dst, port: seg.dst_port };
+        let src = Endpoint {
+            addr: seg.src,
+            port: seg.src_port,
+        };
+        let dst = Endpoint {
+            addr: seg.dst,
+            port: seg.dst_port,
+        };
         let node = self.out.node_of(src, dst);
         let dir = &mut self.dirs[usize::from(node)];
         let seq = SeqNum(facts.seq_rel);
@@ -116,14 +127,23 @@ impl TcpFollower {
 }
 
 /// Emits the part of `data` (starting at `seq`, not after `dir.next`) not yet emitted.
-fn emit_new_bytes(items: &mut Vec<FollowItem>, dir: &mut Direction, node: u8, seq: SeqNum, data: &[u8]) {
+fn emit_new_bytes(
+    items: &mut Vec<FollowItem>,
+    dir: &mut Direction,
+    node: u8,
+    seq: SeqNum,
+    data: &[u8],
+) {
     let next = dir.next.unwrap_or(seq);
     let already = (next - seq) as usize;
     if already >= data.len() {
         return; // a pure retransmission
     }
     let fresh = &data[already..];
-    items.push(FollowItem::Data { node, bytes: fresh.to_vec() });
+    items.push(FollowItem::Data {
+        node,
+        bytes: fresh.to_vec(),
+    });
     dir.next = Some(next + fresh.len() as u32);
 }
 
@@ -131,7 +151,9 @@ fn emit_new_bytes(items: &mut Vec<FollowItem>, dir: &mut Direction, node: u8, se
 fn drain_contiguous(items: &mut Vec<FollowItem>, dir: &mut Direction, node: u8) {
     loop {
         let Some(next) = dir.next else { return };
-        let Some((&first, _)) = dir.pending.iter().next() else { return };
+        let Some((&first, _)) = dir.pending.iter().next() else {
+            return;
+        };
         if SeqNum(first).after(next) {
             return;
         }
@@ -149,18 +171,29 @@ pub struct UdpFollower {
 
 impl UdpFollower {
     pub fn new(stream: u64) -> Self {
-        UdpFollower { out: FollowedStream::new(ConvProto::Udp, stream) }
+        UdpFollower {
+            out: FollowedStream::new(ConvProto::Udp, stream),
+        }
     }
 
     pub fn push(&mut self, d: &UdpDatagram<'_>, facts: &UdpFacts) {
         if facts.stream != self.out.stream {
             return;
         }
-        let src = Endpoint { addr: d.src, port: d.src_port };
-        let dst = Endpoint { addr: d.dst, port: d.dst_port };
+        let src = Endpoint {
+            addr: d.src,
+            port: d.src_port,
+        };
+        let dst = Endpoint {
+            addr: d.dst,
+            port: d.dst_port,
+        };
         let node = self.out.node_of(src, dst);
         if !d.payload.is_empty() {
-            self.out.items.push(FollowItem::Data { node, bytes: d.payload.to_vec() });
+            self.out.items.push(FollowItem::Data {
+                node,
+                bytes: d.payload.to_vec(),
+            });
         }
     }
 

@@ -1,10 +1,14 @@
 //! The per-frame pipeline shared by the headless reader, live capture and the UI:
 //! frame → decode → (analysis) → everything a printer or the UI needs about that packet.
 
+mod annotate;
 mod defrag;
+
+pub use annotate::{ip_addresses, tcp_segment, udp_datagram, Facts, SackBlocks};
 
 use etherparse::defrag::IpDefragPayloadVec;
 
+use crate::analysis::{Analyzer, TcpFacts, UdpFacts};
 use crate::decode::{self, FieldList, FrameInfo, Packet};
 use crate::frame::Frame;
 
@@ -16,6 +20,8 @@ pub struct Dissector {
     first_ts: Option<i64>,
     prev_ts: Option<i64>,
     defrag: defrag::Defragmenter,
+    analyzer: Analyzer,
+    sack: SackBlocks,
 }
 
 /// One frame, dissected.
@@ -25,6 +31,10 @@ pub struct Dissection<'a> {
     pub info: FrameInfo,
     /// The whole IP payload when this frame completed a fragmented datagram.
     pub reassembled: Option<IpDefragPayloadVec>,
+    /// TCP analysis: stream, relative numbers, flags with reasons.
+    pub tcp: Option<TcpFacts>,
+    /// UDP analysis: stream.
+    pub udp: Option<UdpFacts>,
 }
 
 impl Dissection<'_> {
@@ -33,10 +43,19 @@ impl Dissection<'_> {
     pub fn emit_fields<'s>(&'s self, scratch: &'s mut String, out: &mut FieldList<'s>) {
         decode::protocols(&self.packet, scratch);
         let protocols: &'s str = scratch;
-        decode::emit(&self.packet, &self.info, protocols, &(), out);
+        let facts = self.facts();
+        decode::emit(&self.packet, &self.info, protocols, &facts, out);
         if let Some(whole) = &self.reassembled {
             let inner = decode::decode_ip_payload(whole.ip_number, &whole.payload);
             decode::emit_reassembled(&inner, &self.info, &(), out);
+        }
+    }
+
+    /// The analysis facts, for the field tree.
+    pub fn facts(&self) -> Facts<'_> {
+        Facts {
+            tcp: self.tcp.as_ref(),
+            udp: self.udp.as_ref(),
         }
     }
 }
@@ -44,6 +63,11 @@ impl Dissection<'_> {
 impl Dissector {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The conversation tables built so far.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
     }
 
     /// Number of frames dissected so far.
@@ -69,10 +93,17 @@ impl Dissector {
         } else {
             None
         };
+        let tcp = match tcp_segment(&packet, info.number, info.ts_ns, &mut self.sack) {
+            Some(segment) => Some(self.analyzer.tcp(&segment)),
+            None => None,
+        };
+        let udp = udp_datagram(&packet, info.number, info.ts_ns).map(|d| self.analyzer.udp(&d));
         Dissection {
             packet,
             info,
             reassembled,
+            tcp,
+            udp,
         }
     }
 }

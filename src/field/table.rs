@@ -160,6 +160,9 @@ field_table! {
     TcpAnalysisOutOfOrder = "tcp.analysis.out_of_order", "This frame is a (suspected) out-of-order segment", Protocol;
     TcpAnalysisLostSegment = "tcp.analysis.lost_segment", "Previous segment(s) not captured (common at capture start)", Protocol;
     TcpAnalysisAckLostSegment = "tcp.analysis.ack_lost_segment", "ACKed segment that wasn't captured (common at capture start)", Protocol;
+    TcpAnalysisDuplicateAck = "tcp.analysis.duplicate_ack", "Duplicate ACK", Protocol;
+    TcpAnalysisZeroWindowProbeAck = "tcp.analysis.zero_window_probe_ack", "ACK to a TCP zero-window-probe", Protocol;
+    TcpAnalysisReusedPorts = "tcp.analysis.reused_ports", "A new tcp session is started with the same ports as an earlier session in this trace", Protocol;
     TcpAnalysisDuplicateAckNum = "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", Dec;
     TcpAnalysisDuplicateAckFrame = "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", Dec;
     TcpAnalysisZeroWindow = "tcp.analysis.zero_window", "This is a zero-window", Protocol;

@@ -77,7 +77,13 @@ impl Printer {
             OutputMode::Summary => {
                 self.clock.write_time(d.info.ts_ns, &mut self.line);
                 self.line.push(b' ');
-                write_summary(&d.packet, None, &mut self.line);
+                let rel = d.tcp.as_ref().map(|facts| RelativeSeq {
+                    seq: facts.seq_rel,
+                    ack: facts.ack_rel,
+                    // tcpdump prints the raw numbers of each direction's opening segment.
+                    first_in_direction: d.packet.tcp().is_some_and(|t| t.syn()),
+                });
+                write_summary(&d.packet, rel, &mut self.line);
                 self.line.push(b'\n');
             }
             OutputMode::Quiet => return Ok(()),

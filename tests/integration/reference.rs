@@ -121,3 +121,8 @@ fn check_all(include: impl Fn(&str) -> bool + Copy, what: &str) {
 fn layer_columns_match_tshark() {
     check_all(|name| !is_analysis_column(name), "layer");
 }
+
+#[test]
+fn analysis_columns_match_tshark() {
+    check_all(is_analysis_column, "analysis");
+}

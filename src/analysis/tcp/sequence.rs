@@ -55,7 +55,12 @@ const DEFAULT_OOO_THRESHOLD_NS: u64 = 3_000_000;
 
 /// Runs the analysis of one segment sent by `fwd` towards `rev`. `first_rtt_ns` is the
 /// handshake RTT of the conversation (0 when unknown, tshark's convention).
-pub(crate) fn analyze(fwd: &mut Flow, rev: &mut Flow, first_rtt_ns: i64, s: &SegInput) -> SeqVerdict {
+pub(crate) fn analyze(
+    fwd: &mut Flow,
+    rev: &mut Flow,
+    first_rtt_ns: i64,
+    s: &SegInput,
+) -> SeqVerdict {
     let mut v = SeqVerdict::default();
     let (seq, ack, seglen, flags, window) = (s.seq, s.ack, s.seglen, s.flags, s.window);
     let syn_fin_rst = flags & (SYN | FIN | RST) != 0;
@@ -107,7 +112,12 @@ pub(crate) fn analyze(fwd: &mut Flow, rev: &mut Flow, first_rtt_ns: i64, s: &Seg
         if flags & (SYN | FIN) != 0 {
             nextseq = nextseq + 1;
         }
-        fwd.segments.push_front(Unacked { frame: s.frame, seq, nextseq, ts_ns: s.ts_ns });
+        fwd.segments.push_front(Unacked {
+            frame: s.frame,
+            seq,
+            nextseq,
+            ts_ns: s.ts_ns,
+        });
     }
     let is_zwp = v.flags.contains(AnalysisFlag::ZeroWindowProbe);
     // Zero-window probes do not really advance the sequence space.
@@ -170,7 +180,11 @@ fn forward_checks(fwd: &mut Flow, rev: &Flow, s: &SegInput, v: &mut SeqVerdict) 
     }
     // WINDOW FULL: data reaching exactly the right edge of the peer's advertised window.
     if seglen > 0 && rev.win_scale != WindowScale::Unknown && !syn_fin_rst {
-        let shift = if rev.is_first_ack { 0 } else { rev.win_scale.shift() };
+        let shift = if rev.is_first_ack {
+            0
+        } else {
+            rev.win_scale.shift()
+        };
         let edge = rev.lastack + (rev.window << shift);
         if seq + seglen == edge {
             let redge = fwd.rel(edge);
@@ -186,7 +200,12 @@ fn forward_checks(fwd: &mut Flow, rev: &Flow, s: &SegInput, v: &mut SeqVerdict) 
         });
         return;
     }
-    if repeat && window == 0 && rev.last_segment_flags.contains(AnalysisFlag::ZeroWindowProbe) {
+    if repeat
+        && window == 0
+        && rev
+            .last_segment_flags
+            .contains(AnalysisFlag::ZeroWindowProbe)
+    {
         v.set(AnalysisFlag::ZeroWindowProbeAck, || {
             "repeats the previous zero-window ACK in answer to the peer's zero-window probe"
                 .to_string()
@@ -194,7 +213,11 @@ fn forward_checks(fwd: &mut Flow, rev: &Flow, s: &SegInput, v: &mut SeqVerdict) 
         return;
     }
     if repeat && window != 0 {
-        fwd.dupacknum = if fwd.dupacknum == -1 { 1 } else { fwd.dupacknum.saturating_add(1) };
+        fwd.dupacknum = if fwd.dupacknum == -1 {
+            1
+        } else {
+            fwd.dupacknum.saturating_add(1)
+        };
         v.dup_ack_num = u32::try_from(fwd.dupacknum).unwrap_or(0);
         v.dup_ack_frame = fwd.lastnondupack;
         let (n, fr, rack) = (v.dup_ack_num, v.dup_ack_frame, rev.rel(ack));
@@ -227,7 +250,10 @@ fn classify_resend(fwd: &Flow, rev: &Flow, first_rtt_ns: i64, s: &SegInput, v: &
         return;
     }
     let since_ack = elapsed(s.ts_ns, rev.lastack_ts);
-    if not_advanced && rev.dupacknum >= 2 && rev.lastack == seq && since_ack < FAST_RETRANS_WINDOW_NS
+    if not_advanced
+        && rev.dupacknum >= 2
+        && rev.lastack == seq
+        && since_ack < FAST_RETRANS_WINDOW_NS
     {
         let n = rev.dupacknum;
         v.set(AnalysisFlag::FastRetransmission, || {
@@ -236,7 +262,11 @@ fn classify_resend(fwd: &Flow, rev: &Flow, first_rtt_ns: i64, s: &SegInput, v: &
         return;
     }
     let since_high = elapsed(s.ts_ns, fwd.nextseq_ts);
-    let threshold = if first_rtt_ns == 0 { DEFAULT_OOO_THRESHOLD_NS } else { first_rtt_ns as u64 };
+    let threshold = if first_rtt_ns == 0 {
+        DEFAULT_OOO_THRESHOLD_NS
+    } else {
+        first_rtt_ns as u64
+    };
     let phantom = u32::from(flags & (SYN | FIN) != 0);
     if not_advanced && since_high < threshold && fwd.nextseq != seq + seglen + phantom {
         let (exp, fr) = (fwd.rel(fwd.nextseq), fwd.nextseq_frame);

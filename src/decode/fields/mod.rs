@@ -31,6 +31,8 @@ pub struct FrameInfo {
 pub trait Annotate<'a> {
     /// Called right after the TCP ports, as tshark places stream/seq analysis.
     fn tcp(&self, _out: &mut FieldList<'a>) {}
+    /// Called after the TCP header fields: the SEQ/ACK analysis subtree.
+    fn tcp_end(&self, _out: &mut FieldList<'a>) {}
     /// Called after the UDP header fields.
     fn udp(&self, _out: &mut FieldList<'a>) {}
 }

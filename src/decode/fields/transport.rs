@@ -145,6 +145,7 @@ pub(super) fn tcp<'a>(
         );
         tcp_options(options, at + 20, out);
     }
+    annotate.tcp_end(out);
 }
 
 /// Walks the option bytes ourselves for byte ranges; etherparse's iterator validates kinds

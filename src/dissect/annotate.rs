@@ -1,0 +1,181 @@
+//! The bridge between decode and analysis: the analysis inputs taken from a decoded packet,
+//! and the analysis facts emitted back as Wireshark fields inside the TCP/UDP subtrees.
+
+use std::net::IpAddr;
+
+use arrayvec::ArrayVec;
+use etherparse::{TcpOptionElement, TcpOptionsIterator};
+
+use crate::analysis::{AnalysisFlag, TcpFacts, TcpSegment, UdpDatagram, UdpFacts, WindowScale};
+use crate::decode::{tcp_flags, Annotate, FieldList, Packet};
+use crate::field::{FieldId as F, Value};
+
+/// The addresses of the innermost IP header.
+pub fn ip_addresses(packet: &Packet<'_>) -> Option<(IpAddr, IpAddr)> {
+    if let Some(ip) = packet.ipv6() {
+        return Some((ip.source_addr().into(), ip.destination_addr().into()));
+    }
+    packet
+        .ipv4()
+        .map(|ip| (ip.source_addr().into(), ip.destination_addr().into()))
+}
+
+/// SACK blocks of one segment (at most 4 fit in the options).
+pub type SackBlocks = ArrayVec<(u32, u32), 4>;
+
+/// Fills `sack` and returns the analysis input for the packet's TCP segment, if any.
+pub fn tcp_segment<'p>(
+    packet: &Packet<'p>,
+    frame: u64,
+    ts_ns: i64,
+    sack: &'p mut SackBlocks,
+) -> Option<TcpSegment<'p>> {
+    let tcp = packet.tcp()?;
+    let (src, dst) = ip_addresses(packet)?;
+    let mut window_scale = None;
+    let mut sack_permitted = false;
+    let mut mss = None;
+    sack.clear();
+    let options = tcp.slice().get(20..).unwrap_or(&[]);
+    for element in TcpOptionsIterator::from_slice(options).flatten() {
+        match element {
+            TcpOptionElement::WindowScale(shift) => window_scale = Some(shift),
+            TcpOptionElement::SelectiveAcknowledgementPermitted => sack_permitted = true,
+            TcpOptionElement::MaximumSegmentSize(v) => mss = Some(v),
+            TcpOptionElement::SelectiveAcknowledgement(first, rest) => {
+                for block in std::iter::once(first).chain(rest.into_iter().flatten()) {
+                    let _ = sack.try_push(block);
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(TcpSegment {
+        frame,
+        ts_ns,
+        frame_len: packet.orig_len,
+        src,
+        dst,
+        src_port: tcp.source_port(),
+        dst_port: tcp.destination_port(),
+        seq: tcp.sequence_number(),
+        ack: tcp.acknowledgment_number(),
+        flags: tcp_flags(&tcp),
+        window: tcp.window_size(),
+        payload: packet.payload_bytes(),
+        payload_len: packet.tcp_len.unwrap_or(0),
+        window_scale,
+        sack_permitted,
+        sack_blocks: sack,
+        mss,
+    })
+}
+
+/// The analysis input for the packet's UDP datagram, if any.
+pub fn udp_datagram<'p>(packet: &Packet<'p>, frame: u64, ts_ns: i64) -> Option<UdpDatagram<'p>> {
+    let udp = packet.udp()?;
+    let (src, dst) = ip_addresses(packet)?;
+    Some(UdpDatagram {
+        frame,
+        ts_ns,
+        frame_len: packet.orig_len,
+        src,
+        dst,
+        src_port: udp.source_port(),
+        dst_port: udp.destination_port(),
+        payload: packet.payload_bytes(),
+    })
+}
+
+fn flag_field(flag: AnalysisFlag) -> F {
+    match flag {
+        AnalysisFlag::Retransmission => F::TcpAnalysisRetransmission,
+        AnalysisFlag::FastRetransmission => F::TcpAnalysisFastRetransmission,
+        AnalysisFlag::SpuriousRetransmission => F::TcpAnalysisSpuriousRetransmission,
+        AnalysisFlag::OutOfOrder => F::TcpAnalysisOutOfOrder,
+        AnalysisFlag::LostSegment => F::TcpAnalysisLostSegment,
+        AnalysisFlag::AckLostSegment => F::TcpAnalysisAckLostSegment,
+        AnalysisFlag::DuplicateAck => F::TcpAnalysisDuplicateAck,
+        AnalysisFlag::ZeroWindow => F::TcpAnalysisZeroWindow,
+        AnalysisFlag::ZeroWindowProbe => F::TcpAnalysisZeroWindowProbe,
+        AnalysisFlag::ZeroWindowProbeAck => F::TcpAnalysisZeroWindowProbeAck,
+        AnalysisFlag::KeepAlive => F::TcpAnalysisKeepAlive,
+        AnalysisFlag::KeepAliveAck => F::TcpAnalysisKeepAliveAck,
+        AnalysisFlag::WindowUpdate => F::TcpAnalysisWindowUpdate,
+        AnalysisFlag::WindowFull => F::TcpAnalysisWindowFull,
+        AnalysisFlag::ReusedPorts => F::TcpAnalysisReusedPorts,
+    }
+}
+
+/// Analysis facts of one packet, ready to be emitted into its field tree.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts<'f> {
+    pub tcp: Option<&'f TcpFacts>,
+    pub udp: Option<&'f UdpFacts>,
+}
+
+impl<'a> Annotate<'a> for Facts<'a> {
+    fn tcp(&self, out: &mut FieldList<'a>) {
+        let Some(facts) = self.tcp else {
+            return;
+        };
+        out.fact(F::TcpStream, Value::U64(facts.stream), 1);
+        out.fact(F::TcpSeq, Value::U64(facts.seq_rel.into()), 1);
+        out.fact(F::TcpNxtseq, Value::U64(facts.nxtseq_rel.into()), 1);
+        out.fact(F::TcpAck, Value::U64(facts.ack_rel.into()), 1);
+        out.fact(F::TcpWindowSize, Value::U64(facts.window_size), 1);
+        match facts.window_scale {
+            WindowScale::Shift(shift) => out.fact(
+                F::TcpWindowSizeScalefactor,
+                Value::U64(1u64 << shift.min(14)),
+                1,
+            ),
+            WindowScale::NotUsed => out.fact(F::TcpWindowSizeScalefactor, Value::I64(-2), 1),
+            WindowScale::Unknown => {}
+        }
+    }
+
+    fn tcp_end(&self, out: &mut FieldList<'a>) {
+        let Some(facts) = self.tcp else {
+            return;
+        };
+        let has_ack_info = facts.acks_frame.is_some();
+        if facts.flags.is_empty() && !has_ack_info && facts.dup_ack_num == 0 {
+            return;
+        }
+        out.fact(F::TcpAnalysis, Value::None, 1);
+        if let Some(frame) = facts.acks_frame {
+            out.fact(F::TcpAnalysisAcksFrame, Value::U64(frame), 2);
+        }
+        if let Some(rtt) = facts.ack_rtt_ns {
+            out.fact(F::TcpAnalysisAckRtt, Value::Nanos(rtt), 2);
+        }
+        if !facts.flags.is_empty() {
+            out.fact(F::TcpAnalysisFlags, Value::None, 2);
+            for flag in facts.flags.iter() {
+                out.fact(flag_field(flag), Value::None, 3);
+            }
+            if facts.dup_ack_num > 0 {
+                out.fact(
+                    F::TcpAnalysisDuplicateAckNum,
+                    Value::U64(facts.dup_ack_num.into()),
+                    3,
+                );
+                out.fact(
+                    F::TcpAnalysisDuplicateAckFrame,
+                    Value::U64(facts.dup_ack_frame),
+                    3,
+                );
+            }
+            for (_, reason) in &facts.reasons {
+                out.fact(F::TcpAnalysisReason, Value::Text(reason), 3);
+            }
+        }
+    }
+
+    fn udp(&self, out: &mut FieldList<'a>) {
+        if let Some(facts) = self.udp {
+            out.fact(F::UdpStream, Value::U64(facts.stream), 1);
+        }
+    }
+}
