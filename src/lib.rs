@@ -5,6 +5,7 @@
 //! facts, and the headless printers / UI read the result.
 
 pub mod cli;
+pub mod endpoints;
 pub mod frame;
 pub mod pcapio;
 pub mod source;
@@ -20,6 +21,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Fields) => bail!("field table not built yet"),
         Some(Command::Read { file, io }) => bail!("reader not built yet: {file} {io:?}"),
+        Some(Command::Serve(a)) => Ok(endpoints::cli::serve(a)?),
+        Some(Command::Send(a)) => Ok(endpoints::cli::send(a)?),
+        Some(Command::Lab(a)) => Ok(endpoints::cli::lab(a)?),
         None => bail!("nothing to do: try `sockeye --help`"),
     }
 }
