@@ -7,6 +7,7 @@
 //! in the ring source (see the note there). It only ever listens on one named interface of
 //! the namespace it was opened in.
 
+use std::collections::HashSet;
 use std::ffi::CString;
 use std::io;
 use std::mem;
@@ -27,12 +28,33 @@ const SIOCGSTAMPNS: libc::c_ulong = 0x8907;
 /// Hard cap on frames kept by one capture, so a busy interface cannot grow memory unbounded.
 pub const MAX_FRAMES: usize = 100_000;
 
+/// setsockopt(SOL_SOCKET, `name`, `val`).
+fn set_opt<T>(fd: &OwnedFd, name: libc::c_int, val: &T, what: &str) -> Result<(), EndpointError> {
+    // SAFETY: `val` points to a live T and the length passed is exactly its size.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            name,
+            (val as *const T).cast(),
+            mem::size_of::<T>() as libc::socklen_t,
+        )
+    };
+    if rc < 0 {
+        let e = io::Error::last_os_error();
+        return Err(EndpointError::Failed(format!("{what}: {e}")));
+    }
+    Ok(())
+}
+
 /// A raw packet socket bound to one interface.
 pub struct PacketTap {
     fd: OwnedFd,
-    /// On `lo` every frame is seen twice (the outgoing copy and the incoming one); we keep
-    /// only the incoming copy.
-    skip_outgoing: bool,
+    /// On `lo` every frame is seen twice: the outgoing copy and the incoming (host) one. We
+    /// keep the outgoing copy: the kernel stamps it at transmit time, whereas the incoming
+    /// copy of a TCP segment still carries TCP's monotonic departure time and ends up stamped
+    /// only when we read it.
+    loopback: bool,
 }
 
 /// One captured frame: kernel timestamp and the Ethernet bytes.
@@ -96,23 +118,13 @@ impl PacketTap {
             tv_sec: 0,
             tv_usec: 20_000,
         };
-        // SAFETY: `tv` is a valid timeval and the length matches.
-        let rc = unsafe {
-            libc::setsockopt(
-                fd.as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_RCVTIMEO,
-                (&tv as *const libc::timeval).cast(),
-                mem::size_of::<libc::timeval>() as libc::socklen_t,
-            )
-        };
-        if rc < 0 {
-            let e = io::Error::last_os_error();
-            return Err(EndpointError::Failed(format!("SO_RCVTIMEO: {e}")));
-        }
+        set_opt(&fd, libc::SO_RCVTIMEO, &tv, "SO_RCVTIMEO")?;
+        // Without this the kernel does not stamp received frames, and SIOCGSTAMPNS would
+        // report the time we *read* the frame, not when it passed.
+        set_opt(&fd, libc::SO_TIMESTAMPNS, &1i32, "SO_TIMESTAMPNS")?;
         Ok(PacketTap {
             fd,
-            skip_outgoing: interface == "lo",
+            loopback: interface == "lo",
         })
     }
 
@@ -142,7 +154,7 @@ impl PacketTap {
                 };
             }
             let outgoing = sll.sll_pkttype == libc::PACKET_OUTGOING as u8;
-            if outgoing && self.skip_outgoing {
+            if self.loopback && !outgoing {
                 continue;
             }
             let ts_ns = self.last_timestamp().unwrap_or_else(now_ns);
@@ -178,7 +190,7 @@ pub fn capture_while<T>(
     tap: PacketTap,
     linger: Duration,
     body: impl FnOnce() -> T,
-) -> (T, Vec<(TimestampNs, String)>) {
+) -> (T, Vec<TapFrame>) {
     let stop = Arc::new(AtomicBool::new(false));
     let stop2 = stop.clone();
     let reader = std::thread::spawn(move || {
@@ -204,11 +216,35 @@ pub fn capture_while<T>(
     let out = body();
     stop.store(true, Ordering::SeqCst);
     let frames = reader.join().unwrap_or_default();
-    let lines = frames
+    (out, frames)
+}
+
+/// `(ts_ns, summary)` lines for the frames that belong to a scenario: TCP/UDP with one of
+/// `ports` on either side, plus ARP and ICMP (few, and the lab's point). On a shared `lo`
+/// this drops everybody else's loopback traffic.
+pub fn packet_lines(frames: &[TapFrame], ports: &HashSet<u16>) -> Vec<(TimestampNs, String)> {
+    frames
         .iter()
+        .filter(|f| belongs(&f.data, ports))
         .map(|f| (f.ts_ns, summarize(&f.data)))
-        .collect();
-    (out, lines)
+        .collect()
+}
+
+fn belongs(frame: &[u8], ports: &HashSet<u16>) -> bool {
+    let Ok(p) = SlicedPacket::from_ethernet(frame) else {
+        return false;
+    };
+    match (&p.net, &p.transport) {
+        (Some(NetSlice::Arp(_)), _) => true,
+        (_, Some(TransportSlice::Tcp(t))) => {
+            ports.contains(&t.source_port()) || ports.contains(&t.destination_port())
+        }
+        (_, Some(TransportSlice::Udp(u))) => {
+            ports.contains(&u.source_port()) || ports.contains(&u.destination_port())
+        }
+        (_, Some(TransportSlice::Icmpv4(_))) | (_, Some(TransportSlice::Icmpv6(_))) => true,
+        _ => false,
+    }
 }
 
 /// A tcpdump-like one-liner for an Ethernet frame; never panics on malformed input.

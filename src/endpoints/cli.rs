@@ -1,5 +1,6 @@
 //! `sockeye serve`, `sockeye send` and `sockeye lab`: clap arguments and what they run.
 
+use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::capture::{capture_while, PacketTap};
+use super::capture::{capture_while, packet_lines, PacketTap};
 use super::client::{self, pattern_payload, ClientConfig, MAX_PAYLOAD};
 use super::events::{EventLog, EventSink, PrintSink, Tee};
 use super::netns::{self, Lab};
@@ -220,7 +221,15 @@ fn lab_run(r: LabRunArgs) -> Result<ExitCode, EndpointError> {
     };
     let report = report?;
     if r.trace {
-        for line in merge(&log.snapshot(), &packets) {
+        let events = log.snapshot();
+        let ports: HashSet<u16> = events
+            .iter()
+            .flat_map(|e| [e.local, e.peer])
+            .flatten()
+            .map(|a| a.port())
+            .filter(|p| *p != 0)
+            .collect();
+        for line in merge(&events, &packet_lines(&packets, &ports)) {
             println!("{}", line.text);
         }
     }
