@@ -50,7 +50,14 @@ pub struct ServerConfig {
     pub read_chunk: usize,
     /// Pause before each `recv()`: a slow reader lets the receive window fill up.
     pub read_delay: Duration,
+    /// Echo mode: hold the data and send it all back only after the client's FIN (EOF),
+    /// like a `sort` server; what the half-close scenario needs. Held data is capped at
+    /// [`HOLD_LIMIT`].
+    pub echo_at_eof: bool,
 }
+
+/// Most bytes an `echo_at_eof` server holds before answering.
+pub const HOLD_LIMIT: usize = 1024 * 1024;
 
 impl ServerConfig {
     pub fn new(transport: Transport, bind: SocketAddr) -> Self {
@@ -64,6 +71,7 @@ impl ServerConfig {
             rcvbuf: None,
             read_chunk: 16 * 1024,
             read_delay: Duration::ZERO,
+            echo_at_eof: false,
         }
     }
 }
@@ -214,14 +222,23 @@ fn handle_tcp(conn: TracedSocket, cfg: &ServerConfig, stop: &AtomicBool, deadlin
         return;
     }
     let mut buf = vec![0u8; cfg.read_chunk.max(1)];
+    let mut held = Vec::new();
     while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
         if !cfg.read_delay.is_zero() {
             thread::sleep(cfg.read_delay);
         }
         match conn.recv(&mut buf) {
-            Ok(0) => break,
+            Ok(0) => {
+                if !held.is_empty() {
+                    let _ = conn.send_all(&held);
+                }
+                break;
+            }
             Ok(n) => {
-                if cfg.mode == Mode::Echo {
+                if cfg.mode == Mode::Echo && cfg.echo_at_eof {
+                    let room = HOLD_LIMIT.saturating_sub(held.len()).min(n);
+                    held.extend_from_slice(buf.get(..room).unwrap_or_default());
+                } else if cfg.mode == Mode::Echo {
                     if let Some(data) = buf.get(..n) {
                         if conn.send_all(data).is_err() {
                             break;

@@ -46,8 +46,9 @@ pub const SCENARIOS: &[ScenarioInfo] = &[
     },
     ScenarioInfo {
         name: "half-close",
-        summary: "client shutdown(SHUT_WR), then reads the reply until EOF",
-        watch: "the client's FIN comes first, data still flows back, then the server's FIN",
+        summary: "client shutdown(SHUT_WR); the server answers after that EOF; client reads to EOF",
+        watch:
+            "the client's FIN comes first, data still flows back after it, then the server's FIN",
     },
     ScenarioInfo {
         name: "reset",

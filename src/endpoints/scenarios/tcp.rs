@@ -113,9 +113,10 @@ pub(super) fn bulk(ctx: &Ctx) -> Result<Outcome, EndpointError> {
     Ok((Some(to), notes))
 }
 
-/// The client half-closes, then still receives the server's reply until EOF.
+/// The client half-closes, then still receives the server's reply until EOF. The server
+/// answers only after the client's FIN, so the reply visibly flows after it.
 pub(super) fn half_close(ctx: &Ctx) -> Result<Outcome, EndpointError> {
-    let srv = ctx.start_server(Transport::Tcp, ctx.cfg.port, |_| {})?;
+    let srv = ctx.start_server(Transport::Tcp, ctx.cfg.port, |sc| sc.echo_at_eof = true)?;
     let to = srv.local;
     let (reply, eof) = ctx.client(move |sink, cfg| {
         let s = connect_tcp(sink, to, cfg.timeout)?;
