@@ -33,11 +33,11 @@ fn assert_calls_in_order(r: &ScenarioReport, s: Side, want: &[SocketCall]) {
     }
 }
 
-fn first<'a>(
-    r: &'a ScenarioReport,
+fn first(
+    r: &ScenarioReport,
     s: Side,
     pred: impl Fn(&SocketEvent) -> bool,
-) -> &'a SocketEvent {
+) -> &SocketEvent {
     r.events
         .iter()
         .find(|e| e.side == s && pred(e))

@@ -22,9 +22,6 @@ use super::events::now_ns;
 use super::EndpointError;
 use crate::frame::TimestampNs;
 
-/// `SIOCGSTAMPNS` (asm-generic/sockios.h): the kernel receive timestamp of the last packet
-/// read, as a timespec on CLOCK_REALTIME. Not exported by the libc crate.
-const SIOCGSTAMPNS: libc::c_ulong = 0x8907;
 /// Hard cap on frames kept by one capture, so a busy interface cannot grow memory unbounded.
 pub const MAX_FRAMES: usize = 100_000;
 
@@ -119,8 +116,8 @@ impl PacketTap {
             tv_usec: 20_000,
         };
         set_opt(&fd, libc::SO_RCVTIMEO, &tv, "SO_RCVTIMEO")?;
-        // Without this the kernel does not stamp received frames, and SIOCGSTAMPNS would
-        // report the time we *read* the frame, not when it passed.
+        // Makes the kernel stamp frames (CLOCK_REALTIME) as it queues them to us and hand the
+        // stamp over as a control message; without it we would only know when we read them.
         set_opt(&fd, libc::SO_TIMESTAMPNS, &1i32, "SO_TIMESTAMPNS")?;
         Ok(PacketTap {
             fd,
@@ -130,22 +127,28 @@ impl PacketTap {
 
     /// The next frame, or `Ok(None)` after the 20 ms receive timeout.
     pub fn next_frame(&self, buf: &mut [u8]) -> io::Result<Option<TapFrame>> {
+        // Bounded: each pass either returns or skips one duplicate loopback copy, and the
+        // receive timeout ends the wait when nothing arrives.
         loop {
             // SAFETY: all-zero is a valid sockaddr_ll; the kernel fills it in.
             let mut sll: libc::sockaddr_ll = unsafe { mem::zeroed() };
-            let mut len = mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
-            // SAFETY: `buf` is valid for writes of buf.len() bytes; `sll`/`len` describe a
-            // writable sockaddr buffer of the stated size.
-            let n = unsafe {
-                libc::recvfrom(
-                    self.fd.as_raw_fd(),
-                    buf.as_mut_ptr().cast(),
-                    buf.len(),
-                    libc::MSG_TRUNC,
-                    (&mut sll as *mut libc::sockaddr_ll).cast(),
-                    &mut len,
-                )
+            // u64 elements keep the control buffer aligned for cmsghdr.
+            let mut control = [0u64; 16];
+            let mut iov = libc::iovec {
+                iov_base: buf.as_mut_ptr().cast(),
+                iov_len: buf.len(),
             };
+            // SAFETY: all-zero is a valid msghdr; the pointers are filled in below.
+            let mut msg: libc::msghdr = unsafe { mem::zeroed() };
+            msg.msg_name = (&mut sll as *mut libc::sockaddr_ll).cast();
+            msg.msg_namelen = mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+            msg.msg_iov = &mut iov;
+            msg.msg_iovlen = 1;
+            msg.msg_control = control.as_mut_ptr().cast();
+            msg.msg_controllen = mem::size_of_val(&control);
+            // SAFETY: every pointer in `msg` refers to a live, writable buffer of the
+            // stated length (`buf`, `sll`, `control`) for the duration of the call.
+            let n = unsafe { libc::recvmsg(self.fd.as_raw_fd(), &mut msg, libc::MSG_TRUNC) };
             if n < 0 {
                 let e = io::Error::last_os_error();
                 return match e.kind() {
@@ -153,11 +156,11 @@ impl PacketTap {
                     _ => Err(e),
                 };
             }
-            let outgoing = sll.sll_pkttype == libc::PACKET_OUTGOING as u8;
+            let outgoing = sll.sll_pkttype == libc::PACKET_OUTGOING;
             if self.loopback && !outgoing {
                 continue;
             }
-            let ts_ns = self.last_timestamp().unwrap_or_else(now_ns);
+            let ts_ns = rx_timestamp(&msg).unwrap_or_else(now_ns);
             // MSG_TRUNC makes `n` the frame's real length; keep what fit in the buffer.
             let kept = usize::try_from(n).unwrap_or(0).min(buf.len());
             let data = buf.get(..kept).unwrap_or_default().to_vec();
@@ -168,16 +171,24 @@ impl PacketTap {
             }));
         }
     }
+}
 
-    fn last_timestamp(&self) -> Option<TimestampNs> {
-        let mut ts = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        };
-        // SAFETY: SIOCGSTAMPNS writes one timespec into `ts`, which is valid and writable.
-        let rc = unsafe { libc::ioctl(self.fd.as_raw_fd(), SIOCGSTAMPNS as _, &mut ts) };
-        (rc == 0).then(|| i64::from(ts.tv_sec) * 1_000_000_000 + i64::from(ts.tv_nsec))
+/// The SCM_TIMESTAMPNS control message: when the kernel queued the frame for us.
+fn rx_timestamp(msg: &libc::msghdr) -> Option<TimestampNs> {
+    // SAFETY: `msg` was filled by a successful recvmsg, so the CMSG_* walk stays within
+    // msg_control/msg_controllen, and an SCM_TIMESTAMPNS payload is one timespec (read
+    // unaligned since CMSG_DATA gives no alignment promise for it).
+    unsafe {
+        let mut c = libc::CMSG_FIRSTHDR(msg);
+        while !c.is_null() {
+            if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_TIMESTAMPNS {
+                let ts: libc::timespec = std::ptr::read_unaligned(libc::CMSG_DATA(c).cast());
+                return Some(ts.tv_sec * 1_000_000_000 + ts.tv_nsec);
+            }
+            c = libc::CMSG_NXTHDR(msg, c);
+        }
     }
+    None
 }
 
 /// Captures on `interface` while `body` runs, plus `linger` afterwards for the last
