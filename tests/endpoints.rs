@@ -33,11 +33,7 @@ fn assert_calls_in_order(r: &ScenarioReport, s: Side, want: &[SocketCall]) {
     }
 }
 
-fn first(
-    r: &ScenarioReport,
-    s: Side,
-    pred: impl Fn(&SocketEvent) -> bool,
-) -> &SocketEvent {
+fn first(r: &ScenarioReport, s: Side, pred: impl Fn(&SocketEvent) -> bool) -> &SocketEvent {
     r.events
         .iter()
         .find(|e| e.side == s && pred(e))
@@ -249,6 +245,82 @@ fn the_sink_sees_what_the_report_holds() {
         .snapshot()
         .iter()
         .any(|e| matches!(e.result, CallResult::Err { .. })));
+}
+
+#[test]
+fn tcp_server_serves_concurrent_clients_beyond_max_clients() {
+    use sockeye::endpoints::client::{self, ClientConfig};
+    use sockeye::endpoints::server::{self, ServerConfig};
+    use sockeye::endpoints::Transport;
+    let mut cfg = ServerConfig::new(Transport::Tcp, "127.0.0.1:0".parse().unwrap());
+    cfg.max_clients = 2;
+    cfg.duration = std::time::Duration::from_secs(20);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let log = Arc::new(EventLog::new());
+    let srv = server::start(cfg, log.clone(), stop).unwrap();
+    let to = srv.local;
+    let clients: Vec<_> = (0..6)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let msg = format!("client {i}\n").into_bytes();
+                let mut c = ClientConfig::new(Transport::Tcp, to, msg.clone());
+                c.count = 2;
+                c.interval = std::time::Duration::from_millis(50);
+                c.reply_timeout = std::time::Duration::from_secs(5);
+                let ex = client::run(&c, Arc::new(NullSink), &|_| {}).unwrap();
+                assert!(ex.iter().all(|e| e.received == msg), "{ex:?}");
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().unwrap();
+    }
+    srv.finish(std::time::Duration::ZERO);
+    let accepts = log
+        .snapshot()
+        .iter()
+        .filter(|e| e.call == Accept && e.result.is_ok())
+        .count();
+    assert_eq!(accepts, 6);
+}
+
+#[test]
+fn chargen_over_tcp_and_udp() {
+    use sockeye::endpoints::client::{self, ClientConfig};
+    use sockeye::endpoints::server::{self, Mode, ServerConfig, CHARGEN_TCP_LIMIT};
+    use sockeye::endpoints::Transport;
+    for t in [Transport::Tcp, Transport::Udp] {
+        let mut cfg = ServerConfig::new(t, "127.0.0.1:0".parse().unwrap());
+        cfg.mode = Mode::Chargen;
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let srv = server::start(cfg, Arc::new(NullSink), stop).unwrap();
+        let mut c = ClientConfig::new(t, srv.local, b"x".to_vec());
+        c.reply_timeout = std::time::Duration::from_secs(5);
+        let ex = client::run(&c, Arc::new(NullSink), &|_| {}).unwrap();
+        assert!(ex[0].received.starts_with(b" !\"#$%"), "{t:?}: {:?}", ex[0]);
+        assert!(ex[0].received.len() <= CHARGEN_TCP_LIMIT);
+        srv.finish(std::time::Duration::ZERO);
+    }
+}
+
+#[test]
+fn scenarios_work_over_ipv6_loopback() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("SKIPPED: no IPv6 loopback here");
+        return;
+    }
+    let cfg = ScenarioConfig {
+        server_ip: "::1".parse().unwrap(),
+        ..ScenarioConfig::default()
+    };
+    for name in ["handshake", "refused", "udp"] {
+        let r = scenarios::run(name, &cfg, Arc::new(NullSink)).unwrap();
+        assert!(r.server.unwrap().is_ipv6(), "{name}");
+        assert!(r
+            .events
+            .iter()
+            .any(|e| e.call == Socket && e.detail.starts_with("AF_INET6")));
+    }
 }
 
 // ---------------------------------------------------------------- the binary

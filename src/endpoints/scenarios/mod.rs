@@ -130,6 +130,7 @@ pub fn run(
     let ctx = Ctx {
         cfg: cfg.clone(),
         sink: Arc::new(Tee(log.clone(), sink)),
+        log: log.clone(),
     };
     let started_ns = now_ns();
     let (server, notes) = match info.name {
@@ -160,6 +161,8 @@ type Outcome = (Option<SocketAddr>, Vec<String>);
 struct Ctx {
     cfg: ScenarioConfig,
     sink: Arc<dyn EventSink>,
+    /// The events so far, so notes state what happened rather than what should have.
+    log: Arc<EventLog>,
 }
 
 impl Ctx {

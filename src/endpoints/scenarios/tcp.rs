@@ -8,7 +8,7 @@ use super::{connect_tcp, read_to_eof, Ctx, Outcome};
 use crate::endpoints::client::{pattern_payload, preview, read_reply_tcp};
 use crate::endpoints::server::Mode;
 use crate::endpoints::traced::Transport;
-use crate::endpoints::EndpointError;
+use crate::endpoints::{EndpointError, Side, SocketCall};
 
 /// Total bytes of the bulk scenario: many segments, even on loopback's 64 KiB MTU.
 pub const BULK_BYTES: usize = 256 * 1024;
@@ -158,9 +158,24 @@ pub(super) fn reset(ctx: &Ctx) -> Result<Outcome, EndpointError> {
         Ok(())
     })?;
     srv.finish(ctx.cfg.timeout);
+    let events = ctx.log.snapshot();
+    let last_recv = events
+        .iter()
+        .rev()
+        .find(|e| e.side == Side::Server && e.call == SocketCall::Recv);
+    let server_saw = match last_recv {
+        Some(e) if e.result.errno() == Some(libc::ECONNRESET) => {
+            "the server's recv() failed with ECONNRESET".to_string()
+        }
+        Some(e) if e.bytes == Some(0) => {
+            "the server's recv() returned 0 (it read before the RST arrived)".to_string()
+        }
+        Some(e) => format!("the server's last recv(): {:?}", e.result),
+        None => "the server made no recv() call".to_string(),
+    };
     let notes = vec![
         "client set SO_LINGER {on, 0s} and closed: RST instead of FIN, no TIME_WAIT".into(),
-        "the server, blocked in recv(), gets ECONNRESET".into(),
+        server_saw,
     ];
     Ok((Some(to), notes))
 }
