@@ -21,7 +21,11 @@ use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use super::events::now_ns;
 use super::EndpointError;
 use crate::frame::TimestampNs;
+use crate::frame::{Direction, Frame, LinkType};
+use crate::pcapio::CaptureWriter;
 
+/// Bytes kept of each frame: a whole loopback GSO super-packet plus headers.
+pub const SNAPLEN: u32 = 65_536 + 256;
 /// Hard cap on frames kept by one capture, so a busy interface cannot grow memory unbounded.
 pub const MAX_FRAMES: usize = 100_000;
 
@@ -59,6 +63,8 @@ pub struct PacketTap {
 pub struct TapFrame {
     pub ts_ns: TimestampNs,
     pub outgoing: bool,
+    /// Length on the wire (`data` is cut at [`SNAPLEN`]).
+    pub orig_len: u32,
     pub data: Vec<u8>,
 }
 
@@ -167,6 +173,7 @@ impl PacketTap {
             return Ok(Some(TapFrame {
                 ts_ns,
                 outgoing,
+                orig_len: u32::try_from(n).unwrap_or(u32::MAX),
                 data,
             }));
         }
@@ -205,7 +212,7 @@ pub fn capture_while<T>(
     let stop = Arc::new(AtomicBool::new(false));
     let stop2 = stop.clone();
     let reader = std::thread::spawn(move || {
-        let mut buf = vec![0u8; 65_536 + 128];
+        let mut buf = vec![0u8; SNAPLEN as usize];
         let mut frames = Vec::new();
         let mut stop_at: Option<Instant> = None;
         // Bounded: ends `linger` after the body finished, or at MAX_FRAMES, or on an error.
@@ -230,15 +237,42 @@ pub fn capture_while<T>(
     (out, frames)
 }
 
-/// `(ts_ns, summary)` lines for the frames that belong to a scenario: TCP/UDP with one of
-/// `ports` on either side, plus ARP and ICMP (few, and the lab's point). On a shared `lo`
-/// this drops everybody else's loopback traffic.
-pub fn packet_lines(frames: &[TapFrame], ports: &HashSet<u16>) -> Vec<(TimestampNs, String)> {
+/// The frames that belong to a scenario: TCP/UDP with one of `ports` on either side, plus
+/// ARP and ICMP (few, and the lab's point). On a shared `lo` this drops everybody else's
+/// loopback traffic.
+pub fn scenario_frames<'a>(frames: &'a [TapFrame], ports: &HashSet<u16>) -> Vec<&'a TapFrame> {
+    frames.iter().filter(|f| belongs(&f.data, ports)).collect()
+}
+
+/// `(ts_ns, summary)` lines, what [`super::trace::merge`] takes.
+pub fn packet_lines(frames: &[&TapFrame]) -> Vec<(TimestampNs, String)> {
     frames
         .iter()
-        .filter(|f| belongs(&f.data, ports))
         .map(|f| (f.ts_ns, summarize(&f.data)))
         .collect()
+}
+
+/// Saves frames as a capture file (format by extension, see [`CaptureWriter::create`]).
+pub fn write_frames(path: &str, frames: &[&TapFrame]) -> Result<u64, EndpointError> {
+    let fail = |e: &dyn std::fmt::Display| EndpointError::Failed(e.to_string());
+    let mut w = CaptureWriter::create(path, SNAPLEN, LinkType::ETHERNET).map_err(|e| fail(&e))?;
+    for f in frames {
+        let frame = Frame {
+            ts_ns: f.ts_ns,
+            data: &f.data,
+            orig_len: f.orig_len,
+            link: LinkType::ETHERNET,
+            interface: 0,
+            direction: if f.outgoing {
+                Direction::Outbound
+            } else {
+                Direction::Inbound
+            },
+        };
+        w.write_frame(&frame).map_err(|e| fail(&e))?;
+    }
+    w.flush().map_err(|e| fail(&e))?;
+    Ok(w.written())
 }
 
 fn belongs(frame: &[u8], ports: &HashSet<u16>) -> bool {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::capture::{capture_while, packet_lines, PacketTap};
+use super::capture::{capture_while, packet_lines, scenario_frames, write_frames, PacketTap};
 use super::client::{self, pattern_payload, ClientConfig, MAX_PAYLOAD};
 use super::events::{EventLog, EventSink, PrintSink, Tee};
 use super::netns::{self, Lab};
@@ -114,6 +114,9 @@ pub struct LabRunArgs {
     /// CAP_NET_RAW; without it the scenario runs without packets.
     #[arg(long)]
     pub trace: bool,
+    /// Save the scenario's packets to FILE (pcapng, or pcap for .pcap). Needs CAP_NET_RAW.
+    #[arg(short = 'w', long = "write", value_name = "FILE")]
+    pub write: Option<String>,
 }
 
 /// SIGINT/SIGTERM set the returned flag instead of killing the process, so servers close
@@ -180,6 +183,11 @@ pub fn lab(a: LabArgs) -> Result<ExitCode, EndpointError> {
 fn lab_run(r: LabRunArgs) -> Result<ExitCode, EndpointError> {
     let info =
         scenarios::info(&r.name).ok_or_else(|| EndpointError::UnknownScenario(r.name.clone()))?;
+    if r.write.as_deref() == Some("-") {
+        return Err(EndpointError::Failed(
+            "lab run -w needs a file name: standard output carries the trace".into(),
+        ));
+    }
     let mut cfg = ScenarioConfig {
         stop: stop_flag()?,
         ..ScenarioConfig::default()
@@ -201,57 +209,59 @@ fn lab_run(r: LabRunArgs) -> Result<ExitCode, EndpointError> {
     }
     println!("scenario {}: {}", info.name, info.summary);
     println!("watch for: {}", info.watch);
-    let tap = if r.trace {
-        open_tap(lab.as_ref())
-    } else {
-        None
+    let tap = match (r.trace, &r.write) {
+        // The user asked for a file: no capture rights is an error, not a degraded run.
+        (_, Some(_)) => Some(tap_for(lab.as_ref())?),
+        (true, None) => tap_for(lab.as_ref())
+            .map_err(|e| eprintln!("sockeye: running without packets: {e}"))
+            .ok(),
+        (false, None) => None,
     };
     let log = Arc::new(EventLog::new());
     // With --trace the calls are printed merged with packets at the end; otherwise live.
-    let sink: Arc<dyn EventSink> = if tap.is_some() {
+    let merged = r.trace && tap.is_some();
+    let sink: Arc<dyn EventSink> = if merged {
         log.clone()
     } else {
         Arc::new(Tee(log.clone(), Arc::new(PrintSink)))
     };
-    let (report, packets) = match tap {
+    let (report, frames) = match tap {
         Some(tap) => capture_while(tap, Duration::from_millis(100), || {
             scenarios::run(info.name, &cfg, sink)
         }),
         None => (scenarios::run(info.name, &cfg, sink), Vec::new()),
     };
     let report = report?;
-    if r.trace {
-        let events = log.snapshot();
-        let ports: HashSet<u16> = events
-            .iter()
-            .flat_map(|e| [e.local, e.peer])
-            .flatten()
-            .map(|a| a.port())
-            .filter(|p| *p != 0)
-            .collect();
-        for line in merge(&events, &packet_lines(&packets, &ports)) {
+    let events = log.snapshot();
+    let ports: HashSet<u16> = events
+        .iter()
+        .flat_map(|e| [e.local, e.peer])
+        .flatten()
+        .map(|a| a.port())
+        .filter(|p| *p != 0)
+        .collect();
+    let frames = scenario_frames(&frames, &ports);
+    if merged {
+        for line in merge(&events, &packet_lines(&frames)) {
             println!("{}", line.text);
         }
     }
     for n in &report.notes {
         println!("note: {n}");
     }
+    if let Some(path) = &r.write {
+        let n = write_frames(path, &frames)?;
+        println!("wrote {n} packets to {path}");
+    }
     drop(lab);
     Ok(ExitCode::SUCCESS)
 }
 
 /// Opens the packet tap where the scenario's packets pass: `lo` here, or the server's veth
-/// in the lab. Without rights, says so in one line and returns `None`.
-fn open_tap(lab: Option<&Lab>) -> Option<PacketTap> {
-    let r = match lab {
+/// in the lab (which sees both directions once, with real MAC addresses).
+fn tap_for(lab: Option<&Lab>) -> Result<PacketTap, EndpointError> {
+    match lab {
         None => PacketTap::open("lo"),
         Some(l) => netns::run_in(Some(&l.server_ns), || PacketTap::open(netns::VETH)),
-    };
-    match r {
-        Ok(t) => Some(t),
-        Err(e) => {
-            eprintln!("sockeye: running without packets: {e}");
-            None
-        }
     }
 }

@@ -77,6 +77,9 @@ impl Lab {
         // From here on, `lab` going out of scope (error or panic) removes what exists.
         ip(&["netns", "add", &lab.client_ns])?;
         let (a, b) = (lab.server_ns.as_str(), lab.client_ns.as_str());
+        for ns in [a, b] {
+            run_in(Some(ns), quiet_ipv6)?;
+        }
         ip(&[
             "-n", a, "link", "add", VETH, "type", "veth", "peer", "name", VETH, "netns", b,
         ])?;
@@ -96,6 +99,17 @@ impl Drop for Lab {
             let _ = Command::new("ip").args(["netns", "del", ns]).output();
         }
     }
+}
+
+/// Turns IPv6 off in the calling thread's namespace before the veth exists: otherwise the
+/// links' IPv6 autoconfiguration (MLD reports, router and neighbour solicitations) clutters
+/// a lab meant to show one IPv4 exchange. Best effort: a kernel without IPv6 has no knob.
+fn quiet_ipv6() -> Result<(), EndpointError> {
+    for knob in ["all", "default"] {
+        // /proc/sys/net resolves to the namespace of the thread that opens it.
+        let _ = std::fs::write(format!("/proc/sys/net/ipv6/conf/{knob}/disable_ipv6"), "1");
+    }
+    Ok(())
 }
 
 /// Removes lab namespaces left by a sockeye that was killed (SIGKILL skips Drop). Only

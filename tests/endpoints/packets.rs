@@ -236,3 +236,26 @@ fn netns_without_root_exits_2() {
         Err(e) => eprintln!("SKIPPED: cannot run unshare: {e}"),
     }
 }
+
+#[test]
+fn lab_run_write_saves_a_readable_capture() {
+    use sockeye::source::{FileSource, PacketSource};
+    let path = std::env::temp_dir().join(format!("sockeye-ep-{}.pcapng", std::process::id()));
+    let p = path.to_string_lossy().to_string();
+    let out = match in_private_netns(&["lab", "run", "refused", "-w", &p]) {
+        Ok(o) => o,
+        Err(why) => {
+            eprintln!("SKIPPED capture-file test: no private netns: {why}");
+            return;
+        }
+    };
+    assert!(String::from_utf8_lossy(&out.stdout).contains("wrote 2 packets"));
+    let mut src = FileSource::open(&p).unwrap();
+    let mut n = 0;
+    while let Some(f) = src.next_frame().unwrap() {
+        assert_eq!(f.link, sockeye::frame::LinkType::ETHERNET);
+        n += 1;
+    }
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(n, 2, "SYN and RST-ACK");
+}
