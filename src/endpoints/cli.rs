@@ -120,12 +120,16 @@ pub struct LabRunArgs {
 }
 
 /// SIGINT/SIGTERM set the returned flag instead of killing the process, so servers close
-/// their sockets and the lab removes its namespaces.
+/// their sockets and the lab removes its namespaces. A second signal while the first is
+/// being handled exits at once (exit 130), for when cleanup itself hangs.
 fn stop_flag() -> Result<Arc<AtomicBool>, EndpointError> {
     let flag = Arc::new(AtomicBool::new(false));
+    let fail =
+        |e: std::io::Error| EndpointError::Failed(format!("cannot install signal handler: {e}"));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, flag.clone())
-            .map_err(|e| EndpointError::Failed(format!("cannot install signal handler: {e}")))?;
+        // Registered first, so it sees the flag as it was before this signal set it.
+        signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone()).map_err(fail)?;
+        signal_hook::flag::register(sig, flag.clone()).map_err(fail)?;
     }
     Ok(flag)
 }
@@ -139,6 +143,12 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode, EndpointError> {
     };
     cfg.max_clients = a.max_clients as usize;
     cfg.duration = Duration::from_secs(a.duration);
+    if !a.bind.is_loopback() {
+        eprintln!(
+            "sockeye: note: listening on {}, which other machines may reach (you asked for it with --bind)",
+            a.bind
+        );
+    }
     let stop = stop_flag()?;
     let handle = server::start(cfg, Arc::new(PrintSink), stop)?;
     eprintln!(

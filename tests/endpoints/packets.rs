@@ -224,7 +224,7 @@ fn netns_without_root_exits_2() {
         .args(["--user", BIN, "lab", "run", "handshake", "--netns"])
         .output();
     match out {
-        Ok(o) if String::from_utf8_lossy(&o.stderr).contains("unshare") => {
+        Ok(o) if String::from_utf8_lossy(&o.stderr).contains("unshare:") => {
             eprintln!("SKIPPED: cannot create a user namespace here");
         }
         Ok(o) => {
@@ -258,4 +258,29 @@ fn lab_run_write_saves_a_readable_capture() {
     }
     let _ = std::fs::remove_file(&path);
     assert_eq!(n, 2, "SYN and RST-ACK");
+}
+
+#[test]
+fn trace_without_capture_rights_runs_without_packets() {
+    // An unmapped user namespace has no CAP_NET_RAW over the host's network namespace.
+    let out = Command::new("unshare")
+        .args(["--user", BIN, "lab", "run", "handshake", "--trace"])
+        .output();
+    match out {
+        Ok(o) if String::from_utf8_lossy(&o.stderr).contains("unshare:") => {
+            eprintln!("SKIPPED: cannot create a user namespace here");
+        }
+        Ok(o) => {
+            let e = String::from_utf8_lossy(&o.stderr);
+            assert!(o.status.success(), "{e}");
+            assert_eq!(e.lines().count(), 1, "{e}");
+            assert!(
+                e.contains("running without packets") && e.contains("CAP_NET_RAW"),
+                "{e}"
+            );
+            let out = String::from_utf8_lossy(&o.stdout);
+            assert!(out.contains("client connect() fd"), "{out}");
+        }
+        Err(e) => eprintln!("SKIPPED: cannot run unshare: {e}"),
+    }
 }
