@@ -72,10 +72,14 @@ impl CallResult {
     pub fn from_io<T>(r: &std::io::Result<T>) -> Self {
         match r {
             Ok(_) => CallResult::Ok,
-            Err(e) => CallResult::Err {
-                errno: e.raw_os_error().unwrap_or(0),
-                message: e.to_string(),
-            },
+            Err(e) => {
+                let errno = e.raw_os_error().unwrap_or(0);
+                let text = e.to_string();
+                // std appends " (os error N)"; the errno name is shown already.
+                let suffix = format!(" (os error {errno})");
+                let message = text.strip_suffix(&suffix).unwrap_or(&text).to_string();
+                CallResult::Err { errno, message }
+            }
         }
     }
 
