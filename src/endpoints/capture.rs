@@ -231,8 +231,16 @@ pub fn capture_while<T>(
         }
         frames
     });
+    /// Stops the reader even if `body` panics, so the thread cannot outlive its purpose.
+    struct StopOnDrop(Arc<AtomicBool>);
+    impl Drop for StopOnDrop {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+    let guard = StopOnDrop(stop);
     let out = body();
-    stop.store(true, Ordering::SeqCst);
+    drop(guard);
     let frames = reader.join().unwrap_or_default();
     (out, frames)
 }

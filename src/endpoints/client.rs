@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::events::{EventSink, Side};
 use super::server::chargen_line;
-use super::traced::{TracedSocket, Transport};
+use super::traced::{is_poll_timeout, TracedSocket, Transport};
 use super::EndpointError;
 
 /// Largest payload `--bytes` accepts (keeps a typo from allocating gigabytes).
@@ -121,7 +121,7 @@ pub fn run(
                 match sock.recv(&mut buf) {
                     Ok(0) => break,
                     Ok(_) => {}
-                    Err(e) if is_timeout(&e) => {}
+                    Err(e) if is_poll_timeout(&e) => {}
                     Err(_) => break,
                 }
             }
@@ -129,15 +129,6 @@ pub fn run(
     }
     sock.close();
     Ok(out)
-}
-
-fn is_timeout(e: &std::io::Error) -> bool {
-    matches!(
-        e.kind(),
-        std::io::ErrorKind::WouldBlock
-            | std::io::ErrorKind::TimedOut
-            | std::io::ErrorKind::Interrupted
-    )
 }
 
 /// Reads until `want` bytes arrived, EOF, an error, or `timeout`.
@@ -153,7 +144,7 @@ pub(crate) fn read_reply_tcp(
         match sock.recv(&mut buf) {
             Ok(0) => break,
             Ok(n) => got.extend_from_slice(buf.get(..n).unwrap_or_default()),
-            Err(e) if is_timeout(&e) => {}
+            Err(e) if is_poll_timeout(&e) => {}
             Err(_) => break,
         }
     }
@@ -167,7 +158,7 @@ pub(crate) fn read_reply_udp(sock: &TracedSocket, timeout: Duration) -> Option<V
     while Instant::now() < until {
         match sock.recv_from(&mut buf) {
             Ok((n, _)) => return buf.get(..n).map(<[u8]>::to_vec),
-            Err(e) if is_timeout(&e) => {}
+            Err(e) if is_poll_timeout(&e) => {}
             Err(_) => return None,
         }
     }

@@ -24,7 +24,8 @@ pub use traced::{TracedSocket, Transport};
 /// What can go wrong in an endpoint; every variant prints as one line for the user.
 #[derive(Debug, thiserror::Error)]
 pub enum EndpointError {
-    #[error("{call} {addr}: {source}")]
+    /// The io::Error is the `source`, so `{:#}` (what main prints) shows it once.
+    #[error("{call} {addr}")]
     Socket {
         call: &'static str,
         addr: SocketAddr,

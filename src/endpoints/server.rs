@@ -10,7 +10,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use super::events::{EventSink, Side};
-use super::traced::{TracedSocket, Transport};
+use super::traced::{is_poll_timeout, TracedSocket, Transport};
 use super::EndpointError;
 
 /// How often blocked calls wake up to look at the stop flag.
@@ -246,7 +246,7 @@ fn handle_tcp(conn: TracedSocket, cfg: &ServerConfig, stop: &AtomicBool, deadlin
                     }
                 }
             }
-            Err(e) if is_timeout(&e) => continue,
+            Err(e) if is_poll_timeout(&e) => continue,
             Err(_) => break,
         }
     }
@@ -260,7 +260,7 @@ fn serve_udp(mut sock: TracedSocket, cfg: &ServerConfig, stop: &AtomicBool) {
     while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
         let (n, from) = match sock.recv_from(&mut buf) {
             Ok(x) => x,
-            Err(e) if is_timeout(&e) => continue,
+            Err(e) if is_poll_timeout(&e) => continue,
             // ICMP errors from earlier replies surface here; they are traced, keep serving.
             Err(_) => continue,
         };
@@ -277,15 +277,6 @@ fn serve_udp(mut sock: TracedSocket, cfg: &ServerConfig, stop: &AtomicBool) {
         }
     }
     sock.close();
-}
-
-fn is_timeout(e: &std::io::Error) -> bool {
-    matches!(
-        e.kind(),
-        std::io::ErrorKind::WouldBlock
-            | std::io::ErrorKind::TimedOut
-            | std::io::ErrorKind::Interrupted
-    )
 }
 
 /// Line `n` of the RFC 864 pattern: 72 characters of the 95 printable ASCII characters,

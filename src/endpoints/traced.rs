@@ -33,7 +33,7 @@ pub struct TracedSocket {
 
 /// A receive timeout (SO_RCVTIMEO) expiring is how the endpoints poll their stop flag, not a
 /// call anyone asked for: those returns are not reported.
-fn is_poll_timeout(e: &io::Error) -> bool {
+pub(crate) fn is_poll_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted

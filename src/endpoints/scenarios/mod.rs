@@ -262,7 +262,7 @@ fn read_to_eof(s: &TracedSocket, timeout: Duration) -> (Vec<u8>, bool) {
         match s.recv(&mut buf) {
             Ok(0) => return (got, true),
             Ok(n) => got.extend_from_slice(buf.get(..n).unwrap_or_default()),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) if super::traced::is_poll_timeout(&e) => {}
             Err(_) => break,
         }
     }

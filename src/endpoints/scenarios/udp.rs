@@ -63,7 +63,7 @@ pub(super) fn udp(ctx: &Ctx) -> Result<Outcome, EndpointError> {
         while std::time::Instant::now() < until {
             match s.recv(&mut buf) {
                 Ok(_) => break,
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) if crate::endpoints::traced::is_poll_timeout(&e) => {}
                 Err(e) => {
                     errno = e.raw_os_error();
                     break;
