@@ -115,39 +115,47 @@ pub fn run(
         // Half-close, then drain until the server's FIN so the close is orderly on both
         // sides (no RST for unread data).
         if sock.shutdown(Shutdown::Write).is_ok() {
-            let mut buf = [0u8; 4096];
-            let until = Instant::now() + cfg.reply_timeout;
-            while Instant::now() < until {
-                match sock.recv(&mut buf) {
-                    Ok(0) => break,
-                    Ok(_) => {}
-                    Err(e) if is_poll_timeout(&e) => {}
-                    Err(_) => break,
-                }
-            }
+            read_until(&sock, None, cfg.reply_timeout);
         }
     }
     sock.close();
     Ok(out)
 }
 
-/// Reads until `want` bytes arrived, EOF, an error, or `timeout`.
+/// Most bytes [`read_until`] keeps; it goes on reading (and dropping) past that.
+const KEEP_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Reads until `want` bytes arrived (`None`: no limit), EOF, an error, or `timeout`.
+/// Returns the bytes and whether EOF (the peer's FIN) was seen.
+pub(crate) fn read_until(
+    sock: &TracedSocket,
+    want: Option<usize>,
+    timeout: Duration,
+) -> (Vec<u8>, bool) {
+    let until = Instant::now() + timeout;
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    while want.is_none_or(|w| got.len() < w) && Instant::now() < until {
+        match sock.recv(&mut buf) {
+            Ok(0) => return (got, true),
+            Ok(n) => {
+                let keep = n.min(KEEP_LIMIT.saturating_sub(got.len()));
+                got.extend_from_slice(buf.get(..keep).unwrap_or_default());
+            }
+            Err(e) if is_poll_timeout(&e) => {}
+            Err(_) => break,
+        }
+    }
+    (got, false)
+}
+
+/// Reads until `want` bytes arrived, EOF, an error, or `timeout`; `None` if nothing came.
 pub(crate) fn read_reply_tcp(
     sock: &TracedSocket,
     want: usize,
     timeout: Duration,
 ) -> Option<Vec<u8>> {
-    let until = Instant::now() + timeout;
-    let mut got = Vec::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    while got.len() < want && Instant::now() < until {
-        match sock.recv(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => got.extend_from_slice(buf.get(..n).unwrap_or_default()),
-            Err(e) if is_poll_timeout(&e) => {}
-            Err(_) => break,
-        }
-    }
+    let (got, _) = read_until(sock, Some(want), timeout);
     (!got.is_empty()).then_some(got)
 }
 

@@ -255,16 +255,5 @@ fn connect_tcp(
 
 /// Reads until EOF, an error or `timeout`; returns the bytes and whether EOF was seen.
 fn read_to_eof(s: &TracedSocket, timeout: Duration) -> (Vec<u8>, bool) {
-    let until = std::time::Instant::now() + timeout;
-    let mut got = Vec::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    while std::time::Instant::now() < until {
-        match s.recv(&mut buf) {
-            Ok(0) => return (got, true),
-            Ok(n) => got.extend_from_slice(buf.get(..n).unwrap_or_default()),
-            Err(e) if super::traced::is_poll_timeout(&e) => {}
-            Err(_) => break,
-        }
-    }
-    (got, false)
+    super::client::read_until(s, None, timeout)
 }
