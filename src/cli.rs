@@ -144,4 +144,10 @@ pub enum Command {
     },
     /// List every field name sockeye knows (the names -e, -Y and -T json use).
     Fields,
+    /// Run a TCP/UDP echo, discard or chargen server that prints every socket call.
+    Serve(crate::endpoints::cli::ServeArgs),
+    /// Send messages to a TCP/UDP server and print what came back.
+    Send(crate::endpoints::cli::SendArgs),
+    /// Teaching scenarios: `lab list`, `lab run NAME [--netns] [--trace]`.
+    Lab(crate::endpoints::cli::LabArgs),
 }

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod decode;
 pub mod dissect;
+pub mod endpoints;
 pub mod field;
 pub mod frame;
 pub mod gen;
@@ -30,6 +31,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Read { file, io }) => reader::read_capture(&file, &io),
+        Some(Command::Serve(a)) => Ok(endpoints::cli::serve(a)?),
+        Some(Command::Send(a)) => Ok(endpoints::cli::send(a)?),
+        Some(Command::Lab(a)) => Ok(endpoints::cli::lab(a)?),
         None => match &cli.io.read {
             Some(path) => reader::read_capture(path, &cli.io),
             None => bail!("nothing to do: give -r FILE to read a capture (see `sockeye --help`)"),

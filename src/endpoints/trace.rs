@@ -1,0 +1,148 @@
+//! Interleaving socket calls with the packets they caused, by time. Pure: the same events
+//! and packets always give the same lines, whichever source the packets came from.
+
+use super::events::{format_time, CallResult, SocketEvent};
+use crate::frame::TimestampNs;
+
+/// What a trace line shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceKind {
+    /// A socket call starting (the event's `ts_ns`).
+    Call,
+    /// A packet on the wire.
+    Packet,
+    /// A blocking call returning after packets went by (the event's `ret_ns`).
+    Return,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceLine {
+    pub ts_ns: TimestampNs,
+    pub kind: TraceKind,
+    pub text: String,
+}
+
+/// Merges calls and `(ts_ns, summary)` packet lines into one time-ordered trace.
+///
+/// A call whose span (`ts_ns..=ret_ns`) contains packets also gets a "returned" line at its
+/// return time, so `connect()` is seen to start before the SYN and return after the
+/// SYN-ACK. At equal timestamps a call comes before a packet and a return after it: a call
+/// causes packets, a return is caused by them.
+pub fn merge(events: &[SocketEvent], packets: &[(TimestampNs, String)]) -> Vec<TraceLine> {
+    let mut lines: Vec<(TimestampNs, u8, usize, TraceLine)> = Vec::new();
+    let mut pkt_ts: Vec<TimestampNs> = packets.iter().map(|(t, _)| *t).collect();
+    pkt_ts.sort_unstable();
+    for (i, e) in events.iter().enumerate() {
+        lines.push((
+            e.ts_ns,
+            0,
+            i,
+            TraceLine {
+                ts_ns: e.ts_ns,
+                kind: TraceKind::Call,
+                text: e.to_string(),
+            },
+        ));
+        let first_after = pkt_ts.partition_point(|t| *t < e.ts_ns);
+        let spans_packets = pkt_ts.get(first_after).is_some_and(|t| *t <= e.ret_ns);
+        if spans_packets && e.ret_ns > e.ts_ns {
+            let result = match &e.result {
+                CallResult::Ok => "ok".to_string(),
+                CallResult::Err { errno, .. } => super::events::errno_name(*errno).to_string(),
+            };
+            let text = format!(
+                "{} {:<6} {}() fd {} returned -> {result}",
+                format_time(e.ret_ns),
+                e.side.as_str(),
+                e.call.name(),
+                e.fd
+            );
+            lines.push((
+                e.ret_ns,
+                2,
+                i,
+                TraceLine {
+                    ts_ns: e.ret_ns,
+                    kind: TraceKind::Return,
+                    text,
+                },
+            ));
+        }
+    }
+    for (i, (ts, summary)) in packets.iter().enumerate() {
+        lines.push((
+            *ts,
+            1,
+            i,
+            TraceLine {
+                ts_ns: *ts,
+                kind: TraceKind::Packet,
+                text: format!("{}        | {summary}", format_time(*ts)),
+            },
+        ));
+    }
+    lines.sort_by_key(|(ts, rank, i, _)| (*ts, *rank, *i));
+    lines.into_iter().map(|(_, _, _, l)| l).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoints::events::{Side, SocketCall};
+
+    fn ev(call: SocketCall, ts: i64, ret: i64) -> SocketEvent {
+        SocketEvent {
+            ts_ns: ts,
+            ret_ns: ret,
+            side: Side::Client,
+            call,
+            fd: 3,
+            local: None,
+            peer: None,
+            bytes: None,
+            result: CallResult::Ok,
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn connect_spans_syn_and_syn_ack() {
+        let events = [
+            ev(SocketCall::Connect, 100, 300),
+            ev(SocketCall::Send, 400, 410),
+        ];
+        let packets = vec![
+            (150, "SYN".to_string()),
+            (250, "SYN-ACK".to_string()),
+            (305, "ACK".to_string()),
+            (405, "PSH".to_string()),
+        ];
+        let t = merge(&events, &packets);
+        let kinds: Vec<TraceKind> = t.iter().map(|l| l.kind).collect();
+        use TraceKind::*;
+        assert_eq!(
+            kinds,
+            [Call, Packet, Packet, Return, Packet, Call, Packet, Return]
+        );
+        assert!(t[3].text.contains("connect() fd 3 returned -> ok"));
+        assert!(t[1].text.ends_with("| SYN"));
+    }
+
+    #[test]
+    fn ties_put_calls_before_packets_before_returns() {
+        let events = [ev(SocketCall::Close, 10, 10), ev(SocketCall::Recv, 5, 10)];
+        let t = merge(&events, &[(10, "FIN".to_string())]);
+        let kinds: Vec<TraceKind> = t.iter().map(|l| l.kind).collect();
+        use TraceKind::*;
+        assert_eq!(kinds, [Call, Call, Packet, Return]);
+        assert!(t[0].text.contains("recv()"));
+    }
+
+    #[test]
+    fn no_packets_means_calls_only_in_time_order() {
+        let events = [ev(SocketCall::Send, 20, 30), ev(SocketCall::Socket, 10, 11)];
+        let t = merge(&events, &[]);
+        assert_eq!(t.len(), 2);
+        assert!(t[0].text.contains("socket()"));
+    }
+}
