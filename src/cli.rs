@@ -15,6 +15,9 @@ Examples:
   sockeye -r capture.pcapng -T json         one JSON object per packet
   tcpdump -w - | sockeye -r -               read a capture from standard input
   sockeye -i lo -c 10 -w out.pcapng         capture 10 packets on loopback and save them
+  sockeye -r capture.pcapng -q -z conv,tcp  conversations, like tshark -z conv,tcp
+  sockeye -r capture.pcapng -q -z follow,tcp,ascii,0
+                                            the reassembled payload of TCP stream 0
   sockeye -D                                list the interfaces you can capture on
   sockeye lab list                          the teaching scenarios (handshake, reset, udp…)
 
@@ -114,9 +117,14 @@ pub struct IoArgs {
     #[arg(short = 'Y', value_name = "EXPR")]
     pub display_filter: Option<String>,
 
-    /// Statistics instead of packets, as tshark -z: conv,tcp | conv,udp | follow,tcp,ascii,N.
+    /// Statistics after the packets, as tshark -z: conv,tcp | conv,udp |
+    /// follow,tcp,ascii,N | follow,udp,ascii,N (N = the tcp.stream / udp.stream index).
     #[arg(short = 'z', value_name = "STAT")]
     pub stats: Vec<String>,
+
+    /// Quiet: print no packets (useful with -z, as tshark -q).
+    #[arg(short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

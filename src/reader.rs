@@ -9,7 +9,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 
 use crate::cli::{IoArgs, OutputFormat};
-use crate::headless::{self, OutputMode, Printer, ReadConfig};
+use crate::headless::{self, OutputMode, Printer, ReadConfig, StatSpec, Stats};
 use crate::pcapio::CaptureWriter;
 use crate::source::{FileSource, PacketSource};
 
@@ -64,10 +64,16 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
     if io.display_filter.is_some() {
         bail!("-Y display filters are not available yet in this build");
     }
-    if !io.stats.is_empty() {
-        bail!("-z statistics are not available yet in this build");
+    let specs = io
+        .stats
+        .iter()
+        .map(|spec| StatSpec::parse(spec))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut config = read_config(io)?;
+    if io.quiet {
+        config.mode = OutputMode::Quiet;
     }
-    let config = read_config(io)?;
+    let stats = (!specs.is_empty()).then(|| Stats::new(&specs));
     let mut source = FileSource::open(path)?;
     let mut writer = match &io.write {
         Some(out) => Some(CaptureWriter::create(out, io.snaplen, source.link_type())?),
@@ -80,6 +86,7 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
     let outcome = headless::run(
         &mut source,
         &mut printer,
+        stats,
         writer.as_mut(),
         io.count,
         &stop,

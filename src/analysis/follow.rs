@@ -207,7 +207,7 @@ const FOLLOW_RULE: &str = "=====================================================
 /// tshark's ASCII view: printable ASCII and line breaks kept, everything else a dot.
 fn push_ascii(out: &mut String, bytes: &[u8]) {
     out.extend(bytes.iter().map(|&b| match b {
-        b'\n' | b'\r' | b'\t' | 0x20..=0x7e => char::from(b),
+        b'\n' | b'\r' | 0x20..=0x7e => char::from(b),
         _ => '.',
     }));
 }

@@ -5,6 +5,7 @@ mod clock;
 mod fields_out;
 mod json;
 mod options;
+mod stats;
 mod summary;
 mod tree;
 
@@ -14,6 +15,7 @@ pub use options::{
     parse_field_options, FieldOptions, Occurrence, OptionError as OptionErrorKind, OutputMode,
     ReadConfig,
 };
+pub use stats::{StatError, StatSpec, Stats};
 pub use summary::{write_summary, RelativeSeq};
 
 use std::io::Write;
@@ -30,6 +32,8 @@ pub struct Outcome {
     pub frames: u64,
     /// The source failed after `frames` frames (they were all printed).
     pub source_error: Option<SourceError>,
+    /// The rendered `-z` statistics (empty when none were asked for).
+    pub stats: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +116,7 @@ impl Printer {
 pub fn run(
     source: &mut dyn PacketSource,
     printer: &mut Printer,
+    mut stats: Option<Stats>,
     mut writer: Option<&mut CaptureWriter>,
     count: Option<u64>,
     stop: &AtomicBool,
@@ -131,6 +136,9 @@ pub fn run(
         };
         let dissection = dissector.dissect(&frame);
         printer.print(&dissection, out)?;
+        if let Some(stats) = stats.as_mut() {
+            stats.observe(&dissection);
+        }
         if let Some(writer) = writer.as_deref_mut() {
             writer.write_frame(&frame)?;
         }
@@ -139,8 +147,12 @@ pub fn run(
     if let Some(writer) = writer {
         writer.flush()?;
     }
+    let stats = stats.map_or_else(String::new, |s| s.finish(dissector.analyzer()));
+    out.write_all(stats.as_bytes())?;
+    out.flush()?;
     Ok(Outcome {
         frames: dissector.frames(),
         source_error,
+        stats,
     })
 }

@@ -4,4 +4,5 @@
 mod cli;
 mod formats;
 mod reference;
+mod stats;
 mod support;
