@@ -252,11 +252,25 @@ pub fn scenario_frames<'a>(frames: &'a [TapFrame], ports: &HashSet<u16>) -> Vec<
     frames.iter().filter(|f| belongs(&f.data, ports)).collect()
 }
 
-/// `(ts_ns, summary)` lines, what [`super::trace::merge`] takes.
+/// `(ts_ns, summary)` lines, what [`super::trace::merge`] takes: the decoder's summary
+/// with the analysis's relative sequence numbers, as `sockeye -r` prints them.
 pub fn packet_lines(frames: &[&TapFrame]) -> Vec<(TimestampNs, String)> {
+    let mut dissector = crate::dissect::Dissector::new();
     frames
         .iter()
-        .map(|f| (f.ts_ns, summarize(&f.data)))
+        .map(|f| {
+            let frame = Frame {
+                ts_ns: f.ts_ns,
+                data: &f.data,
+                orig_len: f.orig_len,
+                link: LinkType::ETHERNET,
+                interface: 0,
+                direction: Direction::Unknown,
+            };
+            let mut line = Vec::new();
+            crate::headless::write_dissection_summary(&dissector.dissect(&frame), &mut line);
+            (f.ts_ns, String::from_utf8_lossy(&line).into_owned())
+        })
         .collect()
 }
 
@@ -300,80 +314,20 @@ fn belongs(frame: &[u8], ports: &HashSet<u16>) -> bool {
     }
 }
 
-/// A tcpdump-like one-liner for an Ethernet frame; never panics on malformed input.
+/// The decoder's tcpdump-like summary of an Ethernet frame (the same line `sockeye -r`
+/// prints, without the time); never panics on malformed input.
 pub fn summarize(frame: &[u8]) -> String {
-    let p = match SlicedPacket::from_ethernet(frame) {
-        Ok(p) => p,
-        Err(e) => return format!("undecoded frame ({} bytes): {e}", frame.len()),
+    let frame = Frame {
+        ts_ns: 0,
+        data: frame,
+        orig_len: frame.len() as u32,
+        link: LinkType::ETHERNET,
+        interface: 0,
+        direction: Direction::Unknown,
     };
-    let (src, dst) = match &p.net {
-        Some(NetSlice::Ipv4(ip)) => (
-            ip.header().source_addr().to_string(),
-            ip.header().destination_addr().to_string(),
-        ),
-        Some(NetSlice::Ipv6(ip)) => (
-            ip.header().source_addr().to_string(),
-            ip.header().destination_addr().to_string(),
-        ),
-        Some(NetSlice::Arp(arp)) => {
-            let ip = |b: &[u8]| match <[u8; 4]>::try_from(b) {
-                Ok(a) => std::net::Ipv4Addr::from(a).to_string(),
-                Err(_) => "?".to_string(),
-            };
-            let op = if arp.operation() == etherparse::ArpOperation::REQUEST {
-                format!(
-                    "who-has {} tell {}",
-                    ip(arp.target_protocol_addr()),
-                    ip(arp.sender_protocol_addr())
-                )
-            } else {
-                let mac: Vec<String> = arp
-                    .sender_hw_addr()
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
-                format!("{} is-at {}", ip(arp.sender_protocol_addr()), mac.join(":"))
-            };
-            return format!("ARP {op}");
-        }
-        None => return format!("non-IP frame ({} bytes)", frame.len()),
-    };
-    match &p.transport {
-        Some(TransportSlice::Tcp(t)) => {
-            let flags: Vec<&str> = [
-                (t.syn(), "SYN"),
-                (t.fin(), "FIN"),
-                (t.rst(), "RST"),
-                (t.psh(), "PSH"),
-                (t.ack(), "ACK"),
-            ]
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, n)| *n)
-            .collect();
-            format!(
-                "{src}:{} > {dst}:{} TCP [{}] seq={} ack={} win={} len={}",
-                t.source_port(),
-                t.destination_port(),
-                flags.join(","),
-                t.sequence_number(),
-                t.acknowledgment_number(),
-                t.window_size(),
-                t.payload().len()
-            )
-        }
-        Some(TransportSlice::Udp(u)) => format!(
-            "{src}:{} > {dst}:{} UDP len={}",
-            u.source_port(),
-            u.destination_port(),
-            u.payload().len()
-        ),
-        Some(TransportSlice::Icmpv4(i)) => {
-            format!("{src} > {dst} ICMP {:?}", i.icmp_type())
-        }
-        Some(other) => format!("{src} > {dst} {other:?}"),
-        None => format!("{src} > {dst} IP (transport not decoded)"),
-    }
+    let mut line = Vec::new();
+    crate::headless::write_summary(&crate::decode::decode(&frame), None, &mut line);
+    String::from_utf8_lossy(&line).into_owned()
 }
 
 #[cfg(test)]
@@ -391,7 +345,7 @@ mod tests {
             .unwrap();
         let s = summarize(&frame);
         assert!(
-            s.contains("127.0.0.1:40000 > 127.0.0.2:7007 TCP [SYN]"),
+            s.contains("IP 127.0.0.1.40000 > 127.0.0.2.7007: Flags [S], seq 1"),
             "{s}"
         );
         for cut in 0..frame.len() {

@@ -44,6 +44,18 @@ pub enum HeadlessError {
     Write(#[from] crate::pcapio::WriteError),
 }
 
+/// The summary line of a dissected packet (no timestamp), with the analysis's relative
+/// sequence numbers as tcpdump prints them.
+pub fn write_dissection_summary(d: &Dissection<'_>, line: &mut Vec<u8>) {
+    let rel = d.tcp.as_ref().map(|facts| RelativeSeq {
+        seq: facts.seq_rel,
+        ack: facts.ack_rel,
+        // tcpdump prints the raw numbers of each direction's opening segment.
+        first_in_direction: d.packet.tcp().is_some_and(|t| t.syn()),
+    });
+    write_summary(&d.packet, rel, line);
+}
+
 /// Prints packets in the configured mode.
 pub struct Printer {
     config: ReadConfig,
@@ -81,13 +93,7 @@ impl Printer {
             OutputMode::Summary => {
                 self.clock.write_time(d.info.ts_ns, &mut self.line);
                 self.line.push(b' ');
-                let rel = d.tcp.as_ref().map(|facts| RelativeSeq {
-                    seq: facts.seq_rel,
-                    ack: facts.ack_rel,
-                    // tcpdump prints the raw numbers of each direction's opening segment.
-                    first_in_direction: d.packet.tcp().is_some_and(|t| t.syn()),
-                });
-                write_summary(&d.packet, rel, &mut self.line);
+                write_dissection_summary(d, &mut self.line);
                 self.line.push(b'\n');
             }
             OutputMode::Quiet => return Ok(()),
