@@ -1,7 +1,7 @@
 # sockeye — the two commands a newcomer needs are `make demo` and `make test`.
 CARGO ?= cargo
 
-.PHONY: demo test fmt lint unit bench bench-live fuzz clean
+.PHONY: demo test fmt lint unit bench bench-live fuzz captures clean
 
 ## Watch sockeye work. Until the TUI lands this runs the headless reader on a shipped
 ## capture: the TCP handshake, first as tcpdump-like lines, then as the full layer tree.
@@ -29,3 +29,14 @@ bench:
 
 clean:
 	$(CARGO) clean
+
+## Re-record captures/scenarios/ (needs root for the two-host lab; each scenario is run by
+## sockeye itself and saved with -w). Loopback variants run in a private network namespace.
+SCENARIOS = handshake echo bulk half-close reset refused udp udp-vs-tcp
+captures:
+	$(CARGO) build --release --quiet
+	mkdir -p captures/scenarios
+	for s in $(SCENARIOS); do \
+	  unshare --net sh -c "ip link set lo up && ./target/release/sockeye lab run $$s -w captures/scenarios/$$s-loopback.pcapng" >/dev/null && \
+	  ./target/release/sockeye lab run $$s --netns -w captures/scenarios/$$s-lab.pcapng >/dev/null || exit 1; \
+	done

@@ -4,5 +4,6 @@
 mod cli;
 mod formats;
 mod reference;
+mod scenario_captures;
 mod stats;
 mod support;
