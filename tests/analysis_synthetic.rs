@@ -189,3 +189,23 @@ const TSHARK_REUSE: &str = "
 9,1,1,1,1,64240,,,,,,,,,,,,,,
 10,1,1,1,1,0,,,,,,,,,,,,,,
 ";
+
+/// Thousands of analysis decisions on messy generated traffic, against tshark's answers
+/// stored in `tests/data/synthetic/messy_*.csv` (written by tshark 4.0.17 from the pcap
+/// this generator produces; regenerate with `SOCKEYE_DUMP_PCAP`).
+#[test]
+fn messy_traffic_matches_tshark() {
+    let captures: Vec<_> = [1u64, 2, 3]
+        .into_iter()
+        .map(|seed| (seed, common::fuzz::messy_capture(seed, 6, 120)))
+        .collect();
+    for (seed, c) in &captures {
+        common::synth::maybe_dump(&format!("messy_{seed}"), &c.frames);
+    }
+    for (seed, c) in &captures {
+        let name = format!("messy_{seed}");
+        let path = format!("{}/tests/data/synthetic/{name}.csv", env!("CARGO_MANIFEST_DIR"));
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_matches_tshark(&name, c, &expected);
+    }
+}

@@ -80,8 +80,11 @@ pub(crate) fn analyze(fwd: &mut Flow, rev: &mut Flow, first_rtt_ns: i64, s: &Seg
 
     // ACKED UNSEEN SEGMENT: acknowledging beyond anything the peer was seen sending.
     if rev.maxseqtobeacked != SeqNum(0) && ack.after(rev.maxseqtobeacked) && flags & ACK != 0 {
-        // A plain unsigned comparison in tshark, kept as such.
-        let report = if rev.maxseqtobeacked.0 > rev.nextseq.0 {
+        let (a, m) = (rel(rev, ack), rel(rev, rev.maxseqtobeacked));
+        // Report once per hole: either move the peer's contiguous mark up to what it
+        // sent, or (when it has nothing newer) use its dup-ACK counter as a "reported"
+        // mark (-1) until it acknowledges something new.
+        let report = if rev.maxseqtobeacked.before(rev.nextseq) {
             rev.maxseqtobeacked = rev.nextseq;
             true
         } else {
@@ -90,7 +93,6 @@ pub(crate) fn analyze(fwd: &mut Flow, rev: &mut Flow, first_rtt_ns: i64, s: &Seg
             first
         };
         if report {
-            let (a, m) = (rel(rev, ack), rel(rev, rev.maxseqtobeacked));
             v.set(AnalysisFlag::AckLostSegment, || {
                 format!("ack {a} acknowledges data beyond {m}, the end of what the peer was seen sending")
             });
@@ -217,7 +219,9 @@ fn classify_resend(fwd: &Flow, rev: &Flow, first_rtt_ns: i64, s: &SegInput, v: &
         not_advanced = false;
     }
     let rseq = fwd.rel(seq);
-    let original = fwd.segments.back().map(|u| u.frame);
+    // The original is the oldest unacknowledged segment at or after this seq (tshark
+    // issues 12259/17714); without one, the segment that last advanced nextseq.
+    let original = fwd.segments.iter().rev().find(|u| !u.seq.before(seq)).map(|u| u.frame);
 
     if seglen > 0 && rev.lastack != SeqNum(0) && (seq + seglen).before_eq(rev.lastack) {
         let (end, lack) = (fwd.rel(seq + seglen), fwd.rel(rev.lastack));
@@ -227,18 +231,26 @@ fn classify_resend(fwd: &Flow, rev: &Flow, first_rtt_ns: i64, s: &SegInput, v: &
         return;
     }
     let since_ack = elapsed(s.ts_ns, rev.lastack_ts);
-    if not_advanced && rev.dupacknum >= 2 && rev.lastack == seq && since_ack < FAST_RETRANS_WINDOW_NS
+    // The counter is unsigned in tshark, so its "-1" (ACKed unseen segment reported)
+    // counts as "at least two duplicate ACKs" here.
+    let dup_acks = rev.dupacknum as u32;
+    if not_advanced && dup_acks >= 2 && rev.lastack == seq && since_ack < FAST_RETRANS_WINDOW_NS
     {
-        let n = rev.dupacknum;
-        v.set(AnalysisFlag::FastRetransmission, || {
-            format!("seq {rseq} resent within 20 ms of {n} duplicate ACKs asking for it")
-        });
+        let why = if rev.dupacknum < 0 {
+            "after the peer acknowledged unseen data".to_string()
+        } else {
+            format!("within 20 ms of {} duplicate ACKs asking for it", rev.dupacknum)
+        };
+        v.set(AnalysisFlag::FastRetransmission, || format!("seq {rseq} resent {why}"));
         return;
     }
     let since_high = elapsed(s.ts_ns, fwd.nextseq_ts);
     let threshold = if first_rtt_ns == 0 { DEFAULT_OOO_THRESHOLD_NS } else { first_rtt_ns as u64 };
     let phantom = u32::from(flags & (SYN | FIN) != 0);
-    if not_advanced && since_high < threshold && fwd.nextseq != seq + seglen + phantom {
+    if not_advanced
+        && since_high < threshold
+        && fwd.nextseq != seq + seglen + phantom
+    {
         let (exp, fr) = (fwd.rel(fwd.nextseq), fwd.nextseq_frame);
         v.set(AnalysisFlag::OutOfOrder, || {
             format!("seq {rseq} is below the highest next seq {exp} (frame {fr}) and arrived within the out-of-order threshold")
