@@ -195,7 +195,7 @@ const TSHARK_REUSE: &str = "
 /// this generator produces; regenerate with `SOCKEYE_DUMP_PCAP`).
 #[test]
 fn messy_traffic_matches_tshark() {
-    let captures: Vec<_> = [1u64, 2, 3]
+    let captures: Vec<_> = [1u64, 2, 3, 4, 5, 6, 7, 8]
         .into_iter()
         .map(|seed| (seed, common::fuzz::messy_capture(seed, 6, 120)))
         .collect();

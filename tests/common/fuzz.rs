@@ -40,8 +40,10 @@ struct Side {
 
 /// One connection's worth of segments appended to `c`, starting at `t_us`.
 fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
-    let mut cl = Side { seq: rng.next(), acked: 0, window: 1000 + rng.below(60000) as u16 };
-    let mut sv = Side { seq: rng.next(), acked: 0, window: 1000 + rng.below(60000) as u16 };
+    // A quarter of the connections start just below the 2^32 wrap.
+    let isn = |rng: &mut Rng| if rng.chance(25) { u32::MAX - rng.below(5000) } else { rng.next() };
+    let mut cl = Side { seq: isn(rng), acked: 0, window: 1000 + rng.below(60000) as u16 };
+    let mut sv = Side { seq: isn(rng), acked: 0, window: 1000 + rng.below(60000) as u16 };
     let handshake = rng.chance(75);
     if handshake {
         let ws_c = rng.chance(70).then(|| rng.below(15) as u8);
@@ -55,6 +57,11 @@ fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
         }
         *t_us += 200 + i64::from(rng.below(5000));
         c.seg_opts(*t_us, false, S | A, sv.seq, cl.seq.wrapping_add(1), sv.window, 0, &os);
+        if rng.chance(10) {
+            // A SYN-ACK retransmission, sometimes with a different ISN.
+            let other = if rng.chance(50) { sv.seq } else { sv.seq.wrapping_add(77_777) };
+            c.seg_opts(*t_us + 50, false, S | A, other, cl.seq.wrapping_add(1), sv.window, 0, &os);
+        }
         cl.seq = cl.seq.wrapping_add(1);
         sv.seq = sv.seq.wrapping_add(1);
         *t_us += 200 + i64::from(rng.below(5000));
@@ -124,6 +131,11 @@ fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
         }
         1 => {
             c.seg(*t_us, false, R | A, sv.seq, cl.seq, 0, 0);
+        }
+        2 if rng.chance(50) => {
+            // Half-close by the server only, then a client RST.
+            c.seg(*t_us, false, F | A, sv.seq, cl.seq, sv.window, 0);
+            c.seg(*t_us + 100, true, R, cl.seq, 0, 0, 0);
         }
         _ => {}
     }
