@@ -209,3 +209,40 @@ fn messy_traffic_matches_tshark() {
         assert_matches_tshark(&name, c, &expected);
     }
 }
+
+#[test]
+fn same_isn_syn_after_close_and_window_scale_corners() {
+    // Connection closed by FIN/FIN, then a SYN with the *same* ISN: tshark keeps the
+    // stream (it is a retransmitted SYN to it). Then a fresh 5-tuple whose SYN-ACK is the
+    // first packet seen, with a window-scale option, and a SYN without one.
+    let mut c = Conv::new(40006, 80);
+    c.seg(0, true, S, 1000, 0, 64240, 0)
+        .seg_opts(1_000, false, S | A, 2000, 1001, 65160, 0, &[WindowScale(3)])
+        .seg(2_000, true, A, 1001, 2001, 100, 0)
+        .seg(2_500, false, A, 2001, 1001, 100, 0)
+        .seg(3_000, true, F | A, 1001, 2001, 100, 0)
+        .seg(4_000, false, F | A, 2001, 1002, 100, 0)
+        .seg(5_000, true, A, 1002, 2002, 100, 0)
+        .seg(6_000_000, true, S, 1000, 0, 64240, 0);
+    let mut d = Conv::new(40007, 8080);
+    d.seg_opts(7_000_000, false, S | A, 3000, 501, 65160, 0, &[WindowScale(5)])
+        .seg(7_001_000, true, A, 501, 3001, 200, 0)
+        .seg(7_002_000, false, P | A, 3001, 501, 300, 10);
+    c.extend(&d);
+    assert_matches_tshark("corners", &c, TSHARK_CORNERS);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_CORNERS: &str = "
+1,0,0,0,1,64240,,,,,,,,,,,,,,
+2,0,0,1,1,65160,,,,,,,,,,,,,,
+3,0,1,1,1,100,,,,,,,,,,,,,,
+4,0,1,1,1,100,,,,,,,,,,,,,1,
+5,0,1,1,2,100,,,,,,,,,,,,,,
+6,0,1,2,2,100,,,,,,,,,,,,,,
+7,0,2,2,2,100,,,,,,,,,,,,,,
+8,0,0,0,1,64240,1,,,,,,,,,,,,,
+9,1,0,1,1,65160,,,,,,,,,,,,,,
+10,1,1,1,1,200,,,,,,,,,,,,,,
+11,1,1,1,11,9600,,,,,,,,,,,,,,
+";
