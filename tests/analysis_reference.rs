@@ -84,9 +84,16 @@ fn check_capture(capture: &str, tsv: &str) -> CaptureResult {
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
 
     let frames = read_capture(capture);
-    assert_eq!(frames.len(), rows.len(), "{capture}: frame count differs from the TSV");
+    assert_eq!(
+        frames.len(),
+        rows.len(),
+        "{capture}: frame count differs from the TSV"
+    );
     let mut analyzer = Analyzer::new();
-    let mut result = CaptureResult { cells: 0, mismatches: Vec::new() };
+    let mut result = CaptureResult {
+        cells: 0,
+        mismatches: Vec::new(),
+    };
     for ((n, ts, len, data), row) in frames.iter().zip(&rows) {
         let cell_of: Box<dyn Fn(&str) -> String> = match extract(*n, *ts, *len, data) {
             Transport::Tcp(t) => {
@@ -95,17 +102,27 @@ fn check_capture(capture: &str, tsv: &str) -> CaptureResult {
             }
             Transport::Udp(u) => {
                 let facts = analyzer.udp(&u.datagram());
-                Box::new(move |c| if c == "udp.stream" { facts.stream.to_string() } else { String::new() })
+                Box::new(move |c| {
+                    if c == "udp.stream" {
+                        facts.stream.to_string()
+                    } else {
+                        String::new()
+                    }
+                })
             }
             Transport::Other => Box::new(|_| String::new()),
         };
         for col in COLUMNS {
-            let Some(&i) = col_index.get(col) else { continue };
+            let Some(&i) = col_index.get(col) else {
+                continue;
+            };
             let want = row.get(i).copied().unwrap_or("");
             let got = cell_of(col);
             result.cells += 1;
             if want != got {
-                result.mismatches.push(format!("frame {n} {col}: tshark {want:?}, sockeye {got:?}"));
+                result
+                    .mismatches
+                    .push(format!("frame {n} {col}: tshark {want:?}, sockeye {got:?}"));
             }
         }
     }
@@ -124,12 +141,24 @@ fn analysis_matches_tshark_on_every_reference_capture() {
     let mut report = String::new();
     let mut failed = false;
     for path in entries {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         let tsv = format!("{DIR}/expected/{stem}.tsv");
         let r = check_capture(path.to_str().unwrap_or_default(), &tsv);
         let ok = r.cells - r.mismatches.len();
-        let pct = if r.cells == 0 { 100.0 } else { 100.0 * ok as f64 / r.cells as f64 };
-        let _ = writeln!(report, "{stem:32} {ok:5}/{:5} cells agree ({pct:.1}%)", r.cells);
+        let pct = if r.cells == 0 {
+            100.0
+        } else {
+            100.0 * ok as f64 / r.cells as f64
+        };
+        let _ = writeln!(
+            report,
+            "{stem:32} {ok:5}/{:5} cells agree ({pct:.1}%)",
+            r.cells
+        );
         for m in r.mismatches.iter().take(20) {
             let _ = writeln!(report, "    {m}");
         }

@@ -6,13 +6,41 @@
 mod common;
 
 use common::synth::{assert_matches_tshark, Conv, A, F, P, R, S};
-use etherparse::TcpOptionElement::{MaximumSegmentSize, SelectiveAcknowledgementPermitted, WindowScale};
+use etherparse::TcpOptionElement::{
+    MaximumSegmentSize, SelectiveAcknowledgementPermitted, WindowScale,
+};
 
 fn handshake_scaled() -> Conv {
     let mut c = Conv::new(40000, 80);
-    c.seg_opts(0, true, S, 1000, 0, 64240, 0, &[MaximumSegmentSize(1460), SelectiveAcknowledgementPermitted, WindowScale(7)])
-        .seg_opts(100, false, S | A, 5000, 1001, 65160, 0, &[MaximumSegmentSize(1460), SelectiveAcknowledgementPermitted, WindowScale(7)])
-        .seg(200, true, A, 1001, 5001, 502, 0);
+    c.seg_opts(
+        0,
+        true,
+        S,
+        1000,
+        0,
+        64240,
+        0,
+        &[
+            MaximumSegmentSize(1460),
+            SelectiveAcknowledgementPermitted,
+            WindowScale(7),
+        ],
+    )
+    .seg_opts(
+        100,
+        false,
+        S | A,
+        5000,
+        1001,
+        65160,
+        0,
+        &[
+            MaximumSegmentSize(1460),
+            SelectiveAcknowledgementPermitted,
+            WindowScale(7),
+        ],
+    )
+    .seg(200, true, A, 1001, 5001, 502, 0);
     c
 }
 
@@ -204,7 +232,10 @@ fn messy_traffic_matches_tshark() {
     }
     for (seed, c) in &captures {
         let name = format!("messy_{seed}");
-        let path = format!("{}/tests/data/synthetic/{name}.csv", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/tests/data/synthetic/{name}.csv",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let expected = std::fs::read_to_string(&path).unwrap_or_default();
         assert_matches_tshark(&name, c, &expected);
     }
@@ -225,9 +256,18 @@ fn same_isn_syn_after_close_and_window_scale_corners() {
         .seg(5_000, true, A, 1002, 2002, 100, 0)
         .seg(6_000_000, true, S, 1000, 0, 64240, 0);
     let mut d = Conv::new(40007, 8080);
-    d.seg_opts(7_000_000, false, S | A, 3000, 501, 65160, 0, &[WindowScale(5)])
-        .seg(7_001_000, true, A, 501, 3001, 200, 0)
-        .seg(7_002_000, false, P | A, 3001, 501, 300, 10);
+    d.seg_opts(
+        7_000_000,
+        false,
+        S | A,
+        3000,
+        501,
+        65160,
+        0,
+        &[WindowScale(5)],
+    )
+    .seg(7_001_000, true, A, 501, 3001, 200, 0)
+    .seg(7_002_000, false, P | A, 3001, 501, 300, 10);
     c.extend(&d);
     assert_matches_tshark("corners", &c, TSHARK_CORNERS);
 }

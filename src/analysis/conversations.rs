@@ -112,7 +112,8 @@ fn seconds(ns: i64) -> f64 {
     ns as f64 / 1e9
 }
 
-/// Renders `tshark -q -z conv,tcp|udp`: conversations in order of first appearance.
+/// Renders `tshark -q -z conv,tcp|udp`: most frames first, ties in order of first
+/// appearance (tshark sorts with GLib's stable sort).
 pub fn render_tshark<'a>(
     proto: ConvProto,
     convs: impl IntoIterator<Item = &'a ConvStats>,
@@ -126,7 +127,9 @@ pub fn render_tshark<'a>(
     });
     out.push_str("Filter:<No Filter>\n");
     out.push_str(HEADER);
-    for c in convs {
+    let mut rows: Vec<&ConvStats> = convs.into_iter().collect();
+    rows.sort_by_key(|c| std::cmp::Reverse(c.frames()));
+    for c in rows {
         let _ = write!(
             out,
             "{:<26} <-> {:<26}  {:6} {:<9}  {:6} {:<9}  {:6} {:<9}  {:14.9}   {:12.4}",

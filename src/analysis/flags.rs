@@ -115,7 +115,9 @@ impl AnalysisFlags {
     }
 
     pub fn iter(self) -> impl Iterator<Item = AnalysisFlag> {
-        AnalysisFlag::ALL.into_iter().filter(move |f| self.contains(*f))
+        AnalysisFlag::ALL
+            .into_iter()
+            .filter(move |f| self.contains(*f))
     }
 }
 
@@ -130,7 +132,10 @@ mod tests {
         f.insert(AnalysisFlag::WindowFull);
         f.insert(AnalysisFlag::Retransmission);
         let v: Vec<_> = f.iter().collect();
-        assert_eq!(v, vec![AnalysisFlag::Retransmission, AnalysisFlag::WindowFull]);
+        assert_eq!(
+            v,
+            vec![AnalysisFlag::Retransmission, AnalysisFlag::WindowFull]
+        );
         assert!(!f.contains(AnalysisFlag::KeepAlive));
     }
 }

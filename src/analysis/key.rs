@@ -60,8 +60,14 @@ mod tests {
 
     #[test]
     fn both_directions_share_a_key() {
-        let a = Endpoint { addr: "10.0.0.2".parse().unwrap(), port: 80 };
-        let b = Endpoint { addr: "10.0.0.1".parse().unwrap(), port: 4000 };
+        let a = Endpoint {
+            addr: "10.0.0.2".parse().unwrap(),
+            port: 80,
+        };
+        let b = Endpoint {
+            addr: "10.0.0.1".parse().unwrap(),
+            port: 4000,
+        };
         let (k1, s1) = ConvKey::new(a, b);
         let (k2, s2) = ConvKey::new(b, a);
         assert_eq!(k1, k2);

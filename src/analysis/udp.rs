@@ -39,8 +39,14 @@ pub(crate) struct UdpTable {
 
 impl UdpTable {
     pub fn process(&mut self, d: &UdpDatagram<'_>) -> UdpFacts {
-        let src = Endpoint { addr: d.src, port: d.src_port };
-        let dst = Endpoint { addr: d.dst, port: d.dst_port };
+        let src = Endpoint {
+            addr: d.src,
+            port: d.src_port,
+        };
+        let dst = Endpoint {
+            addr: d.dst,
+            port: d.dst_port,
+        };
         let (key, side) = ConvKey::new(src, dst);
         let idx = match self.by_key.get(&key) {
             Some(&i) => i,
@@ -53,6 +59,9 @@ impl UdpTable {
         };
         let stats = &mut self.convs[idx];
         stats.count(side, d.frame_len, d.ts_ns);
-        UdpFacts { stream: idx as u64, from_first_sender: stats.a == src }
+        UdpFacts {
+            stream: idx as u64,
+            from_first_sender: stats.a == src,
+        }
     }
 }

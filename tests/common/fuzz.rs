@@ -17,7 +17,10 @@ impl Rng {
         Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
     }
     pub fn next(&mut self) -> u32 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) as u32
     }
     pub fn below(&mut self, n: u32) -> u32 {
@@ -41,9 +44,23 @@ struct Side {
 /// One connection's worth of segments appended to `c`, starting at `t_us`.
 fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
     // A quarter of the connections start just below the 2^32 wrap.
-    let isn = |rng: &mut Rng| if rng.chance(25) { u32::MAX - rng.below(5000) } else { rng.next() };
-    let mut cl = Side { seq: isn(rng), acked: 0, window: 1000 + rng.below(60000) as u16 };
-    let mut sv = Side { seq: isn(rng), acked: 0, window: 1000 + rng.below(60000) as u16 };
+    let isn = |rng: &mut Rng| {
+        if rng.chance(25) {
+            u32::MAX - rng.below(5000)
+        } else {
+            rng.next()
+        }
+    };
+    let mut cl = Side {
+        seq: isn(rng),
+        acked: 0,
+        window: 1000 + rng.below(60000) as u16,
+    };
+    let mut sv = Side {
+        seq: isn(rng),
+        acked: 0,
+        window: 1000 + rng.below(60000) as u16,
+    };
     let handshake = rng.chance(75);
     if handshake {
         let ws_c = rng.chance(70).then(|| rng.below(15) as u8);
@@ -56,11 +73,33 @@ fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
             c.seg_opts(*t_us, true, S, cl.seq, 0, cl.window, 0, &oc);
         }
         *t_us += 200 + i64::from(rng.below(5000));
-        c.seg_opts(*t_us, false, S | A, sv.seq, cl.seq.wrapping_add(1), sv.window, 0, &os);
+        c.seg_opts(
+            *t_us,
+            false,
+            S | A,
+            sv.seq,
+            cl.seq.wrapping_add(1),
+            sv.window,
+            0,
+            &os,
+        );
         if rng.chance(10) {
             // A SYN-ACK retransmission, sometimes with a different ISN.
-            let other = if rng.chance(50) { sv.seq } else { sv.seq.wrapping_add(77_777) };
-            c.seg_opts(*t_us + 50, false, S | A, other, cl.seq.wrapping_add(1), sv.window, 0, &os);
+            let other = if rng.chance(50) {
+                sv.seq
+            } else {
+                sv.seq.wrapping_add(77_777)
+            };
+            c.seg_opts(
+                *t_us + 50,
+                false,
+                S | A,
+                other,
+                cl.seq.wrapping_add(1),
+                sv.window,
+                0,
+                &os,
+            );
         }
         cl.seq = cl.seq.wrapping_add(1);
         sv.seq = sv.seq.wrapping_add(1);
@@ -71,7 +110,11 @@ fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
     for _ in 0..segments {
         *t_us += i64::from(rng.below(3000));
         let from_client = rng.chance(50);
-        let (me, peer) = if from_client { (&mut cl, &mut sv) } else { (&mut sv, &mut cl) };
+        let (me, peer) = if from_client {
+            (&mut cl, &mut sv)
+        } else {
+            (&mut sv, &mut cl)
+        };
         let roll = rng.below(100);
         let (flags, seq, len) = match roll {
             0..=49 => {
@@ -83,11 +126,19 @@ fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
             50..=59 => {
                 // resend something recent
                 let back = rng.below(3000);
-                (P | A, me.seq.wrapping_sub(back), [1usize, 100, 536][rng.below(3) as usize])
+                (
+                    P | A,
+                    me.seq.wrapping_sub(back),
+                    [1usize, 100, 536][rng.below(3) as usize],
+                )
             }
             60..=64 => (A, me.seq.wrapping_sub(1), rng.below(2) as usize), // keep-alive-ish
             65..=69 => {
-                me.window = if me.window == 0 { 500 + rng.below(5000) as u16 } else { 0 };
+                me.window = if me.window == 0 {
+                    500 + rng.below(5000) as u16
+                } else {
+                    0
+                };
                 (A, me.seq, 0)
             }
             70..=72 => (A, me.seq, 1), // probe-ish
@@ -126,8 +177,24 @@ fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
     match rng.below(3) {
         0 => {
             c.seg(*t_us, true, F | A, cl.seq, sv.seq, cl.window, 0);
-            c.seg(*t_us + 100, false, F | A, sv.seq, cl.seq.wrapping_add(1), sv.window, 0);
-            c.seg(*t_us + 200, true, A, cl.seq.wrapping_add(1), sv.seq.wrapping_add(1), cl.window, 0);
+            c.seg(
+                *t_us + 100,
+                false,
+                F | A,
+                sv.seq,
+                cl.seq.wrapping_add(1),
+                sv.window,
+                0,
+            );
+            c.seg(
+                *t_us + 200,
+                true,
+                A,
+                cl.seq.wrapping_add(1),
+                sv.seq.wrapping_add(1),
+                cl.window,
+                0,
+            );
         }
         1 => {
             c.seg(*t_us, false, R | A, sv.seq, cl.seq, 0, 0);

@@ -40,7 +40,12 @@ pub struct Conv {
 
 impl Conv {
     pub fn new(client_port: u16, server_port: u16) -> Self {
-        Conv { frames: Vec::new(), client_port, server_port, t0_ns: 1_609_459_200_000_000_000 }
+        Conv {
+            frames: Vec::new(),
+            client_port,
+            server_port,
+            t0_ns: 1_609_459_200_000_000_000,
+        }
     }
 
     /// Adds one segment at `t_us` microseconds; `from_client` picks the direction.
@@ -69,18 +74,43 @@ impl Conv {
         h.ack = flags & A != 0;
         h.acknowledgment_number = ack;
         h.set_options(opts).expect("options fit");
-        let payload: Vec<u8> = (0..len).map(|i| b"abcdefghijklmnopqrstuvwxyz\n"[i % 27]).collect();
+        // Bytes are a function of their sequence number, so a retransmission carries the
+        // same bytes as the original and reassembly mistakes show up in follow output.
+        let payload: Vec<u8> = (0..len as u32)
+            .map(|i| {
+                let pos = seq.wrapping_add(i);
+                if pos % 64 == 63 {
+                    b'\n'
+                } else {
+                    b'a' + (pos % 26) as u8
+                }
+            })
+            .collect();
         let builder = PacketBuilder::ethernet2([2, 0, 0, 0, 0, src[3]], [2, 0, 0, 0, 0, dst[3]])
-            .ipv4(Ipv4Addr::from(src).octets(), Ipv4Addr::from(dst).octets(), 64)
+            .ipv4(
+                Ipv4Addr::from(src).octets(),
+                Ipv4Addr::from(dst).octets(),
+                64,
+            )
             .tcp_header(h);
         let mut buf = Vec::with_capacity(builder.size(payload.len()));
         builder.write(&mut buf, &payload).expect("build packet");
-        self.frames.push(OwnedFrame::ethernet(self.t0_ns + t_us * 1000, buf));
+        self.frames
+            .push(OwnedFrame::ethernet(self.t0_ns + t_us * 1000, buf));
         self
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn seg(&mut self, t_us: i64, from_client: bool, flags: u16, seq: u32, ack: u32, window: u16, len: usize) -> &mut Self {
+    pub fn seg(
+        &mut self,
+        t_us: i64,
+        from_client: bool,
+        flags: u16,
+        seq: u32,
+        ack: u32,
+        window: u16,
+        len: usize,
+    ) -> &mut Self {
         self.seg_opts(t_us, from_client, flags, seq, ack, window, len, &[])
     }
 
@@ -146,7 +176,9 @@ pub fn analyze(frames: &[OwnedFrame]) -> (Analyzer, Vec<(u64, TcpFacts)>) {
 
 /// Writes the scenario as a pcap when `SOCKEYE_DUMP_PCAP` names a directory.
 pub fn maybe_dump(name: &str, frames: &[OwnedFrame]) {
-    let Ok(dir) = std::env::var("SOCKEYE_DUMP_PCAP") else { return };
+    let Ok(dir) = std::env::var("SOCKEYE_DUMP_PCAP") else {
+        return;
+    };
     let path = format!("{dir}/{name}.pcap");
     let mut w = sockeye::pcapio::CaptureWriter::create(&path, 65535, LinkType::ETHERNET)
         .expect("create pcap");
@@ -174,5 +206,8 @@ pub fn assert_matches_tshark(name: &str, conv: &Conv, tshark: &str) {
             report.push_str(&format!("  tshark:  {w}\n  sockeye: {g}\n"));
         }
     }
-    assert!(report.is_empty(), "{name}: analysis differs from tshark 4.0\n{report}");
+    assert!(
+        report.is_empty(),
+        "{name}: analysis differs from tshark 4.0\n{report}"
+    );
 }

@@ -148,8 +148,14 @@ pub(crate) struct TcpTable {
 
 impl TcpTable {
     pub fn process(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
-        let src = Endpoint { addr: seg.src, port: seg.src_port };
-        let dst = Endpoint { addr: seg.dst, port: seg.dst_port };
+        let src = Endpoint {
+            addr: seg.src,
+            port: seg.src_port,
+        };
+        let dst = Endpoint {
+            addr: seg.dst,
+            port: seg.dst_port,
+        };
         let (key, side) = ConvKey::new(src, dst);
         let seq = SeqNum(seg.seq);
         let flags = seg.flags;
@@ -207,7 +213,11 @@ impl TcpTable {
 
         let seq_rel = fwd.rel(seq);
         let ack_valid = flags & ACK != 0;
-        let ack_rel = if ack_valid { rev.rel(SeqNum(seg.ack)) } else { seg.ack };
+        let ack_rel = if ack_valid {
+            rev.rel(SeqNum(seg.ack))
+        } else {
+            seg.ack
+        };
         let window_scale = fwd.win_scale;
         let window_size = if flags & SYN != 0 {
             u64::from(seg.window)
@@ -298,7 +308,8 @@ impl TcpTable {
             fwd.rst_frame.get_or_insert(seg.frame);
         }
         let fins_acked = fwd.fin_acked && rev.fin_acked;
-        conv.conn.on_segment(side, seg.frame, seg.ts_ns, flags, fins_acked);
+        conv.conn
+            .on_segment(side, seg.frame, seg.ts_ns, flags, fins_acked);
         conv.stats.state = conv.conn.state;
     }
 }

@@ -55,7 +55,12 @@ const DEFAULT_OOO_THRESHOLD_NS: u64 = 3_000_000;
 
 /// Runs the analysis of one segment sent by `fwd` towards `rev`. `first_rtt_ns` is the
 /// handshake RTT of the conversation (0 when unknown, tshark's convention).
-pub(crate) fn analyze(fwd: &mut Flow, rev: &mut Flow, first_rtt_ns: i64, s: &SegInput) -> SeqVerdict {
+pub(crate) fn analyze(
+    fwd: &mut Flow,
+    rev: &mut Flow,
+    first_rtt_ns: i64,
+    s: &SegInput,
+) -> SeqVerdict {
     let mut v = SeqVerdict::default();
     let (seq, ack, seglen, flags, window) = (s.seq, s.ack, s.seglen, s.flags, s.window);
     let syn_fin_rst = flags & (SYN | FIN | RST) != 0;
@@ -109,7 +114,12 @@ pub(crate) fn analyze(fwd: &mut Flow, rev: &mut Flow, first_rtt_ns: i64, s: &Seg
         if flags & (SYN | FIN) != 0 {
             nextseq = nextseq + 1;
         }
-        fwd.segments.push_front(Unacked { frame: s.frame, seq, nextseq, ts_ns: s.ts_ns });
+        fwd.segments.push_front(Unacked {
+            frame: s.frame,
+            seq,
+            nextseq,
+            ts_ns: s.ts_ns,
+        });
     }
     let is_zwp = v.flags.contains(AnalysisFlag::ZeroWindowProbe);
     // Zero-window probes do not really advance the sequence space.
@@ -172,7 +182,11 @@ fn forward_checks(fwd: &mut Flow, rev: &Flow, s: &SegInput, v: &mut SeqVerdict) 
     }
     // WINDOW FULL: data reaching exactly the right edge of the peer's advertised window.
     if seglen > 0 && rev.win_scale != WindowScale::Unknown && !syn_fin_rst {
-        let shift = if rev.is_first_ack { 0 } else { rev.win_scale.shift() };
+        let shift = if rev.is_first_ack {
+            0
+        } else {
+            rev.win_scale.shift()
+        };
         let edge = rev.lastack + (rev.window << shift);
         if seq + seglen == edge {
             let redge = fwd.rel(edge);
@@ -188,7 +202,12 @@ fn forward_checks(fwd: &mut Flow, rev: &Flow, s: &SegInput, v: &mut SeqVerdict) 
         });
         return;
     }
-    if repeat && window == 0 && rev.last_segment_flags.contains(AnalysisFlag::ZeroWindowProbe) {
+    if repeat
+        && window == 0
+        && rev
+            .last_segment_flags
+            .contains(AnalysisFlag::ZeroWindowProbe)
+    {
         v.set(AnalysisFlag::ZeroWindowProbeAck, || {
             "repeats the previous zero-window ACK in answer to the peer's zero-window probe"
                 .to_string()
@@ -196,7 +215,11 @@ fn forward_checks(fwd: &mut Flow, rev: &Flow, s: &SegInput, v: &mut SeqVerdict) 
         return;
     }
     if repeat && window != 0 {
-        fwd.dupacknum = if fwd.dupacknum == -1 { 1 } else { fwd.dupacknum.saturating_add(1) };
+        fwd.dupacknum = if fwd.dupacknum == -1 {
+            1
+        } else {
+            fwd.dupacknum.saturating_add(1)
+        };
         v.dup_ack_num = u32::try_from(fwd.dupacknum).unwrap_or(0);
         v.dup_ack_frame = fwd.lastnondupack;
         let (n, fr, rack) = (v.dup_ack_num, v.dup_ack_frame, rev.rel(ack));
@@ -221,7 +244,12 @@ fn classify_resend(fwd: &Flow, rev: &Flow, first_rtt_ns: i64, s: &SegInput, v: &
     let rseq = fwd.rel(seq);
     // The original is the oldest unacknowledged segment at or after this seq (tshark
     // issues 12259/17714); without one, the segment that last advanced nextseq.
-    let original = fwd.segments.iter().rev().find(|u| !u.seq.before(seq)).map(|u| u.frame);
+    let original = fwd
+        .segments
+        .iter()
+        .rev()
+        .find(|u| !u.seq.before(seq))
+        .map(|u| u.frame);
 
     if seglen > 0 && rev.lastack != SeqNum(0) && (seq + seglen).before_eq(rev.lastack) {
         let (end, lack) = (fwd.rel(seq + seglen), fwd.rel(rev.lastack));
@@ -234,23 +262,28 @@ fn classify_resend(fwd: &Flow, rev: &Flow, first_rtt_ns: i64, s: &SegInput, v: &
     // The counter is unsigned in tshark, so its "-1" (ACKed unseen segment reported)
     // counts as "at least two duplicate ACKs" here.
     let dup_acks = rev.dupacknum as u32;
-    if not_advanced && dup_acks >= 2 && rev.lastack == seq && since_ack < FAST_RETRANS_WINDOW_NS
-    {
+    if not_advanced && dup_acks >= 2 && rev.lastack == seq && since_ack < FAST_RETRANS_WINDOW_NS {
         let why = if rev.dupacknum < 0 {
             "after the peer acknowledged unseen data".to_string()
         } else {
-            format!("within 20 ms of {} duplicate ACKs asking for it", rev.dupacknum)
+            format!(
+                "within 20 ms of {} duplicate ACKs asking for it",
+                rev.dupacknum
+            )
         };
-        v.set(AnalysisFlag::FastRetransmission, || format!("seq {rseq} resent {why}"));
+        v.set(AnalysisFlag::FastRetransmission, || {
+            format!("seq {rseq} resent {why}")
+        });
         return;
     }
     let since_high = elapsed(s.ts_ns, fwd.nextseq_ts);
-    let threshold = if first_rtt_ns == 0 { DEFAULT_OOO_THRESHOLD_NS } else { first_rtt_ns as u64 };
+    let threshold = if first_rtt_ns == 0 {
+        DEFAULT_OOO_THRESHOLD_NS
+    } else {
+        first_rtt_ns as u64
+    };
     let phantom = u32::from(flags & (SYN | FIN) != 0);
-    if not_advanced
-        && since_high < threshold
-        && fwd.nextseq != seq + seglen + phantom
-    {
+    if not_advanced && since_high < threshold && fwd.nextseq != seq + seglen + phantom {
         let (exp, fr) = (fwd.rel(fwd.nextseq), fwd.nextseq_frame);
         v.set(AnalysisFlag::OutOfOrder, || {
             format!("seq {rseq} is below the highest next seq {exp} (frame {fr}) and arrived within the out-of-order threshold")

@@ -28,13 +28,17 @@ pub enum ConnState {
     SynReceived,
     Established,
     /// One side sent FIN (it may still receive; the other may still send).
-    HalfClosed { first_fin: Role },
+    HalfClosed {
+        first_fin: Role,
+    },
     /// Both sides sent FIN; the last one not yet acknowledged.
     Closing,
     /// Both FINs sent and acknowledged.
     Closed,
     /// Aborted by a RST.
-    Reset { by: Role },
+    Reset {
+        by: Role,
+    },
     /// The server answered the SYN with a RST.
     Refused,
 }
@@ -93,7 +97,14 @@ impl Connection {
 
     /// Advances the state with one segment from `side`. `fin_acked` tells whether both
     /// FINs are now acknowledged.
-    pub fn on_segment(&mut self, side: KeySide, frame: u64, ts_ns: i64, flags: u16, fins_acked: bool) {
+    pub fn on_segment(
+        &mut self,
+        side: KeySide,
+        frame: u64,
+        ts_ns: i64,
+        flags: u16,
+        fins_acked: bool,
+    ) {
         let syn = flags & SYN != 0;
         let ack = flags & ACK != 0;
         if syn && !ack {
@@ -112,7 +123,10 @@ impl Connection {
             if self.client.is_none() {
                 self.client = Some(other(side));
             }
-            if matches!(self.state, ConnState::MidStream | ConnState::SynSent | ConnState::SynReceived) {
+            if matches!(
+                self.state,
+                ConnState::MidStream | ConnState::SynSent | ConnState::SynReceived
+            ) {
                 self.state = ConnState::SynReceived;
                 self.handshake.synack_frame.get_or_insert(frame);
             }
@@ -125,9 +139,13 @@ impl Connection {
         }
         if flags & RST != 0 {
             let by = self.role_of(side);
-            let refused = self.client.is_some_and(|c| c != side)
-                && matches!(self.state, ConnState::SynSent);
-            self.state = if refused { ConnState::Refused } else { ConnState::Reset { by } };
+            let refused =
+                self.client.is_some_and(|c| c != side) && matches!(self.state, ConnState::SynSent);
+            self.state = if refused {
+                ConnState::Refused
+            } else {
+                ConnState::Reset { by }
+            };
             return;
         }
         if flags & FIN != 0 && !matches!(self.state, ConnState::Reset { .. } | ConnState::Refused) {
@@ -135,7 +153,9 @@ impl Connection {
             self.state = if self.fin_sent[other(side).index()] {
                 ConnState::Closing
             } else {
-                ConnState::HalfClosed { first_fin: self.role_of(side) }
+                ConnState::HalfClosed {
+                    first_fin: self.role_of(side),
+                }
             };
         }
         if self.state == ConnState::Closing && fins_acked {
