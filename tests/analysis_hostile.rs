@@ -9,7 +9,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use common::fuzz::Rng;
 use sockeye::analysis::follow::{render_tshark_ascii, TcpFollower, UdpFollower};
-use sockeye::analysis::{render_tshark, Analyzer, ConvProto, RenderOptions, TcpSegment, UdpDatagram};
+use sockeye::analysis::{
+    render_tshark, Analyzer, ConvProto, RenderOptions, TcpSegment, UdpDatagram,
+};
 
 fn addr(rng: &mut Rng) -> IpAddr {
     match rng.below(3) {
@@ -31,10 +33,23 @@ fn pick(rng: &mut Rng, interesting: &[u32]) -> u32 {
 fn random_segments_never_panic() {
     let mut rng = Rng::new(0xBAD);
     let mut analyzer = Analyzer::new();
-    let mut tcp_follow = [TcpFollower::new(0), TcpFollower::new(1), TcpFollower::new(7)];
+    let mut tcp_follow = [
+        TcpFollower::new(0),
+        TcpFollower::new(1),
+        TcpFollower::new(7),
+    ];
     let mut udp_follow = UdpFollower::new(0);
     let payload: Vec<u8> = (0..=255u8).collect();
-    let edges = [0, 1, 2, u32::MAX, u32::MAX - 1, 1 << 31, (1 << 31) - 1, 1000];
+    let edges = [
+        0,
+        1,
+        2,
+        u32::MAX,
+        u32::MAX - 1,
+        1 << 31,
+        (1 << 31) - 1,
+        1000,
+    ];
     let sack = [(1u32, 2u32), (u32::MAX, 0)];
     let mut ts = 0i64;
     for frame in 1..=200_000u64 {
@@ -86,7 +101,10 @@ fn random_segments_never_panic() {
             f.push(&seg, &facts);
         }
     }
-    let opts = RenderOptions { capture_start_ns: i64::MIN, with_state: true };
+    let opts = RenderOptions {
+        capture_start_ns: i64::MIN,
+        with_state: true,
+    };
     assert!(!render_tshark(ConvProto::Tcp, analyzer.tcp_conversations(), opts).is_empty());
     assert!(!render_tshark(ConvProto::Udp, analyzer.udp_conversations(), opts).is_empty());
     for f in tcp_follow {
