@@ -39,6 +39,12 @@ impl Analyzer {
         self.tcp.process(seg)
     }
 
+    /// A TCP segment whose length cannot be known (the IP total length is shorter than
+    /// the TCP header): only `tcp.stream` is assigned, as tshark does.
+    pub fn tcp_stream_only(&mut self, seg: &TcpSegment<'_>) -> u64 {
+        self.tcp.stream_only(seg)
+    }
+
     /// Analyzes the next UDP datagram (call in capture order).
     pub fn udp(&mut self, datagram: &UdpDatagram<'_>) -> UdpFacts {
         self.udp.process(datagram)

@@ -147,7 +147,9 @@ pub(crate) struct TcpTable {
 }
 
 impl TcpTable {
-    pub fn process(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
+    /// Finds (or opens) the stream of `seg`, applying tshark's port-reuse rules, and
+    /// counts the packet. Returns (index, key side, whether ports were reused).
+    fn locate(&mut self, seg: &TcpSegment<'_>) -> (usize, KeySide, bool) {
         let src = Endpoint {
             addr: seg.src,
             port: seg.src_port,
@@ -188,7 +190,21 @@ impl TcpTable {
             }
         }
         conv.stats.count(side, seg.frame_len, seg.ts_ns);
+        (idx, side, reused)
+    }
 
+    /// A segment whose length is unknown (IP total length shorter than the TCP header):
+    /// tshark still numbers its stream but skips every sequence-based analysis.
+    pub fn stream_only(&mut self, seg: &TcpSegment<'_>) -> u64 {
+        let (idx, _, _) = self.locate(seg);
+        self.convs[idx].stream
+    }
+
+    pub fn process(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
+        let (idx, side, reused) = self.locate(seg);
+        let seq = SeqNum(seg.seq);
+        let flags = seg.flags;
+        let conv = &mut self.convs[idx];
         let input = SegInput {
             frame: seg.frame,
             ts_ns: seg.ts_ns,
