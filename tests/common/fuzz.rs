@@ -39,6 +39,8 @@ struct Side {
     seq: u32,
     acked: u32,
     window: u16,
+    /// Window-scale shift of this side's advertised window (0 without scaling).
+    shift: u32,
 }
 
 /// One connection's worth of segments appended to `c`, starting at `t_us`.
@@ -55,16 +57,22 @@ fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
         seq: isn(rng),
         acked: 0,
         window: 1000 + rng.below(60000) as u16,
+        shift: 0,
     };
     let mut sv = Side {
         seq: isn(rng),
         acked: 0,
         window: 1000 + rng.below(60000) as u16,
+        shift: 0,
     };
     let handshake = rng.chance(75);
     if handshake {
         let ws_c = rng.chance(70).then(|| rng.below(15) as u8);
         let ws_s = rng.chance(70).then(|| rng.below(15) as u8);
+        if let (Some(c), Some(s)) = (ws_c, ws_s) {
+            cl.shift = u32::from(c);
+            sv.shift = u32::from(s);
+        }
         let oc: Vec<_> = ws_c.map(WindowScale).into_iter().collect();
         let os: Vec<_> = ws_s.map(WindowScale).into_iter().collect();
         c.seg_opts(*t_us, true, S, cl.seq, 0, cl.window, 0, &oc);
@@ -116,6 +124,7 @@ fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
             (&mut sv, &mut cl)
         };
         let roll = rng.below(100);
+        let mut repeat = false;
         let (flags, seq, len) = match roll {
             0..=49 => {
                 let len = [1usize, 10, 100, 536, 1448][rng.below(5) as usize];
@@ -142,10 +151,28 @@ fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
                 (A, me.seq, 0)
             }
             70..=72 => (A, me.seq, 1), // probe-ish
+            73..=79 => {
+                // Fill the peer's advertised window exactly (window full).
+                let edge = peer.acked.wrapping_add(u32::from(peer.window) << peer.shift);
+                let len = edge.wrapping_sub(me.seq);
+                if (1..=3000).contains(&len) {
+                    let s = me.seq;
+                    me.seq = edge;
+                    (P | A, s, len as usize)
+                } else {
+                    (A, me.seq, 0)
+                }
+            }
+            80..=87 => {
+                // Repeat the last ACK: duplicate / keep-alive / zero-window-probe ACK.
+                repeat = true;
+                (A, me.seq, 0)
+            }
             _ => (A, me.seq, 0),
         };
         // Acknowledge most of what the peer sent, sometimes beyond or behind.
         let ack = match rng.below(10) {
+            _ if repeat => me.acked,
             0 => peer.seq.wrapping_add(rng.below(2000)),
             1 => me.acked,
             _ => peer.seq,
