@@ -286,3 +286,27 @@ const TSHARK_CORNERS: &str = "
 10,1,1,1,1,200,,,,,,,,,,,,,,
 11,1,1,1,11,9600,,,,,,,,,,,,,,
 ";
+
+/// `tcp.analysis.acks_frame` / `tcp.analysis.ack_rtt` against tshark on generated traffic
+/// (`tests/data/synthetic/messy_1.acks.csv`: frame, acks_frame, ack_rtt in seconds).
+#[test]
+fn acks_frame_and_ack_rtt_match_tshark() {
+    let c = common::fuzz::messy_capture(1, 6, 120);
+    let (_, facts) = common::synth::analyze(&c.frames);
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/synthetic/messy_1.acks.csv"
+    );
+    let want = std::fs::read_to_string(path).expect("acks csv");
+    let mut diffs = Vec::new();
+    for ((n, f), line) in facts.iter().zip(want.lines()) {
+        let got = match (f.acks_frame, f.ack_rtt_ns) {
+            (Some(fr), Some(rtt)) => format!("{n},{fr},{:.9}", rtt as f64 / 1e9),
+            _ => format!("{n},,"),
+        };
+        if got != line {
+            diffs.push(format!("tshark {line} / sockeye {got}"));
+        }
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}

@@ -153,7 +153,9 @@ fn connection(c: &mut Conv, rng: &mut Rng, t_us: &mut i64, segments: u32) {
             70..=72 => (A, me.seq, 1), // probe-ish
             73..=79 => {
                 // Fill the peer's advertised window exactly (window full).
-                let edge = peer.acked.wrapping_add(u32::from(peer.window) << peer.shift);
+                let edge = peer
+                    .acked
+                    .wrapping_add(u32::from(peer.window) << peer.shift);
                 let len = edge.wrapping_sub(me.seq);
                 if (1..=3000).contains(&len) {
                     let s = me.seq;
