@@ -310,3 +310,54 @@ fn acks_frame_and_ack_rtt_match_tshark() {
     }
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
 }
+
+#[test]
+fn same_isn_syn_restores_nextseq_without_flagging_reuse() {
+    // tshark 4.0 treats a same-ISN SYN as a retransmission without "reused ports", but
+    // resets the flow's next sequence number to the end of the contiguous data, so the
+    // segment filling the hole (frame 7) is not a retransmission.
+    let mut c = Conv::new(40008, 80);
+    c.seg(0, true, S, 500, 0, 64240, 0)
+        .seg(1_000, false, S | A, 900, 501, 65160, 0)
+        .seg(2_000, true, A, 501, 901, 64240, 0)
+        .seg(3_000, true, P | A, 501, 901, 64240, 100)
+        .seg(4_000, true, P | A, 701, 901, 64240, 100)
+        .seg(5_000, true, S, 500, 0, 64240, 0)
+        .seg(900_000, true, P | A, 601, 901, 64240, 100);
+    assert_matches_tshark("samesyn", &c, TSHARK_SAMESYN);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_SAMESYN: &str = "
+1,0,0,0,1,64240,,,,,,,,,,,,,,
+2,0,0,1,1,65160,,,,,,,,,,,,,,
+3,0,1,1,1,64240,,,,,,,,,,,,,,
+4,0,1,1,101,64240,,,,,,,,,,,,,,
+5,0,201,1,301,64240,,,,,1,,,,,,,,,
+6,0,0,0,1,64240,,,,1,,,,,,,,,,
+7,0,101,1,201,64240,,,,,,,,,,,,,,
+";
+
+/// `tcp.analysis.reused_ports` frames per generated capture, from tshark 4.0.17
+/// (`-Y tcp.analysis.reused_ports -T fields -e frame.number`).
+#[test]
+fn reused_ports_match_tshark() {
+    for seed in 1u64..=8 {
+        let c = common::fuzz::messy_capture(seed, 6, 120);
+        let (_, facts) = common::synth::analyze(&c.frames);
+        let got: Vec<String> = facts
+            .iter()
+            .filter(|(_, f)| {
+                f.flags
+                    .contains(sockeye::analysis::AnalysisFlag::ReusedPorts)
+            })
+            .map(|(n, _)| n.to_string())
+            .collect();
+        let path = format!(
+            "{}/tests/data/synthetic/messy_{seed}.reused.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let want = std::fs::read_to_string(path).expect("reused list");
+        assert_eq!(got.join("\n"), want.trim_end(), "messy_{seed}");
+    }
+}

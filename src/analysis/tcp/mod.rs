@@ -168,16 +168,17 @@ impl TcpTable {
             None => self.create(key, side, seg),
         };
         // A SYN with a new ISN on a known 5-tuple starts a new stream (port reuse); the
-        // same ISN is a retransmitted SYN and restores the flow's nextseq (tshark 17616).
+        // same ISN is a retransmitted SYN and restores the flow's nextseq (tshark 17616),
+        // which tshark 4.0 does not report as reused ports.
         if flags & (SYN | ACK) == SYN {
             let fwd = &mut self.convs[idx].flows[side.index()];
             if let Some(base) = fwd.base_seq {
                 if base != seq {
                     idx = self.create(key, side, seg);
+                    reused = true;
                 } else {
                     fwd.nextseq = fwd.maxseqtobeacked;
                 }
-                reused = true;
             }
         }
         let conv = &mut self.convs[idx];

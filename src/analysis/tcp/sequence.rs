@@ -63,8 +63,6 @@ pub(crate) fn analyze(
 ) -> SeqVerdict {
     let mut v = SeqVerdict::default();
     let (seq, ack, seglen, flags, window) = (s.seq, s.ack, s.seglen, s.flags, s.window);
-    let syn_fin_rst = flags & (SYN | FIN | RST) != 0;
-
     // Relative bases. Without a SYN, start at 1 so numbering looks like a normal session.
     if fwd.base_seq.is_none() {
         fwd.base_seq = Some(if flags & SYN != 0 { seq } else { seq - 1 });
@@ -73,8 +71,6 @@ pub(crate) fn analyze(
     if rev.base_seq.is_none() && flags & ACK != 0 {
         rev.base_seq = Some(ack - 1);
     }
-    let rel = |f: &Flow, x: SeqNum| f.rel(x);
-
     forward_checks(fwd, rev, s, &mut v);
 
     // A new acknowledgement number restarts the duplicate-ACK count.
@@ -85,7 +81,7 @@ pub(crate) fn analyze(
 
     // ACKED UNSEEN SEGMENT: acknowledging beyond anything the peer was seen sending.
     if rev.maxseqtobeacked != SeqNum(0) && ack.after(rev.maxseqtobeacked) && flags & ACK != 0 {
-        let (a, m) = (rel(rev, ack), rel(rev, rev.maxseqtobeacked));
+        let (a, m) = (rev.rel(ack), rev.rel(rev.maxseqtobeacked));
         // Report once per hole: either move the peer's contiguous mark up to what it
         // sent, or (when it has nothing newer) use its dup-ACK counter as a "reported"
         // mark (-1) until it acknowledges something new.
@@ -137,7 +133,6 @@ pub(crate) fn analyze(
     fwd.last_segment_flags = v.flags;
 
     remove_acked(rev, s, &mut v);
-    let _ = syn_fin_rst;
     v
 }
 
