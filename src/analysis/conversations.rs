@@ -10,6 +10,8 @@ use crate::analysis::tcp::ConnState;
 /// Counters of one conversation. "A" is the source of its first packet, as in tshark.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConvStats {
+    /// `tcp.stream` / `udp.stream` index.
+    pub stream: u64,
     pub a: Endpoint,
     pub b: Endpoint,
     a_side: KeySide,
@@ -24,12 +26,13 @@ pub struct ConvStats {
 }
 
 impl ConvStats {
-    pub(crate) fn new(key: &ConvKey, first_src_side: KeySide, ts_ns: i64) -> Self {
+    pub(crate) fn new(stream: u64, key: &ConvKey, first_src_side: KeySide, ts_ns: i64) -> Self {
         let (a, b) = match first_src_side {
             KeySide::Lo => (key.lo, key.hi),
             KeySide::Hi => (key.hi, key.lo),
         };
         ConvStats {
+            stream,
             a,
             b,
             a_side: first_src_side,

@@ -121,7 +121,7 @@ impl TcpConv {
             conn: Connection::default(),
             ts_mru_syn: 0,
             ts_first_rtt: 0,
-            stats: ConvStats::new(key, side, seg.ts_ns),
+            stats: ConvStats::new(stream, key, side, seg.ts_ns),
         }
     }
 
