@@ -116,3 +116,27 @@ fn conversation_table_state_column() {
         "{table}"
     );
 }
+
+#[test]
+fn stream_info_reports_isns_and_window_scales() {
+    let (a, _) = run("tcp_handshake.pcapng");
+    let info = a.tcp_stream_info(0).expect("stream 0");
+    let [client, server] = &info.directions;
+    assert_eq!(client.role, Role::Client);
+    assert_eq!(client.isn, Some(3_691_127_924));
+    assert_eq!(server.isn, Some(233_779_340));
+    assert_eq!(
+        client.window_scale,
+        sockeye::analysis::WindowScale::Shift(2)
+    );
+    assert_eq!(client.next_seq_rel, 1);
+    let (a, _) = run("tcp_dupack.pcapng");
+    let info = a.tcp_stream_info(0).expect("stream 0");
+    assert_eq!(info.directions[0].isn, None);
+    assert_eq!(
+        info.directions[0].window_scale,
+        sockeye::analysis::WindowScale::Unknown
+    );
+    assert_eq!(info.directions[1].base_seq, Some(1_310_973_185));
+    assert!(a.tcp_stream_info(1).is_none());
+}

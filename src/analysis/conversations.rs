@@ -14,7 +14,7 @@ pub struct ConvStats {
     pub stream: u64,
     pub a: Endpoint,
     pub b: Endpoint,
-    a_side: KeySide,
+    pub(crate) a_side: KeySide,
     pub frames_a_to_b: u64,
     pub bytes_a_to_b: u64,
     pub frames_b_to_a: u64,

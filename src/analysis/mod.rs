@@ -48,7 +48,10 @@ pub use conversations::{render_tshark, ConvProto, ConvStats, RenderOptions};
 pub use flags::{AnalysisFlag, AnalysisFlags};
 pub use key::Endpoint;
 pub use seq::SeqNum;
-pub use tcp::{tcp_flags, ConnState, Handshake, Role, TcpFacts, TcpSegment, WindowScale};
+pub use tcp::{
+    tcp_flags, ConnState, DirectionInfo, Handshake, Role, TcpFacts, TcpSegment, TcpStreamInfo,
+    WindowScale,
+};
 pub use udp::{UdpDatagram, UdpFacts};
 
 /// The analysis state of one capture (or live session).
@@ -93,6 +96,12 @@ impl Analyzer {
     pub fn tcp_state(&self, stream: u64) -> Option<ConnState> {
         let i = usize::try_from(stream).ok()?;
         self.tcp.convs.get(i).map(|c| c.state())
+    }
+
+    /// Per-direction details of a TCP stream (ISNs, window scales, handshake, state).
+    pub fn tcp_stream_info(&self, stream: u64) -> Option<tcp::TcpStreamInfo> {
+        let i = usize::try_from(stream).ok()?;
+        self.tcp.convs.get(i).map(|c| c.info())
     }
 
     pub fn tcp_stream_count(&self) -> u64 {

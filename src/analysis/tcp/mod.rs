@@ -2,12 +2,14 @@
 //! scaling, connection state and the `tcp.analysis.*` flags, with tshark 4.0 semantics.
 
 mod flow;
+mod info;
 mod sequence;
 mod state;
 
 use std::net::IpAddr;
 
 pub use flow::WindowScale;
+pub use info::{DirectionInfo, TcpStreamInfo};
 pub use state::{ConnState, Handshake, Role};
 
 use crate::analysis::conversations::ConvStats;
@@ -318,8 +320,12 @@ impl TcpTable {
                 }
             }
         }
-        if flags & SYN != 0 && flags & ACK == 0 {
-            fwd.syn_frame.get_or_insert(seg.frame);
+        if flags & SYN != 0 {
+            if flags & ACK == 0 {
+                fwd.syn_frame.get_or_insert(seg.frame);
+            }
+            // The base follows the latest SYN / re-based SYN-ACK, so it is the ISN.
+            fwd.isn = fwd.base_seq;
         }
         if flags & tcp_flags::RST != 0 {
             fwd.rst_frame.get_or_insert(seg.frame);
