@@ -140,3 +140,43 @@ fn stream_info_reports_isns_and_window_scales() {
     assert_eq!(info.directions[1].base_seq, Some(1_310_973_185));
     assert!(a.tcp_stream_info(1).is_none());
 }
+
+#[test]
+fn server_closes_first_then_client_and_reset_after_established() {
+    use common::synth::{analyze, Conv, A, F, R, S};
+    let mut c = Conv::new(41000, 80);
+    c.seg(0, true, S, 10, 0, 1000, 0)
+        .seg(1_000, false, S | A, 20, 11, 1000, 0)
+        .seg(2_000, true, A, 11, 21, 1000, 0)
+        .seg(3_000, false, F | A, 21, 11, 1000, 0)
+        .seg(4_000, true, A, 11, 22, 1000, 0)
+        .seg(5_000, true, F | A, 11, 22, 1000, 0)
+        .seg(6_000, false, A, 22, 12, 1000, 0);
+    let mut d = Conv::new(41001, 80);
+    d.seg(10_000, true, S, 10, 0, 1000, 0)
+        .seg(11_000, false, S | A, 20, 11, 1000, 0)
+        .seg(12_000, true, A, 11, 21, 1000, 0)
+        .seg(13_000, true, R | A, 11, 21, 0, 0);
+    c.extend(&d);
+    let (a, f) = analyze(&c.frames);
+    let states: Vec<ConnState> = f.iter().map(|(_, x)| x.state).collect();
+    assert_eq!(
+        &states[..7],
+        &[
+            ConnState::SynSent,
+            ConnState::SynReceived,
+            ConnState::Established,
+            ConnState::HalfClosed {
+                first_fin: Role::Server
+            },
+            ConnState::HalfClosed {
+                first_fin: Role::Server
+            },
+            ConnState::Closing,
+            ConnState::Closed,
+        ]
+    );
+    assert_eq!(f[2].1.handshake.rtt_ns, Some(2_000_000));
+    assert_eq!(a.tcp_state(1), Some(ConnState::Reset { by: Role::Client }));
+    assert_eq!(f[9].1.role, Role::Client);
+}
