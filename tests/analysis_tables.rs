@@ -172,3 +172,11 @@ fn follow_streams_match_tshark() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn following_a_missing_stream_prints_empty_nodes_like_tshark() {
+    // `tshark -q -z follow,tcp,ascii,5` on a capture with one stream (tshark 4.0.17).
+    let want = "\n===================================================================\nFollow: tcp,ascii\nFilter: tcp.stream eq 5\nNode 0: :0\nNode 1: :0\n===================================================================\n";
+    let frames = read_capture(&format!("{REF}/captures/tcp_handshake.pcapng"));
+    assert_eq!(follow(&frames, ConvProto::Tcp, 5), want);
+}
