@@ -3,6 +3,8 @@
 //! order matters: several checks end the "forward" part early, and later checks read
 //! state earlier ones wrote). Numbers are compared on the wrapping circle ([`SeqNum`]).
 
+use std::collections::VecDeque;
+
 use super::flow::{Flow, Unacked, WindowScale, MAX_UNACKED_SEGMENTS};
 use super::tcp_flags::{ACK, FIN, RST, SYN};
 use crate::analysis::flags::{AnalysisFlag, AnalysisFlags};
@@ -311,5 +313,10 @@ fn remove_acked(rev: &mut Flow, s: &SegInput, v: &mut SeqVerdict) {
             continue;
         }
         rev.segments.remove(i);
+    }
+    // Give back the memory of a burst once everything is acknowledged: memory should
+    // follow the number of conversations, not the largest window ever seen.
+    if rev.segments.is_empty() && rev.segments.capacity() > 256 {
+        rev.segments = VecDeque::new();
     }
 }
