@@ -361,3 +361,21 @@ fn reused_ports_match_tshark() {
         assert_eq!(got.join("\n"), want.trim_end(), "messy_{seed}");
     }
 }
+
+#[test]
+fn window_scale_above_14_is_treated_as_14() {
+    let mut c = Conv::new(40009, 80);
+    c.seg_opts(0, true, S, 1, 0, 1000, 0, &[WindowScale(20)])
+        .seg_opts(1_000, false, S | A, 1, 2, 1000, 0, &[WindowScale(15)])
+        .seg(2_000, true, A, 2, 2, 3, 0)
+        .seg(3_000, false, A, 2, 2, 3, 0);
+    assert_matches_tshark("bigscale", &c, TSHARK_BIGSCALE);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_BIGSCALE: &str = "
+1,0,0,0,1,1000,,,,,,,,,,,,,,
+2,0,0,1,1,1000,,,,,,,,,,,,,,
+3,0,1,1,1,49152,,,,,,,,,,,,,,
+4,0,1,1,1,49152,,,,,,,,,,,,,1,
+";
