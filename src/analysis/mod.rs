@@ -10,8 +10,9 @@
 //! # Contract for the decoder
 //! - Call [`Analyzer::tcp`] / [`Analyzer::udp`] once per frame, in capture order, with
 //!   1-based frame numbers.
-//! - Only transport headers that start a datagram: not IPv4/IPv6 fragments that carry no
-//!   transport header, not TCP/UDP headers quoted inside ICMP errors.
+//! - Fragmented IP datagrams: call once, with the reassembled datagram, on the frame that
+//!   completes it (tshark shows the transport fields there); never with a lone first
+//!   fragment. Never with TCP/UDP headers quoted inside ICMP errors.
 //! - `payload_len` is `tcp.len` from the IP lengths (not the captured length). When the IP
 //!   total length is shorter than the TCP header, call [`Analyzer::tcp_stream_only`].
 //!
