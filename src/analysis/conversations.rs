@@ -111,8 +111,12 @@ fn endpoint(e: &Endpoint) -> String {
     }
 }
 
-fn seconds(ns: i64) -> f64 {
-    ns as f64 / 1e9
+/// Wireshark's `nstime_to_sec`: whole seconds plus the nanosecond part, each converted on
+/// its own. Matching it matters: the 4-decimal duration is a difference of two such
+/// values, and computing it any other way rounds differently now and then.
+fn nstime_to_sec(ns: i64) -> f64 {
+    const NS: i64 = 1_000_000_000;
+    (ns / NS) as f64 + (ns % NS) as f64 / 1e9
 }
 
 /// Renders `tshark -q -z conv,tcp|udp`: most frames first, ties in order of first
@@ -144,8 +148,9 @@ pub fn render_tshark<'a>(
             format_size(c.bytes_a_to_b),
             c.frames(),
             format_size(c.bytes()),
-            seconds(c.first_ts_ns.saturating_sub(opts.capture_start_ns)),
-            seconds(c.last_ts_ns.saturating_sub(c.first_ts_ns)),
+            nstime_to_sec(c.first_ts_ns.saturating_sub(opts.capture_start_ns)),
+            nstime_to_sec(c.last_ts_ns.saturating_sub(opts.capture_start_ns))
+                - nstime_to_sec(c.first_ts_ns.saturating_sub(opts.capture_start_ns)),
         );
         if opts.with_state && proto == ConvProto::Tcp {
             let _ = write!(out, "   {}", c.state);
