@@ -1,5 +1,5 @@
 //! Differential test: sockeye's analysis against tshark 4.0's answers for every frame of
-//! the reference captures (`tests/data/reference/expected/*.tsv`), cell by cell.
+//! the reference captures (`tests/data/expected/*.tsv`), cell by cell.
 
 mod common;
 
@@ -10,7 +10,8 @@ use std::fs;
 use common::{extract, read_capture, Transport};
 use sockeye::analysis::{AnalysisFlag, Analyzer, TcpFacts};
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/reference");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+const CAPTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/textbook");
 
 /// The analysis columns and how to produce each cell from our facts.
 const COLUMNS: &[&str] = &[
@@ -131,7 +132,7 @@ fn check_capture(capture: &str, tsv: &str) -> CaptureResult {
 
 #[test]
 fn analysis_matches_tshark_on_every_reference_capture() {
-    let mut entries: Vec<_> = fs::read_dir(format!("{DIR}/captures"))
+    let mut entries: Vec<_> = fs::read_dir(CAPTURES)
         .expect("captures dir")
         .filter_map(Result::ok)
         .map(|e| e.path())

@@ -217,3 +217,165 @@ const TSHARK_REUSE: &str = "
 9,1,1,1,1,64240,,,,,,,,,,,,,,
 10,1,1,1,1,0,,,,,,,,,,,,,,
 ";
+
+/// Thousands of analysis decisions on messy generated traffic, against tshark's answers
+/// stored in `tests/data/synthetic/messy_*.csv` (written by tshark 4.0.17 from the pcap
+/// this generator produces; regenerate with `SOCKEYE_DUMP_PCAP`).
+#[test]
+fn messy_traffic_matches_tshark() {
+    let captures: Vec<_> = [1u64, 2, 3, 4, 5, 6, 7, 8]
+        .into_iter()
+        .map(|seed| (seed, common::fuzz::messy_capture(seed, 6, 120)))
+        .collect();
+    for (seed, c) in &captures {
+        common::synth::maybe_dump(&format!("messy_{seed}"), &c.frames);
+    }
+    for (seed, c) in &captures {
+        let name = format!("messy_{seed}");
+        let path = format!(
+            "{}/tests/data/synthetic/{name}.csv",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_matches_tshark(&name, c, &expected);
+    }
+}
+
+#[test]
+fn same_isn_syn_after_close_and_window_scale_corners() {
+    // Connection closed by FIN/FIN, then a SYN with the *same* ISN: tshark keeps the
+    // stream (it is a retransmitted SYN to it). Then a fresh 5-tuple whose SYN-ACK is the
+    // first packet seen, with a window-scale option, and a SYN without one.
+    let mut c = Conv::new(40006, 80);
+    c.seg(0, true, S, 1000, 0, 64240, 0)
+        .seg_opts(1_000, false, S | A, 2000, 1001, 65160, 0, &[WindowScale(3)])
+        .seg(2_000, true, A, 1001, 2001, 100, 0)
+        .seg(2_500, false, A, 2001, 1001, 100, 0)
+        .seg(3_000, true, F | A, 1001, 2001, 100, 0)
+        .seg(4_000, false, F | A, 2001, 1002, 100, 0)
+        .seg(5_000, true, A, 1002, 2002, 100, 0)
+        .seg(6_000_000, true, S, 1000, 0, 64240, 0);
+    let mut d = Conv::new(40007, 8080);
+    d.seg_opts(
+        7_000_000,
+        false,
+        S | A,
+        3000,
+        501,
+        65160,
+        0,
+        &[WindowScale(5)],
+    )
+    .seg(7_001_000, true, A, 501, 3001, 200, 0)
+    .seg(7_002_000, false, P | A, 3001, 501, 300, 10);
+    c.extend(&d);
+    assert_matches_tshark("corners", &c, TSHARK_CORNERS);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_CORNERS: &str = "
+1,0,0,0,1,64240,,,,,,,,,,,,,,
+2,0,0,1,1,65160,,,,,,,,,,,,,,
+3,0,1,1,1,100,,,,,,,,,,,,,,
+4,0,1,1,1,100,,,,,,,,,,,,,1,
+5,0,1,1,2,100,,,,,,,,,,,,,,
+6,0,1,2,2,100,,,,,,,,,,,,,,
+7,0,2,2,2,100,,,,,,,,,,,,,,
+8,0,0,0,1,64240,1,,,,,,,,,,,,,
+9,1,0,1,1,65160,,,,,,,,,,,,,,
+10,1,1,1,1,200,,,,,,,,,,,,,,
+11,1,1,1,11,9600,,,,,,,,,,,,,,
+";
+
+/// `tcp.analysis.acks_frame` / `tcp.analysis.ack_rtt` against tshark on generated traffic
+/// (`tests/data/synthetic/messy_1.acks.csv`: frame, acks_frame, ack_rtt in seconds).
+#[test]
+fn acks_frame_and_ack_rtt_match_tshark() {
+    let c = common::fuzz::messy_capture(1, 6, 120);
+    let (_, facts) = common::synth::analyze(&c.frames);
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/synthetic/messy_1.acks.csv"
+    );
+    let want = std::fs::read_to_string(path).expect("acks csv");
+    let mut diffs = Vec::new();
+    for ((n, f), line) in facts.iter().zip(want.lines()) {
+        let got = match (f.acks_frame, f.ack_rtt_ns) {
+            (Some(fr), Some(rtt)) => format!("{n},{fr},{:.9}", rtt as f64 / 1e9),
+            _ => format!("{n},,"),
+        };
+        if got != line {
+            diffs.push(format!("tshark {line} / sockeye {got}"));
+        }
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[test]
+fn same_isn_syn_restores_nextseq_without_flagging_reuse() {
+    // tshark 4.0 treats a same-ISN SYN as a retransmission without "reused ports", but
+    // resets the flow's next sequence number to the end of the contiguous data, so the
+    // segment filling the hole (frame 7) is not a retransmission.
+    let mut c = Conv::new(40008, 80);
+    c.seg(0, true, S, 500, 0, 64240, 0)
+        .seg(1_000, false, S | A, 900, 501, 65160, 0)
+        .seg(2_000, true, A, 501, 901, 64240, 0)
+        .seg(3_000, true, P | A, 501, 901, 64240, 100)
+        .seg(4_000, true, P | A, 701, 901, 64240, 100)
+        .seg(5_000, true, S, 500, 0, 64240, 0)
+        .seg(900_000, true, P | A, 601, 901, 64240, 100);
+    assert_matches_tshark("samesyn", &c, TSHARK_SAMESYN);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_SAMESYN: &str = "
+1,0,0,0,1,64240,,,,,,,,,,,,,,
+2,0,0,1,1,65160,,,,,,,,,,,,,,
+3,0,1,1,1,64240,,,,,,,,,,,,,,
+4,0,1,1,101,64240,,,,,,,,,,,,,,
+5,0,201,1,301,64240,,,,,1,,,,,,,,,
+6,0,0,0,1,64240,,,,1,,,,,,,,,,
+7,0,101,1,201,64240,,,,,,,,,,,,,,
+";
+
+/// `tcp.analysis.reused_ports` frames per generated capture, from tshark 4.0.17
+/// (`-Y tcp.analysis.reused_ports -T fields -e frame.number`).
+#[test]
+fn reused_ports_match_tshark() {
+    for seed in 1u64..=8 {
+        let c = common::fuzz::messy_capture(seed, 6, 120);
+        let (_, facts) = common::synth::analyze(&c.frames);
+        let got: Vec<String> = facts
+            .iter()
+            .filter(|(_, f)| {
+                f.flags
+                    .contains(sockeye::analysis::AnalysisFlag::ReusedPorts)
+            })
+            .map(|(n, _)| n.to_string())
+            .collect();
+        let path = format!(
+            "{}/tests/data/synthetic/messy_{seed}.reused.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let want = std::fs::read_to_string(path).expect("reused list");
+        assert_eq!(got.join("\n"), want.trim_end(), "messy_{seed}");
+    }
+}
+
+#[test]
+fn window_scale_above_14_is_treated_as_14() {
+    let mut c = Conv::new(40009, 80);
+    c.seg_opts(0, true, S, 1, 0, 1000, 0, &[WindowScale(20)])
+        .seg_opts(1_000, false, S | A, 1, 2, 1000, 0, &[WindowScale(15)])
+        .seg(2_000, true, A, 2, 2, 3, 0)
+        .seg(3_000, false, A, 2, 2, 3, 0);
+    assert_matches_tshark("bigscale", &c, TSHARK_BIGSCALE);
+}
+
+// tshark 4.0.17 output for this scenario.
+const TSHARK_BIGSCALE: &str = "
+1,0,0,0,1,1000,,,,,,,,,,,,,,
+2,0,0,1,1,1000,,,,,,,,,,,,,,
+3,0,1,1,1,49152,,,,,,,,,,,,,,
+4,0,1,1,1,49152,,,,,,,,,,,,,1,
+";

@@ -10,9 +10,11 @@ use crate::analysis::tcp::ConnState;
 /// Counters of one conversation. "A" is the source of its first packet, as in tshark.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConvStats {
+    /// `tcp.stream` / `udp.stream` index.
+    pub stream: u64,
     pub a: Endpoint,
     pub b: Endpoint,
-    a_side: KeySide,
+    pub(crate) a_side: KeySide,
     pub frames_a_to_b: u64,
     pub bytes_a_to_b: u64,
     pub frames_b_to_a: u64,
@@ -24,12 +26,13 @@ pub struct ConvStats {
 }
 
 impl ConvStats {
-    pub(crate) fn new(key: &ConvKey, first_src_side: KeySide, ts_ns: i64) -> Self {
+    pub(crate) fn new(stream: u64, key: &ConvKey, first_src_side: KeySide, ts_ns: i64) -> Self {
         let (a, b) = match first_src_side {
             KeySide::Lo => (key.lo, key.hi),
             KeySide::Hi => (key.hi, key.lo),
         };
         ConvStats {
+            stream,
             a,
             b,
             a_side: first_src_side,
@@ -108,11 +111,16 @@ fn endpoint(e: &Endpoint) -> String {
     }
 }
 
-fn seconds(ns: i64) -> f64 {
-    ns as f64 / 1e9
+/// Wireshark's `nstime_to_sec`: whole seconds plus the nanosecond part, each converted on
+/// its own. Matching it matters: the 4-decimal duration is a difference of two such
+/// values, and computing it any other way rounds differently now and then.
+fn nstime_to_sec(ns: i64) -> f64 {
+    const NS: i64 = 1_000_000_000;
+    (ns / NS) as f64 + (ns % NS) as f64 / 1e9
 }
 
-/// Renders `tshark -q -z conv,tcp|udp`: conversations in order of first appearance.
+/// Renders `tshark -q -z conv,tcp|udp`: most frames first, ties in order of first
+/// appearance (tshark sorts with GLib's stable sort).
 pub fn render_tshark<'a>(
     proto: ConvProto,
     convs: impl IntoIterator<Item = &'a ConvStats>,
@@ -126,7 +134,9 @@ pub fn render_tshark<'a>(
     });
     out.push_str("Filter:<No Filter>\n");
     out.push_str(HEADER);
-    for c in convs {
+    let mut rows: Vec<&ConvStats> = convs.into_iter().collect();
+    rows.sort_by_key(|c| std::cmp::Reverse(c.frames()));
+    for c in rows {
         let _ = write!(
             out,
             "{:<26} <-> {:<26}  {:6} {:<9}  {:6} {:<9}  {:6} {:<9}  {:14.9}   {:12.4}",
@@ -138,8 +148,9 @@ pub fn render_tshark<'a>(
             format_size(c.bytes_a_to_b),
             c.frames(),
             format_size(c.bytes()),
-            seconds(c.first_ts_ns.saturating_sub(opts.capture_start_ns)),
-            seconds(c.last_ts_ns.saturating_sub(c.first_ts_ns)),
+            nstime_to_sec(c.first_ts_ns.saturating_sub(opts.capture_start_ns)),
+            nstime_to_sec(c.last_ts_ns.saturating_sub(opts.capture_start_ns))
+                - nstime_to_sec(c.first_ts_ns.saturating_sub(opts.capture_start_ns)),
         );
         if opts.with_state && proto == ConvProto::Tcp {
             let _ = write!(out, "   {}", c.state);

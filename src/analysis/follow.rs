@@ -5,7 +5,6 @@
 //! A follower is fed by the caller alongside the [`Analyzer`](super::Analyzer), so only the
 //! followed stream's bytes are ever kept.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::analysis::conversations::ConvProto;
@@ -19,8 +18,8 @@ use crate::analysis::udp::{UdpDatagram, UdpFacts};
 pub enum FollowItem {
     /// Bytes sent by node 0 (the first sender) or node 1.
     Data { node: u8, bytes: Vec<u8> },
-    /// Bytes node `node` sent that the capture never showed (lost before the capture
-    /// point), known from later data beyond the hole.
+    /// Bytes node `node` sent that the capture never showed, known because the peer
+    /// acknowledged past them while later data waited beyond the hole.
     Gap { node: u8, len: u32 },
 }
 
@@ -32,6 +31,8 @@ pub struct FollowedStream {
     /// Node 0 is the source of the stream's first packet.
     pub nodes: Option<[Endpoint; 2]>,
     pub items: Vec<FollowItem>,
+    /// Bytes per node held back behind a hole that was never filled nor acknowledged.
+    pub unplaced_bytes: [u64; 2],
 }
 
 impl FollowedStream {
@@ -41,6 +42,7 @@ impl FollowedStream {
             stream,
             nodes: None,
             items: Vec::new(),
+            unplaced_bytes: [0; 2],
         }
     }
 
@@ -50,13 +52,24 @@ impl FollowedStream {
     }
 }
 
-/// Reassembly of one direction, in relative sequence numbers.
+/// A segment that arrived ahead of a hole.
+#[derive(Debug)]
+struct Fragment {
+    seq: SeqNum,
+    data: Vec<u8>,
+}
+
+/// Reassembly of one direction, in relative sequence numbers, as tshark's follow tap
+/// does it: bytes are emitted in sequence order, overlaps trimmed, segments beyond a hole
+/// held back until the hole fills or the peer acknowledges past it (then the hole is
+/// reported as missing).
 #[derive(Debug, Default)]
 struct Direction {
-    /// Next byte expected; unknown until a SYN or the first data segment.
-    next: Option<SeqNum>,
-    /// Segments beyond a hole, by relative sequence number.
-    pending: BTreeMap<u32, Vec<u8>>,
+    /// Next byte expected (0 = not initialised, tshark's convention).
+    seq: SeqNum,
+    bytes_written: u64,
+    /// Held-back segments in arrival order (tshark scans them in that order).
+    fragments: Vec<Fragment>,
 }
 
 /// Collects one TCP stream.
@@ -88,79 +101,124 @@ impl TcpFollower {
             port: seg.dst_port,
         };
         let node = self.out.node_of(src, dst);
-        let dir = &mut self.dirs[usize::from(node)];
-        let seq = SeqNum(facts.seq_rel);
+        let me = usize::from(node);
+        let peer = 1 - me;
+        let mut sequence = SeqNum(facts.seq_rel);
         if seg.flags & tcp_flags::SYN != 0 {
-            dir.next.get_or_insert(seq + 1);
+            sequence = sequence + 1;
         }
-        let len = seg.payload.len().min(seg.payload_len as usize);
-        if len == 0 {
+        // This segment's ACK may prove that held-back peer data follows bytes the
+        // receiver got but the capture missed.
+        let ack = SeqNum(facts.ack_rel);
+        while apply_fragment(
+            &mut self.out.items,
+            &mut self.dirs[peer],
+            peer as u8,
+            Some(ack),
+        ) {}
+
+        let dir = &mut self.dirs[me];
+        if dir.bytes_written == 0 && dir.seq == SeqNum(0) {
+            dir.seq = sequence;
+        }
+        let mut data = &seg.payload[..seg.payload.len().min(seg.payload_len as usize)];
+        let mut length = seg.payload_len;
+        if sequence.before(dir.seq) {
+            let end = sequence + seg.payload_len;
+            if end.after(dir.seq) {
+                // Starts with bytes already seen: keep only the new tail.
+                let offset = (dir.seq - sequence) as usize;
+                data = data.get(offset..).unwrap_or(&[]);
+                sequence = dir.seq;
+                length = end - dir.seq;
+            }
+        }
+        if data.is_empty() || sequence.before(dir.seq) {
             return;
         }
-        let data = &seg.payload[..len];
-        let next = *dir.next.get_or_insert(seq);
-        if seq.after(next) {
-            // Beyond a hole: keep it until the hole fills (or the end marks the gap).
-            dir.pending.entry(seq.0).or_insert_with(|| data.to_vec());
-            return;
+        if sequence == dir.seq {
+            dir.seq = dir.seq + length;
+            dir.bytes_written += data.len() as u64;
+            self.out.items.push(FollowItem::Data {
+                node,
+                bytes: data.to_vec(),
+            });
+            while apply_fragment(&mut self.out.items, dir, node, None) {}
+        } else {
+            dir.fragments.push(Fragment {
+                seq: sequence,
+                data: data.to_vec(),
+            });
         }
-        emit_new_bytes(&mut self.out.items, dir, node, seq, data);
-        drain_contiguous(&mut self.out.items, dir, node);
     }
 
-    /// Ends the stream: data still waiting beyond a hole is emitted after a gap marker.
+    /// Ends the stream. Data still held back behind a hole that nobody acknowledged is
+    /// not part of the stream (tshark drops it too); its size is reported.
     pub fn finish(mut self) -> FollowedStream {
-        for node in 0..2u8 {
-            let dir = &mut self.dirs[usize::from(node)];
-            while let Some((&first, _)) = dir.pending.iter().next() {
-                let next = dir.next.unwrap_or(SeqNum(first));
-                let hole = SeqNum(first) - next;
-                if SeqNum(first).after(next) {
-                    self.out.items.push(FollowItem::Gap { node, len: hole });
-                    dir.next = Some(SeqNum(first));
-                }
-                drain_contiguous(&mut self.out.items, dir, node);
-            }
+        for (i, dir) in self.dirs.iter().enumerate() {
+            self.out.unplaced_bytes[i] = dir.fragments.iter().map(|f| f.data.len() as u64).sum();
         }
         self.out
     }
 }
 
-/// Emits the part of `data` (starting at `seq`, not after `dir.next`) not yet emitted.
-fn emit_new_bytes(
+/// tshark's `check_follow_fragments`: applies the first held-back fragment (in arrival
+/// order) that overlaps or continues the stream; failing that, when `ack` proves the
+/// receiver got bytes up to the lowest fragment, marks the hole as missing. Returns
+/// whether anything changed.
+fn apply_fragment(
     items: &mut Vec<FollowItem>,
     dir: &mut Direction,
     node: u8,
-    seq: SeqNum,
-    data: &[u8],
-) {
-    let next = dir.next.unwrap_or(seq);
-    let already = (next - seq) as usize;
-    if already >= data.len() {
-        return; // a pure retransmission
-    }
-    let fresh = &data[already..];
-    items.push(FollowItem::Data {
-        node,
-        bytes: fresh.to_vec(),
-    });
-    dir.next = Some(next + fresh.len() as u32);
-}
-
-/// Emits pending segments that have become contiguous.
-fn drain_contiguous(items: &mut Vec<FollowItem>, dir: &mut Direction, node: u8) {
-    loop {
-        let Some(next) = dir.next else { return };
-        let Some((&first, _)) = dir.pending.iter().next() else {
-            return;
-        };
-        if SeqNum(first).after(next) {
-            return;
+    ack: Option<SeqNum>,
+) -> bool {
+    let Some(first) = dir.fragments.first() else {
+        return false;
+    };
+    let mut lowest = first.seq;
+    for i in 0..dir.fragments.len() {
+        let frag = &dir.fragments[i];
+        if lowest.after(frag.seq) {
+            lowest = frag.seq;
         }
-        if let Some(data) = dir.pending.remove(&first) {
-            emit_new_bytes(items, dir, node, SeqNum(first), &data);
+        if frag.seq.before(dir.seq) {
+            let end = frag.seq + frag.data.len() as u32;
+            if end.after(dir.seq) {
+                let new_pos = (dir.seq - frag.seq) as usize;
+                if let Some(tail) = frag.data.get(new_pos..).filter(|t| !t.is_empty()) {
+                    items.push(FollowItem::Data {
+                        node,
+                        bytes: tail.to_vec(),
+                    });
+                }
+                dir.seq = end;
+            }
+            dir.fragments.remove(i);
+            return true;
+        }
+        if frag.seq == dir.seq {
+            let frag = dir.fragments.remove(i);
+            dir.seq = dir.seq + frag.data.len() as u32;
+            if !frag.data.is_empty() {
+                items.push(FollowItem::Data {
+                    node,
+                    bytes: frag.data,
+                });
+            }
+            return true;
         }
     }
+    if let Some(ack) = ack {
+        if ack.after(lowest) {
+            items.push(FollowItem::Gap {
+                node,
+                len: lowest - dir.seq,
+            });
+            dir.seq = lowest;
+            return true;
+        }
+    }
+    false
 }
 
 /// Collects one UDP stream's datagrams.
@@ -212,9 +270,9 @@ fn push_ascii(out: &mut String, bytes: &[u8]) {
     }));
 }
 
-/// Renders `tshark -q -z follow,tcp|udp,ascii,N`. Gaps have no tshark equivalent (it
-/// waits for the missing bytes and prints nothing past the hole); sockeye prints them as
-/// a line `[N bytes missing]` in the sender's column.
+/// Renders `tshark -q -z follow,tcp|udp,ascii,N`. A hole the receiver acknowledged is
+/// printed as tshark does: a chunk holding "[N bytes missing in capture file]" plus the
+/// C string's terminating NUL (shown as a dot).
 pub fn render_tshark_ascii(s: &FollowedStream) -> String {
     let proto = match s.proto {
         ConvProto::Tcp => "tcp",
@@ -244,7 +302,11 @@ pub fn render_tshark_ascii(s: &FollowedStream) -> String {
             }
             FollowItem::Gap { node, len } => {
                 let indent = if *node == 0 { "" } else { "\t" };
-                let _ = writeln!(out, "{indent}[{len} bytes missing]");
+                // tshark prints the count with %d of a 32-bit int.
+                let text = format!("[{} bytes missing in capture file]", *len as i32);
+                let _ = writeln!(out, "{indent}{}", text.len() + 1);
+                out.push_str(&text);
+                out.push_str(".\n");
             }
         }
     }

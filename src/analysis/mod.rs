@@ -4,7 +4,37 @@
 //!
 //! Semantics follow tshark 4.0 with its default preferences (relative sequence numbers,
 //! sequence analysis on): `tcp.stream`/`udp.stream`, relative seq/ack/nxtseq, scaled
-//! window and the `tcp.analysis.*` flags, each with a one-sentence reason.
+//! window, the `tcp.analysis.*` flags (each with a one-sentence reason), acks_frame/ack_rtt,
+//! the `-z conv,tcp|udp` table and `-z follow,tcp|udp,ascii` output.
+//!
+//! # Contract for the decoder
+//! - Call [`Analyzer::tcp`] / [`Analyzer::udp`] once per frame, in capture order, with
+//!   1-based frame numbers.
+//! - Fragmented IP datagrams: call once, with the reassembled datagram, on the frame that
+//!   completes it (tshark shows the transport fields there); never with a lone first
+//!   fragment. Never with TCP/UDP headers quoted inside ICMP errors.
+//! - `payload_len` is `tcp.len` from the IP lengths (not the captured length). When the IP
+//!   total length is shorter than the TCP header, call [`Analyzer::tcp_stream_only`].
+//!
+//! ```
+//! use std::net::{IpAddr, Ipv4Addr};
+//! use sockeye::analysis::{tcp_flags, Analyzer, TcpSegment};
+//!
+//! let client = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
+//! let server = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2));
+//! let syn = TcpSegment {
+//!     frame: 1, ts_ns: 1, frame_len: 74, src: client, dst: server, src_port: 40000,
+//!     dst_port: 80, seq: 1000, ack: 0, flags: tcp_flags::SYN, window: 64240, payload: &[],
+//!     payload_len: 0, window_scale: Some(7), sack_permitted: true, sack_blocks: &[],
+//!     mss: Some(1460),
+//! };
+//! let mut analyzer = Analyzer::new();
+//! let facts = analyzer.tcp(&syn);
+//! assert_eq!((facts.stream, facts.seq_rel, facts.nxtseq_rel), (0, 0, 1));
+//! let again = analyzer.tcp(&TcpSegment { frame: 2, ts_ns: 1_000_000_000, ..syn });
+//! assert!(again.flags.contains(sockeye::analysis::AnalysisFlag::Retransmission));
+//! assert_eq!(again.reasons[0].1, "seq 0 was already sent in frame 1 and not acknowledged");
+//! ```
 
 pub mod conversations;
 pub mod flags;
@@ -19,7 +49,10 @@ pub use conversations::{render_tshark, ConvProto, ConvStats, RenderOptions};
 pub use flags::{AnalysisFlag, AnalysisFlags};
 pub use key::Endpoint;
 pub use seq::SeqNum;
-pub use tcp::{tcp_flags, ConnState, Handshake, Role, TcpFacts, TcpSegment, WindowScale};
+pub use tcp::{
+    tcp_flags, ConnState, DirectionInfo, Handshake, Role, TcpFacts, TcpSegment, TcpStreamInfo,
+    WindowScale,
+};
 pub use udp::{UdpDatagram, UdpFacts};
 
 /// The analysis state of one capture (or live session).
@@ -37,6 +70,12 @@ impl Analyzer {
     /// Analyzes the next TCP segment (call in capture order).
     pub fn tcp(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
         self.tcp.process(seg)
+    }
+
+    /// A TCP segment whose length cannot be known (the IP total length is shorter than
+    /// the TCP header): only `tcp.stream` is assigned, as tshark does.
+    pub fn tcp_stream_only(&mut self, seg: &TcpSegment<'_>) -> u64 {
+        self.tcp.stream_only(seg)
     }
 
     /// Analyzes the next UDP datagram (call in capture order).
@@ -58,6 +97,12 @@ impl Analyzer {
     pub fn tcp_state(&self, stream: u64) -> Option<ConnState> {
         let i = usize::try_from(stream).ok()?;
         self.tcp.convs.get(i).map(|c| c.state())
+    }
+
+    /// Per-direction details of a TCP stream (ISNs, window scales, handshake, state).
+    pub fn tcp_stream_info(&self, stream: u64) -> Option<tcp::TcpStreamInfo> {
+        let i = usize::try_from(stream).ok()?;
+        self.tcp.convs.get(i).map(|c| c.info())
     }
 
     pub fn tcp_stream_count(&self) -> u64 {

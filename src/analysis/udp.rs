@@ -52,7 +52,8 @@ impl UdpTable {
             Some(&i) => i,
             None => {
                 let i = self.convs.len();
-                self.convs.push(ConvStats::new(&key, side, d.ts_ns));
+                self.convs
+                    .push(ConvStats::new(i as u64, &key, side, d.ts_ns));
                 self.by_key.insert(key, i);
                 i
             }

@@ -2,6 +2,7 @@
 //! inputs the analysis engine takes (the real decoder lives elsewhere).
 #![allow(dead_code)]
 
+pub mod fuzz;
 pub mod synth;
 
 use std::net::IpAddr;

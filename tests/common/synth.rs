@@ -74,8 +74,17 @@ impl Conv {
         h.ack = flags & A != 0;
         h.acknowledgment_number = ack;
         h.set_options(opts).expect("options fit");
-        let payload: Vec<u8> = (0..len)
-            .map(|i| b"abcdefghijklmnopqrstuvwxyz\n"[i % 27])
+        // Bytes are a function of their sequence number, so a retransmission carries the
+        // same bytes as the original and reassembly mistakes show up in follow output.
+        let payload: Vec<u8> = (0..len as u32)
+            .map(|i| {
+                let pos = seq.wrapping_add(i);
+                if pos % 64 == 63 {
+                    b'\n'
+                } else {
+                    b'a' + (pos % 26) as u8
+                }
+            })
             .collect();
         let builder = PacketBuilder::ethernet2([2, 0, 0, 0, 0, src[3]], [2, 0, 0, 0, 0, dst[3]])
             .ipv4(

@@ -70,6 +70,8 @@ pub(crate) struct Flow {
     /// Newest first, like tshark's singly linked list.
     pub segments: VecDeque<Unacked>,
     pub syn_frame: Option<u64>,
+    /// Initial sequence number, when this side's SYN (or SYN-ACK) was captured.
+    pub isn: Option<SeqNum>,
     pub fin_frame: Option<u64>,
     /// Sequence number just past this side's FIN, to see when the peer acknowledges it.
     pub fin_nextseq: Option<SeqNum>,
@@ -95,6 +97,7 @@ impl Default for Flow {
             last_segment_flags: AnalysisFlags::EMPTY,
             segments: VecDeque::new(),
             syn_frame: None,
+            isn: None,
             fin_frame: None,
             fin_nextseq: None,
             fin_acked: false,

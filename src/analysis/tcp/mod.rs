@@ -2,12 +2,14 @@
 //! scaling, connection state and the `tcp.analysis.*` flags, with tshark 4.0 semantics.
 
 mod flow;
+mod info;
 mod sequence;
 mod state;
 
 use std::net::IpAddr;
 
 pub use flow::WindowScale;
+pub use info::{DirectionInfo, TcpStreamInfo};
 pub use state::{ConnState, Handshake, Role};
 
 use crate::analysis::conversations::ConvStats;
@@ -121,7 +123,7 @@ impl TcpConv {
             conn: Connection::default(),
             ts_mru_syn: 0,
             ts_first_rtt: 0,
-            stats: ConvStats::new(key, side, seg.ts_ns),
+            stats: ConvStats::new(stream, key, side, seg.ts_ns),
         }
     }
 
@@ -147,7 +149,9 @@ pub(crate) struct TcpTable {
 }
 
 impl TcpTable {
-    pub fn process(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
+    /// Finds (or opens) the stream of `seg`, applying tshark's port-reuse rules, and
+    /// counts the packet. Returns (index, key side, whether ports were reused).
+    fn locate(&mut self, seg: &TcpSegment<'_>) -> (usize, KeySide, bool) {
         let src = Endpoint {
             addr: seg.src,
             port: seg.src_port,
@@ -166,16 +170,17 @@ impl TcpTable {
             None => self.create(key, side, seg),
         };
         // A SYN with a new ISN on a known 5-tuple starts a new stream (port reuse); the
-        // same ISN is a retransmitted SYN and restores the flow's nextseq (tshark 17616).
+        // same ISN is a retransmitted SYN and restores the flow's nextseq (tshark 17616),
+        // which tshark 4.0 does not report as reused ports.
         if flags & (SYN | ACK) == SYN {
             let fwd = &mut self.convs[idx].flows[side.index()];
             if let Some(base) = fwd.base_seq {
                 if base != seq {
                     idx = self.create(key, side, seg);
+                    reused = true;
                 } else {
                     fwd.nextseq = fwd.maxseqtobeacked;
                 }
-                reused = true;
             }
         }
         let conv = &mut self.convs[idx];
@@ -188,7 +193,21 @@ impl TcpTable {
             }
         }
         conv.stats.count(side, seg.frame_len, seg.ts_ns);
+        (idx, side, reused)
+    }
 
+    /// A segment whose length is unknown (IP total length shorter than the TCP header):
+    /// tshark still numbers its stream but skips every sequence-based analysis.
+    pub fn stream_only(&mut self, seg: &TcpSegment<'_>) -> u64 {
+        let (idx, _, _) = self.locate(seg);
+        self.convs[idx].stream
+    }
+
+    pub fn process(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
+        let (idx, side, reused) = self.locate(seg);
+        let seq = SeqNum(seg.seq);
+        let flags = seg.flags;
+        let conv = &mut self.convs[idx];
         let input = SegInput {
             frame: seg.frame,
             ts_ns: seg.ts_ns,
@@ -301,8 +320,12 @@ impl TcpTable {
                 }
             }
         }
-        if flags & SYN != 0 && flags & ACK == 0 {
-            fwd.syn_frame.get_or_insert(seg.frame);
+        if flags & SYN != 0 {
+            if flags & ACK == 0 {
+                fwd.syn_frame.get_or_insert(seg.frame);
+            }
+            // The base follows the latest SYN / re-based SYN-ACK, so it is the ISN.
+            fwd.isn = fwd.base_seq;
         }
         if flags & tcp_flags::RST != 0 {
             fwd.rst_frame.get_or_insert(seg.frame);

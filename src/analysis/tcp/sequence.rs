@@ -3,6 +3,8 @@
 //! order matters: several checks end the "forward" part early, and later checks read
 //! state earlier ones wrote). Numbers are compared on the wrapping circle ([`SeqNum`]).
 
+use std::collections::VecDeque;
+
 use super::flow::{Flow, Unacked, WindowScale, MAX_UNACKED_SEGMENTS};
 use super::tcp_flags::{ACK, FIN, RST, SYN};
 use crate::analysis::flags::{AnalysisFlag, AnalysisFlags};
@@ -63,8 +65,6 @@ pub(crate) fn analyze(
 ) -> SeqVerdict {
     let mut v = SeqVerdict::default();
     let (seq, ack, seglen, flags, window) = (s.seq, s.ack, s.seglen, s.flags, s.window);
-    let syn_fin_rst = flags & (SYN | FIN | RST) != 0;
-
     // Relative bases. Without a SYN, start at 1 so numbering looks like a normal session.
     if fwd.base_seq.is_none() {
         fwd.base_seq = Some(if flags & SYN != 0 { seq } else { seq - 1 });
@@ -73,8 +73,6 @@ pub(crate) fn analyze(
     if rev.base_seq.is_none() && flags & ACK != 0 {
         rev.base_seq = Some(ack - 1);
     }
-    let rel = |f: &Flow, x: SeqNum| f.rel(x);
-
     forward_checks(fwd, rev, s, &mut v);
 
     // A new acknowledgement number restarts the duplicate-ACK count.
@@ -85,8 +83,11 @@ pub(crate) fn analyze(
 
     // ACKED UNSEEN SEGMENT: acknowledging beyond anything the peer was seen sending.
     if rev.maxseqtobeacked != SeqNum(0) && ack.after(rev.maxseqtobeacked) && flags & ACK != 0 {
-        // A plain unsigned comparison in tshark, kept as such.
-        let report = if rev.maxseqtobeacked.0 > rev.nextseq.0 {
+        let (a, m) = (rev.rel(ack), rev.rel(rev.maxseqtobeacked));
+        // Report once per hole: either move the peer's contiguous mark up to what it
+        // sent, or (when it has nothing newer) use its dup-ACK counter as a "reported"
+        // mark (-1) until it acknowledges something new.
+        let report = if rev.maxseqtobeacked.before(rev.nextseq) {
             rev.maxseqtobeacked = rev.nextseq;
             true
         } else {
@@ -95,7 +96,6 @@ pub(crate) fn analyze(
             first
         };
         if report {
-            let (a, m) = (rel(rev, ack), rel(rev, rev.maxseqtobeacked));
             v.set(AnalysisFlag::AckLostSegment, || {
                 format!("ack {a} acknowledges data beyond {m}, the end of what the peer was seen sending")
             });
@@ -135,7 +135,6 @@ pub(crate) fn analyze(
     fwd.last_segment_flags = v.flags;
 
     remove_acked(rev, s, &mut v);
-    let _ = syn_fin_rst;
     v
 }
 
@@ -240,7 +239,14 @@ fn classify_resend(fwd: &Flow, rev: &Flow, first_rtt_ns: i64, s: &SegInput, v: &
         not_advanced = false;
     }
     let rseq = fwd.rel(seq);
-    let original = fwd.segments.back().map(|u| u.frame);
+    // The original is the oldest unacknowledged segment at or after this seq (tshark
+    // issues 12259/17714); without one, the segment that last advanced nextseq.
+    let original = fwd
+        .segments
+        .iter()
+        .rev()
+        .find(|u| !u.seq.before(seq))
+        .map(|u| u.frame);
 
     if seglen > 0 && rev.lastack != SeqNum(0) && (seq + seglen).before_eq(rev.lastack) {
         let (end, lack) = (fwd.rel(seq + seglen), fwd.rel(rev.lastack));
@@ -250,14 +256,20 @@ fn classify_resend(fwd: &Flow, rev: &Flow, first_rtt_ns: i64, s: &SegInput, v: &
         return;
     }
     let since_ack = elapsed(s.ts_ns, rev.lastack_ts);
-    if not_advanced
-        && rev.dupacknum >= 2
-        && rev.lastack == seq
-        && since_ack < FAST_RETRANS_WINDOW_NS
-    {
-        let n = rev.dupacknum;
+    // The counter is unsigned in tshark, so its "-1" (ACKed unseen segment reported)
+    // counts as "at least two duplicate ACKs" here.
+    let dup_acks = rev.dupacknum as u32;
+    if not_advanced && dup_acks >= 2 && rev.lastack == seq && since_ack < FAST_RETRANS_WINDOW_NS {
+        let why = if rev.dupacknum < 0 {
+            "after the peer acknowledged unseen data".to_string()
+        } else {
+            format!(
+                "within 20 ms of {} duplicate ACKs asking for it",
+                rev.dupacknum
+            )
+        };
         v.set(AnalysisFlag::FastRetransmission, || {
-            format!("seq {rseq} resent within 20 ms of {n} duplicate ACKs asking for it")
+            format!("seq {rseq} resent {why}")
         });
         return;
     }
@@ -301,5 +313,10 @@ fn remove_acked(rev: &mut Flow, s: &SegInput, v: &mut SeqVerdict) {
             continue;
         }
         rev.segments.remove(i);
+    }
+    // Give back the memory of a burst once everything is acknowledged: memory should
+    // follow the number of conversations, not the largest window ever seen.
+    if rev.segments.is_empty() && rev.segments.capacity() > 256 {
+        rev.segments = VecDeque::new();
     }
 }
