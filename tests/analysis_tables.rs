@@ -18,7 +18,7 @@ const SYN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/synthetic");
 type Frames = Vec<(u64, i64, u32, Vec<u8>)>;
 
 fn reference_captures() -> Vec<(String, Frames)> {
-    let mut names: Vec<_> = fs::read_dir(CAPTURES.to_string())
+    let mut names: Vec<_> = fs::read_dir(CAPTURES)
         .expect("captures")
         .filter_map(Result::ok)
         .map(|e| e.path())
