@@ -18,6 +18,10 @@ Examples:
   sockeye -r capture.pcapng -q -z conv,tcp  conversations, like tshark -z conv,tcp
   sockeye -r capture.pcapng -q -z follow,tcp,ascii,0
                                             the reassembled payload of TCP stream 0
+  sockeye -r capture.pcapng --export ladder --packet 1 [--mermaid]
+                                            the TCP sequence diagram of packet 1's stream
+  sockeye -r capture.pcapng --export diagram --packet 3
+                                            RFC header diagrams filled with packet 3's values
   sockeye -D                                list the interfaces you can capture on
   sockeye lab list                          the teaching scenarios (handshake, reset, udp…)
 
@@ -121,6 +125,20 @@ pub struct IoArgs {
     /// follow,tcp,ascii,N | follow,udp,ascii,N (N = the tcp.stream / udp.stream index).
     #[arg(short = 'z', value_name = "STAT")]
     pub stats: Vec<String>,
+
+    /// Print one teaching view instead of packets: ladder (the TCP sequence diagram of
+    /// the packet's stream), diagram (RFC header diagrams), encap (nested layers and
+    /// bytes) or narrate (what the packet means). Pick the packet with --packet.
+    #[arg(long, value_enum, value_name = "VIEW")]
+    pub export: Option<crate::teach::export::ExportKind>,
+
+    /// The packet (frame number, from 1) for --export.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub packet: u64,
+
+    /// With --export ladder: print Mermaid `sequenceDiagram` source instead of text.
+    #[arg(long)]
+    pub mermaid: bool,
 
     /// Quiet: print no packets (useful with -z, as tshark -q).
     #[arg(short = 'q')]

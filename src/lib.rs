@@ -16,6 +16,7 @@ pub mod headless;
 pub mod pcapio;
 pub mod reader;
 pub mod source;
+pub mod teach;
 
 use std::process::ExitCode;
 

@@ -61,6 +61,12 @@ pub fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
 }
 
 pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
+    if let Some(kind) = io.export {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        crate::teach::export::run(path, kind, io.packet, io.mermaid, &mut out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if io.display_filter.is_some() {
         bail!("-Y display filters are not available yet in this build");
     }

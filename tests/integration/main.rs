@@ -7,3 +7,4 @@ mod reference;
 mod scenario_captures;
 mod stats;
 mod support;
+mod teach;

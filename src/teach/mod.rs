@@ -1,0 +1,15 @@
+//! Teaching views, as plain text: the encapsulation of a packet (Ethernet ⊃ IP ⊃ TCP/UDP ⊃
+//! payload), RFC-style header diagrams filled with the real values, the TCP ladder of a
+//! stream (text and Mermaid), and a narration of what a packet means. The UI draws the same
+//! text; `sockeye -r FILE --export …` prints it for slides.
+
+pub mod diagram;
+pub mod encap;
+pub mod export;
+pub mod ladder;
+pub mod narrate;
+
+pub use diagram::header_diagrams;
+pub use encap::encapsulation;
+pub use ladder::{Ladder, LadderRow};
+pub use narrate::narrate;

@@ -1,0 +1,145 @@
+//! Teaching views (`--export`) on the reference captures, as insta snapshots: what a class
+//! sees on the projector, byte for byte.
+
+use crate::support::{sockeye, stderr, stdout, textbook};
+
+fn export(capture: &str, view: &str, packet: u64, extra: &[&str]) -> String {
+    let path = textbook(capture);
+    let n = packet.to_string();
+    let mut args = vec![
+        "-r",
+        path.to_str().unwrap(),
+        "--export",
+        view,
+        "--packet",
+        &n,
+    ];
+    args.extend_from_slice(extra);
+    let out = sockeye(&args);
+    assert!(
+        out.status.success(),
+        "{capture} {view} {packet}: {}",
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+#[test]
+fn handshake_views() {
+    insta::assert_snapshot!(
+        "handshake_ladder",
+        export("tcp_handshake.pcapng", "ladder", 1, &[])
+    );
+    insta::assert_snapshot!(
+        "handshake_mermaid",
+        export("tcp_handshake.pcapng", "ladder", 1, &["--mermaid"])
+    );
+    insta::assert_snapshot!(
+        "handshake_syn_diagram",
+        export("tcp_handshake.pcapng", "diagram", 1, &[])
+    );
+    insta::assert_snapshot!(
+        "handshake_syn_encap",
+        export("tcp_handshake.pcapng", "encap", 1, &[])
+    );
+    let narration: Vec<String> = (1..=3)
+        .map(|n| export("tcp_handshake.pcapng", "narrate", n, &[]))
+        .collect();
+    insta::assert_snapshot!("handshake_narration", narration.concat());
+}
+
+#[test]
+fn teardown_views() {
+    insta::assert_snapshot!(
+        "teardown_ladder",
+        export("tcp_teardown.pcapng", "ladder", 1, &[])
+    );
+    let narration: Vec<String> = (1..=4)
+        .map(|n| export("tcp_teardown.pcapng", "narrate", n, &[]))
+        .collect();
+    insta::assert_snapshot!("teardown_narration", narration.concat());
+}
+
+#[test]
+fn udp_ipv6_and_fragment_views() {
+    insta::assert_snapshot!(
+        "udp_dns_diagram",
+        export("udp_dnsrequest.pcapng", "diagram", 1, &[])
+    );
+    insta::assert_snapshot!(
+        "udp_dns_encap",
+        export("udp_dnsrequest.pcapng", "encap", 1, &[])
+    );
+    insta::assert_snapshot!(
+        "udp_dns_narration",
+        export("udp_dnsrequest.pcapng", "narrate", 1, &[])
+    );
+    // The first IPv6 packet of the capture.
+    let out = sockeye(&[
+        "-r",
+        textbook("http_ip4and6.pcapng").to_str().unwrap(),
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "ipv6.src",
+    ]);
+    let first_v6: u64 = stdout(&out)
+        .lines()
+        .find_map(|l| {
+            l.split_once('\t')
+                .filter(|(_, v6)| !v6.is_empty())
+                .map(|(n, _)| n.parse().unwrap())
+        })
+        .expect("an IPv6 packet");
+    insta::assert_snapshot!(
+        "ipv6_diagram",
+        export("http_ip4and6.pcapng", "diagram", first_v6, &[])
+    );
+    insta::assert_snapshot!(
+        "ipv6_ladder",
+        export("http_ip4and6.pcapng", "ladder", first_v6, &[])
+    );
+    insta::assert_snapshot!(
+        "fragment_encap",
+        export("ip_frag_source.pcapng", "encap", 1, &[])
+    );
+    insta::assert_snapshot!(
+        "fragment_narration",
+        export("ip_frag_source.pcapng", "narrate", 1, &[])
+    );
+    insta::assert_snapshot!(
+        "refused_narration",
+        export("tcp_refuseconnection.pcapng", "narrate", 2, &[])
+    );
+    insta::assert_snapshot!(
+        "retransmission_ladder",
+        export("tcp_retransmissions.pcapng", "ladder", 1, &[])
+    );
+}
+
+#[test]
+fn export_errors_are_clear() {
+    let path = textbook("udp_dnsrequest.pcapng");
+    let out = sockeye(&[
+        "-r",
+        path.to_str().unwrap(),
+        "--export",
+        "ladder",
+        "--packet",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not TCP"), "{}", stderr(&out));
+    let out = sockeye(&[
+        "-r",
+        path.to_str().unwrap(),
+        "--export",
+        "encap",
+        "--packet",
+        "99",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("only 1 packets"), "{}", stderr(&out));
+}
