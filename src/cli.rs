@@ -81,7 +81,12 @@ pub struct IoArgs {
     pub backend: Backend,
 
     /// Kernel ring size in MiB for the `ring` backend.
-    #[arg(short = 'B', long = "buffer-size", value_name = "MiB", default_value_t = 32)]
+    #[arg(
+        short = 'B',
+        long = "buffer-size",
+        value_name = "MiB",
+        default_value_t = 32
+    )]
     pub buffer_mib: u32,
 
     /// Numeric output (accepted for compatibility: sockeye never resolves names).

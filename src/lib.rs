@@ -4,9 +4,12 @@
 //! whose fields carry Wireshark names (the one table in `field`), analysis adds conversation
 //! facts, and the headless printers / UI read the result.
 
+pub mod capture;
 pub mod cli;
 pub mod frame;
+pub mod interfaces;
 pub mod pcapio;
+pub mod privileges;
 pub mod source;
 
 use std::process::ExitCode;
@@ -20,7 +23,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Fields) => bail!("field table not built yet"),
         Some(Command::Read { file, io }) => bail!("reader not built yet: {file} {io:?}"),
-        None => bail!("nothing to do: try `sockeye --help`"),
+        None if cli.io.list_interfaces => {
+            print!("{}", interfaces::format_list(&interfaces::list()));
+            Ok(ExitCode::SUCCESS)
+        }
+        None => match capture::CaptureOptions::from_io(&cli.io) {
+            Some(opts) => capture::run(&opts, None),
+            None => bail!("nothing to do: try `sockeye --help`"),
+        },
     }
 }
 

@@ -127,7 +127,10 @@ impl<R: Read> CaptureReader<R> {
                 }
             }
         };
-        let data = self.buf.get(meta.start..meta.start + meta.len).unwrap_or(&[]);
+        let data = self
+            .buf
+            .get(meta.start..meta.start + meta.len)
+            .unwrap_or(&[]);
         Ok(Some(Frame {
             ts_ns: meta.ts_ns,
             data,
@@ -406,9 +409,8 @@ impl<R: Read> CaptureReader<R> {
             }
             Block::SimplePacket(spb) => {
                 let Some(iface) = interfaces.first() else {
-                    return Err(self.malformed(
-                        "simple packet block before any interface description".into(),
-                    ));
+                    return Err(self
+                        .malformed("simple packet block before any interface description".into()));
                 };
                 // SPB data runs to the end of the block, padding included; the captured
                 // length is the original length capped by the interface snap length.
