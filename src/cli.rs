@@ -133,6 +133,8 @@ pub enum OutputFormat {
     Json,
 }
 
+// Parsed once per run; boxing the flags would only complicate clap's derive.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read a capture file and print one line per packet (same as -r FILE).
