@@ -76,7 +76,8 @@ pub struct IoArgs {
     #[arg(short = 'p')]
     pub no_promiscuous: bool,
 
-    /// Live capture backend: `ring` (Linux TPACKET_V3, lossless, default) or `pnet` (portable).
+    /// Live capture backend: `ring` (Linux TPACKET_V3, lossless, default) or `pnet` (portable;
+    /// shows every `lo` packet twice, no direction, no kernel drop counters).
     #[arg(long, value_enum, default_value_t = Backend::Ring)]
     pub backend: Backend,
 
