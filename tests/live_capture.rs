@@ -396,7 +396,10 @@ fn pnet_backend_sees_lo_twice_but_untruncated() {
         .flat_map(|d| [d, d])
         .collect();
     assert_eq!(seen.datagrams, twice);
-    assert!(seen.big_datagram, "the 60 000-byte datagram is missing or cut");
+    assert!(
+        seen.big_datagram,
+        "the 60 000-byte datagram is missing or cut"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
