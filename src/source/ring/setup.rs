@@ -137,6 +137,17 @@ pub fn open(config: &RingConfig) -> Result<RingSource, LiveError> {
         .ok_or_else(too_big)?;
     let map = Mapping::new(&fd, total).map_err(|e| ring_alloc_error(config, e))?;
 
+    if snaplen < MAX_SNAPLEN {
+        // On cooked sockets the kernel counts from the network header; the SLL2 header we
+        // add in front is part of the snap length the user asked for, as in libpcap.
+        let kernel_snaplen = if cooked {
+            snaplen.saturating_sub(SLL2_HEADER_LEN as u32).max(1)
+        } else {
+            snaplen
+        };
+        sys::attach_snaplen_filter(&fd, kernel_snaplen)
+            .map_err(os("setsockopt(SO_ATTACH_FILTER snaplen)"))?;
+    }
     // Only now does the socket start receiving (it was created with protocol 0).
     sys::bind_all_protocols(&fd, iface, ifindex)?;
     if config.promiscuous && !any {
