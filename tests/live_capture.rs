@@ -210,3 +210,24 @@ fn interface_down_is_refused() {
     assert_refused(&out, &file, "lo: that interface is not up");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn impossible_ring_is_refused_without_a_file() {
+    if let Err(why) = unshare_works(&["--user", "--map-root-user", "--net"]) {
+        eprintln!("SKIPPED impossible_ring_is_refused_without_a_file: {why}");
+        return;
+    }
+    let dir = temp_dir("ring");
+    let file = dir.join("x.pcap");
+    for mib in ["5000", "3900000"] {
+        let out = Command::new("unshare")
+            .args(["--user", "--map-root-user", "--net", "sh", "-c"])
+            .arg(r#"ip link set lo up && exec "$@""#)
+            .args(["sh", SOCKEYE, "-i", "lo", "-B", mib, "-w"])
+            .arg(&file)
+            .output()
+            .expect("run");
+        assert_refused(&out, &file, "4 GiB limit");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -178,11 +178,12 @@ fn report_counts(source: &dyn LiveSource, captured: Option<u64>) {
     let stats = source.stats();
     let captured = captured.unwrap_or(stats.delivered);
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{captured} packets captured");
+    let s = |n: u64| if n == 1 { "" } else { "s" };
+    let _ = writeln!(err, "{captured} packet{} captured", s(captured));
     match (stats.kernel_received, stats.kernel_dropped) {
         (Some(received), Some(dropped)) => {
-            let _ = writeln!(err, "{received} packets received by filter");
-            let _ = writeln!(err, "{dropped} packets dropped by kernel");
+            let _ = writeln!(err, "{received} packet{} received by filter", s(received));
+            let _ = writeln!(err, "{dropped} packet{} dropped by kernel", s(dropped));
         }
         _ => {
             let _ = writeln!(err, "(no kernel counters with this backend)");

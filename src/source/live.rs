@@ -35,19 +35,19 @@ pub enum LiveError {
     BadName(String),
     #[error("{iface}: permission denied opening a raw socket (CAP_NET_RAW is needed)")]
     Permission { iface: String },
-    #[error("{iface}: cannot allocate a {mib} MiB capture ring: {source} (try a smaller -B)")]
+    // The OS error is part of the message rather than a `source()` link: the binary prints
+    // the whole chain, and a cause in the middle of the one line reads better.
+    #[error("{iface}: cannot allocate a {mib} MiB capture ring: {cause} (try a smaller -B)")]
     RingAlloc {
         iface: String,
         mib: u32,
-        #[source]
-        source: io::Error,
+        cause: io::Error,
     },
-    #[error("{iface}: {op} failed: {source}")]
+    #[error("{iface}: {op} failed: {cause}")]
     Os {
         iface: String,
         op: &'static str,
-        #[source]
-        source: io::Error,
+        cause: io::Error,
     },
     #[error("{iface}: the kernel handed back a malformed ring block ({what})")]
     Malformed { iface: String, what: String },

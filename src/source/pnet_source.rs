@@ -67,7 +67,7 @@ impl PnetSource {
                 return Err(LiveError::Os {
                     iface: interface.to_string(),
                     op: "opening a pnet datalink channel",
-                    source,
+                    cause: source,
                 })
             }
         };
@@ -111,7 +111,7 @@ impl PnetSource {
             Err(source) => Err(SourceError::from(LiveError::Os {
                 iface: self.iface.clone(),
                 op: "recvfrom",
-                source,
+                cause: source,
             })),
         }
     }

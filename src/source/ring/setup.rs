@@ -69,7 +69,7 @@ fn ring_alloc_error(config: &RingConfig, source: io::Error) -> LiveError {
     LiveError::RingAlloc {
         iface: config.interface.clone(),
         mib: config.ring_mib,
-        source,
+        cause: source,
     }
 }
 
@@ -99,6 +99,13 @@ pub fn open(config: &RingConfig) -> Result<RingSource, LiveError> {
         config.snaplen
     };
 
+    // The kernel refuses rings of 4 GiB or more (block_size * block_nr must fit a u32).
+    if u64::from(config.ring_mib) << 20 >= 1 << 32 {
+        return Err(LiveError::Unsupported(format!(
+            "{iface}: a {} MiB ring exceeds the kernel's 4 GiB limit (use a smaller -B)",
+            config.ring_mib
+        )));
+    }
     let fd = sys::packet_socket(iface, cooked)?;
     let os = |op| move |e| sys::os_err(iface, op, e);
 

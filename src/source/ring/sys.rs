@@ -324,6 +324,6 @@ pub fn os_err(iface: &str, op: &'static str, source: io::Error) -> LiveError {
     LiveError::Os {
         iface: iface.to_string(),
         op,
-        source,
+        cause: source,
     }
 }
