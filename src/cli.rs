@@ -83,7 +83,8 @@ pub struct IoArgs {
     #[arg(short = 'p')]
     pub no_promiscuous: bool,
 
-    /// Live capture backend: `ring` (Linux TPACKET_V3, lossless, default) or `pnet` (portable).
+    /// Live capture backend: `ring` (Linux TPACKET_V3, lossless, default) or `pnet` (portable;
+    /// shows every `lo` packet twice, no direction, no kernel drop counters).
     #[arg(long, value_enum, default_value_t = Backend::Ring)]
     pub backend: Backend,
 
@@ -159,6 +160,8 @@ pub enum OutputFormat {
     Json,
 }
 
+// Parsed once per run; boxing the flags would only complicate clap's derive.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read a capture file and print one line per packet (same as -r FILE).

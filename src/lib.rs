@@ -5,6 +5,7 @@
 //! facts, and the headless printers / UI read the result.
 
 pub mod analysis;
+pub mod capture;
 pub mod cli;
 pub mod decode;
 pub mod dissect;
@@ -13,7 +14,9 @@ pub mod field;
 pub mod frame;
 pub mod gen;
 pub mod headless;
+pub mod interfaces;
 pub mod pcapio;
+pub mod privileges;
 pub mod reader;
 pub mod source;
 pub mod teach;
@@ -35,9 +38,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(a)) => Ok(endpoints::cli::serve(a)?),
         Some(Command::Send(a)) => Ok(endpoints::cli::send(a)?),
         Some(Command::Lab(a)) => Ok(endpoints::cli::lab(a)?),
-        None => match &cli.io.read {
-            Some(path) => reader::read_capture(path, &cli.io),
-            None => bail!("nothing to do: give -r FILE to read a capture (see `sockeye --help`)"),
+        None if cli.io.list_interfaces => {
+            print!("{}", interfaces::format_list(&interfaces::list()));
+            Ok(ExitCode::SUCCESS)
+        }
+        None => match (&cli.io.read, capture::CaptureOptions::from_io(&cli.io)) {
+            (Some(path), _) => reader::read_capture(path, &cli.io),
+            (None, Some(opts)) => reader::capture_live(&opts, &cli.io),
+            (None, None) => bail!(
+                "nothing to do: give -r FILE to read a capture or -i INTERFACE to capture (see `sockeye --help`)"
+            ),
         },
     }
 }

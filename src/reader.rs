@@ -3,10 +3,8 @@
 
 use std::io::{self, BufWriter};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 
 use crate::cli::{IoArgs, OutputFormat};
 use crate::headless::{self, OutputMode, Printer, ReadConfig, StatSpec, Stats};
@@ -45,21 +43,6 @@ pub fn read_config(io: &IoArgs) -> anyhow::Result<ReadConfig> {
     Ok(config)
 }
 
-/// Registers SIGINT/SIGTERM/SIGHUP to set the returned flag, so loops stop cleanly and the
-/// `-w` file is flushed complete.
-pub fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
-    let flag = Arc::new(AtomicBool::new(false));
-    for signal in [
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-    ] {
-        signal_hook::flag::register(signal, Arc::clone(&flag))
-            .context("installing signal handler")?;
-    }
-    Ok(flag)
-}
-
 pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
     if let Some(kind) = io.export {
         let stdout = io::stdout();
@@ -85,7 +68,7 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
         Some(out) => Some(CaptureWriter::create(out, io.snaplen, source.link_type())?),
         None => None,
     };
-    let stop = stop_flag()?;
+    let stop = crate::capture::stop_flag()?;
     let mut printer = Printer::new(config);
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
@@ -106,4 +89,22 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `sockeye -i IFACE`: live capture, each packet printed by the same printer as `-r`
+/// (summary lines, `-T fields`, `-T json`, `-V`), with analysis on.
+pub fn capture_live(
+    opts: &crate::capture::CaptureOptions,
+    io: &IoArgs,
+) -> anyhow::Result<ExitCode> {
+    let mut printer = Printer::new(read_config(io)?);
+    let mut dissector = crate::dissect::Dissector::new();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    printer.begin(&mut out)?;
+    let mut sink = |frame: &crate::frame::Frame<'_>| -> anyhow::Result<()> {
+        printer.print(&dissector.dissect(frame), &mut out)?;
+        Ok(())
+    };
+    crate::capture::run(opts, &mut sink)
 }

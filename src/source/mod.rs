@@ -3,10 +3,18 @@
 //! live ring or memory.
 
 mod file;
+pub mod live;
 mod memory;
+pub mod pnet_source;
+#[cfg(target_os = "linux")]
+pub mod ring;
 
 pub use file::FileSource;
+pub use live::{LiveError, LiveSource};
 pub use memory::MemorySource;
+pub use pnet_source::PnetSource;
+#[cfg(target_os = "linux")]
+pub use ring::{RingConfig, RingSource};
 
 use crate::frame::{Frame, LinkType};
 
@@ -31,6 +39,8 @@ pub enum SourceError {
     },
     #[error("{0}")]
     Live(String),
+    #[error(transparent)]
+    LiveCapture(#[from] LiveError),
 }
 
 /// Packet counters a source can report (live sources fill in the kernel's view).

@@ -1,0 +1,188 @@
+//! Headless live capture, tcpdump-style: `sockeye -i IFACE [-c N] [-w FILE] [-s SNAPLEN]
+//! [-p] [--backend ring|pnet] [-B MiB]`.
+//!
+//! Order matters: check the interface (no privilege needed), check CAP_NET_RAW, open the
+//! socket, drop every privilege, and only then create the `-w` file — so a refused or
+//! failed start never leaves a half-written capture behind. SIGINT/SIGTERM/SIGHUP only set
+//! a flag; the loop sees it within one poll timeout, flushes the file and prints the
+//! counters tcpdump prints.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::cli::{Backend, IoArgs};
+use crate::frame::Frame;
+use crate::pcapio::CaptureWriter;
+use crate::privileges;
+use crate::source::{LiveError, LiveSource, PnetSource};
+
+/// How long one wait for packets lasts before the stop flag is checked again.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+/// The per-frame consumer of the capture loop. The `-w` writer is one; the summary-line
+/// printer (`crate::headless`) plugs in here too.
+pub type FrameSink<'a> = dyn FnMut(&Frame<'_>) -> anyhow::Result<()> + 'a;
+
+/// Validated live-capture options, taken from the shared tcpdump-style flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureOptions {
+    pub interface: String,
+    pub count: Option<u64>,
+    pub write: Option<String>,
+    pub snaplen: u32,
+    pub promiscuous: bool,
+    pub backend: Backend,
+    pub buffer_mib: u32,
+}
+
+impl CaptureOptions {
+    /// `None` unless `-i` was given.
+    pub fn from_io(io: &IoArgs) -> Option<Self> {
+        Some(CaptureOptions {
+            interface: io.interface.clone()?,
+            count: io.count,
+            write: io.write.clone(),
+            snaplen: io.snaplen,
+            promiscuous: !io.no_promiscuous,
+            backend: io.backend,
+            buffer_mib: io.buffer_mib,
+        })
+    }
+}
+
+/// Checks, opens and de-privileges: everything before the first packet.
+pub fn open_source(opts: &CaptureOptions) -> anyhow::Result<Box<dyn LiveSource>> {
+    let iface = opts.interface.as_str();
+    let source: Box<dyn LiveSource> = match opts.backend {
+        #[cfg(target_os = "linux")]
+        Backend::Ring => {
+            crate::source::ring::check_interface(iface)?;
+            privileges::ensure_capture_capability(iface)?;
+            Box::new(crate::source::RingSource::open(
+                &crate::source::RingConfig {
+                    interface: opts.interface.clone(),
+                    snaplen: opts.snaplen,
+                    promiscuous: opts.promiscuous,
+                    ring_mib: opts.buffer_mib,
+                },
+            )?)
+        }
+        #[cfg(not(target_os = "linux"))]
+        Backend::Ring => {
+            return Err(LiveError::Unsupported(
+                "the ring backend is Linux-only; use --backend pnet".to_string(),
+            )
+            .into())
+        }
+        Backend::Pnet => {
+            if iface != "any" {
+                let found = crate::source::pnet_source::find(iface)?;
+                if !found.is_up() {
+                    return Err(LiveError::InterfaceDown(iface.to_string()).into());
+                }
+            }
+            privileges::ensure_capture_capability(iface)?;
+            Box::new(PnetSource::open(iface, opts.snaplen, opts.promiscuous)?)
+        }
+    };
+    let report = privileges::drop_privileges()?;
+    if let Some(note) = report.note {
+        eprintln!("sockeye: {note}");
+    }
+    Ok(source)
+}
+
+/// Reads frames into `sink` until `stop` is set, `limit` frames were handled, or the source
+/// fails. Returns the number of frames handed to the sink.
+pub fn capture_loop(
+    source: &mut dyn LiveSource,
+    stop: &AtomicBool,
+    limit: Option<u64>,
+    sink: &mut FrameSink<'_>,
+) -> anyhow::Result<u64> {
+    let mut handled = 0u64;
+    while !stop.load(Ordering::Relaxed) && limit.is_none_or(|n| handled < n) {
+        if let Some(frame) = source.poll_frame(POLL_INTERVAL)? {
+            sink(&frame)?;
+            handled += 1;
+        }
+    }
+    Ok(handled)
+}
+
+/// Registers SIGINT, SIGTERM and SIGHUP to set the returned flag instead of killing us.
+pub fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))
+            .with_context(|| format!("installing the handler for signal {signal}"))?;
+    }
+    Ok(stop)
+}
+
+/// The whole headless capture. `printer` is the sink used when no `-w` is given (the
+/// headless reader's printer, see `reader::capture_live`).
+pub fn run(opts: &CaptureOptions, printer: &mut FrameSink<'_>) -> anyhow::Result<ExitCode> {
+    let mut source = open_source(opts)?;
+    let stop = stop_flag()?;
+    let link = source.link_type();
+    let mut writer = match &opts.write {
+        Some(path) => Some(CaptureWriter::create(path, source.snaplen(), link)?),
+        None => None,
+    };
+    eprintln!(
+        "sockeye: listening on {}, link-type {}, snapshot length {} bytes ({} backend)",
+        source.interface_name(),
+        link,
+        source.snaplen(),
+        match opts.backend {
+            Backend::Ring => "ring",
+            Backend::Pnet => "pnet",
+        }
+    );
+
+    let result = match &mut writer {
+        Some(w) => {
+            let mut write = |frame: &Frame<'_>| -> anyhow::Result<()> { Ok(w.write_frame(frame)?) };
+            capture_loop(source.as_mut(), &stop, opts.count, &mut write)
+        }
+        None => capture_loop(source.as_mut(), &stop, opts.count, printer),
+    };
+    // Flush even after an error: what was captured stays a complete file.
+    let flushed = writer.as_mut().map(CaptureWriter::flush).transpose();
+    let _ = std::io::stdout().flush();
+    report_counts(source.as_ref(), result.as_ref().ok().copied());
+    let _ = result?;
+    flushed?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// tcpdump's three closing lines, on stderr.
+fn report_counts(source: &dyn LiveSource, captured: Option<u64>) {
+    let stats = source.stats();
+    let captured = captured.unwrap_or(stats.delivered);
+    let mut err = std::io::stderr().lock();
+    let s = |n: u64| if n == 1 { "" } else { "s" };
+    let _ = writeln!(err, "{captured} packet{} captured", s(captured));
+    match (stats.kernel_received, stats.kernel_dropped) {
+        (Some(received), Some(dropped)) => {
+            let _ = writeln!(err, "{received} packet{} received by filter", s(received));
+            let _ = writeln!(err, "{dropped} packet{} dropped by kernel", s(dropped));
+        }
+        _ => {
+            let _ = writeln!(err, "(no kernel counters with this backend)");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
