@@ -1,218 +1,84 @@
-//! A minimal packet tap for `lab run --trace` and the tests: one AF_PACKET SOCK_RAW socket,
-//! `recvfrom` with a timeout, a one-line summary per frame.
-//!
-//! This is deliberately small and *not* the live source the inspector uses: the main path is
-//! `crate::source::ring` (TPACKET_V3, written separately). [`PacketTap`] exists so the
-//! endpoints can be traced before that lands; [`capture_while`] is the single place to swap
-//! in the ring source (see the note there). It only ever listens on one named interface of
-//! the namespace it was opened in.
+//! Packet capture for `lab run --trace` / `-w`: the live ring source on one interface of the
+//! scenario's namespace while the scenario runs, then the decoder's summary line per frame.
 
 use std::collections::HashSet;
-use std::ffi::CString;
-use std::io;
-use std::mem;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 
-use super::events::now_ns;
 use super::EndpointError;
 use crate::frame::TimestampNs;
 use crate::frame::{Direction, Frame, LinkType};
 use crate::pcapio::CaptureWriter;
+use crate::source::{LiveSource, RingConfig, RingSource};
 
 /// Bytes kept of each frame: a whole loopback GSO super-packet plus headers.
 pub const SNAPLEN: u32 = 65_536 + 256;
 /// Hard cap on frames kept by one capture, so a busy interface cannot grow memory unbounded.
 pub const MAX_FRAMES: usize = 100_000;
 
-/// setsockopt(SOL_SOCKET, `name`, `val`).
-fn set_opt<T>(fd: &OwnedFd, name: libc::c_int, val: &T, what: &str) -> Result<(), EndpointError> {
-    // SAFETY: `val` points to a live T and the length passed is exactly its size.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            libc::SOL_SOCKET,
-            name,
-            (val as *const T).cast(),
-            mem::size_of::<T>() as libc::socklen_t,
-        )
-    };
-    if rc < 0 {
-        let e = io::Error::last_os_error();
-        return Err(EndpointError::Failed(format!("{what}: {e}")));
-    }
-    Ok(())
-}
-
-/// A raw packet socket bound to one interface.
-pub struct PacketTap {
-    fd: OwnedFd,
-    /// On `lo` every frame is seen twice: the outgoing copy and the incoming (host) one. We
-    /// keep the outgoing copy: the kernel stamps it at transmit time, whereas the incoming
-    /// copy of a TCP segment still carries TCP's monotonic departure time and ends up stamped
-    /// only when we read it.
-    loopback: bool,
-}
-
-/// One captured frame: kernel timestamp and the Ethernet bytes.
+/// One captured frame, owned (the trace keeps them until the scenario ends).
 #[derive(Debug, Clone)]
 pub struct TapFrame {
     pub ts_ns: TimestampNs,
     pub outgoing: bool,
-    /// Length on the wire (`data` is cut at [`SNAPLEN`]).
+    /// Length on the wire.
     pub orig_len: u32,
     pub data: Vec<u8>,
 }
 
-impl PacketTap {
-    /// Opens a tap on `interface` in the calling thread's network namespace. Needs
-    /// CAP_NET_RAW; without it the error says so in one line.
-    pub fn open(interface: &str) -> Result<PacketTap, EndpointError> {
-        let proto = (libc::ETH_P_ALL as u16).to_be();
-        // SAFETY: plain socket(2) call; the result is checked before use.
-        let raw = unsafe {
-            libc::socket(
-                libc::AF_PACKET,
-                libc::SOCK_RAW | libc::SOCK_CLOEXEC,
-                i32::from(proto),
-            )
-        };
-        if raw < 0 {
-            let e = io::Error::last_os_error();
-            return Err(match e.raw_os_error() {
-                Some(libc::EPERM) | Some(libc::EACCES) => EndpointError::Permission(
-                    "packet capture needs CAP_NET_RAW (run as root, or setcap cap_net_raw+ep)"
-                        .into(),
-                ),
-                _ => EndpointError::Failed(format!("packet socket: {e}")),
-            });
-        }
-        // SAFETY: `raw` is a freshly created, valid descriptor that nothing else owns.
-        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
-        let name = CString::new(interface)
-            .map_err(|_| EndpointError::Failed(format!("bad interface name {interface:?}")))?;
-        // SAFETY: `name` is a valid NUL-terminated string for the duration of the call.
-        let ifindex = unsafe { libc::if_nametoindex(name.as_ptr()) };
-        if ifindex == 0 {
-            return Err(EndpointError::Failed(format!("no interface {interface:?}")));
-        }
-        // SAFETY: sockaddr_ll is plain old data; all-zero is a valid value.
-        let mut sll: libc::sockaddr_ll = unsafe { mem::zeroed() };
-        sll.sll_family = libc::AF_PACKET as u16;
-        sll.sll_protocol = proto;
-        sll.sll_ifindex = i32::try_from(ifindex).unwrap_or(0);
-        // SAFETY: `sll` is a valid sockaddr_ll and the length passed matches its size.
-        let rc = unsafe {
-            libc::bind(
-                fd.as_raw_fd(),
-                (&sll as *const libc::sockaddr_ll).cast(),
-                mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t,
-            )
-        };
-        if rc < 0 {
-            let e = io::Error::last_os_error();
-            return Err(EndpointError::Failed(format!("bind to {interface}: {e}")));
-        }
-        let tv = libc::timeval {
-            tv_sec: 0,
-            tv_usec: 20_000,
-        };
-        set_opt(&fd, libc::SO_RCVTIMEO, &tv, "SO_RCVTIMEO")?;
-        // Makes the kernel stamp frames (CLOCK_REALTIME) as it queues them to us and hand the
-        // stamp over as a control message; without it we would only know when we read them.
-        set_opt(&fd, libc::SO_TIMESTAMPNS, &1i32, "SO_TIMESTAMPNS")?;
-        Ok(PacketTap {
-            fd,
-            loopback: interface == "lo",
-        })
-    }
-
-    /// The next frame, or `Ok(None)` after the 20 ms receive timeout.
-    pub fn next_frame(&self, buf: &mut [u8]) -> io::Result<Option<TapFrame>> {
-        // Bounded: each pass either returns or skips one duplicate loopback copy, and the
-        // receive timeout ends the wait when nothing arrives.
-        loop {
-            // SAFETY: all-zero is a valid sockaddr_ll; the kernel fills it in.
-            let mut sll: libc::sockaddr_ll = unsafe { mem::zeroed() };
-            // u64 elements keep the control buffer aligned for cmsghdr.
-            let mut control = [0u64; 16];
-            let mut iov = libc::iovec {
-                iov_base: buf.as_mut_ptr().cast(),
-                iov_len: buf.len(),
-            };
-            // SAFETY: all-zero is a valid msghdr; the pointers are filled in below.
-            let mut msg: libc::msghdr = unsafe { mem::zeroed() };
-            msg.msg_name = (&mut sll as *mut libc::sockaddr_ll).cast();
-            msg.msg_namelen = mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
-            msg.msg_iov = &mut iov;
-            msg.msg_iovlen = 1;
-            msg.msg_control = control.as_mut_ptr().cast();
-            msg.msg_controllen = mem::size_of_val(&control);
-            // SAFETY: every pointer in `msg` refers to a live, writable buffer of the
-            // stated length (`buf`, `sll`, `control`) for the duration of the call.
-            let n = unsafe { libc::recvmsg(self.fd.as_raw_fd(), &mut msg, libc::MSG_TRUNC) };
-            if n < 0 {
-                let e = io::Error::last_os_error();
-                return match e.kind() {
-                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => Ok(None),
-                    _ => Err(e),
-                };
-            }
-            let outgoing = sll.sll_pkttype == libc::PACKET_OUTGOING;
-            if self.loopback && !outgoing {
-                continue;
-            }
-            let ts_ns = rx_timestamp(&msg).unwrap_or_else(now_ns);
-            // MSG_TRUNC makes `n` the frame's real length; keep what fit in the buffer.
-            let kept = usize::try_from(n).unwrap_or(0).min(buf.len());
-            let data = buf.get(..kept).unwrap_or_default().to_vec();
-            return Ok(Some(TapFrame {
-                ts_ns,
-                outgoing,
-                orig_len: u32::try_from(n).unwrap_or(u32::MAX),
-                data,
-            }));
-        }
-    }
+/// The trace's packet source: the same TPACKET_V3 ring `sockeye -i` uses (kernel
+/// timestamps, each loopback packet once), opened on one interface of the namespace the
+/// caller is in. Unlike `sockeye -i` it keeps its privileges: the lab still has to delete
+/// its namespaces afterwards.
+pub struct PacketTap {
+    ring: RingSource,
 }
 
-/// The SCM_TIMESTAMPNS control message: when the kernel queued the frame for us.
-fn rx_timestamp(msg: &libc::msghdr) -> Option<TimestampNs> {
-    // SAFETY: `msg` was filled by a successful recvmsg, so the CMSG_* walk stays within
-    // msg_control/msg_controllen, and an SCM_TIMESTAMPNS payload is one timespec (read
-    // unaligned since CMSG_DATA gives no alignment promise for it).
-    unsafe {
-        let mut c = libc::CMSG_FIRSTHDR(msg);
-        while !c.is_null() {
-            if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_TIMESTAMPNS {
-                let ts: libc::timespec = std::ptr::read_unaligned(libc::CMSG_DATA(c).cast());
-                return Some(ts.tv_sec * 1_000_000_000 + ts.tv_nsec);
-            }
-            c = libc::CMSG_NXTHDR(msg, c);
-        }
+impl PacketTap {
+    pub fn open(interface: &str) -> Result<PacketTap, EndpointError> {
+        let config = RingConfig {
+            interface: interface.to_string(),
+            snaplen: SNAPLEN,
+            promiscuous: false,
+            ring_mib: 8,
+        };
+        let ring = RingSource::open(&config).map_err(|err| {
+            EndpointError::Failed(format!("cannot capture on {interface}: {err}"))
+        })?;
+        Ok(PacketTap { ring })
     }
-    None
+
+    /// The next frame, or `Ok(None)` after a short poll timeout.
+    pub fn next_frame(&mut self) -> Result<Option<TapFrame>, EndpointError> {
+        let frame = self
+            .ring
+            .poll_frame(Duration::from_millis(20))
+            .map_err(|err| EndpointError::Failed(err.to_string()))?;
+        Ok(frame.map(|f| TapFrame {
+            ts_ns: f.ts_ns,
+            outgoing: f.direction == Direction::Outbound,
+            orig_len: f.orig_len,
+            data: f.data.to_vec(),
+        }))
+    }
 }
 
 /// Captures on `interface` while `body` runs, plus `linger` afterwards for the last
 /// packets (the final ACK). Returns the body's result and the packet lines.
 ///
-/// WIRING NOTE for the live source: once `crate::source::ring` exists, replace the
-/// `PacketTap` loop below with the ring source and a real decoder summary; the signature
-/// (`(ts_ns, summary)` pairs) is what [`super::trace::merge`] consumes.
+/// Frames are summarised afterwards by [`packet_lines`] into the `(ts_ns, summary)` pairs
+/// [`super::trace::merge`] consumes.
 pub fn capture_while<T>(
-    tap: PacketTap,
+    mut tap: PacketTap,
     linger: Duration,
     body: impl FnOnce() -> T,
 ) -> (T, Vec<TapFrame>) {
     let stop = Arc::new(AtomicBool::new(false));
     let stop2 = stop.clone();
     let reader = std::thread::spawn(move || {
-        let mut buf = vec![0u8; SNAPLEN as usize];
         let mut frames = Vec::new();
         let mut stop_at: Option<Instant> = None;
         // Bounded: ends `linger` after the body finished, or at MAX_FRAMES, or on an error.
@@ -223,7 +89,7 @@ pub fn capture_while<T>(
             if stop_at.is_some_and(|t| Instant::now() >= t) {
                 break;
             }
-            match tap.next_frame(&mut buf) {
+            match tap.next_frame() {
                 Ok(Some(f)) => frames.push(f),
                 Ok(None) => {}
                 Err(_) => break,
