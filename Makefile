@@ -27,6 +27,10 @@ bench:
 	$(CARGO) build --release --quiet --bin sockeye --bin sockeye-gen
 	./benches/read_bench.sh
 
+## Live capture under a bounded loopback UDP flood: sockeye's ring vs tcpdump vs pnet.
+bench-live:
+	./benches/live_flood.sh 5
+
 clean:
 	$(CARGO) clean
 
