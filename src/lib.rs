@@ -8,6 +8,7 @@ pub mod cli;
 pub mod decode;
 pub mod dissect;
 pub mod field;
+pub mod filter;
 pub mod frame;
 pub mod gen;
 pub mod headless;
