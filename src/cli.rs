@@ -110,9 +110,16 @@ pub struct IoArgs {
     #[arg(short = 'V')]
     pub verbose: bool,
 
-    /// Display filter (Wireshark syntax), applied after analysis.
+    /// Display filter (Wireshark syntax, as tshark -Y), applied after analysis: frames that
+    /// do not match are analysed but neither printed nor written. E.g. "tcp.port in {80, 443}".
     #[arg(short = 'Y', value_name = "EXPR")]
     pub display_filter: Option<String>,
+
+    /// Capture filter, in the display-filter language (e.g. "tcp.port == 80"), evaluated by
+    /// sockeye on each frame before it is kept, numbered, printed or written — not BPF, and
+    /// without analysis fields (each frame is judged alone). Applies when reading (-r) too.
+    #[arg(short = 'f', value_name = "EXPR")]
+    pub capture_filter: Option<String>,
 
     /// Statistics instead of packets, as tshark -z: conv,tcp | conv,udp | follow,tcp,ascii,N.
     #[arg(short = 'z', value_name = "STAT")]

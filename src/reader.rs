@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 
 use crate::cli::{IoArgs, OutputFormat};
+use crate::filter::Filter;
 use crate::headless::{self, OutputMode, Printer, ReadConfig};
 use crate::pcapio::CaptureWriter;
 use crate::source::{FileSource, PacketSource};
@@ -60,21 +61,29 @@ pub fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
     Ok(flag)
 }
 
+/// Parses a `-Y`/`-f` filter; the error names the flag and shows the caret line.
+pub fn compile_filter(flag: &str, text: Option<&str>) -> anyhow::Result<Option<Filter>> {
+    text.map(|text| Filter::parse(text).map_err(|err| anyhow::anyhow!("{flag}: {err}")))
+        .transpose()
+}
+
 pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
-    if io.display_filter.is_some() {
-        bail!("-Y display filters are not available yet in this build");
-    }
     if !io.stats.is_empty() {
         bail!("-z statistics are not available yet in this build");
     }
     let config = read_config(io)?;
+    // Filters are checked before the file is opened: a typo fails fast, with a caret.
+    let display_filter = compile_filter("-Y", io.display_filter.as_deref())?;
+    let capture_filter = compile_filter("-f", io.capture_filter.as_deref())?;
     let mut source = FileSource::open(path)?;
     let mut writer = match &io.write {
         Some(out) => Some(CaptureWriter::create(out, io.snaplen, source.link_type())?),
         None => None,
     };
     let stop = stop_flag()?;
-    let mut printer = Printer::new(config);
+    let mut printer = Printer::new(config)
+        .with_display_filter(display_filter)
+        .with_capture_filter(capture_filter);
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
     let outcome = headless::run(

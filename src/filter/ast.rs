@@ -74,15 +74,19 @@ pub enum Virtual {
     EthAddr,
     TcpPort,
     UdpPort,
+    /// `tcp.analysis.duplicate_ack`: Wireshark's flag, present exactly when
+    /// `tcp.analysis.duplicate_ack_num` is (the table only carries the number).
+    TcpDuplicateAck,
 }
 
 impl Virtual {
-    pub const ALL: [Virtual; 5] = [
+    pub const ALL: [Virtual; 6] = [
         Virtual::IpAddr,
         Virtual::Ipv6Addr,
         Virtual::EthAddr,
         Virtual::TcpPort,
         Virtual::UdpPort,
+        Virtual::TcpDuplicateAck,
     ];
 
     pub fn name(self) -> &'static str {
@@ -92,17 +96,19 @@ impl Virtual {
             Virtual::EthAddr => "eth.addr",
             Virtual::TcpPort => "tcp.port",
             Virtual::UdpPort => "udp.port",
+            Virtual::TcpDuplicateAck => "tcp.analysis.duplicate_ack",
         }
     }
 
     /// The real fields whose occurrences together are this field's occurrences.
-    pub fn parts(self) -> [FieldId; 2] {
+    pub fn parts(self) -> &'static [FieldId] {
         match self {
-            Virtual::IpAddr => [FieldId::IpSrc, FieldId::IpDst],
-            Virtual::Ipv6Addr => [FieldId::Ipv6Src, FieldId::Ipv6Dst],
-            Virtual::EthAddr => [FieldId::EthSrc, FieldId::EthDst],
-            Virtual::TcpPort => [FieldId::TcpSrcport, FieldId::TcpDstport],
-            Virtual::UdpPort => [FieldId::UdpSrcport, FieldId::UdpDstport],
+            Virtual::IpAddr => &[FieldId::IpSrc, FieldId::IpDst],
+            Virtual::Ipv6Addr => &[FieldId::Ipv6Src, FieldId::Ipv6Dst],
+            Virtual::EthAddr => &[FieldId::EthSrc, FieldId::EthDst],
+            Virtual::TcpPort => &[FieldId::TcpSrcport, FieldId::TcpDstport],
+            Virtual::UdpPort => &[FieldId::UdpSrcport, FieldId::UdpDstport],
+            Virtual::TcpDuplicateAck => &[FieldId::TcpAnalysisDuplicateAckNum],
         }
     }
 }
@@ -124,20 +130,21 @@ impl FieldRef {
 
     /// The table fields read to evaluate this one.
     pub fn ids(self) -> impl Iterator<Item = FieldId> {
-        let (a, b) = match self {
-            FieldRef::Real(id) => (id, None),
-            FieldRef::Virtual(v) => {
-                let [a, b] = v.parts();
-                (a, Some(b))
-            }
+        let (one, parts): (Option<FieldId>, &'static [FieldId]) = match self {
+            FieldRef::Real(id) => (Some(id), &[]),
+            FieldRef::Virtual(v) => (None, v.parts()),
         };
-        std::iter::once(a).chain(b)
+        one.into_iter().chain(parts.iter().copied())
     }
 
     pub fn display(self) -> Display {
         match self {
             FieldRef::Real(id) => id.def().display,
-            FieldRef::Virtual(v) => v.parts()[0].def().display,
+            FieldRef::Virtual(Virtual::TcpDuplicateAck) => Display::Protocol,
+            FieldRef::Virtual(v) => v
+                .parts()
+                .first()
+                .map_or(Display::Protocol, |id| id.def().display),
         }
     }
 
@@ -157,10 +164,7 @@ impl FieldRef {
 
     /// Wireshark refuses to slice integers and booleans ("cannot be sliced").
     pub fn sliceable(self) -> bool {
-        !matches!(
-            self.kind(),
-            Kind::Unsigned | Kind::Bool | Kind::Seconds
-        )
+        !matches!(self.kind(), Kind::Unsigned | Kind::Bool | Kind::Seconds)
     }
 }
 

@@ -41,7 +41,10 @@ pub fn eval<S: FieldSource + ?Sized>(expr: &Expr, src: &S) -> bool {
             .1
         }
         Expr::Matches(op, pattern) => {
-            scan(src, op, &mut |v| with_bytes(v, |hay| pattern.regex.is_match(hay))).1
+            scan(src, op, &mut |v| {
+                with_bytes(v, |hay| pattern.regex.is_match(hay))
+            })
+            .1
         }
         Expr::In(op, items) => {
             scan(src, op, &mut |v| {
@@ -145,7 +148,9 @@ fn equal(v: &Value<'_>, lit: &Literal) -> bool {
 }
 
 fn prefix_mask32(prefix: u8) -> u32 {
-    u32::MAX.checked_shl(32 - u32::from(prefix.min(32))).unwrap_or(0)
+    u32::MAX
+        .checked_shl(32 - u32::from(prefix.min(32)))
+        .unwrap_or(0)
 }
 
 fn prefix_mask128(prefix: u8) -> u128 {

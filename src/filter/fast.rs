@@ -97,7 +97,12 @@ impl Fast<'_, '_> {
             .any(|v| f(&v))
     }
 
-    fn protocol(&self, id: F, is: fn(&Header<'_>) -> bool, f: &mut dyn FnMut(&Value<'_>) -> bool) -> bool {
+    fn protocol(
+        &self,
+        id: F,
+        is: fn(&Header<'_>) -> bool,
+        f: &mut dyn FnMut(&Value<'_>) -> bool,
+    ) -> bool {
         let data = self.packet.data;
         self.packet
             .layers

@@ -27,8 +27,8 @@ pub struct Token {
 
 /// Longest first, so `===` is not read as `==` then `=`.
 const PUNCT: [&str; 21] = [
-    "===", "!==", "==", "!=", "~=", "<=", ">=", "&&", "||", "<", ">", "~", "!", "&", "(", ")",
-    "{", "}", "[", "]", ",",
+    "===", "!==", "==", "!=", "~=", "<=", ">=", "&&", "||", "<", ">", "~", "!", "&", "(", ")", "{",
+    "}", "[", "]", ",",
 ];
 
 fn is_word_char(c: char) -> bool {
@@ -173,7 +173,11 @@ mod tests {
     use super::*;
 
     fn words(input: &str) -> Vec<Tok> {
-        tokenize(input).unwrap().into_iter().map(|t| t.tok).collect()
+        tokenize(input)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.tok)
+            .collect()
     }
 
     #[test]

@@ -118,7 +118,10 @@ pub fn seconds(word: &str) -> Option<i64> {
     let (whole, frac) = body.split_once('.').unwrap_or((body, ""));
     if whole.is_empty() && frac.is_empty()
         || frac.len() > 9
-        || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit())
+        || !whole
+            .chars()
+            .chain(frac.chars())
+            .all(|c| c.is_ascii_digit())
     {
         return None;
     }

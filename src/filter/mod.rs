@@ -121,7 +121,12 @@ impl Filter {
 
     /// Does a packet with these fields pass? `data` is the frame (protocol fields such as
     /// `frame contains "x"` read it); `net_end` is where the IP packet ends, if known.
-    pub fn matches_fields(&self, fields: &FieldList<'_>, data: &[u8], net_end: Option<usize>) -> bool {
+    pub fn matches_fields(
+        &self,
+        fields: &FieldList<'_>,
+        data: &[u8],
+        net_end: Option<usize>,
+    ) -> bool {
         eval::eval(
             &self.expr,
             &ListSource {

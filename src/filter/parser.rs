@@ -212,7 +212,11 @@ impl Parser {
         });
         let mut operand = Operand::field(field);
         if self.eat("[", "[") {
-            let open = self.tokens.get(self.pos - 1).cloned().unwrap_or(field_token.clone());
+            let open = self
+                .tokens
+                .get(self.pos - 1)
+                .cloned()
+                .unwrap_or(field_token.clone());
             if !field.sliceable() {
                 return Err(FilterError::new(
                     ErrorKind::NotSliceable {
@@ -232,7 +236,11 @@ impl Parser {
                 None => return Err(self.at_end("a slice like 0:3")),
             };
             let slice = parse_slice(&text).ok_or_else(|| {
-                FilterError::new(ErrorKind::BadSlice { text: text.clone() }, open.column, text.len() + 2)
+                FilterError::new(
+                    ErrorKind::BadSlice { text: text.clone() },
+                    open.column,
+                    text.len() + 2,
+                )
             })?;
             if !text.is_empty() && !self.eat("]", "]") {
                 return Err(match self.peek().cloned() {
@@ -497,7 +505,14 @@ pub fn compile_pattern(source: &[u8]) -> Result<Pattern, String> {
         .unicode(false)
         .size_limit(1 << 20)
         .build()
-        .map_err(|e| e.to_string().lines().last().unwrap_or("invalid").trim().to_string())?;
+        .map_err(|e| {
+            e.to_string()
+                .lines()
+                .last()
+                .unwrap_or("invalid")
+                .trim()
+                .to_string()
+        })?;
     Ok(Pattern {
         source: source.to_vec(),
         regex,

@@ -142,7 +142,12 @@ impl fmt::Display for Literal {
             Literal::Seconds(ns) => {
                 let sign = if *ns < 0 { "-" } else { "" };
                 let abs = ns.unsigned_abs();
-                write!(f, "{sign}{}.{:09}", abs / 1_000_000_000, abs % 1_000_000_000)
+                write!(
+                    f,
+                    "{sign}{}.{:09}",
+                    abs / 1_000_000_000,
+                    abs % 1_000_000_000
+                )
             }
             Literal::Bytes(b) => write_hex(f, b),
             Literal::Str(s) => write_str_literal(f, s),

@@ -33,7 +33,10 @@ fn errors_point_at_the_problem() {
 
     let e = err("ip.src == 10.0.0.300");
     assert_eq!(e.column, 11);
-    assert!(e.kind.to_string().contains("ip.src needs an IPv4 address"), "{e}");
+    assert!(
+        e.kind.to_string().contains("ip.src needs an IPv4 address"),
+        "{e}"
+    );
 
     let e = err("tcp.port == \"80\"");
     assert_eq!(e.column, 13);
@@ -56,8 +59,14 @@ fn errors_point_at_the_problem() {
     assert!(matches!(e.kind, ErrorKind::BadOperator { .. }), "{e}");
     assert_eq!(err("").kind, ErrorKind::Empty);
     assert_eq!(err("   ").kind, ErrorKind::Empty);
-    assert!(matches!(err("eth.src[x] == 00").kind, ErrorKind::BadSlice { .. }));
-    assert!(matches!(err("eth.src[] == 00").kind, ErrorKind::BadSlice { .. }));
+    assert!(matches!(
+        err("eth.src[x] == 00").kind,
+        ErrorKind::BadSlice { .. }
+    ));
+    assert!(matches!(
+        err("eth.src[] == 00").kind,
+        ErrorKind::BadSlice { .. }
+    ));
     assert!(err("tcp.port in {}").to_string().contains("expected"));
     assert!(err("tcp.port in {80").to_string().contains("'}'"));
     assert!(err("ip.proto & ").to_string().contains("expected a value"));
@@ -69,7 +78,9 @@ fn error_caret_counts_characters() {
     let text = "frame contains \"é\" && tcp.sprt";
     let e = Filter::parse(text).unwrap_err();
     assert_eq!(e.error.column, 23);
-    assert!(e.to_string().ends_with(&format!("{text}\n{}^~~~~~~~", " ".repeat(22))));
+    assert!(e
+        .to_string()
+        .ends_with(&format!("{text}\n{}^~~~~~~~", " ".repeat(22))));
 }
 
 #[test]
@@ -79,10 +90,26 @@ fn hostile_input_does_not_panic() {
     let nots = "!".repeat(100_000) + "tcp";
     assert_eq!(err(&nots).kind, ErrorKind::TooDeep);
     for text in [
-        "\"", "\\", "[", "]", "eth.src[", "eth.src[0:", "eth.src[-2147483648:]",
-        "eth.src[0:4294967295] == 00", "eth.src[2147483647-0] == 00", "tcp.port in {1..}",
-        "tcp.port in {..1}", "frame.time_delta > 99999999999999999999.1", "ip.addr == 1.2.3.4/",
-        "~", "tcp.port ==== 1", "!", "()", "tcp &&", "eth.src[:] == 00", "a[0]",
+        "\"",
+        "\\",
+        "[",
+        "]",
+        "eth.src[",
+        "eth.src[0:",
+        "eth.src[-2147483648:]",
+        "eth.src[0:4294967295] == 00",
+        "eth.src[2147483647-0] == 00",
+        "tcp.port in {1..}",
+        "tcp.port in {..1}",
+        "frame.time_delta > 99999999999999999999.1",
+        "ip.addr == 1.2.3.4/",
+        "~",
+        "tcp.port ==== 1",
+        "!",
+        "()",
+        "tcp &&",
+        "eth.src[:] == 00",
+        "a[0]",
     ] {
         let _ = parse(text);
     }
@@ -93,9 +120,18 @@ fn accepted_spellings() {
     let same = |a: &str, b: &str| {
         assert_eq!(parse(a).unwrap(), parse(b).unwrap(), "{a} vs {b}");
     };
-    same("tcp.port eq 80 and not udp or ip", "tcp.port == 80 && !udp || ip");
-    same("frame.len gt 0x10 && frame.len le 020", "frame.len > 16 && frame.len <= 16");
-    same("tcp.port in {80 443 8000..8080}", "tcp.port in {80, 443, 8000 .. 8080}");
+    same(
+        "tcp.port eq 80 and not udp or ip",
+        "tcp.port == 80 && !udp || ip",
+    );
+    same(
+        "frame.len gt 0x10 && frame.len le 020",
+        "frame.len > 16 && frame.len <= 16",
+    );
+    same(
+        "tcp.port in {80 443 8000..8080}",
+        "tcp.port in {80, 443, 8000 .. 8080}",
+    );
     same("eth.src[0:3] == 00:16:35", "eth.src[0-2] == 001635");
     same("eth.src[:3] == 00-16-35", "eth.src[0:3] == 00.16.35");
     same("eth.src[2] == 35", "eth.src[2:1] == 35");
@@ -108,7 +144,10 @@ fn accepted_spellings() {
 #[test]
 fn canonical_printing() {
     let show = |text: &str| parse(text).unwrap().to_string();
-    assert_eq!(show("tcp.port eq 0x50 or udp and icmp"), "tcp.port == 80 || udp && icmp");
+    assert_eq!(
+        show("tcp.port eq 0x50 or udp and icmp"),
+        "tcp.port == 80 || udp && icmp"
+    );
     assert_eq!(show("(tcp || udp) && icmp"), "(tcp || udp) && icmp");
     assert_eq!(show("tcp || (udp || icmp)"), "tcp || (udp || icmp)");
     assert_eq!(show("not (tcp and udp)"), "!(tcp && udp)");
@@ -116,9 +155,18 @@ fn canonical_printing() {
     assert_eq!(show("ip.addr == 10.0.0.1/32"), "ip.addr == 10.0.0.1");
     assert_eq!(show("eth.src[0-2] == 001635"), "eth.src[0:3] == 00:16:35");
     assert_eq!(show("tcp.flags & 2"), "tcp.flags & 0x2");
-    assert_eq!(show("frame.time_delta > .5"), "frame.time_delta > 0.500000000");
-    assert_eq!(show(r#"frame contains "a\x00\"""#), r#"frame contains "a\x00\"""#);
-    assert_eq!(show("tcp.port in {80 443 8000..8080}"), "tcp.port in {80, 443, 8000..8080}");
+    assert_eq!(
+        show("frame.time_delta > .5"),
+        "frame.time_delta > 0.500000000"
+    );
+    assert_eq!(
+        show(r#"frame contains "a\x00\"""#),
+        r#"frame contains "a\x00\"""#
+    );
+    assert_eq!(
+        show("tcp.port in {80 443 8000..8080}"),
+        "tcp.port in {80, 443, 8000..8080}"
+    );
 }
 
 /// Every fast getter agrees with what `decode::emit` produces, on every textbook frame.
@@ -180,7 +228,9 @@ fn interest_mask_keeps_what_the_filter_reads() {
     assert!(filter.interest().contains(Interest::TCP));
     assert!(filter.interest().contains(Interest::IPV4));
     assert!(!filter.interest().contains(Interest::LINK));
-    assert!(Filter::parse("tcp.port == 80 && ip.src == 1.2.3.4").unwrap().is_fast());
+    assert!(Filter::parse("tcp.port == 80 && ip.src == 1.2.3.4")
+        .unwrap()
+        .is_fast());
 }
 
 fn literal_for(kind: Kind) -> BoxedStrategy<Literal> {
@@ -213,14 +263,18 @@ fn operand() -> impl Strategy<Value = Operand> {
         (0..FIELDS.len()).prop_map(|i| FieldRef::Real(FIELDS[i].id)),
         (0..Virtual::ALL.len()).prop_map(|i| FieldRef::Virtual(Virtual::ALL[i])),
     ];
-    let slice = (-8i32..8, proptest::option::of(0u32..8)).prop_map(|(start, len)| Slice { start, len });
-    (field, proptest::option::of(slice), proptest::option::of(any::<u64>())).prop_map(
-        |(field, slice, mask)| {
+    let slice =
+        (-8i32..8, proptest::option::of(0u32..8)).prop_map(|(start, len)| Slice { start, len });
+    (
+        field,
+        proptest::option::of(slice),
+        proptest::option::of(any::<u64>()),
+    )
+        .prop_map(|(field, slice, mask)| {
             let slice = slice.filter(|_| field.sliceable());
             let mask = mask.filter(|_| slice.is_none() && field.kind() == Kind::Unsigned);
             Operand { field, slice, mask }
-        },
-    )
+        })
 }
 
 fn leaf() -> impl Strategy<Value = Expr> {
@@ -236,7 +290,9 @@ fn leaf() -> impl Strategy<Value = Expr> {
                 .prop_map(move |l| Expr::Contains(op.clone(), l))
                 .boxed(),
             3 if bytes_like => "[a-z. ^$\"]{0,6}"
-                .prop_map(move |s| Expr::Matches(op.clone(), parser::compile_pattern(s.as_bytes()).unwrap()))
+                .prop_map(move |s| {
+                    Expr::Matches(op.clone(), parser::compile_pattern(s.as_bytes()).unwrap())
+                })
                 .boxed(),
             4 => {
                 let item = prop_oneof![
