@@ -97,20 +97,23 @@ impl Fast<'_, '_> {
             .any(|v| f(&v))
     }
 
-    fn protocol(
-        &self,
-        id: F,
-        is: fn(&Header<'_>) -> bool,
-        f: &mut dyn FnMut(&Value<'_>) -> bool,
-    ) -> bool {
+    fn protocol(&self, is: fn(&Header<'_>) -> bool, f: &mut dyn FnMut(&Value<'_>) -> bool) -> bool {
         let data = self.packet.data;
         self.packet
             .layers
             .iter()
             .filter(|layer| is(&layer.header))
             .any(|layer| {
+                let link = matches!(
+                    layer.header,
+                    Header::Null { .. }
+                        | Header::Sll(_)
+                        | Header::Sll2(_)
+                        | Header::Ethernet(_)
+                        | Header::Vlan(_)
+                );
                 f(&Value::Bytes(protocol_bytes(
-                    id,
+                    link,
                     data,
                     layer.offset,
                     self.packet.net_end,
@@ -133,17 +136,17 @@ impl FieldSource for Fast<'_, '_> {
             F::FrameTimeRelative => f(&Value::Nanos(info.relative_ns)),
             F::FrameTimeDelta => f(&Value::Nanos(info.delta_ns)),
             F::FrameInterfaceId => f(&u(info.interface)),
-            F::Null => self.protocol(id, |h| matches!(h, H::Null { .. }), f),
-            F::Sll => self.protocol(id, |h| matches!(h, H::Sll(_) | H::Sll2(_)), f),
-            F::Eth => self.protocol(id, |h| matches!(h, H::Ethernet(_)), f),
-            F::Vlan => self.protocol(id, |h| matches!(h, H::Vlan(_)), f),
-            F::Arp => self.protocol(id, |h| matches!(h, H::Arp(_)), f),
-            F::Ip => self.protocol(id, |h| matches!(h, H::Ipv4(_)), f),
-            F::Ipv6 => self.protocol(id, |h| matches!(h, H::Ipv6(_)), f),
-            F::Tcp => self.protocol(id, |h| matches!(h, H::Tcp(_)), f),
-            F::Udp => self.protocol(id, |h| matches!(h, H::Udp(_)), f),
-            F::Icmp => self.protocol(id, |h| matches!(h, H::Icmpv4(_)), f),
-            F::Icmpv6 => self.protocol(id, |h| matches!(h, H::Icmpv6(_)), f),
+            F::Null => self.protocol(|h| matches!(h, H::Null { .. }), f),
+            F::Sll => self.protocol(|h| matches!(h, H::Sll(_) | H::Sll2(_)), f),
+            F::Eth => self.protocol(|h| matches!(h, H::Ethernet(_)), f),
+            F::Vlan => self.protocol(|h| matches!(h, H::Vlan(_)), f),
+            F::Arp => self.protocol(|h| matches!(h, H::Arp(_)), f),
+            F::Ip => self.protocol(|h| matches!(h, H::Ipv4(_)), f),
+            F::Ipv6 => self.protocol(|h| matches!(h, H::Ipv6(_)), f),
+            F::Tcp => self.protocol(|h| matches!(h, H::Tcp(_)), f),
+            F::Udp => self.protocol(|h| matches!(h, H::Udp(_)), f),
+            F::Icmp => self.protocol(|h| matches!(h, H::Icmpv4(_)), f),
+            F::Icmpv6 => self.protocol(|h| matches!(h, H::Icmpv6(_)), f),
             F::TcpLen => self.layers(
                 |h, _| matches!(h, H::Tcp(_)).then(|| u(p.tcp_len.unwrap_or(0))),
                 f,

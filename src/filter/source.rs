@@ -9,8 +9,7 @@ use crate::field::{Display, FieldId, Value};
 /// protocol's first byte to the end of its packet. Link layers and `frame` reach to the end
 /// of the captured frame (padding included); layers inside IP stop at the end of the IP
 /// packet (`net_end`), as their tvb does.
-pub fn protocol_bytes(id: FieldId, data: &[u8], start: usize, net_end: Option<usize>) -> &[u8] {
-    let link = matches!(id.protocol(), "frame" | "eth" | "sll" | "null" | "vlan");
+pub fn protocol_bytes(link: bool, data: &[u8], start: usize, net_end: Option<usize>) -> &[u8] {
     let end = match net_end {
         Some(end) if !link && end >= start => end.min(data.len()),
         _ => data.len(),
@@ -28,6 +27,7 @@ pub struct ListSource<'l, 'a> {
 impl FieldSource for ListSource<'_, '_> {
     fn any(&self, id: FieldId, f: &mut dyn FnMut(&Value<'_>) -> bool) -> bool {
         let protocol = id.def().display == Display::Protocol;
+        let link = matches!(id.protocol(), "frame" | "eth" | "sll" | "null" | "vlan");
         self.fields
             .iter()
             .filter(|field| field.id == id)
@@ -35,7 +35,7 @@ impl FieldSource for ListSource<'_, '_> {
                 if protocol {
                     let bytes = match field.range {
                         Some(range) => {
-                            protocol_bytes(id, self.data, range.start as usize, self.net_end)
+                            protocol_bytes(link, self.data, range.start as usize, self.net_end)
                         }
                         None => &[],
                     };

@@ -291,7 +291,7 @@ fn leaf() -> impl Strategy<Value = Expr> {
                 .boxed(),
             3 if bytes_like => "[a-z. ^$\"]{0,6}"
                 .prop_map(move |s| {
-                    Expr::Matches(op.clone(), parser::compile_pattern(s.as_bytes()).unwrap())
+                    Expr::Matches(op.clone(), terms::compile_pattern(s.as_bytes()).unwrap())
                 })
                 .boxed(),
             4 => {
