@@ -13,6 +13,8 @@ Examples:
   sockeye -r capture.pcapng -T fields -e frame.number -e ip.src -e tcp.seq -E header=y
                                             tshark-compatible columns (Wireshark field names)
   sockeye -r capture.pcapng -T json         one JSON object per packet
+  sockeye -r capture.pcapng -Y 'tcp.port == 80 && ip.addr == 10.0.0.0/8'
+                                            only the packets a Wireshark display filter selects
   tcpdump -w - | sockeye -r -               read a capture from standard input
   sockeye -i lo -c 10 -w out.pcapng         capture 10 packets on loopback and save them
   sockeye -D                                list the interfaces you can capture on

@@ -141,19 +141,23 @@ pub(super) fn parse_slice(text: &str) -> Option<Slice> {
 /// inside the pattern turns that off, which the regex crate understands too.
 pub fn compile_pattern(source: &[u8]) -> Result<Pattern, String> {
     let text = std::str::from_utf8(source).map_err(|_| "the pattern is not UTF-8".to_string())?;
-    let regex = regex::bytes::RegexBuilder::new(text)
-        .case_insensitive(true)
-        .unicode(false)
-        .size_limit(1 << 20)
-        .build()
-        .map_err(|e| {
-            e.to_string()
-                .lines()
-                .last()
-                .unwrap_or("invalid")
-                .trim()
-                .to_string()
-        })?;
+    // Byte semantics first (`.` is one byte, as tshark matches `tcp.flags.str`); a pattern
+    // with non-ASCII classes like `[é]` needs Unicode mode, so fall back to it.
+    let build = |unicode: bool| {
+        regex::bytes::RegexBuilder::new(text)
+            .case_insensitive(true)
+            .unicode(unicode)
+            .size_limit(1 << 20)
+            .build()
+    };
+    let regex = build(false).or_else(|_| build(true)).map_err(|e| {
+        e.to_string()
+            .lines()
+            .last()
+            .unwrap_or("invalid")
+            .trim()
+            .to_string()
+    })?;
     Ok(Pattern {
         source: source.to_vec(),
         regex,

@@ -51,6 +51,7 @@ fn errors_point_at_the_problem() {
     assert_eq!(e.column, 5);
     let e = err("ip.src == ip.dst");
     assert!(matches!(e.kind, ErrorKind::FieldAsValue { .. }), "{e}");
+    assert!(parse("frame matches \"[é]x\"").is_ok());
     let e = err("frame matches \"(\"");
     assert!(matches!(e.kind, ErrorKind::BadRegex(_)), "{e}");
     let e = err("tcp.flags.syn > 1");
@@ -329,7 +330,7 @@ proptest! {
     }
 
     #[test]
-    fn parser_never_panics(text in "[ -~]{0,40}") {
+    fn parser_never_panics(text in "[ -~]{0,40}|\\PC{0,20}") {
         let _ = parse(&text);
     }
 
