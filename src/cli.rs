@@ -13,6 +13,8 @@ Examples:
   sockeye -r capture.pcapng -T fields -e frame.number -e ip.src -e tcp.seq -E header=y
                                             tshark-compatible columns (Wireshark field names)
   sockeye -r capture.pcapng -T json         one JSON object per packet
+  sockeye -r capture.pcapng -Y 'tcp.port == 80 && ip.addr == 10.0.0.0/8'
+                                            only the packets a Wireshark display filter selects
   tcpdump -w - | sockeye -r -               read a capture from standard input
   sockeye -i lo -c 10 -w out.pcapng         capture 10 packets on loopback and save them
   sockeye -r capture.pcapng -q -z conv,tcp  conversations, like tshark -z conv,tcp
@@ -118,9 +120,16 @@ pub struct IoArgs {
     #[arg(short = 'V')]
     pub verbose: bool,
 
-    /// Display filter (Wireshark syntax), applied after analysis.
+    /// Display filter (Wireshark syntax, as tshark -Y), applied after analysis: frames that
+    /// do not match are analysed but neither printed nor written. E.g. "tcp.port in {80, 443}".
     #[arg(short = 'Y', value_name = "EXPR")]
     pub display_filter: Option<String>,
+
+    /// Capture filter, in the display-filter language (e.g. "tcp.port == 80"), evaluated by
+    /// sockeye on each frame before it is kept, numbered, printed or written — not BPF, and
+    /// without analysis fields (each frame is judged alone). Applies when reading (-r) too.
+    #[arg(short = 'f', value_name = "EXPR")]
+    pub capture_filter: Option<String>,
 
     /// Statistics after the packets, as tshark -z: conv,tcp | conv,udp |
     /// follow,tcp,ascii,N | follow,udp,ascii,N (N = the tcp.stream / udp.stream index).

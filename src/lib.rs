@@ -11,6 +11,7 @@ pub mod decode;
 pub mod dissect;
 pub mod endpoints;
 pub mod field;
+pub mod filter;
 pub mod frame;
 pub mod gen;
 pub mod headless;

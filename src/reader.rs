@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::bail;
 
 use crate::cli::{IoArgs, OutputFormat};
+use crate::filter::Filter;
 use crate::headless::{self, OutputMode, Printer, ReadConfig, StatSpec, Stats};
 use crate::pcapio::CaptureWriter;
 use crate::source::{FileSource, PacketSource};
@@ -43,15 +44,18 @@ pub fn read_config(io: &IoArgs) -> anyhow::Result<ReadConfig> {
     Ok(config)
 }
 
+/// Parses a `-Y`/`-f` filter; the error names the flag and shows the caret line.
+pub fn compile_filter(flag: &str, text: Option<&str>) -> anyhow::Result<Option<Filter>> {
+    text.map(|text| Filter::parse(text).map_err(|err| anyhow::anyhow!("{flag}: {err}")))
+        .transpose()
+}
+
 pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
     if let Some(kind) = io.export {
         let stdout = io::stdout();
         let mut out = stdout.lock();
         crate::teach::export::run(path, kind, io.packet, io.mermaid, &mut out)?;
         return Ok(ExitCode::SUCCESS);
-    }
-    if io.display_filter.is_some() {
-        bail!("-Y display filters are not available yet in this build");
     }
     let specs = io
         .stats
@@ -63,13 +67,18 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
         config.mode = OutputMode::Quiet;
     }
     let stats = (!specs.is_empty()).then(|| Stats::new(&specs));
+    // Filters are checked before the file is opened: a typo fails fast, with a caret.
+    let display_filter = compile_filter("-Y", io.display_filter.as_deref())?;
+    let capture_filter = compile_filter("-f", io.capture_filter.as_deref())?;
     let mut source = FileSource::open(path)?;
     let mut writer = match &io.write {
         Some(out) => Some(CaptureWriter::create(out, io.snaplen, source.link_type())?),
         None => None,
     };
     let stop = crate::capture::stop_flag()?;
-    let mut printer = Printer::new(config);
+    let mut printer = Printer::new(config)
+        .with_display_filter(display_filter)
+        .with_capture_filter(capture_filter);
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
     let outcome = headless::run(
@@ -97,7 +106,9 @@ pub fn capture_live(
     opts: &crate::capture::CaptureOptions,
     io: &IoArgs,
 ) -> anyhow::Result<ExitCode> {
-    let mut printer = Printer::new(read_config(io)?);
+    let capture_filter = compile_filter("-f", io.capture_filter.as_deref())?;
+    let mut printer = Printer::new(read_config(io)?)
+        .with_display_filter(compile_filter("-Y", io.display_filter.as_deref())?);
     let mut dissector = crate::dissect::Dissector::new();
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -106,5 +117,10 @@ pub fn capture_live(
         printer.print(&dissector.dissect(frame), &mut out)?;
         Ok(())
     };
-    crate::capture::run(opts, &mut sink)
+    let keep = |frame: &crate::frame::Frame<'_>| {
+        capture_filter
+            .as_ref()
+            .is_none_or(|f| f.matches_frame(frame))
+    };
+    crate::capture::run(opts, &keep, &mut sink)
 }

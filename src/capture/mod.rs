@@ -103,13 +103,17 @@ pub fn capture_loop(
     source: &mut dyn LiveSource,
     stop: &AtomicBool,
     limit: Option<u64>,
+    keep: &dyn Fn(&Frame<'_>) -> bool,
     sink: &mut FrameSink<'_>,
 ) -> anyhow::Result<u64> {
     let mut handled = 0u64;
     while !stop.load(Ordering::Relaxed) && limit.is_none_or(|n| handled < n) {
         if let Some(frame) = source.poll_frame(POLL_INTERVAL)? {
-            sink(&frame)?;
-            handled += 1;
+            // The capture filter (-f) runs here, before a frame is counted or stored.
+            if keep(&frame) {
+                sink(&frame)?;
+                handled += 1;
+            }
         }
     }
     Ok(handled)
@@ -131,7 +135,11 @@ pub fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
 
 /// The whole headless capture. `printer` is the sink used when no `-w` is given (the
 /// headless reader's printer, see `reader::capture_live`).
-pub fn run(opts: &CaptureOptions, printer: &mut FrameSink<'_>) -> anyhow::Result<ExitCode> {
+pub fn run(
+    opts: &CaptureOptions,
+    keep: &dyn Fn(&Frame<'_>) -> bool,
+    printer: &mut FrameSink<'_>,
+) -> anyhow::Result<ExitCode> {
     let mut source = open_source(opts)?;
     let stop = stop_flag()?;
     let link = source.link_type();
@@ -153,9 +161,9 @@ pub fn run(opts: &CaptureOptions, printer: &mut FrameSink<'_>) -> anyhow::Result
     let result = match &mut writer {
         Some(w) => {
             let mut write = |frame: &Frame<'_>| -> anyhow::Result<()> { Ok(w.write_frame(frame)?) };
-            capture_loop(source.as_mut(), &stop, opts.count, &mut write)
+            capture_loop(source.as_mut(), &stop, opts.count, keep, &mut write)
         }
-        None => capture_loop(source.as_mut(), &stop, opts.count, printer),
+        None => capture_loop(source.as_mut(), &stop, opts.count, keep, printer),
     };
     // Flush even after an error: what was captured stays a complete file.
     let flushed = writer.as_mut().map(CaptureWriter::flush).transpose();

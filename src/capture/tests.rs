@@ -72,7 +72,7 @@ fn count_limit_stops_the_loop() {
         seen.push(f.ts_ns);
         Ok(())
     };
-    let n = capture_loop(&mut src, &stop, Some(3), &mut sink).expect("loop");
+    let n = capture_loop(&mut src, &stop, Some(3), &|_| true, &mut sink).expect("loop");
     assert_eq!(n, 3);
     assert_eq!(seen, vec![0, 1, 2]);
 }
@@ -91,7 +91,7 @@ fn stop_flag_ends_the_loop_between_polls() {
         count += 1;
         Ok(())
     };
-    let n = capture_loop(&mut src, &STOP, None, &mut sink).expect("loop");
+    let n = capture_loop(&mut src, &STOP, None, &|_| true, &mut sink).expect("loop");
     assert_eq!(n, 4);
     assert_eq!(count, 4);
 }
@@ -106,7 +106,7 @@ fn sink_error_is_returned() {
     };
     let stop = AtomicBool::new(false);
     let mut sink = |_: &Frame<'_>| -> anyhow::Result<()> { anyhow::bail!("disk full") };
-    let err = capture_loop(&mut src, &stop, None, &mut sink).expect_err("must fail");
+    let err = capture_loop(&mut src, &stop, None, &|_| true, &mut sink).expect_err("must fail");
     assert_eq!(err.to_string(), "disk full");
 }
 

@@ -9,7 +9,7 @@ pub use annotate::{ip_addresses, tcp_segment, udp_datagram, Facts, SackBlocks};
 use etherparse::defrag::IpDefragPayloadVec;
 
 use crate::analysis::{Analyzer, TcpFacts, UdpFacts};
-use crate::decode::{self, FieldList, FrameInfo, Packet};
+use crate::decode::{self, FieldList, FrameInfo, Interest, Packet};
 use crate::frame::Frame;
 
 /// Streaming state across frames: numbering and relative times (and, with analysis, the
@@ -41,10 +41,26 @@ impl Dissection<'_> {
     /// Every field of this packet (reassembled transport included) into `out`, in tree
     /// order. `scratch` holds the `frame.protocols` text the fields borrow.
     pub fn emit_fields<'s>(&'s self, scratch: &'s mut String, out: &mut FieldList<'s>) {
-        decode::protocols(&self.packet, scratch);
+        self.emit_fields_only(scratch, Interest::ALL, out);
+    }
+
+    /// The fields of the layers in `interest` only (what a display filter reads); see
+    /// [`Interest`]. The reassembled datagram, when there is one, is always emitted whole.
+    pub fn emit_fields_only<'s>(
+        &'s self,
+        scratch: &'s mut String,
+        interest: Interest,
+        out: &mut FieldList<'s>,
+    ) {
+        // frame.protocols is text built per packet: only when frame fields are wanted.
+        if interest.contains(Interest::FRAME) {
+            decode::protocols(&self.packet, scratch);
+        } else {
+            scratch.clear();
+        }
         let protocols: &'s str = scratch;
         let facts = self.facts();
-        decode::emit(&self.packet, &self.info, protocols, &facts, out);
+        decode::emit_only(&self.packet, &self.info, protocols, &facts, interest, out);
         if let Some(whole) = &self.reassembled {
             let inner = decode::decode_ip_payload(whole.ip_number, &whole.payload);
             decode::emit_reassembled(&inner, &self.info, &(), out);

@@ -23,6 +23,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::decode::FieldList;
 use crate::dissect::{Dissection, Dissector};
+use crate::filter::Filter;
+use crate::frame::Frame;
 use crate::pcapio::CaptureWriter;
 use crate::source::{PacketSource, SourceError};
 
@@ -56,9 +58,13 @@ pub fn write_dissection_summary(d: &Dissection<'_>, line: &mut Vec<u8>) {
     write_summary(&d.packet, rel, line);
 }
 
-/// Prints packets in the configured mode.
+/// Prints packets in the configured mode, keeping those that pass its filters.
 pub struct Printer {
     config: ReadConfig,
+    /// `-Y`: judged after dissection; frames that fail are still dissected (analysed).
+    display_filter: Option<Filter>,
+    /// `-f`: judged on the raw frame; frames that fail are dropped as if never captured.
+    capture_filter: Option<Filter>,
     clock: clock::Clock,
     line: Vec<u8>,
     protocols: String,
@@ -69,11 +75,38 @@ impl Printer {
     pub fn new(config: ReadConfig) -> Self {
         Printer {
             config,
+            display_filter: None,
+            capture_filter: None,
             clock: clock::Clock::default(),
             line: Vec::with_capacity(512),
             protocols: String::new(),
             header_done: false,
         }
+    }
+
+    pub fn with_display_filter(mut self, filter: Option<Filter>) -> Self {
+        self.display_filter = filter;
+        self
+    }
+
+    pub fn with_capture_filter(mut self, filter: Option<Filter>) -> Self {
+        self.capture_filter = filter;
+        self
+    }
+
+    /// Whether the capture filter (if any) keeps this frame. Live loops call this on each
+    /// captured frame before storing, dissecting or writing it.
+    pub fn captures(&self, frame: &Frame<'_>) -> bool {
+        self.capture_filter
+            .as_ref()
+            .is_none_or(|filter| filter.matches_frame(frame))
+    }
+
+    /// Whether the display filter (if any) shows this dissected frame.
+    pub fn shows(&self, d: &Dissection<'_>) -> bool {
+        self.display_filter
+            .as_ref()
+            .is_none_or(|filter| filter.matches(d))
     }
 
     /// Writes whatever precedes the first packet (the -E header=y line).
@@ -87,7 +120,12 @@ impl Printer {
         Ok(())
     }
 
-    pub fn print(&mut self, d: &Dissection<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    /// Prints `d` if it passes the display filter; returns whether it did (so `-w` writes
+    /// only what is shown, as tshark does).
+    pub fn print(&mut self, d: &Dissection<'_>, out: &mut dyn Write) -> std::io::Result<bool> {
+        if !self.shows(d) {
+            return Ok(false);
+        }
         self.line.clear();
         match &self.config.mode {
             OutputMode::Summary => {
@@ -96,7 +134,7 @@ impl Printer {
                 write_dissection_summary(d, &mut self.line);
                 self.line.push(b'\n');
             }
-            OutputMode::Quiet => return Ok(()),
+            OutputMode::Quiet => return Ok(true),
             mode => {
                 let mut fields = FieldList::new();
                 d.emit_fields(&mut self.protocols, &mut fields);
@@ -112,7 +150,8 @@ impl Printer {
                 }
             }
         }
-        out.write_all(&self.line)
+        out.write_all(&self.line)?;
+        Ok(true)
     }
 }
 
@@ -140,12 +179,15 @@ pub fn run(
                 break;
             }
         };
+        if !printer.captures(&frame) {
+            continue;
+        }
         let dissection = dissector.dissect(&frame);
-        printer.print(&dissection, out)?;
+        let shown = printer.print(&dissection, out)?;
         if let Some(stats) = stats.as_mut() {
             stats.observe(&dissection);
         }
-        if let Some(writer) = writer.as_deref_mut() {
+        if let Some(writer) = writer.as_deref_mut().filter(|_| shown) {
             writer.write_frame(&frame)?;
         }
     }

@@ -42,6 +42,23 @@ pub fn tcp_flags_str(flags: u16, buf: &mut String) {
     }
 }
 
+/// `tcp.flags.str` for every 12-bit flags value, built once: the field list borrows its text,
+/// and a per-packet string would not outlive the packet.
+fn tcp_flags_str_static(flags: u16) -> &'static str {
+    static ALL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        (0..0x1000u16)
+            .map(|f| {
+                let mut s = String::new();
+                tcp_flags_str(f, &mut s);
+                s
+            })
+            .collect()
+    });
+    all.get(usize::from(flags & 0x0fff))
+        .map_or("", String::as_str)
+}
+
 fn checksum_facts(out: &mut FieldList<'_>, status_id: F, check: ChecksumCheck) {
     out.fact(status_id, Value::U64(check.status as u64), 2);
 }
@@ -108,6 +125,13 @@ pub(super) fn tcp<'a>(
         };
         out.bits(id, value, at + 12, 2, u32::from(mask));
     }
+    out.bits(
+        F::TcpFlagsStr,
+        Value::Text(tcp_flags_str_static(flags)),
+        at + 12,
+        2,
+        0x0fff,
+    );
     out.at(
         F::TcpWindowSizeValue,
         Value::U64(tcp.window_size().into()),
