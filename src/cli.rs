@@ -188,4 +188,7 @@ pub enum Command {
     Send(crate::endpoints::cli::SendArgs),
     /// Teaching scenarios: `lab list`, `lab run NAME [--netns] [--trace]`.
     Lab(crate::endpoints::cli::LabArgs),
+    /// Watch the built-in endpoints run every teaching scenario in a loop, in a private
+    /// network namespace (no sudo needed where user namespaces are allowed).
+    Demo(crate::demo::DemoArgs),
 }

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod capture;
 pub mod cli;
 pub mod decode;
+pub mod demo;
 pub mod dissect;
 pub mod endpoints;
 pub mod field;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(a)) => Ok(endpoints::cli::serve(a)?),
         Some(Command::Send(a)) => Ok(endpoints::cli::send(a)?),
         Some(Command::Lab(a)) => Ok(endpoints::cli::lab(a)?),
+        Some(Command::Demo(a)) => demo::run(&a),
         None if cli.io.list_interfaces => {
             print!("{}", interfaces::format_list(&interfaces::list()));
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,108 @@
+//! `sockeye demo`: the built-in endpoints run the teaching scenarios in a loop while sockeye
+//! watches them — in a private network namespace when possible, so it needs no sudo where
+//! unprivileged user namespaces are allowed, and sees nothing but its own traffic.
+
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitCode};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use crate::endpoints::cli::{lab, LabArgs, LabCommand, LabRunArgs};
+use crate::endpoints::scenarios::SCENARIOS;
+
+/// Set in the re-executed demo once it runs inside its own network namespace.
+const INSIDE_ENV: &str = "SOCKEYE_DEMO_NETNS";
+/// Without --rounds the loop still ends: an hour of scenarios at most.
+const MAX_ROUNDS: u32 = 400;
+
+#[derive(Debug, Args, Clone)]
+pub struct DemoArgs {
+    /// Print the socket calls and packets as text instead of opening the terminal UI (the
+    /// default when standard output is not a terminal).
+    #[arg(long)]
+    pub headless: bool,
+    /// Rounds of all scenarios (0 = until you quit, at most 400).
+    #[arg(long, default_value_t = 0)]
+    pub rounds: u32,
+    /// Pause between scenarios, in milliseconds.
+    #[arg(long, default_value_t = 1500)]
+    pub pause_ms: u64,
+    /// Run on the host's loopback instead of a private network namespace (needs
+    /// CAP_NET_RAW; you will also see other programs' loopback traffic).
+    #[arg(long)]
+    pub host: bool,
+}
+
+/// Runs the demo, first moving into a private network namespace unless asked not to.
+pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    if !args.host && std::env::var_os(INSIDE_ENV).is_none() {
+        return reexec_in_private_netns();
+    }
+    let rounds = if args.rounds == 0 {
+        MAX_ROUNDS
+    } else {
+        args.rounds.min(MAX_ROUNDS)
+    };
+    run_headless(rounds, Duration::from_millis(args.pause_ms))
+}
+
+/// Re-runs this command under `unshare` with loopback up: as root a new network namespace
+/// is enough; otherwise a user namespace maps us to root inside it, which grants
+/// CAP_NET_RAW there (and only there).
+fn reexec_in_private_netns() -> anyhow::Result<ExitCode> {
+    let exe = std::env::current_exe().context("finding the sockeye executable")?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut attempts: Vec<&[&str]> = vec![&["--user", "--map-root-user", "--net"]];
+    if root {
+        attempts.insert(0, &["--net"]);
+    }
+    let mut why = String::new();
+    for flags in attempts {
+        let probe = Command::new("unshare").args(flags).args(["true"]).output();
+        match probe {
+            Ok(out) if out.status.success() => {
+                let err = Command::new("unshare")
+                    .args(flags)
+                    .args(["sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
+                    .arg(&exe)
+                    .args(&args)
+                    .env(INSIDE_ENV, "1")
+                    .exec();
+                bail!("cannot start the demo in a private network namespace: {err}");
+            }
+            Ok(out) => why = String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            Err(err) => why = format!("unshare: {err}"),
+        }
+    }
+    bail!(
+        "the demo needs a private network namespace and could not create one ({why}); \
+         run it as root, allow unprivileged user namespaces \
+         (sysctl kernel.unprivileged_userns_clone=1), or use `sockeye demo --host` with \
+         CAP_NET_RAW"
+    )
+}
+
+/// Every scenario in turn, each traced (socket calls interleaved with the packets they
+/// caused), `rounds` times.
+fn run_headless(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
+    for round in 1..=rounds {
+        for scenario in SCENARIOS {
+            println!("=== round {round}: {} ===", scenario.name);
+            lab(LabArgs {
+                command: LabCommand::Run(LabRunArgs {
+                    name: scenario.name.to_string(),
+                    netns: false,
+                    trace: true,
+                    write: None,
+                }),
+            })?;
+            println!();
+            std::thread::sleep(pause);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
