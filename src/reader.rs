@@ -11,7 +11,7 @@ use anyhow::{bail, Context};
 use crate::cli::{IoArgs, OutputFormat};
 use crate::headless::{self, OutputMode, Printer, ReadConfig, StatSpec, Stats};
 use crate::pcapio::CaptureWriter;
-use crate::source::{FileSource, PacketSource};
+use crate::source::{FileSource, PacketSource, SourceError};
 
 /// Builds the printer configuration from the tshark-style flags.
 pub fn read_config(io: &IoArgs) -> anyhow::Result<ReadConfig> {
@@ -46,7 +46,9 @@ pub fn read_config(io: &IoArgs) -> anyhow::Result<ReadConfig> {
 }
 
 /// Registers SIGINT/SIGTERM/SIGHUP to set the returned flag, so loops stop cleanly and the
-/// `-w` file is flushed complete.
+/// `-w` file is flushed complete. A second signal exits at once (status 130): the first one
+/// is only seen between frames, and a reader blocked on an idle pipe (`-r -`) would otherwise
+/// ignore the user.
 pub fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
     let flag = Arc::new(AtomicBool::new(false));
     for signal in [
@@ -54,6 +56,9 @@ pub fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
     ] {
+        // Registered first, so it sees the flag as the previous signal left it.
+        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&flag))
+            .context("installing signal handler")?;
         signal_hook::flag::register(signal, Arc::clone(&flag))
             .context("installing signal handler")?;
     }
@@ -74,12 +79,22 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
         config.mode = OutputMode::Quiet;
     }
     let stats = (!specs.is_empty()).then(|| Stats::new(&specs));
-    let mut source = FileSource::open(path)?;
+    // Before the -w file exists: a signal that arrived between creating it and installing the
+    // handlers would kill us with the file header still in the write buffer (an empty file).
+    let stop = stop_flag()?;
+    // Open errors already name the file; a damaged header does not, and the user may have
+    // given several -r runs in a script.
+    let mut source = FileSource::open(path).map_err(|err| match err {
+        SourceError::Open { .. } => anyhow::Error::new(err),
+        damaged => anyhow::anyhow!("{path}: {damaged}"),
+    })?;
+    if io.write.as_deref().is_some_and(|out| out != "-") {
+        keep_running_on_broken_pipe();
+    }
     let mut writer = match &io.write {
         Some(out) => Some(CaptureWriter::create(out, io.snaplen, source.link_type())?),
         None => None,
     };
-    let stop = stop_flag()?;
     let mut printer = Printer::new(config);
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
@@ -100,4 +115,15 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `sockeye -r X -w OUT -V | head` must still finish OUT: with the default SIGPIPE the kernel
+/// would kill us mid-run with frames in the write buffer. Ignored, a closed stdout becomes an
+/// EPIPE error that ends the run through the normal path, which flushes the capture file.
+fn keep_running_on_broken_pipe() {
+    // SAFETY: changing a signal disposition has no preconditions; no other thread is
+    // handling SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
 }

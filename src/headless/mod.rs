@@ -123,30 +123,35 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Outcome, HeadlessError> {
     let mut dissector = Dissector::new();
-    printer.begin(out)?;
     let mut source_error = None;
-    while count.is_none_or(|limit| dissector.frames() < limit) && !stop.load(Ordering::Relaxed) {
-        let frame = match source.next_frame() {
-            Ok(Some(frame)) => frame,
-            Ok(None) => break,
-            Err(err) => {
-                source_error = Some(err);
-                break;
+    let pumped = (|| -> Result<(), HeadlessError> {
+        printer.begin(out)?;
+        while count.is_none_or(|limit| dissector.frames() < limit) && !stop.load(Ordering::Relaxed)
+        {
+            let frame = match source.next_frame() {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break,
+                Err(err) => {
+                    source_error = Some(err);
+                    break;
+                }
+            };
+            let dissection = dissector.dissect(&frame);
+            printer.print(&dissection, out)?;
+            if let Some(stats) = stats.as_mut() {
+                stats.observe(&dissection);
             }
-        };
-        let dissection = dissector.dissect(&frame);
-        printer.print(&dissection, out)?;
-        if let Some(stats) = stats.as_mut() {
-            stats.observe(&dissection);
+            if let Some(writer) = writer.as_deref_mut() {
+                writer.write_frame(&frame)?;
+            }
         }
-        if let Some(writer) = writer.as_deref_mut() {
-            writer.write_frame(&frame)?;
-        }
-    }
-    out.flush()?;
-    if let Some(writer) = writer {
-        writer.flush()?;
-    }
+        Ok(out.flush()?)
+    })();
+    // The capture file is flushed whatever ended the loop (the end, damage, a signal, a
+    // failed stdout): every frame handed to the writer is a complete record on disk.
+    let flushed = writer.map_or(Ok(()), |writer| writer.flush());
+    pumped?;
+    flushed?;
     let stats = stats.map_or_else(String::new, |s| s.finish(dissector.analyzer()));
     out.write_all(stats.as_bytes())?;
     out.flush()?;
