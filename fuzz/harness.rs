@@ -45,7 +45,8 @@ pub fn decode_frame(data: &[u8]) {
         data: bytes,
         // A snap-length cut (orig_len > captured) is a decoding path of its own; the second
         // byte decides, so both shapes are explored.
-        orig_len: (bytes.len() as u32).saturating_add(u32::from(bytes.first().is_some_and(|b| b & 1 == 1))),
+        orig_len: (bytes.len() as u32)
+            .saturating_add(u32::from(bytes.first().is_some_and(|b| b & 1 == 1))),
         link: link_for(selector),
         interface: 0,
         direction: Direction::Unknown,

@@ -23,7 +23,11 @@ fn replay(target: &str, run: fn(&[u8])) {
     for path in inputs(target) {
         let bytes = std::fs::read(&path).expect("read regression input");
         let outcome = std::panic::catch_unwind(|| run(&bytes));
-        assert!(outcome.is_ok(), "{target}: {} crashes again", path.display());
+        assert!(
+            outcome.is_ok(),
+            "{target}: {} crashes again",
+            path.display()
+        );
     }
 }
 

@@ -38,7 +38,8 @@ pub struct Outcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum HeadlessError {
-    #[error("writing output failed: {0}")]
+    // The io::Error is the source: `{:#}` (main) prints it once, after this.
+    #[error("writing output failed")]
     Output(#[from] std::io::Error),
     #[error(transparent)]
     Write(#[from] crate::pcapio::WriteError),

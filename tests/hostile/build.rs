@@ -148,7 +148,9 @@ pub fn ipv6(next: u8, payload: &[u8]) -> Vec<u8> {
 
 /// A 20-byte TCP header (SYN, data offset 5) from port 40000 to 80.
 pub fn tcp() -> Vec<u8> {
-    let mut h = vec![0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff];
+    let mut h = vec![
+        0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff,
+    ];
     h.extend_from_slice(&[0, 0, 0, 0]);
     h
 }

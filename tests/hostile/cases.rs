@@ -19,7 +19,12 @@ struct Case {
     stderr_has: &'static [&'static str],
 }
 
-fn ok(name: &'static str, bytes: Vec<u8>, packets: usize, stdout_has: &'static [&'static str]) -> Case {
+fn ok(
+    name: &'static str,
+    bytes: Vec<u8>,
+    packets: usize,
+    stdout_has: &'static [&'static str],
+) -> Case {
     Case {
         name,
         bytes,
@@ -30,7 +35,12 @@ fn ok(name: &'static str, bytes: Vec<u8>, packets: usize, stdout_has: &'static [
     }
 }
 
-fn damaged(name: &'static str, bytes: Vec<u8>, packets: usize, stderr_has: &'static [&'static str]) -> Case {
+fn damaged(
+    name: &'static str,
+    bytes: Vec<u8>,
+    packets: usize,
+    stderr_has: &'static [&'static str],
+) -> Case {
     Case {
         name,
         bytes,
@@ -62,9 +72,15 @@ fn frame_cases() -> Vec<Case> {
     let trunc_ip = ipv4(17, &udp(8, &[]))[..10].to_vec();
     let quoted_tcp = ipv4(6, &tcp())[..24].to_vec();
     let trunc_ip6 = ipv6(17, &udp(8, &[]))[..20].to_vec();
-    let one = |name: &'static str, frame: Vec<u8>, has: &'static [&'static str]| ok(name, pcap(65535, &[frame]), 1, has);
+    let one = |name: &'static str, frame: Vec<u8>, has: &'static [&'static str]| {
+        ok(name, pcap(65535, &[frame]), 1, has)
+    };
     vec![
-        one("IPv4 IHL < 5", eth(ETH_IPV4, &ihl3), &["ip header at byte 14 is invalid"]),
+        one(
+            "IPv4 IHL < 5",
+            eth(ETH_IPV4, &ihl3),
+            &["ip header at byte 14 is invalid"],
+        ),
         one(
             "TCP data offset past the end",
             eth(ETH_IPV4, &ipv4(6, &doff15)),
@@ -80,7 +96,11 @@ fn frame_cases() -> Vec<Case> {
             eth(ETH_IPV4, &ipv4(17, &udp(0, &[]))),
             &["length field 0 is smaller than the 8-byte header"],
         ),
-        one("empty UDP (length 8)", eth(ETH_IPV4, &ipv4(17, &udp(8, &[]))), &["UDP, length 0"]),
+        one(
+            "empty UDP (length 8)",
+            eth(ETH_IPV4, &ipv4(17, &udp(8, &[]))),
+            &["UDP, length 0"],
+        ),
         one(
             "UDP length field past the IP payload",
             eth(ETH_IPV4, &ipv4(17, &udp(4000, b"abc"))),
@@ -101,8 +121,16 @@ fn frame_cases() -> Vec<Case> {
             eth(ETH_IPV6, &ipv6(58, &icmp_error(1, 4, &trunc_ip6))),
             &["ICMP6"],
         ),
-        one("200 nested VLAN tags", eth(0x8100, &vlans), &["nested headers"]),
-        one("Ethernet header cut short", vec![0x02, 0, 0, 0, 0, 2, 0x08], &["eth header at byte 0"]),
+        one(
+            "200 nested VLAN tags",
+            eth(0x8100, &vlans),
+            &["nested headers"],
+        ),
+        one(
+            "Ethernet header cut short",
+            vec![0x02, 0, 0, 0, 0, 2, 0x08],
+            &["eth header at byte 0"],
+        ),
         one("empty frame", Vec::new(), &["eth header at byte 0"]),
     ]
 }
@@ -121,8 +149,18 @@ fn pcap_cases() -> Vec<Case> {
     unknown_link.extend(pcap_record(4, 4, &[1, 2, 3, 4]));
     assert_eq!(huge_at, 94, "the offset the message must name");
     vec![
-        ok("pcap snaplen 0", pcap(0, &[frame.clone(), frame.clone()]), 2, &["Flags [S]"]),
-        ok("pcap snaplen 2^32-1", pcap(u32::MAX, &[frame.clone()]), 1, &["Flags [S]"]),
+        ok(
+            "pcap snaplen 0",
+            pcap(0, &[frame.clone(), frame.clone()]),
+            2,
+            &["Flags [S]"],
+        ),
+        ok(
+            "pcap snaplen 2^32-1",
+            pcap(u32::MAX, std::slice::from_ref(&frame)),
+            1,
+            &["Flags [S]"],
+        ),
         damaged(
             "pcap record claiming 4 GiB captured",
             huge,
@@ -135,11 +173,26 @@ fn pcap_cases() -> Vec<Case> {
             0,
             &["capture ends in the middle of a record at byte offset 24"],
         ),
-        ok("pcap record with orig_len 4 GiB", orig_4g, 1, &["Flags [S]"]),
-        ok("pcap with an unknown link type", unknown_link, 1, &["not decoded"]),
+        ok(
+            "pcap record with orig_len 4 GiB",
+            orig_4g,
+            1,
+            &["Flags [S]"],
+        ),
+        ok(
+            "pcap with an unknown link type",
+            unknown_link,
+            1,
+            &["not decoded"],
+        ),
         ok("pcap header and no records", pcap(65535, &[]), 0, &[]),
         damaged("empty file", Vec::new(), 0, &["only 0 bytes long"]),
-        damaged("half a pcap header", pcap(65535, &[])[..12].to_vec(), 0, &["byte offset 0"]),
+        damaged(
+            "half a pcap header",
+            pcap(65535, &[])[..12].to_vec(),
+            0,
+            &["byte offset 0"],
+        ),
     ]
 }
 
@@ -155,7 +208,12 @@ fn pcapng_cases() -> Vec<Case> {
     many.extend(epb(9_999, 1, &frame));
     let mut cases = vec![
         ok("pcapng with 10,000 interfaces", many, 1, &["Flags [S]"]),
-        damaged("pcapng block length 0", with(block_claiming(6, 0, 0, &[])), 1, &["block length 0 is invalid"]),
+        damaged(
+            "pcapng block length 0",
+            with(block_claiming(6, 0, 0, &[])),
+            1,
+            &["block length 0 is invalid"],
+        ),
         damaged(
             "pcapng block length 4 GiB - 16",
             with(block_claiming(6, 0xFFFF_FFF0, 0, &[0; 32])),
@@ -201,7 +259,12 @@ fn pcapng_cases() -> Vec<Case> {
         ("if_tsresol 10^-20", 20),
         ("if_tsresol 2^-64", 0x80 | 64),
     ] {
-        let bytes = concat(&[shb(), idb(1, 0, Some(res)), epb(0, u64::MAX, &frame), epb(0, 0, &frame)]);
+        let bytes = concat(&[
+            shb(),
+            idb(1, 0, Some(res)),
+            epb(0, u64::MAX, &frame),
+            epb(0, 0, &frame),
+        ]);
         cases.push(ok(name, bytes, 2, &["Flags [S]"]));
     }
     cases
@@ -217,7 +280,12 @@ fn hostile_cases_explained() {
     let mut failures = Vec::new();
     for (i, case) in cases.iter().enumerate() {
         let lib = read_lib(&case.bytes);
-        assert_eq!(lib.frames.len(), case.packets, "{}: library frames", case.name);
+        assert_eq!(
+            lib.frames.len(),
+            case.packets,
+            "{}: library frames",
+            case.name
+        );
         let path = scratch.file(&format!("case{i}"), &case.bytes);
         for (mode, flags) in MODES {
             let mut args = vec!["-r", path.as_str()];
@@ -225,7 +293,11 @@ fn hostile_cases_explained() {
             let out = run_bin(&args);
             assert_damage_explained(&out, case.name);
             if out.status.code() != Some(case.exit) {
-                failures.push(format!("{} ({mode}): exit {:?}", case.name, out.status.code()));
+                failures.push(format!(
+                    "{} ({mode}): exit {:?}",
+                    case.name,
+                    out.status.code()
+                ));
             }
             if mode != "summary" {
                 continue;
@@ -234,10 +306,18 @@ fn hostile_cases_explained() {
             let stderr = String::from_utf8_lossy(&out.stderr);
             // HOSTILE_SHOW=1: print what each case produced, to judge the explanations.
             if std::env::var_os("HOSTILE_SHOW").is_some() {
-                eprintln!("== {} (exit {:?})\n{stdout}{stderr}", case.name, out.status.code());
+                eprintln!(
+                    "== {} (exit {:?})\n{stdout}{stderr}",
+                    case.name,
+                    out.status.code()
+                );
             }
             if stdout.lines().count() != case.packets {
-                failures.push(format!("{}: {} lines:\n{stdout}", case.name, stdout.lines().count()));
+                failures.push(format!(
+                    "{}: {} lines:\n{stdout}",
+                    case.name,
+                    stdout.lines().count()
+                ));
             }
             for want in case.stdout_has {
                 if !stdout.contains(want) {
@@ -252,5 +332,8 @@ fn hostile_cases_explained() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    counted("hand-made hostile captures (library + binary, 3 modes each)", cases.len());
+    counted(
+        "hand-made hostile captures (library + binary, 3 modes each)",
+        cases.len(),
+    );
 }

@@ -4,11 +4,11 @@
 
 use sockeye::gen::Rng;
 
+use super::counted;
 use super::kit::{
     assert_damage_explained, outputs, prefix, read_lib, run_bin, textbook_captures, LibRead,
     Scratch, MODES,
 };
-use super::counted;
 
 /// Files up to this size are cut at every offset; larger ones at a deterministic sample.
 const EVERY_OFFSET_UP_TO: usize = 1500;
@@ -94,7 +94,10 @@ fn bit_flipped_captures_through_the_library() {
     let mut cases = 0;
     for (name, bytes) in textbook_captures() {
         let whole = undamaged(&name, &bytes);
-        let expected: Vec<_> = MODES.iter().map(|(m, _)| outputs(&whole.frames, m)).collect();
+        let expected: Vec<_> = MODES
+            .iter()
+            .map(|(m, _)| outputs(&whole.frames, m))
+            .collect();
         for _ in 0..FLIPS_PER_CAPTURE {
             let (damaged, first) = flip(&bytes, &mut rng);
             let read = read_lib(&damaged);
@@ -104,7 +107,10 @@ fn bit_flipped_captures_through_the_library() {
                 "{name} flipped at {first}: the packets before the damage"
             );
             if let Some(err) = &read.error {
-                assert!(err.contains("byte offset"), "{name} flipped at {first}: {err}");
+                assert!(
+                    err.contains("byte offset"),
+                    "{name} flipped at {first}: {err}"
+                );
             }
             // Decoding, analysis and every printer on whatever frames came out: no panic, and
             // the packets before the damage print as they did undamaged.
@@ -144,7 +150,10 @@ fn damaged_captures_through_the_binary() {
     let mut cases = 0;
     for (name, bytes) in textbook_captures() {
         let whole = undamaged(&name, &bytes);
-        let expected: Vec<_> = MODES.iter().map(|(m, _)| outputs(&whole.frames, m)).collect();
+        let expected: Vec<_> = MODES
+            .iter()
+            .map(|(m, _)| outputs(&whole.frames, m))
+            .collect();
         // Undamaged first: the binary prints exactly what the library printers produce, which
         // is what makes the prefix comparisons below meaningful.
         let path = scratch.file(&name, &bytes);
@@ -166,7 +175,12 @@ fn damaged_captures_through_the_binary() {
             let (damaged, first) = flip(&bytes, &mut rng);
             let path = scratch.file(&format!("flip{i}-{name}"), &damaged);
             let before = whole.frames_before(first as u64);
-            check_binary(&path, &expected, before, &format!("{name} flipped at {first}"));
+            check_binary(
+                &path,
+                &expected,
+                before,
+                &format!("{name} flipped at {first}"),
+            );
             cases += 1;
         }
     }

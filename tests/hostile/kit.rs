@@ -89,7 +89,9 @@ pub fn outputs(frames: &[OwnedFrame], mode_name: &str) -> Vec<Vec<u8>> {
             let frame = frame.as_frame();
             let dissection = dissector.dissect(&frame);
             let mut out = Vec::new();
-            printer.print(&dissection, &mut out).expect("print to memory");
+            printer
+                .print(&dissection, &mut out)
+                .expect("print to memory");
             out
         })
         .collect()
