@@ -6,7 +6,8 @@
 # we build with `--sanitizer none` (libFuzzer's coverage instrumentation is stable codegen).
 # sockeye is safe Rust; what we hunt is panics, overflows (-a keeps debug assertions and
 # overflow checks on), hangs and runaway allocations (-rss_limit_mb), none of which need
-# ASan. FUZZ_SANITIZER=address tries ASan via RUSTC_BOOTSTRAP=1 on stable.
+# ASan. FUZZ_SANITIZER=address runs ASan on stable through RUSTC_BOOTSTRAP=1 (works, ~9x
+# slower: 4k vs 36k execs/s on read_capture).
 #
 # Crashes land in fuzz/artifacts/TARGET/; keep each one, after the fix, under
 # tests/data/regressions/TARGET/ (see its README) so `cargo test` replays it.
