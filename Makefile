@@ -31,6 +31,13 @@ bench:
 bench-live:
 	./benches/live_flood.sh 5
 
+## Fuzz each target for FUZZ_SECONDS (default 60) on stable (see fuzz/run.sh); needs
+## `cargo install cargo-fuzz --locked`. Not part of `make test`: crashes found become
+## regression inputs under tests/data/regressions/, which `make test` replays.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./fuzz/run.sh
+
 clean:
 	$(CARGO) clean
 

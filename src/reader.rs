@@ -10,7 +10,7 @@ use crate::cli::{IoArgs, OutputFormat};
 use crate::filter::Filter;
 use crate::headless::{self, OutputMode, Printer, ReadConfig, StatSpec, Stats};
 use crate::pcapio::CaptureWriter;
-use crate::source::{FileSource, PacketSource};
+use crate::source::{FileSource, PacketSource, SourceError};
 
 /// Builds the printer configuration from the tshark-style flags.
 pub fn read_config(io: &IoArgs) -> anyhow::Result<ReadConfig> {
@@ -70,12 +70,22 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
     // Filters are checked before the file is opened: a typo fails fast, with a caret.
     let display_filter = compile_filter("-Y", io.display_filter.as_deref())?;
     let capture_filter = compile_filter("-f", io.capture_filter.as_deref())?;
-    let mut source = FileSource::open(path)?;
+    // Before the -w file exists: a signal that arrived between creating it and installing the
+    // handlers would kill us with the file header still in the write buffer (an empty file).
+    let stop = crate::capture::stop_flag()?;
+    // Open errors already name the file; a damaged header does not, and the user may have
+    // given several -r runs in a script.
+    let mut source = FileSource::open(path).map_err(|err| match err {
+        SourceError::Open { .. } => anyhow::Error::new(err),
+        damaged => anyhow::anyhow!("{path}: {damaged}"),
+    })?;
+    if io.write.as_deref().is_some_and(|out| out != "-") {
+        keep_running_on_broken_pipe();
+    }
     let mut writer = match &io.write {
         Some(out) => Some(CaptureWriter::create(out, io.snaplen, source.link_type())?),
         None => None,
     };
-    let stop = crate::capture::stop_flag()?;
     let mut printer = Printer::new(config)
         .with_display_filter(display_filter)
         .with_capture_filter(capture_filter);
@@ -123,4 +133,15 @@ pub fn capture_live(
             .is_none_or(|f| f.matches_frame(frame))
     };
     crate::capture::run(opts, &keep, &mut sink)
+}
+
+/// `sockeye -r X -w OUT -V | head` must still finish OUT: with the default SIGPIPE the kernel
+/// would kill us mid-run with frames in the write buffer. Ignored, a closed stdout becomes an
+/// EPIPE error that ends the run through the normal path, which flushes the capture file.
+fn keep_running_on_broken_pipe() {
+    // SAFETY: changing a signal disposition has no preconditions; no other thread is
+    // handling SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
 }

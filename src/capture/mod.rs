@@ -119,18 +119,24 @@ pub fn capture_loop(
     Ok(handled)
 }
 
-/// Registers SIGINT, SIGTERM and SIGHUP to set the returned flag instead of killing us.
+/// Registers SIGINT/SIGTERM/SIGHUP to set the returned flag, so loops stop cleanly and the
+/// `-w` file is flushed complete. A second signal exits at once (status 130): the first one
+/// is only seen between frames, and a reader blocked on an idle pipe (`-r -`) would otherwise
+/// ignore the user.
 pub fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
-    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::new(AtomicBool::new(false));
     for signal in [
         signal_hook::consts::SIGINT,
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
     ] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))
-            .with_context(|| format!("installing the handler for signal {signal}"))?;
+        // Registered first, so it sees the flag as the previous signal left it.
+        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&flag))
+            .context("installing signal handler")?;
+        signal_hook::flag::register(signal, Arc::clone(&flag))
+            .context("installing signal handler")?;
     }
-    Ok(stop)
+    Ok(flag)
 }
 
 /// The whole headless capture. `printer` is the sink used when no `-w` is given (the

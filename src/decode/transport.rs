@@ -40,12 +40,23 @@ pub(super) fn decode_transport(
                         end
                     };
                     packet.payload = Some((start + 8, payload_end.saturating_sub(start + 8)));
+                    let ip_payload = claimed_end.saturating_sub(start);
                     if udp_len < 8 {
                         packet.stop_at(
                             start,
                             "udp",
                             StopReason::Invalid(format!(
                                 "length field {udp_len} is smaller than the 8-byte header"
+                            )),
+                        );
+                    } else if udp_len > ip_payload {
+                        // Otherwise the summary would print a payload length the packet
+                        // cannot hold (tshark: "Bad length value … > IP payload length").
+                        packet.stop_at(
+                            start,
+                            "udp",
+                            StopReason::Invalid(format!(
+                                "length field {udp_len} is larger than the {ip_payload}-byte IP payload"
                             )),
                         );
                     }

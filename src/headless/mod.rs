@@ -40,7 +40,8 @@ pub struct Outcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum HeadlessError {
-    #[error("writing output failed: {0}")]
+    // The io::Error is the source: `{:#}` (main) prints it once, after this.
+    #[error("writing output failed")]
     Output(#[from] std::io::Error),
     #[error(transparent)]
     Write(#[from] crate::pcapio::WriteError),
@@ -168,33 +169,38 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Outcome, HeadlessError> {
     let mut dissector = Dissector::new();
-    printer.begin(out)?;
     let mut source_error = None;
-    while count.is_none_or(|limit| dissector.frames() < limit) && !stop.load(Ordering::Relaxed) {
-        let frame = match source.next_frame() {
-            Ok(Some(frame)) => frame,
-            Ok(None) => break,
-            Err(err) => {
-                source_error = Some(err);
-                break;
+    let pumped = (|| -> Result<(), HeadlessError> {
+        printer.begin(out)?;
+        while count.is_none_or(|limit| dissector.frames() < limit) && !stop.load(Ordering::Relaxed)
+        {
+            let frame = match source.next_frame() {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break,
+                Err(err) => {
+                    source_error = Some(err);
+                    break;
+                }
+            };
+            if !printer.captures(&frame) {
+                continue;
             }
-        };
-        if !printer.captures(&frame) {
-            continue;
+            let dissection = dissector.dissect(&frame);
+            let shown = printer.print(&dissection, out)?;
+            if let Some(stats) = stats.as_mut() {
+                stats.observe(&dissection);
+            }
+            if let Some(writer) = writer.as_deref_mut().filter(|_| shown) {
+                writer.write_frame(&frame)?;
+            }
         }
-        let dissection = dissector.dissect(&frame);
-        let shown = printer.print(&dissection, out)?;
-        if let Some(stats) = stats.as_mut() {
-            stats.observe(&dissection);
-        }
-        if let Some(writer) = writer.as_deref_mut().filter(|_| shown) {
-            writer.write_frame(&frame)?;
-        }
-    }
-    out.flush()?;
-    if let Some(writer) = writer {
-        writer.flush()?;
-    }
+        Ok(out.flush()?)
+    })();
+    // The capture file is flushed whatever ended the loop (the end, damage, a signal, a
+    // failed stdout): every frame handed to the writer is a complete record on disk.
+    let flushed = writer.map_or(Ok(()), |writer| writer.flush());
+    pumped?;
+    flushed?;
     let stats = stats.map_or_else(String::new, |s| s.finish(dissector.analyzer()));
     out.write_all(stats.as_bytes())?;
     out.flush()?;
