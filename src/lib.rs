@@ -5,6 +5,7 @@
 //! facts, and the headless printers / UI read the result.
 
 pub mod analysis;
+pub mod app;
 pub mod cli;
 pub mod decode;
 pub mod dissect;
@@ -16,6 +17,9 @@ pub mod headless;
 pub mod pcapio;
 pub mod reader;
 pub mod source;
+pub mod store;
+pub mod tui;
+pub mod ui;
 
 use std::process::ExitCode;
 
@@ -34,11 +38,44 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(a)) => Ok(endpoints::cli::serve(a)?),
         Some(Command::Send(a)) => Ok(endpoints::cli::send(a)?),
         Some(Command::Lab(a)) => Ok(endpoints::cli::lab(a)?),
-        None => match &cli.io.read {
-            Some(path) => reader::read_capture(path, &cli.io),
-            None => bail!("nothing to do: give -r FILE to read a capture (see `sockeye --help`)"),
-        },
+        None => {
+            if let Some(path) = &cli.bench_draw {
+                print!("{}", tui::bench::run(path)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+            match &cli.io.read {
+                Some(path) if cli.wants_ui(terminal) => {
+                    ui::run_replay(
+                        path,
+                        ui::ReplayOptions {
+                            no_color: ui::theme::Theme::no_color_env(),
+                        },
+                    )?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(path) => reader::read_capture(path, &cli.io),
+                None if cli.wants_ui(terminal) => bail!(
+                    "live capture is not available in this build yet{}; open a saved capture \
+                     with `sockeye -r FILE` (see `sockeye --help`)",
+                    default_interface()
+                        .map_or(String::new(), |name| format!(" (the UI would capture on {name})"))
+                ),
+                None => {
+                    bail!("nothing to do: give -r FILE to read a capture (see `sockeye --help`)")
+                }
+            }
+        }
     }
+}
+
+/// The interface a bare `sockeye` would capture on: the first one that is up, not
+/// loopback, and has an address (what tcpdump picks, roughly).
+pub fn default_interface() -> Option<String> {
+    pnet::datalink::interfaces()
+        .into_iter()
+        .find(|i| i.is_up() && !i.is_loopback() && !i.ips.is_empty())
+        .map(|i| i.name)
 }
 
 /// `sockeye fields`: the one field table, as `tshark -G fields` would list it.

@@ -5,3 +5,4 @@ mod cli;
 mod formats;
 mod reference;
 mod support;
+mod ui;

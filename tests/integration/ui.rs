@@ -1,0 +1,192 @@
+//! The terminal UI, whole screens: the real app drawn on ratatui's `TestBackend`, driven by
+//! key events, compared with committed insta snapshots (no clocks or machine data in them),
+//! plus one end-to-end run of the binary inside tmux.
+
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use sockeye::app::{App, AppOptions};
+use sockeye::store::spawn_file_indexer;
+
+use crate::support;
+
+/// The app on a fully indexed textbook capture.
+fn app(name: &str, width: u16, height: u16) -> App {
+    let path = support::textbook(name);
+    let store = spawn_file_indexer(path.to_str().unwrap()).unwrap().wait();
+    let mut app = App::new(
+        Arc::clone(&store),
+        AppOptions {
+            title: name.to_string(),
+            ..AppOptions::default()
+        },
+    );
+    app.resize(width, height);
+    app.tick(Duration::ZERO);
+    app
+}
+
+fn keys(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        };
+        app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+}
+
+fn screen(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    t.draw(|f| f.render_widget(app, f.area())).unwrap();
+    t.backend().to_string()
+}
+
+macro_rules! snap {
+    ($name:expr, $capture:expr, $w:expr, $h:expr, $keys:expr) => {{
+        let mut a = app($capture, $w, $h);
+        keys(&mut a, $keys);
+        insta::assert_snapshot!($name, screen(&a));
+    }};
+}
+
+#[test]
+fn list_handshake_80x24() {
+    snap!("list_handshake_80x24", "tcp_handshake.pcapng", 80, 24, "");
+}
+
+#[test]
+fn list_retransmissions_120x40() {
+    snap!("list_retrans_120x40", "tcp_retransmissions.pcapng", 120, 40, "");
+}
+
+#[test]
+fn details_and_hex_selected_field_120x40() {
+    // Second packet (SYN-ACK), into the details, down to a TCP field.
+    snap!("details_hex_120x40", "tcp_handshake.pcapng", 120, 40, "j\tjjj\njjjjjjjj");
+}
+
+#[test]
+fn details_80x24() {
+    snap!("details_80x24", "http_ip4and6.pcapng", 80, 24, "jjj\t");
+}
+
+#[test]
+fn ladder_handshake_120x40() {
+    snap!("ladder_handshake_120x40", "tcp_handshake.pcapng", 120, 40, "2");
+}
+
+#[test]
+fn ladder_retransmissions_80x24() {
+    snap!("ladder_retrans_80x24", "tcp_retransmissions.pcapng", 80, 24, "jjjj2");
+}
+
+#[test]
+fn help_80x24() {
+    snap!("help_80x24", "tcp_handshake.pcapng", 80, 24, "?");
+}
+
+#[test]
+fn help_120x40() {
+    snap!("help_120x40", "tcp_handshake.pcapng", 120, 40, "?");
+}
+
+#[test]
+fn conversations_120x40() {
+    snap!("conversations_120x40", "http_ip4and6.pcapng", 120, 40, "3");
+}
+
+#[test]
+fn follow_120x40() {
+    snap!("follow_120x40", "http_ip4and6.pcapng", 120, 40, "jjjf");
+}
+
+#[test]
+fn stats_120x40() {
+    snap!("stats_120x40", "http_ip4and6.pcapng", 120, 40, "5");
+}
+
+#[test]
+fn arp_icmp_dns_info_column() {
+    snap!("arp_80x24", "arp_resolution.pcapng", 80, 24, "");
+    snap!("icmp_120x40", "icmp_echo.pcapng", 120, 40, "");
+    snap!("dns_120x40", "udp_dnsrequest.pcapng", 120, 40, "");
+}
+
+#[test]
+fn search_and_goto_80x24() {
+    snap!("search_80x24", "tcp_retransmissions.pcapng", 80, 24, "/retransmission\nn");
+    snap!("goto_80x24", "http_ip4and6.pcapng", 80, 24, ":5\n");
+}
+
+/// Waits up to `secs` for `pred` on the tmux pane text.
+fn wait_pane(session: &str, secs: u64, pred: impl Fn(&str) -> bool) -> Option<String> {
+    let until = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", session])
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if pred(&text) {
+            return Some(text);
+        }
+        if Instant::now() > until {
+            eprintln!("pane was:\n{text}");
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn binary_in_tmux_opens_and_restores_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let session = format!("sockeye-ui-{}", std::process::id());
+    let bin = env!("CARGO_BIN_EXE_sockeye");
+    let capture = support::textbook("tcp_handshake.pcapng");
+    // A shell first, so that after `q` the pane shows the shell again.
+    let ok = Command::new("tmux")
+        .args(["new-session", "-d", "-x", "120", "-y", "40", "-s", &session])
+        .arg("env PS1='prompt$ ' TERM=xterm-256color bash --norc --noprofile")
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "tmux new-session failed");
+    let send = |keys: &[&str]| {
+        Command::new("tmux")
+            .args(["send-keys", "-t", &session])
+            .args(keys)
+            .status()
+            .unwrap();
+    };
+    let cleanup = || {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &session]).status();
+    };
+    send(&[&format!("{bin} -r {} --ui; echo EXITED=$?", capture.display()), "Enter"]);
+    let seen = wait_pane(&session, 20, |t| t.contains("2826 → 80 [SYN]"));
+    if seen.is_none() {
+        cleanup();
+        panic!("the UI did not show the handshake");
+    }
+    let text = seen.unwrap_or_default();
+    assert!(text.contains("Packets"), "{text}");
+    assert!(text.contains("Seq=0 Win=8192 Len=0 MSS=1460"), "{text}");
+    send(&["2"]);
+    let ladder = wait_pane(&session, 10, |t| t.contains("handshake") && t.contains("▶"));
+    send(&["q"]);
+    let back = wait_pane(&session, 10, |t| t.contains("EXITED=0"));
+    cleanup();
+    assert!(ladder.is_some(), "ladder view did not appear");
+    let back = back.expect("sockeye did not exit on q");
+    // Back on the normal screen: the shell's prompt line, no UI chrome left.
+    assert!(back.contains("prompt$"), "{back}");
+    assert!(!back.contains("Packets"), "alternate screen still shown:\n{back}");
+}
