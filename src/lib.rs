@@ -58,8 +58,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None if cli.wants_ui(terminal) => bail!(
                     "live capture is not available in this build yet{}; open a saved capture \
                      with `sockeye -r FILE` (see `sockeye --help`)",
-                    default_interface()
-                        .map_or(String::new(), |name| format!(" (the UI would capture on {name})"))
+                    default_interface().map_or(String::new(), |name| format!(
+                        " (the UI would capture on {name})"
+                    ))
                 ),
                 None => {
                     bail!("nothing to do: give -r FILE to read a capture (see `sockeye --help`)")

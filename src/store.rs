@@ -145,7 +145,10 @@ fn proto_code(name: &str) -> u8 {
 impl Entry {
     /// The Protocol column text.
     pub fn protocol(&self) -> &'static str {
-        PROTOCOLS.get(usize::from(self.proto)).copied().unwrap_or("Frame")
+        PROTOCOLS
+            .get(usize::from(self.proto))
+            .copied()
+            .unwrap_or("Frame")
     }
 }
 
@@ -249,7 +252,10 @@ impl Store {
     pub fn frame(&self, i: usize) -> Option<Frame<'_>> {
         let e = self.entries.get(i)?;
         let start = usize::try_from(e.offset).ok()?;
-        let data = self.backing.bytes().get(start..start + e.cap_len as usize)?;
+        let data = self
+            .backing
+            .bytes()
+            .get(start..start + e.cap_len as usize)?;
         Some(Frame {
             ts_ns: e.ts_ns,
             data,
@@ -365,6 +371,42 @@ pub fn endpoints_of(packet: &decode::Packet<'_>) -> Option<(IpAddr, IpAddr)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A source that never blocks: with a one-slot channel most frames are dropped, and
+    /// every one is either stored or counted.
+    struct Flood(crate::frame::OwnedFrame, u64);
+
+    impl crate::source::PacketSource for Flood {
+        fn next_frame(&mut self) -> Result<Option<Frame<'_>>, crate::source::SourceError> {
+            if self.1 == 0 {
+                return Ok(None);
+            }
+            self.1 -= 1;
+            Ok(Some(self.0.as_frame()))
+        }
+        fn link_type(&self) -> LinkType {
+            LinkType::ETHERNET
+        }
+        fn stats(&self) -> crate::source::SourceStats {
+            Default::default()
+        }
+    }
+
+    #[test]
+    fn live_drops_are_counted() {
+        let frame = crate::frame::OwnedFrame::ethernet(1, vec![0; 60]);
+        let live = spawn_live(Box::new(Flood(frame, 20_000)), 1).unwrap();
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !lock(&live.store).done && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let stored = lock(&live.store).len() as u64;
+        let dropped = live
+            .channel_dropped
+            .load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(stored + dropped, 20_000);
+        assert!(stored > 0);
+    }
 
     #[test]
     fn entry_is_compact() {

@@ -70,7 +70,7 @@ pub fn build(store: &Store, selected: usize, visible: usize, height: usize) -> O
             let ack = facts.map_or(tcp.acknowledgment_number(), |f| f.ack_rel);
             label.push_str(&format!(" Ack={ack}"));
         }
-                let len = d.packet.tcp_len.unwrap_or(0);
+        let len = d.packet.tcp_len.unwrap_or(0);
         let handshake = n < 3 && (tcp.syn() || (n == 2 && tcp.ack() && !tcp.fin() && len == 0));
         label.push_str(&format!(" Len={len}"));
         rows.push(LadderRow {

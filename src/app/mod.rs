@@ -2,9 +2,9 @@
 //! test) in, state out. Nothing here touches a terminal, so the whole state machine is
 //! tested with plain function calls; drawing (`crate::ui`) only reads this state.
 
+mod input;
 pub mod keymap;
 pub mod ladder;
-mod input;
 mod nav;
 pub mod replay;
 pub mod row;
@@ -186,8 +186,7 @@ impl App {
         let available = store.len();
         if let Some(until) = self.replay.due_until(now) {
             let entries = store.entries();
-            while self.replay.horizon < available && entries[self.replay.horizon].ts_ns <= until
-            {
+            while self.replay.horizon < available && entries[self.replay.horizon].ts_ns <= until {
                 self.replay.horizon += 1;
                 dirty = true;
             }
@@ -202,7 +201,8 @@ impl App {
             self.stats = stats::Stats::default();
         }
         if visible > self.stats.seen {
-            self.stats.extend(&store.entries()[self.stats.seen..visible]);
+            self.stats
+                .extend(&store.entries()[self.stats.seen..visible]);
         }
         drop(store);
         if visible != self.visible {

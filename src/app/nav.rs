@@ -129,7 +129,9 @@ fn open_prompt(app: &mut App, kind: PromptKind) {
 /// Moves the cursor of the focused pane/view by `delta` rows.
 fn step(app: &mut App, delta: i64) {
     let clamp = |v: usize, d: i64, len: usize| -> usize {
-        (v as i64).saturating_add(d).clamp(0, len.saturating_sub(1) as i64) as usize
+        (v as i64)
+            .saturating_add(d)
+            .clamp(0, len.saturating_sub(1) as i64) as usize
     };
     match app.view {
         View::Packets => match app.focus {
@@ -256,10 +258,7 @@ fn find(app: &mut App, forward: bool) {
         } else {
             (app.selected + n - k % n) % n
         };
-        store
-            .dissect(i)
-            .filter(|d| (search.matches)(d))
-            .map(|_| i)
+        store.dissect(i).filter(|d| (search.matches)(d)).map(|_| i)
     });
     match found {
         Some(i) => {
@@ -321,7 +320,10 @@ fn follow(app: &mut App) {
         return;
     };
     let text = follow_text(&store, kind, stream, app.visible);
-    let title = format!("{} stream {stream}", if kind == Kind::Tcp { "TCP" } else { "UDP" });
+    let title = format!(
+        "{} stream {stream}",
+        if kind == Kind::Tcp { "TCP" } else { "UDP" }
+    );
     app.follow = Some((title, text.lines().map(str::to_string).collect()));
     app.follow_top = 0;
     app.view = View::Follow;
@@ -333,7 +335,9 @@ fn follow_text(store: &Store, kind: Kind, stream: u32, visible: usize) -> String
     if kind == Kind::Tcp {
         let mut f = TcpFollower::new(u64::from(stream));
         for &i in packets.iter().take_while(|&&i| (i as usize) < visible) {
-            let Some(d) = store.dissect(i as usize) else { continue };
+            let Some(d) = store.dissect(i as usize) else {
+                continue;
+            };
             let seg = tcp_segment(&d.packet, d.info.number, d.info.ts_ns, &mut sack);
             if let (Some(seg), Some(facts)) = (seg, &d.tcp) {
                 f.push(&seg, facts);
@@ -343,7 +347,9 @@ fn follow_text(store: &Store, kind: Kind, stream: u32, visible: usize) -> String
     } else {
         let mut f = UdpFollower::new(u64::from(stream));
         for &i in packets.iter().take_while(|&&i| (i as usize) < visible) {
-            let Some(d) = store.dissect(i as usize) else { continue };
+            let Some(d) = store.dissect(i as usize) else {
+                continue;
+            };
             let dg = udp_datagram(&d.packet, d.info.number, d.info.ts_ns);
             if let (Some(dg), Some(facts)) = (dg, &d.udp) {
                 f.push(&dg, facts);

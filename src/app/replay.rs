@@ -13,7 +13,10 @@ pub enum Mode {
     Off,
     Paused,
     /// Playing: at wall time `wall`, the capture clock stood at `capture_ts`.
-    Playing { wall: Duration, capture_ts: i64 },
+    Playing {
+        wall: Duration,
+        capture_ts: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

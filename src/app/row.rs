@@ -191,7 +191,11 @@ pub fn tcp_flag_names(tcp: &etherparse::TcpHeaderSlice<'_>) -> String {
         (tcp.ece(), "ECE"),
         (tcp.cwr(), "CWR"),
     ];
-    let set: Vec<&str> = names.iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect();
+    let set: Vec<&str> = names
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| *n)
+        .collect();
     if set.is_empty() {
         "<None>".to_string()
     } else {
@@ -256,7 +260,10 @@ fn echo_ids(s: &[u8]) -> (u16, u16) {
 }
 
 fn icmp_info(s: &[u8], ttl: u8, out: &mut String) {
-    let (ty, code) = (s.first().copied().unwrap_or(0), s.get(1).copied().unwrap_or(0));
+    let (ty, code) = (
+        s.first().copied().unwrap_or(0),
+        s.get(1).copied().unwrap_or(0),
+    );
     let (id, seq) = echo_ids(s);
     let echo = |out: &mut String, what: &str| {
         let _ = write!(

@@ -53,7 +53,11 @@ fn panes_tree_and_collapse() {
     a.handle(Action::PrevPane);
     assert_eq!(a.focus, Pane::List);
     a.handle(Action::Activate);
-    assert_eq!(a.focus, Pane::Details, "Enter on the list opens the details");
+    assert_eq!(
+        a.focus,
+        Pane::Details,
+        "Enter on the list opens the details"
+    );
     let before = nav::detail_rows(&a).len();
     // Row 0 is the (collapsed) frame line: expand it.
     a.handle(Action::Activate);
@@ -69,11 +73,19 @@ fn clicking_a_byte_selects_its_field() {
     // Ethernet 14 + IPv4 20: byte 34 is the TCP source port.
     a.select_byte(34);
     let rows = nav::detail_rows(&a);
-    assert!(rows[a.detail_cursor].text.contains("Source Port: 2826"), "{:?}", rows[a.detail_cursor]);
+    assert!(
+        rows[a.detail_cursor].text.contains("Source Port: 2826"),
+        "{:?}",
+        rows[a.detail_cursor]
+    );
     // Byte 0 is in the collapsed Ethernet layer: it gets expanded.
     a.select_byte(0);
     let rows = nav::detail_rows(&a);
-    assert!(rows[a.detail_cursor].text.contains("Destination"), "{:?}", rows[a.detail_cursor]);
+    assert!(
+        rows[a.detail_cursor].text.contains("Destination"),
+        "{:?}",
+        rows[a.detail_cursor]
+    );
     assert!(!a.collapsed.contains(&FieldId::Eth));
     let range = crate::ui::hex::selected_range(&a).unwrap();
     assert_eq!((range.start, range.len), (0, 6));
@@ -111,7 +123,11 @@ fn search_next_previous_and_misses() {
     type_keys(&mut a, "N");
     assert_eq!(a.selected, first);
     type_keys(&mut a, "/no such thing\n");
-    assert!(a.message.as_deref().unwrap_or("").contains("no packet matches"));
+    assert!(a
+        .message
+        .as_deref()
+        .unwrap_or("")
+        .contains("no packet matches"));
     // A custom predicate (how the display-filter engine will plug in).
     a.set_search("ipv6".into(), Box::new(|d| d.packet.ipv6().is_some()));
     a.handle(Action::NextMatch);
@@ -175,7 +191,14 @@ fn save_writes_the_visible_packets() {
     let mut a = app("tcp_handshake.pcapng");
     let path = std::env::temp_dir().join(format!("sockeye-ui-save-{}.pcapng", std::process::id()));
     type_keys(&mut a, &format!("w{}\n", path.display()));
-    assert!(a.message.as_deref().unwrap_or("").starts_with("saved 3 packets"), "{:?}", a.message);
+    assert!(
+        a.message
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("saved 3 packets"),
+        "{:?}",
+        a.message
+    );
     let copy = spawn_file_indexer(path.to_str().unwrap()).unwrap().wait();
     assert_eq!(lock(&copy).len(), 3);
     let _ = std::fs::remove_file(path);

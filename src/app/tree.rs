@@ -69,7 +69,12 @@ pub fn row_at_byte(rows: &[TreeRow], offset: usize) -> Option<usize> {
     rows.iter()
         .enumerate()
         .filter(|(_, r)| r.range.is_some_and(|range| range.contains(offset)))
-        .min_by_key(|(_, r)| (r.range.map_or(u32::MAX, |range| range.len), u8::MAX - r.depth))
+        .min_by_key(|(_, r)| {
+            (
+                r.range.map_or(u32::MAX, |range| range.len),
+                u8::MAX - r.depth,
+            )
+        })
         .map(|(i, _)| i)
 }
 

@@ -143,14 +143,17 @@ impl<R: Read> CaptureReader<R> {
             .buf
             .get(meta.start..meta.start + meta.len)
             .unwrap_or(&[]);
-        Ok(Some((data_offset, Frame {
-            ts_ns: meta.ts_ns,
-            data,
-            orig_len: meta.orig_len,
-            link: meta.link,
-            interface: meta.interface,
-            direction: meta.direction,
-        })))
+        Ok(Some((
+            data_offset,
+            Frame {
+                ts_ns: meta.ts_ns,
+                data,
+                orig_len: meta.orig_len,
+                link: meta.link,
+                interface: meta.interface,
+                direction: meta.direction,
+            },
+        )))
     }
 
     fn window(&self) -> &[u8] {

@@ -66,7 +66,8 @@ impl Batcher {
         } else {
             file_offset
         };
-        self.batch.push(Entry::from_dissection(&d, offset, frame.link));
+        self.batch
+            .push(Entry::from_dissection(&d, offset, frame.link));
         if self.batch.len() >= FLUSH_BATCH
             || (self.batch.len() % 64 == 0 && self.last_flush.elapsed() >= FLUSH_EVERY)
         {

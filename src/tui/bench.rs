@@ -69,10 +69,22 @@ pub fn run(path: &str) -> Result<String, UiError> {
     times.sort();
     let mut out = String::new();
     let _ = writeln!(out, "packets              {packets}");
-    let _ = writeln!(out, "first screen         {:.3} s", first_screen.as_secs_f64());
+    let _ = writeln!(
+        out,
+        "first screen         {:.3} s",
+        first_screen.as_secs_f64()
+    );
     let _ = writeln!(out, "indexed + analysed   {:.3} s", indexed.as_secs_f64());
-    let _ = writeln!(out, "draw p50             {:.3} ms", percentile(&times, 0.5).as_secs_f64() * 1e3);
-    let _ = writeln!(out, "draw p99             {:.3} ms", percentile(&times, 0.99).as_secs_f64() * 1e3);
+    let _ = writeln!(
+        out,
+        "draw p50             {:.3} ms",
+        percentile(&times, 0.5).as_secs_f64() * 1e3
+    );
+    let _ = writeln!(
+        out,
+        "draw p99             {:.3} ms",
+        percentile(&times, 0.99).as_secs_f64() * 1e3
+    );
     let _ = writeln!(out, "peak RssAnon         {} MB", peak_anon / 1024);
     Ok(out)
 }

@@ -120,7 +120,8 @@ pub fn run_live_on<B: Backend>(
     let opener = opts.open_interface;
     let mut on_effect = |app: &mut App, effect: Effect| match effect {
         Effect::OpenInterface(name) => match &opener {
-            Some(open) => match open(&name).and_then(|s| store::spawn_live(s, store::LIVE_CHANNEL)) {
+            Some(open) => match open(&name).and_then(|s| store::spawn_live(s, store::LIVE_CHANNEL))
+            {
                 Ok(control) => {
                     app.store = Arc::clone(&control.store);
                     app.live = Some(link(&control));

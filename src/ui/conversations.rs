@@ -50,8 +50,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     drop(store);
-    let header = Row::new(["Stream", "Address A", "Address B", "Frames", "Bytes", "Start", "Duration", "State"])
-        .style(app.theme.header);
+    let header = Row::new([
+        "Stream",
+        "Address A",
+        "Address B",
+        "Frames",
+        "Bytes",
+        "Start",
+        "Duration",
+        "State",
+    ])
+    .style(app.theme.header);
     let w = if area.width >= 110 { 24 } else { 15 };
     Table::new(
         rows,

@@ -39,8 +39,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Line::raw(format!(" {:<col$}{right}", super::fit(left, col - 1)))
         })
         .collect();
-    lines.push(Line::raw(" In prompts (/ : w): Enter accepts, Esc cancels. Mouse: click, wheel."));
-    let width = if two { (2 * col + 3) as u16 } else { (col + 3) as u16 };
+    lines.push(Line::raw(
+        " In prompts (/ : w): Enter accepts, Esc cancels. Mouse: click, wheel.",
+    ));
+    let width = if two {
+        (2 * col + 3) as u16
+    } else {
+        (col + 3) as u16
+    };
     let height = (lines.len() + 2) as u16;
     let w = width.min(area.width);
     let h = height.min(area.height);

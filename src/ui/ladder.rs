@@ -43,14 +43,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let server = super::fit(&format!("server {}", ladder.server), span / 2);
     lines.push(Line::from(vec![
         Span::styled(format!("{:>6} {:>9}  ", "No.", "Time"), app.theme.header),
-        Span::styled(format!("{client:<w$}", w = span + 2 - server.chars().count()), app.theme.arrow_client),
+        Span::styled(
+            format!("{client:<w$}", w = span + 2 - server.chars().count()),
+            app.theme.arrow_client,
+        ),
         Span::styled(server, app.theme.arrow_server),
     ]));
-    lines.push(Line::raw(format!(
-        "{:PREFIX$}┬{}┬",
-        "",
-        " ".repeat(span)
-    )));
+    lines.push(Line::raw(format!("{:PREFIX$}┬{}┬", "", " ".repeat(span))));
     for row in &ladder.rows {
         lines.push(arrow_line(app, row, span, notes));
     }
@@ -101,6 +100,9 @@ fn arrow_line<'a>(app: &App, row: &'a LadderRow, span: usize, notes: usize) -> L
         Span::raw("│"),
         Span::styled(arrow, style),
         Span::raw("│ "),
-        Span::styled(super::fit(&note, notes), if bad { app.theme.expert } else { Style::new() }),
+        Span::styled(
+            super::fit(&note, notes),
+            if bad { app.theme.expert } else { Style::new() },
+        ),
     ])
 }

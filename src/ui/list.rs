@@ -12,8 +12,9 @@ use crate::store::lock;
 /// Column widths; below 100 columns the Length column is dropped so Info keeps room.
 fn widths(area: Rect) -> Vec<Constraint> {
     let wide = area.width >= 100;
-    let addr = if area.width >= 110 { 22 } else { 15 };
-    let (num, time) = if wide { (7, 11) } else { (6, 9) };
+    // 15 columns fit any IPv4 address; IPv6 gets room only on wide screens.
+    let addr = if area.width >= 150 { 26 } else { 15 };
+    let (num, time) = if wide { (7, 10) } else { (6, 9) };
     let mut w = vec![
         Constraint::Length(num),
         Constraint::Length(time),
@@ -29,7 +30,11 @@ fn widths(area: Rect) -> Vec<Constraint> {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let title = format!(" Packets {}/{} ", app.selected.min(app.visible.saturating_sub(1)) + usize::from(app.visible > 0), app.visible);
+    let title = format!(
+        " Packets {}/{} ",
+        app.selected.min(app.visible.saturating_sub(1)) + usize::from(app.visible > 0),
+        app.visible
+    );
     let block = super::pane_block(app, title, Some(Pane::List));
     let rows_n = usize::from(area.height.saturating_sub(2));
     let focused = app.focus == Pane::List;
@@ -40,7 +45,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let Some(d) = store.dissect(i) else { continue };
         let r = row(&d);
         let flagged = d.tcp.as_ref().is_some_and(|t| !t.flags.is_empty());
-        let syn = d.packet.tcp().is_some_and(|t| t.syn() || t.fin() || t.rst());
+        let syn = d
+            .packet
+            .tcp()
+            .is_some_and(|t| t.syn() || t.fin() || t.rst());
         let style = if i == app.selected {
             if focused {
                 app.theme.selected

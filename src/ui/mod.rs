@@ -51,7 +51,11 @@ impl Widget for &App {
 }
 
 /// A pane frame: a top rule with the title, highlighted when the pane has focus.
-pub(crate) fn pane_block<'a>(app: &App, title: impl Into<Line<'a>>, pane: Option<Pane>) -> Block<'a> {
+pub(crate) fn pane_block<'a>(
+    app: &App,
+    title: impl Into<Line<'a>>,
+    pane: Option<Pane>,
+) -> Block<'a> {
     let focused = pane.is_none_or(|p| app.view == View::Packets && app.focus == p);
     let style: Style = if focused {
         app.theme.border_focus

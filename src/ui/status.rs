@@ -17,8 +17,8 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
     parts.push(format!("{} packets", store.len()));
     if !store.done {
         let (at, total) = store.progress;
-        if total > 0 {
-            parts.push(format!("indexing {}%", at * 100 / total));
+        if let Some(pct) = (at * 100).checked_div(total) {
+            parts.push(format!("indexing {pct}%"));
         } else if app.live.is_none() {
             parts.push("indexing…".into());
         }
@@ -29,11 +29,19 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
     drop(store);
     match app.replay.mode {
         Mode::Off => {}
-        Mode::Paused => parts.push(format!("replay ⏸ {} ×{}", app.replay.horizon, app.replay.speed())),
+        Mode::Paused => parts.push(format!(
+            "replay ⏸ {} ×{}",
+            app.replay.horizon,
+            app.replay.speed()
+        )),
         Mode::Playing { .. } => parts.push(format!("replay ▶ ×{}", app.replay.speed())),
     }
     if let Some(live) = &app.live {
-        let state = if app.capture_paused() { "live ■ stopped" } else { "live ● capturing" };
+        let state = if app.capture_paused() {
+            "live ■ stopped"
+        } else {
+            "live ● capturing"
+        };
         let dropped = live.channel_dropped.load(Ordering::Relaxed);
         let kernel = live
             .source_stats
@@ -92,7 +100,12 @@ pub fn picker(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let h = (names.len() as u16 + 2).min(area.height);
     let w = 40.min(area.width);
-    let popup = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
     let lines: Vec<Line> = names
         .iter()
         .enumerate()

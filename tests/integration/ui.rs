@@ -62,13 +62,25 @@ fn list_handshake_80x24() {
 
 #[test]
 fn list_retransmissions_120x40() {
-    snap!("list_retrans_120x40", "tcp_retransmissions.pcapng", 120, 40, "");
+    snap!(
+        "list_retrans_120x40",
+        "tcp_retransmissions.pcapng",
+        120,
+        40,
+        ""
+    );
 }
 
 #[test]
 fn details_and_hex_selected_field_120x40() {
     // Second packet (SYN-ACK), into the details, down to a TCP field.
-    snap!("details_hex_120x40", "tcp_handshake.pcapng", 120, 40, "j\tjjj\njjjjjjjj");
+    snap!(
+        "details_hex_120x40",
+        "tcp_handshake.pcapng",
+        120,
+        40,
+        "j\tjjj\njjjjjjjj"
+    );
 }
 
 #[test]
@@ -78,12 +90,24 @@ fn details_80x24() {
 
 #[test]
 fn ladder_handshake_120x40() {
-    snap!("ladder_handshake_120x40", "tcp_handshake.pcapng", 120, 40, "2");
+    snap!(
+        "ladder_handshake_120x40",
+        "tcp_handshake.pcapng",
+        120,
+        40,
+        "2"
+    );
 }
 
 #[test]
 fn ladder_retransmissions_80x24() {
-    snap!("ladder_retrans_80x24", "tcp_retransmissions.pcapng", 80, 24, "jjjj2");
+    snap!(
+        "ladder_retrans_80x24",
+        "tcp_retransmissions.pcapng",
+        80,
+        24,
+        "jjjj2"
+    );
 }
 
 #[test]
@@ -120,7 +144,13 @@ fn arp_icmp_dns_info_column() {
 
 #[test]
 fn search_and_goto_80x24() {
-    snap!("search_80x24", "tcp_retransmissions.pcapng", 80, 24, "/retransmission\nn");
+    snap!(
+        "search_80x24",
+        "tcp_retransmissions.pcapng",
+        80,
+        24,
+        "/retransmission\nn"
+    );
     snap!("goto_80x24", "http_ip4and6.pcapng", 80, 24, ":5\n");
 }
 
@@ -168,9 +198,14 @@ fn binary_in_tmux_opens_and_restores_terminal() {
             .unwrap();
     };
     let cleanup = || {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &session]).status();
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &session])
+            .status();
     };
-    send(&[&format!("{bin} -r {} --ui; echo EXITED=$?", capture.display()), "Enter"]);
+    send(&[
+        &format!("{bin} -r {} --ui; echo EXITED=$?", capture.display()),
+        "Enter",
+    ]);
     let seen = wait_pane(&session, 20, |t| t.contains("2826 → 80 [SYN]"));
     if seen.is_none() {
         cleanup();
@@ -178,7 +213,10 @@ fn binary_in_tmux_opens_and_restores_terminal() {
     }
     let text = seen.unwrap_or_default();
     assert!(text.contains("Packets"), "{text}");
-    assert!(text.contains("Seq=0 Win=8192 Len=0 MSS=1460"), "{text}");
+    assert!(
+        text.contains("[SYN] Seq=0 Win=8192 Len=0 MSS=1460"),
+        "{text}"
+    );
     send(&["2"]);
     let ladder = wait_pane(&session, 10, |t| t.contains("handshake") && t.contains("▶"));
     send(&["q"]);
@@ -188,5 +226,120 @@ fn binary_in_tmux_opens_and_restores_terminal() {
     let back = back.expect("sockeye did not exit on q");
     // Back on the normal screen: the shell's prompt line, no UI chrome left.
     assert!(back.contains("prompt$"), "{back}");
-    assert!(!back.contains("Packets"), "alternate screen still shown:\n{back}");
+    assert!(
+        !back.contains("Packets"),
+        "alternate screen still shown:\n{back}"
+    );
+}
+
+/// A live source that trickles frames of a shipped capture, like a quiet interface.
+struct SlowSource {
+    frames: Vec<sockeye::frame::OwnedFrame>,
+    next: usize,
+    delay: Duration,
+}
+
+impl sockeye::source::PacketSource for SlowSource {
+    fn next_frame(
+        &mut self,
+    ) -> Result<Option<sockeye::frame::Frame<'_>>, sockeye::source::SourceError> {
+        std::thread::sleep(self.delay);
+        let frame = self.frames.get(self.next);
+        self.next += 1;
+        Ok(frame.map(|f| f.as_frame()))
+    }
+
+    fn link_type(&self) -> sockeye::frame::LinkType {
+        sockeye::frame::LinkType::ETHERNET
+    }
+
+    fn stats(&self) -> sockeye::source::SourceStats {
+        sockeye::source::SourceStats {
+            delivered: self.next as u64,
+            kernel_received: Some(self.next as u64),
+            kernel_dropped: Some(0),
+        }
+    }
+}
+
+fn capture_frames(name: &str, copies: usize) -> Vec<sockeye::frame::OwnedFrame> {
+    use sockeye::source::{FileSource, PacketSource};
+    let mut src = FileSource::open(support::textbook(name).to_str().unwrap()).unwrap();
+    let mut one = Vec::new();
+    while let Some(f) = src.next_frame().unwrap() {
+        one.push(f.to_owned());
+    }
+    let span = 1_000_000_000;
+    (0..copies)
+        .flat_map(|k| {
+            one.iter().map(move |f| {
+                let mut f = f.clone();
+                f.ts_ns += k as i64 * span;
+                f
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn run_live_on_a_slow_source() {
+    use sockeye::endpoints::events::{CallResult, Side, SocketCall, SocketEvent};
+    use sockeye::tui::{run_live_on, LiveOptions, UiEvent};
+    use std::sync::atomic::AtomicBool;
+    use std::sync::mpsc;
+
+    let source = SlowSource {
+        frames: capture_frames("tcp_handshake.pcapng", 10),
+        next: 0,
+        delay: Duration::from_millis(2),
+    };
+    let (ev_tx, ev_rx) = mpsc::channel();
+    ev_tx
+        .send(SocketEvent {
+            ts_ns: 0,
+            ret_ns: 0,
+            side: Side::Client,
+            call: SocketCall::Connect,
+            fd: 3,
+            local: None,
+            peer: None,
+            bytes: None,
+            result: CallResult::Ok,
+            detail: "to 212.58.226.142:80".into(),
+        })
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let keys = std::thread::spawn(move || {
+        let key = |c| UiEvent::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        std::thread::sleep(Duration::from_millis(600));
+        let _ = tx.send(key('5'));
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = tx.send(key('q'));
+    });
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let stop = AtomicBool::new(false);
+    let opts = LiveOptions {
+        title: "test0".into(),
+        ..LiveOptions::default()
+    };
+    run_live_on(
+        &mut terminal,
+        Box::new(source),
+        Some(ev_rx),
+        opts,
+        &rx,
+        &stop,
+    )
+    .unwrap();
+    keys.join().unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("test0 │ 30 packets"), "{screen}");
+    assert!(screen.contains("live ● capturing │ drops 0"), "{screen}");
+    assert!(screen.contains("Dropped (UI channel full): 0"), "{screen}");
+    assert!(screen.contains("Dropped by the kernel: 0"), "{screen}");
+    assert!(
+        screen.contains("client connect to 212.58.226.142:80"),
+        "{screen}"
+    );
+    assert!(screen.contains("30  100.0%"), "{screen}");
 }
