@@ -108,7 +108,8 @@ pub struct App {
     pub detail_top: usize,
     pub hex_top: usize,
     pub conv_cursor: usize,
-    pub follow: Option<(String, Vec<String>)>,
+    /// Follow view: title and lines, each tagged with the node (0 or 1) that sent it.
+    pub follow: Option<(String, Vec<(u8, String)>)>,
     pub follow_top: usize,
     pub search: Option<Search>,
     pub prompt: Option<Prompt>,

@@ -324,9 +324,35 @@ fn follow(app: &mut App) {
         "{} stream {stream}",
         if kind == Kind::Tcp { "TCP" } else { "UDP" }
     );
-    app.follow = Some((title, text.lines().map(str::to_string).collect()));
+    app.follow = Some((title, tag_nodes(&text)));
     app.follow_top = 0;
     app.view = View::Follow;
+}
+
+/// Tags each line of tshark's follow text with its sender: a byte count line starts a
+/// block (indented by a tab for node 1), and the data lines after it belong to that node.
+fn tag_nodes(text: &str) -> Vec<(u8, String)> {
+    let mut node = 0u8;
+    let mut in_body = false;
+    text.lines()
+        .map(|line| {
+            let (tab, rest) = match line.strip_prefix('\t') {
+                Some(rest) => (true, rest),
+                None => (false, line),
+            };
+            let count = !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+            if line.starts_with("Node 1:") {
+                in_body = true;
+            }
+            if in_body && (count || rest.starts_with('[')) {
+                node = u8::from(tab);
+            }
+            if line.starts_with("=====") {
+                node = 0;
+            }
+            (node, rest.to_string())
+        })
+        .collect()
 }
 
 fn follow_text(store: &Store, kind: Kind, stream: u32, visible: usize) -> String {

@@ -226,7 +226,16 @@ fn follow_stream_and_conversations() {
     type_keys(&mut a, "f");
     assert_eq!(a.view, View::Follow);
     let (_, lines) = a.follow.as_ref().unwrap();
-    assert!(lines.iter().any(|l| l.contains("GET")), "{lines:?}");
+    assert!(
+        lines.iter().any(|(n, l)| *n == 0 && l.contains("GET")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|(n, l)| *n == 1 && l.contains("HTTP/1.1 200 OK")),
+        "{lines:?}"
+    );
 }
 
 #[test]

@@ -194,8 +194,13 @@ pub fn run_loop<B: Backend>(
             }
         }
         for effect in std::mem::take(&mut app.effects) {
-            if let Some(handler) = on_effect.as_deref_mut() {
-                handler(app, effect);
+            match (on_effect.as_deref_mut(), effect) {
+                (Some(handler), effect) => handler(app, effect),
+                (None, Effect::OpenInterface(name)) => {
+                    app.message = Some(format!(
+                        "cannot capture on {name} from a replay: start `sockeye -i {name}`"
+                    ))
+                }
             }
         }
         dirty = true;

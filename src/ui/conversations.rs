@@ -61,18 +61,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         "State",
     ])
     .style(app.theme.header);
-    let w = if area.width >= 110 { 24 } else { 15 };
+    // Addresses share what is left, so IPv6 endpoints show whole on wide screens.
     Table::new(
         rows,
         [
             Constraint::Length(7),
-            Constraint::Length(w),
-            Constraint::Length(w),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
             Constraint::Length(6),
             Constraint::Length(8),
             Constraint::Length(8),
             Constraint::Length(8),
-            Constraint::Fill(1),
+            Constraint::Length(16),
         ],
     )
     .header(header)

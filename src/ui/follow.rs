@@ -1,5 +1,5 @@
 //! Follow stream: the reassembled payload of one conversation, tshark's ASCII rendering
-//! (node 1's data indented by a tab, drawn here as four spaces and its own colour).
+//! (node 1's blocks indented by four spaces and in the server colour).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -22,9 +22,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .iter()
         .skip(app.follow_top)
         .take(height)
-        .map(|l| match l.strip_prefix('\t') {
-            Some(rest) => Line::styled(format!("    {rest}"), app.theme.arrow_server),
-            None => Line::styled(l.clone(), app.theme.arrow_client),
+        .map(|(node, l)| match node {
+            1 => Line::styled(format!("    {l}"), app.theme.arrow_server),
+            _ => Line::styled(l.clone(), app.theme.arrow_client),
         })
         .collect();
     Paragraph::new(text).block(block).render(area, buf);
