@@ -19,8 +19,10 @@ use crate::source::{FileSource, PacketSource, SourceError, SourceStats};
 /// appears within milliseconds and the mutex is taken rarely.
 const FLUSH_EVERY: Duration = Duration::from_millis(20);
 const FLUSH_BATCH: usize = 8192;
-/// Conversation tables are copied for the UI at most this often (they can be large).
+/// Conversation tables are copied for the UI at most this often (they can be large: a copy
+/// coexists with the analysis tables, which dominates peak memory while indexing a file).
 const CONVS_EVERY: Duration = Duration::from_millis(500);
+const CONVS_EVERY_FILE: Duration = Duration::from_secs(2);
 /// Frames in flight between the capture and ingest threads.
 pub const LIVE_CHANNEL: usize = 8192;
 
@@ -42,10 +44,11 @@ struct Batcher {
     copy: bool,
     last_flush: Instant,
     last_convs: Instant,
+    convs_every: Duration,
 }
 
 impl Batcher {
-    fn new(store: SharedStore, copy: bool) -> Self {
+    fn new(store: SharedStore, copy: bool, convs_every: Duration) -> Self {
         Batcher {
             store,
             dissector: Dissector::new(),
@@ -54,6 +57,7 @@ impl Batcher {
             copy,
             last_flush: Instant::now(),
             last_convs: Instant::now(),
+            convs_every,
         }
     }
 
@@ -76,7 +80,7 @@ impl Batcher {
     }
 
     fn flush(&mut self, progress: (u64, u64), final_flush: bool) {
-        let convs = (final_flush || self.last_convs.elapsed() >= CONVS_EVERY).then(|| {
+        let convs = (final_flush || self.last_convs.elapsed() >= self.convs_every).then(|| {
             self.last_convs = Instant::now();
             conv_rows(&self.dissector)
         });
@@ -164,7 +168,7 @@ pub fn spawn_file_indexer(path: &str) -> Result<IndexJob, SourceError> {
         thread::Builder::new()
             .name("sockeye-index".into())
             .spawn(move || {
-                let mut batcher = Batcher::new(store, copy);
+                let mut batcher = Batcher::new(store, copy, CONVS_EVERY_FILE);
                 let error = loop {
                     if cancel.load(Ordering::Relaxed) {
                         break None;
@@ -242,7 +246,7 @@ pub fn spawn_live(
         thread::Builder::new()
             .name("sockeye-ingest".into())
             .spawn(move || {
-                let mut batcher = Batcher::new(store, true);
+                let mut batcher = Batcher::new(store, true, CONVS_EVERY);
                 loop {
                     match rx.recv_timeout(FLUSH_EVERY) {
                         Ok(frame) => batcher.push(&frame.as_frame(), 0, (0, 0)),

@@ -10,15 +10,17 @@ use crate::app::tree;
 use crate::app::{App, Pane};
 use crate::store::lock;
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+/// The visible tree rows of the selected packet.
+pub fn selected_rows(app: &App) -> Vec<tree::TreeRow> {
+    let store = lock(&app.store);
+    let d = (app.selected < app.visible)
+        .then(|| store.dissect(app.selected))
+        .flatten();
+    d.map_or_else(Vec::new, |d| tree::rows(&d, &app.collapsed))
+}
+
+pub fn render(app: &App, rows: &[tree::TreeRow], area: Rect, buf: &mut Buffer) {
     let block = super::pane_block(app, " Details ", Some(Pane::Details));
-    let rows = {
-        let store = lock(&app.store);
-        let d = (app.selected < app.visible)
-            .then(|| store.dissect(app.selected))
-            .flatten();
-        d.map_or_else(Vec::new, |d| tree::rows(&d, &app.collapsed))
-    };
     let height = usize::from(area.height.saturating_sub(1));
     let focused = app.focus == Pane::Details;
     let lines: Vec<Line> = rows

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::app::{tree, App, Pane};
+use crate::app::{App, Pane};
 use crate::field::ByteRange;
 use crate::store::lock;
 
@@ -25,12 +25,7 @@ pub fn column_at(x: usize, width: usize) -> Option<usize> {
 
 /// The selected field's byte range in the selected packet.
 pub fn selected_range(app: &App) -> Option<ByteRange> {
-    let store = lock(&app.store);
-    if app.selected >= app.visible {
-        return None;
-    }
-    let d = store.dissect(app.selected)?;
-    let rows = tree::rows(&d, &app.collapsed);
+    let rows = super::details::selected_rows(app);
     rows.get(app.detail_cursor)?.range
 }
 
@@ -49,11 +44,10 @@ pub fn top_line(app: &App, height: usize, width: usize, range: Option<ByteRange>
     }
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &App, range: Option<ByteRange>, area: Rect, buf: &mut Buffer) {
     let block = super::pane_block(app, " Bytes ", Some(Pane::Hex));
     let width = super::layout::hex_width(app.size);
     let height = usize::from(area.height.saturating_sub(1));
-    let range = selected_range(app);
     let top = top_line(app, height, width, range);
     let store = lock(&app.store);
     let data = (app.selected < app.visible)

@@ -31,9 +31,12 @@ impl Widget for &App {
         match self.view {
             View::Packets => {
                 let panes = layout::packets(area);
+                // The selected packet's tree feeds both the details and the hex highlight.
+                let tree = details::selected_rows(self);
                 list::render(self, panes.list, buf);
-                details::render(self, panes.details, buf);
-                hex::render(self, panes.hex, buf);
+                details::render(self, &tree, panes.details, buf);
+                let range = tree.get(self.detail_cursor).and_then(|r| r.range);
+                hex::render(self, range, panes.hex, buf);
             }
             View::Ladder => ladder::render(self, screen.body, buf),
             View::Conversations => conversations::render(self, screen.body, buf),

@@ -343,3 +343,28 @@ fn run_live_on_a_slow_source() {
     );
     assert!(screen.contains("30  100.0%"), "{screen}");
 }
+
+#[test]
+fn cli_rule_for_the_ui() {
+    // Piped stdout: the headless reader, as before.
+    let out = support::sockeye(&[
+        "-r",
+        support::textbook("tcp_handshake.pcapng").to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(
+        support::stdout(&out).contains("Flags [S]"),
+        "{}",
+        support::stdout(&out)
+    );
+    // --ui with nothing to open says what is missing.
+    let out = support::sockeye(&["--ui"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(support::stderr(&out).contains("live capture is not available in this build"));
+    let help = support::stdout(&support::sockeye(&["--help"]));
+    assert!(
+        help.contains("--headless") && help.contains("--ui"),
+        "{help}"
+    );
+    assert!(help.contains("opens the interactive UI when standard output is a terminal"));
+}
