@@ -368,3 +368,72 @@ fn cli_rule_for_the_ui() {
     );
     assert!(help.contains("opens the interactive UI when standard output is a terminal"));
 }
+
+/// SIGTERM ends the UI and restores the terminal too.
+#[test]
+fn sigterm_restores_the_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let session = format!("sockeye-term-{}", std::process::id());
+    let bin = env!("CARGO_BIN_EXE_sockeye");
+    let capture = support::textbook("tcp_retransmissions.pcapng");
+    let shell = "env PS1='prompt$ ' TERM=xterm-256color bash --norc --noprofile";
+    let ok = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-s",
+            &session,
+            shell,
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "tmux new-session failed");
+    let tmux = |args: &[&str]| Command::new("tmux").args(args).output().unwrap();
+    let line = format!("{bin} -r {} --ui; echo EXITED=$?", capture.display());
+    tmux(&["send-keys", "-t", &session, &line, "Enter"]);
+    let up = wait_pane(&session, 20, |t| t.contains("[TCP Retransmission]"));
+    // The shell's child is sockeye: signal exactly that process.
+    let shell_pid =
+        String::from_utf8_lossy(&tmux(&["list-panes", "-t", &session, "-F", "#{pane_pid}"]).stdout)
+            .trim()
+            .to_string();
+    let child = Command::new("ps")
+        .args(["--ppid", &shell_pid, "-o", "pid="])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    if !child.is_empty() {
+        let _ = Command::new("kill").args(["-TERM", &child]).status();
+    }
+    let back = wait_pane(&session, 10, |t| t.contains("EXITED="));
+    let _ = Command::new("tmux")
+        .args(["kill-session", "-t", &session])
+        .status();
+    assert!(up.is_some(), "the UI did not start");
+    assert!(!child.is_empty(), "no sockeye process under the shell");
+    let back = back.expect("sockeye did not exit on SIGTERM");
+    assert!(
+        back.contains("prompt$") && !back.contains("Packets "),
+        "{back}"
+    );
+}
+
+/// Tiny and odd terminal sizes never panic, in any view or overlay.
+#[test]
+fn every_view_survives_tiny_terminals() {
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 10), (79, 23), (200, 60)] {
+        for k in ["1", "2", "3", "f", "5", "?", "\t", "\t\t", "G\t\n"] {
+            let mut a = app("http_ip4and6.pcapng", w, h);
+            keys(&mut a, "jjj");
+            keys(&mut a, k);
+            let _ = screen(&a);
+        }
+    }
+}
