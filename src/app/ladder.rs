@@ -2,7 +2,10 @@
 //! each with its direction, label and verdicts. Only a window of the stream is built, via
 //! the store's per-stream packet list, so a long connection costs no more than a short one.
 
+use std::net::SocketAddr;
+
 use crate::analysis::{AnalysisFlags, Role};
+use crate::endpoints::events::{errno_name, CallResult, Side, SocketEvent};
 use crate::store::{Kind, Store};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +34,53 @@ pub struct Ladder {
     pub rows: Vec<LadderRow>,
 }
 
+/// A socket call of the built-in endpoints on this connection, drawn on its side's
+/// lifeline between the segments it caused (`connect()` just before the SYN).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LadderNote {
+    pub rel_ns: i64,
+    pub client_side: bool,
+    pub text: String,
+}
+
+/// The socket calls on `ladder`'s connection within the time its rows span (the first
+/// rows also take the calls just before them, such as `socket()` and `connect()`).
+pub fn notes(ladder: &Ladder, events: &[SocketEvent], start_ts: i64) -> Vec<LadderNote> {
+    let (Some(first), Some(last)) = (ladder.rows.first(), ladder.rows.last()) else {
+        return Vec::new();
+    };
+    let from = if ladder.first == 0 {
+        i64::MIN
+    } else {
+        first.rel_ns + start_ts
+    };
+    let until = if ladder.first + ladder.rows.len() >= ladder.total {
+        i64::MAX
+    } else {
+        last.rel_ns + start_ts
+    };
+    let ours = |a: &Option<SocketAddr>| {
+        a.is_some_and(|a| a.to_string() == ladder.client || a.to_string() == ladder.server)
+    };
+    events
+        .iter()
+        .filter(|e| e.ts_ns >= from && e.ts_ns <= until && (ours(&e.local) || ours(&e.peer)))
+        .map(|e| {
+            let result = match &e.result {
+                CallResult::Ok => String::new(),
+                CallResult::Err { errno, .. } => format!(" = -1 {}", errno_name(*errno)),
+            };
+            LadderNote {
+                rel_ns: e.ts_ns - start_ts,
+                client_side: e.side == Side::Client,
+                text: format!("{}(){result} {}", e.call.name(), e.detail)
+                    .trim_end()
+                    .to_string(),
+            }
+        })
+        .collect()
+}
+
 /// Builds up to `height` rows of the stream of packet `selected`, keeping it in view;
 /// only packets below `visible` count (replay).
 pub fn build(store: &Store, selected: usize, visible: usize, height: usize) -> Option<Ladder> {
@@ -45,9 +95,10 @@ pub fn build(store: &Store, selected: usize, visible: usize, height: usize) -> O
     let d0 = store.dissect(*all.first()? as usize)?;
     let (a, b) = crate::dissect::ip_addresses(&d0.packet)?;
     let t0 = d0.packet.tcp()?;
+    // SocketAddr's text (IPv6 in brackets), so socket-call addresses compare equal.
     let (sa, sb) = (
-        format!("{a}:{}", t0.source_port()),
-        format!("{b}:{}", t0.destination_port()),
+        SocketAddr::new(a, t0.source_port()).to_string(),
+        SocketAddr::new(b, t0.destination_port()).to_string(),
     );
     // The first sender is on the left unless it is known to be the server.
     let first_is_client = d0.tcp.as_ref().is_none_or(|f| f.role != Role::Server);
@@ -61,7 +112,7 @@ pub fn build(store: &Store, selected: usize, visible: usize, height: usize) -> O
         let Some((src, _)) = crate::dissect::ip_addresses(&d.packet) else {
             continue;
         };
-        let from_client = format!("{src}:{}", tcp.source_port()) == client;
+        let from_client = SocketAddr::new(src, tcp.source_port()).to_string() == client;
         let facts = d.tcp.as_ref();
         let mut label = format!("[{}]", super::row::tcp_flag_names(&tcp));
         let seq = facts.map_or(tcp.sequence_number(), |f| f.seq_rel);

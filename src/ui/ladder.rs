@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::analysis::AnalysisFlag;
-use crate::app::ladder::{build, LadderRow};
+use crate::app::ladder::{build, notes, LadderNote, LadderRow};
 use crate::app::App;
 use crate::store::lock;
 
@@ -18,9 +18,12 @@ const PREFIX: usize = 18;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let height = usize::from(area.height.saturating_sub(3));
-    let ladder = {
+    let (ladder, start) = {
         let store = lock(&app.store);
-        build(&store, app.selected, app.visible, height)
+        (
+            build(&store, app.selected, app.visible, height),
+            store.first_ts(),
+        )
     };
     let Some(ladder) = ladder else {
         let block = super::pane_block(app, " Ladder ", None);
@@ -36,8 +39,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     );
     let block = super::pane_block(app, title, None);
     let width = usize::from(area.width);
-    let notes = (width.saturating_sub(PREFIX) / 4).min(28);
-    let span = width.saturating_sub(PREFIX + notes + 3).max(8);
+    let note_width = (width.saturating_sub(PREFIX) / 4).min(28);
+    let span = width.saturating_sub(PREFIX + note_width + 3).max(8);
     let mut lines = Vec::with_capacity(height + 2);
     let client = super::fit(&format!("client {}", ladder.client), span / 2);
     let server = super::fit(&format!("server {}", ladder.server), span / 2);
@@ -50,10 +53,42 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Span::styled(server, app.theme.arrow_server),
     ]));
     lines.push(Line::raw(format!("{:PREFIX$}┬{}┬", "", " ".repeat(span))));
+    // Segments and socket calls, merged by time; calls go before a segment of the same
+    // instant (a call returns after the packet it sent).
+    let calls = notes(&ladder, &app.events, start);
+    let mut calls = calls.iter().peekable();
     for row in &ladder.rows {
-        lines.push(arrow_line(app, row, span, notes));
+        while let Some(call) = calls.next_if(|c| c.rel_ns <= row.rel_ns) {
+            lines.push(note_line(app, call, span));
+        }
+        lines.push(arrow_line(app, row, span, note_width));
     }
+    for call in calls {
+        lines.push(note_line(app, call, span));
+    }
+    lines.truncate(height + 2);
     Paragraph::new(lines).block(block).render(area, buf);
+}
+
+fn time_text(rel_ns: i64) -> String {
+    let t = rel_ns.max(0) as u64;
+    format!("{}.{:06}", t / 1_000_000_000, (t % 1_000_000_000) / 1000)
+}
+
+/// `│ ● connect() to 10.0.0.2:80          │` on the caller's side.
+fn note_line<'a>(app: &App, note: &LadderNote, span: usize) -> Line<'a> {
+    let text = super::fit(&format!("● {}", note.text), span.saturating_sub(2));
+    let body = if note.client_side {
+        format!(" {text:<w$} ", w = span.saturating_sub(2))
+    } else {
+        format!(" {text:>w$} ", w = span.saturating_sub(2))
+    };
+    Line::from(vec![
+        Span::raw(format!("{:>6} {:>9}  ", "", time_text(note.rel_ns))),
+        Span::raw("│"),
+        Span::styled(body, app.theme.dim),
+        Span::raw("│"),
+    ])
 }
 
 fn arrow_line<'a>(app: &App, row: &'a LadderRow, span: usize, notes: usize) -> Line<'a> {
@@ -90,12 +125,11 @@ fn arrow_line<'a>(app: &App, row: &'a LadderRow, span: usize, notes: usize) -> L
     } else {
         String::new()
     };
-    let t = row.rel_ns.max(0) as u64;
     Line::from(vec![
         Span::raw(format!(
             "{:>6} {:>9}  ",
             row.index + 1,
-            format!("{}.{:06}", t / 1_000_000_000, (t % 1_000_000_000) / 1000)
+            time_text(row.rel_ns)
         )),
         Span::raw("│"),
         Span::styled(arrow, style),

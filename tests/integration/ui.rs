@@ -437,3 +437,54 @@ fn every_view_survives_tiny_terminals() {
         }
     }
 }
+
+/// Socket calls of the built-in endpoints sit on their side of the ladder, in time order.
+#[test]
+fn ladder_with_socket_calls_120x40() {
+    use sockeye::endpoints::events::{CallResult, Side, SocketCall, SocketEvent};
+    let mut a = app("tcp_handshake.pcapng", 120, 40);
+    let t0 = sockeye::store::lock(&a.store).first_ts();
+    let server: std::net::SocketAddr = "212.58.226.142:80".parse().unwrap();
+    let client: std::net::SocketAddr = "172.16.16.128:2826".parse().unwrap();
+    let ev = |ts: i64, side, call, local, peer, detail: &str| SocketEvent {
+        ts_ns: t0 + ts,
+        ret_ns: t0 + ts,
+        side,
+        call,
+        fd: 3,
+        local,
+        peer,
+        bytes: None,
+        result: CallResult::Ok,
+        detail: detail.into(),
+    };
+    a.events = vec![
+        ev(
+            -1_000,
+            Side::Client,
+            SocketCall::Connect,
+            None,
+            Some(server),
+            "to 212.58.226.142:80",
+        ),
+        ev(
+            132_700_000,
+            Side::Server,
+            SocketCall::Accept,
+            Some(server),
+            Some(client),
+            "new fd 4",
+        ),
+        // Another connection's call stays off this ladder.
+        ev(
+            5,
+            Side::Client,
+            SocketCall::Connect,
+            None,
+            Some("10.0.0.1:22".parse().unwrap()),
+            "",
+        ),
+    ];
+    keys(&mut a, "2");
+    insta::assert_snapshot!("ladder_events_120x40", screen(&a));
+}
