@@ -488,3 +488,34 @@ fn ladder_with_socket_calls_120x40() {
     keys(&mut a, "2");
     insta::assert_snapshot!("ladder_events_120x40", screen(&a));
 }
+
+/// NO_COLOR: the monochrome theme draws no colour at all, in every view.
+#[test]
+fn no_color_means_no_colour() {
+    use ratatui::style::Color;
+    let path = support::textbook("tcp_retransmissions.pcapng");
+    let store = spawn_file_indexer(path.to_str().unwrap()).unwrap().wait();
+    for k in ["", "2", "3", "f", "5", "?"] {
+        let mut a = App::new(
+            Arc::clone(&store),
+            AppOptions {
+                no_color: true,
+                ..AppOptions::default()
+            },
+        );
+        a.resize(100, 30);
+        a.tick(Duration::ZERO);
+        keys(&mut a, "j");
+        keys(&mut a, k);
+        let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| f.render_widget(&a, f.area())).unwrap();
+        let buf = t.backend().buffer();
+        for cell in buf.content() {
+            assert_eq!(
+                (cell.fg, cell.bg),
+                (Color::Reset, Color::Reset),
+                "view {k:?}"
+            );
+        }
+    }
+}
