@@ -14,6 +14,7 @@ pub use ingest::{
 };
 
 use std::net::IpAddr;
+use std::ops::Range;
 
 use crate::analysis::{AnalysisFlags, ConvProto, ConvStats, Role, TcpFacts, UdpFacts, WindowScale};
 use crate::decode::{self, FrameInfo};
@@ -182,10 +183,6 @@ impl Backing {
 pub struct Store {
     backing: Backing,
     entries: Vec<Entry>,
-    /// Packet indices of each TCP / UDP stream, so the ladder and follow views never scan
-    /// the whole capture.
-    tcp_streams: Vec<Vec<u32>>,
-    udp_streams: Vec<Vec<u32>>,
     convs: Vec<ConvRow>,
     /// Bytes of the input consumed and its total size (0 = unknown), for the progress bar.
     pub progress: (u64, u64),
@@ -203,8 +200,6 @@ impl Store {
         Store {
             backing,
             entries: Vec::new(),
-            tcp_streams: Vec::new(),
-            udp_streams: Vec::new(),
             convs: Vec::new(),
             progress: (0, 0),
             done: false,
@@ -234,14 +229,25 @@ impl Store {
         &self.convs
     }
 
-    /// Packet indices of a stream, in capture order.
-    pub fn stream_packets(&self, kind: Kind, stream: u32) -> &[u32] {
-        let table = match kind {
-            Kind::Tcp => &self.tcp_streams,
-            Kind::Udp => &self.udp_streams,
-            Kind::Other => return &[],
-        };
-        table.get(stream as usize).map_or(&[], Vec::as_slice)
+    /// Appends to `out` the indices in `range` of the packets of one stream. A scan, not
+    /// an index: per-stream lists for 100k conversations cost more memory than the whole
+    /// packet index saves, and a scan of a million entries takes a few milliseconds, done
+    /// once per stream change (see [`StreamPackets`]), never per frame.
+    pub fn scan_stream(&self, kind: Kind, stream: u32, range: Range<usize>, out: &mut Vec<u32>) {
+        let end = range.end.min(self.entries.len());
+        let start = range.start.min(end);
+        for (i, e) in self.entries[start..end].iter().enumerate() {
+            if e.kind == kind && e.stream == stream {
+                out.push((start + i) as u32);
+            }
+        }
+    }
+
+    /// The first packet of a stream.
+    pub fn first_of_stream(&self, kind: Kind, stream: u32) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.kind == kind && e.stream == stream)
     }
 
     pub fn first_ts(&self) -> i64 {
@@ -316,22 +322,35 @@ impl Store {
             }
         }
         bytes.clear();
-        for e in batch.drain(..) {
-            let index = self.entries.len() as u32;
-            let table = match e.kind {
-                Kind::Tcp => Some(&mut self.tcp_streams),
-                Kind::Udp => Some(&mut self.udp_streams),
-                Kind::Other => None,
-            };
-            if let Some(table) = table {
-                let s = e.stream as usize;
-                if table.len() <= s {
-                    table.resize_with(s + 1, Vec::new);
-                }
-                table[s].push(index);
-            }
-            self.entries.push(e);
+        self.entries.append(batch);
+    }
+}
+
+/// The packets of one stream, kept up to date incrementally as packets arrive or the
+/// replay reveals them (only new entries are scanned).
+#[derive(Debug, Default, Clone)]
+pub struct StreamPackets {
+    key: Option<(Kind, u32)>,
+    scanned: usize,
+    pub packets: Vec<u32>,
+}
+
+impl StreamPackets {
+    /// Makes `packets` the packets of `stream` among the first `upto` entries.
+    pub fn refresh(&mut self, store: &Store, kind: Kind, stream: u32, upto: usize) {
+        let upto = upto.min(store.len());
+        if self.key != Some((kind, stream)) || upto < self.scanned {
+            self.key = Some((kind, stream));
+            self.scanned = 0;
+            self.packets.clear();
         }
+        store.scan_stream(kind, stream, self.scanned..upto, &mut self.packets);
+        self.scanned = upto;
+    }
+
+    /// The packets, if they are those of `stream`.
+    pub fn get(&self, kind: Kind, stream: u32) -> Option<&[u32]> {
+        (self.key == Some((kind, stream))).then_some(self.packets.as_slice())
     }
 }
 

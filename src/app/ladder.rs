@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use crate::analysis::{AnalysisFlags, Role};
 use crate::endpoints::events::{errno_name, CallResult, Side, SocketEvent};
-use crate::store::{Kind, Store};
+use crate::store::{Kind, Store, StreamPackets};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LadderRow {
@@ -82,10 +82,16 @@ pub fn notes(ladder: &Ladder, events: &[SocketEvent], start_ts: i64) -> Vec<Ladd
 }
 
 /// Builds up to `height` rows of the stream of packet `selected`, keeping it in view;
-/// only packets below `visible` count (replay).
-pub fn build(store: &Store, selected: usize, visible: usize, height: usize) -> Option<Ladder> {
+/// only packets below `visible` count (replay). `stream` holds the stream's packets.
+pub fn build(
+    store: &Store,
+    stream: &StreamPackets,
+    selected: usize,
+    visible: usize,
+    height: usize,
+) -> Option<Ladder> {
     let e = store.entry(selected).filter(|e| e.kind == Kind::Tcp)?;
-    let all = store.stream_packets(Kind::Tcp, e.stream);
+    let all = stream.get(Kind::Tcp, e.stream)?;
     let shown = all.partition_point(|&i| (i as usize) < visible);
     let all = &all[..shown];
     let pos = all.partition_point(|&i| (i as usize) < selected);

@@ -24,7 +24,7 @@ use ratatui::layout::Rect;
 use crate::dissect::Dissection;
 use crate::endpoints::events::SocketEvent;
 use crate::field::FieldId;
-use crate::store::{lock, SharedStore};
+use crate::store::{lock, Kind, SharedStore};
 use crate::ui::theme::Theme;
 
 /// A predicate over packets: the text search today, the display-filter engine later.
@@ -118,6 +118,8 @@ pub struct App {
     pub picker: Option<(Vec<String>, usize)>,
     pub interfaces: Vec<String>,
     pub replay: replay::Replay,
+    /// Packets of the selected packet's TCP stream while the ladder shows.
+    pub stream: crate::store::StreamPackets,
     pub stats: stats::Stats,
     pub events: Vec<SocketEvent>,
     events_rx: Option<Receiver<SocketEvent>>,
@@ -160,6 +162,7 @@ impl App {
             picker: None,
             interfaces: opts.interfaces,
             replay: replay::Replay::default(),
+            stream: Default::default(),
             stats: stats::Stats::default(),
             events: Vec::new(),
             events_rx: opts.events,
@@ -214,7 +217,21 @@ impl App {
             dirty = true;
         }
         self.ensure_visible();
+        self.sync_stream();
         dirty || self.live.is_some()
+    }
+
+    /// Brings the ladder's stream packets up to date (new selection, new packets).
+    pub fn sync_stream(&mut self) {
+        if self.view != View::Ladder {
+            return;
+        }
+        let store = Arc::clone(&self.store);
+        let store = lock(&store);
+        if let Some(e) = store.entry(self.selected).filter(|e| e.kind == Kind::Tcp) {
+            self.stream
+                .refresh(&store, Kind::Tcp, e.stream, self.visible);
+        }
     }
 
     /// Applies one action.
@@ -229,6 +246,7 @@ impl App {
         }
         nav::handle(self, action);
         self.ensure_visible();
+        self.sync_stream();
     }
 
     /// Replaces the search (the display-filter engine plugs in here).

@@ -144,15 +144,19 @@ fn step(app: &mut App, delta: i64) {
             Pane::Hex => app.hex_top = clamp(app.hex_top, delta, hex_lines(app)),
         },
         View::Ladder => {
+            app.sync_stream();
             let store = Arc::clone(&app.store);
             let store = lock(&store);
-            if let Some(e) = store.entry(app.selected).filter(|e| e.kind == Kind::Tcp) {
-                let all = store.stream_packets(Kind::Tcp, e.stream);
+            let stream = store.entry(app.selected).filter(|e| e.kind == Kind::Tcp);
+            if let Some(all) = stream.and_then(|e| app.stream.get(Kind::Tcp, e.stream)) {
                 let shown = all.partition_point(|&i| (i as usize) < app.visible);
                 let pos = all[..shown].partition_point(|&i| (i as usize) < app.selected);
                 app.selected = all[clamp(pos, delta, shown)] as usize;
-                app.follow_tail = false;
+            } else {
+                // Not on a TCP packet: move through the capture until one is selected.
+                app.selected = clamp(app.selected, delta, app.visible);
             }
+            app.follow_tail = false;
         }
         View::Conversations => {
             let n = lock(&app.store).conversations().len();
@@ -210,8 +214,8 @@ fn activate(app: &mut App) {
                 crate::analysis::ConvProto::Tcp => Kind::Tcp,
                 crate::analysis::ConvProto::Udp => Kind::Udp,
             };
-            if let Some(&first) = store.stream_packets(kind, conv.stream as u32).first() {
-                app.selected = (first as usize).min(app.visible.saturating_sub(1));
+            if let Some(first) = store.first_of_stream(kind, conv.stream as u32) {
+                app.selected = first.min(app.visible.saturating_sub(1));
                 app.follow_tail = false;
                 app.view = if kind == Kind::Tcp {
                     View::Ladder
@@ -356,7 +360,8 @@ fn tag_nodes(text: &str) -> Vec<(u8, String)> {
 }
 
 fn follow_text(store: &Store, kind: Kind, stream: u32, visible: usize) -> String {
-    let packets = store.stream_packets(kind, stream);
+    let mut packets = Vec::new();
+    store.scan_stream(kind, stream, 0..visible, &mut packets);
     let mut sack = SackBlocks::new();
     if kind == Kind::Tcp {
         let mut f = TcpFollower::new(u64::from(stream));

@@ -176,9 +176,10 @@ fn replay_reveals_packets_on_the_capture_clock() {
 
 #[test]
 fn ladder_shows_the_handshake() {
-    let a = app("tcp_handshake.pcapng");
+    let mut a = app("tcp_handshake.pcapng");
+    a.handle(Action::Show(View::Ladder));
     let store = lock(&a.store);
-    let l = ladder::build(&store, 0, a.visible, 10).unwrap();
+    let l = ladder::build(&store, &a.stream, 0, a.visible, 10).unwrap();
     assert_eq!(l.client, "172.16.16.128:2826");
     let dirs: Vec<bool> = l.rows.iter().map(|r| r.from_client).collect();
     assert_eq!(dirs, [true, false, true]);

@@ -54,5 +54,11 @@ fn file_index_round_trips_bytes() {
     let d = store.dissect(0).unwrap();
     assert!(d.packet.tcp().unwrap().syn());
     assert_eq!(d.tcp.as_ref().unwrap().seq_rel, 0);
-    assert_eq!(store.stream_packets(Kind::Tcp, 0).first(), Some(&0));
+    let mut s = StreamPackets::default();
+    s.refresh(&store, Kind::Tcp, 0, 2);
+    assert_eq!(s.get(Kind::Tcp, 0), Some(&[0u32, 1][..]));
+    s.refresh(&store, Kind::Tcp, 0, 3);
+    assert_eq!(s.packets, [0, 1, 2]);
+    assert_eq!(s.get(Kind::Tcp, 1), None);
+    assert_eq!(store.first_of_stream(Kind::Tcp, 0), Some(0));
 }

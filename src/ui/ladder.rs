@@ -21,7 +21,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let (ladder, start) = {
         let store = lock(&app.store);
         (
-            build(&store, app.selected, app.visible, height),
+            build(&store, &app.stream, app.selected, app.visible, height),
             store.first_ts(),
         )
     };
@@ -126,8 +126,10 @@ fn arrow_line<'a>(app: &App, row: &'a LadderRow, span: usize, notes: usize) -> L
         String::new()
     };
     Line::from(vec![
+        // A text cursor on the selected segment, visible without colour too.
         Span::raw(format!(
-            "{:>6} {:>9}  ",
+            "{}{:>5} {:>9}  ",
+            if row.index == app.selected { ">" } else { " " },
             row.index + 1,
             time_text(row.rel_ns)
         )),
