@@ -6,3 +6,4 @@ mod formats;
 mod reference;
 mod support;
 mod ui;
+mod ui_run;
