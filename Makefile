@@ -1,13 +1,15 @@
 # sockeye — the two commands a newcomer needs are `make demo` and `make test`.
 CARGO ?= cargo
 
-.PHONY: demo test fmt lint unit bench bench-live fuzz captures clean
+.PHONY: demo test fmt lint unit bench bench-ui bench-live fuzz captures clean
 
-## Watch sockeye work. Until the TUI lands this runs the headless reader on a shipped
-## capture: the TCP handshake, first as tcpdump-like lines, then as the full layer tree.
+## Watch sockeye work: the terminal UI on a shipped capture with retransmissions (press 2
+## for the TCP ladder, ? for every key, q to quit), then the headless reader's lines and
+## layer tree of the TCP handshake.
 demo:
 	$(CARGO) build --release --quiet
-	./target/release/sockeye -r captures/textbook/tcp_handshake.pcapng
+	./target/release/sockeye -r captures/textbook/tcp_retransmissions.pcapng
+	./target/release/sockeye -r captures/textbook/tcp_handshake.pcapng -H
 	./target/release/sockeye -r captures/textbook/tcp_handshake.pcapng -V -c 1
 
 ## Everything CI checks: formatting, lints (warnings are errors), all tests.
@@ -30,6 +32,11 @@ bench:
 ## Live capture under a bounded loopback UDP flood: sockeye's ring vs tcpdump vs pnet.
 bench-live:
 	./benches/live_flood.sh 5
+
+## The terminal UI on the 1,000,000-packet capture: first screen, indexing, memory, draw
+## time, idle CPU.
+bench-ui:
+	./benches/ui_bench.sh
 
 ## Fuzz each target for FUZZ_SECONDS (default 60) on stable (see fuzz/run.sh); needs
 ## `cargo install cargo-fuzz --locked`. Not part of `make test`: crashes found become

@@ -8,7 +8,8 @@ numbers and UDP datagrams of live traffic or of saved captures.";
 
 const AFTER_HELP: &str = "\
 Examples:
-  sockeye -r capture.pcapng                 one line per packet, like tcpdump -n -r
+  sockeye -r capture.pcapng                 browse the capture in the terminal UI
+  sockeye -r capture.pcapng -H              one line per packet, like tcpdump -n -r
   sockeye -r capture.pcapng -V              every layer and field of every packet
   sockeye -r capture.pcapng -T fields -e frame.number -e ip.src -e tcp.seq -E header=y
                                             tshark-compatible columns (Wireshark field names)
@@ -30,6 +31,10 @@ Examples:
 Field names are Wireshark's (ip.src, tcp.flags.syn, tcp.analysis.retransmission):
 `sockeye fields` lists every one with its type and description.
 
+Terminal UI: `sockeye -r FILE` opens the interactive UI when standard output is a terminal
+and no output flag (-T, -V, -w, -c, -z, -Y, -e) or `read` subcommand is given; otherwise it
+prints lines. --ui forces the UI, -H/--headless forces lines. In the UI press ? for keys.
+
 Exit codes: 0 success, 2 bad input, missing permission or damaged capture (the packets read
 before the damage are still printed, and one line on stderr says what and where).";
 
@@ -48,6 +53,18 @@ pub struct Cli {
 
     #[command(flatten)]
     pub io: IoArgs,
+
+    /// Open the terminal UI even when standard output is not a terminal.
+    #[arg(long, conflicts_with = "headless")]
+    pub ui: bool,
+
+    /// Never open the terminal UI: print lines as tcpdump does.
+    #[arg(short = 'H', long)]
+    pub headless: bool,
+
+    /// Measure the UI on FILE without a terminal (first screen, indexing, draw times).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub bench_draw: Option<String>,
 
     /// Print version information.
     #[arg(long, action = clap::ArgAction::Version)]
@@ -191,4 +208,28 @@ pub enum Command {
     /// Watch the built-in endpoints run every teaching scenario in a loop, in a private
     /// network namespace (no sudo needed where user namespaces are allowed).
     Demo(crate::demo::DemoArgs),
+}
+
+impl IoArgs {
+    /// Whether a flag asks for headless output (lines, fields, a file, a count, stats).
+    pub fn wants_headless_output(&self) -> bool {
+        self.format.is_some()
+            || self.verbose
+            || self.write.is_some()
+            || self.count.is_some()
+            || !self.stats.is_empty()
+            || self.display_filter.is_some()
+            || !self.fields.is_empty()
+    }
+}
+
+impl Cli {
+    /// The UI rule: --ui forces it, --headless or any output flag prevents it, otherwise a
+    /// terminal on standard output decides.
+    pub fn wants_ui(&self, stdout_is_terminal: bool) -> bool {
+        if self.ui {
+            return true;
+        }
+        !self.headless && stdout_is_terminal && !self.io.wants_headless_output()
+    }
 }

@@ -2,15 +2,20 @@
 //! watches them — in a private network namespace when possible, so it needs no sudo where
 //! unprivileged user namespaces are allowed, and sees nothing but its own traffic.
 
+use std::io::IsTerminal;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitCode};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::Args;
 
+use crate::capture::{open_source, CaptureOptions};
+use crate::cli::Backend;
 use crate::endpoints::cli::{lab, LabArgs, LabCommand, LabRunArgs};
-use crate::endpoints::scenarios::SCENARIOS;
+use crate::endpoints::events::EventSink;
+use crate::endpoints::scenarios::{self, ScenarioConfig, SCENARIOS};
 
 /// Set in the re-executed demo once it runs inside its own network namespace.
 const INSIDE_ENV: &str = "SOCKEYE_DEMO_NETNS";
@@ -45,7 +50,43 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.rounds.min(MAX_ROUNDS)
     };
-    run_headless(rounds, Duration::from_millis(args.pause_ms))
+    let pause = Duration::from_millis(args.pause_ms);
+    if args.headless || !std::io::stdout().is_terminal() {
+        return run_headless(rounds, pause);
+    }
+    run_ui(rounds, pause)
+}
+
+/// The terminal UI on `lo`, with the scenarios' socket calls beside their packets.
+fn run_ui(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
+    let opts = CaptureOptions {
+        interface: "lo".to_string(),
+        count: None,
+        write: None,
+        snaplen: crate::pcapio::DEFAULT_SNAPLEN,
+        promiscuous: false,
+        backend: Backend::Ring,
+        buffer_mib: 32,
+    };
+    // Opened (and privileges dropped) before the scenario thread exists.
+    let source = open_source(&opts)?;
+    let (events, received) = mpsc::channel();
+    let sink: Arc<dyn EventSink> = Arc::new(events);
+    std::thread::Builder::new()
+        .name("demo-scenarios".into())
+        .spawn(move || {
+            let cfg = ScenarioConfig::default();
+            for _ in 0..rounds {
+                for scenario in SCENARIOS {
+                    // A failed scenario (a port race, a timeout) is shown by its events;
+                    // the loop goes on with the next one.
+                    let _ = scenarios::run(scenario.name, &cfg, Arc::clone(&sink));
+                    std::thread::sleep(pause);
+                }
+            }
+        })
+        .context("starting the scenario thread")?;
+    crate::live_ui::run_with(source, "demo: built-in endpoints on lo", Some(received))
 }
 
 /// Re-runs this command under `unshare` with loopback up: as root a new network namespace

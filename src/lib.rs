@@ -5,6 +5,7 @@
 //! facts, and the headless printers / UI read the result.
 
 pub mod analysis;
+pub mod app;
 pub mod capture;
 pub mod cli;
 pub mod decode;
@@ -17,11 +18,15 @@ pub mod frame;
 pub mod gen;
 pub mod headless;
 pub mod interfaces;
+pub mod live_ui;
 pub mod pcapio;
 pub mod privileges;
 pub mod reader;
 pub mod source;
+pub mod store;
 pub mod teach;
+pub mod tui;
+pub mod ui;
 
 use std::process::ExitCode;
 
@@ -45,14 +50,57 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", interfaces::format_list(&interfaces::list()));
             Ok(ExitCode::SUCCESS)
         }
-        None => match (&cli.io.read, capture::CaptureOptions::from_io(&cli.io)) {
-            (Some(path), _) => reader::read_capture(path, &cli.io),
-            (None, Some(opts)) => reader::capture_live(&opts, &cli.io),
-            (None, None) => bail!(
-                "nothing to do: give -r FILE to read a capture or -i INTERFACE to capture (see `sockeye --help`)"
-            ),
-        },
+        None => {
+            if let Some(path) = &cli.bench_draw {
+                print!("{}", tui::bench::run(path)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+            let ui = cli.wants_ui(terminal);
+            match (&cli.io.read, capture::CaptureOptions::from_io(&cli.io)) {
+                (Some(path), _) if ui => {
+                    ui::run_replay(
+                        path,
+                        ui::ReplayOptions {
+                            no_color: ui::theme::Theme::no_color_env(),
+                        },
+                    )?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                (Some(path), _) => reader::read_capture(path, &cli.io),
+                (None, Some(opts)) if ui => live_ui::run(&opts, None),
+                (None, Some(opts)) => reader::capture_live(&opts, &cli.io),
+                (None, None) if ui => match default_interface() {
+                    Some(name) => {
+                        let io = cli::IoArgs {
+                            interface: Some(name),
+                            ..cli.io.clone()
+                        };
+                        match capture::CaptureOptions::from_io(&io) {
+                            Some(opts) => live_ui::run(&opts, None),
+                            None => bail!("cannot capture on the default interface"),
+                        }
+                    }
+                    None => bail!(
+                        "no interface is up with an address to capture on; give -i INTERFACE \
+                         (see `sockeye -D`), open a capture with -r FILE, or try `sockeye demo`"
+                    ),
+                },
+                (None, None) => bail!(
+                    "nothing to do: give -r FILE to read a capture or -i INTERFACE to capture (see `sockeye --help`)"
+                ),
+            }
+        }
     }
+}
+
+/// The interface a bare `sockeye` would capture on: the first one that is up, not
+/// loopback, and has an address (what tcpdump picks, roughly).
+pub fn default_interface() -> Option<String> {
+    pnet::datalink::interfaces()
+        .into_iter()
+        .find(|i| i.is_up() && !i.is_loopback() && !i.ips.is_empty())
+        .map(|i| i.name)
 }
 
 /// `sockeye fields`: the one field table, as `tshark -G fields` would list it.

@@ -56,9 +56,9 @@ impl CaptureOptions {
 }
 
 /// Checks, opens and de-privileges: everything before the first packet.
-pub fn open_source(opts: &CaptureOptions) -> anyhow::Result<Box<dyn LiveSource>> {
+pub fn open_source(opts: &CaptureOptions) -> anyhow::Result<Box<dyn LiveSource + Send>> {
     let iface = opts.interface.as_str();
-    let source: Box<dyn LiveSource> = match opts.backend {
+    let source: Box<dyn LiveSource + Send> = match opts.backend {
         #[cfg(target_os = "linux")]
         Backend::Ring => {
             crate::source::ring::check_interface(iface)?;

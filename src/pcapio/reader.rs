@@ -104,6 +104,12 @@ impl<R: Read> CaptureReader<R> {
 
     /// The next frame, or `Ok(None)` at a clean end of file.
     pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError> {
+        Ok(self.next_record()?.map(|(_, frame)| frame))
+    }
+
+    /// The next frame with the file offset of its first captured byte, so an index can
+    /// keep a few numbers per packet and read the bytes back from a memory-mapped file.
+    pub fn next_record(&mut self) -> Result<Option<(u64, Frame<'_>)>, SourceError> {
         let meta = loop {
             let step = match self.format {
                 Format::Pcap { .. } => self.next_pcap_record()?,
@@ -128,18 +134,26 @@ impl<R: Read> CaptureReader<R> {
                 }
             }
         };
+        // `buf[start]` is at file offset `offset`, and the record was consumed already, so
+        // its data lies `start - meta.start` bytes before that.
+        let data_offset = self
+            .offset
+            .saturating_sub(self.start.saturating_sub(meta.start) as u64);
         let data = self
             .buf
             .get(meta.start..meta.start + meta.len)
             .unwrap_or(&[]);
-        Ok(Some(Frame {
-            ts_ns: meta.ts_ns,
-            data,
-            orig_len: meta.orig_len,
-            link: meta.link,
-            interface: meta.interface,
-            direction: meta.direction,
-        }))
+        Ok(Some((
+            data_offset,
+            Frame {
+                ts_ns: meta.ts_ns,
+                data,
+                orig_len: meta.orig_len,
+                link: meta.link,
+                interface: meta.interface,
+                direction: meta.direction,
+            },
+        )))
     }
 
     fn window(&self) -> &[u8] {

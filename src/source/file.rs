@@ -35,6 +35,16 @@ impl FileSource {
         })
     }
 
+    /// The next frame with the file offset of its captured bytes (see
+    /// [`CaptureReader::next_record`]).
+    pub fn next_record(&mut self) -> Result<Option<(u64, Frame<'_>)>, SourceError> {
+        let record = self.reader.next_record()?;
+        if record.is_some() {
+            self.delivered += 1;
+        }
+        Ok(record)
+    }
+
     /// Bytes consumed so far (for progress indicators).
     pub fn offset(&self) -> u64 {
         self.reader.offset()

@@ -10,3 +10,5 @@ mod scenario_captures;
 mod stats;
 mod support;
 mod teach;
+mod ui;
+mod ui_run;

@@ -1,0 +1,171 @@
+//! Keys and mouse into actions: the keymap for normal keys, line editing while a prompt is
+//! open, hit-testing for clicks and the wheel.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+
+use super::{keymap, nav, tree, Action, App, Pane, PromptKind, View};
+use crate::pcapio::CaptureWriter;
+use crate::store::{lock, save_link};
+
+impl App {
+    pub fn handle_key(&mut self, ev: KeyEvent) {
+        if ev.kind == KeyEventKind::Release {
+            return;
+        }
+        if self.prompt.is_some() {
+            return self.prompt_key(ev);
+        }
+        if let Some(action) = keymap::lookup(&ev) {
+            self.handle(action);
+        }
+    }
+
+    fn prompt_key(&mut self, ev: KeyEvent) {
+        let Some(prompt) = &mut self.prompt else {
+            return;
+        };
+        match ev.code {
+            KeyCode::Esc => self.prompt = None,
+            KeyCode::Backspace => {
+                prompt.text.pop();
+            }
+            KeyCode::Char(c) => prompt.text.push(c),
+            KeyCode::Enter => {
+                if let Some(p) = self.prompt.take() {
+                    self.submit(p.kind, p.text.trim());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn submit(&mut self, kind: PromptKind, text: &str) {
+        match kind {
+            PromptKind::Search if text.is_empty() => self.search = None,
+            PromptKind::Search => {
+                let needle = text.to_lowercase();
+                self.set_search(
+                    format!("\"{text}\""),
+                    Box::new(move |d| super::row::row(d).text().to_lowercase().contains(&needle)),
+                );
+                self.handle(Action::NextMatch);
+            }
+            PromptKind::Goto => match text.parse::<usize>() {
+                Ok(n) if n >= 1 && n <= self.visible => {
+                    self.selected = n - 1;
+                    self.follow_tail = false;
+                    self.view = View::Packets;
+                    self.ensure_visible();
+                }
+                _ => self.message = Some(format!("no packet {text} (1..={})", self.visible)),
+            },
+            PromptKind::Save if text.is_empty() => {}
+            PromptKind::Save => self.message = Some(self.save(text)),
+        }
+    }
+
+    /// Writes the visible packets to `path` (pcapng unless it ends in .pcap/.cap).
+    fn save(&self, path: &str) -> String {
+        let store = lock(&self.store);
+        let result = (|| {
+            let mut w = CaptureWriter::create(path, 262_144, save_link(&store))?;
+            for i in 0..self.visible {
+                if let Some(frame) = store.frame(i) {
+                    w.write_frame(&frame)?;
+                }
+            }
+            w.flush()?;
+            Ok::<u64, crate::pcapio::WriteError>(w.written())
+        })();
+        match result {
+            Ok(n) => format!("saved {n} packets to {path}"),
+            Err(err) => format!("save failed: {err}"),
+        }
+    }
+
+    pub fn handle_mouse(&mut self, ev: MouseEvent) {
+        let at = Position::new(ev.column, ev.row);
+        let panes = crate::ui::layout::packets(self.size);
+        let inside = |r: Rect| r.contains(at);
+        match ev.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let down = ev.kind == MouseEventKind::ScrollDown;
+                if self.view == View::Packets {
+                    for (rect, pane) in [
+                        (panes.list, Pane::List),
+                        (panes.details, Pane::Details),
+                        (panes.hex, Pane::Hex),
+                    ] {
+                        if inside(rect) {
+                            self.focus = pane;
+                        }
+                    }
+                }
+                for _ in 0..3 {
+                    self.handle(if down { Action::Down } else { Action::Up });
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) if self.view == View::Packets => {
+                if inside(panes.list) {
+                    self.focus = Pane::List;
+                    // Two lines above the rows: the pane title and the column header.
+                    let row = usize::from(at.y.saturating_sub(panes.list.y + 2));
+                    if at.y >= panes.list.y + 2 && self.list_top + row < self.visible {
+                        self.selected = self.list_top + row;
+                        self.follow_tail = false;
+                    }
+                } else if inside(panes.details) {
+                    self.focus = Pane::Details;
+                    let row = usize::from(at.y.saturating_sub(panes.details.y + 1));
+                    let n = nav::detail_rows(self).len();
+                    if at.y > panes.details.y && self.detail_top + row < n {
+                        self.detail_cursor = self.detail_top + row;
+                    }
+                } else if inside(panes.hex) {
+                    // Map the click with the scroll position it was made on, then keep it.
+                    let hit = self.hex_offset_at(panes.hex, at);
+                    self.focus = Pane::Hex;
+                    if let Some((offset, top)) = hit {
+                        self.hex_top = top;
+                        self.select_byte(offset);
+                    }
+                }
+                self.ensure_visible();
+            }
+            _ => {}
+        }
+    }
+
+    /// The frame byte under a click in the hex pane (hex or ASCII column).
+    fn hex_offset_at(&self, pane: Rect, at: Position) -> Option<(usize, usize)> {
+        let width = crate::ui::layout::hex_width(self.size);
+        let height = usize::from(pane.height.saturating_sub(1));
+        let range = crate::ui::hex::selected_range(self);
+        let top = crate::ui::hex::top_line(self, height, width, range);
+        let line = usize::from(at.y.checked_sub(pane.y + 1)?) + top;
+        let x = usize::from(at.x.checked_sub(pane.x)?);
+        let col = crate::ui::hex::column_at(x, width)?;
+        let offset = line * width + col;
+        let len = lock(&self.store).entry(self.selected)?.cap_len as usize;
+        (offset < len).then_some((offset, top))
+    }
+
+    /// Selects the innermost field covering byte `offset`, expanding its layer.
+    pub fn select_byte(&mut self, offset: usize) {
+        let rows = {
+            let store = lock(&self.store);
+            let Some(d) = store.dissect(self.selected) else {
+                return;
+            };
+            if let Some(layer) = tree::layer_at_byte(&d, offset) {
+                self.collapsed.remove(&layer);
+            }
+            tree::rows(&d, &self.collapsed)
+        };
+        if let Some(i) = tree::row_at_byte(&rows, offset) {
+            self.detail_cursor = i;
+        }
+        self.ensure_visible();
+    }
+}

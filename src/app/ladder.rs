@@ -1,0 +1,150 @@
+//! The TCP ladder (sequence diagram) model: the segments of one stream around a packet,
+//! each with its direction, label and verdicts. Only a window of the stream is built, via
+//! the store's per-stream packet list, so a long connection costs no more than a short one.
+
+use std::net::SocketAddr;
+
+use crate::analysis::{AnalysisFlags, Role};
+use crate::endpoints::events::{errno_name, CallResult, Side, SocketEvent};
+use crate::store::{Kind, Store, StreamPackets};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LadderRow {
+    /// Packet index (0-based) in the capture.
+    pub index: usize,
+    pub rel_ns: i64,
+    /// Sent by the client (left column) to the server (right column).
+    pub from_client: bool,
+    /// `[SYN, ACK] Seq=0 Ack=1 Len=0`
+    pub label: String,
+    pub flags: AnalysisFlags,
+    /// Part of the three-way handshake.
+    pub handshake: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ladder {
+    pub stream: u32,
+    pub client: String,
+    pub server: String,
+    /// Segments of the stream visible so far.
+    pub total: usize,
+    /// Position of `rows[0]` in the stream.
+    pub first: usize,
+    pub rows: Vec<LadderRow>,
+}
+
+/// A socket call of the built-in endpoints on this connection, drawn on its side's
+/// lifeline between the segments it caused (`connect()` just before the SYN).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LadderNote {
+    pub rel_ns: i64,
+    pub client_side: bool,
+    pub text: String,
+}
+
+/// The socket calls on `ladder`'s connection within the time its rows span (the first
+/// rows also take the calls just before them, such as `socket()` and `connect()`).
+pub fn notes(ladder: &Ladder, events: &[SocketEvent], start_ts: i64) -> Vec<LadderNote> {
+    let (Some(first), Some(last)) = (ladder.rows.first(), ladder.rows.last()) else {
+        return Vec::new();
+    };
+    let from = if ladder.first == 0 {
+        i64::MIN
+    } else {
+        first.rel_ns + start_ts
+    };
+    let until = if ladder.first + ladder.rows.len() >= ladder.total {
+        i64::MAX
+    } else {
+        last.rel_ns + start_ts
+    };
+    let ours = |a: &Option<SocketAddr>| {
+        a.is_some_and(|a| a.to_string() == ladder.client || a.to_string() == ladder.server)
+    };
+    events
+        .iter()
+        .filter(|e| e.ts_ns >= from && e.ts_ns <= until && (ours(&e.local) || ours(&e.peer)))
+        .map(|e| {
+            let result = match &e.result {
+                CallResult::Ok => String::new(),
+                CallResult::Err { errno, .. } => format!(" = -1 {}", errno_name(*errno)),
+            };
+            LadderNote {
+                rel_ns: e.ts_ns - start_ts,
+                client_side: e.side == Side::Client,
+                text: format!("{}(){result} {}", e.call.name(), e.detail)
+                    .trim_end()
+                    .to_string(),
+            }
+        })
+        .collect()
+}
+
+/// Builds up to `height` rows of the stream of packet `selected`, keeping it in view;
+/// only packets below `visible` count (replay). `stream` holds the stream's packets.
+pub fn build(
+    store: &Store,
+    stream: &StreamPackets,
+    selected: usize,
+    visible: usize,
+    height: usize,
+) -> Option<Ladder> {
+    let e = store.entry(selected).filter(|e| e.kind == Kind::Tcp)?;
+    let all = stream.get(Kind::Tcp, e.stream)?;
+    let shown = all.partition_point(|&i| (i as usize) < visible);
+    let all = &all[..shown];
+    let pos = all.partition_point(|&i| (i as usize) < selected);
+    let first = pos
+        .saturating_sub(height / 2)
+        .min(all.len().saturating_sub(height));
+    let d0 = store.dissect(*all.first()? as usize)?;
+    let (a, b) = crate::dissect::ip_addresses(&d0.packet)?;
+    let t0 = d0.packet.tcp()?;
+    // SocketAddr's text (IPv6 in brackets), so socket-call addresses compare equal.
+    let (sa, sb) = (
+        SocketAddr::new(a, t0.source_port()).to_string(),
+        SocketAddr::new(b, t0.destination_port()).to_string(),
+    );
+    // The first sender is on the left unless it is known to be the server.
+    let first_is_client = d0.tcp.as_ref().is_none_or(|f| f.role != Role::Server);
+    let (client, server) = if first_is_client { (sa, sb) } else { (sb, sa) };
+    let start = store.first_ts();
+    let mut rows = Vec::with_capacity(height);
+    for (n, &i) in all.iter().enumerate().skip(first).take(height) {
+        let i = i as usize;
+        let Some(d) = store.dissect(i) else { continue };
+        let Some(tcp) = d.packet.tcp() else { continue };
+        let Some((src, _)) = crate::dissect::ip_addresses(&d.packet) else {
+            continue;
+        };
+        let from_client = SocketAddr::new(src, tcp.source_port()).to_string() == client;
+        let facts = d.tcp.as_ref();
+        let mut label = format!("[{}]", super::row::tcp_flag_names(&tcp));
+        let seq = facts.map_or(tcp.sequence_number(), |f| f.seq_rel);
+        label.push_str(&format!(" Seq={seq}"));
+        if tcp.ack() {
+            let ack = facts.map_or(tcp.acknowledgment_number(), |f| f.ack_rel);
+            label.push_str(&format!(" Ack={ack}"));
+        }
+        let len = d.packet.tcp_len.unwrap_or(0);
+        let handshake = n < 3 && (tcp.syn() || (n == 2 && tcp.ack() && !tcp.fin() && len == 0));
+        label.push_str(&format!(" Len={len}"));
+        rows.push(LadderRow {
+            index: i,
+            rel_ns: d.info.ts_ns - start,
+            from_client,
+            label,
+            flags: facts.map_or(AnalysisFlags::EMPTY, |f| f.flags),
+            handshake,
+        });
+    }
+    Some(Ladder {
+        stream: e.stream,
+        client,
+        server,
+        total: all.len(),
+        first,
+        rows,
+    })
+}

@@ -1,0 +1,292 @@
+//! UI state and everything that changes it: [`Action`]s (from the keymap, the mouse or a
+//! test) in, state out. Nothing here touches a terminal, so the whole state machine is
+//! tested with plain function calls; drawing (`crate::ui`) only reads this state.
+
+mod input;
+pub mod keymap;
+pub mod ladder;
+mod nav;
+pub mod replay;
+pub mod row;
+pub mod stats;
+pub mod tree;
+
+pub use keymap::{Action, View, KEYMAP};
+
+use std::collections::HashSet;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::layout::Rect;
+
+use crate::dissect::Dissection;
+use crate::endpoints::events::SocketEvent;
+use crate::field::FieldId;
+use crate::store::{lock, Kind, SharedStore};
+use crate::ui::theme::Theme;
+
+/// A predicate over packets: the text search today, the display-filter engine later.
+pub type Predicate = Box<dyn Fn(&Dissection<'_>) -> bool + Send>;
+
+/// The panes of the packets view, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    List,
+    Details,
+    Hex,
+}
+
+/// What a prompt line is asking for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Search,
+    Goto,
+    Save,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+}
+
+/// The active search: its label (shown in the status line) and predicate.
+pub struct Search {
+    pub label: String,
+    pub matches: Predicate,
+}
+
+/// Things the run loop must do outside the pure state (they need the outside world).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    OpenInterface(String),
+}
+
+/// Live capture controls the app may use (shared with the capture threads).
+#[derive(Clone)]
+pub struct LiveLink {
+    pub paused: Arc<std::sync::atomic::AtomicBool>,
+    pub channel_dropped: Arc<std::sync::atomic::AtomicU64>,
+    pub source_stats: Arc<std::sync::Mutex<crate::source::SourceStats>>,
+}
+
+/// Opening options.
+#[derive(Default)]
+pub struct AppOptions {
+    /// File name or interface, for the title bar.
+    pub title: String,
+    pub live: Option<LiveLink>,
+    /// Interfaces the picker offers.
+    pub interfaces: Vec<String>,
+    pub no_color: bool,
+    pub events: Option<Receiver<SocketEvent>>,
+}
+
+/// Most recent socket calls kept for display.
+const MAX_EVENTS: usize = 1000;
+
+pub struct App {
+    pub store: SharedStore,
+    pub title: String,
+    pub live: Option<LiveLink>,
+    pub theme: &'static Theme,
+    pub view: View,
+    pub focus: Pane,
+    /// Terminal size, for page sizes and mouse hit-testing.
+    pub size: Rect,
+    /// Packets visible now (indexed, and revealed by the replay).
+    pub visible: usize,
+    pub selected: usize,
+    pub list_top: usize,
+    /// Keep the last packet selected as packets arrive (until the user scrolls away).
+    pub follow_tail: bool,
+    pub collapsed: HashSet<FieldId>,
+    pub detail_cursor: usize,
+    pub detail_top: usize,
+    pub hex_top: usize,
+    pub conv_cursor: usize,
+    /// Follow view: title and lines, each tagged with the node (0 or 1) that sent it.
+    pub follow: Option<(String, Vec<(u8, String)>)>,
+    pub follow_top: usize,
+    pub search: Option<Search>,
+    pub prompt: Option<Prompt>,
+    pub message: Option<String>,
+    pub help: bool,
+    pub picker: Option<(Vec<String>, usize)>,
+    pub interfaces: Vec<String>,
+    pub replay: replay::Replay,
+    /// Packets of the selected packet's TCP stream while the ladder shows.
+    pub stream: crate::store::StreamPackets,
+    pub stats: stats::Stats,
+    pub events: Vec<SocketEvent>,
+    events_rx: Option<Receiver<SocketEvent>>,
+    pub effects: Vec<Effect>,
+    pub quit: bool,
+    /// Monotonic time of the last tick, for actions that anchor the replay clock.
+    pub now: Duration,
+}
+
+impl App {
+    pub fn new(store: SharedStore, opts: AppOptions) -> Self {
+        let live = opts.live.is_some();
+        App {
+            store,
+            title: opts.title,
+            live: opts.live,
+            theme: Theme::pick(opts.no_color),
+            view: View::Packets,
+            focus: Pane::List,
+            size: Rect::new(0, 0, 80, 24),
+            visible: 0,
+            selected: 0,
+            list_top: 0,
+            follow_tail: live,
+            // Like Wireshark's habit of reading from the network layer down: the frame and
+            // link layers start collapsed.
+            collapsed: [FieldId::Frame, FieldId::Eth, FieldId::Sll, FieldId::Null]
+                .into_iter()
+                .collect(),
+            detail_cursor: 0,
+            detail_top: 0,
+            hex_top: 0,
+            conv_cursor: 0,
+            follow: None,
+            follow_top: 0,
+            search: None,
+            prompt: None,
+            message: None,
+            help: false,
+            picker: None,
+            interfaces: opts.interfaces,
+            replay: replay::Replay::default(),
+            stream: Default::default(),
+            stats: stats::Stats::default(),
+            events: Vec::new(),
+            events_rx: opts.events,
+            effects: Vec::new(),
+            quit: false,
+            now: Duration::ZERO,
+        }
+    }
+
+    /// Takes in what arrived since the last tick: new packets, replay progress, socket
+    /// events. Returns whether anything visible changed (the loop redraws only then).
+    pub fn tick(&mut self, now: Duration) -> bool {
+        self.now = now;
+        let mut dirty = false;
+        if let Some(rx) = &self.events_rx {
+            for ev in rx.try_iter() {
+                self.events.push(ev);
+                dirty = true;
+            }
+            let extra = self.events.len().saturating_sub(MAX_EVENTS);
+            self.events.drain(..extra);
+        }
+        let store = Arc::clone(&self.store);
+        let store = lock(&store);
+        let available = store.len();
+        if let Some(until) = self.replay.due_until(now) {
+            let entries = store.entries();
+            while self.replay.horizon < available && entries[self.replay.horizon].ts_ns <= until {
+                self.replay.horizon += 1;
+                dirty = true;
+            }
+            if self.replay.horizon >= available && store.done {
+                self.replay.mode = replay::Mode::Off;
+                self.message = Some("replay finished".into());
+                dirty = true;
+            }
+        }
+        let visible = self.replay.visible(available);
+        if visible < self.stats.seen {
+            self.stats = stats::Stats::default();
+        }
+        if visible > self.stats.seen {
+            self.stats
+                .extend(&store.entries()[self.stats.seen..visible]);
+        }
+        drop(store);
+        if visible != self.visible {
+            self.visible = visible;
+            if self.follow_tail || self.selected >= visible {
+                self.selected = visible.saturating_sub(1);
+            }
+            dirty = true;
+        }
+        self.ensure_visible();
+        self.sync_stream();
+        dirty || self.live.is_some()
+    }
+
+    /// Brings the ladder's stream packets up to date (new selection, new packets).
+    pub fn sync_stream(&mut self) {
+        if self.view != View::Ladder {
+            return;
+        }
+        let store = Arc::clone(&self.store);
+        let store = lock(&store);
+        if let Some(e) = store.entry(self.selected).filter(|e| e.kind == Kind::Tcp) {
+            self.stream
+                .refresh(&store, Kind::Tcp, e.stream, self.visible);
+        }
+    }
+
+    /// Applies one action.
+    pub fn handle(&mut self, action: Action) {
+        self.message = None;
+        if self.help {
+            match action {
+                Action::Quit => self.quit = true,
+                _ => self.help = false,
+            }
+            return;
+        }
+        nav::handle(self, action);
+        self.ensure_visible();
+        self.sync_stream();
+    }
+
+    /// Replaces the search (the display-filter engine plugs in here).
+    pub fn set_search(&mut self, label: String, matches: Predicate) {
+        self.search = Some(Search { label, matches });
+    }
+
+    /// Keeps the selection on screen and the panes' scroll offsets in range.
+    pub fn ensure_visible(&mut self) {
+        let rows = crate::ui::layout::list_rows(self.size);
+        if self.selected < self.list_top {
+            self.list_top = self.selected;
+        } else if rows > 0 && self.selected >= self.list_top + rows {
+            self.list_top = self.selected + 1 - rows;
+        }
+        self.list_top = self.list_top.min(self.visible.saturating_sub(rows.max(1)));
+        let drows = crate::ui::layout::details_rows(self.size);
+        if self.detail_cursor < self.detail_top {
+            self.detail_top = self.detail_cursor;
+        } else if drows > 0 && self.detail_cursor >= self.detail_top + drows {
+            self.detail_top = self.detail_cursor + 1 - drows;
+        }
+    }
+
+    /// Whether the active search matches packet `i` (for highlighting rows).
+    pub fn matches(&self, d: &Dissection<'_>) -> bool {
+        self.search.as_ref().is_some_and(|s| (s.matches)(d))
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = Rect::new(0, 0, width, height);
+        self.ensure_visible();
+    }
+
+    pub fn capture_paused(&self) -> bool {
+        self.live
+            .as_ref()
+            .is_some_and(|l| l.paused.load(Ordering::Relaxed))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,391 @@
+//! What each [`Action`] does to the state.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use super::{replay, tree, Action, App, Effect, Pane, Prompt, PromptKind, View};
+use crate::analysis::follow::{render_tshark_ascii, TcpFollower, UdpFollower};
+use crate::dissect::{tcp_segment, udp_datagram, SackBlocks};
+use crate::store::{lock, Kind, Store};
+
+pub(super) fn handle(app: &mut App, action: Action) {
+    if app.picker.is_some() {
+        return picker(app, action);
+    }
+    let page = crate::ui::layout::list_rows(app.size).max(1);
+    match action {
+        Action::Quit => app.quit = true,
+        Action::Back => back(app),
+        Action::Up => step(app, -1),
+        Action::Down => step(app, 1),
+        Action::PageUp => step(app, -(page as i64)),
+        Action::PageDown => step(app, page as i64),
+        Action::Top => step(app, i64::MIN / 2),
+        Action::Bottom => {
+            step(app, i64::MAX / 2);
+            if app.view == View::Packets && app.focus == Pane::List {
+                app.follow_tail = true;
+            }
+        }
+        Action::NextPane | Action::PrevPane => {
+            let order = [Pane::List, Pane::Details, Pane::Hex];
+            let at = order.iter().position(|p| *p == app.focus).unwrap_or(0);
+            let next = if action == Action::NextPane { 1 } else { 2 };
+            app.focus = order[(at + next) % 3];
+            app.view = View::Packets;
+        }
+        Action::Activate => activate(app),
+        Action::Collapse | Action::Expand => set_collapsed(app, action == Action::Collapse),
+        Action::Search => open_prompt(app, PromptKind::Search),
+        Action::Goto => open_prompt(app, PromptKind::Goto),
+        Action::Save => open_prompt(app, PromptKind::Save),
+        Action::NextMatch => find(app, true),
+        Action::PrevMatch => find(app, false),
+        Action::Show(view) => app.view = view,
+        Action::FollowStream => follow(app),
+        Action::PlayPause => play_pause(app),
+        Action::Step => {
+            if app.replay.mode == replay::Mode::Off {
+                app.replay.horizon = 0;
+            }
+            app.replay.pause();
+            app.replay.horizon += 1;
+            app.follow_tail = true;
+            app.tick(app.now);
+        }
+        Action::Faster | Action::Slower => {
+            let i = app.replay.speed_index;
+            let i = if action == Action::Faster {
+                i + 1
+            } else {
+                i.saturating_sub(1)
+            };
+            app.replay.set_speed(i, app.now);
+            app.message = Some(format!("replay speed ×{}", app.replay.speed()));
+        }
+        Action::Restart => {
+            app.replay.horizon = 0;
+            app.replay.play(app.now, lock(&app.store).first_ts());
+            app.follow_tail = true;
+            app.tick(app.now);
+        }
+        Action::ToggleCapture => match &app.live {
+            Some(live) => {
+                let paused = !live.paused.load(Ordering::Relaxed);
+                live.paused.store(paused, Ordering::Relaxed);
+                let what = if paused { "stopped" } else { "started" };
+                app.message = Some(format!("capture {what}"));
+            }
+            None => app.message = Some("not a live capture".into()),
+        },
+        Action::PickInterface => {
+            if app.interfaces.is_empty() {
+                app.message = Some("no interfaces to capture on".into());
+            } else {
+                app.picker = Some((app.interfaces.clone(), 0));
+            }
+        }
+        Action::Help => app.help = true,
+    }
+}
+
+fn back(app: &mut App) {
+    if app.view != View::Packets {
+        app.view = View::Packets;
+    } else if app.focus != Pane::List {
+        app.focus = Pane::List;
+    } else if app.search.is_some() {
+        app.search = None;
+    } else {
+        app.quit = true;
+    }
+}
+
+fn picker(app: &mut App, action: Action) {
+    let Some((names, cursor)) = &mut app.picker else {
+        return;
+    };
+    match action {
+        Action::Up => *cursor = cursor.saturating_sub(1),
+        Action::Down => *cursor = (*cursor + 1).min(names.len().saturating_sub(1)),
+        Action::Activate => {
+            if let Some(name) = names.get(*cursor) {
+                app.effects.push(Effect::OpenInterface(name.clone()));
+            }
+            app.picker = None;
+        }
+        Action::Quit => app.quit = true,
+        _ => app.picker = None,
+    }
+}
+
+fn open_prompt(app: &mut App, kind: PromptKind) {
+    app.prompt = Some(Prompt {
+        kind,
+        text: String::new(),
+    });
+}
+
+/// Moves the cursor of the focused pane/view by `delta` rows.
+fn step(app: &mut App, delta: i64) {
+    let clamp = |v: usize, d: i64, len: usize| -> usize {
+        (v as i64)
+            .saturating_add(d)
+            .clamp(0, len.saturating_sub(1) as i64) as usize
+    };
+    match app.view {
+        View::Packets => match app.focus {
+            Pane::List => {
+                app.selected = clamp(app.selected, delta, app.visible);
+                app.follow_tail = false;
+                app.detail_cursor = app.detail_cursor.min(detail_len(app).saturating_sub(1));
+            }
+            Pane::Details => app.detail_cursor = clamp(app.detail_cursor, delta, detail_len(app)),
+            Pane::Hex => app.hex_top = clamp(app.hex_top, delta, hex_lines(app)),
+        },
+        View::Ladder => {
+            app.sync_stream();
+            let store = Arc::clone(&app.store);
+            let store = lock(&store);
+            let stream = store.entry(app.selected).filter(|e| e.kind == Kind::Tcp);
+            if let Some(all) = stream.and_then(|e| app.stream.get(Kind::Tcp, e.stream)) {
+                let shown = all.partition_point(|&i| (i as usize) < app.visible);
+                let pos = all[..shown].partition_point(|&i| (i as usize) < app.selected);
+                app.selected = all[clamp(pos, delta, shown)] as usize;
+            } else {
+                // Not on a TCP packet: move through the capture until one is selected.
+                app.selected = clamp(app.selected, delta, app.visible);
+            }
+            app.follow_tail = false;
+        }
+        View::Conversations => {
+            let n = lock(&app.store).conversations().len();
+            app.conv_cursor = clamp(app.conv_cursor, delta, n);
+        }
+        View::Follow => {
+            let n = app.follow.as_ref().map_or(0, |f| f.1.len());
+            app.follow_top = clamp(app.follow_top, delta, n);
+        }
+        View::Stats => {}
+    }
+}
+
+/// Rows of the details tree of the selected packet.
+pub(super) fn detail_rows(app: &App) -> Vec<tree::TreeRow> {
+    let store = lock(&app.store);
+    if app.selected >= app.visible {
+        return Vec::new();
+    }
+    store
+        .dissect(app.selected)
+        .map_or_else(Vec::new, |d| tree::rows(&d, &app.collapsed))
+}
+
+fn detail_len(app: &App) -> usize {
+    detail_rows(app).len()
+}
+
+fn hex_lines(app: &App) -> usize {
+    let store = lock(&app.store);
+    let len = store.entry(app.selected).map_or(0, |e| e.cap_len as usize);
+    len.div_ceil(crate::ui::layout::hex_width(app.size))
+}
+
+fn activate(app: &mut App) {
+    match app.view {
+        View::Packets if app.focus == Pane::List => app.focus = Pane::Details,
+        View::Packets => {
+            let rows = detail_rows(app);
+            if let Some(row) = rows.get(app.detail_cursor) {
+                let layer = row.layer;
+                if !app.collapsed.remove(&layer) {
+                    app.collapsed.insert(layer);
+                }
+                let rows = detail_rows(app);
+                app.detail_cursor = rows.iter().position(|r| r.layer == layer).unwrap_or(0);
+            }
+        }
+        View::Conversations => {
+            let store = lock(&app.store);
+            let Some(conv) = store.conversations().get(app.conv_cursor) else {
+                return;
+            };
+            let kind = match conv.proto {
+                crate::analysis::ConvProto::Tcp => Kind::Tcp,
+                crate::analysis::ConvProto::Udp => Kind::Udp,
+            };
+            if let Some(first) = store.first_of_stream(kind, conv.stream as u32) {
+                app.selected = first.min(app.visible.saturating_sub(1));
+                app.follow_tail = false;
+                app.view = if kind == Kind::Tcp {
+                    View::Ladder
+                } else {
+                    View::Packets
+                };
+            }
+        }
+        _ => {}
+    }
+}
+
+fn set_collapsed(app: &mut App, collapse: bool) {
+    if app.view != View::Packets || app.focus != Pane::Details {
+        return;
+    }
+    let rows = detail_rows(app);
+    let Some(layer) = rows.get(app.detail_cursor).map(|r| r.layer) else {
+        return;
+    };
+    if collapse {
+        app.collapsed.insert(layer);
+    } else {
+        app.collapsed.remove(&layer);
+    }
+    let rows = detail_rows(app);
+    if collapse {
+        app.detail_cursor = rows.iter().position(|r| r.layer == layer).unwrap_or(0);
+    }
+}
+
+/// Moves to the next (or previous) packet the search matches, wrapping around.
+fn find(app: &mut App, forward: bool) {
+    let Some(search) = &app.search else {
+        app.message = Some("no search: press / to search".into());
+        return;
+    };
+    let store = Arc::clone(&app.store);
+    let store = lock(&store);
+    let n = app.visible;
+    let found = (1..=n).find_map(|k| {
+        let i = if forward {
+            (app.selected + k) % n
+        } else {
+            (app.selected + n - k % n) % n
+        };
+        store.dissect(i).filter(|d| (search.matches)(d)).map(|_| i)
+    });
+    match found {
+        Some(i) => {
+            app.selected = i;
+            app.follow_tail = false;
+        }
+        None => app.message = Some(format!("no packet matches {}", search.label)),
+    }
+}
+
+fn play_pause(app: &mut App) {
+    let store = Arc::clone(&app.store);
+    let store = lock(&store);
+    match app.replay.mode {
+        replay::Mode::Playing { .. } => {
+            app.replay.pause();
+            app.message = Some("replay paused".into());
+        }
+        replay::Mode::Off => {
+            app.replay.horizon = 0;
+            app.replay.play(app.now, store.first_ts());
+            app.follow_tail = true;
+        }
+        replay::Mode::Paused => {
+            let last = app
+                .replay
+                .horizon
+                .checked_sub(1)
+                .and_then(|i| store.entry(i))
+                .map_or(store.first_ts(), |e| e.ts_ns);
+            app.replay.play(app.now, last);
+            app.follow_tail = true;
+        }
+    }
+    drop(store);
+    app.tick(app.now);
+}
+
+/// Builds the follow-stream text of the selected packet's (or conversation's) stream.
+fn follow(app: &mut App) {
+    let store = Arc::clone(&app.store);
+    let store = lock(&store);
+    let target = if app.view == View::Conversations {
+        store.conversations().get(app.conv_cursor).map(|c| {
+            let kind = match c.proto {
+                crate::analysis::ConvProto::Tcp => Kind::Tcp,
+                crate::analysis::ConvProto::Udp => Kind::Udp,
+            };
+            (kind, c.stream as u32)
+        })
+    } else {
+        store
+            .entry(app.selected)
+            .filter(|e| e.kind != Kind::Other)
+            .map(|e| (e.kind, e.stream))
+    };
+    let Some((kind, stream)) = target else {
+        app.message = Some("select a TCP or UDP packet to follow its stream".into());
+        return;
+    };
+    let text = follow_text(&store, kind, stream, app.visible);
+    let title = format!(
+        "{} stream {stream}",
+        if kind == Kind::Tcp { "TCP" } else { "UDP" }
+    );
+    app.follow = Some((title, tag_nodes(&text)));
+    app.follow_top = 0;
+    app.view = View::Follow;
+}
+
+/// Tags each line of tshark's follow text with its sender: a byte count line starts a
+/// block (indented by a tab for node 1), and the data lines after it belong to that node.
+fn tag_nodes(text: &str) -> Vec<(u8, String)> {
+    let mut node = 0u8;
+    let mut in_body = false;
+    text.lines()
+        .map(|line| {
+            let (tab, rest) = match line.strip_prefix('\t') {
+                Some(rest) => (true, rest),
+                None => (false, line),
+            };
+            let count = !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+            if line.starts_with("Node 1:") {
+                in_body = true;
+            }
+            if in_body && (count || rest.starts_with('[')) {
+                node = u8::from(tab);
+            }
+            if line.starts_with("=====") {
+                node = 0;
+            }
+            (node, rest.to_string())
+        })
+        .collect()
+}
+
+fn follow_text(store: &Store, kind: Kind, stream: u32, visible: usize) -> String {
+    let mut packets = Vec::new();
+    store.scan_stream(kind, stream, 0..visible, &mut packets);
+    let mut sack = SackBlocks::new();
+    if kind == Kind::Tcp {
+        let mut f = TcpFollower::new(u64::from(stream));
+        for &i in packets.iter().take_while(|&&i| (i as usize) < visible) {
+            let Some(d) = store.dissect(i as usize) else {
+                continue;
+            };
+            let seg = tcp_segment(&d.packet, d.info.number, d.info.ts_ns, &mut sack);
+            if let (Some(seg), Some(facts)) = (seg, &d.tcp) {
+                f.push(&seg, facts);
+            }
+        }
+        render_tshark_ascii(&f.finish())
+    } else {
+        let mut f = UdpFollower::new(u64::from(stream));
+        for &i in packets.iter().take_while(|&&i| (i as usize) < visible) {
+            let Some(d) = store.dissect(i as usize) else {
+                continue;
+            };
+            let dg = udp_datagram(&d.packet, d.info.number, d.info.ts_ns);
+            if let (Some(dg), Some(facts)) = (dg, &d.udp) {
+                f.push(&dg, facts);
+            }
+        }
+        render_tshark_ascii(&f.finish())
+    }
+}

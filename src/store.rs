@@ -1,0 +1,391 @@
+//! The packet store behind the UI: a compact per-packet index (a few dozen bytes each) plus
+//! the bytes, either a memory-mapped capture file (replay: nothing is copied, the kernel
+//! pages bytes in when a row is drawn) or an append-only arena (live, stdin).
+//!
+//! Analysis runs once, in capture order, on the indexing thread; what the UI needs of it
+//! per packet (stream, relative seq/ack, window, analysis flags) is kept in the [`Entry`],
+//! so any packet can be re-decoded on demand without replaying the conversation tables.
+
+pub mod ingest;
+
+pub use ingest::{
+    lock, save_link, spawn_file_indexer, spawn_live, IndexJob, LiveControl, SharedStore,
+    LIVE_CHANNEL,
+};
+
+use std::net::IpAddr;
+use std::ops::Range;
+
+use crate::analysis::{AnalysisFlags, ConvProto, ConvStats, Role, TcpFacts, UdpFacts, WindowScale};
+use crate::decode::{self, FrameInfo};
+use crate::dissect::Dissection;
+use crate::frame::{Direction, Frame, LinkType};
+
+/// A live session keeps at most this many captured bytes; later packets are counted as
+/// dropped by the store rather than growing memory without bound.
+pub const MAX_ARENA_BYTES: usize = 512 * 1024 * 1024;
+
+/// What kind of transport analysis an entry carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(u8)]
+pub enum Kind {
+    #[default]
+    Other,
+    Tcp,
+    Udp,
+}
+
+/// One packet of the index (48 bytes). Everything the list row, the ladder and the
+/// statistics need without touching the packet bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Entry {
+    /// Offset of the captured bytes in the backing (file or arena).
+    pub offset: u64,
+    pub ts_ns: i64,
+    pub cap_len: u32,
+    pub orig_len: u32,
+    /// `tcp.stream` / `udp.stream` (meaningful when `kind` is Tcp/Udp).
+    pub stream: u32,
+    pub seq_rel: u32,
+    pub ack_rel: u32,
+    /// Scaled window (`tcp.window_size`), saturated to u32.
+    pub window: u32,
+    pub aflags: AnalysisFlags,
+    pub link: u16,
+    pub kind: Kind,
+    /// Innermost protocol, an index into [`PROTOCOLS`].
+    pub proto: u8,
+    /// Bit 0: ACK valid; bits 1-2: sender role (0 unknown, 1 client, 2 server) for TCP,
+    /// bit 1 = from first sender for UDP; bits 3-4: direction.
+    pub bits: u8,
+}
+
+impl Entry {
+    pub fn ack_valid(&self) -> bool {
+        self.bits & 1 != 0
+    }
+
+    pub fn role(&self) -> Role {
+        match (self.bits >> 1) & 3 {
+            1 => Role::Client,
+            2 => Role::Server,
+            _ => Role::Unknown,
+        }
+    }
+
+    pub fn direction(&self) -> Direction {
+        match (self.bits >> 3) & 3 {
+            1 => Direction::Inbound,
+            2 => Direction::Outbound,
+            _ => Direction::Unknown,
+        }
+    }
+
+    fn from_dissection(d: &Dissection<'_>, offset: u64, link: LinkType) -> Entry {
+        let data = d.packet.data;
+        let dir = match d.info.direction {
+            Direction::Inbound => 1u8,
+            Direction::Outbound => 2,
+            Direction::Unknown => 0,
+        };
+        let mut e = Entry {
+            offset,
+            ts_ns: d.info.ts_ns,
+            cap_len: data.len() as u32,
+            orig_len: d.packet.orig_len,
+            link: u16::try_from(link.0).unwrap_or(u16::MAX),
+            bits: dir << 3,
+            proto: proto_code(d.packet.top_protocol()),
+            ..Entry::default()
+        };
+        if let Some(t) = &d.tcp {
+            e.kind = Kind::Tcp;
+            e.stream = t.stream as u32;
+            e.seq_rel = t.seq_rel;
+            e.ack_rel = t.ack_rel;
+            e.window = u32::try_from(t.window_size).unwrap_or(u32::MAX);
+            e.aflags = t.flags;
+            let role = match t.role {
+                Role::Client => 1u8,
+                Role::Server => 2,
+                Role::Unknown => 0,
+            };
+            e.bits |= u8::from(t.ack_valid) | (role << 1);
+        } else if let Some(u) = &d.udp {
+            e.kind = Kind::Udp;
+            e.stream = u.stream as u32;
+            e.bits |= u8::from(u.from_first_sender) << 1;
+        }
+        e
+    }
+}
+
+/// Protocol column names, indexed by [`Entry::proto`].
+pub const PROTOCOLS: [&str; 12] = [
+    "Frame", "Null", "SLL", "Ethernet", "VLAN", "ARP", "IPv4", "IPv6", "TCP", "UDP", "ICMP",
+    "ICMPv6",
+];
+
+fn proto_code(name: &str) -> u8 {
+    match name {
+        "null" => 1,
+        "sll" => 2,
+        "eth" => 3,
+        "vlan" => 4,
+        "arp" => 5,
+        "ip" => 6,
+        "ipv6" => 7,
+        "tcp" => 8,
+        "udp" => 9,
+        "icmp" => 10,
+        "icmpv6" => 11,
+        _ => 0,
+    }
+}
+
+impl Entry {
+    /// The Protocol column text.
+    pub fn protocol(&self) -> &'static str {
+        PROTOCOLS
+            .get(usize::from(self.proto))
+            .copied()
+            .unwrap_or("Frame")
+    }
+}
+
+/// One conversation as the conversations pane lists it.
+#[derive(Debug, Clone)]
+pub struct ConvRow {
+    pub proto: ConvProto,
+    pub stream: u64,
+    pub stats: ConvStats,
+}
+
+/// Where the packet bytes live.
+pub enum Backing {
+    /// A capture file mapped read-only; entries hold file offsets.
+    Mapped(memmap2::Mmap),
+    /// Bytes copied in as they arrived (live capture, standard input).
+    Arena(Vec<u8>),
+}
+
+impl Backing {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Backing::Mapped(map) => map,
+            Backing::Arena(v) => v,
+        }
+    }
+}
+
+/// Every packet seen so far, plus indexing progress. Shared behind a mutex between the
+/// indexing thread (appends in batches) and the UI (reads the rows it draws).
+pub struct Store {
+    backing: Backing,
+    entries: Vec<Entry>,
+    convs: Vec<ConvRow>,
+    /// Bytes of the input consumed and its total size (0 = unknown), for the progress bar.
+    pub progress: (u64, u64),
+    /// The indexer reached the end of its input (file read, or live source ended).
+    pub done: bool,
+    /// Why indexing stopped early (damaged file, source error).
+    pub error: Option<String>,
+    /// Packets not kept because the arena was full.
+    pub store_dropped: u64,
+    pub link: LinkType,
+}
+
+impl Store {
+    pub fn new(backing: Backing, link: LinkType) -> Self {
+        Store {
+            backing,
+            entries: Vec::new(),
+            convs: Vec::new(),
+            progress: (0, 0),
+            done: false,
+            error: None,
+            store_dropped: 0,
+            link,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn entry(&self, i: usize) -> Option<&Entry> {
+        self.entries.get(i)
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn conversations(&self) -> &[ConvRow] {
+        &self.convs
+    }
+
+    /// Appends to `out` the indices in `range` of the packets of one stream. A scan, not
+    /// an index: per-stream lists for 100k conversations cost more memory than the whole
+    /// packet index saves, and a scan of a million entries takes a few milliseconds, done
+    /// once per stream change (see [`StreamPackets`]), never per frame.
+    pub fn scan_stream(&self, kind: Kind, stream: u32, range: Range<usize>, out: &mut Vec<u32>) {
+        let end = range.end.min(self.entries.len());
+        let start = range.start.min(end);
+        for (i, e) in self.entries[start..end].iter().enumerate() {
+            if e.kind == kind && e.stream == stream {
+                out.push((start + i) as u32);
+            }
+        }
+    }
+
+    /// The first packet of a stream.
+    pub fn first_of_stream(&self, kind: Kind, stream: u32) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.kind == kind && e.stream == stream)
+    }
+
+    pub fn first_ts(&self) -> i64 {
+        self.entries.first().map_or(0, |e| e.ts_ns)
+    }
+
+    /// The frame of packet `i` (0-based), borrowing the backing bytes.
+    pub fn frame(&self, i: usize) -> Option<Frame<'_>> {
+        let e = self.entries.get(i)?;
+        let start = usize::try_from(e.offset).ok()?;
+        let data = self
+            .backing
+            .bytes()
+            .get(start..start + e.cap_len as usize)?;
+        Some(Frame {
+            ts_ns: e.ts_ns,
+            data,
+            orig_len: e.orig_len,
+            link: LinkType(u32::from(e.link)),
+            interface: 0,
+            direction: e.direction(),
+        })
+    }
+
+    /// Decodes packet `i` again and re-attaches the analysis facts kept in its entry.
+    /// Reassembly of IP fragments is not redone (the list shows the fragment itself).
+    pub fn dissect(&self, i: usize) -> Option<Dissection<'_>> {
+        let frame = self.frame(i)?;
+        let e = self.entries.get(i)?;
+        let first = self.first_ts();
+        let prev = i
+            .checked_sub(1)
+            .and_then(|p| self.entries.get(p))
+            .map_or(e.ts_ns, |p| p.ts_ns);
+        let packet = decode::decode(&frame);
+        let info = FrameInfo {
+            number: i as u64 + 1,
+            ts_ns: e.ts_ns,
+            relative_ns: e.ts_ns - first,
+            delta_ns: e.ts_ns - prev,
+            interface: 0,
+            direction: e.direction(),
+        };
+        let tcp = (e.kind == Kind::Tcp).then(|| tcp_facts(e, &packet));
+        let udp = (e.kind == Kind::Udp).then(|| UdpFacts {
+            stream: u64::from(e.stream),
+            from_first_sender: e.bits & 2 != 0,
+        });
+        Some(Dissection {
+            packet,
+            info,
+            reassembled: None,
+            tcp,
+            udp,
+        })
+    }
+
+    /// Appends a batch from the indexer. `base` is added to the batch's offsets (arena
+    /// batches count from the start of their own byte buffer).
+    fn append(&mut self, batch: &mut Vec<Entry>, bytes: &mut Vec<u8>) {
+        if let Backing::Arena(arena) = &mut self.backing {
+            let base = arena.len() as u64;
+            if arena.len() + bytes.len() > MAX_ARENA_BYTES {
+                self.store_dropped += batch.len() as u64;
+                batch.clear();
+                bytes.clear();
+                return;
+            }
+            arena.extend_from_slice(bytes);
+            for e in batch.iter_mut() {
+                e.offset += base;
+            }
+        }
+        bytes.clear();
+        self.entries.append(batch);
+    }
+}
+
+/// The packets of one stream, kept up to date incrementally as packets arrive or the
+/// replay reveals them (only new entries are scanned).
+#[derive(Debug, Default, Clone)]
+pub struct StreamPackets {
+    key: Option<(Kind, u32)>,
+    scanned: usize,
+    pub packets: Vec<u32>,
+}
+
+impl StreamPackets {
+    /// Makes `packets` the packets of `stream` among the first `upto` entries.
+    pub fn refresh(&mut self, store: &Store, kind: Kind, stream: u32, upto: usize) {
+        let upto = upto.min(store.len());
+        if self.key != Some((kind, stream)) || upto < self.scanned {
+            self.key = Some((kind, stream));
+            self.scanned = 0;
+            self.packets.clear();
+        }
+        store.scan_stream(kind, stream, self.scanned..upto, &mut self.packets);
+        self.scanned = upto;
+    }
+
+    /// The packets, if they are those of `stream`.
+    pub fn get(&self, kind: Kind, stream: u32) -> Option<&[u32]> {
+        (self.key == Some((kind, stream))).then_some(self.packets.as_slice())
+    }
+}
+
+/// The TCP facts the details tree and Info column need, rebuilt from an entry.
+fn tcp_facts(e: &Entry, packet: &decode::Packet<'_>) -> TcpFacts {
+    let flags = packet.tcp().map_or(0, |t| {
+        u16::from(t.syn()) << 1 | u16::from(t.fin()) | u16::from(t.rst()) << 2
+    });
+    let phantom = u32::from(flags & 0b011 != 0);
+    let len = packet.tcp_len.unwrap_or(0);
+    TcpFacts {
+        stream: u64::from(e.stream),
+        seq_rel: e.seq_rel,
+        ack_rel: e.ack_rel,
+        ack_valid: e.ack_valid(),
+        nxtseq_rel: e.seq_rel.wrapping_add(len).wrapping_add(phantom),
+        window_size: u64::from(e.window),
+        window_scale: WindowScale::Unknown,
+        flags: e.aflags,
+        dup_ack_num: 0,
+        dup_ack_frame: 0,
+        acks_frame: None,
+        ack_rtt_ns: None,
+        rto_frame: None,
+        reasons: Vec::new(),
+        role: e.role(),
+        state: Default::default(),
+        handshake: Default::default(),
+    }
+}
+
+/// Source and destination addresses of a packet as the list shows them.
+pub fn endpoints_of(packet: &decode::Packet<'_>) -> Option<(IpAddr, IpAddr)> {
+    crate::dissect::ip_addresses(packet)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,319 @@
+//! The threads that fill a [`Store`]: a file indexer (reads the capture once, in the
+//! background, while the UI already shows the first packets) and the live pair (capture
+//! thread → bounded channel → ingest thread), with every drop counted.
+
+use std::fs::File;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use super::{Backing, ConvRow, Entry, Store};
+use crate::analysis::ConvProto;
+use crate::dissect::Dissector;
+use crate::frame::{Frame, LinkType, OwnedFrame};
+use crate::source::{FileSource, PacketSource, SourceError, SourceStats};
+
+/// Batches are handed to the UI this often (or when this large), so the first screen
+/// appears within milliseconds and the mutex is taken rarely.
+const FLUSH_EVERY: Duration = Duration::from_millis(20);
+const FLUSH_BATCH: usize = 8192;
+/// Conversation tables are copied for the UI at most this often (they can be large: a copy
+/// coexists with the analysis tables, which dominates peak memory while indexing a file).
+const CONVS_EVERY: Duration = Duration::from_millis(500);
+const CONVS_EVERY_FILE: Duration = Duration::from_secs(2);
+/// Frames in flight between the capture and ingest threads.
+pub const LIVE_CHANNEL: usize = 8192;
+
+pub type SharedStore = Arc<Mutex<Store>>;
+
+/// Locks the store, tolerating a poisoned mutex: a panicked indexer leaves a store that is
+/// still consistent at batch granularity, and the UI must keep drawing to restore the
+/// terminal.
+pub fn lock(store: &SharedStore) -> std::sync::MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Accumulates entries and hands them over in batches.
+struct Batcher {
+    store: SharedStore,
+    dissector: Dissector,
+    batch: Vec<Entry>,
+    bytes: Vec<u8>,
+    copy: bool,
+    last_flush: Instant,
+    last_convs: Instant,
+    convs_every: Duration,
+}
+
+impl Batcher {
+    fn new(store: SharedStore, copy: bool, convs_every: Duration) -> Self {
+        Batcher {
+            store,
+            dissector: Dissector::new(),
+            batch: Vec::with_capacity(FLUSH_BATCH),
+            bytes: Vec::new(),
+            copy,
+            last_flush: Instant::now(),
+            last_convs: Instant::now(),
+            convs_every,
+        }
+    }
+
+    fn push(&mut self, frame: &Frame<'_>, file_offset: u64, progress: (u64, u64)) {
+        let d = self.dissector.dissect(frame);
+        let offset = if self.copy {
+            let at = self.bytes.len() as u64;
+            self.bytes.extend_from_slice(frame.data);
+            at
+        } else {
+            file_offset
+        };
+        self.batch
+            .push(Entry::from_dissection(&d, offset, frame.link));
+        if self.batch.len() >= FLUSH_BATCH
+            || (self.batch.len() % 64 == 0 && self.last_flush.elapsed() >= FLUSH_EVERY)
+        {
+            self.flush(progress, false);
+        }
+    }
+
+    fn flush(&mut self, progress: (u64, u64), final_flush: bool) {
+        let convs = (final_flush || self.last_convs.elapsed() >= self.convs_every).then(|| {
+            self.last_convs = Instant::now();
+            conv_rows(&self.dissector)
+        });
+        let mut store = lock(&self.store);
+        store.append(&mut self.batch, &mut self.bytes);
+        store.progress = progress;
+        if let Some(convs) = convs {
+            store.convs = convs;
+        }
+        drop(store);
+        self.last_flush = Instant::now();
+    }
+
+    fn finish(&mut self, progress: (u64, u64), error: Option<String>) {
+        self.flush(progress, true);
+        let mut store = lock(&self.store);
+        store.done = true;
+        store.error = error;
+    }
+}
+
+fn conv_rows(dissector: &Dissector) -> Vec<ConvRow> {
+    let a = dissector.analyzer();
+    let tcp = a.tcp_conversations().enumerate().map(|(i, s)| ConvRow {
+        proto: ConvProto::Tcp,
+        stream: i as u64,
+        stats: s.clone(),
+    });
+    let udp = a.udp_conversations().enumerate().map(|(i, s)| ConvRow {
+        proto: ConvProto::Udp,
+        stream: i as u64,
+        stats: s.clone(),
+    });
+    tcp.chain(udp).collect()
+}
+
+/// A background indexing job over a capture file.
+pub struct IndexJob {
+    pub store: SharedStore,
+    pub cancel: Arc<AtomicBool>,
+    pub thread: Option<JoinHandle<()>>,
+}
+
+impl IndexJob {
+    /// Blocks until the whole input is indexed (tests, benchmarks).
+    pub fn wait(mut self) -> SharedStore {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        Arc::clone(&self.store)
+    }
+}
+
+impl Drop for IndexJob {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Opens `path` and indexes it on a thread. A regular file is memory-mapped (its bytes are
+/// never copied); standard input (`-`) is copied into an arena.
+pub fn spawn_file_indexer(path: &str) -> Result<IndexJob, SourceError> {
+    let open_err = |source| SourceError::Open {
+        path: path.to_string(),
+        source,
+    };
+    let mut source = FileSource::open(path)?;
+    let (backing, total) = if path == "-" {
+        (Backing::Arena(Vec::new()), 0)
+    } else {
+        let file = File::open(path).map_err(open_err)?;
+        let total = file.metadata().map_err(open_err)?.len();
+        // SAFETY: the map is read-only; a capture file truncated by another process while
+        // mapped would fault, the usual caveat of every mmap-based capture reader
+        // (Wireshark's included). Offsets are bounds-checked against the map's length.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(open_err)?;
+        (Backing::Mapped(map), total)
+    };
+    let copy = matches!(backing, Backing::Arena(_));
+    let store = Arc::new(Mutex::new(Store::new(backing, source.link_type())));
+    let cancel = Arc::new(AtomicBool::new(false));
+    let thread = {
+        let store = Arc::clone(&store);
+        let cancel = Arc::clone(&cancel);
+        thread::Builder::new()
+            .name("sockeye-index".into())
+            .spawn(move || {
+                let mut batcher = Batcher::new(store, copy, CONVS_EVERY_FILE);
+                let error = loop {
+                    if cancel.load(Ordering::Relaxed) {
+                        break None;
+                    }
+                    let progress = (source.offset(), total);
+                    match source.next_record() {
+                        Ok(Some((offset, frame))) => batcher.push(&frame, offset, progress),
+                        Ok(None) => break None,
+                        Err(err) => break Some(err.to_string()),
+                    }
+                };
+                let end = (total, total);
+                batcher.finish(end, error);
+            })
+            .map_err(|e| SourceError::Live(format!("cannot start the indexing thread: {e}")))?
+    };
+    Ok(IndexJob {
+        store,
+        cancel,
+        thread: Some(thread),
+    })
+}
+
+/// Handles of a live session: start/stop, counters, and the threads.
+pub struct LiveControl {
+    pub store: SharedStore,
+    /// Capture paused (the capture thread stops reading from the source).
+    pub paused: Arc<AtomicBool>,
+    pub cancel: Arc<AtomicBool>,
+    /// Frames lost because the channel to the ingest thread was full.
+    pub channel_dropped: Arc<AtomicU64>,
+    /// The source's own counters (kernel drops), refreshed by the capture thread.
+    pub source_stats: Arc<Mutex<SourceStats>>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Drop for LiveControl {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts the capture thread (reads `source`, never blocks on the UI) and the ingest
+/// thread (dissects and stores). The channel between them is bounded; a full channel
+/// drops the frame and counts it.
+pub fn spawn_live(
+    mut source: Box<dyn PacketSource + Send>,
+    capacity: usize,
+) -> Result<LiveControl, SourceError> {
+    let store = Arc::new(Mutex::new(Store::new(
+        Backing::Arena(Vec::new()),
+        source.link_type(),
+    )));
+    let paused = Arc::new(AtomicBool::new(false));
+    let cancel = Arc::new(AtomicBool::new(false));
+    let channel_dropped = Arc::new(AtomicU64::new(0));
+    let source_stats = Arc::new(Mutex::new(SourceStats::default()));
+    let (tx, rx) = mpsc::sync_channel::<OwnedFrame>(capacity.max(1));
+    let spawn_err = |e: std::io::Error| SourceError::Live(format!("cannot start a thread: {e}"));
+
+    let capture = {
+        let (paused, cancel) = (Arc::clone(&paused), Arc::clone(&cancel));
+        let (dropped, stats) = (Arc::clone(&channel_dropped), Arc::clone(&source_stats));
+        thread::Builder::new()
+            .name("sockeye-capture".into())
+            .spawn(move || capture_loop(&mut *source, &tx, &paused, &cancel, &dropped, &stats))
+            .map_err(spawn_err)?
+    };
+    let ingest = {
+        let store = Arc::clone(&store);
+        let cancel = Arc::clone(&cancel);
+        thread::Builder::new()
+            .name("sockeye-ingest".into())
+            .spawn(move || {
+                let mut batcher = Batcher::new(store, true, CONVS_EVERY);
+                loop {
+                    match rx.recv_timeout(FLUSH_EVERY) {
+                        Ok(frame) => batcher.push(&frame.as_frame(), 0, (0, 0)),
+                        Err(RecvTimeoutError::Timeout) => {
+                            if cancel.load(Ordering::Relaxed) {
+                                break;
+                            }
+                            if !batcher.batch.is_empty()
+                                || batcher.last_convs.elapsed() >= CONVS_EVERY
+                            {
+                                batcher.flush((0, 0), false);
+                            }
+                        }
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    }
+                }
+                batcher.finish((0, 0), None);
+            })
+            .map_err(spawn_err)?
+    };
+    Ok(LiveControl {
+        store,
+        paused,
+        cancel,
+        channel_dropped,
+        source_stats,
+        threads: vec![capture, ingest],
+    })
+}
+
+fn capture_loop(
+    source: &mut dyn PacketSource,
+    tx: &SyncSender<OwnedFrame>,
+    paused: &AtomicBool,
+    cancel: &AtomicBool,
+    dropped: &AtomicU64,
+    stats: &Mutex<SourceStats>,
+) {
+    let mut n = 0u64;
+    while !cancel.load(Ordering::Relaxed) {
+        if paused.load(Ordering::Relaxed) {
+            thread::sleep(Duration::from_millis(50));
+            continue;
+        }
+        let frame = match source.next_frame() {
+            Ok(Some(frame)) => frame.to_owned(),
+            Ok(None) | Err(_) => break,
+        };
+        match tx.try_send(frame) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                dropped.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(TrySendError::Disconnected(_)) => break,
+        }
+        n += 1;
+        if n % 256 == 0 {
+            *stats.lock().unwrap_or_else(PoisonError::into_inner) = source.stats();
+        }
+    }
+    *stats.lock().unwrap_or_else(PoisonError::into_inner) = source.stats();
+}
+
+/// The link type to write when saving (first packet's, else the store's).
+pub fn save_link(store: &Store) -> LinkType {
+    store
+        .entries()
+        .first()
+        .map_or(store.link, |e| LinkType(u32::from(e.link)))
+}

@@ -1,0 +1,286 @@
+//! Terminal setup and restore, the input thread, and the run loop (generic over ratatui's
+//! `Backend`, so tests drive the real loop on `TestBackend`).
+//!
+//! The terminal is restored on every exit path: normal return and errors (the guard's
+//! `Drop`), panics (the hook restores before the message prints) and SIGTERM/SIGHUP/SIGINT
+//! (a signal-hook flag the loop checks at least every 250 ms).
+
+pub mod bench;
+
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::execute;
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::Terminal;
+
+use crate::app::{App, AppOptions, Effect, LiveLink};
+use crate::endpoints::events::SocketEvent;
+use crate::source::{PacketSource, SourceError};
+use crate::store::{self, lock, LiveControl};
+
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("terminal: {0}")]
+    Terminal(String),
+}
+
+fn term_err(e: impl std::fmt::Display) -> UiError {
+    UiError::Terminal(e.to_string())
+}
+
+/// Input as the loop sees it.
+#[derive(Debug, Clone)]
+pub enum UiEvent {
+    Key(event::KeyEvent),
+    Mouse(event::MouseEvent),
+    Resize(u16, u16),
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ReplayOptions {
+    pub no_color: bool,
+}
+
+/// Opens a live source by interface name (the interface picker uses it).
+pub type OpenInterface =
+    Box<dyn Fn(&str) -> Result<Box<dyn PacketSource + Send>, SourceError> + Send>;
+
+#[derive(Default)]
+pub struct LiveOptions {
+    /// Title bar text (interface name, "demo"…).
+    pub title: String,
+    pub no_color: bool,
+    /// How to open another interface from the picker; `None` = the picker only lists.
+    pub open_interface: Option<OpenInterface>,
+}
+
+/// Interface names for the picker (pnet's view of the system).
+pub fn interface_names() -> Vec<String> {
+    pnet::datalink::interfaces()
+        .into_iter()
+        .map(|i| i.name)
+        .collect()
+}
+
+/// `sockeye -r FILE` in a terminal: open at once, index in the background.
+pub fn run_replay(path: &str, opts: ReplayOptions) -> Result<(), UiError> {
+    let job = store::spawn_file_indexer(path)?;
+    let mut app = App::new(
+        Arc::clone(&job.store),
+        AppOptions {
+            title: path.to_string(),
+            interfaces: interface_names(),
+            no_color: opts.no_color || crate::ui::theme::Theme::no_color_env(),
+            ..AppOptions::default()
+        },
+    );
+    with_terminal(|terminal, input, stop| run_loop(terminal, &mut app, input, stop, None))
+}
+
+/// Live capture in the UI: `source` is read on its own thread; `events` (socket calls of
+/// the built-in endpoints) are shown next to the packets.
+pub fn run_live(
+    source: Box<dyn PacketSource + Send>,
+    events: Option<Receiver<SocketEvent>>,
+    opts: LiveOptions,
+) -> Result<(), UiError> {
+    with_terminal(|terminal, input, stop| run_live_on(terminal, source, events, opts, input, stop))
+}
+
+/// [`run_live`] on any backend with any input (tests).
+pub fn run_live_on<B: Backend>(
+    terminal: &mut Terminal<B>,
+    source: Box<dyn PacketSource + Send>,
+    events: Option<Receiver<SocketEvent>>,
+    opts: LiveOptions,
+    input: &Receiver<UiEvent>,
+    stop: &AtomicBool,
+) -> Result<(), UiError> {
+    let control = store::spawn_live(source, store::LIVE_CHANNEL)?;
+    let mut app = App::new(
+        Arc::clone(&control.store),
+        AppOptions {
+            title: opts.title.clone(),
+            live: Some(link(&control)),
+            interfaces: interface_names(),
+            no_color: opts.no_color || crate::ui::theme::Theme::no_color_env(),
+            events,
+        },
+    );
+    let mut session = Some(control);
+    let opener = opts.open_interface;
+    let mut on_effect = |app: &mut App, effect: Effect| match effect {
+        Effect::OpenInterface(name) => match &opener {
+            Some(open) => match open(&name).and_then(|s| store::spawn_live(s, store::LIVE_CHANNEL))
+            {
+                Ok(control) => {
+                    app.store = Arc::clone(&control.store);
+                    app.live = Some(link(&control));
+                    app.title = name;
+                    app.selected = 0;
+                    app.visible = 0;
+                    app.stats = Default::default();
+                    app.follow_tail = true;
+                    session = Some(control);
+                }
+                Err(err) => app.message = Some(format!("{name}: {err}")),
+            },
+            None => {
+                app.message = Some(format!(
+                    "cannot capture on {name}: no live capture source in this build"
+                ))
+            }
+        },
+    };
+    run_loop(terminal, &mut app, input, stop, Some(&mut on_effect))
+}
+
+fn link(control: &LiveControl) -> LiveLink {
+    LiveLink {
+        paused: Arc::clone(&control.paused),
+        channel_dropped: Arc::clone(&control.channel_dropped),
+        source_stats: Arc::clone(&control.source_stats),
+    }
+}
+
+type EffectHandler<'a> = &'a mut dyn FnMut(&mut App, Effect);
+
+/// The loop: take in new packets, draw when something changed, wait for input.
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    input: &Receiver<UiEvent>,
+    stop: &AtomicBool,
+    mut on_effect: Option<EffectHandler<'_>>,
+) -> Result<(), UiError> {
+    let clock = Instant::now();
+    let size = terminal.size().map_err(term_err)?;
+    app.resize(size.width, size.height);
+    let mut dirty = true;
+    while !app.quit && !stop.load(Ordering::Relaxed) {
+        dirty |= app.tick(clock.elapsed());
+        if dirty {
+            terminal
+                .draw(|f| f.render_widget(&*app, f.area()))
+                .map_err(term_err)?;
+            dirty = false;
+        }
+        // Wake often only while something moves; idle, a quiet 4 Hz poll for signals.
+        let busy = app.replay.is_playing() || app.live.is_some() || !lock(&app.store).done;
+        let timeout = Duration::from_millis(if busy { 40 } else { 250 });
+        let first = match input.recv_timeout(timeout) {
+            Ok(ev) => ev,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        app.now = clock.elapsed();
+        for ev in std::iter::once(first).chain(input.try_iter()) {
+            match ev {
+                UiEvent::Key(k) => app.handle_key(k),
+                UiEvent::Mouse(m) => app.handle_mouse(m),
+                UiEvent::Resize(w, h) => {
+                    app.resize(w, h);
+                    terminal.autoresize().map_err(term_err)?;
+                }
+            }
+        }
+        for effect in std::mem::take(&mut app.effects) {
+            match (on_effect.as_deref_mut(), effect) {
+                (Some(handler), effect) => handler(app, effect),
+                (None, Effect::OpenInterface(name)) => {
+                    app.message = Some(format!(
+                        "cannot capture on {name} from a replay: start `sockeye -i {name}`"
+                    ))
+                }
+            }
+        }
+        dirty = true;
+    }
+    Ok(())
+}
+
+/// Restores the terminal when dropped (normal return, `?` errors, unwinding).
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+pub fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Sets up the real terminal, the panic hook, signals and the input thread, runs `body`,
+/// and restores everything whatever happens.
+fn with_terminal<F>(body: F) -> Result<(), UiError>
+where
+    F: FnOnce(
+        &mut Terminal<CrosstermBackend<io::Stdout>>,
+        &Receiver<UiEvent>,
+        &AtomicBool,
+    ) -> Result<(), UiError>,
+{
+    let stop = crate::capture::stop_flag().map_err(term_err)?;
+    let previous = Arc::new(std::panic::take_hook());
+    {
+        let previous = Arc::clone(&previous);
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    }
+    terminal::enable_raw_mode().map_err(term_err)?;
+    let _restore = Restore;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture).map_err(term_err)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout())).map_err(term_err)?;
+    let (tx, rx) = mpsc::channel();
+    let input_done = Arc::new(AtomicBool::new(false));
+    let reader = spawn_input(tx, Arc::clone(&input_done));
+    let result = body(&mut terminal, &rx, &stop);
+    input_done.store(true, Ordering::Relaxed);
+    let _ = reader.map(|t| t.join());
+    result
+}
+
+/// Reads terminal events on their own thread; polls so it notices when the UI ends.
+fn spawn_input(tx: Sender<UiEvent>, done: Arc<AtomicBool>) -> Option<thread::JoinHandle<()>> {
+    thread::Builder::new()
+        .name("sockeye-input".into())
+        .spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                match event::poll(Duration::from_millis(100)) {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(_) => break,
+                }
+                let ev = match event::read() {
+                    Ok(Event::Key(k)) => UiEvent::Key(k),
+                    Ok(Event::Mouse(m)) => UiEvent::Mouse(m),
+                    Ok(Event::Resize(w, h)) => UiEvent::Resize(w, h),
+                    Ok(_) => continue,
+                    Err(_) => break,
+                };
+                if tx.send(ev).is_err() {
+                    break;
+                }
+            }
+        })
+        .ok()
+}

@@ -1,0 +1,144 @@
+//! The TCP ladder (sequence diagram) of the selected packet's connection: client on the
+//! left, server on the right, one arrow per segment, the handshake in green and analysis
+//! verdicts (retransmissions, dup ACKs…) in Wireshark's black-red with their tag.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use crate::analysis::AnalysisFlag;
+use crate::app::ladder::{build, notes, LadderNote, LadderRow};
+use crate::app::App;
+use crate::store::lock;
+
+/// Width of the `No. Time` columns before the client's lifeline.
+const PREFIX: usize = 18;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let height = usize::from(area.height.saturating_sub(3));
+    let (ladder, start) = {
+        let store = lock(&app.store);
+        (
+            build(&store, &app.stream, app.selected, app.visible, height),
+            store.first_ts(),
+        )
+    };
+    let Some(ladder) = ladder else {
+        let block = super::pane_block(app, " Ladder ", None);
+        Paragraph::new("Select a TCP packet (1 = packets view) to see its connection as a ladder.")
+            .wrap(Wrap { trim: true })
+            .block(block)
+            .render(area, buf);
+        return;
+    };
+    let title = format!(
+        " TCP stream {}: {} ⇄ {} — {} segments ",
+        ladder.stream, ladder.client, ladder.server, ladder.total
+    );
+    let block = super::pane_block(app, title, None);
+    let width = usize::from(area.width);
+    let note_width = (width.saturating_sub(PREFIX) / 4).min(28);
+    let span = width.saturating_sub(PREFIX + note_width + 3).max(8);
+    let mut lines = Vec::with_capacity(height + 2);
+    let client = super::fit(&format!("client {}", ladder.client), span / 2);
+    let server = super::fit(&format!("server {}", ladder.server), span / 2);
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:>6} {:>9}  ", "No.", "Time"), app.theme.header),
+        Span::styled(
+            format!("{client:<w$}", w = span + 2 - server.chars().count()),
+            app.theme.arrow_client,
+        ),
+        Span::styled(server, app.theme.arrow_server),
+    ]));
+    lines.push(Line::raw(format!("{:PREFIX$}┬{}┬", "", " ".repeat(span))));
+    // Segments and socket calls, merged by time; calls go before a segment of the same
+    // instant (a call returns after the packet it sent).
+    let calls = notes(&ladder, &app.events, start);
+    let mut calls = calls.iter().peekable();
+    for row in &ladder.rows {
+        while let Some(call) = calls.next_if(|c| c.rel_ns <= row.rel_ns) {
+            lines.push(note_line(app, call, span));
+        }
+        lines.push(arrow_line(app, row, span, note_width));
+    }
+    for call in calls {
+        lines.push(note_line(app, call, span));
+    }
+    lines.truncate(height + 2);
+    Paragraph::new(lines).block(block).render(area, buf);
+}
+
+fn time_text(rel_ns: i64) -> String {
+    let t = rel_ns.max(0) as u64;
+    format!("{}.{:06}", t / 1_000_000_000, (t % 1_000_000_000) / 1000)
+}
+
+/// `│ ● connect() to 10.0.0.2:80          │` on the caller's side.
+fn note_line<'a>(app: &App, note: &LadderNote, span: usize) -> Line<'a> {
+    let text = super::fit(&format!("● {}", note.text), span.saturating_sub(2));
+    let body = if note.client_side {
+        format!(" {text:<w$} ", w = span.saturating_sub(2))
+    } else {
+        format!(" {text:>w$} ", w = span.saturating_sub(2))
+    };
+    Line::from(vec![
+        Span::raw(format!("{:>6} {:>9}  ", "", time_text(note.rel_ns))),
+        Span::raw("│"),
+        Span::styled(body, app.theme.dim),
+        Span::raw("│"),
+    ])
+}
+
+fn arrow_line<'a>(app: &App, row: &'a LadderRow, span: usize, notes: usize) -> Line<'a> {
+    let label = super::fit(&row.label, span.saturating_sub(4));
+    let fill = span.saturating_sub(label.chars().count() + 3);
+    let arrow = if row.from_client {
+        format!("─{label}{}─▶", "─".repeat(fill))
+    } else {
+        format!("◀─{}{label}─", "─".repeat(fill))
+    };
+    let bad = !row.flags.is_empty();
+    let mut style = if bad {
+        app.theme.bad_tcp
+    } else if row.handshake {
+        app.theme.syn
+    } else if row.from_client {
+        app.theme.arrow_client
+    } else {
+        app.theme.arrow_server
+    };
+    if row.index == app.selected {
+        style = app.theme.selected;
+    }
+    let note = if bad {
+        row.flags
+            .iter()
+            .find(|f| *f != AnalysisFlag::Retransmission || row.flags.iter().count() == 1)
+            .map_or(String::new(), |f| {
+                let tag = f.info_tag();
+                tag.strip_prefix("TCP ").unwrap_or(tag).to_string()
+            })
+    } else if row.handshake {
+        "handshake".to_string()
+    } else {
+        String::new()
+    };
+    Line::from(vec![
+        // A text cursor on the selected segment, visible without colour too.
+        Span::raw(format!(
+            "{}{:>5} {:>9}  ",
+            if row.index == app.selected { ">" } else { " " },
+            row.index + 1,
+            time_text(row.rel_ns)
+        )),
+        Span::raw("│"),
+        Span::styled(arrow, style),
+        Span::raw("│ "),
+        Span::styled(
+            super::fit(&note, notes),
+            if bad { app.theme.expert } else { Style::new() },
+        ),
+    ])
+}

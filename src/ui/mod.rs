@@ -1,0 +1,85 @@
+//! Drawing: `impl Widget for &App` lays out the screen and hands each pane to its own
+//! module. Drawing only reads the state (and decodes the few packets on screen); it never
+//! walks the whole capture.
+
+pub mod conversations;
+pub mod details;
+pub mod follow;
+pub mod help;
+pub mod hex;
+pub mod ladder;
+pub mod layout;
+pub mod list;
+pub mod stats;
+pub mod status;
+pub mod theme;
+
+pub use crate::tui::{run_live, run_replay, LiveOptions, ReplayOptions, UiError};
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Widget};
+
+use crate::app::{App, Pane, View};
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let screen = layout::screen(area);
+        status::title(self, screen.title, buf);
+        match self.view {
+            View::Packets => {
+                let panes = layout::packets(area);
+                // The selected packet's tree feeds both the details and the hex highlight.
+                let tree = details::selected_rows(self);
+                list::render(self, panes.list, buf);
+                details::render(self, &tree, panes.details, buf);
+                let range = tree.get(self.detail_cursor).and_then(|r| r.range);
+                hex::render(self, range, panes.hex, buf);
+            }
+            View::Ladder => ladder::render(self, screen.body, buf),
+            View::Conversations => conversations::render(self, screen.body, buf),
+            View::Follow => follow::render(self, screen.body, buf),
+            View::Stats => stats::render(self, screen.body, buf),
+        }
+        status::footer(self, screen.footer, buf);
+        if self.help {
+            help::render(self, area, buf);
+        }
+        if self.picker.is_some() {
+            status::picker(self, area, buf);
+        }
+    }
+}
+
+/// A pane frame: a top rule with the title, highlighted when the pane has focus.
+pub(crate) fn pane_block<'a>(
+    app: &App,
+    title: impl Into<Line<'a>>,
+    pane: Option<Pane>,
+) -> Block<'a> {
+    let focused = pane.is_none_or(|p| app.view == View::Packets && app.focus == p);
+    let style: Style = if focused {
+        app.theme.border_focus
+    } else {
+        app.theme.border
+    };
+    Block::new()
+        .borders(Borders::TOP)
+        .border_style(style)
+        .title(title)
+}
+
+/// Cuts `s` to `width` display columns (by chars: the UI draws ASCII and a few arrows).
+pub(crate) fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut out: String = s.chars().take(width - 1).collect();
+        out.push('…');
+        out
+    }
+}

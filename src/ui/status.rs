@@ -1,0 +1,124 @@
+//! Title bar (source, counts, indexing progress, replay and capture state), footer (prompt,
+//! message or key hints) and the interface picker.
+
+use std::sync::atomic::Ordering;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+
+use crate::app::{replay::Mode, App, PromptKind, View};
+use crate::store::lock;
+
+pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
+    let store = lock(&app.store);
+    let mut parts = vec![format!(" sockeye │ {}", app.title)];
+    parts.push(format!("{} packets", store.len()));
+    if !store.done {
+        let (at, total) = store.progress;
+        if let Some(pct) = (at * 100).checked_div(total) {
+            parts.push(format!("indexing {pct}%"));
+        } else if app.live.is_none() {
+            parts.push("indexing…".into());
+        }
+    }
+    if let Some(err) = &store.error {
+        parts.push(format!("stopped: {err}"));
+    }
+    drop(store);
+    match app.replay.mode {
+        Mode::Off => {}
+        Mode::Paused => parts.push(format!(
+            "replay ⏸ {} ×{}",
+            app.replay.horizon,
+            app.replay.speed()
+        )),
+        Mode::Playing { .. } => parts.push(format!("replay ▶ ×{}", app.replay.speed())),
+    }
+    if let Some(live) = &app.live {
+        let state = if app.capture_paused() {
+            "live ■ stopped"
+        } else {
+            "live ● capturing"
+        };
+        let dropped = live.channel_dropped.load(Ordering::Relaxed);
+        let kernel = live
+            .source_stats
+            .lock()
+            .map(|s| s.kernel_dropped.unwrap_or(0))
+            .unwrap_or(0);
+        parts.push(format!("{state} │ drops {}", dropped + kernel));
+    }
+    let tabs: Vec<String> = View::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            if *v == app.view {
+                format!("[{} {}]", i + 1, v.title())
+            } else {
+                format!("{}", i + 1)
+            }
+        })
+        .collect();
+    parts.push(tabs.join(" "));
+    let text = super::fit(&parts.join(" │ "), usize::from(area.width));
+    Paragraph::new(Line::styled(
+        format!("{text:<w$}", w = usize::from(area.width)),
+        app.theme.title,
+    ))
+    .render(area, buf);
+}
+
+pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let text = if let Some(p) = &app.prompt {
+        let label = match p.kind {
+            PromptKind::Search => "/",
+            PromptKind::Goto => "go to packet: ",
+            PromptKind::Save => "save as (pcapng): ",
+        };
+        format!("{label}{}█", p.text)
+    } else if let Some(m) = &app.message {
+        m.clone()
+    } else {
+        let search = app
+            .search
+            .as_ref()
+            .map_or(String::new(), |s| format!("search {} (n/N) │ ", s.label));
+        format!("{search}? help  q quit  / search  : go to  Tab pane  Enter open  2 ladder  f follow  Space replay")
+    };
+    Paragraph::new(Line::styled(
+        super::fit(&text, usize::from(area.width)),
+        app.theme.status,
+    ))
+    .render(area, buf);
+}
+
+pub fn picker(app: &App, area: Rect, buf: &mut Buffer) {
+    let Some((names, cursor)) = &app.picker else {
+        return;
+    };
+    let h = (names.len() as u16 + 2).min(area.height);
+    let w = 40.min(area.width);
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    let lines: Vec<Line> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if i == *cursor {
+                Line::styled(format!("> {n}"), app.theme.selected)
+            } else {
+                Line::raw(format!("  {n}"))
+            }
+        })
+        .collect();
+    Clear.render(popup, buf);
+    Paragraph::new(lines)
+        .block(Block::new().borders(Borders::ALL).title(" Capture on "))
+        .render(popup, buf);
+}
