@@ -3,14 +3,12 @@ CARGO ?= cargo
 
 .PHONY: demo test fmt lint unit bench bench-ui bench-live fuzz captures clean
 
-## Watch sockeye work: the terminal UI on a shipped capture with retransmissions (press 2
-## for the TCP ladder, ? for every key, q to quit), then the headless reader's lines and
-## layer tree of the TCP handshake.
+## Watch sockeye work: the terminal UI watching the built-in TCP/UDP endpoints run every
+## teaching scenario in a loop, in a private network namespace (no sudo where user
+## namespaces are allowed). Press ? for keys, 2 for the ladder, q to quit.
 demo:
 	$(CARGO) build --release --quiet
-	./target/release/sockeye -r captures/textbook/tcp_retransmissions.pcapng
-	./target/release/sockeye -r captures/textbook/tcp_handshake.pcapng -H
-	./target/release/sockeye -r captures/textbook/tcp_handshake.pcapng -V -c 1
+	./target/release/sockeye demo
 
 ## Everything CI checks: formatting, lints (warnings are errors), all tests.
 test: fmt lint unit
