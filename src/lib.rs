@@ -22,6 +22,7 @@ pub mod live_ui;
 pub mod pcapio;
 pub mod privileges;
 pub mod reader;
+pub mod signals;
 pub mod source;
 pub mod store;
 pub mod teach;

@@ -119,24 +119,9 @@ pub fn capture_loop(
     Ok(handled)
 }
 
-/// Registers SIGINT/SIGTERM/SIGHUP to set the returned flag, so loops stop cleanly and the
-/// `-w` file is flushed complete. A second signal exits at once (status 130): the first one
-/// is only seen between frames, and a reader blocked on an idle pipe (`-r -`) would otherwise
-/// ignore the user.
+/// The process-wide stop flag (see [`crate::signals::stop_flag`]).
 pub fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
-    let flag = Arc::new(AtomicBool::new(false));
-    for signal in [
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-    ] {
-        // Registered first, so it sees the flag as the previous signal left it.
-        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&flag))
-            .context("installing signal handler")?;
-        signal_hook::flag::register(signal, Arc::clone(&flag))
-            .context("installing signal handler")?;
-    }
-    Ok(flag)
+    crate::signals::stop_flag().context("installing signal handlers")
 }
 
 /// The whole headless capture. `printer` is the sink used when no `-w` is given (the

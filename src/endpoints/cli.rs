@@ -119,19 +119,11 @@ pub struct LabRunArgs {
     pub write: Option<String>,
 }
 
-/// SIGINT/SIGTERM set the returned flag instead of killing the process, so servers close
-/// their sockets and the lab removes its namespaces. A second signal while the first is
-/// being handled exits at once (exit 130), for when cleanup itself hangs.
+/// SIGINT/SIGTERM/SIGHUP set the returned flag instead of killing the process, so servers
+/// close their sockets and the lab removes its namespaces.
 fn stop_flag() -> Result<Arc<AtomicBool>, EndpointError> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let fail =
-        |e: std::io::Error| EndpointError::Failed(format!("cannot install signal handler: {e}"));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        // Registered first, so it sees the flag as it was before this signal set it.
-        signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone()).map_err(fail)?;
-        signal_hook::flag::register(sig, flag.clone()).map_err(fail)?;
-    }
-    Ok(flag)
+    crate::signals::stop_flag()
+        .map_err(|e| EndpointError::Failed(format!("cannot install signal handler: {e}")))
 }
 
 pub fn serve(a: ServeArgs) -> Result<ExitCode, EndpointError> {
