@@ -127,7 +127,11 @@ fn ipv4_with_options() -> Vec<u8> {
 fn fields_of(frame: &OwnedFrame) -> Vec<(FieldId, String)> {
     let packet = decode(&frame.as_frame());
     let mut list = FieldList::new();
-    emit(&packet, &FrameInfo::default(), "", &(), &mut list);
+    let info = FrameInfo {
+        direction: frame.direction,
+        ..FrameInfo::default()
+    };
+    emit(&packet, &info, "", &(), &mut list);
     list.iter()
         .map(|f| {
             (
@@ -394,4 +398,20 @@ fn every_truncation_length() {
         }
     }
     assert!(checked > 400, "{checked} prefixes");
+}
+
+#[test]
+fn bad_checksum_says_what_it_should_be_and_why() {
+    let mut data = tcp_sack_data();
+    // Corrupt the TCP checksum field itself.
+    data[50] ^= 0x55;
+    let mut owned = frame(LinkType::ETHERNET, data);
+    let fields = fields_of(&owned);
+    assert_eq!(value(&fields, FieldId::TcpChecksumStatus), Some("0"));
+    assert!(value(&fields, FieldId::TcpChecksumCalculated).is_some());
+    assert!(value(&fields, FieldId::WsExpertMessage).is_some_and(|m| m.contains("damaged")));
+    // The same bytes captured on the way out: checksum offload is the likely cause.
+    owned.direction = Direction::Outbound;
+    let fields = fields_of(&owned);
+    assert!(value(&fields, FieldId::WsExpertMessage).is_some_and(|m| m.contains("offload")));
 }

@@ -84,6 +84,7 @@ field_table! {
     IpProto = "ip.proto", "Protocol", Dec;
     IpChecksum = "ip.checksum", "Header Checksum", H4;
     IpChecksumStatus = "ip.checksum.status", "Header checksum status", Dec;
+    IpChecksumCalculated = "ip.checksum_calculated", "Calculated Checksum", H4;
     IpSrc = "ip.src", "Source Address", Ipv4;
     IpDst = "ip.dst", "Destination Address", Ipv4;
     IpOptions = "ip.options", "Options", Bytes;
@@ -139,6 +140,7 @@ field_table! {
     TcpWindowSizeScalefactor = "tcp.window_size_scalefactor", "Window size scaling factor", Dec;
     TcpChecksum = "tcp.checksum", "Checksum", H4;
     TcpChecksumStatus = "tcp.checksum.status", "Checksum Status", Dec;
+    TcpChecksumCalculated = "tcp.checksum_calculated", "Calculated Checksum", H4;
     TcpUrgentPointer = "tcp.urgent_pointer", "Urgent Pointer", Dec;
     TcpOptions = "tcp.options", "Options", Bytes;
     TcpOptionKind = "tcp.option_kind", "Kind", Dec;
@@ -182,6 +184,7 @@ field_table! {
     UdpLength = "udp.length", "Length", Dec;
     UdpChecksum = "udp.checksum", "Checksum", H4;
     UdpChecksumStatus = "udp.checksum.status", "Checksum Status", Dec;
+    UdpChecksumCalculated = "udp.checksum_calculated", "Calculated Checksum", H4;
     UdpStream = "udp.stream", "Stream index", Dec;
     UdpPayload = "udp.payload", "UDP payload", Bytes;
     // ICMP.
@@ -204,6 +207,7 @@ field_table! {
     Data = "data", "Data", Protocol;
     DataData = "data.data", "Data", Bytes;
     DataLen = "data.len", "Length", Dec;
+    WsExpertMessage = "_ws.expert.message", "Expert Info", Text;
     WsMalformed = "_ws.malformed", "Malformed Packet", Text;
     WsUndecoded = "_ws.undecoded", "Not decoded", Text;
 }

@@ -132,8 +132,7 @@ pub(super) fn ipv4<'a>(
     out.at(F::IpProto, Value::U64(ip.protocol().0.into()), at + 9, 1, 1);
     let stored = ip.header_checksum();
     out.at(F::IpChecksum, Value::U64(stored.into()), at + 10, 2, 1);
-    let check = check_ipv4(bytes, stored);
-    out.fact(F::IpChecksumStatus, Value::U64(check.status as u64), 2);
+    super::transport::checksum_facts(out, F::IpChecksumStatus, check_ipv4(bytes, stored));
     out.at(F::IpSrc, Value::Ipv4(ip.source()), at + 12, 4, 1);
     out.at(F::IpDst, Value::Ipv4(ip.destination()), at + 16, 4, 1);
     let options = ip.options();

@@ -4,7 +4,7 @@ use etherparse::{
     Icmpv4Slice, Icmpv6Slice, TcpHeaderSlice, TcpOptionElement, TcpOptionsIterator, UdpHeaderSlice,
 };
 
-use super::super::checksum::{check_transport, ChecksumCheck};
+use super::super::checksum::{check_transport, ChecksumCheck, ChecksumStatus};
 use super::super::link::be16;
 use super::super::{Header, Packet};
 use super::{Annotate, FieldList};
@@ -59,8 +59,29 @@ fn tcp_flags_str_static(flags: u16) -> &'static str {
         .map_or("", String::as_str)
 }
 
-fn checksum_facts(out: &mut FieldList<'_>, status_id: F, check: ChecksumCheck) {
+/// The checksum verdict, and for a bad one the correct value and a likely explanation.
+pub(super) fn checksum_facts(out: &mut FieldList<'_>, status_id: F, check: ChecksumCheck) {
     out.fact(status_id, Value::U64(check.status as u64), 2);
+    if check.status != ChecksumStatus::Bad {
+        return;
+    }
+    let calculated = match status_id {
+        F::IpChecksumStatus => Some(F::IpChecksumCalculated),
+        F::TcpChecksumStatus => Some(F::TcpChecksumCalculated),
+        F::UdpChecksumStatus => Some(F::UdpChecksumCalculated),
+        // Wireshark has no calculated-checksum field for ICMP; the note says enough.
+        _ => None,
+    };
+    if let (Some(id), Some(expected)) = (calculated, check.expected) {
+        out.fact(id, Value::U64(expected.into()), 2);
+    }
+    let note = if check.likely_offload {
+        "Bad checksum, probably checksum offload: the network card fills it in after the \
+         capture point on outgoing packets"
+    } else {
+        "Bad checksum: the packet was damaged, or built wrongly by its sender"
+    };
+    out.fact(F::WsExpertMessage, Value::Text(note), 2);
 }
 
 pub(super) fn tcp<'a>(
