@@ -16,9 +16,10 @@ use crate::teach::encap::{self, EncapLayer};
 /// The widest the boxes get: wider only spreads the same words.
 const MAX_WIDTH: usize = 110;
 
-/// Whether the monochrome theme is in use (then tag letters carry the layers).
+/// Whether the monochrome theme is in use (then tag letters carry the layers). Told by a
+/// colour the colour theme always sets: `const` themes have no single address to compare.
 fn mono(app: &App) -> bool {
-    std::ptr::eq(app.theme, &super::theme::MONO)
+    app.theme.border_focus.fg.is_none()
 }
 
 /// One colour per kind of layer, by `EncapLayer::tag`.
