@@ -177,17 +177,17 @@ fn keep_line_visible(app: &mut App, line: usize) {
 /// On entering the diagrams: scroll to the field under the cursor.
 fn reveal_field(app: &mut App) {
     let cur = current_field(app);
-    if let Some((_, line)) = diagram_fields(app).into_iter().find(|(f, _)| Some(*f) == cur) {
+    if let Some((_, line)) = diagram_fields(app)
+        .into_iter()
+        .find(|(f, _)| Some(*f) == cur)
+    {
         keep_line_visible(app, line);
     }
 }
 
 /// Selects the next/previous packet, keeping the same kind of field under the cursor.
 fn other_packet(app: &mut App, delta: i64) {
-    let id = field_ids(app)
-        .get(app.detail_cursor)
-        .copied()
-        .flatten();
+    let id = field_ids(app).get(app.detail_cursor).copied().flatten();
     let n = app.visible;
     if n == 0 {
         return;

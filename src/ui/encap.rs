@@ -78,9 +78,7 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         .lines()
         .enumerate()
         .map(|(n, line)| match owner.get(n).copied().flatten() {
-            Some(i) if owner.len() == boxes.lines().count() => {
-                box_line(app, line, i, &layers)
-            }
+            Some(i) if owner.len() == boxes.lines().count() => box_line(app, line, i, &layers),
             _ => Line::raw(line.to_string()),
         })
         .collect();
@@ -113,12 +111,7 @@ fn line_layers(layers: &[EncapLayer], stopped: bool) -> Vec<Option<usize>> {
 
 /// A line of box `i`: the outer boxes' `│ ` rails in their colours, the box's own text in
 /// its colour (bold on its title line).
-fn box_line(
-    app: &App,
-    line: &str,
-    i: usize,
-    layers: &[EncapLayer],
-) -> Line<'static> {
+fn box_line(app: &App, line: &str, i: usize, layers: &[EncapLayer]) -> Line<'static> {
     let chars: Vec<char> = line.chars().collect();
     let rails = (2 * i).min(chars.len());
     let tail = chars.len().saturating_sub(2 * i).max(rails);

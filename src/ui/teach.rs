@@ -36,8 +36,7 @@ pub fn split_list(app: &App, list: Rect) -> (Rect, Option<Rect>) {
     if h == 0 {
         return (list, None);
     }
-    let [top, bottom] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(h)]).areas(list);
+    let [top, bottom] = Layout::vertical([Constraint::Fill(1), Constraint::Length(h)]).areas(list);
     (top, Some(bottom))
 }
 

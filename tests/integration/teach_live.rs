@@ -135,7 +135,10 @@ fn inside() {
         .collect();
     assert!(fins.len() == 2, "{screen}");
     assert!(at("shutdown()") < fins[0], "{screen}");
-    assert!(at("close()") > fins[0] && at("close()") < fins[1], "{screen}");
+    assert!(
+        at("close()") > fins[0] && at("close()") < fins[1],
+        "{screen}"
+    );
     // Client and server run concurrently, so where a call of one side falls between the
     // other side's calls (and the fd numbers) differ between runs: the assertions above
     // check the placements that must hold; the snapshot keeps the call lines of the

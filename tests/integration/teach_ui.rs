@@ -171,7 +171,17 @@ fn lesson_in_tmux() {
     let bin = env!("CARGO_BIN_EXE_sockeye");
     let shell = "env PS1='prompt$ ' TERM=xterm-256color NO_COLOR=1 bash --norc --noprofile";
     let ok = Command::new("tmux")
-        .args(["new-session", "-d", "-x", "80", "-y", "24", "-s", &session, shell])
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-s",
+            &session,
+            shell,
+        ])
         .status()
         .is_ok_and(|s| s.success());
     assert!(ok, "tmux new-session failed");
