@@ -38,10 +38,22 @@ pub struct DemoArgs {
     /// CAP_NET_RAW; you will also see other programs' loopback traffic).
     #[arg(long)]
     pub host: bool,
+    /// A guided lesson instead of the live demo: seven screens (handshake, data and acks,
+    /// teardown, UDP vs TCP, encapsulation, a refused connection, a retransmission) over
+    /// captures built into sockeye; ←/→ (or p/n) move, q quits. Needs no privileges.
+    #[arg(long)]
+    pub lesson: bool,
 }
 
 /// Runs the demo, first moving into a private network namespace unless asked not to.
 pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    if args.lesson {
+        if !std::io::stdout().is_terminal() {
+            bail!("the lesson is interactive: run `sockeye demo --lesson` in a terminal");
+        }
+        crate::lesson::run(crate::ui::theme::Theme::no_color_env())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if !args.host && std::env::var_os(INSIDE_ENV).is_none() {
         return reexec_in_private_netns();
     }

@@ -18,6 +18,7 @@ pub mod frame;
 pub mod gen;
 pub mod headless;
 pub mod interfaces;
+pub mod lesson;
 pub mod live_ui;
 pub mod pcapio;
 pub mod privileges;

@@ -12,6 +12,9 @@ pub enum View {
     Conversations,
     Follow,
     Stats,
+    /// Teaching screens (issue 7): not tabs of the title bar, reached by their keys.
+    Encap,
+    Diagram,
 }
 
 impl View {
@@ -30,6 +33,8 @@ impl View {
             View::Conversations => "Conversations",
             View::Follow => "Follow",
             View::Stats => "Statistics",
+            View::Encap => "Encapsulation",
+            View::Diagram => "Header diagrams",
         }
     }
 }
@@ -67,6 +72,8 @@ pub enum Action {
     ToggleCapture,
     PickInterface,
     Help,
+    /// Show/hide the narration of the selected packet under the list.
+    Explain,
 }
 
 /// A key as the table names it.
@@ -158,6 +165,17 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b(&[k('4'), k('f')], Action::FollowStream, "follow stream"),
     b(&[k('5')], Action::Show(View::Stats), "statistics"),
+    b(
+        &[k('6'), k('E')],
+        Action::Show(View::Encap),
+        "encapsulation view",
+    ),
+    b(
+        &[k('7'), k('d')],
+        Action::Show(View::Diagram),
+        "RFC header diagrams",
+    ),
+    b(&[k('e')], Action::Explain, "explain packet (toggle)"),
     b(&[k(' ')], Action::PlayPause, "replay: play/pause"),
     b(&[k('.')], Action::Step, "replay: step one"),
     b(&[k('+'), k(']')], Action::Faster, "replay: faster"),

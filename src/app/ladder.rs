@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use crate::analysis::{AnalysisFlags, Role};
-use crate::endpoints::events::{errno_name, CallResult, Side, SocketEvent};
+use crate::endpoints::events::{errno_name, CallResult, Side, SocketCall, SocketEvent};
 use crate::store::{Kind, Store, StreamPackets};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,23 +62,43 @@ pub fn notes(ladder: &Ladder, events: &[SocketEvent], start_ts: i64) -> Vec<Ladd
     let ours = |a: &Option<SocketAddr>| {
         a.is_some_and(|a| a.to_string() == ladder.client || a.to_string() == ladder.server)
     };
-    events
+    let mut out: Vec<LadderNote> = events
         .iter()
-        .filter(|e| e.ts_ns >= from && e.ts_ns <= until && (ours(&e.local) || ours(&e.peer)))
-        .map(|e| {
+        .filter(|e| ours(&e.local) || ours(&e.peer))
+        .filter_map(|e| {
+            let (at, returned) = placed_at(e);
+            if at < from || at > until {
+                return None;
+            }
             let result = match &e.result {
                 CallResult::Ok => String::new(),
                 CallResult::Err { errno, .. } => format!(" = -1 {}", errno_name(*errno)),
             };
-            LadderNote {
-                rel_ns: e.ts_ns - start_ts,
+            let verb = if returned { " returned" } else { "" };
+            Some(LadderNote {
+                rel_ns: at - start_ts,
                 client_side: e.side == Side::Client,
-                text: format!("{}(){result} {}", e.call.name(), e.detail)
+                text: format!("{}(){verb}{result} {}", e.call.name(), e.detail)
                     .trim_end()
                     .to_string(),
-            }
+            })
         })
-        .collect()
+        .collect();
+    // Events arrive in the order calls *returned*; the ladder merges by placement time.
+    out.sort_by_key(|n| n.rel_ns);
+    out
+}
+
+/// Where a call goes on the time axis, and whether that is its return. A call that
+/// *causes* packets (connect, send, sendto, shutdown, close) is drawn when it was made,
+/// above the segment it sent; a call that *waits* for packets (accept, recv, recvfrom)
+/// is drawn when it returned, below the segment that woke it (accept() after the final
+/// ACK of the handshake, recv() after the data).
+pub fn placed_at(e: &SocketEvent) -> (i64, bool) {
+    match e.call {
+        SocketCall::Accept | SocketCall::Recv | SocketCall::RecvFrom => (e.ret_ns, true),
+        _ => (e.ts_ns, false),
+    }
 }
 
 /// Builds up to `height` rows of the stream of packet `selected`, keeping it in view;
@@ -147,4 +167,34 @@ pub fn build(
         first,
         rows,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(call: SocketCall, ts_ns: i64, ret_ns: i64) -> SocketEvent {
+        SocketEvent {
+            ts_ns,
+            ret_ns,
+            side: Side::Server,
+            call,
+            fd: 3,
+            local: None,
+            peer: None,
+            bytes: None,
+            result: CallResult::Ok,
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn waiting_calls_sit_at_their_return_causing_calls_at_their_start() {
+        // accept() blocks from before the SYN until after the final ACK.
+        assert_eq!(placed_at(&ev(SocketCall::Accept, 10, 500)), (500, true));
+        assert_eq!(placed_at(&ev(SocketCall::RecvFrom, 10, 70)), (70, true));
+        assert_eq!(placed_at(&ev(SocketCall::Connect, 20, 300)), (20, false));
+        assert_eq!(placed_at(&ev(SocketCall::Send, 40, 41)), (40, false));
+        assert_eq!(placed_at(&ev(SocketCall::Close, 90, 91)), (90, false));
+    }
 }

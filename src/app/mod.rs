@@ -9,6 +9,7 @@ mod nav;
 pub mod replay;
 pub mod row;
 pub mod stats;
+pub mod teach;
 pub mod tree;
 
 pub use keymap::{Action, View, KEYMAP};
@@ -121,6 +122,7 @@ pub struct App {
     /// Packets of the selected packet's TCP stream while the ladder shows.
     pub stream: crate::store::StreamPackets,
     pub stats: stats::Stats,
+    pub teach: teach::TeachState,
     pub events: Vec<SocketEvent>,
     events_rx: Option<Receiver<SocketEvent>>,
     pub effects: Vec<Effect>,
@@ -164,6 +166,7 @@ impl App {
             replay: replay::Replay::default(),
             stream: Default::default(),
             stats: stats::Stats::default(),
+            teach: teach::TeachState::default(),
             events: Vec::new(),
             events_rx: opts.events,
             effects: Vec::new(),
@@ -244,7 +247,9 @@ impl App {
             }
             return;
         }
-        nav::handle(self, action);
+        if !teach::handle(self, action) {
+            nav::handle(self, action);
+        }
         self.ensure_visible();
         self.sync_stream();
     }
@@ -256,7 +261,9 @@ impl App {
 
     /// Keeps the selection on screen and the panes' scroll offsets in range.
     pub fn ensure_visible(&mut self) {
-        let rows = crate::ui::layout::list_rows(self.size);
+        // The narration pane (issue 7) takes the bottom rows of the list pane.
+        let rows = crate::ui::layout::list_rows(self.size)
+            .saturating_sub(crate::ui::teach::narration_height(self));
         if self.selected < self.list_top {
             self.list_top = self.selected;
         } else if rows > 0 && self.selected >= self.list_top + rows {

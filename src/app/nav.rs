@@ -86,6 +86,8 @@ pub(super) fn handle(app: &mut App, action: Action) {
             }
         }
         Action::Help => app.help = true,
+        // Handled by `super::teach` before this function runs.
+        Action::Explain => {}
     }
 }
 
@@ -166,7 +168,7 @@ fn step(app: &mut App, delta: i64) {
             let n = app.follow.as_ref().map_or(0, |f| f.1.len());
             app.follow_top = clamp(app.follow_top, delta, n);
         }
-        View::Stats => {}
+        View::Stats | View::Encap | View::Diagram => {}
     }
 }
 

@@ -19,6 +19,9 @@ pub struct TreeRow {
     /// Analysis verdicts and expert facts (drawn in the warning colour).
     pub expert: bool,
     pub collapsed: bool,
+    /// Index of the field in the packet's `FieldList` (what `teach::diagram` cells name),
+    /// so the diagram, the tree and the hex bytes highlight one field together.
+    pub field: Option<usize>,
 }
 
 /// All rows of the tree, honouring `collapsed` layers. A layer's header row always shows.
@@ -28,7 +31,7 @@ pub fn rows(d: &Dissection<'_>, collapsed: &HashSet<FieldId>) -> Vec<TreeRow> {
     d.emit_fields(&mut scratch, &mut fields);
     let mut out = Vec::with_capacity(fields.fields.len());
     let mut layer = FieldId::Frame;
-    for field in fields.iter() {
+    for (index, field) in fields.iter().enumerate() {
         if field.depth == 0 {
             layer = field.id;
         } else if collapsed.contains(&layer) {
@@ -42,6 +45,7 @@ pub fn rows(d: &Dissection<'_>, collapsed: &HashSet<FieldId>) -> Vec<TreeRow> {
             layer,
             expert: name.starts_with("tcp.analysis.") && name != "tcp.analysis",
             collapsed: field.depth == 0 && collapsed.contains(&layer),
+            field: Some(index),
         });
     }
     if let Some(stop) = &d.packet.stop {
@@ -59,6 +63,7 @@ pub fn rows(d: &Dissection<'_>, collapsed: &HashSet<FieldId>) -> Vec<TreeRow> {
             layer,
             expert: true,
             collapsed: false,
+            field: None,
         });
     }
     out

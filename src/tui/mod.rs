@@ -229,7 +229,7 @@ pub fn restore() {
 
 /// Sets up the real terminal, the panic hook, signals and the input thread, runs `body`,
 /// and restores everything whatever happens.
-fn with_terminal<F>(body: F) -> Result<(), UiError>
+pub(crate) fn with_terminal<F>(body: F) -> Result<(), UiError>
 where
     F: FnOnce(
         &mut Terminal<CrosstermBackend<io::Stdout>>,

@@ -4,6 +4,7 @@
 
 pub mod conversations;
 pub mod details;
+pub mod encap;
 pub mod follow;
 pub mod help;
 pub mod hex;
@@ -12,6 +13,7 @@ pub mod layout;
 pub mod list;
 pub mod stats;
 pub mod status;
+pub mod teach;
 pub mod theme;
 
 pub use crate::tui::{run_live, run_replay, LiveOptions, ReplayOptions, UiError};
@@ -33,7 +35,11 @@ impl Widget for &App {
                 let panes = layout::packets(area);
                 // The selected packet's tree feeds both the details and the hex highlight.
                 let tree = details::selected_rows(self);
-                list::render(self, panes.list, buf);
+                let (list_area, explain) = teach::split_list(self, panes.list);
+                list::render(self, list_area, buf);
+                if let Some(explain) = explain {
+                    teach::render_narration(self, explain, buf);
+                }
                 details::render(self, &tree, panes.details, buf);
                 let range = tree.get(self.detail_cursor).and_then(|r| r.range);
                 hex::render(self, range, panes.hex, buf);
@@ -42,6 +48,8 @@ impl Widget for &App {
             View::Conversations => conversations::render(self, screen.body, buf),
             View::Follow => follow::render(self, screen.body, buf),
             View::Stats => stats::render(self, screen.body, buf),
+            View::Encap => encap::render(self, screen.body, buf),
+            View::Diagram => teach::render_diagram_screen(self, buf),
         }
         status::footer(self, screen.footer, buf);
         if self.help {

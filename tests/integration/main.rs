@@ -10,5 +10,7 @@ mod scenario_captures;
 mod stats;
 mod support;
 mod teach;
+mod teach_live;
+mod teach_ui;
 mod ui;
 mod ui_run;

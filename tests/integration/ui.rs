@@ -29,7 +29,7 @@ pub(crate) fn app(name: &str, width: u16, height: u16) -> App {
     app
 }
 
-fn keys(app: &mut App, keys: &str) {
+pub(crate) fn keys(app: &mut App, keys: &str) {
     for c in keys.chars() {
         let code = match c {
             '\n' => KeyCode::Enter,
@@ -40,7 +40,7 @@ fn keys(app: &mut App, keys: &str) {
     }
 }
 
-fn screen(app: &App) -> String {
+pub(crate) fn screen(app: &App) -> String {
     let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
     t.draw(|f| f.render_widget(app, f.area())).unwrap();
     t.backend().to_string()

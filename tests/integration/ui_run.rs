@@ -12,7 +12,7 @@ use ratatui::Terminal;
 use crate::support;
 
 /// Waits up to `secs` for `pred` on the tmux pane text.
-fn wait_pane(session: &str, secs: u64, pred: impl Fn(&str) -> bool) -> Option<String> {
+pub(crate) fn wait_pane(session: &str, secs: u64, pred: impl Fn(&str) -> bool) -> Option<String> {
     let until = Instant::now() + Duration::from_secs(secs);
     loop {
         let out = Command::new("tmux")

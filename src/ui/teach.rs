@@ -1,0 +1,257 @@
+//! Teaching panes (issue 7): the narration under the packet list and the RFC header
+//! diagrams screen. The text comes from `crate::teach` unchanged; this module only lays it
+//! out, scrolls it and colours the field under the cursor (the `>` `<` marks of
+//! `diagram::render` keep the highlight readable without colour).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::app::App;
+use crate::decode::FieldList;
+use crate::store::lock;
+use crate::teach::{diagram, narrate};
+
+/// Rows the narration pane takes from the bottom of the list pane (0 when hidden): a title
+/// and three or four lines of text, but never so many that no packet row is left.
+pub fn narration_height(app: &App) -> usize {
+    if !app.teach.explain {
+        return 0;
+    }
+    let list = usize::from(super::layout::packets(app.size).list.height);
+    let text = if app.size.width < 100 { 4 } else { 3 };
+    let h = (text + 1).min(list.saturating_sub(3));
+    if h < 2 {
+        0
+    } else {
+        h
+    }
+}
+
+/// Splits the list pane into the list and, when shown, the narration below it.
+pub fn split_list(app: &App, list: Rect) -> (Rect, Option<Rect>) {
+    let h = narration_height(app) as u16;
+    if h == 0 {
+        return (list, None);
+    }
+    let [top, bottom] = Layout::vertical([Constraint::Fill(1), Constraint::Length(h)]).areas(list);
+    (top, Some(bottom))
+}
+
+/// Greedy word wrap to `width` columns (words longer than a line are cut).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let need = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if need > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&super::fit(word, width));
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Wrapped lines cut to `rows`, the last one ending in `…` when text was left out.
+pub fn wrap_rows(text: &str, width: usize, rows: usize) -> Vec<String> {
+    let mut lines = wrap(text, width);
+    if lines.len() > rows {
+        lines.truncate(rows);
+        if let Some(last) = lines.last_mut() {
+            let cut = super::fit(last, width.saturating_sub(1));
+            *last = format!("{}…", cut.trim_end_matches('…'));
+        }
+    }
+    lines
+}
+
+/// The narration of the selected packet.
+pub fn narration_text(app: &App) -> Option<String> {
+    let store = lock(&app.store);
+    let d = (app.selected < app.visible)
+        .then(|| store.dissect(app.selected))
+        .flatten()?;
+    Some(narrate(&d))
+}
+
+pub fn render_narration(app: &App, area: Rect, buf: &mut Buffer) {
+    let title = format!(" Explain — packet {} (e hides) ", app.selected + 1);
+    let block = super::pane_block(app, title, None);
+    let text = narration_text(app).unwrap_or_default();
+    let rows = usize::from(area.height.saturating_sub(1));
+    let lines: Vec<Line> = wrap_rows(&text, usize::from(area.width), rows)
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    Paragraph::new(lines).block(block).render(area, buf);
+}
+
+/// The panes of the diagrams screen.
+pub struct DiagramPanes {
+    pub diagram: Rect,
+    /// The details tree, beside the grid when the screen is wide enough for both.
+    pub details: Option<Rect>,
+    pub hex: Rect,
+}
+
+/// Width of a 32-bit grid (`|` + 32 × 2 columns).
+const GRID: u16 = 65;
+
+pub fn diagram_panes(size: Rect) -> DiagramPanes {
+    let body = super::layout::screen(size).body;
+    let hex_h = (body.height / 4).clamp(2, 6);
+    let [main, hex] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(hex_h)]).areas(body);
+    if main.width >= GRID + 45 {
+        let [diagram, details] =
+            Layout::horizontal([Constraint::Length(GRID + 2), Constraint::Fill(1)]).areas(main);
+        DiagramPanes {
+            diagram,
+            details: Some(details),
+            hex,
+        }
+    } else {
+        DiagramPanes {
+            diagram: main,
+            details: None,
+            hex,
+        }
+    }
+}
+
+/// Grid lines the diagram pane shows (below its title and the field caption).
+pub fn diagram_rows(size: Rect) -> usize {
+    usize::from(diagram_panes(size).diagram.height.saturating_sub(2))
+}
+
+/// Text lines of the encapsulation view (below its title).
+pub fn encap_rows(size: Rect) -> usize {
+    usize::from(super::layout::screen(size).body.height.saturating_sub(1))
+}
+
+/// The whole diagrams screen: grids, the tree (wide screens) and the bytes.
+pub fn render_diagram_screen(app: &App, buf: &mut Buffer) {
+    let panes = diagram_panes(app.size);
+    let rows = super::details::selected_rows(app);
+    let row = rows.get(app.detail_cursor);
+    render_diagrams(app, row.and_then(|r| r.field), row, panes.diagram, buf);
+    if let Some(details) = panes.details {
+        super::details::render(app, &rows, details, buf);
+    }
+    super::hex::render(app, row.and_then(|r| r.range), panes.hex, buf);
+}
+
+/// The grids of the selected packet, scrolled to `app.teach.diagram_top`, with field
+/// `highlight` marked; the first line names the field in full (1-bit cells cannot).
+pub fn render_diagrams(
+    app: &App,
+    highlight: Option<usize>,
+    row: Option<&crate::app::tree::TreeRow>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let title = format!(
+        " Header diagrams — packet {} │ j/k field  ←/→ packet  PgUp/PgDn scroll ",
+        app.selected + 1
+    );
+    let block = super::pane_block(app, super::fit(&title, usize::from(area.width)), None);
+    let mut lines = vec![Line::styled(
+        super::fit(
+            &format!("> {}", row.map_or("(no field)", |r| r.text.as_str())),
+            usize::from(area.width),
+        ),
+        app.theme.highlight,
+    )];
+    let grid = grid_lines(app, highlight);
+    let rows = usize::from(area.height.saturating_sub(2));
+    let top = app.teach.diagram_top.min(grid.len().saturating_sub(rows));
+    lines.extend(grid.into_iter().skip(top).take(rows));
+    Paragraph::new(lines).block(block).render(area, buf);
+}
+
+/// Every diagram as styled lines: titles bold, the highlighted cell in the highlight
+/// style (its columns come from the cell widths, so even a 1-bit flag lights up).
+fn grid_lines(app: &App, highlight: Option<usize>) -> Vec<Line<'static>> {
+    let store = lock(&app.store);
+    let Some(d) = (app.selected < app.visible)
+        .then(|| store.dissect(app.selected))
+        .flatten()
+    else {
+        return vec![Line::raw("No packet selected.")];
+    };
+    let mut scratch = String::new();
+    let mut fields = FieldList::new();
+    d.emit_fields(&mut scratch, &mut fields);
+    let mut out = Vec::new();
+    for (k, dia) in diagram::diagrams(&d.packet, &fields).iter().enumerate() {
+        if k > 0 {
+            out.push(Line::raw(""));
+        }
+        let text = diagram::render(dia, highlight);
+        for (n, line) in text.lines().enumerate() {
+            // Lines 4 + 3r and 5 + 3r are the label and value lines of grid row r.
+            let cells = n
+                .checked_sub(4)
+                .filter(|m| m % 3 != 2)
+                .and_then(|m| dia.rows.get(m / 3));
+            let lit = cells.and_then(|cells| {
+                let mut col = 1;
+                cells.iter().find_map(|c| {
+                    let at = col;
+                    col += c.bits * 2;
+                    (highlight.is_some() && c.field == highlight).then_some((at, c.bits * 2 - 1))
+                })
+            });
+            out.push(match (n, lit) {
+                (0, _) => Line::styled(line.to_string(), app.theme.header),
+                (_, Some((at, width))) => split_styled(line, at, width, app.theme.highlight),
+                _ => Line::raw(line.to_string()),
+            });
+        }
+    }
+    out
+}
+
+/// `line` with the `width` characters from column `at` in `style`.
+fn split_styled(line: &str, at: usize, width: usize, style: Style) -> Line<'static> {
+    let chars: Vec<char> = line.chars().collect();
+    let end = (at + width).min(chars.len());
+    let at = at.min(end);
+    let part = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    Line::from(vec![
+        Span::raw(part(0, at)),
+        Span::styled(part(at, end), style),
+        Span::raw(part(end, chars.len())),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_words_and_width() {
+        let lines = wrap("one two three four five six", 10);
+        assert_eq!(lines, ["one two", "three four", "five six"]);
+        assert!(wrap("", 10).is_empty());
+        let cut = wrap_rows("aaaa bbbb cccc dddd", 9, 1);
+        assert_eq!(cut, ["aaaa bbb…"]);
+    }
+
+    #[test]
+    fn highlight_span_covers_the_cell() {
+        let l = split_styled("|abc|def|", 5, 3, Style::new());
+        assert_eq!(l.spans[1].content, "def");
+        let l = split_styled("|ab", 5, 3, Style::new());
+        assert_eq!(l.spans[1].content, "");
+    }
+}

@@ -1,0 +1,180 @@
+//! The live demo's ladder with real socket calls: the `echo` scenario run by the built-in
+//! endpoints on loopback inside a private network namespace, captured live, drawn by the
+//! real loop on `TestBackend`. The test re-runs itself under `unshare` (a user namespace
+//! grants CAP_NET_RAW there only); times and ephemeral ports are redacted before the
+//! snapshot, since every run differs in those.
+
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const INSIDE: &str = "SOCKEYE_TEST_LIVE_NETNS";
+const NAME: &str = "teach_live::live_demo_ladder_orders_socket_calls";
+
+#[test]
+fn live_demo_ladder_orders_socket_calls() {
+    if std::env::var_os(INSIDE).is_some() {
+        return inside();
+    }
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--net"])
+        .args(["sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
+        .arg(&exe)
+        .args([NAME, "--exact", "--nocapture", "--test-threads=1"])
+        .env(INSIDE, "1")
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(err) => {
+            eprintln!("skipped: cannot run unshare: {err}");
+            return;
+        }
+    };
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    if !out.status.success() && !text.contains("running 1 test") {
+        eprintln!("skipped: no private network namespace here: {err}");
+        return;
+    }
+    assert!(out.status.success(), "inside the namespace:\n{text}\n{err}");
+    assert!(text.contains("1 passed"), "{text}\n{err}");
+}
+
+fn inside() {
+    use sockeye::capture::{open_source, CaptureOptions};
+    use sockeye::endpoints::events::EventSink;
+    use sockeye::endpoints::scenarios::{self, ScenarioConfig};
+    use sockeye::tui::{run_live_on, LiveOptions, UiEvent};
+
+    let opts = CaptureOptions {
+        interface: "lo".to_string(),
+        count: None,
+        write: None,
+        snaplen: 65535,
+        promiscuous: false,
+        backend: sockeye::cli::Backend::Ring,
+        buffer_mib: 4,
+    };
+    let source = match open_source(&opts) {
+        Ok(s) => s,
+        Err(err) => {
+            eprintln!("skipped inside the namespace: cannot capture on lo: {err}");
+            return;
+        }
+    };
+    let (events, received) = mpsc::channel();
+    let (keys, input) = mpsc::channel();
+    let scenario = std::thread::spawn(move || {
+        // Let the capture thread start before the first packet.
+        std::thread::sleep(Duration::from_millis(300));
+        let sink: Arc<dyn EventSink> = Arc::new(events);
+        let report = scenarios::run("echo", &ScenarioConfig::default(), sink);
+        std::thread::sleep(Duration::from_millis(500));
+        let key = |code| UiEvent::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        for code in [KeyCode::Char('g'), KeyCode::Char('2')] {
+            let _ = keys.send(key(code));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = keys.send(UiEvent::Resize(120, 50));
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = keys.send(key(KeyCode::Char('q')));
+        // An idle capture thread may sit in a blocking read: one more packet wakes it.
+        for _ in 0..20 {
+            std::thread::sleep(Duration::from_millis(100));
+            if let Ok(s) = std::net::UdpSocket::bind("127.0.0.1:0") {
+                let _ = s.send_to(b"wake", "127.0.0.1:9");
+            }
+        }
+        report.map(|_| ()).map_err(|e| e.to_string())
+    });
+    let mut terminal = Terminal::new(TestBackend::new(120, 50)).unwrap();
+    let stop = AtomicBool::new(false);
+    run_live_on(
+        &mut terminal,
+        source,
+        Some(received),
+        LiveOptions {
+            title: "demo".into(),
+            ..LiveOptions::default()
+        },
+        &input,
+        &stop,
+    )
+    .unwrap();
+    scenario.join().unwrap().expect("the echo scenario ran");
+    let screen = terminal.backend().to_string();
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle:?} not on the ladder:\n{screen}"))
+    };
+    // Causing calls above their segment, waiting calls below the one that woke them.
+    let syn = at("[SYN] Seq=0");
+    assert!(at("connect()") < syn, "{screen}");
+    let handshake_ack = lines
+        .iter()
+        .enumerate()
+        .skip(syn)
+        .find(|(_, l)| l.contains("[ACK] Seq=1 Ack=1 Len=0"))
+        .map(|(i, _)| i)
+        .expect("final ACK of the handshake");
+    assert!(at("accept() returned") > handshake_ack, "{screen}");
+    let data = at("[PSH, ACK] Seq=1");
+    assert!(at("send()") < data, "{screen}");
+    // The client half-closes (shutdown) before its FIN; the server close()s before its own.
+    let fins: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].contains("[FIN"))
+        .collect();
+    assert!(fins.len() == 2, "{screen}");
+    assert!(at("shutdown()") < fins[0], "{screen}");
+    assert!(
+        at("close()") > fins[0] && at("close()") < fins[1],
+        "{screen}"
+    );
+    // Client and server run concurrently, so where a call of one side falls between the
+    // other side's calls (and the fd numbers) differ between runs: the assertions above
+    // check the placements that must hold; the snapshot keeps the call lines of the
+    // client (one thread, so a fixed order) and every segment.
+    let stable: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| !l.contains('●') || l.contains("│ ● "))
+        .filter(|l| !l.contains("setsockopt"))
+        .collect();
+    insta::assert_snapshot!("live_demo_echo_ladder_120x50", redact(&stable.join("\n")));
+}
+
+/// Replaces the time column and the ports (ephemeral, different every run) with `#`.
+fn redact(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|line| {
+            let mut out = String::new();
+            let mut chars = line.chars().peekable();
+            let mut prev = ' ';
+            while let Some(c) = chars.next() {
+                if c.is_ascii_digit() && (prev == ':' || prev == '.') {
+                    // A port after `:` or the fraction of a time after `.`.
+                    out.push('#');
+                    while chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+                        chars.next();
+                    }
+                    prev = '#';
+                    continue;
+                }
+                out.push(c);
+                prev = c;
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,216 @@
+//! The teaching views in the UI (issue 7): encapsulation, header diagrams with a field
+//! cursor, the narration pane, the lesson screens, and the lesson binary in tmux. Only
+//! replayed captures, so no wall-clock time reaches a snapshot.
+
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use sockeye::app::{App, AppOptions};
+use sockeye::lesson::{Lesson, STEPS};
+use sockeye::store::{lock, spawn_file_indexer};
+
+use crate::support;
+use crate::ui::{app, keys, screen};
+
+fn mono_app(name: &str, width: u16, height: u16) -> App {
+    let path = support::textbook(name);
+    let store = spawn_file_indexer(path.to_str().unwrap()).unwrap().wait();
+    let mut a = App::new(
+        Arc::clone(&store),
+        AppOptions {
+            title: name.to_string(),
+            no_color: true,
+            ..AppOptions::default()
+        },
+    );
+    a.resize(width, height);
+    a.tick(Duration::ZERO);
+    a
+}
+
+/// Keys `6`/`E` open the encapsulation view; NO_COLOR keeps the layer tag letters.
+#[test]
+fn encapsulation_view() {
+    let mut a = app("tcp_handshake.pcapng", 80, 24);
+    keys(&mut a, "6");
+    insta::assert_snapshot!("encap_syn_80x24", screen(&a));
+    let mut a = mono_app("udp_dnsrequest.pcapng", 120, 40);
+    keys(&mut a, "E");
+    let s = screen(&a);
+    assert!(s.contains("tags: E Ethernet II"), "{s}");
+    insta::assert_snapshot!("encap_dns_nocolor_120x40", s);
+    let mut a = app("ip_frag_source.pcapng", 120, 40);
+    keys(&mut a, "6");
+    insta::assert_snapshot!("encap_fragment_120x40", screen(&a));
+}
+
+/// IPv6: the first IPv6 packet of http_ip4and6, encapsulation and diagram.
+#[test]
+fn ipv6_encapsulation_and_diagram() {
+    let mut a = app("http_ip4and6.pcapng", 120, 40);
+    let first_v6 = {
+        let store = lock(&a.store);
+        (0..store.len())
+            .find(|&i| {
+                store.dissect(i).is_some_and(|d| {
+                    d.packet
+                        .layers
+                        .iter()
+                        .any(|l| matches!(l.header, sockeye::decode::Header::Ipv6(_)))
+                })
+            })
+            .expect("an IPv6 packet")
+    };
+    keys(&mut a, &format!(":{}\n6", first_v6 + 1));
+    insta::assert_snapshot!("encap_ipv6_120x40", screen(&a));
+    keys(&mut a, "djjjj");
+    insta::assert_snapshot!("diagram_ipv6_120x40", screen(&a));
+}
+
+/// `d`: the grids; j moves the field cursor, which is the details cursor, so the tree and
+/// the hex bytes follow; PgDn scrolls.
+#[test]
+fn diagram_with_highlighted_field() {
+    let mut a = app("tcp_handshake.pcapng", 80, 24);
+    keys(&mut a, "d");
+    insta::assert_snapshot!("diagram_syn_80x24", screen(&a));
+    keys(&mut a, "jjjjjjjjjjjj");
+    let s = screen(&a);
+    assert!(s.contains("> Source Port") || s.contains(">"), "{s}");
+    insta::assert_snapshot!("diagram_syn_tcp_field_80x24", s);
+    let mut a = app("tcp_handshake.pcapng", 120, 40);
+    keys(&mut a, "djjjjjjjjjjjjjjj");
+    let s = screen(&a);
+    insta::assert_snapshot!("diagram_syn_120x40", s);
+    // Back in the packets view, the same field is selected in the tree.
+    let cursor = a.detail_cursor;
+    keys(&mut a, "1");
+    assert_eq!(a.detail_cursor, cursor);
+    // Next packet (→) keeps the same kind of field.
+    a.handle_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE));
+    a.handle_key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
+    assert_eq!(a.selected, 1);
+    insta::assert_snapshot!("diagram_synack_120x40", screen(&a));
+}
+
+/// `e`: the narration under the list, updated with the selection.
+#[test]
+fn narration_pane() {
+    let mut a = app("tcp_teardown.pcapng", 80, 24);
+    keys(&mut a, "e");
+    insta::assert_snapshot!("narration_80x24", screen(&a));
+    let mut a = app("tcp_teardown.pcapng", 120, 40);
+    keys(&mut a, "ejj");
+    insta::assert_snapshot!("narration_120x40", screen(&a));
+    keys(&mut a, "e");
+    assert!(!screen(&a).contains("Explain"));
+}
+
+fn lesson_screen(lesson: &Lesson, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| f.render_widget(lesson, f.area())).unwrap();
+    t.backend().to_string()
+}
+
+/// Every lesson step at 80×24 and 120×40, moved through with → and back with ←.
+#[test]
+fn lesson_steps() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut lesson = Lesson::new(true, w, h).unwrap();
+        for (n, step) in STEPS.iter().enumerate() {
+            let s = lesson_screen(&lesson, w, h);
+            assert!(
+                s.contains(&format!("Step {}/7: {}", n + 1, step.title)),
+                "{s}"
+            );
+            insta::assert_snapshot!(format!("lesson_step{}_{w}x{h}", n + 1), s);
+            lesson
+                .handle_key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE))
+                .unwrap();
+        }
+        // Past the end stays on the last step; ← goes back.
+        assert_eq!(lesson.step, 6);
+        lesson
+            .handle_key(KeyEvent::new(KeyCode::Left, KeyModifiers::NONE))
+            .unwrap();
+        assert_eq!(lesson.step, 5);
+    }
+}
+
+/// Tiny terminals never panic in the teaching views or the lesson.
+#[test]
+fn teaching_views_survive_tiny_terminals() {
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 10), (79, 23)] {
+        for k in ["6", "d", "djjj", "e", "ejj"] {
+            let mut a = app("http_ip4and6.pcapng", w, h);
+            keys(&mut a, k);
+            let _ = screen(&a);
+        }
+        let mut lesson = Lesson::new(false, w, h).unwrap();
+        for _ in 0..7 {
+            let _ = lesson_screen(&lesson, w, h);
+            lesson
+                .handle_key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE))
+                .unwrap();
+        }
+    }
+}
+
+/// The real binary: `sockeye demo --lesson` in tmux at 80×24, walked with →, quit with q.
+#[test]
+fn lesson_in_tmux() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let session = format!("sockeye-lesson-{}", std::process::id());
+    let bin = env!("CARGO_BIN_EXE_sockeye");
+    let shell = "env PS1='prompt$ ' TERM=xterm-256color NO_COLOR=1 bash --norc --noprofile";
+    let ok = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-s",
+            &session,
+            shell,
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "tmux new-session failed");
+    let tmux = |args: &[&str]| {
+        let _ = Command::new("tmux").args(args).output();
+    };
+    tmux(&[
+        "send-keys",
+        "-t",
+        &session,
+        &format!("{bin} demo --lesson; echo EXITED=$?"),
+        "Enter",
+    ]);
+    let mut missing = Vec::new();
+    for (n, step) in STEPS.iter().enumerate() {
+        let title = format!("Step {}/7: {}", n + 1, step.title);
+        if crate::ui_run::wait_pane(&session, 15, |t| t.contains(&title)).is_none() {
+            missing.push(title);
+        }
+        tmux(&["send-keys", "-t", &session, "Right"]);
+    }
+    tmux(&["send-keys", "-t", &session, "q"]);
+    let back = crate::ui_run::wait_pane(&session, 10, |t| t.contains("EXITED="));
+    tmux(&["kill-session", "-t", &session]);
+    assert!(missing.is_empty(), "steps not shown: {missing:?}");
+    let back = back.expect("the lesson did not exit on q");
+    assert!(back.contains("EXITED=0"), "{back}");
+    assert!(
+        back.contains("prompt$") && !back.contains("sockeye lesson"),
+        "terminal not restored:\n{back}"
+    );
+}
