@@ -13,6 +13,7 @@ use super::{Backing, ConvRow, Entry, Store};
 use crate::analysis::ConvProto;
 use crate::dissect::Dissector;
 use crate::frame::{Frame, LinkType, OwnedFrame};
+use crate::pcapio::CaptureWriter;
 use crate::source::{FileSource, PacketSource, SourceError, SourceStats};
 
 /// Batches are handed to the UI this often (or when this large), so the first screen
@@ -149,7 +150,7 @@ pub fn spawn_file_indexer(path: &str) -> Result<IndexJob, SourceError> {
     };
     let mut source = FileSource::open(path)?;
     let (backing, total) = if path == "-" {
-        (Backing::Arena(Vec::new()), 0)
+        (Backing::arena(super::DEFAULT_STORE_LIMIT), 0)
     } else {
         let file = File::open(path).map_err(open_err)?;
         let total = file.metadata().map_err(open_err)?.len();
@@ -202,6 +203,8 @@ pub struct LiveControl {
     pub channel_dropped: Arc<AtomicU64>,
     /// The source's own counters (kernel drops), refreshed by the capture thread.
     pub source_stats: Arc<Mutex<SourceStats>>,
+    /// Every packet is also written to a `-w` file.
+    pub recording: bool,
     threads: Vec<JoinHandle<()>>,
 }
 
@@ -214,17 +217,61 @@ impl Drop for LiveControl {
     }
 }
 
+/// How a live store is kept.
+#[derive(Debug, Clone)]
+pub struct LiveConfig {
+    /// Frames in flight between the capture and ingest threads.
+    pub channel: usize,
+    /// Memory limit of the store in bytes; the oldest packets are evicted beyond it.
+    pub store_limit: usize,
+    /// Also write every stored packet to this capture file (`-w` in the live UI). The
+    /// ingest thread flushes it when the session ends, signals included.
+    pub record: Option<String>,
+}
+
+impl Default for LiveConfig {
+    fn default() -> Self {
+        LiveConfig {
+            channel: LIVE_CHANNEL,
+            store_limit: super::DEFAULT_STORE_LIMIT,
+            record: None,
+        }
+    }
+}
+
+/// [`spawn_live_with`] with the default store limit and no recording.
+pub fn spawn_live(
+    source: Box<dyn PacketSource + Send>,
+    capacity: usize,
+) -> Result<LiveControl, SourceError> {
+    spawn_live_with(
+        source,
+        LiveConfig {
+            channel: capacity,
+            ..LiveConfig::default()
+        },
+    )
+}
+
 /// Starts the capture thread (reads `source`, never blocks on the UI) and the ingest
 /// thread (dissects and stores). The channel between them is bounded; a full channel
 /// drops the frame and counts it.
-pub fn spawn_live(
+pub fn spawn_live_with(
     mut source: Box<dyn PacketSource + Send>,
-    capacity: usize,
+    config: LiveConfig,
 ) -> Result<LiveControl, SourceError> {
-    let store = Arc::new(Mutex::new(Store::new(
-        Backing::Arena(Vec::new()),
-        source.link_type(),
-    )));
+    let capacity = config.channel;
+    let store = Store::new(Backing::arena(config.store_limit), source.link_type())
+        .with_limit(config.store_limit);
+    let mut recorder = match &config.record {
+        Some(path) => Some(
+            CaptureWriter::create(path, 262_144, source.link_type())
+                .map_err(|e| SourceError::Live(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let recording = recorder.is_some();
+    let store = Arc::new(Mutex::new(store));
     let paused = Arc::new(AtomicBool::new(false));
     let cancel = Arc::new(AtomicBool::new(false));
     let channel_dropped = Arc::new(AtomicU64::new(0));
@@ -247,9 +294,19 @@ pub fn spawn_live(
             .name("sockeye-ingest".into())
             .spawn(move || {
                 let mut batcher = Batcher::new(store, true, CONVS_EVERY);
+                let mut record_error = None;
                 loop {
                     match rx.recv_timeout(FLUSH_EVERY) {
-                        Ok(frame) => batcher.push(&frame.as_frame(), 0, (0, 0)),
+                        Ok(frame) => {
+                            let frame = frame.as_frame();
+                            if let Some(w) = &mut recorder {
+                                if let Err(e) = w.write_frame(&frame) {
+                                    record_error = Some(format!("recording stopped: {e}"));
+                                    recorder = None;
+                                }
+                            }
+                            batcher.push(&frame, 0, (0, 0));
+                        }
                         Err(RecvTimeoutError::Timeout) => {
                             if cancel.load(Ordering::Relaxed) {
                                 break;
@@ -263,7 +320,14 @@ pub fn spawn_live(
                         Err(RecvTimeoutError::Disconnected) => break,
                     }
                 }
-                batcher.finish((0, 0), None);
+                // The session is over (quit, signal, source end): what was recorded stays
+                // a complete file.
+                if let Some(w) = &mut recorder {
+                    if let Err(e) = w.flush() {
+                        record_error = Some(format!("recording: {e}"));
+                    }
+                }
+                batcher.finish((0, 0), record_error);
             })
             .map_err(spawn_err)?
     };
@@ -273,6 +337,7 @@ pub fn spawn_live(
         cancel,
         channel_dropped,
         source_stats,
+        recording,
         threads: vec![capture, ingest],
     })
 }

@@ -4,6 +4,7 @@
 
 pub mod conversations;
 pub mod details;
+pub mod filterbar;
 pub mod follow;
 pub mod help;
 pub mod hex;
@@ -44,6 +45,7 @@ impl Widget for &App {
             View::Stats => stats::render(self, screen.body, buf),
         }
         status::footer(self, screen.footer, buf);
+        filterbar::render(self, area, buf);
         if self.help {
             help::render(self, area, buf);
         }

@@ -11,4 +11,5 @@ mod stats;
 mod support;
 mod teach;
 mod ui;
+mod ui_filter;
 mod ui_run;
