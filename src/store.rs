@@ -448,3 +448,5 @@ pub fn endpoints_of(packet: &decode::Packet<'_>) -> Option<(IpAddr, IpAddr)> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod evict_tests;

@@ -3,6 +3,7 @@
 //! pseudo-terminal (`script`) holds no capability once started, and SIGINT, SIGTERM and
 //! SIGHUP each end the session with the recorded file complete.
 
+#[allow(dead_code)] // shared with live_capture.rs, which uses the rest
 mod live_support;
 
 use std::path::Path;

@@ -20,6 +20,9 @@ use crate::source::{FileSource, PacketSource, SourceError, SourceStats};
 /// appears within milliseconds and the mutex is taken rarely.
 const FLUSH_EVERY: Duration = Duration::from_millis(20);
 const FLUSH_BATCH: usize = 8192;
+/// A copied batch is handed over at this size too, so one batch stays far below the
+/// smallest store limit (`--store-limit` 8 MiB) and eviction works in small steps.
+const FLUSH_BYTES: usize = 1024 * 1024;
 /// Conversation tables are copied for the UI at most this often (they can be large: a copy
 /// coexists with the analysis tables, which dominates peak memory while indexing a file).
 const CONVS_EVERY: Duration = Duration::from_millis(500);
@@ -74,6 +77,7 @@ impl Batcher {
         self.batch
             .push(Entry::from_dissection(&d, offset, frame.link));
         if self.batch.len() >= FLUSH_BATCH
+            || self.bytes.len() >= FLUSH_BYTES
             || (self.batch.len() % 64 == 0 && self.last_flush.elapsed() >= FLUSH_EVERY)
         {
             self.flush(progress, false);
@@ -205,14 +209,18 @@ pub struct LiveControl {
     pub source_stats: Arc<Mutex<SourceStats>>,
     /// Every packet is also written to a `-w` file.
     pub recording: bool,
-    threads: Vec<JoinHandle<()>>,
+    ingest: Option<JoinHandle<()>>,
 }
 
 impl Drop for LiveControl {
+    /// Stops the session. Only the ingest thread is joined (it flushes the `-w` file): the
+    /// capture thread may be blocked in `next_frame` on an idle interface, which has no
+    /// timeout, so it is left to notice `cancel` at its next frame (or to end with the
+    /// process) rather than hang the quit.
     fn drop(&mut self) {
         self.cancel.store(true, Ordering::Relaxed);
-        for t in self.threads.drain(..) {
-            let _ = t.join();
+        if let Some(ingest) = self.ingest.take() {
+            let _ = ingest.join();
         }
     }
 }
@@ -279,7 +287,8 @@ pub fn spawn_live_with(
     let (tx, rx) = mpsc::sync_channel::<OwnedFrame>(capacity.max(1));
     let spawn_err = |e: std::io::Error| SourceError::Live(format!("cannot start a thread: {e}"));
 
-    let capture = {
+    // Detached: see `LiveControl::drop`.
+    let _capture = {
         let (paused, cancel) = (Arc::clone(&paused), Arc::clone(&cancel));
         let (dropped, stats) = (Arc::clone(&channel_dropped), Arc::clone(&source_stats));
         thread::Builder::new()
@@ -297,6 +306,8 @@ pub fn spawn_live_with(
                 let mut record_error = None;
                 loop {
                     match rx.recv_timeout(FLUSH_EVERY) {
+                        // A flood never lets the channel time out: look at `cancel` here too.
+                        Ok(_) if cancel.load(Ordering::Relaxed) => break,
                         Ok(frame) => {
                             let frame = frame.as_frame();
                             if let Some(w) = &mut recorder {
@@ -338,7 +349,7 @@ pub fn spawn_live_with(
         channel_dropped,
         source_stats,
         recording,
-        threads: vec![capture, ingest],
+        ingest: Some(ingest),
     })
 }
 
