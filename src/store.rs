@@ -8,6 +8,10 @@
 
 pub mod arena;
 pub mod ingest;
+mod stream;
+
+use stream::tcp_facts;
+pub use stream::StreamPackets;
 
 pub use ingest::{
     lock, save_link, spawn_file_indexer, spawn_live, spawn_live_with, IndexJob, LiveConfig,
@@ -17,7 +21,7 @@ pub use ingest::{
 use std::net::IpAddr;
 use std::ops::Range;
 
-use crate::analysis::{AnalysisFlags, ConvProto, ConvStats, Role, TcpFacts, UdpFacts, WindowScale};
+use crate::analysis::{AnalysisFlags, ConvProto, ConvStats, Role, UdpFacts};
 use crate::decode::{self, FrameInfo};
 use crate::dissect::Dissection;
 use crate::frame::{Direction, Frame, LinkType};
@@ -385,68 +389,12 @@ impl Store {
     }
 }
 
-/// The packets of one stream, kept up to date incrementally as packets arrive or the
-/// replay reveals them (only new entries are scanned).
-#[derive(Debug, Default, Clone)]
-pub struct StreamPackets {
-    key: Option<(Kind, u32)>,
-    scanned: usize,
-    pub packets: Vec<u32>,
-}
-
-impl StreamPackets {
-    /// Makes `packets` the packets of `stream` among the first `upto` entries.
-    pub fn refresh(&mut self, store: &Store, kind: Kind, stream: u32, upto: usize) {
-        let upto = upto.min(store.len());
-        if self.key != Some((kind, stream)) || upto < self.scanned {
-            self.key = Some((kind, stream));
-            self.scanned = 0;
-            self.packets.clear();
-        }
-        store.scan_stream(kind, stream, self.scanned..upto, &mut self.packets);
-        self.scanned = upto;
-    }
-
-    /// The packets, if they are those of `stream`.
-    pub fn get(&self, kind: Kind, stream: u32) -> Option<&[u32]> {
-        (self.key == Some((kind, stream))).then_some(self.packets.as_slice())
-    }
-}
-
-/// The TCP facts the details tree and Info column need, rebuilt from an entry.
-fn tcp_facts(e: &Entry, packet: &decode::Packet<'_>) -> TcpFacts {
-    let flags = packet.tcp().map_or(0, |t| {
-        u16::from(t.syn()) << 1 | u16::from(t.fin()) | u16::from(t.rst()) << 2
-    });
-    let phantom = u32::from(flags & 0b011 != 0);
-    let len = packet.tcp_len.unwrap_or(0);
-    TcpFacts {
-        stream: u64::from(e.stream),
-        seq_rel: e.seq_rel,
-        ack_rel: e.ack_rel,
-        ack_valid: e.ack_valid(),
-        nxtseq_rel: e.seq_rel.wrapping_add(len).wrapping_add(phantom),
-        window_size: u64::from(e.window),
-        window_scale: WindowScale::Unknown,
-        flags: e.aflags,
-        dup_ack_num: 0,
-        dup_ack_frame: 0,
-        acks_frame: None,
-        ack_rtt_ns: None,
-        rto_frame: None,
-        reasons: Vec::new(),
-        role: e.role(),
-        state: Default::default(),
-        handshake: Default::default(),
-    }
-}
-
 /// Source and destination addresses of a packet as the list shows them.
 pub fn endpoints_of(packet: &decode::Packet<'_>) -> Option<(IpAddr, IpAddr)> {
     crate::dissect::ip_addresses(packet)
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod evict_tests;
+#[cfg(test)]
+mod tests;

@@ -48,7 +48,10 @@ fn stop(mut child: Child, pid: i32, signal: libc::c_int) {
     // SAFETY: a signal to the sockeye process this test started.
     assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
     let status = wait_status(&mut child, Duration::from_secs(15));
-    assert!(status.is_some(), "the UI did not exit after signal {signal}");
+    assert!(
+        status.is_some(),
+        "the UI did not exit after signal {signal}"
+    );
 }
 
 #[test]
@@ -57,7 +60,10 @@ fn live_ui_is_unprivileged_and_signals_leave_a_complete_file() {
         return;
     }
     let dir = temp_dir("live-ui");
-    for (i, signal) in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP].into_iter().enumerate() {
+    for (i, signal) in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP]
+        .into_iter()
+        .enumerate()
+    {
         let file = dir.join(format!("ui{i}.pcapng"));
         let (child, pid) = start_ui(&file);
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();

@@ -51,9 +51,15 @@ fn rows(app: &App) -> Vec<usize> {
 
 #[test]
 fn bar_classifies_filters_words_and_errors() {
-    assert!(matches!(BarText::classify("tcp.port == 80"), BarText::Filter(_)));
+    assert!(matches!(
+        BarText::classify("tcp.port == 80"),
+        BarText::Filter(_)
+    ));
     assert!(matches!(BarText::classify("tcp"), BarText::Filter(_)));
-    assert!(matches!(BarText::classify("google search"), BarText::Text(_)));
+    assert!(matches!(
+        BarText::classify("google search"),
+        BarText::Text(_)
+    ));
     match BarText::classify("ip.src == ") {
         BarText::Invalid(e) => assert!(e.error.column >= 8, "{e:?}"),
         other => panic!("{other:?}"),
@@ -70,8 +76,16 @@ fn filter_hides_rows_like_tshark() {
     settle(&mut a);
     assert!(a.prompt.is_none());
     assert_eq!(rows(&a), vec![2, 3, 4, 5, 6]);
-    assert_eq!(a.selected + 1, 2, "packet 1 is hidden: the next match is selected");
-    assert_eq!(a.stats.by_protocol.iter().sum::<u64>(), 5, "statistics of the filtered set");
+    assert_eq!(
+        a.selected + 1,
+        2,
+        "packet 1 is hidden: the next match is selected"
+    );
+    assert_eq!(
+        a.stats.by_protocol.iter().sum::<u64>(),
+        5,
+        "statistics of the filtered set"
+    );
     type_keys(&mut a, "\x1b");
     assert!(a.filter.is_none(), "Esc clears the filter");
     assert_eq!(rows(&a).len(), a.visible);
@@ -113,7 +127,11 @@ fn words_fall_back_to_text_search_and_bad_filters_stay_open() {
     let mut a = app("http_google.pcapng");
     type_keys(&mut a, "/psh\n");
     assert!(a.filter.is_none());
-    let label = a.search.as_ref().map(|s| s.label.clone()).unwrap_or_default();
+    let label = a
+        .search
+        .as_ref()
+        .map(|s| s.label.clone())
+        .unwrap_or_default();
     assert!(label.starts_with("text"), "{label}");
     assert_eq!(a.selected + 1, 4, "the GET request, the first PSH");
     type_keys(&mut a, "/ip.src ==\n");

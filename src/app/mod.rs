@@ -7,8 +7,8 @@ mod input;
 pub mod keymap;
 pub mod ladder;
 mod nav;
-pub mod replay;
 pub mod quit;
+pub mod replay;
 pub mod row;
 mod rows;
 mod save;
@@ -296,7 +296,9 @@ impl App {
         } else if rows > 0 && at >= self.list_top + rows {
             self.list_top = at + 1 - rows;
         }
-        self.list_top = self.list_top.min(self.row_count().saturating_sub(rows.max(1)));
+        self.list_top = self
+            .list_top
+            .min(self.row_count().saturating_sub(rows.max(1)));
         let drows = crate::ui::layout::details_rows(self.size);
         if self.detail_cursor < self.detail_top {
             self.detail_top = self.detail_cursor;
@@ -323,6 +325,6 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod filter_tests;
+#[cfg(test)]
+mod tests;

@@ -54,10 +54,9 @@ impl App {
 /// system. The extension of the target decides the format, so it is kept last.
 fn temp_name(path: &str) -> String {
     let p = Path::new(path);
-    let name = p.file_name().map_or_else(
-        || "capture".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let name = p
+        .file_name()
+        .map_or_else(|| "capture".into(), |n| n.to_string_lossy().into_owned());
     let ext = p
         .extension()
         .map_or_else(String::new, |e| format!(".{}", e.to_string_lossy()));

@@ -69,7 +69,10 @@ impl Arena {
 
     /// The `len` bytes at virtual offset `at`, if still held.
     pub fn get(&self, at: u64, len: usize) -> Option<&[u8]> {
-        let i = self.segments.partition_point(|s| s.start <= at).checked_sub(1)?;
+        let i = self
+            .segments
+            .partition_point(|s| s.start <= at)
+            .checked_sub(1)?;
         let seg = &self.segments[i];
         let from = usize::try_from(at - seg.start).ok()?;
         seg.bytes.get(from..from.checked_add(len)?)

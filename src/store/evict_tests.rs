@@ -56,7 +56,10 @@ fn full_store_evicts_the_oldest() {
     // Indices are absolute: packet i still carries its own number, and the newest is kept.
     for i in [first, 59_999] {
         let f = store.frame(i).unwrap();
-        assert_eq!(u32::from_be_bytes(f.data[96..100].try_into().unwrap()), i as u32);
+        assert_eq!(
+            u32::from_be_bytes(f.data[96..100].try_into().unwrap()),
+            i as u32
+        );
         assert_eq!(store.dissect(i).unwrap().info.number, i as u64 + 1);
     }
 }

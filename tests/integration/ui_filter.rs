@@ -169,10 +169,19 @@ fn forced_panic_gives_the_terminal_back() {
     let after = tmux.wait(10, |t| t.contains("EXITED=101"));
     let after = after.expect("sockeye did not exit with a panic");
     assert!(after.contains("forced panic inside the UI"), "{after}");
-    assert!(!after.contains("Packets"), "alternate screen still shown:\n{after}");
-    tmux.send(&["clear; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)'", "Enter"]);
+    assert!(
+        !after.contains("Packets"),
+        "alternate screen still shown:\n{after}"
+    );
+    tmux.send(&[
+        "clear; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)'",
+        "Enter",
+    ]);
     let stty = tmux
-        .wait(10, |t| t.lines().any(|l| l.trim() == "icanon" || l.trim() == "-icanon"))
+        .wait(10, |t| {
+            t.lines()
+                .any(|l| l.trim() == "icanon" || l.trim() == "-icanon")
+        })
         .expect("stty output");
     let lines: Vec<&str> = stty.lines().map(str::trim).collect();
     assert!(lines.contains(&"icanon"), "not in cooked mode:\n{stty}");
@@ -211,7 +220,14 @@ fn sigterm_during_a_save_leaves_a_complete_file() {
     assert!(gone.is_some(), "sockeye did not exit on SIGTERM");
     if out.exists() {
         let text = Command::new(bin)
-            .args(["-r", out.to_str().unwrap(), "-T", "fields", "-e", "frame.number"])
+            .args([
+                "-r",
+                out.to_str().unwrap(),
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+            ])
             .output()
             .unwrap();
         assert!(text.status.success(), "{text:?}");

@@ -219,7 +219,10 @@ fn cli_rule_for_the_ui() {
     let out = support::sockeye(&["--ui", "-i", "nosuchiface0"]);
     assert_eq!(out.status.code(), Some(2));
     let err = support::stderr(&out);
-    assert!(err.contains("nosuchiface0") && err.lines().count() == 1, "{err}");
+    assert!(
+        err.contains("nosuchiface0") && err.lines().count() == 1,
+        "{err}"
+    );
     let help = support::stdout(&support::sockeye(&["--help"]));
     assert!(
         help.contains("--headless") && help.contains("--ui"),
