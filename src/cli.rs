@@ -116,6 +116,13 @@ pub struct IoArgs {
     )]
     pub buffer_mib: u32,
 
+    /// Live UI: keep at most this many MiB of packets in memory (bytes and index); beyond
+    /// it the oldest packets are evicted and the status bar counts them. With -w every
+    /// packet is also in the file.
+    #[arg(long = "store-limit", value_name = "MiB", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(8..=1_048_576))]
+    pub store_limit_mib: u32,
+
     /// Numeric output (accepted for compatibility: sockeye never resolves names).
     #[arg(short = 'n')]
     pub numeric: bool,

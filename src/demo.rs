@@ -79,6 +79,7 @@ fn run_ui(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
         promiscuous: false,
         backend: Backend::Ring,
         buffer_mib: 32,
+        store_limit_mib: 0,
     };
     // Opened (and privileges dropped) before the scenario thread exists.
     let source = open_source(&opts)?;

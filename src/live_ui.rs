@@ -18,7 +18,12 @@ pub fn run(
     events: Option<Receiver<SocketEvent>>,
 ) -> anyhow::Result<ExitCode> {
     let source = open_source(opts)?;
-    run_with(source, &opts.interface, events)
+    let store = crate::store::LiveConfig {
+        store_limit: opts.store_limit(),
+        record: opts.write.clone(),
+        ..Default::default()
+    };
+    run_with_config(source, &opts.interface, events, store)
 }
 
 /// The UI over an already opened source.
@@ -27,6 +32,16 @@ pub fn run_with(
     title: &str,
     events: Option<Receiver<SocketEvent>>,
 ) -> anyhow::Result<ExitCode> {
+    run_with_config(source, title, events, Default::default())
+}
+
+/// [`run_with`] with a store limit and an optional `-w` recording.
+fn run_with_config(
+    source: Box<dyn crate::source::LiveSource + Send>,
+    title: &str,
+    events: Option<Receiver<SocketEvent>>,
+    store: crate::store::LiveConfig,
+) -> anyhow::Result<ExitCode> {
     ui::run_live(
         source,
         events,
@@ -34,6 +49,7 @@ pub fn run_with(
             title: title.to_string(),
             no_color: ui::theme::Theme::no_color_env(),
             open_interface: None,
+            store,
         },
     )?;
     Ok(ExitCode::SUCCESS)

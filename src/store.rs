@@ -6,24 +6,33 @@
 //! per packet (stream, relative seq/ack, window, analysis flags) is kept in the [`Entry`],
 //! so any packet can be re-decoded on demand without replaying the conversation tables.
 
+pub mod arena;
 pub mod ingest;
+mod stream;
+
+use stream::tcp_facts;
+pub use stream::StreamPackets;
 
 pub use ingest::{
-    lock, save_link, spawn_file_indexer, spawn_live, IndexJob, LiveControl, SharedStore,
-    LIVE_CHANNEL,
+    lock, save_link, spawn_file_indexer, spawn_live, spawn_live_with, IndexJob, LiveConfig,
+    LiveControl, SharedStore, LIVE_CHANNEL,
 };
 
 use std::net::IpAddr;
 use std::ops::Range;
 
-use crate::analysis::{AnalysisFlags, ConvProto, ConvStats, Role, TcpFacts, UdpFacts, WindowScale};
+use crate::analysis::{AnalysisFlags, ConvProto, ConvStats, Role, UdpFacts};
 use crate::decode::{self, FrameInfo};
 use crate::dissect::Dissection;
 use crate::frame::{Direction, Frame, LinkType};
 
-/// A live session keeps at most this many captured bytes; later packets are counted as
-/// dropped by the store rather than growing memory without bound.
-pub const MAX_ARENA_BYTES: usize = 512 * 1024 * 1024;
+/// A live session keeps at most this many bytes of packets (bytes plus index entries) by
+/// default (`--store-limit`); beyond it the oldest packets are evicted, and the status bar
+/// says how many.
+pub const DEFAULT_STORE_LIMIT: usize = 512 * 1024 * 1024;
+
+/// Memory one index entry costs, counted against the store limit.
+const ENTRY_BYTES: usize = std::mem::size_of::<Entry>();
 
 /// What kind of transport analysis an entry carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -166,14 +175,22 @@ pub enum Backing {
     /// A capture file mapped read-only; entries hold file offsets.
     Mapped(memmap2::Mmap),
     /// Bytes copied in as they arrived (live capture, standard input).
-    Arena(Vec<u8>),
+    Arena(arena::Arena),
 }
 
 impl Backing {
-    fn bytes(&self) -> &[u8] {
+    /// A live arena for a store of at most `limit` bytes: evicted a sixteenth at a time.
+    pub fn arena(limit: usize) -> Backing {
+        Backing::Arena(arena::Arena::new((limit / 16).max(64 * 1024)))
+    }
+
+    fn slice(&self, offset: u64, len: usize) -> Option<&[u8]> {
         match self {
-            Backing::Mapped(map) => map,
-            Backing::Arena(v) => v,
+            Backing::Mapped(map) => {
+                let start = usize::try_from(offset).ok()?;
+                map.get(start..start.checked_add(len)?)
+            }
+            Backing::Arena(a) => a.get(offset, len),
         }
     }
 }
@@ -182,7 +199,14 @@ impl Backing {
 /// indexing thread (appends in batches) and the UI (reads the rows it draws).
 pub struct Store {
     backing: Backing,
+    /// Entries from absolute index `base` on; those below `first` were evicted and are
+    /// removed from the vector lazily (when they are half of it), so eviction never
+    /// shifts the whole index at every batch.
     entries: Vec<Entry>,
+    base: usize,
+    first: usize,
+    /// Memory limit of an arena-backed store (bytes + entries).
+    limit: usize,
     convs: Vec<ConvRow>,
     /// Bytes of the input consumed and its total size (0 = unknown), for the progress bar.
     pub progress: (u64, u64),
@@ -190,7 +214,7 @@ pub struct Store {
     pub done: bool,
     /// Why indexing stopped early (damaged file, source error).
     pub error: Option<String>,
-    /// Packets not kept because the arena was full.
+    /// Packets not kept: a single batch larger than the whole store limit.
     pub store_dropped: u64,
     pub link: LinkType,
 }
@@ -200,6 +224,9 @@ impl Store {
         Store {
             backing,
             entries: Vec::new(),
+            base: 0,
+            first: 0,
+            limit: DEFAULT_STORE_LIMIT,
             convs: Vec::new(),
             progress: (0, 0),
             done: false,
@@ -209,20 +236,44 @@ impl Store {
         }
     }
 
+    /// Sets the memory limit of an arena-backed store (`--store-limit`).
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit.max(1);
+        self
+    }
+
+    /// Packets seen so far, evicted ones included: indices are absolute (packet number
+    /// minus one) and never shift when old packets are evicted.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.base + self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
+    }
+
+    /// The first packet still held (= the number of packets evicted).
+    pub fn first_kept(&self) -> usize {
+        self.first
     }
 
     pub fn entry(&self, i: usize) -> Option<&Entry> {
-        self.entries.get(i)
+        if i < self.first {
+            return None;
+        }
+        self.entries.get(i - self.base)
     }
 
+    /// The entries still held.
     pub fn entries(&self) -> &[Entry] {
-        &self.entries
+        &self.entries[self.first - self.base..]
+    }
+
+    /// The held entries of the absolute index range `range`.
+    pub fn entries_range(&self, range: Range<usize>) -> &[Entry] {
+        let end = range.end.clamp(self.first, self.len());
+        let start = range.start.clamp(self.first, end);
+        &self.entries[start - self.base..end - self.base]
     }
 
     pub fn conversations(&self) -> &[ConvRow] {
@@ -234,9 +285,9 @@ impl Store {
     /// packet index saves, and a scan of a million entries takes a few milliseconds, done
     /// once per stream change (see [`StreamPackets`]), never per frame.
     pub fn scan_stream(&self, kind: Kind, stream: u32, range: Range<usize>, out: &mut Vec<u32>) {
-        let end = range.end.min(self.entries.len());
-        let start = range.start.min(end);
-        for (i, e) in self.entries[start..end].iter().enumerate() {
+        let end = range.end.clamp(self.first, self.len());
+        let start = range.start.clamp(self.first, end);
+        for (i, e) in self.entries_range(start..end).iter().enumerate() {
             if e.kind == kind && e.stream == stream {
                 out.push((start + i) as u32);
             }
@@ -245,23 +296,20 @@ impl Store {
 
     /// The first packet of a stream.
     pub fn first_of_stream(&self, kind: Kind, stream: u32) -> Option<usize> {
-        self.entries
+        self.entries()
             .iter()
             .position(|e| e.kind == kind && e.stream == stream)
+            .map(|i| self.first + i)
     }
 
     pub fn first_ts(&self) -> i64 {
-        self.entries.first().map_or(0, |e| e.ts_ns)
+        self.entries().first().map_or(0, |e| e.ts_ns)
     }
 
     /// The frame of packet `i` (0-based), borrowing the backing bytes.
     pub fn frame(&self, i: usize) -> Option<Frame<'_>> {
-        let e = self.entries.get(i)?;
-        let start = usize::try_from(e.offset).ok()?;
-        let data = self
-            .backing
-            .bytes()
-            .get(start..start + e.cap_len as usize)?;
+        let e = self.entry(i)?;
+        let data = self.backing.slice(e.offset, e.cap_len as usize)?;
         Some(Frame {
             ts_ns: e.ts_ns,
             data,
@@ -276,11 +324,11 @@ impl Store {
     /// Reassembly of IP fragments is not redone (the list shows the fragment itself).
     pub fn dissect(&self, i: usize) -> Option<Dissection<'_>> {
         let frame = self.frame(i)?;
-        let e = self.entries.get(i)?;
+        let e = self.entry(i)?;
         let first = self.first_ts();
         let prev = i
             .checked_sub(1)
-            .and_then(|p| self.entries.get(p))
+            .and_then(|p| self.entry(p))
             .map_or(e.ts_ns, |p| p.ts_ns);
         let packet = decode::decode(&frame);
         let info = FrameInfo {
@@ -309,76 +357,35 @@ impl Store {
     /// batches count from the start of their own byte buffer).
     fn append(&mut self, batch: &mut Vec<Entry>, bytes: &mut Vec<u8>) {
         if let Backing::Arena(arena) = &mut self.backing {
-            let base = arena.len() as u64;
-            if arena.len() + bytes.len() > MAX_ARENA_BYTES {
+            let need = bytes.len() + batch.len() * ENTRY_BYTES;
+            if need > self.limit {
                 self.store_dropped += batch.len() as u64;
                 batch.clear();
                 bytes.clear();
                 return;
             }
-            arena.extend_from_slice(bytes);
+            // Evict whole segments, oldest first, until the batch fits.
+            while !arena.is_empty() {
+                let kept = self.base + self.entries.len() - self.first;
+                if arena.held() + kept * ENTRY_BYTES + need <= self.limit {
+                    break;
+                }
+                let Some(end) = arena.pop_front() else { break };
+                let held = &self.entries[self.first - self.base..];
+                self.first += held.partition_point(|e| e.offset < end);
+            }
+            let dead = self.first - self.base;
+            if dead > 0 && dead * 2 >= self.entries.len() {
+                self.entries.drain(..dead);
+                self.base = self.first;
+            }
+            let at = arena.push(bytes);
             for e in batch.iter_mut() {
-                e.offset += base;
+                e.offset += at;
             }
         }
         bytes.clear();
         self.entries.append(batch);
-    }
-}
-
-/// The packets of one stream, kept up to date incrementally as packets arrive or the
-/// replay reveals them (only new entries are scanned).
-#[derive(Debug, Default, Clone)]
-pub struct StreamPackets {
-    key: Option<(Kind, u32)>,
-    scanned: usize,
-    pub packets: Vec<u32>,
-}
-
-impl StreamPackets {
-    /// Makes `packets` the packets of `stream` among the first `upto` entries.
-    pub fn refresh(&mut self, store: &Store, kind: Kind, stream: u32, upto: usize) {
-        let upto = upto.min(store.len());
-        if self.key != Some((kind, stream)) || upto < self.scanned {
-            self.key = Some((kind, stream));
-            self.scanned = 0;
-            self.packets.clear();
-        }
-        store.scan_stream(kind, stream, self.scanned..upto, &mut self.packets);
-        self.scanned = upto;
-    }
-
-    /// The packets, if they are those of `stream`.
-    pub fn get(&self, kind: Kind, stream: u32) -> Option<&[u32]> {
-        (self.key == Some((kind, stream))).then_some(self.packets.as_slice())
-    }
-}
-
-/// The TCP facts the details tree and Info column need, rebuilt from an entry.
-fn tcp_facts(e: &Entry, packet: &decode::Packet<'_>) -> TcpFacts {
-    let flags = packet.tcp().map_or(0, |t| {
-        u16::from(t.syn()) << 1 | u16::from(t.fin()) | u16::from(t.rst()) << 2
-    });
-    let phantom = u32::from(flags & 0b011 != 0);
-    let len = packet.tcp_len.unwrap_or(0);
-    TcpFacts {
-        stream: u64::from(e.stream),
-        seq_rel: e.seq_rel,
-        ack_rel: e.ack_rel,
-        ack_valid: e.ack_valid(),
-        nxtseq_rel: e.seq_rel.wrapping_add(len).wrapping_add(phantom),
-        window_size: u64::from(e.window),
-        window_scale: WindowScale::Unknown,
-        flags: e.aflags,
-        dup_ack_num: 0,
-        dup_ack_frame: 0,
-        acks_frame: None,
-        ack_rtt_ns: None,
-        rto_frame: None,
-        reasons: Vec::new(),
-        role: e.role(),
-        state: Default::default(),
-        handshake: Default::default(),
     }
 }
 
@@ -387,5 +394,7 @@ pub fn endpoints_of(packet: &decode::Packet<'_>) -> Option<(IpAddr, IpAddr)> {
     crate::dissect::ip_addresses(packet)
 }
 
+#[cfg(test)]
+mod evict_tests;
 #[cfg(test)]
 mod tests;

@@ -5,13 +5,15 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent,
 use ratatui::layout::{Position, Rect};
 
 use super::{keymap, nav, tree, Action, App, Pane, PromptKind, View};
-use crate::pcapio::CaptureWriter;
-use crate::store::{lock, save_link};
+use crate::store::lock;
 
 impl App {
     pub fn handle_key(&mut self, ev: KeyEvent) {
         if ev.kind == KeyEventKind::Release {
             return;
+        }
+        if self.confirm_quit.is_some() {
+            return self.confirm_key(ev);
         }
         if self.prompt.is_some() {
             return self.prompt_key(ev);
@@ -26,11 +28,25 @@ impl App {
             return;
         };
         match ev.code {
-            KeyCode::Esc => self.prompt = None,
+            KeyCode::Esc => {
+                self.prompt = None;
+                self.quit_after_save = false;
+            }
             KeyCode::Backspace => {
                 prompt.text.pop();
             }
             KeyCode::Char(c) => prompt.text.push(c),
+            // An invalid filter keeps the bar open (red, with the caret) to be fixed.
+            KeyCode::Enter if prompt.kind == PromptKind::Search => {
+                let text = prompt.text.clone();
+                self.prompt = None;
+                if !self.apply_bar(&text) {
+                    self.prompt = Some(super::Prompt {
+                        kind: PromptKind::Search,
+                        text,
+                    });
+                }
+            }
             KeyCode::Enter => {
                 if let Some(p) = self.prompt.take() {
                     self.submit(p.kind, p.text.trim());
@@ -42,16 +58,13 @@ impl App {
 
     fn submit(&mut self, kind: PromptKind, text: &str) {
         match kind {
-            PromptKind::Search if text.is_empty() => self.search = None,
             PromptKind::Search => {
-                let needle = text.to_lowercase();
-                self.set_search(
-                    format!("\"{text}\""),
-                    Box::new(move |d| super::row::row(d).text().to_lowercase().contains(&needle)),
-                );
-                self.handle(Action::NextMatch);
+                self.apply_bar(text);
             }
             PromptKind::Goto => match text.parse::<usize>() {
+                Ok(n) if n >= 1 && n <= self.visible && !self.is_row(n - 1) => {
+                    self.message = Some(format!("packet {n} is hidden by the filter"));
+                }
                 Ok(n) if n >= 1 && n <= self.visible => {
                     self.selected = n - 1;
                     self.follow_tail = false;
@@ -60,27 +73,15 @@ impl App {
                 }
                 _ => self.message = Some(format!("no packet {text} (1..={})", self.visible)),
             },
-            PromptKind::Save if text.is_empty() => {}
-            PromptKind::Save => self.message = Some(self.save(text)),
-        }
-    }
-
-    /// Writes the visible packets to `path` (pcapng unless it ends in .pcap/.cap).
-    fn save(&self, path: &str) -> String {
-        let store = lock(&self.store);
-        let result = (|| {
-            let mut w = CaptureWriter::create(path, 262_144, save_link(&store))?;
-            for i in 0..self.visible {
-                if let Some(frame) = store.frame(i) {
-                    w.write_frame(&frame)?;
+            PromptKind::Save if text.is_empty() => self.quit_after_save = false,
+            PromptKind::Save => {
+                let (message, ok) = self.save(text);
+                self.message = Some(message);
+                if ok && self.quit_after_save {
+                    self.quit = true;
                 }
+                self.quit_after_save = false;
             }
-            w.flush()?;
-            Ok::<u64, crate::pcapio::WriteError>(w.written())
-        })();
-        match result {
-            Ok(n) => format!("saved {n} packets to {path}"),
-            Err(err) => format!("save failed: {err}"),
         }
     }
 
@@ -111,8 +112,9 @@ impl App {
                     self.focus = Pane::List;
                     // Two lines above the rows: the pane title and the column header.
                     let row = usize::from(at.y.saturating_sub(panes.list.y + 2));
-                    if at.y >= panes.list.y + 2 && self.list_top + row < self.visible {
-                        self.selected = self.list_top + row;
+                    let packet = self.row_packet(self.list_top + row);
+                    if let Some(p) = packet.filter(|_| at.y >= panes.list.y + 2) {
+                        self.selected = p;
                         self.follow_tail = false;
                     }
                 } else if inside(panes.details) {

@@ -151,7 +151,7 @@ pub const KEYMAP: &[Binding] = &[
         Action::Expand,
         "expand layer",
     ),
-    b(&[k('/')], Action::Search, "search rows (text)"),
+    b(&[k('/')], Action::Search, "display filter / text search"),
     b(&[k('n')], Action::NextMatch, "next match"),
     b(&[k('N')], Action::PrevMatch, "previous match"),
     b(&[k(':')], Action::Goto, "go to packet number"),

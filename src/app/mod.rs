@@ -2,17 +2,22 @@
 //! test) in, state out. Nothing here touches a terminal, so the whole state machine is
 //! tested with plain function calls; drawing (`crate::ui`) only reads this state.
 
+pub mod filter;
 mod input;
 pub mod keymap;
 pub mod ladder;
 mod nav;
+pub mod quit;
 pub mod replay;
 pub mod row;
+mod rows;
+mod save;
 pub mod stats;
 pub mod teach;
 pub mod tree;
 
 pub use keymap::{Action, View, KEYMAP};
+pub use quit::group;
 
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
@@ -72,6 +77,8 @@ pub struct LiveLink {
     pub paused: Arc<std::sync::atomic::AtomicBool>,
     pub channel_dropped: Arc<std::sync::atomic::AtomicU64>,
     pub source_stats: Arc<std::sync::Mutex<crate::source::SourceStats>>,
+    /// Every packet is also written to a file (`-w` with the UI): nothing is unsaved.
+    pub recording: bool,
 }
 
 /// Opening options.
@@ -113,6 +120,18 @@ pub struct App {
     pub follow: Option<(String, Vec<(u8, String)>)>,
     pub follow_top: usize,
     pub search: Option<Search>,
+    /// The applied display filter (rows it hides are not in the list).
+    pub filter: Option<filter::FilterView>,
+    /// Packets evicted from a bounded live store (the list starts after them).
+    pub evicted: usize,
+    /// Packets in the store (indexed so far), as of the last tick.
+    pub available: usize,
+    /// Quit asked while live packets are unsaved: the count, waiting for w / q / Esc.
+    pub confirm_quit: Option<u64>,
+    /// Live packets `0..saved_upto` are in a file (a `w` save of all, or `-w` recording).
+    pub saved_upto: usize,
+    /// Quit once the save the quit prompt asked for succeeds.
+    pub quit_after_save: bool,
     pub prompt: Option<Prompt>,
     pub message: Option<String>,
     pub help: bool,
@@ -158,6 +177,12 @@ impl App {
             follow: None,
             follow_top: 0,
             search: None,
+            filter: None,
+            evicted: 0,
+            available: 0,
+            confirm_quit: None,
+            saved_upto: 0,
+            quit_after_save: false,
             prompt: None,
             message: None,
             help: false,
@@ -191,9 +216,14 @@ impl App {
         let store = Arc::clone(&self.store);
         let store = lock(&store);
         let available = store.len();
+        self.available = available;
+        self.evicted = store.first_kept();
         if let Some(until) = self.replay.due_until(now) {
-            let entries = store.entries();
-            while self.replay.horizon < available && entries[self.replay.horizon].ts_ns <= until {
+            while self.replay.horizon < available
+                && store
+                    .entry(self.replay.horizon)
+                    .is_none_or(|e| e.ts_ns <= until)
+            {
                 self.replay.horizon += 1;
                 dirty = true;
             }
@@ -204,19 +234,13 @@ impl App {
             }
         }
         let visible = self.replay.visible(available);
-        if visible < self.stats.seen {
-            self.stats = stats::Stats::default();
-        }
-        if visible > self.stats.seen {
-            self.stats
-                .extend(&store.entries()[self.stats.seen..visible]);
-        }
+        let changed = visible != self.visible;
+        self.visible = visible;
         drop(store);
-        if visible != self.visible {
-            self.visible = visible;
-            if self.follow_tail || self.selected >= visible {
-                self.selected = visible.saturating_sub(1);
-            }
+        dirty |= self.tick_filter();
+        self.update_stats(&lock(&Arc::clone(&self.store)));
+        if changed || dirty {
+            self.settle_selection();
             dirty = true;
         }
         self.ensure_visible();
@@ -232,8 +256,16 @@ impl App {
         let store = Arc::clone(&self.store);
         let store = lock(&store);
         if let Some(e) = store.entry(self.selected).filter(|e| e.kind == Kind::Tcp) {
-            self.stream
-                .refresh(&store, Kind::Tcp, e.stream, self.visible);
+            // With a filter, the ladder shows the stream's matching packets only (and only
+            // as far as the filter has looked).
+            let upto = self
+                .filter
+                .as_ref()
+                .map_or(self.visible, |f| f.scanned.min(self.visible));
+            self.stream.refresh(&store, Kind::Tcp, e.stream, upto);
+            if let Some(f) = &self.filter {
+                self.stream.packets.retain(|&i| f.contains(i as usize));
+            }
         }
     }
 
@@ -259,17 +291,21 @@ impl App {
         self.search = Some(Search { label, matches });
     }
 
-    /// Keeps the selection on screen and the panes' scroll offsets in range.
+    /// Keeps the selection on screen and the panes' scroll offsets in range (`list_top`
+    /// counts list rows, which a filter makes differ from packets).
     pub fn ensure_visible(&mut self) {
         // The narration pane (issue 7) takes the bottom rows of the list pane.
         let rows = crate::ui::layout::list_rows(self.size)
             .saturating_sub(crate::ui::teach::narration_height(self));
-        if self.selected < self.list_top {
-            self.list_top = self.selected;
-        } else if rows > 0 && self.selected >= self.list_top + rows {
-            self.list_top = self.selected + 1 - rows;
+        let at = self.row_at_or_after(self.selected);
+        if at < self.list_top {
+            self.list_top = at;
+        } else if rows > 0 && at >= self.list_top + rows {
+            self.list_top = at + 1 - rows;
         }
-        self.list_top = self.list_top.min(self.visible.saturating_sub(rows.max(1)));
+        self.list_top = self
+            .list_top
+            .min(self.row_count().saturating_sub(rows.max(1)));
         let drows = crate::ui::layout::details_rows(self.size);
         if self.detail_cursor < self.detail_top {
             self.detail_top = self.detail_cursor;
@@ -295,5 +331,7 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod filter_tests;
 #[cfg(test)]
 mod tests;

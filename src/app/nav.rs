@@ -14,7 +14,7 @@ pub(super) fn handle(app: &mut App, action: Action) {
     }
     let page = crate::ui::layout::list_rows(app.size).max(1);
     match action {
-        Action::Quit => app.quit = true,
+        Action::Quit => app.request_quit(),
         Action::Back => back(app),
         Action::Up => step(app, -1),
         Action::Down => step(app, 1),
@@ -98,8 +98,10 @@ fn back(app: &mut App) {
         app.focus = Pane::List;
     } else if app.search.is_some() {
         app.search = None;
+    } else if app.filter.is_some() {
+        app.clear_filter();
     } else {
-        app.quit = true;
+        app.request_quit();
     }
 }
 
@@ -138,7 +140,7 @@ fn step(app: &mut App, delta: i64) {
     match app.view {
         View::Packets => match app.focus {
             Pane::List => {
-                app.selected = clamp(app.selected, delta, app.visible);
+                app.step_rows(delta);
                 app.follow_tail = false;
                 app.detail_cursor = app.detail_cursor.min(detail_len(app).saturating_sub(1));
             }
@@ -249,29 +251,46 @@ fn set_collapsed(app: &mut App, collapse: bool) {
     }
 }
 
-/// Moves to the next (or previous) packet the search matches, wrapping around.
+/// Moves to the next (or previous) row the search matches, wrapping around; with only a
+/// filter applied every row matches, so n/N walk the filtered rows.
 fn find(app: &mut App, forward: bool) {
-    let Some(search) = &app.search else {
+    if app.search.is_none() && app.filter.is_none() {
         app.message = Some("no search: press / to search".into());
         return;
-    };
+    }
     let store = Arc::clone(&app.store);
     let store = lock(&store);
-    let n = app.visible;
+    let n = app.row_count();
+    let at = app.row_at_or_after(app.selected).min(n.saturating_sub(1));
+    // From a selection that is not a row, the row after it is the first candidate going
+    // forward, the row before it going back.
+    let start = if app.is_row(app.selected) || !forward || n == 0 {
+        at
+    } else {
+        (at + n - 1) % n
+    };
     let found = (1..=n).find_map(|k| {
-        let i = if forward {
-            (app.selected + k) % n
+        let r = if forward {
+            (start + k) % n
         } else {
-            (app.selected + n - k % n) % n
+            (start + n - k % n) % n
+        };
+        let i = app.row_packet(r)?;
+        let Some(search) = &app.search else {
+            return Some(i);
         };
         store.dissect(i).filter(|d| (search.matches)(d)).map(|_| i)
     });
+    let label = app
+        .search
+        .as_ref()
+        .map_or_else(|| "the filter".to_string(), |s| s.label.clone());
     match found {
         Some(i) => {
             app.selected = i;
             app.follow_tail = false;
         }
-        None => app.message = Some(format!("no packet matches {}", search.label)),
+        None => app.message = Some(format!("no packet matches {label}")),
     }
 }
 

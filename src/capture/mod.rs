@@ -38,6 +38,18 @@ pub struct CaptureOptions {
     pub promiscuous: bool,
     pub backend: Backend,
     pub buffer_mib: u32,
+    /// Memory limit of the live UI's packet store, in MiB (0 = the default).
+    pub store_limit_mib: u32,
+}
+
+impl CaptureOptions {
+    /// The live UI's store limit in bytes.
+    pub fn store_limit(&self) -> usize {
+        match self.store_limit_mib {
+            0 => crate::store::DEFAULT_STORE_LIMIT,
+            mib => mib as usize * 1024 * 1024,
+        }
+    }
 }
 
 impl CaptureOptions {
@@ -51,6 +63,7 @@ impl CaptureOptions {
             promiscuous: !io.no_promiscuous,
             backend: io.backend,
             buffer_mib: io.buffer_mib,
+            store_limit_mib: io.store_limit_mib,
         })
     }
 }

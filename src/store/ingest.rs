@@ -13,12 +13,16 @@ use super::{Backing, ConvRow, Entry, Store};
 use crate::analysis::ConvProto;
 use crate::dissect::Dissector;
 use crate::frame::{Frame, LinkType, OwnedFrame};
+use crate::pcapio::CaptureWriter;
 use crate::source::{FileSource, PacketSource, SourceError, SourceStats};
 
 /// Batches are handed to the UI this often (or when this large), so the first screen
 /// appears within milliseconds and the mutex is taken rarely.
 const FLUSH_EVERY: Duration = Duration::from_millis(20);
 const FLUSH_BATCH: usize = 8192;
+/// A copied batch is handed over at this size too, so one batch stays far below the
+/// smallest store limit (`--store-limit` 8 MiB) and eviction works in small steps.
+const FLUSH_BYTES: usize = 1024 * 1024;
 /// Conversation tables are copied for the UI at most this often (they can be large: a copy
 /// coexists with the analysis tables, which dominates peak memory while indexing a file).
 const CONVS_EVERY: Duration = Duration::from_millis(500);
@@ -73,6 +77,7 @@ impl Batcher {
         self.batch
             .push(Entry::from_dissection(&d, offset, frame.link));
         if self.batch.len() >= FLUSH_BATCH
+            || self.bytes.len() >= FLUSH_BYTES
             || (self.batch.len() % 64 == 0 && self.last_flush.elapsed() >= FLUSH_EVERY)
         {
             self.flush(progress, false);
@@ -149,7 +154,7 @@ pub fn spawn_file_indexer(path: &str) -> Result<IndexJob, SourceError> {
     };
     let mut source = FileSource::open(path)?;
     let (backing, total) = if path == "-" {
-        (Backing::Arena(Vec::new()), 0)
+        (Backing::arena(super::DEFAULT_STORE_LIMIT), 0)
     } else {
         let file = File::open(path).map_err(open_err)?;
         let total = file.metadata().map_err(open_err)?.len();
@@ -202,29 +207,79 @@ pub struct LiveControl {
     pub channel_dropped: Arc<AtomicU64>,
     /// The source's own counters (kernel drops), refreshed by the capture thread.
     pub source_stats: Arc<Mutex<SourceStats>>,
-    threads: Vec<JoinHandle<()>>,
+    /// Every packet is also written to a `-w` file.
+    pub recording: bool,
+    ingest: Option<JoinHandle<()>>,
 }
 
 impl Drop for LiveControl {
+    /// Stops the session. Only the ingest thread is joined (it flushes the `-w` file): the
+    /// capture thread may be blocked in `next_frame` on an idle interface, which has no
+    /// timeout, so it is left to notice `cancel` at its next frame (or to end with the
+    /// process) rather than hang the quit.
     fn drop(&mut self) {
         self.cancel.store(true, Ordering::Relaxed);
-        for t in self.threads.drain(..) {
-            let _ = t.join();
+        if let Some(ingest) = self.ingest.take() {
+            let _ = ingest.join();
         }
     }
+}
+
+/// How a live store is kept.
+#[derive(Debug, Clone)]
+pub struct LiveConfig {
+    /// Frames in flight between the capture and ingest threads.
+    pub channel: usize,
+    /// Memory limit of the store in bytes; the oldest packets are evicted beyond it.
+    pub store_limit: usize,
+    /// Also write every stored packet to this capture file (`-w` in the live UI). The
+    /// ingest thread flushes it when the session ends, signals included.
+    pub record: Option<String>,
+}
+
+impl Default for LiveConfig {
+    fn default() -> Self {
+        LiveConfig {
+            channel: LIVE_CHANNEL,
+            store_limit: super::DEFAULT_STORE_LIMIT,
+            record: None,
+        }
+    }
+}
+
+/// [`spawn_live_with`] with the default store limit and no recording.
+pub fn spawn_live(
+    source: Box<dyn PacketSource + Send>,
+    capacity: usize,
+) -> Result<LiveControl, SourceError> {
+    spawn_live_with(
+        source,
+        LiveConfig {
+            channel: capacity,
+            ..LiveConfig::default()
+        },
+    )
 }
 
 /// Starts the capture thread (reads `source`, never blocks on the UI) and the ingest
 /// thread (dissects and stores). The channel between them is bounded; a full channel
 /// drops the frame and counts it.
-pub fn spawn_live(
+pub fn spawn_live_with(
     mut source: Box<dyn PacketSource + Send>,
-    capacity: usize,
+    config: LiveConfig,
 ) -> Result<LiveControl, SourceError> {
-    let store = Arc::new(Mutex::new(Store::new(
-        Backing::Arena(Vec::new()),
-        source.link_type(),
-    )));
+    let capacity = config.channel;
+    let store = Store::new(Backing::arena(config.store_limit), source.link_type())
+        .with_limit(config.store_limit);
+    let mut recorder = match &config.record {
+        Some(path) => Some(
+            CaptureWriter::create(path, 262_144, source.link_type())
+                .map_err(|e| SourceError::Live(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let recording = recorder.is_some();
+    let store = Arc::new(Mutex::new(store));
     let paused = Arc::new(AtomicBool::new(false));
     let cancel = Arc::new(AtomicBool::new(false));
     let channel_dropped = Arc::new(AtomicU64::new(0));
@@ -232,7 +287,8 @@ pub fn spawn_live(
     let (tx, rx) = mpsc::sync_channel::<OwnedFrame>(capacity.max(1));
     let spawn_err = |e: std::io::Error| SourceError::Live(format!("cannot start a thread: {e}"));
 
-    let capture = {
+    // Detached: see `LiveControl::drop`.
+    let _capture = {
         let (paused, cancel) = (Arc::clone(&paused), Arc::clone(&cancel));
         let (dropped, stats) = (Arc::clone(&channel_dropped), Arc::clone(&source_stats));
         thread::Builder::new()
@@ -247,9 +303,21 @@ pub fn spawn_live(
             .name("sockeye-ingest".into())
             .spawn(move || {
                 let mut batcher = Batcher::new(store, true, CONVS_EVERY);
+                let mut record_error = None;
                 loop {
                     match rx.recv_timeout(FLUSH_EVERY) {
-                        Ok(frame) => batcher.push(&frame.as_frame(), 0, (0, 0)),
+                        // A flood never lets the channel time out: look at `cancel` here too.
+                        Ok(_) if cancel.load(Ordering::Relaxed) => break,
+                        Ok(frame) => {
+                            let frame = frame.as_frame();
+                            if let Some(w) = &mut recorder {
+                                if let Err(e) = w.write_frame(&frame) {
+                                    record_error = Some(format!("recording stopped: {e}"));
+                                    recorder = None;
+                                }
+                            }
+                            batcher.push(&frame, 0, (0, 0));
+                        }
                         Err(RecvTimeoutError::Timeout) => {
                             if cancel.load(Ordering::Relaxed) {
                                 break;
@@ -263,7 +331,14 @@ pub fn spawn_live(
                         Err(RecvTimeoutError::Disconnected) => break,
                     }
                 }
-                batcher.finish((0, 0), None);
+                // The session is over (quit, signal, source end): what was recorded stays
+                // a complete file.
+                if let Some(w) = &mut recorder {
+                    if let Err(e) = w.flush() {
+                        record_error = Some(format!("recording: {e}"));
+                    }
+                }
+                batcher.finish((0, 0), record_error);
             })
             .map_err(spawn_err)?
     };
@@ -273,7 +348,8 @@ pub fn spawn_live(
         cancel,
         channel_dropped,
         source_stats,
-        threads: vec![capture, ingest],
+        recording,
+        ingest: Some(ingest),
     })
 }
 

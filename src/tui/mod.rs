@@ -61,6 +61,8 @@ pub struct LiveOptions {
     pub no_color: bool,
     /// How to open another interface from the picker; `None` = the picker only lists.
     pub open_interface: Option<OpenInterface>,
+    /// Store limit and `-w` recording of the session.
+    pub store: store::LiveConfig,
 }
 
 /// Interface names for the picker (pnet's view of the system).
@@ -105,7 +107,8 @@ pub fn run_live_on<B: Backend>(
     input: &Receiver<UiEvent>,
     stop: &AtomicBool,
 ) -> Result<(), UiError> {
-    let control = store::spawn_live(source, store::LIVE_CHANNEL)?;
+    let config = opts.store.clone();
+    let control = store::spawn_live_with(source, config.clone())?;
     let mut app = App::new(
         Arc::clone(&control.store),
         AppOptions {
@@ -120,8 +123,14 @@ pub fn run_live_on<B: Backend>(
     let opener = opts.open_interface;
     let mut on_effect = |app: &mut App, effect: Effect| match effect {
         Effect::OpenInterface(name) => match &opener {
-            Some(open) => match open(&name).and_then(|s| store::spawn_live(s, store::LIVE_CHANNEL))
-            {
+            Some(open) => match open(&name).and_then(|s| {
+                // A new interface gets a new store; the `-w` file belongs to the first.
+                let config = store::LiveConfig {
+                    record: None,
+                    ..config.clone()
+                };
+                store::spawn_live_with(s, config)
+            }) {
                 Ok(control) => {
                     app.store = Arc::clone(&control.store);
                     app.live = Some(link(&control));
@@ -149,6 +158,7 @@ fn link(control: &LiveControl) -> LiveLink {
         paused: Arc::clone(&control.paused),
         channel_dropped: Arc::clone(&control.channel_dropped),
         source_stats: Arc::clone(&control.source_stats),
+        recording: control.recording,
     }
 }
 
@@ -166,6 +176,7 @@ pub fn run_loop<B: Backend>(
     let size = terminal.size().map_err(term_err)?;
     app.resize(size.width, size.height);
     let mut dirty = true;
+    let test_panic = test_panic_enabled();
     while !app.quit && !stop.load(Ordering::Relaxed) {
         dirty |= app.tick(clock.elapsed());
         if dirty {
@@ -175,7 +186,10 @@ pub fn run_loop<B: Backend>(
             dirty = false;
         }
         // Wake often only while something moves; idle, a quiet 4 Hz poll for signals.
-        let busy = app.replay.is_playing() || app.live.is_some() || !lock(&app.store).done;
+        let busy = app.replay.is_playing()
+            || app.live.is_some()
+            || app.filter_pending()
+            || !lock(&app.store).done;
         let timeout = Duration::from_millis(if busy { 40 } else { 250 });
         let first = match input.recv_timeout(timeout) {
             Ok(ev) => ev,
@@ -185,6 +199,9 @@ pub fn run_loop<B: Backend>(
         app.now = clock.elapsed();
         for ev in std::iter::once(first).chain(input.try_iter()) {
             match ev {
+                UiEvent::Key(k) if test_panic && k.code == event::KeyCode::Char('!') => {
+                    forced_panic()
+                }
                 UiEvent::Key(k) => app.handle_key(k),
                 UiEvent::Mouse(m) => app.handle_mouse(m),
                 UiEvent::Resize(w, h) => {
@@ -206,6 +223,18 @@ pub fn run_loop<B: Backend>(
         dirty = true;
     }
     Ok(())
+}
+
+/// TEST ONLY: with `SOCKEYE_TEST_PANIC=1` in the environment, the key `!` panics inside
+/// the running UI, so a test can prove the panic hook gives the terminal back (cooked
+/// mode, main screen). Without the variable `!` is an ordinary unbound key.
+fn test_panic_enabled() -> bool {
+    std::env::var_os("SOCKEYE_TEST_PANIC").is_some_and(|v| v == "1")
+}
+
+#[allow(clippy::panic)]
+fn forced_panic() -> ! {
+    panic!("SOCKEYE_TEST_PANIC: forced panic inside the UI (test only)")
 }
 
 /// Restores the terminal when dropped (normal return, `?` errors, unwinding).

@@ -30,18 +30,32 @@ fn widths(area: Rect) -> Vec<Constraint> {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let title = format!(
-        " Packets {}/{} ",
-        app.selected.min(app.visible.saturating_sub(1)) + usize::from(app.visible > 0),
-        app.visible
-    );
+    let rows_total = app.row_count();
+    let at = if app.is_row(app.selected) {
+        (app.row_at_or_after(app.selected) + 1).to_string()
+    } else {
+        "-".into()
+    };
+    let title = match &app.filter {
+        None => format!(" Packets {at}/{rows_total} "),
+        Some(f) => {
+            let progress = app
+                .filter_progress()
+                .map_or(String::new(), |p| format!(", filtering {p}%"));
+            format!(
+                " Packets {at}/{rows_total} of {} (filter: {}{progress}) ",
+                app.visible, f.text
+            )
+        }
+    };
     let block = super::pane_block(app, title, Some(Pane::List));
     let rows_n = usize::from(area.height.saturating_sub(2));
     let focused = app.focus == Pane::List;
     let wide = area.width >= 100;
     let store = lock(&app.store);
     let mut rows = Vec::with_capacity(rows_n);
-    for i in app.list_top..(app.list_top + rows_n).min(app.visible) {
+    for r in app.list_top..(app.list_top + rows_n).min(rows_total) {
+        let Some(i) = app.row_packet(r) else { break };
         let Some(d) = store.dissect(i) else { continue };
         let r = row(&d);
         let flagged = d.tcp.as_ref().is_some_and(|t| !t.flags.is_empty());

@@ -5,6 +5,7 @@
 pub mod conversations;
 pub mod details;
 pub mod encap;
+pub mod filterbar;
 pub mod follow;
 pub mod help;
 pub mod hex;
@@ -52,6 +53,7 @@ impl Widget for &App {
             View::Diagram => teach::render_diagram_screen(self, buf),
         }
         status::footer(self, screen.footer, buf);
+        filterbar::render(self, area, buf);
         if self.help {
             help::render(self, area, buf);
         }

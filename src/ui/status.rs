@@ -23,6 +23,12 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
             parts.push("indexing…".into());
         }
     }
+    if store.first_kept() > 0 {
+        parts.push(format!(
+            "{} oldest packets evicted",
+            crate::app::group(store.first_kept() as u64)
+        ));
+    }
     if let Some(err) = &store.error {
         parts.push(format!("stopped: {err}"));
     }
@@ -71,7 +77,9 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
-    let text = if let Some(p) = &app.prompt {
+    let text = if let Some(q) = app.confirm_text() {
+        q
+    } else if let Some(p) = &app.prompt {
         let label = match p.kind {
             PromptKind::Search => "/",
             PromptKind::Goto => "go to packet: ",
@@ -81,10 +89,13 @@ pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     } else if let Some(m) = &app.message {
         m.clone()
     } else {
-        let search = app
+        let mut search = app
             .search
             .as_ref()
             .map_or(String::new(), |s| format!("search {} (n/N) │ ", s.label));
+        if let Some(f) = &app.filter {
+            search = format!("filter {} (Esc clears) │ {search}", f.text);
+        }
         format!("{search}? help  q quit  / search  : go to  Tab pane  Enter open  2 ladder  f follow  Space replay")
     };
     Paragraph::new(Line::styled(

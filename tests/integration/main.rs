@@ -13,4 +13,5 @@ mod teach;
 mod teach_live;
 mod teach_ui;
 mod ui;
+mod ui_filter;
 mod ui_run;

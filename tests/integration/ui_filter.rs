@@ -1,0 +1,239 @@
+//! The display filter bar and the UI's safety nets: the bar valid / invalid at 80×24
+//! (insta), the filtered list against tshark's frames, and in tmux the forced panic
+//! (terminal back in cooked mode on the main screen) and a SIGTERM during a `w` save.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use sockeye::app::App;
+
+use crate::support;
+use crate::ui::app;
+
+fn keys(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            c => KeyCode::Char(c),
+        };
+        app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+    for _ in 0..1000 {
+        if !app.filter_pending() {
+            break;
+        }
+        app.tick(Duration::ZERO);
+    }
+}
+
+fn screen(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    t.draw(|f| f.render_widget(app, f.area())).unwrap();
+    t.backend().to_string()
+}
+
+#[test]
+fn bar_valid_80x24() {
+    let mut a = app("tcp_retransmissions.pcapng", 80, 24);
+    keys(&mut a, "/tcp.analysis.retransmission");
+    let s = screen(&a);
+    assert!(s.contains("✓ /tcp.analysis.retransmission"), "{s}");
+    insta::assert_snapshot!("filter_bar_valid_80x24", s);
+}
+
+#[test]
+fn bar_invalid_80x24() {
+    let mut a = app("tcp_retransmissions.pcapng", 80, 24);
+    keys(&mut a, "/ip.src == 10.0.0.");
+    let s = screen(&a);
+    assert!(s.contains("✗ /ip.src == 10.0.0."), "{s}");
+    insta::assert_snapshot!("filter_bar_invalid_80x24", s);
+}
+
+#[test]
+fn bar_text_fallback_80x24() {
+    let mut a = app("http_google.pcapng", 80, 24);
+    keys(&mut a, "/google");
+    let s = screen(&a);
+    assert!(s.contains("not a filter"), "{s}");
+}
+
+#[test]
+fn filtered_list_80x24_shows_tsharks_frames() {
+    let mut a = app("tcp_retransmissions.pcapng", 80, 24);
+    keys(&mut a, "/tcp.analysis.retransmission\n");
+    let expected = support_frames("tcp_retransmissions.pcapng", "tcp.analysis.retransmission");
+    let shown: Vec<usize> = (0..a.row_count())
+        .filter_map(|r| a.row_packet(r))
+        .map(|p| p + 1)
+        .collect();
+    assert_eq!(shown, expected);
+    insta::assert_snapshot!("filter_applied_80x24", screen(&a));
+}
+
+/// Frames tshark -Y selected, from tests/data/filters_analysis.tsv.
+fn support_frames(capture: &str, expr: &str) -> Vec<usize> {
+    let tsv = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/filters_analysis.tsv"),
+    )
+    .unwrap();
+    let line = tsv
+        .lines()
+        .find(|l| l.split('\t').take(2).eq([capture, expr]))
+        .expect("row in filters_analysis.tsv");
+    line.split('\t')
+        .nth(2)
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|n| n.parse().ok())
+        .collect()
+}
+
+/// A shell in a detached tmux session, removed on drop.
+struct Tmux(String);
+
+impl Tmux {
+    fn start(tag: &str) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("skipped: tmux is not installed");
+            return None;
+        }
+        let name = format!("sockeye-{tag}-{}", std::process::id());
+        let ok = Command::new("tmux")
+            .args(["new-session", "-d", "-x", "100", "-y", "30", "-s", &name])
+            .arg("env PS1='prompt$ ' TERM=xterm-256color bash --norc --noprofile")
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "tmux new-session failed");
+        Some(Tmux(name))
+    }
+
+    fn send(&self, keys: &[&str]) {
+        Command::new("tmux")
+            .args(["send-keys", "-t", &self.0])
+            .args(keys)
+            .status()
+            .unwrap();
+    }
+
+    fn wait(&self, secs: u64, pred: impl Fn(&str) -> bool) -> Option<String> {
+        let until = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let out = Command::new("tmux")
+                .args(["capture-pane", "-p", "-J", "-t", &self.0])
+                .output()
+                .ok()?;
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            if pred(&text) {
+                return Some(text);
+            }
+            if Instant::now() > until {
+                eprintln!("pane was:\n{text}");
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .status();
+    }
+}
+
+#[test]
+fn forced_panic_gives_the_terminal_back() {
+    let Some(tmux) = Tmux::start("panic") else {
+        return;
+    };
+    let bin = env!("CARGO_BIN_EXE_sockeye");
+    let capture = support::textbook("tcp_handshake.pcapng");
+    tmux.send(&[
+        &format!(
+            "SOCKEYE_TEST_PANIC=1 {bin} -r {} --ui; echo EXITED=$?",
+            capture.display()
+        ),
+        "Enter",
+    ]);
+    assert!(
+        tmux.wait(20, |t| t.contains("2826 → 80 [SYN]")).is_some(),
+        "the UI did not open"
+    );
+    tmux.send(&["!"]);
+    let after = tmux.wait(10, |t| t.contains("EXITED=101"));
+    let after = after.expect("sockeye did not exit with a panic");
+    assert!(after.contains("forced panic inside the UI"), "{after}");
+    assert!(
+        !after.contains("Packets"),
+        "alternate screen still shown:\n{after}"
+    );
+    tmux.send(&[
+        "clear; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)'",
+        "Enter",
+    ]);
+    let stty = tmux
+        .wait(10, |t| {
+            t.lines()
+                .any(|l| l.trim() == "icanon" || l.trim() == "-icanon")
+        })
+        .expect("stty output");
+    let lines: Vec<&str> = stty.lines().map(str::trim).collect();
+    assert!(lines.contains(&"icanon"), "not in cooked mode:\n{stty}");
+    assert!(lines.contains(&"echo"), "echo is off:\n{stty}");
+}
+
+#[test]
+fn sigterm_during_a_save_leaves_a_complete_file() {
+    let Some(tmux) = Tmux::start("save") else {
+        return;
+    };
+    let bin = env!("CARGO_BIN_EXE_sockeye");
+    let dir = std::env::temp_dir().join(format!("sockeye-uisave-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("saved.pcapng");
+    let capture = support::textbook("http_google.pcapng");
+    tmux.send(&[
+        &format!("{bin} -r {} --ui; echo EXITED=$?", capture.display()),
+        "Enter",
+    ]);
+    let opened = tmux.wait(20, |t| t.contains("Packets"));
+    let pid = Command::new("pgrep")
+        .args(["-n", "-f", &format!("{bin} -r {}", capture.display())])
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse::<i32>().ok());
+    assert!(opened.is_some() && pid.is_some(), "the UI did not open");
+    tmux.send(&["w"]);
+    tmux.send(&["-l", &out.display().to_string()]);
+    tmux.send(&["Enter"]);
+    // The signal races the save: either way the file must be whole once sockeye exits.
+    // SAFETY: kill(2) on the pid of the child this test started.
+    unsafe { libc::kill(pid.unwrap_or(0), libc::SIGTERM) };
+    let gone = tmux.wait(10, |t| t.contains("EXITED="));
+    assert!(gone.is_some(), "sockeye did not exit on SIGTERM");
+    if out.exists() {
+        let text = Command::new(bin)
+            .args([
+                "-r",
+                out.to_str().unwrap(),
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+            ])
+            .output()
+            .unwrap();
+        assert!(text.status.success(), "{text:?}");
+        assert_eq!(String::from_utf8_lossy(&text.stdout).lines().count(), 12);
+    }
+    let leftovers = std::fs::read_dir(&dir).unwrap().count();
+    assert!(leftovers <= 1, "a temporary file was left behind");
+    let _ = std::fs::remove_dir_all(&dir);
+}

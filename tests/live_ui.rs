@@ -1,0 +1,83 @@
+//! The live UI end to end, inside a private user + network namespace (as
+//! tests/live_capture.rs does for the headless capture): `sockeye -i lo --ui -w FILE` on a
+//! pseudo-terminal (`script`) holds no capability once started, and SIGINT, SIGTERM and
+//! SIGHUP each end the session with the recorded file complete.
+
+#[allow(dead_code)] // shared with live_capture.rs, which uses the rest
+mod live_support;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use live_support::*;
+use sockeye::frame::LinkType;
+
+/// The UI under `script` (a pty, so it is really the terminal UI); returns the wrapper and
+/// the pid of sockeye itself.
+fn start_ui(file: &Path) -> (Child, i32) {
+    let cmd = format!("{SOCKEYE} -i lo --ui -w {}", file.display());
+    let child = Command::new("script")
+        .args(["-qfec", &cmd, "/dev/null"])
+        .env("TERM", "xterm-256color")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn script");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let pid = Command::new("pgrep")
+            .args(["-P", &child.id().to_string()])
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|s| s.lines().next().and_then(|l| l.trim().parse::<i32>().ok()));
+        // Started = the -w file exists, which sockeye creates after dropping privileges.
+        if let Some(pid) = pid.filter(|_| file.exists()) {
+            return (child, pid);
+        }
+        assert!(Instant::now() < deadline, "the live UI did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn stop(mut child: Child, pid: i32, signal: libc::c_int) {
+    // Let the kernel retire the last partly filled ring block (100 ms timer).
+    std::thread::sleep(Duration::from_millis(400));
+    // SAFETY: a signal to the sockeye process this test started.
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    let status = wait_status(&mut child, Duration::from_secs(15));
+    assert!(
+        status.is_some(),
+        "the UI did not exit after signal {signal}"
+    );
+}
+
+#[test]
+fn live_ui_is_unprivileged_and_signals_leave_a_complete_file() {
+    if !enter_netns("live_ui_is_unprivileged_and_signals_leave_a_complete_file") {
+        return;
+    }
+    let dir = temp_dir("live-ui");
+    for (i, signal) in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP]
+        .into_iter()
+        .enumerate()
+    {
+        let file = dir.join(format!("ui{i}.pcapng"));
+        let (child, pid) = start_ui(&file);
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        assert_eq!(cap_value(&status, "CapEff:"), 0, "effective caps in the UI");
+        assert_eq!(cap_value(&status, "CapPrm:"), 0, "permitted caps in the UI");
+        let port = send_traffic();
+        stop(child, pid, signal);
+        let seen = read_back(&file, port, LinkType::ETHERNET);
+        assert_eq!(
+            seen.datagrams,
+            expected_datagrams(),
+            "signal {signal}: every datagram in the recorded file"
+        );
+        assert!(seen.big_datagram, "signal {signal}: the big datagram");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
