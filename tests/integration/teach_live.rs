@@ -60,6 +60,7 @@ fn inside() {
         promiscuous: false,
         backend: sockeye::cli::Backend::Ring,
         buffer_mib: 4,
+        store_limit_mib: 0,
     };
     let source = match open_source(&opts) {
         Ok(s) => s,
