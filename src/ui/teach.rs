@@ -67,8 +67,9 @@ pub fn wrap_rows(text: &str, width: usize, rows: usize) -> Vec<String> {
     if lines.len() > rows {
         lines.truncate(rows);
         if let Some(last) = lines.last_mut() {
-            let cut = super::fit(last, width.saturating_sub(1));
-            *last = format!("{}…", cut.trim_end_matches('…'));
+            let mut cut: String = last.chars().take(width.saturating_sub(1)).collect();
+            cut.push('…');
+            *last = cut;
         }
     }
     lines
