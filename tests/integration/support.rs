@@ -49,3 +49,12 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Tries `attempt` up to five times with a growing pause. Several tests start tmux at once;
+/// when no tmux server runs yet they race to start it and one `new-session` may fail.
+pub fn retry(attempt: impl Fn() -> bool) -> bool {
+    (0..5u32).any(|n| {
+        std::thread::sleep(std::time::Duration::from_millis(200 * u64::from(n)));
+        attempt()
+    })
+}

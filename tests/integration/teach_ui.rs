@@ -170,20 +170,22 @@ fn lesson_in_tmux() {
     let session = format!("sockeye-lesson-{}", std::process::id());
     let bin = env!("CARGO_BIN_EXE_sockeye");
     let shell = "env PS1='prompt$ ' TERM=xterm-256color NO_COLOR=1 bash --norc --noprofile";
-    let ok = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "-s",
-            &session,
-            shell,
-        ])
-        .status()
-        .is_ok_and(|s| s.success());
+    let ok = support::retry(|| {
+        Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-x",
+                "80",
+                "-y",
+                "24",
+                "-s",
+                &session,
+                shell,
+            ])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
     assert!(ok, "tmux new-session failed");
     let tmux = |args: &[&str]| {
         let _ = Command::new("tmux").args(args).output();

@@ -102,11 +102,16 @@ impl Tmux {
             return None;
         }
         let name = format!("sockeye-{tag}-{}", std::process::id());
-        let ok = Command::new("tmux")
-            .args(["new-session", "-d", "-x", "100", "-y", "30", "-s", &name])
-            .arg("env PS1='prompt$ ' TERM=xterm-256color bash --norc --noprofile")
-            .status()
-            .is_ok_and(|s| s.success());
+        // Several tests start tmux at once; when no server runs yet they race to start it
+        // and one may fail: try again briefly.
+        let ok = (0..5).any(|attempt| {
+            std::thread::sleep(Duration::from_millis(200 * attempt));
+            Command::new("tmux")
+                .args(["new-session", "-d", "-x", "100", "-y", "30", "-s", &name])
+                .arg("env PS1='prompt$ ' TERM=xterm-256color bash --norc --noprofile")
+                .status()
+                .is_ok_and(|s| s.success())
+        });
         assert!(ok, "tmux new-session failed");
         Some(Tmux(name))
     }

@@ -41,11 +41,13 @@ fn binary_in_tmux_opens_and_restores_terminal() {
     let bin = env!("CARGO_BIN_EXE_sockeye");
     let capture = support::textbook("tcp_handshake.pcapng");
     // A shell first, so that after `q` the pane shows the shell again.
-    let ok = Command::new("tmux")
-        .args(["new-session", "-d", "-x", "120", "-y", "40", "-s", &session])
-        .arg("env PS1='prompt$ ' TERM=xterm-256color bash --norc --noprofile")
-        .status()
-        .is_ok_and(|s| s.success());
+    let ok = support::retry(|| {
+        Command::new("tmux")
+            .args(["new-session", "-d", "-x", "120", "-y", "40", "-s", &session])
+            .arg("env PS1='prompt$ ' TERM=xterm-256color bash --norc --noprofile")
+            .status()
+            .is_ok_and(|s| s.success())
+    });
     assert!(ok, "tmux new-session failed");
     let send = |keys: &[&str]| {
         Command::new("tmux")
@@ -242,20 +244,22 @@ fn sigterm_restores_the_terminal() {
     let bin = env!("CARGO_BIN_EXE_sockeye");
     let capture = support::textbook("tcp_retransmissions.pcapng");
     let shell = "env PS1='prompt$ ' TERM=xterm-256color bash --norc --noprofile";
-    let ok = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-x",
-            "100",
-            "-y",
-            "30",
-            "-s",
-            &session,
-            shell,
-        ])
-        .status()
-        .is_ok_and(|s| s.success());
+    let ok = support::retry(|| {
+        Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-x",
+                "100",
+                "-y",
+                "30",
+                "-s",
+                &session,
+                shell,
+            ])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
     assert!(ok, "tmux new-session failed");
     let tmux = |args: &[&str]| Command::new("tmux").args(args).output().unwrap();
     let line = format!("{bin} -r {} --ui; echo EXITED=$?", capture.display());
