@@ -15,9 +15,11 @@ use sockeye::frame::LinkType;
 
 /// The UI under `script` (a pty, so it is really the terminal UI); returns the wrapper and
 /// the pid of sockeye itself.
+// The child is handed to the caller, whose `stop` waits for it.
+#[allow(clippy::zombie_processes)]
 fn start_ui(file: &Path) -> (Child, i32) {
     let cmd = format!("{SOCKEYE} -i lo --ui -w {}", file.display());
-    let child = Command::new("script")
+    let mut child = Command::new("script")
         .args(["-qfec", &cmd, "/dev/null"])
         .env("TERM", "xterm-256color")
         .stdin(Stdio::piped())
@@ -37,7 +39,11 @@ fn start_ui(file: &Path) -> (Child, i32) {
         if let Some(pid) = pid.filter(|_| file.exists()) {
             return (child, pid);
         }
-        assert!(Instant::now() < deadline, "the live UI did not start");
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the live UI did not start");
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
 }
