@@ -14,7 +14,8 @@ LIMIT=${2:-64}
 PAYLOAD=${3:-64}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-(cd "$ROOT" && cargo build --release --quiet --bin sockeye --example udp_flood)
+# SKIP_BUILD=1: use the release binaries already built.
+[ "${SKIP_BUILD:-}" = 1 ] || (cd "$ROOT" && cargo build --release --quiet --bin sockeye --example udp_flood)
 export SOCKEYE="$TARGET/release/sockeye" FLOOD="$TARGET/release/examples/udp_flood"
 export SECS LIMIT PAYLOAD
 if [ "$(id -u)" = 0 ]; then NS="unshare --net"; else NS="unshare --user --map-root-user --net"; fi

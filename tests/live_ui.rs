@@ -15,7 +15,7 @@ use sockeye::frame::LinkType;
 
 /// The UI under `script` (a pty, so it is really the terminal UI); returns the wrapper and
 /// the pid of sockeye itself.
-// The child is returned to the caller, which waits for it in `stop`; clippy cannot see that.
+// The child is handed to the caller, whose `stop` waits for it.
 #[allow(clippy::zombie_processes)]
 fn start_ui(file: &Path) -> (Child, i32) {
     let cmd = format!("{SOCKEYE} -i lo --ui -w {}", file.display());
@@ -39,7 +39,7 @@ fn start_ui(file: &Path) -> (Child, i32) {
         if let Some(pid) = pid.filter(|_| file.exists()) {
             return (child, pid);
         }
-        if Instant::now() >= deadline {
+        if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
             panic!("the live UI did not start");
