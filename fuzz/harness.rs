@@ -136,3 +136,33 @@ pub fn tcp_analysis(data: &[u8]) {
         &mut io::sink(),
     );
 }
+
+/// Target (d): the display-filter parser on arbitrary text; whatever parses is printed,
+/// re-parsed (the canonical form must parse to the same filter) and evaluated on every
+/// packet of a shipped capture and on a frame made of the input bytes.
+pub fn filter_parse(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(filter) = sockeye::filter::Filter::parse(&text) else {
+        return;
+    };
+    let printed = filter.to_string();
+    let reparsed = sockeye::filter::Filter::parse(&printed)
+        .unwrap_or_else(|err| panic!("canonical form {printed:?} does not parse: {err}"));
+    assert_eq!(reparsed.to_string(), printed, "printing is not stable");
+    let capture = include_bytes!("../captures/textbook/tcp_handshake.pcapng");
+    if let Ok(mut source) = FileSource::from_reader(Box::new(Cursor::new(capture.to_vec()))) {
+        let mut dissector = Dissector::new();
+        while let Ok(Some(frame)) = source.next_frame() {
+            let _ = filter.matches(&dissector.dissect(&frame));
+        }
+    }
+    let frame = Frame {
+        ts_ns: 0,
+        data,
+        orig_len: data.len() as u32,
+        link: LinkType::ETHERNET,
+        interface: 0,
+        direction: Direction::Unknown,
+    };
+    let _ = filter.matches_frame(&frame);
+}

@@ -3,6 +3,7 @@
 #   corpus/read_capture/  every capture file as it is
 #   corpus/decode_frame/  every frame, prefixed with its link-type selector byte
 #   corpus/tcp_analysis/  every capture as one frame sequence (format: harness::split_frames)
+#   corpus/filter_parse/  every filter expression of tests/data/filters*.tsv
 # Seeds are generated, not committed: run this before `fuzz/run.sh` (run.sh does it).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -62,6 +63,12 @@ for path in sys.argv[1:]:
         seq += struct.pack(">Hh", len(data), step) + data
     if seq:
         save("tcp_analysis", bytes(seq))
-for t in ("read_capture", "decode_frame", "tcp_analysis"):
+# filter_parse: every filter expression of the recorded tshark tables.
+for table in ("../tests/data/filters.tsv", "../tests/data/filters_analysis.tsv"):
+    for line in open(table, encoding="utf-8"):
+        cols = line.rstrip("\n").split("\t")
+        if len(cols) > 1 and not line.startswith("#"):
+            save("filter_parse", cols[1].encode())
+for t in ("read_capture", "decode_frame", "tcp_analysis", "filter_parse"):
     print(f"seed.sh: corpus/{t}: {len(os.listdir(os.path.join('corpus', t)))} inputs")
 PY

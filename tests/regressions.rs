@@ -45,3 +45,25 @@ fn read_capture_regressions() {
 fn tcp_analysis_regressions() {
     replay("tcp_analysis", harness::tcp_analysis);
 }
+
+#[test]
+fn filter_parse_regressions() {
+    replay("filter_parse", harness::filter_parse);
+}
+
+/// The filter harness on the shipped filter expressions (what the fuzzer's corpus starts from).
+#[test]
+fn filter_parse_on_the_recorded_filters() {
+    for table in ["filters.tsv", "filters_analysis.tsv"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(table);
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut count = 0;
+        for expr in text.lines().filter_map(|l| l.split('\t').nth(1)) {
+            harness::filter_parse(expr.as_bytes());
+            count += 1;
+        }
+        assert!(count > 10, "{table}: {count} expressions");
+    }
+}
