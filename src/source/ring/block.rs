@@ -125,18 +125,20 @@ pub fn parse_packet(block: &[u8], at: usize) -> Result<PacketHeader, BlockError>
     let word = |off: usize| u32_at(block, at + off).ok_or_else(short);
     let half = |off: usize| u16_at(block, at + off).ok_or_else(short);
     let sll = at + SLL_OFFSET;
-    // A fixed-size array: the constant indexes below are checked at compile time.
+    // A fixed-size array, destructured below: no index can be out of range.
     let s: &[u8; SLL_LEN] = block
         .get(sll..sll + SLL_LEN)
         .and_then(|b| b.try_into().ok())
         .ok_or_else(short)?;
+    // sockaddr_ll: family(2) protocol(2) ifindex(4) hatype(2) pkttype(1) halen(1) addr(8).
+    let [_, _, p0, p1, i0, i1, i2, i3, h0, h1, pkttype, halen, a0, a1, a2, a3, a4, a5, a6, a7] = *s;
     let link = LinkAddr {
-        protocol_be: [s[2], s[3]],
-        ifindex: i32::from_ne_bytes([s[4], s[5], s[6], s[7]]),
-        hatype: u16::from_ne_bytes([s[8], s[9]]),
-        pkttype: s[10],
-        halen: s[11],
-        addr: [s[12], s[13], s[14], s[15], s[16], s[17], s[18], s[19]],
+        protocol_be: [p0, p1],
+        ifindex: i32::from_ne_bytes([i0, i1, i2, i3]),
+        hatype: u16::from_ne_bytes([h0, h1]),
+        pkttype,
+        halen,
+        addr: [a0, a1, a2, a3, a4, a5, a6, a7],
     };
     let mac = half(PKT_MAC)? as usize;
     let snaplen = word(PKT_SNAPLEN)? as usize;
@@ -183,13 +185,19 @@ pub fn is_loopback_duplicate(link: &LinkAddr, lo_index: Option<i32>) -> bool {
 /// The LINKTYPE_LINUX_SLL2 header libpcap builds from `sockaddr_ll` on `any`.
 pub fn sll2_header(link: &LinkAddr) -> [u8; SLL2_HEADER_LEN] {
     let mut h = [0u8; SLL2_HEADER_LEN];
-    h[0..2].copy_from_slice(&link.protocol_be);
-    // h[2..4]: reserved, must be zero.
-    h[4..8].copy_from_slice(&(link.ifindex as u32).to_be_bytes());
-    h[8..10].copy_from_slice(&link.hatype.to_be_bytes());
-    h[10] = link.pkttype;
-    h[11] = link.halen;
-    h[12..20].copy_from_slice(&link.addr);
+    // protocol(2) reserved(2, zero) ifindex(4) hatype(2) pkttype(1) halen(1) addr(8).
+    let fields: [&[u8]; 7] = [
+        &link.protocol_be,
+        &[0, 0],
+        &(link.ifindex as u32).to_be_bytes(),
+        &link.hatype.to_be_bytes(),
+        &[link.pkttype, link.halen],
+        &link.addr,
+        &[],
+    ];
+    for (dst, src) in h.iter_mut().zip(fields.iter().flat_map(|f| f.iter())) {
+        *dst = *src;
+    }
     h
 }
 
