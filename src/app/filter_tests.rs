@@ -1,36 +1,17 @@
 //! The display filter in the state machine: rows hidden, selection kept, n/N, Esc, the
 //! text fallback, statistics of the filtered set, and the quit question.
 
-use std::sync::Arc;
 use std::time::Duration;
-
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::filter::BarText;
 use super::*;
-use crate::store::spawn_file_indexer;
 
 fn app(name: &str) -> App {
-    let path = format!("captures/textbook/{name}");
-    let store = spawn_file_indexer(&path).unwrap().wait();
-    let mut app = App::new(Arc::clone(&store), AppOptions::default());
-    app.resize(80, 24);
-    app.tick(Duration::ZERO);
-    app
+    super::tests::app_sized(name, 80, 24)
 }
 
-fn type_keys(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            c => KeyCode::Char(c),
-        };
-        app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-    }
-}
+use super::tests::type_keys;
 
-/// Ticks until the filter has looked at every packet.
 fn settle(app: &mut App) {
     for _ in 0..1000 {
         if !app.filter_pending() {

@@ -9,15 +9,21 @@ use super::*;
 use crate::store::spawn_file_indexer;
 
 fn app(name: &str) -> App {
+    app_sized(name, 120, 40)
+}
+
+/// A replay app on a textbook capture, fully indexed, at `width`×`height`.
+pub(super) fn app_sized(name: &str, width: u16, height: u16) -> App {
     let path = format!("captures/textbook/{name}");
     let store = spawn_file_indexer(&path).unwrap().wait();
     let mut app = App::new(Arc::clone(&store), AppOptions::default());
-    app.resize(120, 40);
+    app.resize(width, height);
     app.tick(Duration::ZERO);
     app
 }
 
-fn type_keys(app: &mut App, keys: &str) {
+/// Types `keys` (Enter, Tab and Esc as `\n`, `\t`, `\x1b`).
+pub(super) fn type_keys(app: &mut App, keys: &str) {
     for c in keys.chars() {
         let code = match c {
             '\n' => KeyCode::Enter,
