@@ -29,14 +29,10 @@ fn start_ui(file: &Path) -> (Child, i32) {
         .expect("spawn script");
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let pid = Command::new("pgrep")
-            .args(["-P", &child.id().to_string()])
-            .output()
-            .ok()
-            .and_then(|o| String::from_utf8(o.stdout).ok())
-            .and_then(|s| s.lines().next().and_then(|l| l.trim().parse::<i32>().ok()));
         // Started = the -w file exists, which sockeye creates after dropping privileges.
-        if let Some(pid) = pid.filter(|_| file.exists()) {
+        // Whether `script`'s shell execs sockeye or forks it depends on $SHELL (dash 0.5.12
+        // forks), so look for the sockeye process itself among script's descendants.
+        if let Some(pid) = sockeye_descendant(child.id()).filter(|_| file.exists()) {
             return (child, pid);
         }
         if Instant::now() > deadline {
@@ -46,6 +42,32 @@ fn start_ui(file: &Path) -> (Child, i32) {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The pid of the process running the sockeye binary below `root`.
+fn sockeye_descendant(root: u32) -> Option<i32> {
+    let binary = Path::new(SOCKEYE).canonicalize().ok()?;
+    let mut queue = vec![root];
+    while let Some(pid) = queue.pop() {
+        let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+        if pid != root && exe.as_deref() == Some(binary.as_path()) {
+            return i32::try_from(pid).ok();
+        }
+        queue.extend(children_of(pid));
+    }
+    None
+}
+
+fn children_of(pid: u32) -> Vec<u32> {
+    let listed = Command::new("pgrep")
+        .args(["-P", &pid.to_string()])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    listed
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
 }
 
 fn stop(mut child: Child, pid: i32, signal: libc::c_int) {
