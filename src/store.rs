@@ -44,6 +44,13 @@ pub enum Kind {
     Udp,
 }
 
+impl Kind {
+    /// Packets of a TCP connection or UDP conversation: the ladder can draw their stream.
+    pub fn has_ladder(self) -> bool {
+        matches!(self, Kind::Tcp | Kind::Udp)
+    }
+}
+
 /// One packet of the index (48 bytes). Everything the list row, the ladder and the
 /// statistics need without touching the packet bytes.
 #[derive(Debug, Clone, Copy, Default)]

@@ -157,7 +157,11 @@ pub const KEYMAP: &[Binding] = &[
     b(&[k(':')], Action::Goto, "go to packet number"),
     b(&[k('w')], Action::Save, "save as pcapng"),
     b(&[k('1')], Action::Show(View::Packets), "packets view"),
-    b(&[k('2')], Action::Show(View::Ladder), "TCP ladder view"),
+    b(
+        &[k('2')],
+        Action::Show(View::Ladder),
+        "ladder: TCP/UDP stream",
+    ),
     b(
         &[k('3')],
         Action::Show(View::Conversations),

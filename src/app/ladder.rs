@@ -1,5 +1,5 @@
-//! The TCP ladder (sequence diagram) model: the segments of one stream around a packet,
-//! each with its direction, label and verdicts. Only a window of the stream is built, via
+//! The ladder (sequence diagram) model: the segments of one TCP stream, or the datagrams
+//! of one UDP conversation, around a packet, each with its direction, label and verdicts. Only a window of the stream is built, via
 //! the store's per-stream packet list, so a long connection costs no more than a short one.
 
 use std::net::SocketAddr;
@@ -24,6 +24,8 @@ pub struct LadderRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ladder {
+    /// A TCP connection or a UDP conversation.
+    pub kind: Kind,
     pub stream: u32,
     pub client: String,
     pub server: String,
@@ -59,12 +61,9 @@ pub fn notes(ladder: &Ladder, events: &[SocketEvent], start_ts: i64) -> Vec<Ladd
     } else {
         last.rel_ns + start_ts
     };
-    let ours = |a: &Option<SocketAddr>| {
-        a.is_some_and(|a| a.to_string() == ladder.client || a.to_string() == ladder.server)
-    };
     let mut out: Vec<LadderNote> = events
         .iter()
-        .filter(|e| ours(&e.local) || ours(&e.peer))
+        .filter(|e| on_connection(ladder, e))
         .filter_map(|e| {
             let (at, returned) = placed_at(e);
             if at < from || at > until {
@@ -89,6 +88,26 @@ pub fn notes(ladder: &Ladder, events: &[SocketEvent], start_ts: i64) -> Vec<Ladd
     out
 }
 
+/// Whether `e` was made on `ladder`'s connection: with both its addresses known they must
+/// be the connection's two ends (a UDP server's recvfrom() from another client is not this
+/// conversation's); with one known (socket(), bind(), listen()), it must be one of them.
+fn on_connection(ladder: &Ladder, e: &SocketEvent) -> bool {
+    let ours = |a: &SocketAddr| {
+        let text = a.to_string();
+        // A socket bound to the wildcard address (0.0.0.0:7) serves the port on every address.
+        let wildcard = a.ip().is_unspecified()
+            && [&ladder.client, &ladder.server]
+                .iter()
+                .any(|end| end.rsplit(':').next() == Some(a.port().to_string().as_str()));
+        text == ladder.client || text == ladder.server || wildcard
+    };
+    match (&e.local, &e.peer) {
+        (Some(local), Some(peer)) => ours(local) && ours(peer) && local != peer,
+        (Some(one), None) | (None, Some(one)) => ours(one),
+        (None, None) => false,
+    }
+}
+
 /// Where a call goes on the time axis, and whether that is its return. A call that
 /// *causes* packets (connect, send, sendto, shutdown, close) is drawn when it was made,
 /// above the segment it sent; a call that *waits* for packets (accept, recv, recvfrom)
@@ -103,6 +122,8 @@ pub fn placed_at(e: &SocketEvent) -> (i64, bool) {
 
 /// Builds up to `height` rows of the stream of packet `selected`, keeping it in view;
 /// only packets below `visible` count (replay). `stream` holds the stream's packets.
+/// A TCP connection draws its segments; a UDP conversation its datagrams, with the
+/// first sender on the left (UDP has no roles, the first to speak is the client).
 pub fn build(
     store: &Store,
     stream: &StreamPackets,
@@ -110,8 +131,8 @@ pub fn build(
     visible: usize,
     height: usize,
 ) -> Option<Ladder> {
-    let e = store.entry(selected).filter(|e| e.kind == Kind::Tcp)?;
-    let all = stream.get(Kind::Tcp, e.stream)?;
+    let e = store.entry(selected).filter(|e| e.kind.has_ladder())?;
+    let all = stream.get(e.kind, e.stream)?;
     let shown = all.partition_point(|&i| (i as usize) < visible);
     let all = &all[..shown];
     let pos = all.partition_point(|&i| (i as usize) < selected);
@@ -120,11 +141,11 @@ pub fn build(
         .min(all.len().saturating_sub(height));
     let d0 = store.dissect(*all.first()? as usize)?;
     let (a, b) = crate::dissect::ip_addresses(&d0.packet)?;
-    let t0 = d0.packet.tcp()?;
+    let (pa, pb) = ports(&d0.packet)?;
     // SocketAddr's text (IPv6 in brackets), so socket-call addresses compare equal.
     let (sa, sb) = (
-        SocketAddr::new(a, t0.source_port()).to_string(),
-        SocketAddr::new(b, t0.destination_port()).to_string(),
+        SocketAddr::new(a, pa).to_string(),
+        SocketAddr::new(b, pb).to_string(),
     );
     // The first sender is on the left unless it is known to be the server.
     let first_is_client = d0.tcp.as_ref().is_none_or(|f| f.role != Role::Server);
@@ -134,32 +155,27 @@ pub fn build(
     for (n, &i) in all.iter().enumerate().skip(first).take(height) {
         let i = i as usize;
         let Some(d) = store.dissect(i) else { continue };
-        let Some(tcp) = d.packet.tcp() else { continue };
-        let Some((src, _)) = crate::dissect::ip_addresses(&d.packet) else {
+        let (Some((src, _)), Some((sport, _))) =
+            (crate::dissect::ip_addresses(&d.packet), ports(&d.packet))
+        else {
             continue;
         };
-        let from_client = SocketAddr::new(src, tcp.source_port()).to_string() == client;
-        let facts = d.tcp.as_ref();
-        let mut label = format!("[{}]", super::row::tcp_flag_names(&tcp));
-        let seq = facts.map_or(tcp.sequence_number(), |f| f.seq_rel);
-        label.push_str(&format!(" Seq={seq}"));
-        if tcp.ack() {
-            let ack = facts.map_or(tcp.acknowledgment_number(), |f| f.ack_rel);
-            label.push_str(&format!(" Ack={ack}"));
-        }
-        let len = d.packet.tcp_len.unwrap_or(0);
-        let handshake = n < 3 && (tcp.syn() || (n == 2 && tcp.ack() && !tcp.fin() && len == 0));
-        label.push_str(&format!(" Len={len}"));
+        let from_client = SocketAddr::new(src, sport).to_string() == client;
+        let (label, handshake) = match d.packet.tcp() {
+            Some(tcp) => segment_label(&d, &tcp, n),
+            None => (datagram_label(&d.packet), false),
+        };
         rows.push(LadderRow {
             index: i,
             rel_ns: d.info.ts_ns - start,
             from_client,
             label,
-            flags: facts.map_or(AnalysisFlags::EMPTY, |f| f.flags),
+            flags: d.tcp.as_ref().map_or(AnalysisFlags::EMPTY, |f| f.flags),
             handshake,
         });
     }
     Some(Ladder {
+        kind: e.kind,
         stream: e.stream,
         client,
         server,
@@ -167,6 +183,56 @@ pub fn build(
         first,
         rows,
     })
+}
+
+fn ports(packet: &crate::decode::Packet<'_>) -> Option<(u16, u16)> {
+    if let Some(tcp) = packet.tcp() {
+        return Some((tcp.source_port(), tcp.destination_port()));
+    }
+    packet
+        .udp()
+        .map(|udp| (udp.source_port(), udp.destination_port()))
+}
+
+/// `[SYN, ACK] Seq=0 Ack=1 Len=0`, and whether the segment (the `n`th of its stream) is
+/// part of the three-way handshake.
+fn segment_label(
+    d: &crate::dissect::Dissection<'_>,
+    tcp: &etherparse::TcpHeaderSlice<'_>,
+    n: usize,
+) -> (String, bool) {
+    let facts = d.tcp.as_ref();
+    let mut label = format!("[{}]", super::row::tcp_flag_names(tcp));
+    let seq = facts.map_or(tcp.sequence_number(), |f| f.seq_rel);
+    label.push_str(&format!(" Seq={seq}"));
+    if tcp.ack() {
+        let ack = facts.map_or(tcp.acknowledgment_number(), |f| f.ack_rel);
+        label.push_str(&format!(" Ack={ack}"));
+    }
+    let len = d.packet.tcp_len.unwrap_or(0);
+    let handshake = n < 3 && (tcp.syn() || (n == 2 && tcp.ack() && !tcp.fin() && len == 0));
+    label.push_str(&format!(" Len={len}"));
+    (label, handshake)
+}
+
+/// `UDP Len=6 "alpha\n"`: the datagram's length and, when it is text, how it starts.
+fn datagram_label(packet: &crate::decode::Packet<'_>) -> String {
+    let len = packet.udp().map_or(0, |udp| udp.length().saturating_sub(8));
+    let payload = packet.payload_bytes();
+    let head = payload.get(..payload.len().min(16)).unwrap_or_default();
+    let text = !head.is_empty()
+        && head
+            .iter()
+            .all(|b| b.is_ascii_graphic() || matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
+    if !text {
+        return format!("UDP Len={len}");
+    }
+    let more = if payload.len() > head.len() {
+        "…"
+    } else {
+        ""
+    };
+    format!("UDP Len={len} \"{}{more}\"", head.escape_ascii())
 }
 
 #[cfg(test)]

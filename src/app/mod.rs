@@ -6,6 +6,7 @@ pub mod filter;
 mod input;
 pub mod keymap;
 pub mod ladder;
+pub mod narration;
 mod nav;
 pub mod quit;
 pub mod replay;
@@ -30,7 +31,7 @@ use ratatui::layout::Rect;
 use crate::dissect::Dissection;
 use crate::endpoints::events::SocketEvent;
 use crate::field::FieldId;
-use crate::store::{lock, Kind, SharedStore};
+use crate::store::{lock, SharedStore};
 use crate::ui::theme::Theme;
 
 /// A predicate over packets: the text search today, the display-filter engine later.
@@ -245,6 +246,7 @@ impl App {
         }
         self.ensure_visible();
         self.sync_stream();
+        self.sync_narration();
         dirty || self.live.is_some()
     }
 
@@ -255,14 +257,14 @@ impl App {
         }
         let store = Arc::clone(&self.store);
         let store = lock(&store);
-        if let Some(e) = store.entry(self.selected).filter(|e| e.kind == Kind::Tcp) {
+        if let Some(e) = store.entry(self.selected).filter(|e| e.kind.has_ladder()) {
             // With a filter, the ladder shows the stream's matching packets only (and only
             // as far as the filter has looked).
             let upto = self
                 .filter
                 .as_ref()
                 .map_or(self.visible, |f| f.scanned.min(self.visible));
-            self.stream.refresh(&store, Kind::Tcp, e.stream, upto);
+            self.stream.refresh(&store, e.kind, e.stream, upto);
             if let Some(f) = &self.filter {
                 self.stream.packets.retain(|&i| f.contains(i as usize));
             }
@@ -284,6 +286,25 @@ impl App {
         }
         self.ensure_visible();
         self.sync_stream();
+        self.sync_narration();
+    }
+
+    /// Computes the narration of the selected packet when the explain pane shows it and
+    /// the selection moved (a packet's narration depends only on the packets before it).
+    pub fn sync_narration(&mut self) {
+        if !self.teach.explain || self.selected >= self.visible {
+            return;
+        }
+        if self
+            .teach
+            .narration
+            .as_ref()
+            .is_some_and(|(i, _)| *i == self.selected)
+        {
+            return;
+        }
+        let text = narration::narration(&lock(&self.store), self.selected);
+        self.teach.narration = text.map(|t| (self.selected, t));
     }
 
     /// Replaces the search (the display-filter engine plugs in here).

@@ -151,13 +151,13 @@ fn step(app: &mut App, delta: i64) {
             app.sync_stream();
             let store = Arc::clone(&app.store);
             let store = lock(&store);
-            let stream = store.entry(app.selected).filter(|e| e.kind == Kind::Tcp);
-            if let Some(all) = stream.and_then(|e| app.stream.get(Kind::Tcp, e.stream)) {
+            let stream = store.entry(app.selected).filter(|e| e.kind.has_ladder());
+            if let Some(all) = stream.and_then(|e| app.stream.get(e.kind, e.stream)) {
                 let shown = all.partition_point(|&i| (i as usize) < app.visible);
                 let pos = all[..shown].partition_point(|&i| (i as usize) < app.selected);
                 app.selected = all[clamp(pos, delta, shown)] as usize;
             } else {
-                // Not on a TCP packet: move through the capture until one is selected.
+                // Not on a TCP/UDP packet: move through the capture until one is selected.
                 app.selected = clamp(app.selected, delta, app.visible);
             }
             app.follow_tail = false;
@@ -221,11 +221,7 @@ fn activate(app: &mut App) {
             if let Some(first) = store.first_of_stream(kind, conv.stream as u32) {
                 app.selected = first.min(app.visible.saturating_sub(1));
                 app.follow_tail = false;
-                app.view = if kind == Kind::Tcp {
-                    View::Ladder
-                } else {
-                    View::Packets
-                };
+                app.view = View::Ladder;
             }
         }
         _ => {}

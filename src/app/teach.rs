@@ -16,6 +16,8 @@ use crate::teach::diagram;
 pub struct TeachState {
     /// The narration pane under the packet list is shown.
     pub explain: bool,
+    /// The narration of a packet (by index), computed when the selection changes.
+    pub narration: Option<(usize, String)>,
     /// First line shown of the encapsulation text.
     pub encap_top: usize,
     /// First line shown of the header diagrams.

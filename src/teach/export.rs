@@ -11,7 +11,7 @@ use super::{encapsulation, header_diagrams, narrate, Ladder};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportKind {
-    /// The TCP ladder (sequence diagram) of the packet's stream.
+    /// The ladder (sequence diagram) of the packet's TCP stream or UDP conversation.
     Ladder,
     /// RFC-style header diagrams of every layer, with the real values.
     Diagram,
@@ -27,8 +27,10 @@ pub enum ExportError {
     Source(#[from] SourceError),
     #[error("the capture has only {0} packets")]
     NoSuchPacket(u64),
-    #[error("packet {0} is not TCP: a ladder needs a TCP stream")]
-    NotTcp(u64),
+    #[error(
+        "packet {0} is neither TCP nor UDP: a ladder needs a TCP stream or a UDP conversation"
+    )]
+    NoStream(u64),
     #[error("writing output failed: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -62,20 +64,23 @@ pub fn run(
             }
             ExportKind::Narrate => narrate(&d) + "\n",
             ExportKind::Ladder => {
-                stream = Some(d.tcp.as_ref().ok_or(ExportError::NotTcp(packet))?.stream);
+                stream = match (&d.tcp, &d.udp) {
+                    (Some(tcp), _) => Some(Ladder::new(tcp.stream)),
+                    (None, Some(udp)) => Some(Ladder::udp(udp.stream)),
+                    (None, None) => return Err(ExportError::NoStream(packet)),
+                };
                 break;
             }
         };
         out.write_all(text.as_bytes())?;
         return Ok(());
     }
-    let Some(stream) = stream else {
+    let Some(mut ladder) = stream else {
         return Err(ExportError::NoSuchPacket(dissector.frames()));
     };
     // Second pass: the whole stream, before and after the chosen packet.
     let mut source = FileSource::open(path)?;
     let mut dissector = Dissector::new();
-    let mut ladder = Ladder::new(stream);
     while let Some(frame) = source.next_frame()? {
         ladder.push(&dissector.dissect(&frame));
     }

@@ -1,6 +1,7 @@
-//! The TCP ladder (sequence) diagram of one stream: the two hosts as columns, one arrow per
-//! segment labelled with flags, relative seq/ack and length; analysis verdicts marked. As
-//! text for the terminal and slides, and as Mermaid for documents.
+//! The ladder (sequence) diagram of one TCP stream or UDP conversation: the two hosts as
+//! columns, one arrow per segment labelled with flags, relative seq/ack and length (per
+//! datagram, its length), analysis verdicts marked. As text for the terminal and slides,
+//! and as Mermaid for documents.
 
 use std::fmt::Write as _;
 
@@ -19,10 +20,12 @@ pub struct LadderRow {
     pub marks: Vec<&'static str>,
 }
 
-/// The ladder of one TCP stream, built packet by packet.
+/// The ladder of one TCP stream (or UDP conversation), built packet by packet.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ladder {
     pub stream: u64,
+    /// A UDP conversation (`udp.stream`) rather than a TCP stream.
+    pub udp: bool,
     pub left: String,
     pub right: String,
     pub rows: Vec<LadderRow>,
@@ -51,6 +54,7 @@ pub fn flag_names(flags: u16) -> String {
 }
 
 impl Ladder {
+    /// The ladder of TCP stream `stream`.
     pub fn new(stream: u64) -> Self {
         Ladder {
             stream,
@@ -58,8 +62,20 @@ impl Ladder {
         }
     }
 
+    /// The ladder of UDP conversation `stream`.
+    pub fn udp(stream: u64) -> Self {
+        Ladder {
+            stream,
+            udp: true,
+            ..Ladder::default()
+        }
+    }
+
     /// Adds `d` if it belongs to this ladder's stream.
     pub fn push(&mut self, d: &Dissection<'_>) {
+        if self.udp {
+            return self.push_datagram(d);
+        }
         let (Some(facts), Some(tcp)) = (&d.tcp, d.packet.tcp()) else {
             return;
         };
@@ -90,13 +106,39 @@ impl Ladder {
         });
     }
 
+    fn push_datagram(&mut self, d: &Dissection<'_>) {
+        let (Some(facts), Some(udp)) = (&d.udp, d.packet.udp()) else {
+            return;
+        };
+        if facts.stream != self.stream {
+            return;
+        }
+        let Some((src, dst)) = crate::dissect::ip_addresses(&d.packet) else {
+            return;
+        };
+        let from = endpoint(src, udp.source_port());
+        if self.left.is_empty() {
+            self.left = from.clone();
+            self.right = endpoint(dst, udp.destination_port());
+        }
+        let first = *self.first_ts.get_or_insert(d.info.ts_ns);
+        self.rows.push(LadderRow {
+            frame: d.info.number,
+            rel_ns: d.info.ts_ns - first,
+            from_left: from == self.left,
+            label: format!("UDP len={}", udp.length().saturating_sub(8)),
+            marks: Vec::new(),
+        });
+    }
+
     /// Text rendering, `width` columns (at least 50).
     pub fn render_text(&self, width: usize) -> String {
         let width = width.max(50);
         let prefix = 16; // "frame  seconds  "
         let span = width - prefix - 2;
         let mut out = String::new();
-        let _ = writeln!(out, "TCP stream {}", self.stream);
+        let proto = if self.udp { "UDP" } else { "TCP" };
+        let _ = writeln!(out, "{proto} stream {}", self.stream);
         let heads = format!(
             "{:<w$}{}",
             self.left,

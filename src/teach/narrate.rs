@@ -100,8 +100,8 @@ pub fn narrate(d: &Dissection<'_>) -> String {
                 _ => out.push('.'),
             }
         }
-        for (_, reason) in &facts.reasons {
-            let _ = write!(out, " {reason}");
+        for (flag, reason) in &facts.reasons {
+            let _ = write!(out, " [{}] {}.", flag.info_tag(), capitalise(reason));
         }
         return out.trim().to_string();
     }

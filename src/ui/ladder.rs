@@ -1,6 +1,8 @@
-//! The TCP ladder (sequence diagram) of the selected packet's connection: client on the
-//! left, server on the right, one arrow per segment, the handshake in green and analysis
-//! verdicts (retransmissions, dup ACKs…) in Wireshark's black-red with their tag.
+//! The ladder (sequence diagram) of the selected packet's TCP connection or UDP
+//! conversation: client on the left, server on the right, one arrow per segment or
+//! datagram, socket calls of the built-in endpoints on their side's lifeline, the
+//! handshake in green and analysis verdicts (retransmissions, dup ACKs…) in Wireshark's
+//! black-red with their tag.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -11,7 +13,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::analysis::AnalysisFlag;
 use crate::app::ladder::{build, notes, LadderNote, LadderRow};
 use crate::app::App;
-use crate::store::lock;
+use crate::store::{lock, Kind};
 
 /// Width of the `No. Time` columns before the client's lifeline.
 const PREFIX: usize = 18;
@@ -27,14 +29,25 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let Some(ladder) = ladder else {
         let block = super::pane_block(app, " Ladder ", None);
-        Paragraph::new("Select a TCP packet (1 = packets view) to see its connection as a ladder.")
-            .wrap(Wrap { trim: true })
-            .block(block)
-            .render(area, buf);
+        Paragraph::new(
+            "Select a TCP or UDP packet (1 = packets view) to see its conversation as a ladder.",
+        )
+        .wrap(Wrap { trim: true })
+        .block(block)
+        .render(area, buf);
         return;
     };
+    let (proto, unit) = match ladder.kind {
+        Kind::Udp => ("UDP", "datagram"),
+        _ => ("TCP", "segment"),
+    };
+    let units = if ladder.total == 1 {
+        unit.to_string()
+    } else {
+        format!("{unit}s")
+    };
     let title = format!(
-        " TCP stream {}: {} ⇄ {} — {} segments ",
+        " {proto} stream {}: {} ⇄ {} — {} {units} ",
         ladder.stream, ladder.client, ladder.server, ladder.total
     );
     let block = super::pane_block(app, title, None);

@@ -12,7 +12,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use crate::app::App;
 use crate::decode::FieldList;
 use crate::store::lock;
-use crate::teach::{diagram, narrate};
+use crate::teach::diagram;
 
 /// Rows the narration pane takes from the bottom of the list pane (0 when hidden): a title
 /// and three or four lines of text, but never so many that no packet row is left.
@@ -77,11 +77,14 @@ pub fn wrap_rows(text: &str, width: usize, rows: usize) -> Vec<String> {
 
 /// The narration of the selected packet.
 pub fn narration_text(app: &App) -> Option<String> {
-    let store = lock(&app.store);
-    let d = (app.selected < app.visible)
-        .then(|| store.dissect(app.selected))
-        .flatten()?;
-    Some(narrate(&d))
+    if app.selected >= app.visible {
+        return None;
+    }
+    match &app.teach.narration {
+        Some((i, text)) if *i == app.selected => Some(text.clone()),
+        // Not synced yet (the state updates after each event): the same text, computed now.
+        _ => crate::app::narration::narration(&lock(&app.store), app.selected),
+    }
 }
 
 pub fn render_narration(app: &App, area: Rect, buf: &mut Buffer) {

@@ -119,19 +119,36 @@ fn udp_ipv6_and_fragment_views() {
     );
 }
 
+/// A UDP conversation's ladder: the query and its answer, as text and as Mermaid.
+#[test]
+fn udp_ladder_export() {
+    let text = export("dns_query_response.pcapng", "ladder", 1, &[]);
+    assert!(text.starts_with("UDP stream 0"), "{text}");
+    insta::assert_snapshot!("udp_dns_ladder", text);
+    insta::assert_snapshot!(
+        "udp_dns_ladder_mermaid",
+        export("dns_query_response.pcapng", "ladder", 2, &["--mermaid"])
+    );
+}
+
 #[test]
 fn export_errors_are_clear() {
-    let path = textbook("udp_dnsrequest.pcapng");
+    let arp = textbook("arp_resolution.pcapng");
     let out = sockeye(&[
         "-r",
-        path.to_str().unwrap(),
+        arp.to_str().unwrap(),
         "--export",
         "ladder",
         "--packet",
         "1",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not TCP"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("packet 1 is neither TCP nor UDP"),
+        "{}",
+        stderr(&out)
+    );
+    let path = textbook("udp_dnsrequest.pcapng");
     let out = sockeye(&[
         "-r",
         path.to_str().unwrap(),

@@ -14,19 +14,43 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 const INSIDE: &str = "SOCKEYE_TEST_LIVE_NETNS";
-const NAME: &str = "teach_live::live_demo_ladder_orders_socket_calls";
 
 #[test]
 fn live_demo_ladder_orders_socket_calls() {
+    in_namespace("teach_live::live_demo_ladder_orders_socket_calls", || {
+        let Some(screen) = ladder_after("echo") else {
+            return;
+        };
+        check_echo_ladder(&screen);
+    });
+}
+
+/// UDP: each `sendto()` sits above the datagram it sent, each `recvfrom()` returns below
+/// the datagram that woke it, on the receiving side.
+#[test]
+fn live_demo_udp_ladder_places_sendto_and_recvfrom() {
+    in_namespace(
+        "teach_live::live_demo_udp_ladder_places_sendto_and_recvfrom",
+        || {
+            let Some(screen) = ladder_after("udp") else {
+                return;
+            };
+            check_udp_ladder(&screen);
+        },
+    );
+}
+
+/// Runs `body` inside a private user + network namespace (this test binary re-run there).
+fn in_namespace(name: &str, body: impl FnOnce()) {
     if std::env::var_os(INSIDE).is_some() {
-        return inside();
+        return body();
     }
     let exe = std::env::current_exe().unwrap();
     let out = Command::new("unshare")
         .args(["--user", "--map-root-user", "--net"])
         .args(["sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
         .arg(&exe)
-        .args([NAME, "--exact", "--nocapture", "--test-threads=1"])
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
         .env(INSIDE, "1")
         .output();
     let out = match out {
@@ -46,7 +70,9 @@ fn live_demo_ladder_orders_socket_calls() {
     assert!(text.contains("1 passed"), "{text}\n{err}");
 }
 
-fn inside() {
+/// The live UI's ladder of the first packet after the built-in endpoints ran `scenario`
+/// on loopback; None (with the reason printed) when no capture is possible here.
+fn ladder_after(scenario: &'static str) -> Option<String> {
     use sockeye::capture::{open_source, CaptureOptions};
     use sockeye::endpoints::events::EventSink;
     use sockeye::endpoints::scenarios::{self, ScenarioConfig};
@@ -66,16 +92,16 @@ fn inside() {
         Ok(s) => s,
         Err(err) => {
             eprintln!("skipped inside the namespace: cannot capture on lo: {err}");
-            return;
+            return None;
         }
     };
     let (events, received) = mpsc::channel();
     let (keys, input) = mpsc::channel();
-    let scenario = std::thread::spawn(move || {
+    let run = std::thread::spawn(move || {
         // Let the capture thread start before the first packet.
         std::thread::sleep(Duration::from_millis(300));
         let sink: Arc<dyn EventSink> = Arc::new(events);
-        let report = scenarios::run("echo", &ScenarioConfig::default(), sink);
+        let report = scenarios::run(scenario, &ScenarioConfig::default(), sink);
         std::thread::sleep(Duration::from_millis(500));
         let key = |code| UiEvent::Key(KeyEvent::new(code, KeyModifiers::NONE));
         for code in [KeyCode::Char('g'), KeyCode::Char('2')] {
@@ -111,8 +137,11 @@ fn inside() {
         &stop,
     )
     .unwrap();
-    scenario.join().unwrap().expect("the echo scenario ran");
-    let screen = terminal.backend().to_string();
+    run.join().unwrap().expect("the scenario ran");
+    Some(terminal.backend().to_string())
+}
+
+fn check_echo_ladder(screen: &str) {
     let lines: Vec<&str> = screen.lines().collect();
     let at = |needle: &str| {
         lines
@@ -184,4 +213,57 @@ fn redact(screen: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+fn check_udp_ladder(screen: &str) {
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(screen.contains("UDP stream 0"), "{screen}");
+    let datagrams: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].contains("UDP Len="))
+        .collect();
+    assert_eq!(datagrams.len(), 6, "three echoes:\n{screen}");
+    let calls = |name: &str| -> Vec<usize> {
+        (0..lines.len())
+            .filter(|&i| lines[i].contains(name))
+            .collect()
+    };
+    let (sends, recvs) = (calls("sendto()"), calls("recvfrom() returned"));
+    assert_eq!(sends.len(), 6, "a sendto() per datagram:\n{screen}");
+    assert_eq!(recvs.len(), 6, "a recvfrom() per datagram:\n{screen}");
+    for (n, &d) in datagrams.iter().enumerate() {
+        // The datagram's own sendto() is the last one above it, its recvfrom() the first
+        // below it; client datagrams go right (▶), so their calls are on the server side.
+        let sent = sends.iter().filter(|&&s| s < d).count();
+        let received = recvs.iter().filter(|&&r| r > d).count();
+        assert_eq!(
+            sent,
+            n + 1,
+            "datagram {n}: its sendto() is above it:\n{screen}"
+        );
+        assert_eq!(
+            received,
+            6 - n,
+            "datagram {n}: its recvfrom() is below it:\n{screen}"
+        );
+    }
+    // Times and ports differ every run; the order of calls and datagrams does not.
+    let order: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| {
+            if l.contains("UDP Len=") {
+                Some(if l.contains('▶') {
+                    "datagram →"
+                } else {
+                    "datagram ←"
+                })
+            } else if l.contains("sendto()") {
+                Some("sendto()")
+            } else if l.contains("recvfrom() returned") {
+                Some("recvfrom()")
+            } else {
+                None
+            }
+        })
+        .collect();
+    insta::assert_snapshot!("live_demo_udp_ladder_order", order.join("\n"));
 }

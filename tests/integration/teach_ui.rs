@@ -110,6 +110,100 @@ fn narration_pane() {
     assert!(!screen(&a).contains("Explain"));
 }
 
+/// The explain pane says what `--export narrate` (the full dissector) says, for every TCP
+/// packet of the captures with analysis flags: the handshake steps, the RTTs, a refused
+/// connection, and each flag's reason with its frame numbers — although the UI's store
+/// keeps none of those per packet (it replays the stream's analysis on selection).
+#[test]
+fn narration_pane_matches_the_full_dissector() {
+    use sockeye::dissect::Dissector;
+    use sockeye::source::{FileSource, PacketSource};
+    let mut reasons = 0;
+    for name in [
+        "tcp_handshake.pcapng",
+        "tcp_retransmissions.pcapng",
+        "tcp_dupack.pcapng",
+        "tcp_refuseconnection.pcapng",
+        "tcp_zerowindowrecovery.pcapng",
+        "http_google.pcapng",
+    ] {
+        let mut a = app(name, 120, 40);
+        keys(&mut a, "e");
+        let path = support::textbook(name);
+        let mut source = FileSource::open(path.to_str().unwrap()).unwrap();
+        let mut dissector = Dissector::new();
+        let mut i = 0;
+        while let Some(frame) = source.next_frame().unwrap() {
+            let d = dissector.dissect(&frame);
+            if d.tcp.is_some() {
+                a.selected = i;
+                a.sync_narration();
+                let pane = sockeye::ui::teach::narration_text(&a).unwrap();
+                assert_eq!(pane, sockeye::teach::narrate(&d), "{name} packet {}", i + 1);
+                reasons += d.tcp.as_ref().map_or(0, |f| f.reasons.len());
+            }
+            i += 1;
+        }
+    }
+    assert!(reasons >= 10, "only {reasons} analysis reasons compared");
+}
+
+/// The explain pane on a retransmission, drawn: the reason names the original frame.
+#[test]
+fn narration_pane_explains_a_retransmission() {
+    let mut a = app("tcp_retransmissions.pcapng", 100, 30);
+    let first = {
+        let store = lock(&a.store);
+        (0..store.len())
+            .find(|&i| {
+                store.entry(i).is_some_and(|e| {
+                    e.aflags
+                        .contains(sockeye::analysis::AnalysisFlag::Retransmission)
+                })
+            })
+            .expect("a retransmission")
+    };
+    keys(&mut a, &format!(":{}\ne", first + 1));
+    let s = screen(&a);
+    assert!(s.contains("already sent in frame"), "{s}");
+    insta::assert_snapshot!("narration_retransmission_100x30", s);
+}
+
+/// The ladder of a UDP conversation: datagrams as arrows, first sender on the left, text
+/// payloads quoted; `j` walks the conversation's datagrams only.
+#[test]
+fn udp_ladder() {
+    let path = support::root().join("captures/scenarios/udp-loopback.pcapng");
+    let store = spawn_file_indexer(path.to_str().unwrap()).unwrap().wait();
+    let mut a = App::new(
+        Arc::clone(&store),
+        AppOptions {
+            title: "udp-loopback.pcapng".into(),
+            ..AppOptions::default()
+        },
+    );
+    a.resize(100, 16);
+    a.tick(Duration::ZERO);
+    keys(&mut a, "2jjjjjjj");
+    // Six datagrams of the echo conversation; j stops at its last, never on the next one.
+    assert_eq!(a.selected, 5);
+    let s = screen(&a);
+    assert!(
+        s.contains("UDP stream 0") && s.contains("6 datagrams"),
+        "{s}"
+    );
+    assert!(s.contains(r#"UDP Len=8 "charlie\n""#), "{s}");
+    insta::assert_snapshot!("ladder_udp_echo_100x16", s);
+    // Binary payloads (DNS) show their length only.
+    let mut a = app("udp_dnsrequest.pcapng", 100, 8);
+    keys(&mut a, "2");
+    let s = screen(&a);
+    assert!(
+        s.contains("1 datagram ") && s.contains("UDP Len=31──"),
+        "{s}"
+    );
+}
+
 fn lesson_screen(lesson: &Lesson, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| f.render_widget(lesson, f.area())).unwrap();

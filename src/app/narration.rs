@@ -1,0 +1,125 @@
+//! The narration of the selected packet for the "explain" pane, with the full analysis.
+//!
+//! The store keeps only compact facts per packet (relative numbers, flags), not the
+//! analysis' reasons, the handshake's frames or the connection state: keeping them for
+//! millions of packets would cost more than the whole index. The narration needs them
+//! ("3rd step of the handshake", "seq 1 was already sent in frame 4 and not
+//! acknowledged"), so it replays the analysis over the selected packet's stream up to that
+//! packet — a pure function of the frames — once per selection, never per drawn frame.
+
+use crate::analysis::{AnalysisFlag, Analyzer, TcpFacts};
+use crate::dissect::{tcp_segment, SackBlocks};
+use crate::store::{Kind, Store};
+use crate::teach::narrate;
+
+/// Streams longer than this (before the selected packet) are not replayed: the narration
+/// then explains the flags in general terms instead of with this packet's numbers.
+pub const MAX_REPLAY: usize = 20_000;
+
+/// The narration of packet `i`, with the analysis replayed over its stream.
+pub fn narration(store: &Store, i: usize) -> Option<String> {
+    narration_within(store, i, MAX_REPLAY)
+}
+
+/// [`narration`], replaying at most `max_replay` packets of the stream.
+fn narration_within(store: &Store, i: usize, max_replay: usize) -> Option<String> {
+    let mut d = store.dissect(i)?;
+    if let Some(compact) = &d.tcp {
+        match replayed_facts(store, i, max_replay) {
+            Some(mut full) => {
+                full.stream = compact.stream;
+                d.tcp = Some(full);
+            }
+            None => {
+                let text = narrate(&d);
+                return Some(with_general_reasons(text, compact));
+            }
+        }
+    }
+    Some(narrate(&d))
+}
+
+/// The facts of TCP packet `i` from a fresh analysis of its stream's packets up to it.
+fn replayed_facts(store: &Store, i: usize, max_replay: usize) -> Option<TcpFacts> {
+    let stream = store.entry(i).filter(|e| e.kind == Kind::Tcp)?.stream;
+    let first = store.first_of_stream(Kind::Tcp, stream)?;
+    let mut packets = Vec::new();
+    store.scan_stream(Kind::Tcp, stream, first..i + 1, &mut packets);
+    if packets.len() > max_replay {
+        return None;
+    }
+    let mut analyzer = Analyzer::new();
+    let mut sack = SackBlocks::new();
+    let mut last = None;
+    for p in packets {
+        let Some(d) = store.dissect(p as usize) else {
+            continue;
+        };
+        let Some(segment) = tcp_segment(&d.packet, d.info.number, d.info.ts_ns, &mut sack) else {
+            continue;
+        };
+        last = Some(analyzer.tcp(&segment));
+    }
+    last
+}
+
+/// `text` followed by what each of the packet's analysis flags means in general.
+fn with_general_reasons(mut text: String, facts: &TcpFacts) -> String {
+    for flag in facts.flags.iter() {
+        text.push_str(&format!(" [{}] {}", flag.info_tag(), general_reason(flag)));
+    }
+    text
+}
+
+/// Why the analysis sets `flag`, in words (used when the exact numbers are not replayed).
+pub fn general_reason(flag: AnalysisFlag) -> &'static str {
+    match flag {
+        AnalysisFlag::Retransmission => "It carries sequence numbers already sent and not yet acknowledged.",
+        AnalysisFlag::FastRetransmission => "Sent again right after duplicate ACKs reported the gap, without waiting for the timer.",
+        AnalysisFlag::SpuriousRetransmission => "The receiver had already acknowledged these bytes.",
+        AnalysisFlag::OutOfOrder => "It fills a gap sooner than a retransmission could have been sent.",
+        AnalysisFlag::LostSegment => "Its seq is beyond the next expected one, so bytes in between were lost or not captured.",
+        AnalysisFlag::AckLostSegment => "It acknowledges bytes the capture never saw being sent.",
+        AnalysisFlag::DuplicateAck => "The same acknowledgement again, the receiver's way of saying a segment is missing.",
+        AnalysisFlag::ZeroWindow => "The receiver's buffer is full; the sender must stop.",
+        AnalysisFlag::ZeroWindowProbe => "One byte sent to see whether the receiver's window opened.",
+        AnalysisFlag::ZeroWindowProbeAck => "The receiver answers the probe, its window still closed.",
+        AnalysisFlag::KeepAlive => "An empty segment one byte behind, to check the peer is still there.",
+        AnalysisFlag::KeepAliveAck => "The peer answers the keep-alive.",
+        AnalysisFlag::WindowUpdate => "Only the advertised window changed, nothing new is acknowledged.",
+        AnalysisFlag::WindowFull => "This segment fills the receiver's whole advertised window.",
+        AnalysisFlag::ReusedPorts => "A new SYN on a port pair an earlier connection used.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::spawn_file_indexer;
+
+    #[test]
+    fn a_stream_too_long_to_replay_still_explains_its_flags() {
+        let store = spawn_file_indexer("captures/textbook/tcp_retransmissions.pcapng")
+            .unwrap()
+            .wait();
+        let store = crate::store::lock(&store);
+        let exact = narration_within(&store, 1, MAX_REPLAY).unwrap();
+        assert!(
+            exact.ends_with(
+                "[TCP Retransmission] Seq 1 was already sent in frame 1 and not acknowledged."
+            ),
+            "{exact}"
+        );
+        let general = narration_within(&store, 1, 1).unwrap();
+        assert!(
+            general.ends_with(&format!(
+                "[TCP Retransmission] {}",
+                general_reason(AnalysisFlag::Retransmission)
+            )),
+            "{general}"
+        );
+        // Both start with the same account of the segment itself.
+        let head = |s: &str| s.split(" [TCP").next().unwrap_or_default().to_string();
+        assert_eq!(head(&exact), head(&general));
+    }
+}
