@@ -38,14 +38,14 @@ $NS sh -c '
     while kill -0 "$flood" 2>/dev/null; do
         rss=$(awk "/^VmRSS:/ {printf \"%.1f\", \$2/1024}" /proc/$pid/status)
         hwm=$(awk "/^VmHWM:/ {printf \"%.1f\", \$2/1024}" /proc/$pid/status)
-        bar=$(tmux -L "$sock" capture-pane -p | head -1 | cut -c1-110)
+        bar=$(tmux -L "$sock" capture-pane -p | head -1 | cut -c1-160)
         printf "%6s %12s %12s  %s\n" "$t" "$rss" "$hwm" "$bar"
         sleep 10
         t=$((t + 10))
     done
     rss=$(awk "/^VmRSS:/ {printf \"%.1f\", \$2/1024}" /proc/$pid/status)
     hwm=$(awk "/^VmHWM:/ {printf \"%.1f\", \$2/1024}" /proc/$pid/status)
-    bar=$(tmux -L "$sock" capture-pane -p | head -1 | cut -c1-110)
+    bar=$(tmux -L "$sock" capture-pane -p | head -1 | cut -c1-160)
     printf "%6s %12s %12s  %s\n" "end" "$rss" "$hwm" "$bar"
     echo "datagrams sent: $(cat /tmp/ui_flood_sent.$$)"
     rm -f /tmp/ui_flood_sent.$$

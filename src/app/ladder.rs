@@ -1,6 +1,7 @@
 //! The ladder (sequence diagram) model: the segments of one TCP stream, or the datagrams
-//! of one UDP conversation, around a packet, each with its direction, label and verdicts. Only a window of the stream is built, via
-//! the store's per-stream packet list, so a long connection costs no more than a short one.
+//! of one UDP conversation, around a packet, each with its direction, label and verdicts.
+//! Only a window of the stream is built, via the store's per-stream packet list, so a long
+//! connection costs no more than a short one.
 
 use std::net::SocketAddr;
 
@@ -252,6 +253,42 @@ mod tests {
             result: CallResult::Ok,
             detail: String::new(),
         }
+    }
+
+    #[test]
+    fn calls_belong_to_a_conversation_only_between_its_two_ends() {
+        let ladder = Ladder {
+            kind: Kind::Udp,
+            stream: 0,
+            client: "127.0.0.1:40000".into(),
+            server: "127.0.0.1:7".into(),
+            total: 0,
+            first: 0,
+            rows: Vec::new(),
+        };
+        let at = |s: &str| Some(s.parse::<SocketAddr>().unwrap());
+        let call = |local, peer| SocketEvent {
+            local,
+            peer,
+            ..ev(SocketCall::RecvFrom, 0, 0)
+        };
+        // The server's recvfrom() from this client, and from another one.
+        assert!(on_connection(
+            &ladder,
+            &call(at("127.0.0.1:7"), at("127.0.0.1:40000"))
+        ));
+        assert!(!on_connection(
+            &ladder,
+            &call(at("127.0.0.1:7"), at("127.0.0.1:40001"))
+        ));
+        // bind() on one end; a listener on the wildcard address; unrelated sockets.
+        assert!(on_connection(&ladder, &call(at("127.0.0.1:7"), None)));
+        assert!(on_connection(
+            &ladder,
+            &call(at("0.0.0.0:7"), at("127.0.0.1:40000"))
+        ));
+        assert!(!on_connection(&ladder, &call(at("0.0.0.0:8"), None)));
+        assert!(!on_connection(&ladder, &call(None, None)));
     }
 
     #[test]
