@@ -69,6 +69,15 @@ fn handshake_event_sequence_and_causal_order() {
     let connect = first(&r, Side::Client, |e| e.call == Connect);
     let accept = first(&r, Side::Server, |e| e.call == Accept);
     assert!(accept.ret_ns >= connect.ts_ns);
+    // The server binds port 0; the event names the port the kernel picked, which is the
+    // one the client connects to.
+    let bind = first(&r, Side::Server, |e| e.call == Bind);
+    let port = connect.peer.map(|p| p.port()).unwrap_or_default();
+    assert!(
+        bind.detail
+            .ends_with(&format!(":0 (the kernel picked port {port})")),
+        "{bind:?}"
+    );
     assert_eq!(
         accept.peer, connect.local,
         "accept sees the client's address"

@@ -148,7 +148,14 @@ impl TracedSocket {
         if r.is_ok() {
             self.refresh_local();
         }
-        self.emit(SocketCall::Bind, ts, &r, None, format!("to {addr}"));
+        // Port 0 asks the kernel for a free port: say which, since the packets carry it.
+        let detail = match self.local {
+            Some(local) if r.is_ok() && addr.port() == 0 => {
+                format!("to {addr} (the kernel picked port {})", local.port())
+            }
+            _ => format!("to {addr}"),
+        };
+        self.emit(SocketCall::Bind, ts, &r, None, detail);
         r
     }
 
