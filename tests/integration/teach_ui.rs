@@ -14,7 +14,7 @@ use sockeye::lesson::{Lesson, STEPS};
 use sockeye::store::{lock, spawn_file_indexer};
 
 use crate::support;
-use crate::ui::{app, keys, screen};
+use crate::ui::{app, app_for, keys, screen};
 
 fn mono_app(name: &str, width: u16, height: u16) -> App {
     let path = support::textbook(name);
@@ -174,16 +174,7 @@ fn narration_pane_explains_a_retransmission() {
 #[test]
 fn udp_ladder() {
     let path = support::root().join("captures/scenarios/udp-loopback.pcapng");
-    let store = spawn_file_indexer(path.to_str().unwrap()).unwrap().wait();
-    let mut a = App::new(
-        Arc::clone(&store),
-        AppOptions {
-            title: "udp-loopback.pcapng".into(),
-            ..AppOptions::default()
-        },
-    );
-    a.resize(100, 16);
-    a.tick(Duration::ZERO);
+    let mut a = app_for(&path, 100, 16);
     keys(&mut a, "2jjjjjjj");
     // Six datagrams of the echo conversation; j stops at its last, never on the next one.
     assert_eq!(a.selected, 5);

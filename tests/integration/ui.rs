@@ -15,12 +15,17 @@ use crate::support;
 
 /// The app on a fully indexed textbook capture.
 pub(crate) fn app(name: &str, width: u16, height: u16) -> App {
-    let path = support::textbook(name);
+    app_for(&support::textbook(name), width, height)
+}
+
+/// A replay app on any capture file, fully indexed.
+pub(crate) fn app_for(path: &std::path::Path, width: u16, height: u16) -> App {
     let store = spawn_file_indexer(path.to_str().unwrap()).unwrap().wait();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let mut app = App::new(
         Arc::clone(&store),
         AppOptions {
-            title: name.to_string(),
+            title: name,
             ..AppOptions::default()
         },
     );
