@@ -48,7 +48,7 @@ pub fn run(
     let packet = packet.max(1);
     let mut source = FileSource::open(path)?;
     let mut dissector = Dissector::new();
-    let mut stream = None;
+    let mut ladder = None;
     while let Some(frame) = source.next_frame()? {
         let d = dissector.dissect(&frame);
         if d.info.number != packet {
@@ -64,7 +64,7 @@ pub fn run(
             }
             ExportKind::Narrate => narrate(&d) + "\n",
             ExportKind::Ladder => {
-                stream = match (&d.tcp, &d.udp) {
+                ladder = match (&d.tcp, &d.udp) {
                     (Some(tcp), _) => Some(Ladder::new(tcp.stream)),
                     (None, Some(udp)) => Some(Ladder::udp(udp.stream)),
                     (None, None) => return Err(ExportError::NoStream(packet)),
@@ -75,7 +75,7 @@ pub fn run(
         out.write_all(text.as_bytes())?;
         return Ok(());
     }
-    let Some(mut ladder) = stream else {
+    let Some(mut ladder) = ladder else {
         return Err(ExportError::NoSuchPacket(dissector.frames()));
     };
     // Second pass: the whole stream, before and after the chosen packet.

@@ -74,7 +74,15 @@ impl Ladder {
     /// Adds `d` if it belongs to this ladder's stream.
     pub fn push(&mut self, d: &Dissection<'_>) {
         if self.udp {
-            return self.push_datagram(d);
+            let (Some(facts), Some(udp)) = (&d.udp, d.packet.udp()) else {
+                return;
+            };
+            if facts.stream == self.stream {
+                let ports = (udp.source_port(), udp.destination_port());
+                let label = format!("UDP len={}", udp.length().saturating_sub(8));
+                self.push_row(d, ports, label, Vec::new());
+            }
+            return;
         }
         let (Some(facts), Some(tcp)) = (&d.tcp, d.packet.tcp()) else {
             return;
@@ -82,52 +90,40 @@ impl Ladder {
         if facts.stream != self.stream {
             return;
         }
-        let Some((src, dst)) = crate::dissect::ip_addresses(&d.packet) else {
-            return;
-        };
-        let from = endpoint(src, tcp.source_port());
-        if self.left.is_empty() {
-            self.left = from.clone();
-            self.right = endpoint(dst, tcp.destination_port());
-        }
-        let first = *self.first_ts.get_or_insert(d.info.ts_ns);
         let flags = crate::decode::tcp_flags(&tcp);
         let mut label = format!("{} seq={}", flag_names(flags), facts.seq_rel);
         if flags & ACK != 0 {
             let _ = write!(label, " ack={}", facts.ack_rel);
         }
         let _ = write!(label, " len={}", d.packet.tcp_len.unwrap_or(0));
-        self.rows.push(LadderRow {
-            frame: d.info.number,
-            rel_ns: d.info.ts_ns - first,
-            from_left: from == self.left,
-            label,
-            marks: facts.flags.iter().map(|f| f.info_tag()).collect(),
-        });
+        let marks = facts.flags.iter().map(|f| f.info_tag()).collect();
+        let ports = (tcp.source_port(), tcp.destination_port());
+        self.push_row(d, ports, label, marks);
     }
 
-    fn push_datagram(&mut self, d: &Dissection<'_>) {
-        let (Some(facts), Some(udp)) = (&d.udp, d.packet.udp()) else {
-            return;
-        };
-        if facts.stream != self.stream {
-            return;
-        }
+    /// One arrow from `d`'s source to its destination; the first packet names the columns.
+    fn push_row(
+        &mut self,
+        d: &Dissection<'_>,
+        (src_port, dst_port): (u16, u16),
+        label: String,
+        marks: Vec<&'static str>,
+    ) {
         let Some((src, dst)) = crate::dissect::ip_addresses(&d.packet) else {
             return;
         };
-        let from = endpoint(src, udp.source_port());
+        let from = endpoint(src, src_port);
         if self.left.is_empty() {
             self.left = from.clone();
-            self.right = endpoint(dst, udp.destination_port());
+            self.right = endpoint(dst, dst_port);
         }
         let first = *self.first_ts.get_or_insert(d.info.ts_ns);
         self.rows.push(LadderRow {
             frame: d.info.number,
             rel_ns: d.info.ts_ns - first,
             from_left: from == self.left,
-            label: format!("UDP len={}", udp.length().saturating_sub(8)),
-            marks: Vec::new(),
+            label,
+            marks,
         });
     }
 
