@@ -12,6 +12,7 @@ mod support;
 mod teach;
 mod teach_live;
 mod teach_ui;
+mod tmux;
 mod ui;
 mod ui_filter;
 mod ui_run;

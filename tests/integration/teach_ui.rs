@@ -2,7 +2,6 @@
 //! cursor, the narration pane, the lesson screens, and the lesson binary in tmux. Only
 //! replayed captures, so no wall-clock time reaches a snapshot.
 
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +13,7 @@ use sockeye::lesson::{Lesson, STEPS};
 use sockeye::store::{lock, spawn_file_indexer};
 
 use crate::support;
+use crate::tmux::Tmux;
 use crate::ui::{app, app_for, keys, screen};
 
 fn mono_app(name: &str, width: u16, height: u16) -> App {
@@ -248,51 +248,21 @@ fn teaching_views_survive_tiny_terminals() {
 /// The real binary: `sockeye demo --lesson` in tmux at 80×24, walked with →, quit with q.
 #[test]
 fn lesson_in_tmux() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed");
+    let Some(tmux) = Tmux::start("lesson", 80, 24, &["NO_COLOR=1"]) else {
         return;
-    }
-    let session = format!("sockeye-lesson-{}", std::process::id());
-    let bin = env!("CARGO_BIN_EXE_sockeye");
-    let shell = "env PS1='prompt$ ' TERM=xterm-256color NO_COLOR=1 bash --norc --noprofile";
-    let ok = support::retry(|| {
-        Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-x",
-                "80",
-                "-y",
-                "24",
-                "-s",
-                &session,
-                shell,
-            ])
-            .status()
-            .is_ok_and(|s| s.success())
-    });
-    assert!(ok, "tmux new-session failed");
-    let tmux = |args: &[&str]| {
-        let _ = Command::new("tmux").args(args).output();
     };
-    tmux(&[
-        "send-keys",
-        "-t",
-        &session,
-        &format!("{bin} demo --lesson; echo EXITED=$?"),
-        "Enter",
-    ]);
+    let bin = env!("CARGO_BIN_EXE_sockeye");
+    tmux.send(&[&format!("{bin} demo --lesson; echo EXITED=$?"), "Enter"]);
     let mut missing = Vec::new();
     for (n, step) in STEPS.iter().enumerate() {
         let title = format!("Step {}/7: {}", n + 1, step.title);
-        if crate::ui_run::wait_pane(&session, 15, |t| t.contains(&title)).is_none() {
+        if tmux.wait(15, |t| t.contains(&title)).is_none() {
             missing.push(title);
         }
-        tmux(&["send-keys", "-t", &session, "Right"]);
+        tmux.send(&["Right"]);
     }
-    tmux(&["send-keys", "-t", &session, "q"]);
-    let back = crate::ui_run::wait_pane(&session, 10, |t| t.contains("EXITED="));
-    tmux(&["kill-session", "-t", &session]);
+    tmux.send(&["q"]);
+    let back = tmux.wait(10, |t| t.contains("EXITED="));
     assert!(missing.is_empty(), "steps not shown: {missing:?}");
     let back = back.expect("the lesson did not exit on q");
     assert!(back.contains("EXITED=0"), "{back}");

@@ -3,36 +3,23 @@
 //! (terminal back in cooked mode on the main screen) and a SIGTERM during a `w` save.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use sockeye::app::App;
 
 use crate::support;
-use crate::ui::app;
+use crate::tmux::Tmux;
+use crate::ui::{app, screen};
 
-fn keys(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            c => KeyCode::Char(c),
-        };
-        app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-    }
+/// Types `text`, then lets the filter finish scanning (it runs on ticks).
+fn keys(app: &mut App, text: &str) {
+    crate::ui::keys(app, text);
     for _ in 0..1000 {
         if !app.filter_pending() {
             break;
         }
         app.tick(Duration::ZERO);
     }
-}
-
-fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
-    t.draw(|f| f.render_widget(app, f.area())).unwrap();
-    t.backend().to_string()
 }
 
 #[test]
@@ -92,69 +79,9 @@ fn support_frames(capture: &str, expr: &str) -> Vec<usize> {
         .collect()
 }
 
-/// A shell in a detached tmux session, removed on drop.
-struct Tmux(String);
-
-impl Tmux {
-    fn start(tag: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            eprintln!("skipped: tmux is not installed");
-            return None;
-        }
-        let name = format!("sockeye-{tag}-{}", std::process::id());
-        // Several tests start tmux at once; when no server runs yet they race to start it
-        // and one may fail: try again briefly.
-        let ok = (0..5).any(|attempt| {
-            std::thread::sleep(Duration::from_millis(200 * attempt));
-            Command::new("tmux")
-                .args(["new-session", "-d", "-x", "100", "-y", "30", "-s", &name])
-                .arg("env PS1='prompt$ ' TERM=xterm-256color bash --norc --noprofile")
-                .status()
-                .is_ok_and(|s| s.success())
-        });
-        assert!(ok, "tmux new-session failed");
-        Some(Tmux(name))
-    }
-
-    fn send(&self, keys: &[&str]) {
-        Command::new("tmux")
-            .args(["send-keys", "-t", &self.0])
-            .args(keys)
-            .status()
-            .unwrap();
-    }
-
-    fn wait(&self, secs: u64, pred: impl Fn(&str) -> bool) -> Option<String> {
-        let until = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let out = Command::new("tmux")
-                .args(["capture-pane", "-p", "-J", "-t", &self.0])
-                .output()
-                .ok()?;
-            let text = String::from_utf8_lossy(&out.stdout).to_string();
-            if pred(&text) {
-                return Some(text);
-            }
-            if Instant::now() > until {
-                eprintln!("pane was:\n{text}");
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .status();
-    }
-}
-
 #[test]
 fn forced_panic_gives_the_terminal_back() {
-    let Some(tmux) = Tmux::start("panic") else {
+    let Some(tmux) = Tmux::start("panic", 100, 30, &[]) else {
         return;
     };
     let bin = env!("CARGO_BIN_EXE_sockeye");
@@ -195,7 +122,7 @@ fn forced_panic_gives_the_terminal_back() {
 
 #[test]
 fn sigterm_during_a_save_leaves_a_complete_file() {
-    let Some(tmux) = Tmux::start("save") else {
+    let Some(tmux) = Tmux::start("save", 100, 30, &[]) else {
         return;
     };
     let bin = env!("CARGO_BIN_EXE_sockeye");
@@ -208,12 +135,7 @@ fn sigterm_during_a_save_leaves_a_complete_file() {
         "Enter",
     ]);
     let opened = tmux.wait(20, |t| t.contains("Packets"));
-    let pid = Command::new("pgrep")
-        .args(["-n", "-f", &format!("{bin} -r {}", capture.display())])
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse::<i32>().ok());
+    let pid = tmux.foreground_pid();
     assert!(opened.is_some() && pid.is_some(), "the UI did not open");
     tmux.send(&["w"]);
     tmux.send(&["-l", &out.display().to_string()]);

@@ -2,85 +2,39 @@
 //! terminal restored after `q` and after SIGTERM), the live loop on a slow source, and the
 //! rule that decides between the UI and the headless reader.
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use crate::support;
-
-/// Waits up to `secs` for `pred` on the tmux pane text.
-pub(crate) fn wait_pane(session: &str, secs: u64, pred: impl Fn(&str) -> bool) -> Option<String> {
-    let until = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", session])
-            .output()
-            .ok()?;
-        let text = String::from_utf8_lossy(&out.stdout).to_string();
-        if pred(&text) {
-            return Some(text);
-        }
-        if Instant::now() > until {
-            eprintln!("pane was:\n{text}");
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use crate::tmux::Tmux;
 
 #[test]
 fn binary_in_tmux_opens_and_restores_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed");
+    // A shell first, so that after `q` the pane shows the shell again.
+    let Some(tmux) = Tmux::start("ui", 120, 40, &[]) else {
         return;
-    }
-    let session = format!("sockeye-ui-{}", std::process::id());
+    };
     let bin = env!("CARGO_BIN_EXE_sockeye");
     let capture = support::textbook("tcp_handshake.pcapng");
-    // A shell first, so that after `q` the pane shows the shell again.
-    let ok = support::retry(|| {
-        Command::new("tmux")
-            .args(["new-session", "-d", "-x", "120", "-y", "40", "-s", &session])
-            .arg("env PS1='prompt$ ' TERM=xterm-256color bash --norc --noprofile")
-            .status()
-            .is_ok_and(|s| s.success())
-    });
-    assert!(ok, "tmux new-session failed");
-    let send = |keys: &[&str]| {
-        Command::new("tmux")
-            .args(["send-keys", "-t", &session])
-            .args(keys)
-            .status()
-            .unwrap();
-    };
-    let cleanup = || {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &session])
-            .status();
-    };
-    send(&[
+    tmux.send(&[
         &format!("{bin} -r {} --ui; echo EXITED=$?", capture.display()),
         "Enter",
     ]);
-    let seen = wait_pane(&session, 20, |t| t.contains("2826 → 80 [SYN]"));
-    if seen.is_none() {
-        cleanup();
-        panic!("the UI did not show the handshake");
-    }
-    let text = seen.unwrap_or_default();
+    let text = tmux
+        .wait(20, |t| t.contains("2826 → 80 [SYN]"))
+        .expect("the UI did not show the handshake");
     assert!(text.contains("Packets"), "{text}");
     assert!(
         text.contains("[SYN] Seq=0 Win=8192 Len=0 MSS=1460"),
         "{text}"
     );
-    send(&["2"]);
-    let ladder = wait_pane(&session, 10, |t| t.contains("handshake") && t.contains("▶"));
-    send(&["q"]);
-    let back = wait_pane(&session, 10, |t| t.contains("EXITED=0"));
-    cleanup();
+    tmux.send(&["2"]);
+    let ladder = tmux.wait(10, |t| t.contains("handshake") && t.contains("▶"));
+    tmux.send(&["q"]);
+    let back = tmux.wait(10, |t| t.contains("EXITED=0"));
     assert!(ladder.is_some(), "ladder view did not appear");
     let back = back.expect("sockeye did not exit on q");
     // Back on the normal screen: the shell's prompt line, no UI chrome left.
@@ -236,54 +190,25 @@ fn cli_rule_for_the_ui() {
 /// SIGTERM ends the UI and restores the terminal too.
 #[test]
 fn sigterm_restores_the_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed");
+    let Some(tmux) = Tmux::start("term", 100, 30, &[]) else {
         return;
-    }
-    let session = format!("sockeye-term-{}", std::process::id());
+    };
     let bin = env!("CARGO_BIN_EXE_sockeye");
     let capture = support::textbook("tcp_retransmissions.pcapng");
-    let shell = "env PS1='prompt$ ' TERM=xterm-256color bash --norc --noprofile";
-    let ok = support::retry(|| {
-        Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-x",
-                "100",
-                "-y",
-                "30",
-                "-s",
-                &session,
-                shell,
-            ])
-            .status()
-            .is_ok_and(|s| s.success())
-    });
-    assert!(ok, "tmux new-session failed");
-    let tmux = |args: &[&str]| Command::new("tmux").args(args).output().unwrap();
-    let line = format!("{bin} -r {} --ui; echo EXITED=$?", capture.display());
-    tmux(&["send-keys", "-t", &session, &line, "Enter"]);
-    let up = wait_pane(&session, 20, |t| t.contains("[TCP Retransmission]"));
+    tmux.send(&[
+        &format!("{bin} -r {} --ui; echo EXITED=$?", capture.display()),
+        "Enter",
+    ]);
+    let up = tmux.wait(20, |t| t.contains("[TCP Retransmission]"));
     // The shell's child is sockeye: signal exactly that process.
-    let shell_pid =
-        String::from_utf8_lossy(&tmux(&["list-panes", "-t", &session, "-F", "#{pane_pid}"]).stdout)
-            .trim()
-            .to_string();
-    let child = Command::new("ps")
-        .args(["--ppid", &shell_pid, "-o", "pid="])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    if !child.is_empty() {
-        let _ = Command::new("kill").args(["-TERM", &child]).status();
+    let child = tmux.foreground_pid();
+    if let Some(pid) = child {
+        // SAFETY: kill(2) on the pid of the program this test started in its pane.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
     }
-    let back = wait_pane(&session, 10, |t| t.contains("EXITED="));
-    let _ = Command::new("tmux")
-        .args(["kill-session", "-t", &session])
-        .status();
+    let back = tmux.wait(10, |t| t.contains("EXITED="));
     assert!(up.is_some(), "the UI did not start");
-    assert!(!child.is_empty(), "no sockeye process under the shell");
+    assert!(child.is_some(), "no sockeye process under the shell");
     let back = back.expect("sockeye did not exit on SIGTERM");
     assert!(
         back.contains("prompt$") && !back.contains("Packets "),

@@ -1,0 +1,92 @@
+//! A shell in a detached tmux session, for the tests that run the real binary in a real
+//! terminal: type into it, wait for the pane to show something, signal the program it
+//! runs. The session is removed on drop, whatever the test's outcome.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::support;
+
+pub struct Tmux(String);
+
+impl Tmux {
+    /// A `width`×`height` session running a bare bash (prompt `prompt$ `) with `env` set;
+    /// None, with the reason printed, when tmux is not installed.
+    pub fn start(tag: &str, width: u16, height: u16, env: &[&str]) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("skipped: tmux is not installed");
+            return None;
+        }
+        let name = format!("sockeye-{tag}-{}", std::process::id());
+        let shell = format!(
+            "env PS1='prompt$ ' TERM=xterm-256color {} bash --norc --noprofile",
+            env.join(" ")
+        );
+        let (w, h) = (width.to_string(), height.to_string());
+        let ok = support::retry(|| {
+            Command::new("tmux")
+                .args(["new-session", "-d", "-x", &w, "-y", &h, "-s", &name, &shell])
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+        assert!(ok, "tmux new-session failed");
+        Some(Tmux(name))
+    }
+
+    /// `tmux send-keys` (key names such as "Enter", or `-l` and literal text).
+    pub fn send(&self, keys: &[&str]) {
+        Command::new("tmux")
+            .args(["send-keys", "-t", &self.0])
+            .args(keys)
+            .status()
+            .unwrap();
+    }
+
+    /// Waits up to `secs` for `pred` on the pane text (wrapped lines joined); prints the
+    /// pane and returns None on timeout.
+    pub fn wait(&self, secs: u64, pred: impl Fn(&str) -> bool) -> Option<String> {
+        let until = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let out = Command::new("tmux")
+                .args(["capture-pane", "-p", "-J", "-t", &self.0])
+                .output()
+                .ok()?;
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            if pred(&text) {
+                return Some(text);
+            }
+            if Instant::now() > until {
+                eprintln!("pane was:\n{text}");
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The pid of the program the pane's shell is running, if any.
+    pub fn foreground_pid(&self) -> Option<i32> {
+        let shell = Command::new("tmux")
+            .args(["list-panes", "-t", &self.0, "-F", "#{pane_pid}"])
+            .output()
+            .ok()?;
+        let shell = String::from_utf8_lossy(&shell.stdout).trim().to_string();
+        let child = Command::new("ps")
+            .args(["--ppid", &shell, "-o", "pid="])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&child.stdout)
+            .lines()
+            .next()?
+            .trim()
+            .parse()
+            .ok()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .status();
+    }
+}
