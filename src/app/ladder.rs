@@ -241,18 +241,7 @@ mod tests {
     use super::*;
 
     fn ev(call: SocketCall, ts_ns: i64, ret_ns: i64) -> SocketEvent {
-        SocketEvent {
-            ts_ns,
-            ret_ns,
-            side: Side::Server,
-            call,
-            fd: 3,
-            local: None,
-            peer: None,
-            bytes: None,
-            result: CallResult::Ok,
-            detail: String::new(),
-        }
+        SocketEvent::fixture(Side::Server, call, ts_ns, ret_ns)
     }
 
     #[test]

@@ -118,6 +118,24 @@ pub struct SocketEvent {
 }
 
 impl SocketEvent {
+    /// A successful `call` on `side` made at `ts_ns` and returned at `ret_ns`, on fd 3 with
+    /// no addresses yet: the fixture the unit tests build on (`..` the fields they vary).
+    #[cfg(test)]
+    pub(crate) fn fixture(side: Side, call: SocketCall, ts_ns: i64, ret_ns: i64) -> Self {
+        SocketEvent {
+            ts_ns,
+            ret_ns,
+            side,
+            call,
+            fd: 3,
+            local: None,
+            peer: None,
+            bytes: None,
+            result: CallResult::Ok,
+            detail: String::new(),
+        }
+    }
+
     /// Whether this is `call` on `side` that succeeded.
     pub fn is(&self, side: Side, call: SocketCall) -> bool {
         self.side == side && self.call == call
@@ -288,16 +306,11 @@ mod tests {
 
     fn ev(ts: i64, result: CallResult) -> SocketEvent {
         SocketEvent {
-            ts_ns: ts,
-            ret_ns: ts + 15_000,
-            side: Side::Server,
-            call: SocketCall::Accept,
-            fd: 3,
             local: Some("127.0.0.1:7007".parse().unwrap()),
             peer: Some("127.0.0.1:40000".parse().unwrap()),
-            bytes: None,
             result,
             detail: "new fd 5".into(),
+            ..SocketEvent::fixture(Side::Server, SocketCall::Accept, ts, ts + 15_000)
         }
     }
 

@@ -91,18 +91,7 @@ mod tests {
     use crate::endpoints::events::{Side, SocketCall};
 
     fn ev(call: SocketCall, ts: i64, ret: i64) -> SocketEvent {
-        SocketEvent {
-            ts_ns: ts,
-            ret_ns: ret,
-            side: Side::Client,
-            call,
-            fd: 3,
-            local: None,
-            peer: None,
-            bytes: None,
-            result: CallResult::Ok,
-            detail: String::new(),
-        }
+        SocketEvent::fixture(Side::Client, call, ts, ret)
     }
 
     #[test]
