@@ -289,10 +289,17 @@ impl App {
         self.sync_narration();
     }
 
-    /// Computes the narration of the selected packet when the explain pane shows it and
-    /// the selection moved (a packet's narration depends only on the packets before it).
+    /// Computes the narration of the selected packet when the explain pane shows it.
     pub fn sync_narration(&mut self) {
-        if !self.teach.explain || self.selected >= self.visible {
+        if self.teach.explain {
+            self.refresh_narration();
+        }
+    }
+
+    /// Computes the narration of the selected packet if the selection moved (a packet's
+    /// narration depends only on the packets before it, so it never goes stale).
+    pub fn refresh_narration(&mut self) {
+        if self.selected >= self.visible {
             return;
         }
         if self

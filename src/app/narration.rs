@@ -24,43 +24,41 @@ pub fn narration(store: &Store, i: usize) -> Option<String> {
 /// [`narration`], replaying at most `max_replay` packets of the stream.
 fn narration_within(store: &Store, i: usize, max_replay: usize) -> Option<String> {
     let mut d = store.dissect(i)?;
-    if let Some(compact) = &d.tcp {
-        match replayed_facts(store, i, max_replay) {
-            Some(mut full) => {
-                full.stream = compact.stream;
-                d.tcp = Some(full);
-            }
-            None => {
-                let text = narrate(&d);
-                return Some(with_general_reasons(text, compact));
-            }
-        }
+    let Some(compact) = d.tcp.clone() else {
+        return Some(narrate(&d));
+    };
+    let Some(mut analyzer) = replay_before(store, i, compact.stream, max_replay) else {
+        return Some(with_general_reasons(narrate(&d), &compact));
+    };
+    let mut sack = SackBlocks::new();
+    if let Some(segment) = tcp_segment(&d.packet, d.info.number, d.info.ts_ns, &mut sack) {
+        let mut full = analyzer.tcp(&segment);
+        full.stream = compact.stream;
+        d.tcp = Some(full);
     }
     Some(narrate(&d))
 }
 
-/// The facts of TCP packet `i` from a fresh analysis of its stream's packets up to it.
-fn replayed_facts(store: &Store, i: usize, max_replay: usize) -> Option<TcpFacts> {
-    let stream = store.entry(i).filter(|e| e.kind == Kind::Tcp)?.stream;
-    let first = store.first_of_stream(Kind::Tcp, stream)?;
+/// An analyzer that has seen the packets of TCP stream `stream` before packet `i`; None
+/// when they are more than `max_replay`.
+fn replay_before(store: &Store, i: usize, stream: u64, max_replay: usize) -> Option<Analyzer> {
+    let stream = u32::try_from(stream).ok()?;
     let mut packets = Vec::new();
-    store.scan_stream(Kind::Tcp, stream, first..i + 1, &mut packets);
-    if packets.len() > max_replay {
+    store.scan_stream(Kind::Tcp, stream, 0..i, &mut packets);
+    if packets.len() >= max_replay {
         return None;
     }
     let mut analyzer = Analyzer::new();
     let mut sack = SackBlocks::new();
-    let mut last = None;
     for p in packets {
         let Some(d) = store.dissect(p as usize) else {
             continue;
         };
-        let Some(segment) = tcp_segment(&d.packet, d.info.number, d.info.ts_ns, &mut sack) else {
-            continue;
-        };
-        last = Some(analyzer.tcp(&segment));
+        if let Some(segment) = tcp_segment(&d.packet, d.info.number, d.info.ts_ns, &mut sack) {
+            analyzer.tcp(&segment);
+        }
     }
-    last
+    Some(analyzer)
 }
 
 /// `text` followed by what each of the packet's analysis flags means in general.

@@ -81,6 +81,7 @@ impl Lesson {
             KeyCode::PageUp => self.app.handle(Action::PageUp),
             _ => {}
         }
+        self.app.refresh_narration();
         Ok(())
     }
 
@@ -133,6 +134,8 @@ fn load(index: usize, no_color: bool, width: u16, height: u16) -> Result<App, Ui
     };
     app.list_top = focus.saturating_sub(2);
     app.sync_stream();
+    // The lesson always shows the narration, explain pane or not.
+    app.refresh_narration();
     Ok(app)
 }
 

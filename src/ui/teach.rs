@@ -75,15 +75,12 @@ pub fn wrap_rows(text: &str, width: usize, rows: usize) -> Vec<String> {
     lines
 }
 
-/// The narration of the selected packet.
+/// The narration of the selected packet, as `App::sync_narration` computed it after the
+/// last event (drawing only reads it).
 pub fn narration_text(app: &App) -> Option<String> {
-    if app.selected >= app.visible {
-        return None;
-    }
     match &app.teach.narration {
-        Some((i, text)) if *i == app.selected => Some(text.clone()),
-        // Not synced yet (the state updates after each event): the same text, computed now.
-        _ => crate::app::narration::narration(&lock(&app.store), app.selected),
+        Some((i, text)) if *i == app.selected && app.selected < app.visible => Some(text.clone()),
+        _ => None,
     }
 }
 
