@@ -27,6 +27,7 @@ Examples:
                                             RFC header diagrams filled with packet 3's values
   sockeye -D                                list the interfaces you can capture on
   sockeye lab list                          the teaching scenarios (handshake, reset, udp…)
+  sockeye run --trace -- python3 client.py  your own program's socket calls beside its packets
 
 Field names are Wireshark's (ip.src, tcp.flags.syn, tcp.analysis.retransmission):
 `sockeye fields` lists every one with its type and description.
@@ -215,6 +216,9 @@ pub enum Command {
     /// Watch the built-in endpoints run every teaching scenario in a loop, in a private
     /// network namespace (no sudo needed where user namespaces are allowed).
     Demo(crate::demo::DemoArgs),
+    /// Run PROGRAM and show its socket calls beside the packets they cause (traced with
+    /// ptrace + seccomp, in a private network namespace): `sockeye run -- python3 client.py`.
+    Run(crate::trace::command::RunArgs),
 }
 
 impl IoArgs {

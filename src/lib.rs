@@ -27,6 +27,7 @@ pub mod signals;
 pub mod source;
 pub mod store;
 pub mod teach;
+pub mod trace;
 pub mod tui;
 pub mod ui;
 
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Send(a)) => Ok(endpoints::cli::send(a)?),
         Some(Command::Lab(a)) => Ok(endpoints::cli::lab(a)?),
         Some(Command::Demo(a)) => demo::run(&a),
+        Some(Command::Run(a)) => trace::command::run(&a),
         None if cli.io.list_interfaces => {
             print!("{}", interfaces::format_list(&interfaces::list()));
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,208 @@
+//! `sockeye run [OPTIONS] -- PROGRAM [ARGS…]`: the command edge. Moves into a private
+//! network namespace (unless --host), captures on its loopback while the tracer runs the
+//! program, then shows calls and packets together: the live UI on a terminal, or printed
+//! (`--trace` interleaves them as `lab run --trace` does).
+
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use super::{Ending, Outcome};
+use crate::endpoints::capture::{
+    capture_while, packet_lines, scenario_frames, write_frames, PacketTap, TapFrame,
+};
+use crate::endpoints::events::{EventLog, EventSink, PrintSink, SocketEvent, Tee};
+use crate::endpoints::trace::merge;
+
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Print the calls and the packets interleaved by time when the program ends, instead
+    /// of opening the terminal UI.
+    #[arg(long)]
+    pub trace: bool,
+    /// Never open the terminal UI: print each call as it returns (the default when standard
+    /// output is not a terminal).
+    #[arg(short = 'H', long)]
+    pub headless: bool,
+    /// Save the program's packets to FILE (pcapng, or pcap for .pcap).
+    #[arg(short = 'w', long = "write", value_name = "FILE")]
+    pub write: Option<String>,
+    /// Run in this machine's own network namespace instead of a private one (the capture
+    /// on lo needs CAP_NET_RAW, and other programs' loopback traffic is left out by port).
+    #[arg(long)]
+    pub host: bool,
+    /// The program and its arguments, after `--`.
+    #[arg(required = true, trailing_var_arg = true, value_name = "PROGRAM")]
+    pub program: Vec<OsString>,
+}
+
+pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    if !args.host && std::env::var_os(crate::demo::INSIDE_ENV).is_none() {
+        return crate::demo::reexec_in_private_netns("sockeye run", "sockeye run --host");
+    }
+    if args.write.as_deref() == Some("-") {
+        bail!("run -w needs a file name: standard output carries the program's output");
+    }
+    let headless = args.trace
+        || args.headless
+        || args.write.is_some()
+        || !std::io::stdout().is_terminal();
+    if headless {
+        run_headless(args)
+    } else {
+        run_ui(args)
+    }
+}
+
+/// The program as a command, without the variable that marks sockeye's own namespace.
+fn command(args: &RunArgs) -> anyhow::Result<Command> {
+    let Some((program, rest)) = args.program.split_first() else {
+        bail!("give the program to run after --, e.g. sockeye run -- python3 server.py");
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(rest).env_remove(crate::demo::INSIDE_ENV);
+    Ok(cmd)
+}
+
+fn describe(args: &RunArgs) -> String {
+    let words: Vec<String> = args
+        .program
+        .iter()
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    words.join(" ")
+}
+
+fn run_headless(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let stop = crate::signals::stop_flag().context("installing the signal handlers")?;
+    let cmd = command(args)?;
+    let tap = match PacketTap::open("lo") {
+        Ok(t) => Some(t),
+        Err(e) if args.write.is_some() => return Err(e.into()),
+        Err(e) => {
+            eprintln!("sockeye: tracing without packets: {e}");
+            None
+        }
+    };
+    let log = Arc::new(EventLog::new());
+    let sink: Arc<dyn EventSink> = if args.trace && tap.is_some() {
+        log.clone()
+    } else {
+        Arc::new(Tee(log.clone(), Arc::new(PrintSink)))
+    };
+    let (outcome, frames) = match tap {
+        Some(tap) => capture_while(tap, Duration::from_millis(100), || {
+            super::run(cmd, sink, stop)
+        }),
+        None => (super::run(cmd, sink, stop), Vec::new()),
+    };
+    let outcome = outcome?;
+    let events = log.snapshot();
+    let frames = program_frames(args, &frames, &events);
+    if args.trace {
+        for line in merge(&events, &packet_lines(&frames)) {
+            println!("{}", line.text);
+        }
+    }
+    report(&describe(args), &outcome);
+    if let Some(path) = &args.write {
+        let n = write_frames(path, &frames)?;
+        eprintln!("sockeye: wrote {n} packets to {path}");
+    }
+    Ok(exit_code(&outcome))
+}
+
+/// In a private namespace every packet on lo is the program's; on the host only those on
+/// the ports its sockets used.
+fn program_frames<'a>(
+    args: &RunArgs,
+    frames: &'a [TapFrame],
+    events: &[SocketEvent],
+) -> Vec<&'a TapFrame> {
+    if !args.host {
+        return frames.iter().collect();
+    }
+    let ports: HashSet<u16> = events
+        .iter()
+        .flat_map(|e| [e.local, e.peer])
+        .flatten()
+        .map(|a| a.port())
+        .filter(|p| *p != 0)
+        .collect();
+    scenario_frames(frames, &ports)
+}
+
+/// How the program ended, and anything else worth a line, on stderr (stdout carries the
+/// trace and the program's own output).
+fn report(what: &str, outcome: &Outcome) {
+    match &outcome.ending {
+        Ending::Exited(code) => eprintln!(
+            "sockeye: {what} exited with status {code} ({} socket calls, {} filtered stops)",
+            outcome.events, outcome.stops
+        ),
+        Ending::Killed(sig) => eprintln!(
+            "sockeye: {what} was killed by {sig} ({} socket calls recorded)",
+            outcome.events
+        ),
+    }
+    for note in &outcome.notes {
+        eprintln!("sockeye: {note}");
+    }
+}
+
+/// The program's exit status, as a shell reports it (128 + signal for a killed one).
+fn exit_code(outcome: &Outcome) -> ExitCode {
+    match outcome.ending {
+        Ending::Exited(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Ending::Killed(_) => ExitCode::from(137),
+    }
+}
+
+/// The live UI on lo with the program's calls on the ladder. The program's output goes to
+/// a log file (the terminal belongs to the UI); its path is printed when the UI closes.
+fn run_ui(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let opts = crate::capture::CaptureOptions {
+        interface: "lo".to_string(),
+        count: None,
+        write: None,
+        snaplen: crate::pcapio::DEFAULT_SNAPLEN,
+        promiscuous: false,
+        backend: crate::cli::Backend::Ring,
+        buffer_mib: 32,
+        store_limit_mib: 0,
+    };
+    // Opened (and privileges dropped) before the tracer thread exists.
+    let source = crate::capture::open_source(&opts)?;
+    let log_path = std::env::temp_dir().join(format!("sockeye-run-{}.log", std::process::id()));
+    let log = std::fs::File::create(&log_path)
+        .with_context(|| format!("creating {}", log_path.display()))?;
+    let mut cmd = command(args)?;
+    cmd.stdin(Stdio::null())
+        .stdout(log.try_clone().context("duplicating the log file")?)
+        .stderr(log);
+    let (tx, rx) = mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let tracer_stop = stop.clone();
+    let tracer = std::thread::Builder::new()
+        .name("tracer".into())
+        .spawn(move || super::run(cmd, Arc::new(tx), tracer_stop))
+        .context("starting the tracer thread")?;
+    let title = format!("run: {}", describe(args));
+    let ui = crate::live_ui::run_with(source, &title, Some(rx));
+    // Quitting the UI ends the program: nothing traced outlives sockeye.
+    stop.store(true, Ordering::SeqCst);
+    let outcome = tracer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the tracer thread panicked"))??;
+    ui?;
+    report(&describe(args), &outcome);
+    eprintln!("sockeye: the program's output is in {}", log_path.display());
+    Ok(exit_code(&outcome))
+}
