@@ -286,12 +286,7 @@ fn fmt_addr(a: Option<SocketAddr>) -> String {
 impl fmt::Display for SocketEvent {
     /// One trace line: `12:00:00.000123 server accept() fd 3 127.0.0.1:7007 <- 127.0.0.1:40000 -> ok (15 us) new fd 5`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {:<6} ",
-            format_time(self.ts_ns),
-            self.side.as_str()
-        )?;
+        write!(f, "{} {:<6} ", format_time(self.ts_ns), self.side.as_str())?;
         if let Some(t) = &self.traced {
             write!(f, "{} ", task_label(t))?;
         }

@@ -222,8 +222,8 @@ pub fn exit(
                 let local = sockets::kernel_view(who.pid, fd).and_then(|v| v.local);
                 if let Some(s) = table.get_mut(&fd) {
                     s.local = local.or(addr.ip());
-                    // A datagram socket bound to a chosen port is how UDP servers start.
-                    if !s.is_stream() && addr.ip().is_some_and(|a| a.port() != 0) {
+                    // Binding a chosen port is how servers start (clients let the kernel pick).
+                    if addr.ip().is_some_and(|a| a.port() != 0) {
                         s.side = Side::Server;
                     }
                 }
@@ -266,7 +266,10 @@ pub fn exit(
                 }
             }
             if p.sys == Sys::Accept4 && a[3] != 0 {
-                detail.push_str(&format!(" ({})", decode::type_name(a[3] as i32).trim_start_matches("type 0|")));
+                detail.push_str(&format!(
+                    " ({})",
+                    decode::type_name(a[3] as i32).trim_start_matches("type 0|")
+                ));
             }
         }
         Sys::Connect => {
@@ -420,8 +423,7 @@ pub fn exit(
                 if ok {
                     if let Some(len) = memory::read_u32(who.tid, a[4]) {
                         let value = memory::read(who.tid, a[3], (len as usize).min(64));
-                        detail =
-                            format!("{opt} -> {}", decode::sockopt_value(level, name, &value));
+                        detail = format!("{opt} -> {}", decode::sockopt_value(level, name, &value));
                     }
                 }
             }

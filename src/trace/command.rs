@@ -50,10 +50,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if args.write.as_deref() == Some("-") {
         bail!("run -w needs a file name: standard output carries the program's output");
     }
-    let headless = args.trace
-        || args.headless
-        || args.write.is_some()
-        || !std::io::stdout().is_terminal();
+    let headless =
+        args.trace || args.headless || args.write.is_some() || !std::io::stdout().is_terminal();
     if headless {
         run_headless(args)
     } else {
@@ -104,7 +102,8 @@ fn run_headless(args: &RunArgs) -> anyhow::Result<ExitCode> {
         None => (super::run(cmd, sink, stop), Vec::new()),
     };
     let outcome = outcome?;
-    let events = log.snapshot();
+    let mut events = log.snapshot();
+    super::sides::settle(&mut events);
     let frames = program_frames(args, &frames, &events);
     if args.trace {
         for line in merge(&events, &packet_lines(&frames)) {

@@ -42,7 +42,10 @@ pub fn sockaddr(b: &[u8]) -> Addr {
     let port = || b.get(2..4).map(|p| u16::from_be_bytes([p[0], p[1]]));
     match i32::from(family) {
         libc::AF_INET => {
-            match (port(), b.get(4..8).and_then(|a| <[u8; 4]>::try_from(a).ok())) {
+            match (
+                port(),
+                b.get(4..8).and_then(|a| <[u8; 4]>::try_from(a).ok()),
+            ) {
                 (Some(port), Some(ip)) => {
                     Addr::Ip(SocketAddrV4::new(Ipv4Addr::from(ip), port).into())
                 }
@@ -73,9 +76,7 @@ pub fn sockaddr(b: &[u8]) -> Addr {
                 )),
                 Some(_) => {
                     let end = path.iter().position(|&c| c == 0).unwrap_or(path.len());
-                    Addr::Unix(
-                        String::from_utf8_lossy(path.get(..end).unwrap_or_default()).into(),
-                    )
+                    Addr::Unix(String::from_utf8_lossy(path.get(..end).unwrap_or_default()).into())
                 }
             }
         }

@@ -54,7 +54,10 @@ mod tests {
         assert!(read(me, 0, 10).is_empty());
         assert!(read(me, 8, 10).is_empty());
         assert!(read(me, u64::MAX - 3, 10).is_empty());
-        assert_eq!(read(me, addr, 100_000).len().min(MAX_READ), read(me, addr, 100_000).len());
+        assert_eq!(
+            read(me, addr, 100_000).len().min(MAX_READ),
+            read(me, addr, 100_000).len()
+        );
         assert_eq!(word(&[1, 0, 0, 0, 0, 0, 0, 0, 9], 0), Some(1));
         assert_eq!(word(&[1, 2, 3], 0), None);
     }

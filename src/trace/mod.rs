@@ -17,6 +17,7 @@ pub mod calls;
 pub mod command;
 pub mod decode;
 pub mod memory;
+pub mod sides;
 pub mod sockets;
 pub mod sys;
 pub mod syscalls;

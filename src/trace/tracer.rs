@@ -153,7 +153,9 @@ pub fn run(
     let _ = dog.join();
     r?;
     if stop.load(Ordering::SeqCst) {
-        tracer.notes.push("stopped on request: the program was killed".into());
+        tracer
+            .notes
+            .push("stopped on request: the program was killed".into());
     }
     Ok(Outcome {
         ending: tracer.ending.unwrap_or(Ending::Killed("?".into())),
@@ -198,9 +200,8 @@ impl Tracer {
             | Options::PTRACE_O_EXITKILL;
         ptrace::setoptions(self.root, options).map_err(|e| TraceError::Ptrace("setoptions", e))?;
         // Fail early and clearly on kernels without PTRACE_GET_SYSCALL_INFO (before 5.3).
-        sys::syscall_info(self.root).map_err(|e| {
-            TraceError::Start(format!("PTRACE_GET_SYSCALL_INFO (Linux 5.3+): {e}"))
-        })?;
+        sys::syscall_info(self.root)
+            .map_err(|e| TraceError::Start(format!("PTRACE_GET_SYSCALL_INFO (Linux 5.3+): {e}")))?;
         self.tasks.insert(
             self.root,
             Task {
@@ -338,22 +339,20 @@ impl Tracer {
             self.register(tid, false);
         }
         let follow = match (sys::syscall_info(tid), self.tasks.get(&tid)) {
-            (Ok(SyscallInfo::Seccomp { nr, args }), Some(task)) => {
-                match syscalls::lookup(nr) {
-                    Some(sys) => {
-                        let tgid = task.tgid;
-                        let comm = task.comm.clone();
-                        let table = self.tables.entry(tgid).or_default();
-                        let who = Caller {
-                            pid: tgid,
-                            tid,
-                            comm: &comm,
-                        };
-                        calls::enter(who, sys, args, table, ts)
-                    }
-                    None => None,
+            (Ok(SyscallInfo::Seccomp { nr, args }), Some(task)) => match syscalls::lookup(nr) {
+                Some(sys) => {
+                    let tgid = task.tgid;
+                    let comm = task.comm.clone();
+                    let table = self.tables.entry(tgid).or_default();
+                    let who = Caller {
+                        pid: tgid,
+                        tid,
+                        comm: &comm,
+                    };
+                    calls::enter(who, sys, args, table, ts)
                 }
-            }
+                None => None,
+            },
             _ => None,
         };
         match (follow, self.tasks.get_mut(&tid)) {
