@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use super::{Backing, ConvRow, Entry, Store};
+use super::{Backing, Batch, ConvRow, Store};
 use crate::analysis::ConvProto;
 use crate::dissect::Dissector;
 use crate::frame::{Frame, LinkType, OwnedFrame};
@@ -43,8 +43,7 @@ pub fn lock(store: &SharedStore) -> std::sync::MutexGuard<'_, Store> {
 struct Batcher {
     store: SharedStore,
     dissector: Dissector,
-    batch: Vec<Entry>,
-    bytes: Vec<u8>,
+    batch: Batch,
     copy: bool,
     last_flush: Instant,
     last_convs: Instant,
@@ -56,8 +55,7 @@ impl Batcher {
         Batcher {
             store,
             dissector: Dissector::new(),
-            batch: Vec::with_capacity(FLUSH_BATCH),
-            bytes: Vec::new(),
+            batch: Batch::default(),
             copy,
             last_flush: Instant::now(),
             last_convs: Instant::now(),
@@ -68,16 +66,15 @@ impl Batcher {
     fn push(&mut self, frame: &Frame<'_>, file_offset: u64, progress: (u64, u64)) {
         let d = self.dissector.dissect(frame);
         let offset = if self.copy {
-            let at = self.bytes.len() as u64;
-            self.bytes.extend_from_slice(frame.data);
+            let at = self.batch.bytes.len() as u64;
+            self.batch.bytes.extend_from_slice(frame.data);
             at
         } else {
             file_offset
         };
-        self.batch
-            .push(Entry::from_dissection(&d, offset, frame.link));
+        self.batch.push(&d, offset, frame.link);
         if self.batch.len() >= FLUSH_BATCH
-            || self.bytes.len() >= FLUSH_BYTES
+            || self.batch.bytes.len() >= FLUSH_BYTES
             || (self.batch.len() % 64 == 0 && self.last_flush.elapsed() >= FLUSH_EVERY)
         {
             self.flush(progress, false);
@@ -90,7 +87,7 @@ impl Batcher {
             conv_rows(&self.dissector)
         });
         let mut store = lock(&self.store);
-        store.append(&mut self.batch, &mut self.bytes);
+        store.append(&mut self.batch);
         store.progress = progress;
         if let Some(convs) = convs {
             store.convs = convs;
