@@ -1,11 +1,14 @@
 //! `sockeye -r FILE` / `sockeye read FILE`: validate the flags, open the file, run the
 //! headless printer, report damage with its byte offset and exit 2.
 
-use std::io::{self, BufWriter};
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::bail;
 
+use std::sync::atomic::AtomicBool;
+
+use crate::capture::CaptureOptions;
 use crate::cli::{IoArgs, OutputFormat};
 use crate::filter::Filter;
 use crate::headless::{self, OutputMode, Printer, ReadConfig, StatSpec, Stats};
@@ -50,6 +53,67 @@ pub fn compile_filter(flag: &str, text: Option<&str>) -> anyhow::Result<Option<F
         .transpose()
 }
 
+/// Everything the headless loop needs from the flags, checked before any input is opened:
+/// a typo in a filter or a `-z` spec fails fast, with a caret.
+struct Plan {
+    config: ReadConfig,
+    stats: Option<Stats>,
+    display_filter: Option<Filter>,
+    capture_filter: Option<Filter>,
+}
+
+impl Plan {
+    fn from_io(io: &IoArgs) -> anyhow::Result<Plan> {
+        let specs = io
+            .stats
+            .iter()
+            .map(|spec| StatSpec::parse(spec))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut config = read_config(io)?;
+        if io.quiet {
+            config.mode = OutputMode::Quiet;
+        }
+        Ok(Plan {
+            config,
+            stats: (!specs.is_empty()).then(|| Stats::new(&specs)),
+            display_filter: compile_filter("-Y", io.display_filter.as_deref())?,
+            capture_filter: compile_filter("-f", io.capture_filter.as_deref())?,
+        })
+    }
+
+    /// Runs the one headless loop over `source`.
+    fn run(
+        self,
+        source: &mut dyn PacketSource,
+        writer: Option<&mut CaptureWriter>,
+        count: Option<u64>,
+        stop: &AtomicBool,
+        line_buffered: bool,
+    ) -> anyhow::Result<headless::Outcome> {
+        let mut printer = Printer::new(self.config)
+            .with_display_filter(self.display_filter)
+            .with_capture_filter(self.capture_filter);
+        let stdout = io::stdout();
+        // A file is read as fast as it can be printed: block-buffered. A live capture on a
+        // terminal shows each line as it comes (as tcpdump); the loop also flushes whenever
+        // the source is idle.
+        let mut out: Box<dyn Write> = if line_buffered {
+            Box::new(io::LineWriter::new(stdout.lock()))
+        } else {
+            Box::new(BufWriter::with_capacity(256 * 1024, stdout.lock()))
+        };
+        Ok(headless::run(
+            source,
+            &mut printer,
+            self.stats,
+            writer,
+            count,
+            stop,
+            &mut out,
+        )?)
+    }
+}
+
 pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
     if let Some(kind) = io.export {
         let stdout = io::stdout();
@@ -57,19 +121,7 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
         crate::teach::export::run(path, kind, io.packet, io.mermaid, &mut out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let specs = io
-        .stats
-        .iter()
-        .map(|spec| StatSpec::parse(spec))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut config = read_config(io)?;
-    if io.quiet {
-        config.mode = OutputMode::Quiet;
-    }
-    let stats = (!specs.is_empty()).then(|| Stats::new(&specs));
-    // Filters are checked before the file is opened: a typo fails fast, with a caret.
-    let display_filter = compile_filter("-Y", io.display_filter.as_deref())?;
-    let capture_filter = compile_filter("-f", io.capture_filter.as_deref())?;
+    let plan = Plan::from_io(io)?;
     // Before the -w file exists: a signal that arrived between creating it and installing the
     // handlers would kill us with the file header still in the write buffer (an empty file).
     let stop = crate::capture::stop_flag()?;
@@ -86,20 +138,7 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
         Some(out) => Some(CaptureWriter::create(out, io.snaplen, source.link_type())?),
         None => None,
     };
-    let mut printer = Printer::new(config)
-        .with_display_filter(display_filter)
-        .with_capture_filter(capture_filter);
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
-    let outcome = headless::run(
-        &mut source,
-        &mut printer,
-        stats,
-        writer.as_mut(),
-        io.count,
-        &stop,
-        &mut out,
-    )?;
+    let outcome = plan.run(&mut source, writer.as_mut(), io.count, &stop, false)?;
     if let Some(err) = outcome.source_error {
         eprintln!(
             "sockeye: {path}: {err} ({} packets read before it)",
@@ -110,29 +149,37 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `sockeye -i IFACE`: live capture, each packet printed by the same printer as `-r`
-/// (summary lines, `-T fields`, `-T json`, `-V`), with analysis on.
-pub fn capture_live(
-    opts: &crate::capture::CaptureOptions,
-    io: &IoArgs,
-) -> anyhow::Result<ExitCode> {
-    let capture_filter = compile_filter("-f", io.capture_filter.as_deref())?;
-    let mut printer = Printer::new(read_config(io)?)
-        .with_display_filter(compile_filter("-Y", io.display_filter.as_deref())?);
-    let mut dissector = crate::dissect::Dissector::new();
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    printer.begin(&mut out)?;
-    let mut sink = |frame: &crate::frame::Frame<'_>| -> anyhow::Result<()> {
-        printer.print(&dissector.dissect(frame), &mut out)?;
-        Ok(())
+/// `sockeye -i IFACE`: live capture through the same headless loop as `-r` (summary lines,
+/// `-T fields`, `-T json`, `-V`, `-q`, `-z`, `-Y`, `-f`, `-c` and `-w` together), with
+/// tcpdump's opening line and closing counters on stderr.
+pub fn capture_live(opts: &CaptureOptions, io: &IoArgs) -> anyhow::Result<ExitCode> {
+    let plan = Plan::from_io(io)?;
+    let mut source = crate::capture::open_source(opts)?;
+    let stop = crate::capture::stop_flag()?;
+    // Only now, with every privilege dropped, is the -w file created.
+    let mut writer = match &opts.write {
+        Some(path) => Some(CaptureWriter::create(
+            path,
+            source.snaplen(),
+            source.link_type(),
+        )?),
+        None => None,
     };
-    let keep = |frame: &crate::frame::Frame<'_>| {
-        capture_filter
-            .as_ref()
-            .is_none_or(|f| f.matches_frame(frame))
-    };
-    crate::capture::run(opts, &keep, &mut sink)
+    crate::capture::announce(source.as_ref(), opts.backend);
+    let terminal = io::IsTerminal::is_terminal(&io::stdout());
+    let outcome = plan.run(
+        source.as_mut(),
+        writer.as_mut(),
+        opts.count,
+        &stop,
+        terminal,
+    );
+    crate::capture::report_counts(source.as_ref(), outcome.as_ref().ok().map(|o| o.frames));
+    let outcome = outcome?;
+    if let Some(err) = outcome.source_error {
+        anyhow::bail!("{}: {err}", opts.interface);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `sockeye -r X -w OUT -V | head` must still finish OUT: with the default SIGPIPE the kernel
