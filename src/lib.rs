@@ -59,18 +59,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
             let ui = cli.wants_ui(terminal);
+            // Checked before anything opens, for the UI as for the headless paths.
+            let filters = live_ui::UiFilters {
+                display: reader::compile_filter("-Y", cli.io.display_filter.as_deref())?,
+                capture: reader::compile_filter("-f", cli.io.capture_filter.as_deref())?,
+            };
             match (&cli.io.read, capture::CaptureOptions::from_io(&cli.io)) {
                 (Some(path), _) if ui => {
                     ui::run_replay(
                         path,
                         ui::ReplayOptions {
                             no_color: ui::theme::Theme::no_color_env(),
+                            display_filter: filters.display,
+                            capture_filter: filters.capture,
                         },
                     )?;
                     Ok(ExitCode::SUCCESS)
                 }
                 (Some(path), _) => reader::read_capture(path, &cli.io),
-                (None, Some(opts)) if ui => live_ui::run(&opts, None),
+                (None, Some(opts)) if ui => live_ui::run(&opts, filters),
                 (None, Some(opts)) => reader::capture_live(&opts, &cli.io),
                 (None, None) if ui => match default_interface() {
                     Some(name) => {
@@ -79,7 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             ..cli.io.clone()
                         };
                         match capture::CaptureOptions::from_io(&io) {
-                            Some(opts) => live_ui::run(&opts, None),
+                            Some(opts) => live_ui::run(&opts, filters),
                             None => bail!("cannot capture on the default interface"),
                         }
                     }

@@ -6,24 +6,31 @@ use std::sync::mpsc::Receiver;
 
 use crate::capture::{open_source, CaptureOptions};
 use crate::endpoints::events::SocketEvent;
+use crate::filter::Filter;
 use crate::ui;
 
-/// Runs the live UI on `opts.interface`; `events` are the built-in endpoints' socket calls
-/// (the demo), shown beside the packets they caused.
+/// The command-line filters of a UI session.
+#[derive(Debug, Default, Clone)]
+pub struct UiFilters {
+    /// `-Y`: applied when the UI opens, shown in the filter bar.
+    pub display: Option<Filter>,
+    /// `-f`: what it rejects is never captured (or loaded).
+    pub capture: Option<Filter>,
+}
+
+/// Runs the live UI on `opts.interface` with the command line's filters.
 ///
 /// The source is opened before any thread exists: dropping capabilities only covers the
 /// threads alive at that moment.
-pub fn run(
-    opts: &CaptureOptions,
-    events: Option<Receiver<SocketEvent>>,
-) -> anyhow::Result<ExitCode> {
+pub fn run(opts: &CaptureOptions, filters: UiFilters) -> anyhow::Result<ExitCode> {
     let source = open_source(opts)?;
     let store = crate::store::LiveConfig {
         store_limit: opts.store_limit(),
         record: opts.write.clone(),
+        capture_filter: filters.capture,
         ..Default::default()
     };
-    run_with_config(source, &opts.interface, events, store)
+    run_with_config(source, &opts.interface, None, store, filters.display)
 }
 
 /// The UI over an already opened source.
@@ -32,7 +39,7 @@ pub fn run_with(
     title: &str,
     events: Option<Receiver<SocketEvent>>,
 ) -> anyhow::Result<ExitCode> {
-    run_with_config(source, title, events, Default::default())
+    run_with_config(source, title, events, Default::default(), None)
 }
 
 /// [`run_with`] with a store limit and an optional `-w` recording.
@@ -41,6 +48,7 @@ fn run_with_config(
     title: &str,
     events: Option<Receiver<SocketEvent>>,
     store: crate::store::LiveConfig,
+    display_filter: Option<Filter>,
 ) -> anyhow::Result<ExitCode> {
     ui::run_live(
         source,
@@ -50,6 +58,7 @@ fn run_with_config(
             no_color: ui::theme::Theme::no_color_env(),
             open_interface: None,
             store,
+            display_filter,
         },
     )?;
     Ok(ExitCode::SUCCESS)

@@ -15,8 +15,8 @@ mod stream;
 pub use stream::StreamPackets;
 
 pub use ingest::{
-    lock, save_link, spawn_file_indexer, spawn_live, spawn_live_with, IndexJob, LiveConfig,
-    LiveControl, SharedStore, LIVE_CHANNEL,
+    lock, save_link, spawn_file_indexer, spawn_file_indexer_with, spawn_live, spawn_live_with,
+    IndexJob, LiveConfig, LiveControl, SharedStore, LIVE_CHANNEL,
 };
 
 use std::net::IpAddr;
@@ -211,11 +211,9 @@ impl Entry {
     }
 }
 
-/// The sequence space a segment's SYN and FIN flags use up (one each).
+/// The sequence number a SYN or FIN uses up, as the analysis counts it (one for either).
 fn phantom(packet: &decode::Packet<'_>) -> u32 {
-    packet
-        .tcp()
-        .map_or(0, |t| u32::from(t.syn()) + u32::from(t.fin()))
+    packet.tcp().map_or(0, |t| u32::from(t.syn() || t.fin()))
 }
 
 /// Protocol column names, indexed by [`Entry::proto`].

@@ -124,6 +124,10 @@ fn every_recorded_tshark_filter_selects_tshark_frames_in_the_ui() {
             let frames = cols.next().unwrap_or("");
             let mut app = app_sized(capture, 120, 40);
             type_keys(&mut app, &format!("/{expr}\n"));
+            if app.filter.is_none() {
+                failures.push(format!("{capture} `{expr}`: the UI did not apply it"));
+                continue;
+            }
             settle(&mut app);
             let shown: Vec<String> = (0..app.row_count())
                 .filter_map(|r| app.row_packet(r))

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use super::{Backing, Batch, ConvRow, Store};
 use crate::analysis::ConvProto;
 use crate::dissect::Dissector;
+use crate::filter::Filter;
 use crate::frame::{Frame, LinkType, OwnedFrame};
 use crate::pcapio::CaptureWriter;
 use crate::source::{FileSource, PacketSource, SourceError, SourceStats};
@@ -145,6 +146,15 @@ impl Drop for IndexJob {
 /// Opens `path` and indexes it on a thread. A regular file is memory-mapped (its bytes are
 /// never copied); standard input (`-`) is copied into an arena.
 pub fn spawn_file_indexer(path: &str) -> Result<IndexJob, SourceError> {
+    spawn_file_indexer_with(path, None)
+}
+
+/// [`spawn_file_indexer`] keeping only the frames `capture_filter` (`-f`) accepts: the
+/// others are skipped as if they had never been captured, as `-r FILE -f EXPR` does.
+pub fn spawn_file_indexer_with(
+    path: &str,
+    capture_filter: Option<Filter>,
+) -> Result<IndexJob, SourceError> {
     let open_err = |source| SourceError::Open {
         path: path.to_string(),
         source,
@@ -170,6 +180,7 @@ pub fn spawn_file_indexer(path: &str) -> Result<IndexJob, SourceError> {
         thread::Builder::new()
             .name("sockeye-index".into())
             .spawn(move || {
+                let capture_filter = capture_filter;
                 let mut batcher = Batcher::new(store, copy, CONVS_EVERY_FILE);
                 let error = loop {
                     if cancel.load(Ordering::Relaxed) {
@@ -177,6 +188,10 @@ pub fn spawn_file_indexer(path: &str) -> Result<IndexJob, SourceError> {
                     }
                     let progress = (source.offset(), total);
                     match source.next_record() {
+                        Ok(Some((_, frame)))
+                            if capture_filter
+                                .as_ref()
+                                .is_some_and(|f| !f.matches_frame(&frame)) => {}
                         Ok(Some((offset, frame))) => batcher.push(&frame, offset, progress),
                         Ok(None) => break None,
                         Err(err) => break Some(err.to_string()),
@@ -232,6 +247,8 @@ pub struct LiveConfig {
     /// Also write every stored packet to this capture file (`-w` in the live UI). The
     /// ingest thread flushes it when the session ends, signals included.
     pub record: Option<String>,
+    /// `-f`: frames it rejects are neither stored, recorded nor counted.
+    pub capture_filter: Option<Filter>,
 }
 
 impl Default for LiveConfig {
@@ -240,6 +257,7 @@ impl Default for LiveConfig {
             channel: LIVE_CHANNEL,
             store_limit: super::DEFAULT_STORE_LIMIT,
             record: None,
+            capture_filter: None,
         }
     }
 }
@@ -288,9 +306,20 @@ pub fn spawn_live_with(
     let _capture = {
         let (paused, cancel) = (Arc::clone(&paused), Arc::clone(&cancel));
         let (dropped, stats) = (Arc::clone(&channel_dropped), Arc::clone(&source_stats));
+        let keep = config.capture_filter.clone();
         thread::Builder::new()
             .name("sockeye-capture".into())
-            .spawn(move || capture_loop(&mut *source, &tx, &paused, &cancel, &dropped, &stats))
+            .spawn(move || {
+                let pipe = Pipe {
+                    tx: &tx,
+                    keep: keep.as_ref(),
+                    paused: &paused,
+                    cancel: &cancel,
+                    dropped: &dropped,
+                    stats: &stats,
+                };
+                capture_loop(&mut *source, &pipe)
+            })
             .map_err(spawn_err)?
     };
     let ingest = {
@@ -350,14 +379,26 @@ pub fn spawn_live_with(
     })
 }
 
-fn capture_loop(
-    source: &mut dyn PacketSource,
-    tx: &SyncSender<OwnedFrame>,
-    paused: &AtomicBool,
-    cancel: &AtomicBool,
-    dropped: &AtomicU64,
-    stats: &Mutex<SourceStats>,
-) {
+/// What the capture thread hands frames to, and the flags and counters it shares.
+struct Pipe<'a> {
+    tx: &'a SyncSender<OwnedFrame>,
+    /// The capture filter, judged here so rejected frames never cross the channel.
+    keep: Option<&'a Filter>,
+    paused: &'a AtomicBool,
+    cancel: &'a AtomicBool,
+    dropped: &'a AtomicU64,
+    stats: &'a Mutex<SourceStats>,
+}
+
+fn capture_loop(source: &mut dyn PacketSource, pipe: &Pipe<'_>) {
+    let Pipe {
+        tx,
+        keep,
+        paused,
+        cancel,
+        dropped,
+        stats,
+    } = *pipe;
     let mut n = 0u64;
     while !cancel.load(Ordering::Relaxed) {
         if paused.load(Ordering::Relaxed) {
@@ -365,6 +406,7 @@ fn capture_loop(
             continue;
         }
         let frame = match source.next_frame() {
+            Ok(Some(frame)) if keep.is_some_and(|f| !f.matches_frame(&frame)) => continue,
             Ok(Some(frame)) => frame.to_owned(),
             Ok(None) | Err(_) => break,
         };

@@ -2,6 +2,7 @@
 //! the CLI's behaviour on good and bad input.
 
 mod cli;
+mod cli_ui;
 mod demo;
 mod filter;
 mod formats;
