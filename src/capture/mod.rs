@@ -13,9 +13,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use crate::cli::{Backend, IoArgs};
 use crate::privileges;
-use crate::source::{LiveError, LiveSource, PnetSource};
+use crate::source::{Backend, LiveError, LiveSource, PnetSource};
 
 /// Validated live-capture options, taken from the shared tcpdump-style flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,22 +37,6 @@ impl CaptureOptions {
             0 => crate::store::DEFAULT_STORE_LIMIT,
             mib => mib as usize * 1024 * 1024,
         }
-    }
-}
-
-impl CaptureOptions {
-    /// `None` unless `-i` was given.
-    pub fn from_io(io: &IoArgs) -> Option<Self> {
-        Some(CaptureOptions {
-            interface: io.interface.clone()?,
-            count: io.count,
-            write: io.write.clone(),
-            snaplen: io.snaplen,
-            promiscuous: !io.no_promiscuous,
-            backend: io.backend,
-            buffer_mib: io.buffer_mib,
-            store_limit_mib: io.store_limit_mib,
-        })
     }
 }
 

@@ -128,21 +128,3 @@ fn output_error_is_returned() {
     let err = anyhow::Error::from(err);
     assert!(format!("{err:#}").contains("disk full"), "{err:#}");
 }
-
-#[test]
-fn options_come_from_the_shared_flags() {
-    let io = IoArgs {
-        interface: Some("lo".into()),
-        count: Some(5),
-        snaplen: 96,
-        no_promiscuous: true,
-        buffer_mib: 4,
-        ..IoArgs::default()
-    };
-    let opts = CaptureOptions::from_io(&io).expect("-i given");
-    assert_eq!(opts.interface, "lo");
-    assert_eq!(opts.count, Some(5));
-    assert!(!opts.promiscuous);
-    assert_eq!(opts.buffer_mib, 4);
-    assert!(CaptureOptions::from_io(&IoArgs::default()).is_none());
-}

@@ -45,6 +45,16 @@ pub enum SourceError {
     LiveCapture(#[from] LiveError),
 }
 
+/// Which live capture mechanism to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// A TPACKET_V3 ring on an AF_PACKET socket (Linux; what libpcap uses).
+    #[default]
+    Ring,
+    /// pnet's portable datalink channel.
+    Pnet,
+}
+
 /// What one bounded wait for a frame gave.
 #[derive(Debug)]
 pub enum Next<'a> {
@@ -53,6 +63,17 @@ pub enum Next<'a> {
     Idle,
     /// The source has ended (end of file).
     End,
+}
+
+impl From<crate::pcapio::ReadError> for SourceError {
+    fn from(err: crate::pcapio::ReadError) -> Self {
+        use crate::pcapio::ReadError;
+        match err {
+            ReadError::Malformed { what, offset } => SourceError::Malformed { what, offset },
+            ReadError::Truncated { what, offset } => SourceError::Truncated { what, offset },
+            ReadError::Io { offset, source } => SourceError::Io { offset, source },
+        }
+    }
 }
 
 /// Packet counters a source can report (live sources fill in the kernel's view).

@@ -1,6 +1,7 @@
 //! One integration-test binary (links once): differential tests against tshark's answers,
 //! the CLI's behaviour on good and bad input.
 
+mod architecture;
 mod cli;
 mod cli_ui;
 mod demo;

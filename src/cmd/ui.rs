@@ -1,5 +1,6 @@
-//! Live capture in the terminal UI (`sockeye -i IFACE` on a terminal, and `sockeye demo`):
-//! open the capture source (which drops every privilege right after), then hand it to the UI.
+//! The terminal UI commands: a capture file (`sockeye -r FILE` on a terminal) and live
+//! capture (`sockeye -i IFACE`, and `sockeye demo`), which opens the capture source (and
+//! drops every privilege right after) before handing it to the UI.
 
 use std::process::ExitCode;
 use std::sync::mpsc::Receiver;
@@ -16,6 +17,19 @@ pub struct UiFilters {
     pub display: Option<Filter>,
     /// `-f`: what it rejects is never captured (or loaded).
     pub capture: Option<Filter>,
+}
+
+/// The UI over a capture file, with the command line's filters.
+pub fn replay(path: &str, filters: UiFilters) -> anyhow::Result<ExitCode> {
+    ui::run_replay(
+        path,
+        ui::ReplayOptions {
+            no_color: ui::theme::Theme::no_color_env(),
+            display_filter: filters.display,
+            capture_filter: filters.capture,
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs the live UI on `opts.interface` with the command line's filters.
