@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::capture::CaptureOptions;
 use crate::cmd::{self, ui::UiFilters};
+use crate::source::{RemoteOptions, RemoteSpec};
 use crate::teach::export::ExportKind;
 
 const ABOUT: &str = "sockeye — a terminal packet inspector: see the TCP handshake, sequence \
@@ -29,7 +30,12 @@ Examples:
   sockeye -r capture.pcapng -T json         one JSON object per packet
   sockeye -r capture.pcapng -Y 'tcp.port == 80 && ip.addr == 10.0.0.0/8'
                                             only the packets a Wireshark display filter selects
-  tcpdump -w - | sockeye -r -               read a capture from standard input
+  tcpdump -U -w - | sockeye -r -            read a capture from a pipe, packets shown as they come
+  sockeye -r growing.pcap --follow          keep showing packets as the file grows (Ctrl-C ends)
+  sockeye -i ssh://me@gw/eth0 --remote-filter 'port 53'
+                                            capture on another machine (runs tcpdump there over ssh)
+  sockeye -i k8s://prod/api-0/app/eth0      capture inside a Kubernetes pod (kubectl exec)
+  sockeye -i 'cmd://tcpdump -U -w - -i eth0' read any command's pcap output
   sockeye -i lo -c 10 -w out.pcapng         capture 10 packets on loopback and save them
   sockeye -r capture.pcapng -q -z conv,tcp  conversations, like tshark -z conv,tcp
   sockeye -r capture.pcapng -q -z follow,tcp,ascii,0
@@ -190,6 +196,34 @@ pub struct IoArgs {
     /// Quiet: print no packets (useful with -z, as tshark -q).
     #[arg(short = 'q')]
     pub quiet: bool,
+
+    /// Line-buffered output: each packet's line is written as soon as it is decoded (as
+    /// tcpdump -l; the default when standard output is a terminal and the input is live).
+    #[arg(short = 'l')]
+    pub line_buffered: bool,
+
+    /// With -r FILE: at the end of the file, wait for it to grow and show new packets as
+    /// they are written (like tail -f), until Ctrl-C.
+    #[arg(long)]
+    pub follow: bool,
+
+    /// The ssh program for -i ssh://[user@]host[:port]/IFACE.
+    #[arg(long, value_name = "PROGRAM", env = "SOCKEYE_SSH")]
+    pub ssh_command: Option<String>,
+
+    /// The kubectl program for -i k8s://[namespace/]pod[/container][/IFACE].
+    #[arg(long, value_name = "PROGRAM", env = "SOCKEYE_KUBECTL")]
+    pub kubectl_command: Option<String>,
+
+    /// What runs on the remote side instead of `tcpdump -U -w - -i IFACE [FILTER]`
+    /// ({iface} and {filter} are replaced, shell-quoted), e.g. 'sockeye -i {iface} -w -'.
+    #[arg(long, value_name = "COMMAND")]
+    pub remote_capture_command: Option<String>,
+
+    /// A tcpdump (BPF) capture filter run on the remote side, so only wanted packets cross
+    /// the network (-f still applies here, with Wireshark syntax).
+    #[arg(long, value_name = "BPF")]
+    pub remote_filter: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -288,6 +322,34 @@ impl Cli {
 }
 
 impl IoArgs {
+    /// A remote source (`-i ssh://…`, `k8s://…`, `cmd://…`), validated.
+    fn remote(&self) -> anyhow::Result<Option<(RemoteSpec, RemoteOptions)>> {
+        let Some(spec) = self
+            .interface
+            .as_deref()
+            .filter(|i| crate::source::is_remote(i))
+        else {
+            return Ok(None);
+        };
+        let spec = RemoteSpec::parse(spec)?;
+        Ok(Some((
+            spec,
+            RemoteOptions {
+                ssh: self.ssh_command.clone(),
+                kubectl: self.kubectl_command.clone(),
+                remote_command: self.remote_capture_command.clone(),
+                remote_filter: self.remote_filter.clone(),
+            },
+        )))
+    }
+
+    /// The capture file to read: `-r FILE`, or `-i -` (standard input, as Wireshark).
+    fn read_path(&self) -> Option<String> {
+        self.read
+            .clone()
+            .or_else(|| (self.interface.as_deref() == Some("-")).then(|| "-".to_string()))
+    }
+
     /// Validated live-capture options; `None` unless `-i` was given.
     pub fn capture_options(&self) -> Option<CaptureOptions> {
         Some(CaptureOptions {
@@ -323,12 +385,31 @@ impl Cli {
             Some(Command::Lab(a)) => cmd::Command::Lab(a.job()),
             Some(Command::Demo(a)) => cmd::Command::Demo(a.options()),
             None if self.io.list_interfaces => cmd::Command::ListInterfaces,
-            None => match (&self.io.read, self.io.capture_options()) {
+            None if self.io.read.is_none() && self.io.remote()?.is_some() => {
+                let Some((spec, remote)) = self.io.remote()? else {
+                    anyhow::bail!("-i: not a remote source");
+                };
+                if ui {
+                    cmd::Command::RemoteUi {
+                        spec,
+                        remote,
+                        filters: self.io.ui_filters()?,
+                    }
+                } else {
+                    cmd::Command::Remote {
+                        spec,
+                        remote,
+                        plan: validate::plan(&self.io)?,
+                    }
+                }
+            }
+            None => match (self.io.read_path(), self.io.capture_options()) {
                 (Some(path), _) if ui && self.io.export.is_none() => cmd::Command::ReplayUi {
-                    path: path.clone(),
+                    path,
+                    follow: self.io.follow,
                     filters: self.io.ui_filters()?,
                 },
-                (Some(path), _) => read_command(path.clone(), &self.io)?,
+                (Some(path), _) => read_command(path, &self.io)?,
                 (None, Some(opts)) if ui => cmd::Command::CaptureUi {
                     opts,
                     filters: self.io.ui_filters()?,

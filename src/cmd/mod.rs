@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use crate::capture::CaptureOptions;
 use crate::endpoints::server::ServerConfig;
+use crate::source::{RemoteOptions, RemoteSpec};
 use crate::teach::export::ExportKind;
 
 /// One validated invocation.
@@ -33,9 +34,22 @@ pub enum Command {
         opts: CaptureOptions,
         plan: read::Plan,
     },
-    /// `-r FILE` in the terminal UI.
+    /// `-r FILE` (or a pipe) in the terminal UI.
     ReplayUi {
         path: String,
+        follow: bool,
+        filters: ui::UiFilters,
+    },
+    /// `-i ssh://…|k8s://…|cmd://…` printed.
+    Remote {
+        spec: RemoteSpec,
+        remote: RemoteOptions,
+        plan: read::Plan,
+    },
+    /// `-i ssh://…|k8s://…|cmd://…` in the terminal UI.
+    RemoteUi {
+        spec: RemoteSpec,
+        remote: RemoteOptions,
         filters: ui::UiFilters,
     },
     /// `-i IFACE` in the terminal UI.
@@ -64,7 +78,17 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             mermaid,
         } => read::export(&path, kind, packet, mermaid),
         Command::Capture { opts, plan } => read::capture_live(&opts, plan),
-        Command::ReplayUi { path, filters } => ui::replay(&path, filters),
+        Command::ReplayUi {
+            path,
+            follow,
+            filters,
+        } => ui::replay(&path, follow, filters),
+        Command::Remote { spec, remote, plan } => read::capture_remote(&spec, &remote, plan),
+        Command::RemoteUi {
+            spec,
+            remote,
+            filters,
+        } => ui::remote(&spec, &remote, filters),
         Command::CaptureUi { opts, filters } => ui::run(&opts, filters),
         Command::ListInterfaces => {
             print!(

@@ -6,13 +6,16 @@ mod file;
 pub mod live;
 mod memory;
 pub mod pnet_source;
+pub mod remote;
 #[cfg(target_os = "linux")]
 pub mod ring;
+mod wait;
 
-pub use file::FileSource;
+pub use file::{FileSource, OpenOptions, Step as FileStep};
 pub use live::{LiveError, LiveSource, POLL_INTERVAL};
 pub use memory::MemorySource;
 pub use pnet_source::PnetSource;
+pub use remote::{is_remote, RemoteOptions, RemoteSource, RemoteSpec};
 #[cfg(target_os = "linux")]
 pub use ring::{RingConfig, RingSource};
 
@@ -72,6 +75,9 @@ impl From<crate::pcapio::ReadError> for SourceError {
             ReadError::Malformed { what, offset } => SourceError::Malformed { what, offset },
             ReadError::Truncated { what, offset } => SourceError::Truncated { what, offset },
             ReadError::Io { offset, source } => SourceError::Io { offset, source },
+            // Callers that can wait never let it through; a reader that must have a frame
+            // now sees the input as ended.
+            ReadError::Idle => SourceError::Live("the input has nothing more yet".into()),
         }
     }
 }
