@@ -65,6 +65,8 @@ pub enum Command {
     Send(lab::SendJob),
     Lab(lab::LabJob),
     Demo(demo::DemoOptions),
+    /// Text made from the command-line definitions (completions, the manual page).
+    Print(Vec<u8>),
 }
 
 /// Runs one invocation.
@@ -105,6 +107,11 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Send(job) => Ok(lab::send(job)?),
         Command::Lab(job) => Ok(lab::lab(job)?),
         Command::Demo(opts) => demo::run(&opts),
+        Command::Print(text) => {
+            use std::io::Write;
+            std::io::stdout().write_all(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

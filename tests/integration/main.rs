@@ -11,6 +11,7 @@ mod pipes;
 mod reference;
 mod remote;
 mod scenario_captures;
+mod shell;
 mod stats;
 mod support;
 mod teach;

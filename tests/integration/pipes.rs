@@ -259,7 +259,15 @@ fn follow_shows_packets_appended_to_a_growing_file() {
     file.write_all(&records[0]).unwrap();
     file.flush().unwrap();
     let child = Command::new(BIN)
-        .args(["-r", path.to_str().unwrap(), "--follow", "-T", "fields", "-e", "frame.number"])
+        .args([
+            "-r",
+            path.to_str().unwrap(),
+            "--follow",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -271,7 +279,9 @@ fn follow_shows_packets_appended_to_a_growing_file() {
         std::thread::sleep(Duration::from_millis(150));
         file.write_all(record).unwrap();
         file.flush().unwrap();
-        let line = lines.recv_timeout(Duration::from_secs(3)).expect("appended packet shown");
+        let line = lines
+            .recv_timeout(Duration::from_secs(3))
+            .expect("appended packet shown");
         assert_eq!(line, (i + 1).to_string());
     }
     let pid = i32::try_from(child.0.id()).unwrap();
