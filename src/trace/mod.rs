@@ -14,7 +14,6 @@
 //! rather than ever left stopped. All `unsafe` lives in [`sys`].
 
 pub mod calls;
-pub mod command;
 pub mod decode;
 pub mod memory;
 pub mod sides;

@@ -5,54 +5,40 @@
 
 use std::collections::HashSet;
 use std::ffi::OsString;
-use std::io::IsTerminal;
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use clap::Args;
 
-use super::{Ending, Outcome};
 use crate::endpoints::capture::{
     capture_while, packet_lines, scenario_frames, write_frames, PacketTap, TapFrame,
 };
 use crate::endpoints::events::{EventLog, EventSink, PrintSink, SocketEvent, Tee};
 use crate::endpoints::trace::merge;
+use crate::trace::{Ending, Outcome};
 
-#[derive(Debug, Args, Clone)]
-pub struct RunArgs {
-    /// Print the calls and the packets interleaved by time when the program ends, instead
-    /// of opening the terminal UI.
-    #[arg(long)]
+/// `sockeye run`, validated by the CLI.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Print calls and packets interleaved when the program ends.
     pub trace: bool,
-    /// Never open the terminal UI: print each call as it returns (the default when standard
-    /// output is not a terminal).
-    #[arg(short = 'H', long)]
+    /// Print instead of opening the UI (asked for, or stdout is not a terminal).
     pub headless: bool,
-    /// Save the program's packets to FILE (pcapng, or pcap for .pcap).
-    #[arg(short = 'w', long = "write", value_name = "FILE")]
+    /// Save the program's packets here.
     pub write: Option<String>,
-    /// Run in this machine's own network namespace instead of a private one (the capture
-    /// on lo needs CAP_NET_RAW, and other programs' loopback traffic is left out by port).
-    #[arg(long)]
+    /// Run in the machine's own network namespace.
     pub host: bool,
-    /// The program and its arguments, after `--`.
-    #[arg(required = true, trailing_var_arg = true, value_name = "PROGRAM")]
+    /// The program and its arguments.
     pub program: Vec<OsString>,
 }
 
-pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
-    if !args.host && std::env::var_os(crate::demo::INSIDE_ENV).is_none() {
-        return crate::demo::reexec_in_private_netns("sockeye run", "sockeye run --host");
+pub fn run(args: &RunOptions) -> anyhow::Result<ExitCode> {
+    if !args.host && std::env::var_os(super::demo::INSIDE_ENV).is_none() {
+        return super::demo::reexec_in_private_netns("sockeye run", "sockeye run --host");
     }
-    if args.write.as_deref() == Some("-") {
-        bail!("run -w needs a file name: standard output carries the program's output");
-    }
-    let headless =
-        args.trace || args.headless || args.write.is_some() || !std::io::stdout().is_terminal();
-    if headless {
+    if args.headless {
         run_headless(args)
     } else {
         run_ui(args)
@@ -60,16 +46,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The program as a command, without the variable that marks sockeye's own namespace.
-fn command(args: &RunArgs) -> anyhow::Result<Command> {
+fn command(args: &RunOptions) -> anyhow::Result<Command> {
     let Some((program, rest)) = args.program.split_first() else {
         bail!("give the program to run after --, e.g. sockeye run -- python3 server.py");
     };
     let mut cmd = Command::new(program);
-    cmd.args(rest).env_remove(crate::demo::INSIDE_ENV);
+    cmd.args(rest).env_remove(super::demo::INSIDE_ENV);
     Ok(cmd)
 }
 
-fn describe(args: &RunArgs) -> String {
+fn describe(args: &RunOptions) -> String {
     let words: Vec<String> = args
         .program
         .iter()
@@ -78,7 +64,7 @@ fn describe(args: &RunArgs) -> String {
     words.join(" ")
 }
 
-fn run_headless(args: &RunArgs) -> anyhow::Result<ExitCode> {
+fn run_headless(args: &RunOptions) -> anyhow::Result<ExitCode> {
     let stop = crate::signals::stop_flag().context("installing the signal handlers")?;
     let cmd = command(args)?;
     let tap = match PacketTap::open("lo") {
@@ -97,13 +83,13 @@ fn run_headless(args: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     let (outcome, frames) = match tap {
         Some(tap) => capture_while(tap, Duration::from_millis(100), || {
-            super::run(cmd, sink, stop)
+            crate::trace::run(cmd, sink, stop)
         }),
-        None => (super::run(cmd, sink, stop), Vec::new()),
+        None => (crate::trace::run(cmd, sink, stop), Vec::new()),
     };
     let outcome = outcome?;
     let mut events = log.snapshot();
-    super::sides::settle(&mut events);
+    crate::trace::sides::settle(&mut events);
     let frames = program_frames(args, &frames, &events);
     if args.trace {
         for line in merge(&events, &packet_lines(&frames)) {
@@ -121,7 +107,7 @@ fn run_headless(args: &RunArgs) -> anyhow::Result<ExitCode> {
 /// In a private namespace every packet on lo is the program's; on the host only those on
 /// the ports its sockets used.
 fn program_frames<'a>(
-    args: &RunArgs,
+    args: &RunOptions,
     frames: &'a [TapFrame],
     events: &[SocketEvent],
 ) -> Vec<&'a TapFrame> {
@@ -166,14 +152,14 @@ fn exit_code(outcome: &Outcome) -> ExitCode {
 
 /// The live UI on lo with the program's calls on the ladder. The program's output goes to
 /// a log file (the terminal belongs to the UI); its path is printed when the UI closes.
-fn run_ui(args: &RunArgs) -> anyhow::Result<ExitCode> {
+fn run_ui(args: &RunOptions) -> anyhow::Result<ExitCode> {
     let opts = crate::capture::CaptureOptions {
         interface: "lo".to_string(),
         count: None,
         write: None,
         snaplen: crate::pcapio::DEFAULT_SNAPLEN,
         promiscuous: false,
-        backend: crate::cli::Backend::Ring,
+        backend: crate::source::Backend::Ring,
         buffer_mib: 32,
         store_limit_mib: 0,
     };
@@ -191,10 +177,10 @@ fn run_ui(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let tracer_stop = stop.clone();
     let tracer = std::thread::Builder::new()
         .name("tracer".into())
-        .spawn(move || super::run(cmd, Arc::new(tx), tracer_stop))
+        .spawn(move || crate::trace::run(cmd, Arc::new(tx), tracer_stop))
         .context("starting the tracer thread")?;
     let title = format!("run: {}", describe(args));
-    let ui = crate::live_ui::run_with(source, &title, Some(rx));
+    let ui = super::ui::run_with(source, &title, Some(rx));
     // Quitting the UI ends the program: nothing traced outlives sockeye.
     stop.store(true, Ordering::SeqCst);
     let outcome = tracer
