@@ -62,9 +62,9 @@ pub fn enter(
     };
     if sys.takes_fd() {
         let fd = arg_fd(args[0]);
-        if !table.contains_key(&fd) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = table.entry(fd) {
             if sockets::is_socket(who.pid, fd) {
-                table.insert(fd, sockets::adopt(who.pid, fd));
+                slot.insert(sockets::adopt(who.pid, fd));
             } else if sys.generic_io() {
                 return None;
             }

@@ -152,7 +152,7 @@ mod tests {
     #[test]
     fn every_number_is_distinct_and_found_again() {
         let t = table();
-        assert!(supported() == !t.is_empty());
+        assert_eq!(supported(), !t.is_empty());
         for (nr, sys) in t {
             assert_eq!(lookup(*nr), Some(*sys));
             assert_eq!(t.iter().filter(|(n, _)| n == nr).count(), 1);

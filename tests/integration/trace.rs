@@ -416,7 +416,19 @@ fn stopping_sockeye_kills_the_program_and_leaves_nothing_behind() {
         );
         return;
     }
-    std::thread::sleep(Duration::from_millis(300));
+    // Then until it listens: its own /proc/PID/net/tcp shows its namespace's sockets.
+    let pid = leftovers(marker)
+        .first()
+        .and_then(|l| l.split(':').next().map(str::to_string))
+        .unwrap_or_default();
+    let listening = || {
+        std::fs::read_to_string(format!("/proc/{pid}/net/tcp"))
+            .is_ok_and(|t| t.to_uppercase().contains(":1B65 "))
+    };
+    while !listening() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
