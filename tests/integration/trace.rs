@@ -416,14 +416,13 @@ fn stopping_sockeye_kills_the_program_and_leaves_nothing_behind() {
         );
         return;
     }
-    // Then until it listens: its own /proc/PID/net/tcp shows its namespace's sockets.
-    let pid = leftovers(marker)
-        .first()
-        .and_then(|l| l.split(':').next().map(str::to_string))
-        .unwrap_or_default();
+    // Then until it listens: a process's /proc/PID/net/tcp shows its namespace's sockets.
     let listening = || {
-        std::fs::read_to_string(format!("/proc/{pid}/net/tcp"))
-            .is_ok_and(|t| t.to_uppercase().contains(":1B65 "))
+        leftovers(marker).iter().any(|l| {
+            let pid = l.split(':').next().unwrap_or_default();
+            std::fs::read_to_string(format!("/proc/{pid}/net/tcp"))
+                .is_ok_and(|t| t.to_uppercase().contains(":1B65 "))
+        })
     };
     while !listening() && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(50));
