@@ -67,7 +67,11 @@ fn describe(args: &RunOptions) -> String {
 fn run_headless(args: &RunOptions) -> anyhow::Result<ExitCode> {
     let stop = crate::signals::stop_flag().context("installing the signal handlers")?;
     let cmd = command(args)?;
+    // Packets are only printed with --trace and only saved with -w; without either, no
+    // capture (a bulk transfer would otherwise be held in memory for nothing).
+    let wants_packets = args.trace || args.write.is_some();
     let tap = match PacketTap::open("lo") {
+        _ if !wants_packets => None,
         Ok(t) => Some(t),
         Err(e) if args.write.is_some() => return Err(e.into()),
         Err(e) => {
