@@ -23,7 +23,7 @@ use super::sockets::FdTable;
 use super::sys::{self, SyscallInfo};
 use super::syscalls;
 use super::TraceError;
-use crate::endpoints::events::{now_ns, EventSink};
+use crate::endpoints::events::{now_ns, CallResult, EventSink};
 
 /// How the traced program ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -272,12 +272,14 @@ impl Tracer {
                 let _ = ptrace::cont(tid, deliver);
             }
             WaitStatus::Exited(tid, code) => {
+                self.unfinished(tid);
                 self.forget(tid);
                 if tid == self.root {
                     self.ending = Some(Ending::Exited(code));
                 }
             }
             WaitStatus::Signaled(tid, sig, _) => {
+                self.unfinished(tid);
                 let was = self.forget(tid);
                 if tid == self.root {
                     self.ending = Some(Ending::Killed(sig.as_str().to_string()));
@@ -319,6 +321,32 @@ impl Tracer {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(tid.as_raw());
+    }
+
+    /// A thread that ended inside a traced call (killed while blocked in accept(), say):
+    /// the call is still reported, as interrupted, so the trace shows where it waited.
+    fn unfinished(&mut self, tid: Pid) {
+        let Some(task) = self.tasks.get_mut(&tid) else {
+            return;
+        };
+        let Some(p) = task.pending.take() else {
+            return;
+        };
+        let (tgid, comm) = (task.tgid, task.comm.clone());
+        let table = self.tables.entry(tgid).or_default();
+        let who = Caller {
+            pid: tgid,
+            tid,
+            comm: &comm,
+        };
+        if let Some(mut ev) = calls::exit(who, p, -i64::from(libc::EINTR), true, table) {
+            ev.result = CallResult::Err {
+                errno: libc::EINTR,
+                message: "the process ended during the call".into(),
+            };
+            self.events += 1;
+            self.sink.emit(ev);
+        }
     }
 
     fn forget(&mut self, tid: Pid) -> Option<Task> {

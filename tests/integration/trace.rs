@@ -457,6 +457,13 @@ fn stopping_sockeye_kills_the_program_and_leaves_nothing_behind() {
         "kept what it recorded: {}",
         dump(&l)
     );
+    // The accept() it was blocked in is reported as cut short.
+    assert!(
+        l.iter()
+            .any(|x| is_call(x, "accept") && x.text.contains("the process ended during the call")),
+        "{}",
+        dump(&l)
+    );
     assert!(
         leftovers(marker).is_empty(),
         "left behind: {:?}",
