@@ -288,11 +288,20 @@ fn zero_window(out: &mut String, d: &Dissection<'_>, stream: &StreamTimeline) {
         let frames: Vec<String> = probes.iter().map(|p| p.frame.to_string()).collect();
         let _ = write!(
             out,
-            " The sender probes it {} time{} meanwhile (frames {}).",
+            " The sender probes it {} time{} meanwhile (frames {})",
             probes.len(),
             if probes.len() == 1 { "" } else { "s" },
             frames.join(", ")
         );
+        let gaps: Vec<String> = probes
+            .windows(2)
+            .map(|w| secs(w[1].ts_ns - w[0].ts_ns))
+            .collect();
+        if gaps.is_empty() {
+            out.push('.');
+        } else {
+            let _ = write!(out, ", {} apart.", gaps.join(", then "));
+        }
     }
 }
 
