@@ -19,6 +19,8 @@ mod teach;
 mod teach_live;
 mod teach_ui;
 mod tmux;
+mod trace;
+mod trace_ui;
 mod ui;
 mod ui_filter;
 mod ui_run;
