@@ -18,3 +18,4 @@ mod tmux;
 mod ui;
 mod ui_filter;
 mod ui_run;
+mod verbose_reference;

@@ -235,11 +235,6 @@ pub(crate) fn generic(packet: &Packet<'_>, field: &Field<'_>) -> String {
     text
 }
 
-/// One line of the tree for one field, as the details pane and `-V` show it.
-pub fn field_line(packet: &Packet<'_>, field: &Field<'_>) -> String {
-    generic(packet, field)
-}
-
 pub(crate) fn set(b: bool) -> &'static str {
     if b {
         "Set"

@@ -142,24 +142,6 @@ pub(super) fn data(layer: &Layer<'_, '_>, out: &mut Lines) {
         return;
     };
     out.push(0, Some(root), format!("Data ({} bytes)", bytes.len()));
-    for (row, chunk) in bytes.chunks(16).enumerate() {
-        let mut text = format!("{:04x} ", row * 16);
-        for byte in chunk {
-            let _ = write!(text, " {byte:02x}");
-        }
-        for _ in chunk.len()..16 {
-            text.push_str("   ");
-        }
-        text.push_str("   ");
-        text.extend(chunk.iter().map(|&b| {
-            if b.is_ascii_graphic() || b == b' ' {
-                char::from(b)
-            } else {
-                '.'
-            }
-        }));
-        out.push(0, Some(i), text);
-    }
     // tshark cuts long byte strings after 36 bytes.
     let mut hex = String::new();
     for byte in bytes.iter().take(36) {
