@@ -78,6 +78,8 @@ pub struct Entry {
     pub wscale: u8,
     /// TCP connection state after this packet ([`facts::state_code`]).
     pub state: u8,
+    /// `tcp.completeness` before this packet.
+    pub completeness: u8,
     pub kind: Kind,
     /// Innermost protocol, an index into [`PROTOCOLS`].
     pub proto: u8,
@@ -142,6 +144,7 @@ impl Entry {
             e.aflags = t.flags;
             e.wscale = facts::wscale_code(t.window_scale);
             e.state = facts::state_code(t.state);
+            e.completeness = t.completeness;
             let role = match t.role {
                 Role::Client => 1u8,
                 Role::Server => 2,
@@ -207,6 +210,7 @@ impl Entry {
             role: self.role(),
             state: facts::state_of(self.state),
             handshake: facts::handshake_at(&table.handshake(self.stream), number),
+            completeness: self.completeness,
         }
     }
 }

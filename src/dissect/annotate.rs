@@ -115,6 +115,9 @@ pub struct Facts<'f> {
     /// The TCP segment is a SYN: its window is never scaled, and tshark shows no scaling
     /// factor on it.
     pub syn: bool,
+    /// TCP payload bytes: tshark analyses every segment that carries data (bytes in
+    /// flight), so its SEQ/ACK analysis subtree is always there.
+    pub tcp_len: u32,
 }
 
 impl<'a> Annotate<'a> for Facts<'a> {
@@ -123,6 +126,7 @@ impl<'a> Annotate<'a> for Facts<'a> {
             return;
         };
         out.fact(F::TcpStream, Value::U64(facts.stream), 1);
+        out.fact(F::TcpCompleteness, Value::U64(facts.completeness.into()), 1);
         out.fact(F::TcpSeq, Value::U64(facts.seq_rel.into()), 1);
         out.fact(F::TcpNxtseq, Value::U64(facts.nxtseq_rel.into()), 1);
         out.fact(F::TcpAck, Value::U64(facts.ack_rel.into()), 1);
@@ -145,7 +149,7 @@ impl<'a> Annotate<'a> for Facts<'a> {
             return;
         };
         let has_ack_info = facts.acks_frame.is_some();
-        if facts.flags.is_empty() && !has_ack_info && facts.dup_ack_num == 0 {
+        if facts.flags.is_empty() && !has_ack_info && facts.dup_ack_num == 0 && self.tcp_len == 0 {
             return;
         }
         out.fact(F::TcpAnalysis, Value::None, 1);
@@ -154,6 +158,10 @@ impl<'a> Annotate<'a> for Facts<'a> {
         }
         if let Some(rtt) = facts.ack_rtt_ns {
             out.fact(F::TcpAnalysisAckRtt, Value::Nanos(rtt), 2);
+        }
+        // The handshake's round trip, once the handshake is complete.
+        if let Some(irtt) = facts.handshake.rtt_ns {
+            out.fact(F::TcpAnalysisInitialRtt, Value::Nanos(irtt), 2);
         }
         if !facts.flags.is_empty() {
             out.fact(F::TcpAnalysisFlags, Value::None, 2);

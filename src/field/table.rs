@@ -210,4 +210,6 @@ field_table! {
     WsExpertMessage = "_ws.expert.message", "Expert Info", Text;
     WsMalformed = "_ws.malformed", "Malformed Packet", Text;
     WsUndecoded = "_ws.undecoded", "Not decoded", Text;
+    // Fields the details tree shows that the layers above do not emit everywhere.
+    TcpCompleteness = "tcp.completeness", "Conversation completeness", Dec;
 }

@@ -183,7 +183,12 @@ fn the_comparison_counts_what_differs() {
     let ours = "Frame 1: x\n    a\n    [sockeye: b]\nFrame 2: y\n    a\n    a\n";
     let tally = compare(tshark, ours);
     assert_eq!(
-        (tally.claimed_same, tally.claimed, tally.other_same, tally.other),
+        (
+            tally.claimed_same,
+            tally.claimed,
+            tally.other_same,
+            tally.other
+        ),
         (4, 5, 0, 2)
     );
 }

@@ -59,6 +59,17 @@ pub(super) fn tcp(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
             format!("[Stream index: {}]", value_u64(&f.value)),
         );
     }
+    if let Some((i, f)) = layer.take(F::TcpCompleteness) {
+        let value = value_u64(&f.value);
+        out.push(
+            1,
+            Some(i),
+            format!(
+                "[Conversation completeness: {} ({value})]",
+                completeness(value)
+            ),
+        );
+    }
     if let Some((i, _)) = layer.take(F::TcpLen) {
         out.push(1, Some(i), format!("[TCP Segment Len: {len}]"));
     }
@@ -537,5 +548,24 @@ fn analysis(layer: &Layer<'_, '_>, out: &mut Lines) {
         if let Value::Text(reason) = f.value {
             out.push(3, Some(j), format!("[sockeye: {reason}]"));
         }
+    }
+}
+
+/// tshark's words for a `tcp.completeness` value.
+fn completeness(value: u64) -> &'static str {
+    const HANDSHAKE: u64 = 1 | 2 | 4;
+    match value {
+        1 => "Incomplete, SYN_SENT",
+        3 => "Incomplete, CLIENT_ESTABLISHED",
+        7 => "Incomplete, ESTABLISHED",
+        15 => "Incomplete, DATA",
+        v if v & HANDSHAKE == HANDSHAKE && v & (16 | 32) != 0 => {
+            if v & 8 != 0 {
+                "Complete, WITH_DATA"
+            } else {
+                "Complete, NO_DATA"
+            }
+        }
+        _ => "Incomplete",
     }
 }
