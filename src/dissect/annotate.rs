@@ -148,6 +148,8 @@ impl<'a> Annotate<'a> for Facts<'a> {
         let Some(facts) = self.tcp else {
             return;
         };
+        out.fact(F::TcpTimeRelative, Value::Nanos(facts.stream_rel_ns), 2);
+        out.fact(F::TcpTimeDelta, Value::Nanos(facts.stream_delta_ns), 2);
         let has_ack_info = facts.acks_frame.is_some();
         if facts.flags.is_empty() && !has_ack_info && facts.dup_ack_num == 0 && self.tcp_len == 0 {
             return;

@@ -212,4 +212,6 @@ field_table! {
     WsUndecoded = "_ws.undecoded", "Not decoded", Text;
     // Fields the details tree shows that the layers above do not emit everywhere.
     TcpCompleteness = "tcp.completeness", "Conversation completeness", Dec;
+    TcpTimeRelative = "tcp.time_relative", "Time since first frame in this TCP stream", Seconds;
+    TcpTimeDelta = "tcp.time_delta", "Time since previous frame in this TCP stream", Seconds;
 }

@@ -103,6 +103,10 @@ pub struct TcpFacts {
     /// `tcp.completeness`: what the stream had shown before this segment (SYN 1, SYN-ACK
     /// 2, ACK 4, data 8, FIN 16, RST 32), as tshark's single pass reports it.
     pub completeness: u8,
+    /// Since the stream's first frame, and since its previous frame (tshark's
+    /// `tcp.time_relative` and `tcp.time_delta`).
+    pub stream_rel_ns: i64,
+    pub stream_delta_ns: i64,
 }
 
 /// One TCP conversation (a `tcp.stream`).
@@ -117,6 +121,9 @@ pub(crate) struct TcpConv {
     ts_first_rtt: i64,
     /// `tcp.completeness` so far.
     completeness: u8,
+    /// Timestamps of the stream's first and latest frames.
+    first_ts_ns: i64,
+    prev_ts_ns: i64,
     pub stats: ConvStats,
 }
 
@@ -129,6 +136,8 @@ impl TcpConv {
             ts_mru_syn: 0,
             ts_first_rtt: 0,
             completeness: 0,
+            first_ts_ns: seg.ts_ns,
+            prev_ts_ns: seg.ts_ns,
             stats: ConvStats::new(stream, key, side, seg.ts_ns),
         }
     }
@@ -282,6 +291,9 @@ impl TcpTable {
         self.after_analysis(idx, side, seg);
         let conv = &mut self.convs[idx];
         let completeness = conv.completeness;
+        let stream_rel_ns = seg.ts_ns.wrapping_sub(conv.first_ts_ns);
+        let stream_delta_ns = seg.ts_ns.wrapping_sub(conv.prev_ts_ns);
+        conv.prev_ts_ns = seg.ts_ns;
         conv.completeness |= completeness_bits(seg, conv.stats.frames() == 1);
         TcpFacts {
             stream: conv.stream,
@@ -302,6 +314,8 @@ impl TcpTable {
             state: conv.conn.state,
             handshake: conv.conn.handshake,
             completeness,
+            stream_rel_ns,
+            stream_delta_ns,
         }
     }
 

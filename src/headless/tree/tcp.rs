@@ -172,6 +172,7 @@ pub(super) fn tcp(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
         _ => None,
     };
     options(packet, layer, ack_base, out);
+    timestamps(layer, out);
     analysis(layer, out);
     if let Some((i, f)) = layer.take(F::TcpPayload) {
         if let Value::Bytes(bytes) = f.value {
@@ -567,5 +568,25 @@ fn completeness(value: u64) -> &'static str {
             }
         }
         _ => "Incomplete",
+    }
+}
+
+/// `[Timestamps]`: times since the stream's first and previous frames.
+fn timestamps(layer: &Layer<'_, '_>, out: &mut Lines) {
+    let first = layer.take(F::TcpTimeRelative);
+    let previous = layer.take(F::TcpTimeDelta);
+    if first.is_none() && previous.is_none() {
+        return;
+    }
+    out.push(1, first.map(|(i, _)| i), "[Timestamps]".into());
+    for (taken, title) in [
+        (first, "Time since first frame in this TCP stream"),
+        (previous, "Time since previous frame in this TCP stream"),
+    ] {
+        if let Some((i, f)) = taken {
+            if let Value::Nanos(ns) = f.value {
+                out.push(2, Some(i), format!("[{title}: {} seconds]", seconds(ns)));
+            }
+        }
     }
 }
