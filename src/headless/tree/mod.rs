@@ -38,6 +38,7 @@ pub fn tree_lines(packet: &Packet<'_>, fields: &FieldList<'_>) -> Vec<TreeLine> 
     let mut out = Lines::default();
     let all = &fields.fields;
     let mut start = 0;
+    let mut previous = FieldId::Frame;
     while start < all.len() {
         let end = all
             .iter()
@@ -45,8 +46,9 @@ pub fn tree_lines(packet: &Packet<'_>, fields: &FieldList<'_>) -> Vec<TreeLine> 
             .position(|f| f.depth == 0)
             .map_or(all.len(), |p| start + 1 + p);
         let layer = Layer::new(all, start, end);
-        render_layer(packet, &layer, &mut out);
+        render_layer(packet, &layer, previous, &mut out);
         layer.rest(packet, &mut out);
+        previous = layer.id();
         start = end;
     }
     if let Some(stop) = &packet.stop {
@@ -60,7 +62,7 @@ pub fn tree_lines(packet: &Packet<'_>, fields: &FieldList<'_>) -> Vec<TreeLine> 
     out.lines
 }
 
-fn render_layer(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
+fn render_layer(packet: &Packet<'_>, layer: &Layer<'_, '_>, previous: FieldId, out: &mut Lines) {
     match layer.id() {
         FieldId::Frame => frame::frame(packet, layer, out),
         FieldId::Eth => link::ethernet(packet, layer, out),
@@ -73,7 +75,11 @@ fn render_layer(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
         FieldId::Udp => transport::udp(layer, out),
         FieldId::Icmp => transport::icmp(layer, out),
         FieldId::Icmpv6 => transport::icmpv6(layer, out),
-        FieldId::Data => transport::data(layer, out),
+        // ICMP's echo data is part of the ICMP message: tshark nests it there.
+        FieldId::Data => {
+            let nested = matches!(previous, FieldId::Icmp | FieldId::Icmpv6);
+            transport::data(layer, u8::from(nested), out)
+        }
         _ => {}
     }
 }

@@ -133,7 +133,8 @@ pub(super) fn icmpv6(layer: &Layer<'_, '_>, out: &mut Lines) {
     }
 }
 
-pub(super) fn data(layer: &Layer<'_, '_>, out: &mut Lines) {
+/// Undissected bytes, `depth` levels in (0 = a protocol of their own).
+pub(super) fn data(layer: &Layer<'_, '_>, depth: u8, out: &mut Lines) {
     let root = layer.root();
     let Some((i, f)) = layer.take(F::DataData) else {
         return;
@@ -141,7 +142,7 @@ pub(super) fn data(layer: &Layer<'_, '_>, out: &mut Lines) {
     let Value::Bytes(bytes) = f.value else {
         return;
     };
-    out.push(0, Some(root), format!("Data ({} bytes)", bytes.len()));
+    out.push(depth, Some(root), format!("Data ({} bytes)", bytes.len()));
     // tshark cuts long byte strings after 36 bytes.
     let mut hex = String::new();
     for byte in bytes.iter().take(36) {
@@ -150,8 +151,12 @@ pub(super) fn data(layer: &Layer<'_, '_>, out: &mut Lines) {
     if bytes.len() > 36 {
         hex.push('…');
     }
-    out.push(1, Some(i), format!("Data: {hex}"));
+    out.push(depth + 1, Some(i), format!("Data: {hex}"));
     if let Some((j, f)) = layer.take(F::DataLen) {
-        out.push(1, Some(j), format!("[Length: {}]", value_u64(&f.value)));
+        out.push(
+            depth + 1,
+            Some(j),
+            format!("[Length: {}]", value_u64(&f.value)),
+        );
     }
 }
