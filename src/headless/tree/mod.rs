@@ -282,3 +282,6 @@ pub(crate) fn expert(
     out.push(depth + 1, field, format!("[Severity level: {severity}]"));
     out.push(depth + 1, field, format!("[Group: {group}]"));
 }
+
+#[cfg(test)]
+mod tests;
