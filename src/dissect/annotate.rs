@@ -6,7 +6,9 @@ use std::net::IpAddr;
 use arrayvec::ArrayVec;
 use etherparse::{TcpOptionElement, TcpOptionsIterator};
 
-use crate::analysis::{AnalysisFlag, TcpFacts, TcpSegment, UdpDatagram, UdpFacts, WindowScale};
+use crate::analysis::{
+    AnalysisFlag, ConnState, TcpFacts, TcpSegment, UdpDatagram, UdpFacts, WindowScale,
+};
 use crate::decode::{tcp_flags, Annotate, FieldList, Packet};
 use crate::field::{FieldId as F, Value};
 
@@ -118,6 +120,8 @@ pub struct Facts<'f> {
     /// TCP payload bytes: tshark analyses every segment that carries data (bytes in
     /// flight), so its SEQ/ACK analysis subtree is always there.
     pub tcp_len: u32,
+    /// The segment carries FIN: it either starts or completes the close.
+    pub fin: bool,
 }
 
 impl<'a> Annotate<'a> for Facts<'a> {
@@ -127,6 +131,17 @@ impl<'a> Annotate<'a> for Facts<'a> {
         };
         out.fact(F::TcpStream, Value::U64(facts.stream), 1);
         out.fact(F::TcpCompleteness, Value::U64(facts.completeness.into()), 1);
+        // The first FIN of a stream initiates the close; a FIN after the other side's
+        // undergoes it.
+        if self.fin {
+            match facts.state {
+                ConnState::HalfClosed { .. } => out.fact(F::TcpConnectionFinActive, Value::None, 3),
+                ConnState::Closing | ConnState::Closed => {
+                    out.fact(F::TcpConnectionFinPassive, Value::None, 3)
+                }
+                _ => {}
+            }
+        }
         out.fact(F::TcpSeq, Value::U64(facts.seq_rel.into()), 1);
         out.fact(F::TcpNxtseq, Value::U64(facts.nxtseq_rel.into()), 1);
         out.fact(F::TcpAck, Value::U64(facts.ack_rel.into()), 1);

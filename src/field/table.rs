@@ -214,4 +214,6 @@ field_table! {
     TcpCompleteness = "tcp.completeness", "Conversation completeness", Dec;
     TcpTimeRelative = "tcp.time_relative", "Time since first frame in this TCP stream", Seconds;
     TcpTimeDelta = "tcp.time_delta", "Time since previous frame in this TCP stream", Seconds;
+    TcpConnectionFinActive = "tcp.connection.fin_active", "This frame initiates the connection closing", Protocol;
+    TcpConnectionFinPassive = "tcp.connection.fin_passive", "This frame undergoes the connection closing", Protocol;
 }

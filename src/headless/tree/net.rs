@@ -68,6 +68,7 @@ pub(super) enum Calculated {
 
 /// The checksum lines shared by IPv4, TCP and UDP, in tshark's wording with validation on:
 /// `Checksum: 0x1234 [correct]`, `[Checksum Status: Good]`, `[Calculated Checksum: …]`.
+/// `offload` is the hint tshark appends to a bad checksum (worded differently per protocol).
 pub(super) fn checksum(
     layer: &Layer<'_, '_>,
     out: &mut Lines,
@@ -107,8 +108,7 @@ pub(super) fn checksum(
                         1,
                         Some(i),
                         format!(
-                            "{title}: 0x{stored:04x} incorrect, should be 0x{should:04x}\
-                             (maybe caused by \"{offload} checksum offload\"?)"
+                            "{title}: 0x{stored:04x} incorrect, should be 0x{should:04x}{offload}"
                         ),
                     );
                     super::expert(
@@ -222,7 +222,13 @@ pub(super) fn ipv4(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) 
         }
     }
     if let Some((i, f)) = layer.take(F::IpFragOffset) {
-        out.push(1, Some(i), generic(packet, f));
+        // The field holds 8-byte units (as -T fields prints it); the tree shows bytes.
+        let bytes = value_u64(&f.value) * 8;
+        out.push(
+            1,
+            Some(i),
+            pictured(packet, f, format_args!("Fragment Offset: {bytes}")),
+        );
     }
     if let Some((i, f)) = layer.take(F::IpTtl) {
         out.push(1, Some(i), format!("Time to Live: {}", value_u64(&f.value)));
@@ -243,7 +249,7 @@ pub(super) fn ipv4(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) 
             "Header checksum status",
             "Calculated Checksum",
         ),
-        "IP",
+        "(may be caused by \"IP checksum offload\"?)",
         Calculated::AfterStatus,
     );
     for id in [F::IpSrc, F::IpDst] {

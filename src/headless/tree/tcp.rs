@@ -155,7 +155,7 @@ pub(super) fn tcp(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
             Some(F::TcpChecksumCalculated),
         ),
         ("Checksum", "Checksum Status", "Calculated Checksum"),
-        "TCP",
+        "(maybe caused by \"TCP checksum offload\"?)",
         Calculated::AfterStatus,
     );
     if let Some((i, f)) = layer.take(F::TcpUrgentPointer) {
@@ -266,6 +266,11 @@ fn flag_lines(layer: &Layer<'_, '_>, flags: u64, src: u64, dst: u64, out: &mut L
     if let Some((j, f)) = layer.take(F::TcpFlagsStr) {
         if let Value::Text(text) = f.value {
             out.push(2, Some(j), format!("[TCP Flags: {text}]"));
+        }
+    }
+    for id in [F::TcpConnectionFinActive, F::TcpConnectionFinPassive] {
+        if let Some((j, f)) = layer.take(id) {
+            expert(out, 3, "Note", "Sequence", f.def().title, Some(j));
         }
     }
 }

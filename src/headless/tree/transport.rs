@@ -34,7 +34,7 @@ pub(super) fn udp(layer: &Layer<'_, '_>, out: &mut Lines) {
             Some(F::UdpChecksumCalculated),
         ),
         ("Checksum", "Checksum Status", "Calculated Checksum"),
-        "UDP",
+        "(maybe caused by \"UDP checksum offload\"?)",
         Calculated::UnderChecksum,
     );
     if let Some((i, f)) = layer.take(F::UdpStream) {
@@ -75,7 +75,7 @@ pub(super) fn icmp(layer: &Layer<'_, '_>, out: &mut Lines) {
         out,
         (F::IcmpChecksum, F::IcmpChecksumStatus, None),
         ("Checksum", "Checksum Status", "Calculated Checksum"),
-        "ICMP",
+        "",
         Calculated::Hidden,
     );
     // tshark shows identifier and sequence number read both ways round.
@@ -111,7 +111,7 @@ pub(super) fn icmpv6(layer: &Layer<'_, '_>, out: &mut Lines) {
         out,
         (F::Icmpv6Checksum, F::Icmpv6ChecksumStatus, None),
         ("Checksum", "Checksum Status", "Calculated Checksum"),
-        "ICMPv6",
+        "",
         Calculated::Hidden,
     );
     if let Some((i, f)) = layer.take(F::Icmpv6EchoIdentifier) {
