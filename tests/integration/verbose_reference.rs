@@ -32,7 +32,7 @@ const FLOORS: [(&str, f64); 17] = [
     ("dns_query_response", 93.2),
     ("dns_tcp", 98.3),
     ("http_google", 97.3),
-    ("http_ip4and6", 99.4),
+    ("http_ip4and6", 99.3),
     ("icmp_echo", 98.2),
     ("icmpv6_neighbor_solicitation", 94.0),
     ("ip_frag_source", 92.2),
