@@ -7,6 +7,7 @@ mod cli_ui;
 mod demo;
 mod filter;
 mod formats;
+mod narration_facts;
 mod pipes;
 mod reference;
 mod remote;
