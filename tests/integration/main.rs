@@ -24,3 +24,4 @@ mod trace_ui;
 mod ui;
 mod ui_filter;
 mod ui_run;
+mod verbose_reference;
