@@ -351,12 +351,20 @@ impl Store {
             stream: u64::from(e.stream),
             from_first_sender: e.bits & 2 != 0,
         });
+        // Without the capture's earlier frames: no reassembly or request/response links.
+        let app = crate::dissect::app::AppFacts::standalone(
+            &packet,
+            info.number,
+            tcp.as_ref(),
+            udp.as_ref(),
+        );
         Some(Dissection {
             packet,
             info,
             reassembled: None,
             tcp,
             udp,
+            app,
         })
     }
 

@@ -6,6 +6,7 @@
 //! for reassembly, and one explanation of where and why decoding stopped. Every header is
 //! still checked by etherparse's `*Slice::from_slice`, so no accessor can read out of bounds.
 
+pub mod app;
 mod checksum;
 mod fields;
 mod link;

@@ -112,11 +112,30 @@ impl Interest {
     pub const DATA: Interest = Interest(1 << 9);
     /// `_ws.malformed`, `_ws.undecoded`.
     pub const PROBLEMS: Interest = Interest(1 << 10);
+    /// Application layers, the packet-list columns and the request/response links the
+    /// pipeline's application stage computes.
+    pub const APP: Interest = Interest(1 << 11);
     pub const ALL: Interest = Interest(u16::MAX);
 
     /// The layer whose emitter produces `id` (by the protocol part of its name).
     pub fn of_field(id: FieldId) -> Interest {
+        if id.name().starts_with("_ws.col.")
+            || matches!(
+                id,
+                FieldId::IcmpRespIn
+                    | FieldId::IcmpRespTo
+                    | FieldId::Icmpv6RespIn
+                    | FieldId::Icmpv6RespTo
+                    | FieldId::TcpReassembledIn
+                    | FieldId::TcpReassembledLength
+                    | FieldId::TcpSegmentData
+            )
+        {
+            return Self::APP;
+        }
         match id.protocol() {
+            "dns" | "mdns" | "llmnr" | "http" | "urlencoded-form" | "tls" | "dhcp" | "dhcpv6"
+            | "smtp" | "imf" | "ftp" | "ftp-data" | "imap" | "data-text-lines" => Self::APP,
             "frame" => Self::FRAME,
             "null" | "sll" | "eth" | "vlan" => Self::LINK,
             "arp" => Self::ARP,
