@@ -16,8 +16,8 @@ mod transport;
 
 pub use checksum::{check_ipv4, check_transport, ChecksumCheck, ChecksumStatus};
 pub use fields::{
-    emit, emit_only, emit_reassembled, protocols, tcp_flags, tcp_flags_str, Annotate, FieldList,
-    FrameInfo, Interest,
+    emit, emit_only, emit_quoted, emit_reassembled, protocols, tcp_flags, tcp_flags_str, Annotate,
+    FieldList, FrameInfo, Interest,
 };
 pub use stop::{Stop, StopReason};
 

@@ -14,10 +14,8 @@ use etherparse::defrag::IpDefragPayloadVec;
 use super::columns;
 use super::reassembly::{Budget, Reassembler, Segment};
 use crate::analysis::{AnalysisFlag, TcpFacts, UdpFacts};
-use crate::decode::app::{
-    dhcp, dhcpv6, dns, ftp, http, imap, smtp, tls, Parse, Place,
-};
-use crate::decode::{self, FieldList, Header, Packet};
+use crate::decode::app::{dhcp, dhcpv6, dns, ftp, http, imap, smtp, tls, Parse, Place};
+use crate::decode::{self, FieldList, FrameInfo, Header, Packet};
 use crate::field::{FieldId as F, Value};
 
 /// Request/response and FTP tables hold at most this many entries; past it the oldest half
@@ -148,11 +146,17 @@ pub struct AppFacts {
     /// `icmp.resp_to` / `icmpv6.resp_to`: the request this echo reply answers.
     pub icmp_resp_to: Option<u64>,
     pub icmpv6_resp_to: Option<u64>,
+    /// Frame offset of the datagram an ICMP error quotes (its headers are decoded too).
+    pub quoted_at: Option<usize>,
 }
 
 impl AppFacts {
     /// The columns and application-layer fields, after the frame's own layers.
-    pub fn emit<'a>(&'a self, out: &mut FieldList<'a>) {
+    pub fn emit<'a>(&'a self, packet: &Packet<'a>, info: &FrameInfo, out: &mut FieldList<'a>) {
+        if let Some(at) = self.quoted_at {
+            let quoted = decode::decode(&quoted_frame(packet.data.get(at..).unwrap_or(&[])));
+            decode::emit_quoted(&quoted, info, at, out);
+        }
         if let Some(frame) = self.icmp_resp_to {
             out.fact(F::IcmpRespTo, Value::U64(frame), 1);
         }
@@ -160,11 +164,7 @@ impl AppFacts {
             out.fact(F::Icmpv6RespTo, Value::U64(frame), 1);
         }
         if let Some(pdu) = &self.pdu {
-            out.fact(
-                F::TcpReassembledLength,
-                Value::U64(pdu.len() as u64),
-                1,
-            );
+            out.fact(F::TcpReassembledLength, Value::U64(pdu.len() as u64), 1);
         }
         for placed in &self.messages {
             placed.message.emit(Place { base: placed.base }, out);
@@ -381,14 +381,8 @@ impl AppTracker {
             }
         } else if !v6 && matches!(ty, 3 | 4 | 5 | 11 | 12) {
             // An error quotes the offending datagram's IP header and first bytes.
-            let quoted = decode::decode(&crate::frame::Frame {
-                ts_ns: 0,
-                data: body.get(8..).unwrap_or(&[]),
-                orig_len: body.len().saturating_sub(8) as u32,
-                link: crate::frame::LinkType::RAW,
-                interface: 0,
-                direction: crate::frame::Direction::Unknown,
-            });
+            let quoted = decode::decode(&quoted_frame(body.get(8..).unwrap_or(&[])));
+            facts.quoted_at = packet.layers.last().map(|l| l.offset + 8);
             for layer in &quoted.layers {
                 facts.protocols.push(':');
                 facts.protocols.push_str(layer.header.name());
@@ -541,7 +535,9 @@ impl AppTracker {
             return;
         };
         // A segment cut by the snap length cannot be reassembled: decode what is there.
-        let whole = packet.tcp_len.is_some_and(|len| len as usize == payload.len());
+        let whole = packet
+            .tcp_len
+            .is_some_and(|len| len as usize == payload.len());
         let from_server = usize::from(sport == stream.server_port);
         let segment = Segment {
             seq: tcp.sequence_number(),
@@ -660,6 +656,18 @@ impl AppTracker {
             (None, Some(p)) => (Some(p), high),
             (None, None) => (None, 0),
         }
+    }
+}
+
+/// The quoted datagram of an ICMP error as a raw-IP frame of its own.
+fn quoted_frame(bytes: &[u8]) -> crate::frame::Frame<'_> {
+    crate::frame::Frame {
+        ts_ns: 0,
+        data: bytes,
+        orig_len: bytes.len() as u32,
+        link: crate::frame::LinkType::RAW,
+        interface: 0,
+        direction: crate::frame::Direction::Unknown,
     }
 }
 

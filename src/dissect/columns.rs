@@ -200,7 +200,11 @@ fn flag_names(tcp: &etherparse::TcpHeaderSlice<'_>) -> String {
         (tcp.cwr(), "CWR"),
         (tcp.ns(), "AE"),
     ];
-    let set: Vec<&str> = names.iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect();
+    let set: Vec<&str> = names
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| *n)
+        .collect();
     if set.is_empty() {
         "<None>".to_string()
     } else {

@@ -68,7 +68,7 @@ impl Dissection<'_> {
             decode::emit_reassembled(&inner, &self.info, &(), out);
         }
         if interest.contains(Interest::APP) {
-            self.app.emit(out);
+            self.app.emit(&self.packet, &self.info, out);
         }
     }
 

@@ -81,16 +81,34 @@ mod tests {
     fn continues_in_sequence_and_restarts_on_gaps() {
         let mut budget = Budget::default();
         let mut r = Reassembler::default();
-        let (data, carried) = r.push(Segment { seq: 100, bytes: b"abc" }, &mut budget);
+        let (data, carried) = r.push(
+            Segment {
+                seq: 100,
+                bytes: b"abc",
+            },
+            &mut budget,
+        );
         assert_eq!((data.as_slice(), carried), (&b"abc"[..], 0));
         r.keep(b"bc", &mut budget);
         assert_eq!(budget.held(), 2);
-        let (data, carried) = r.push(Segment { seq: 103, bytes: b"de" }, &mut budget);
+        let (data, carried) = r.push(
+            Segment {
+                seq: 103,
+                bytes: b"de",
+            },
+            &mut budget,
+        );
         assert_eq!((data.as_slice(), carried), (&b"bcde"[..], 2));
         assert_eq!(budget.held(), 0);
         r.keep(b"bcde", &mut budget);
         // A gap: the pending bytes are dropped, not glued to unrelated data.
-        let (data, carried) = r.push(Segment { seq: 900, bytes: b"x" }, &mut budget);
+        let (data, carried) = r.push(
+            Segment {
+                seq: 900,
+                bytes: b"x",
+            },
+            &mut budget,
+        );
         assert_eq!((data.as_slice(), carried), (&b"x"[..], 0));
         assert_eq!(budget.held(), 0);
     }

@@ -180,7 +180,8 @@ fn app_columns_match_tshark() {
     println!("{report}");
     assert!(all.total > 10_000, "compared only {} cells", all.total);
     assert_eq!(
-        all.agree, all.total,
+        all.agree,
+        all.total,
         "{} of {} cells differ from tshark:\n{report}",
         all.total - all.agree,
         all.total

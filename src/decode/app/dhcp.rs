@@ -102,7 +102,13 @@ impl Dhcp {
         out.fact(F::Dhcp, Value::None, 0);
         let at = |s, l| Span::new(s, l);
         place.emit(out, F::DhcpType, Value::U64(self.op.into()), at(0, 1), 1);
-        place.emit(out, F::DhcpHwType, Value::U64(self.htype.into()), at(1, 1), 1);
+        place.emit(
+            out,
+            F::DhcpHwType,
+            Value::U64(self.htype.into()),
+            at(1, 1),
+            1,
+        );
         place.emit(out, F::DhcpHwLen, Value::U64(self.hlen.into()), at(2, 1), 1);
         place.emit(out, F::DhcpHops, Value::U64(self.hops.into()), at(3, 1), 1);
         place.emit(out, F::DhcpId, Value::U64(self.xid.into()), at(4, 4), 1);
@@ -147,9 +153,7 @@ impl Dhcp {
             };
             match &o.value {
                 OptionValue::U8(v) => place.emit(out, id, Value::U64((*v).into()), value_span, 2),
-                OptionValue::U32(v) => {
-                    place.emit(out, id, Value::U64((*v).into()), value_span, 2)
-                }
+                OptionValue::U32(v) => place.emit(out, id, Value::U64((*v).into()), value_span, 2),
                 OptionValue::Ip(a) => place.emit(out, id, Value::Ipv4(*a), value_span, 2),
                 OptionValue::Ips(list) => {
                     for a in list {

@@ -48,7 +48,13 @@ impl Dhcpv6 {
             1,
         );
         for (code, len, span) in &self.options {
-            place.emit(out, F::Dhcpv6OptionType, Value::U64((*code).into()), *span, 1);
+            place.emit(
+                out,
+                F::Dhcpv6OptionType,
+                Value::U64((*code).into()),
+                *span,
+                1,
+            );
             place.emit(
                 out,
                 F::Dhcpv6OptionLength,

@@ -226,14 +226,32 @@ impl Dns {
         };
         out.fact(proto, Value::None, 0);
         if let Some(len) = self.tcp_length {
-            place.emit(out, F::DnsLength, Value::U64(len.into()), Span::new(0, 2), 1);
+            place.emit(
+                out,
+                F::DnsLength,
+                Value::U64(len.into()),
+                Span::new(0, 2),
+                1,
+            );
         }
         if let Some(to) = self.response_to {
             out.fact(F::DnsResponseTo, Value::U64(to), 1);
         }
-        place.emit(out, F::DnsId, Value::U64(self.id.into()), Span::new(h, 2), 1);
+        place.emit(
+            out,
+            F::DnsId,
+            Value::U64(self.id.into()),
+            Span::new(h, 2),
+            1,
+        );
         let flags_span = Span::new(h + 2, 2);
-        place.emit(out, F::DnsFlags, Value::U64(self.flags.into()), flags_span, 1);
+        place.emit(
+            out,
+            F::DnsFlags,
+            Value::U64(self.flags.into()),
+            flags_span,
+            1,
+        );
         let bit = |mask: u16| Value::Bool(self.flags & mask != 0);
         place.emit(out, F::DnsFlagsResponse, bit(0x8000), flags_span, 2);
         place.emit(
@@ -388,7 +406,10 @@ pub fn parse(bytes: &[u8], flavor: Flavor, tcp: bool) -> Option<Dns> {
     let mut at = 12usize;
     for _ in 0..dns.counts[0] {
         let Some((name, after)) = read_name(msg, at) else {
-            dns.malformed = Some(Malformed::new(h + at, "DNS question name runs past the end"));
+            dns.malformed = Some(Malformed::new(
+                h + at,
+                "DNS question name runs past the end",
+            ));
             return Some(dns);
         };
         let (Some(qtype), Some(class)) = (be_u16(msg, after), be_u16(msg, after + 2)) else {

@@ -161,7 +161,14 @@ impl Http {
 /// HTTP goes to `data`)?
 pub fn looks_like_http(bytes: &[u8]) -> bool {
     const METHODS: [&[u8]; 9] = [
-        b"GET ", b"POST ", b"HEAD ", b"PUT ", b"DELETE ", b"OPTIONS ", b"PATCH ", b"CONNECT ",
+        b"GET ",
+        b"POST ",
+        b"HEAD ",
+        b"PUT ",
+        b"DELETE ",
+        b"OPTIONS ",
+        b"PATCH ",
+        b"CONNECT ",
         b"TRACE ",
     ];
     bytes.starts_with(b"HTTP/1.") || METHODS.iter().any(|m| bytes.starts_with(m))

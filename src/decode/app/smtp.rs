@@ -34,9 +34,15 @@ pub enum Smtp {
     Commands(Vec<Command>),
     Replies(Vec<Reply>),
     /// Part of the message after DATA, before the final `.` line.
-    DataFragment { len: usize, span: Span },
+    DataFragment {
+        len: usize,
+        span: Span,
+    },
     /// The `.` line ended the message (any message bytes in this frame come first).
-    DataEnd { len: usize, span: Span },
+    DataEnd {
+        len: usize,
+        span: Span,
+    },
 }
 
 impl Smtp {

@@ -239,6 +239,19 @@ pub fn emit_reassembled<'a>(
     }
 }
 
+/// Emits the layers of a packet quoted inside another (the datagram an ICMP error quotes),
+/// its byte ranges moved to `base`, where the quoted bytes start in the frame.
+pub fn emit_quoted<'a>(inner: &Packet<'a>, info: &FrameInfo, base: usize, out: &mut FieldList<'a>) {
+    let start = out.fields.len();
+    emit_layers(inner, info, &(), Interest::ALL, out);
+    for field in out.fields.iter_mut().skip(start) {
+        if let Some(range) = field.range.as_mut() {
+            range.start = range.start.saturating_add(base as u32);
+        }
+        field.depth = field.depth.saturating_add(1);
+    }
+}
+
 fn emit_layers<'a>(
     packet: &Packet<'a>,
     info: &FrameInfo,
