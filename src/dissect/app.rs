@@ -833,3 +833,7 @@ impl TcpStream {
 fn complete_lines(bytes: &[u8]) -> Option<usize> {
     bytes.iter().rposition(|b| *b == b'\n').map(|p| p + 1)
 }
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;
