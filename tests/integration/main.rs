@@ -3,6 +3,7 @@
 
 mod app_filter;
 mod app_reference;
+mod app_summary;
 mod cli;
 mod demo;
 mod filter;

@@ -82,22 +82,6 @@ impl Dhcp {
         }
     }
 
-    /// tcpdump -n: `BOOTP/DHCP, Request from 00:0c:29:59:fd:21, length 300`.
-    pub fn tcpdump(&self, udp_len: usize, out: &mut String) {
-        let mac = self.chaddr;
-        let _ = write!(
-            out,
-            "BOOTP/DHCP, {} from {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, length {udp_len}",
-            if self.op == 1 { "Request" } else { "Reply" },
-            mac[0],
-            mac[1],
-            mac[2],
-            mac[3],
-            mac[4],
-            mac[5]
-        );
-    }
-
     pub fn emit<'a>(&'a self, place: Place, out: &mut FieldList<'a>) {
         out.fact(F::Dhcp, Value::None, 0);
         let at = |s, l| Span::new(s, l);

@@ -164,59 +164,6 @@ impl Dns {
         }
     }
 
-    /// tcpdump -n's summary: `6159+ A? wireshark.org. (31)` for a query,
-    /// `6159 1/0/0 A 128.121.50.122 (47)` for a response.
-    pub fn tcpdump(&self, len: usize, out: &mut String) {
-        let _ = write!(out, "{}", self.id);
-        if self.is_response() {
-            if self.rcode() != 0 {
-                let _ = write!(out, " {}", tcpdump_rcode(self.rcode()));
-            }
-            let [_, an, ns, ar] = self.counts;
-            if self.flags & 0x0400 != 0 {
-                out.push('*');
-            }
-            if self.flags & 0x0080 == 0 {
-                out.push('-');
-            }
-            let _ = write!(out, " {an}/{ns}/{ar}");
-            for (section, r) in &self.records {
-                if *section != Section::Answer {
-                    continue;
-                }
-                let _ = write!(out, " {}", type_name(r.rtype));
-                match &r.data {
-                    RData::A(a) => {
-                        let _ = write!(out, " {}", Ipv4Addr::from(*a));
-                    }
-                    RData::Aaaa(a) => {
-                        let _ = write!(out, " {}", Ipv6Addr::from(*a));
-                    }
-                    RData::Cname(n) | RData::Ptr(n) | RData::Ns(n) => {
-                        let _ = write!(out, " {n}.");
-                    }
-                    RData::Mx(pref, n) => {
-                        let _ = write!(out, " {n}. {pref}");
-                    }
-                    _ => {}
-                }
-                out.push(',');
-            }
-            if out.ends_with(',') {
-                out.pop();
-            }
-        } else {
-            if self.flags & 0x0100 != 0 {
-                out.push('+');
-            }
-            for q in &self.questions {
-                let name = if q.name == "<Root>" { "" } else { &q.name };
-                let _ = write!(out, " {}? {name}.", type_name(q.qtype));
-            }
-        }
-        let _ = write!(out, " ({len})");
-    }
-
     pub fn emit<'a>(&'a self, place: Place, out: &mut FieldList<'a>) {
         let h = self.header_at;
         let proto = match self.flavor {
@@ -602,16 +549,5 @@ fn rcode_name(rcode: u16) -> &'static str {
         9 => "Not authoritative",
         10 => "Name out of zone",
         _ => "Unknown error",
-    }
-}
-
-fn tcpdump_rcode(rcode: u16) -> &'static str {
-    match rcode {
-        1 => "FormErr",
-        2 => "ServFail",
-        3 => "NXDomain",
-        4 => "NotImp",
-        5 => "Refused",
-        _ => "Resp",
     }
 }

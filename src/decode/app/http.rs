@@ -2,8 +2,6 @@
 //! decides where the message ends (Content-Length, chunked, or the rest of the data) and
 //! what tshark shows for it.
 
-use std::fmt::Write;
-
 use super::{media, printable, Malformed, Parse, Place, Span};
 use crate::decode::FieldList;
 use crate::field::{FieldId as F, Value};
@@ -359,10 +357,4 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     printable(&out)
-}
-
-/// tcpdump -n shows the start line of an HTTP message after the TCP header:
-/// `HTTP: GET / HTTP/1.1`.
-pub fn tcpdump(http: &Http, out: &mut String) {
-    let _ = write!(out, "HTTP: {}", http.first_line);
 }
