@@ -6,7 +6,7 @@
 //! backward only), and kept owned on the frame's [`AppFacts`].
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 
 use etherparse::defrag::IpDefragPayloadVec;
@@ -47,15 +47,30 @@ pub enum Message {
     /// The end of an SMTP DATA: the `.` line and the message it completed.
     SmtpMessage(smtp::Smtp, smtp::Imf),
     Ftp(ftp::Ftp),
-    FtpData(usize),
+    FtpData(FtpData),
     Imap(imap::Imap),
+}
+
+/// A segment of an FTP data connection, with what its control connection said about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FtpData {
+    pub len: usize,
+    /// How the connection was set up: `PASV`, `EPASV`, `PORT`, `EPRT`.
+    pub mode: &'static str,
+    /// The transfer command it serves (`LIST`, `RETR a.txt`), if seen.
+    pub command: Option<String>,
+    /// Text (a listing, a text file): tshark shows it as lines.
+    pub text: bool,
 }
 
 impl Message {
     fn column(&self, tls_version: Option<u16>) -> Cow<'static, str> {
         match self {
             Message::Dns(d) => d.column().into(),
-            Message::Http(_) => "HTTP".into(),
+            Message::Http(h) => match &h.body_kind {
+                Some(("json", _)) => "HTTP/JSON".into(),
+                _ => "HTTP".into(),
+            },
             Message::Tls(t) => {
                 let record = t.records.first().map_or(0, |r| r.version);
                 tls::version_name(tls_version.unwrap_or(record)).into()
@@ -80,7 +95,12 @@ impl Message {
             Message::Smtp(s) => s.info(out),
             Message::SmtpMessage(_, imf) => imf.info(out),
             Message::Ftp(f) => f.info(out),
-            Message::FtpData(len) => out.push_str(&format!("FTP Data: {len} bytes")),
+            Message::FtpData(d) => {
+                out.push_str(&format!("FTP Data: {} bytes ({})", d.len, d.mode));
+                if let Some(command) = &d.command {
+                    out.push_str(&format!(" ({command})"));
+                }
+            }
             Message::Imap(i) => i.info(out),
         }
     }
@@ -106,7 +126,12 @@ impl Message {
                 imf.protocols(out);
             }
             Message::Ftp(_) => out.push_str(":ftp"),
-            Message::FtpData(_) => out.push_str(":ftp-data"),
+            Message::FtpData(d) => {
+                out.push_str(":ftp-data");
+                if d.text {
+                    out.push_str(":data-text-lines");
+                }
+            }
             Message::Imap(_) => out.push_str(":imap"),
         }
     }
@@ -240,6 +265,11 @@ struct TcpStream {
     switch_to_tls: bool,
     /// An HTTP message was seen: later undecodable data is its continuation.
     http_seen: bool,
+    /// FTP control: how the last data connection was set up and the last transfer command.
+    ftp_mode: &'static str,
+    ftp_command: Option<String>,
+    /// FTP data: the control connection that announced this one.
+    ftp_control: Option<u64>,
 }
 
 /// The application stage's memory across frames.
@@ -250,8 +280,8 @@ pub struct AppTracker {
     dns_queries: HashMap<(bool, u64, u16), u64>,
     /// Echo requests by (requester, responder, id, seq) → frame.
     echo_requests: HashMap<(IpAddr, IpAddr, u16, u16, bool), u64>,
-    /// Endpoints an FTP control connection announced for data.
-    ftp_data: HashSet<(IpAddr, u16)>,
+    /// Endpoints an FTP control connection announced for data → its TCP stream.
+    ftp_data: HashMap<(IpAddr, u16), u64>,
     /// Bytes held by all streams' incomplete PDUs.
     budget: Budget,
 }
@@ -280,11 +310,7 @@ impl AppTracker {
             info,
             ..AppFacts::default()
         };
-        decode::protocols(packet, &mut facts.protocols);
-        if let Some(stripped) = facts.protocols.strip_suffix(":data") {
-            let len = stripped.len();
-            facts.protocols.truncate(len);
-        }
+        layer_protocols(packet, &mut facts.protocols);
         if let Some(whole) = reassembled {
             let inner = decode::decode_ip_payload(whole.ip_number, &whole.payload);
             self.reassembled_datagram(packet, &inner, frame, &mut facts);
@@ -470,12 +496,24 @@ impl AppTracker {
         let Some(last) = messages.last() else { return };
         facts.protocol = last.message.column(tls_version);
         facts.info.clear();
-        for (i, placed) in messages.iter().enumerate() {
-            if i > 0 {
-                facts.info.push_str(", ");
+        let mut previous = String::new();
+        for placed in &messages {
+            // Several PDUs in one frame: HTTP writes each start line after the last (its
+            // own fence), TLS appends record names with ", ", the others (DNS over TCP)
+            // rewrite the column, so the last one shows.
+            match placed.message {
+                Message::Http(_) => {}
+                Message::Tls(_) if !facts.info.is_empty() => facts.info.push_str(", "),
+                _ => facts.info.clear(),
             }
             placed.message.info(&mut facts.info);
-            placed.message.protocols(&mut facts.protocols);
+            let mut names = String::new();
+            placed.message.protocols(&mut names);
+            // A protocol repeated by the next PDU is listed once.
+            if names != previous {
+                facts.protocols.push_str(&names);
+            }
+            previous = names;
         }
         facts.messages.extend(messages);
     }
@@ -506,7 +544,7 @@ impl AppTracker {
             if self.streams.len() >= MAX_STREAMS {
                 self.streams.clear();
             }
-            let (proto, server_port) = self.stream_protocol(sport, dport, ips);
+            let (proto, server_port, ftp_control) = self.stream_protocol(sport, dport, ips);
             self.streams.insert(
                 facts_tcp.stream,
                 TcpStream {
@@ -520,9 +558,18 @@ impl AppTracker {
                     imap_starttls_tag: None,
                     switch_to_tls: false,
                     http_seen: false,
+                    ftp_mode: "PASV",
+                    ftp_command: None,
+                    ftp_control,
                 },
             );
         }
+        let control = self
+            .streams
+            .get(&facts_tcp.stream)
+            .and_then(|s| s.ftp_control)
+            .and_then(|c| self.streams.get(&c))
+            .map(|c| (c.ftp_mode, c.ftp_command.clone()));
         let Some(stream) = self.streams.get_mut(&facts_tcp.stream) else {
             return;
         };
@@ -556,7 +603,20 @@ impl AppTracker {
         let mut dns_messages = Vec::new();
         while let Some(rest) = data.get(offset..).filter(|r| !r.is_empty()) {
             let peer = ips.map(|(src, _)| src);
-            let parsed = stream.parse(proto, from_server == 1, rest, frame, peer, &mut announced);
+            let parsed = if proto == Proto::FtpData {
+                let (mode, command) = control.clone().unwrap_or(("PASV", None));
+                let data = FtpData {
+                    len: rest.len(),
+                    mode,
+                    command,
+                    text: rest
+                        .iter()
+                        .all(|b| matches!(b, 0x20..=0x7e | b'\r' | b'\n' | b'\t')),
+                };
+                Parse::Done(Message::FtpData(data), rest.len())
+            } else {
+                stream.parse(proto, from_server == 1, rest, frame, peer, &mut announced)
+            };
             match parsed {
                 Parse::Done(message, used) => {
                     let used = used.clamp(1, rest.len());
@@ -591,10 +651,8 @@ impl AppTracker {
         }
         let http_seen = stream.http_seen;
         for endpoint in announced {
-            if self.ftp_data.len() >= MAX_PENDING_LINKS {
-                self.ftp_data.clear();
-            }
-            self.ftp_data.insert(endpoint);
+            bound(&mut self.ftp_data, MAX_PENDING_LINKS);
+            self.ftp_data.insert(endpoint, facts_tcp.stream);
         }
         for index in dns_messages {
             if let Some(Placed {
@@ -637,13 +695,13 @@ impl AppTracker {
         sport: u16,
         dport: u16,
         ips: Option<(IpAddr, IpAddr)>,
-    ) -> (Option<Proto>, u16) {
+    ) -> (Option<Proto>, u16, Option<u64>) {
         if let Some((src, dst)) = ips {
-            if self.ftp_data.contains(&(dst, dport)) {
-                return (Some(Proto::FtpData), dport);
+            if let Some(control) = self.ftp_data.get(&(dst, dport)) {
+                return (Some(Proto::FtpData), dport, Some(*control));
             }
-            if self.ftp_data.contains(&(src, sport)) {
-                return (Some(Proto::FtpData), sport);
+            if let Some(control) = self.ftp_data.get(&(src, sport)) {
+                return (Some(Proto::FtpData), sport, Some(*control));
             }
         }
         let (low, high) = if sport <= dport {
@@ -652,9 +710,37 @@ impl AppTracker {
             (dport, sport)
         };
         match (tcp_port_protocol(low), tcp_port_protocol(high)) {
-            (Some(p), _) => (Some(p), low),
-            (None, Some(p)) => (Some(p), high),
-            (None, None) => (None, 0),
+            (Some(p), _) => (Some(p), low, None),
+            (None, Some(p)) => (Some(p), high, None),
+            (None, None) => (None, 0, None),
+        }
+    }
+}
+
+/// `frame.protocols` up to the innermost decoded header, as tshark names the layers
+/// (`eth:ethertype:ipv6:ipv6.fraghdr:udp`).
+fn layer_protocols(packet: &Packet<'_>, out: &mut String) {
+    out.clear();
+    for layer in &packet.layers {
+        let name = match &layer.header {
+            Header::Ipv6Ext { kind, .. } => match kind.0 {
+                0 => "ipv6.hopopts",
+                43 => "ipv6.routing",
+                44 => "ipv6.fraghdr",
+                60 => "ipv6.dstopts",
+                _ => continue,
+            },
+            other => other.name(),
+        };
+        if !out.is_empty() {
+            out.push(':');
+        }
+        out.push_str(name);
+        if matches!(
+            layer.header,
+            Header::Ethernet(_) | Header::Vlan(_) | Header::Sll(_) | Header::Sll2(_)
+        ) {
+            out.push_str(":ethertype");
         }
     }
 }
@@ -710,7 +796,11 @@ impl TcpStream {
                         if self.http_requests.len() >= MAX_PENDING_LINKS {
                             self.http_requests.clear();
                         }
-                        self.http_requests.push_back(frame);
+                        // tshark keeps one request per frame: pipelined requests sharing a
+                        // segment leave the later responses unmatched.
+                        if self.http_requests.back() != Some(&frame) {
+                            self.http_requests.push_back(frame);
+                        }
                     } else {
                         h.request_in = self.http_requests.pop_front();
                     }
@@ -759,9 +849,23 @@ impl TcpStream {
                         announced.push(endpoint);
                     }
                 }
+                for line in f.lines.iter().filter(|l| l.request) {
+                    let verb = line.command_or_code.to_ascii_uppercase();
+                    match verb.as_str() {
+                        "PASV" => self.ftp_mode = "PASV",
+                        "EPSV" => self.ftp_mode = "EPASV",
+                        "PORT" => self.ftp_mode = "PORT",
+                        "EPRT" => self.ftp_mode = "EPRT",
+                        "LIST" | "NLST" | "MLSD" | "RETR" | "STOR" | "APPE" | "STOU" => {
+                            self.ftp_command = Some(line.line.clone());
+                        }
+                        _ => {}
+                    }
+                }
                 Parse::Done(Message::Ftp(f), end)
             }
-            Proto::FtpData => Parse::Done(Message::FtpData(rest.len()), rest.len()),
+            // Built by the tracker, which can read the control connection.
+            Proto::FtpData => Parse::NotMine,
         }
     }
 
@@ -812,7 +916,7 @@ impl TcpStream {
             let commands = smtp::parse_commands(lines);
             if commands
                 .iter()
-                .any(|c| c.command.eq_ignore_ascii_case("STARTTLS"))
+                .any(|c| c.line.trim().eq_ignore_ascii_case("STARTTLS"))
             {
                 self.smtp.starttls_asked = true;
             }

@@ -85,7 +85,8 @@ fn ftp_pasv_announces_the_data_connection() {
     assert_eq!(rows[0].1, "Response: 220 Welcome");
     assert_eq!(rows[1].1, "Request: PASV");
     assert_eq!(rows[3].0, "FTP-DATA");
-    assert_eq!(rows[3].2, "eth:ethertype:ip:tcp:ftp-data");
+    assert_eq!(rows[3].1, "FTP Data: 30 bytes (PASV)");
+    assert_eq!(rows[3].2, "eth:ethertype:ip:tcp:ftp-data:data-text-lines");
 }
 
 #[test]
@@ -95,7 +96,7 @@ fn dhcpv6_over_udp() {
     s.udp6(546, 547, &solicit);
     let rows = s.rows();
     assert_eq!(rows[0].0, "DHCPv6");
-    assert_eq!(rows[0].1, "Solicit XID: 0x2b5e2c");
+    assert_eq!(rows[0].1, "Solicit XID: 0x2b5e2c ");
     assert_eq!(rows[0].2, "eth:ethertype:ipv6:udp:dhcpv6");
 }
 

@@ -78,7 +78,10 @@ pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>) -> (&'static str, Strin
             }
             "IPv4"
         }
-        Some(Header::Ipv6(_) | Header::Ipv6Ext { .. }) => "IPv6",
+        Some(Header::Ipv6(_) | Header::Ipv6Ext { .. }) => {
+            ipv6_fragment_info(packet, &mut info);
+            "IPv6"
+        }
         Some(Header::Vlan(_)) => "VLAN",
         Some(Header::Ethernet(_)) => "Ethernet",
         Some(Header::Sll(_) | Header::Sll2(_)) => "SLL",
@@ -101,6 +104,29 @@ pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>) -> (&'static str, Strin
         });
     }
     (protocol, info)
+}
+
+/// `IPv6 fragment (off=0 more=y ident=0x00001234 nxt=17)` for a fragment.
+fn ipv6_fragment_info(packet: &Packet<'_>, out: &mut String) {
+    if !packet.fragment {
+        return;
+    }
+    let fragment = packet.layers.iter().find_map(|l| match &l.header {
+        Header::Ipv6Ext { kind, slice } if kind.0 == 44 => Some(*slice),
+        _ => None,
+    });
+    let Some(f) = fragment else { return };
+    let (Some(&nxt), Some(word), Some(ident)) =
+        (f.first(), be_u16(f, 2), crate::decode::app::be_u32(f, 4))
+    else {
+        return;
+    };
+    let _ = write!(
+        out,
+        "IPv6 fragment (off={} more={} ident=0x{ident:08x} nxt={nxt})",
+        word & 0xfff8,
+        if word & 1 != 0 { "y" } else { "n" }
+    );
 }
 
 /// `[TCP Retransmission] 1048 → 1043 [PSH, ACK] Seq=1 Ack=1 Win=8760 Len=648 MSS=1460 …`.

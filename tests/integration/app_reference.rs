@@ -34,8 +34,21 @@ fn claimed(protocol: &str) -> bool {
     ) || protocol.starts_with("TLSv1")
 }
 
-/// Every expected-app TSV with its capture.
+/// Every expected-app TSV with its capture, and the hand-built capture of what the textbook
+/// lacks (mDNS, LLMNR, DHCPv6, FTP and FTP-DATA, ICMP errors, pipelined HTTP, JSON, TLS
+/// alerts, DNS PDUs sharing a segment, STARTTLS in SMTP, IPv6 fragments), made by
+/// tests/data/app_synthetic/make.py and recorded with tshark 4.0 the same way.
 fn cases() -> Vec<(PathBuf, PathBuf)> {
+    let synthetic = root().join("tests/data/app_synthetic");
+    let mut all = vec![(
+        synthetic.join("app_synthetic.pcap"),
+        synthetic.join("app_synthetic.tsv"),
+    )];
+    all.extend(textbook_cases());
+    all
+}
+
+fn textbook_cases() -> Vec<(PathBuf, PathBuf)> {
     let dir = root().join("tests/data/expected-app");
     let mut tsvs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/data/expected-app exists")

@@ -20,14 +20,16 @@ pub struct Dhcpv6 {
 }
 
 impl Dhcpv6 {
-    /// `Solicit XID: 0x2b5e2c CID: 000100011c39cf8808002782ff71`.
+    /// `Solicit XID: 0x2b5e2c CID: 000100011c39cf8808002782ff71 ` (tshark ends each part
+    /// with a space).
     pub fn info(&self, out: &mut String) {
-        let _ = write!(out, "{} XID: 0x{:x}", type_name(self.msgtype), self.xid);
+        let _ = write!(out, "{} XID: 0x{:x} ", type_name(self.msgtype), self.xid);
         if let Some(cid) = &self.client_id {
-            out.push_str(" CID: ");
+            out.push_str("CID: ");
             for b in cid {
                 let _ = write!(out, "{b:02x}");
             }
+            out.push(' ');
         }
     }
 

@@ -34,6 +34,8 @@ pub struct Question {
     pub name_span: Span,
     pub qtype: u16,
     pub class: u16,
+    /// mDNS: the top bit of the class asks for a unicast response ("QU").
+    pub unicast: bool,
     pub span: Span,
 }
 
@@ -140,6 +142,13 @@ impl Dns {
         }
         for q in &self.questions {
             let _ = write!(out, " {} {}", type_name(q.qtype), q.name);
+            if self.flavor == Flavor::Mdns {
+                out.push_str(if q.unicast {
+                    ", \"QU\" question"
+                } else {
+                    ", \"QM\" question"
+                });
+            }
         }
         if !self.is_response() {
             return;
@@ -368,6 +377,7 @@ pub fn parse(bytes: &[u8], flavor: Flavor, tcp: bool) -> Option<Dns> {
             name_span: Span::new(h + at, after - at),
             qtype,
             class: class & 0x7fff,
+            unicast: class & 0x8000 != 0,
             span: Span::new(h + at, after + 4 - at),
         });
         at = after + 4;

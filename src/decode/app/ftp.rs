@@ -41,7 +41,8 @@ impl Ftp {
 
     pub fn emit<'a>(&'a self, place: Place, out: &mut FieldList<'a>) {
         out.fact(F::Ftp, Value::None, 0);
-        for l in &self.lines {
+        // tshark splits the first line into fields; later lines of a reply are text.
+        for l in self.lines.iter().take(1) {
             if l.request {
                 out.fact(F::FtpRequest, Value::Bool(true), 1);
                 place.emit(

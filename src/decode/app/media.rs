@@ -27,7 +27,8 @@ pub fn body(content_type: &str, body: &[u8]) -> (&'static str, String) {
         }
         "image/jpeg" | "image/jpg" => ("image-jfif", " (JPEG JFIF image)".to_string()),
         "application/x-www-form-urlencoded" => ("urlencoded-form", format!(" ({media})")),
-        "application/json" => ("json", format!(" ({media})")),
+        // JSON says its name in Info and adds itself to the Protocol column (HTTP/JSON).
+        "application/json" => ("json", format!(", JavaScript Object Notation ({media})")),
         "text/xml" | "application/xml" => ("xml", format!(" ({media})")),
         m if m.starts_with("text/") => ("data-text-lines", format!(" ({media})")),
         _ => ("media", format!(" ({media})")),

@@ -115,7 +115,7 @@ pub(crate) fn be_u24(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes([0, *b.first()?, *b.get(1)?, *b.get(2)?]))
 }
 
-pub(crate) fn be_u32(bytes: &[u8], at: usize) -> Option<u32> {
+pub fn be_u32(bytes: &[u8], at: usize) -> Option<u32> {
     let b = bytes.get(at..at.checked_add(4)?)?;
     Some(u32::from_be_bytes([
         *b.first()?,

@@ -123,10 +123,10 @@ pub fn parse_commands(bytes: &[u8]) -> Vec<Command> {
         .filter(|l| l.complete)
         .map(|l| {
             let text = printable(l.text);
-            let (command, parameter) = match text.split_once(' ') {
-                Some((c, p)) => (c.to_string(), Some(p.to_string())),
-                None => (text.clone(), None),
-            };
+            // tshark takes the first four characters as the command (every SMTP verb but
+            // STARTTLS has four) and what follows the fifth as the parameter.
+            let command = text.get(..4).unwrap_or(&text).to_string();
+            let parameter = text.get(5..).filter(|p| !p.is_empty()).map(str::to_string);
             Command {
                 command,
                 parameter,

@@ -127,7 +127,7 @@ fn dhcpv6_solicit() {
     d.info(&mut info);
     assert_eq!(
         info,
-        "Solicit XID: 0x2b5e2c CID: 000100011c39cf8808002782ff71"
+        "Solicit XID: 0x2b5e2c CID: 000100011c39cf8808002782ff71 "
     );
     for len in 0..msg.len() {
         if let Some(d) = dhcpv6::parse(&msg[..len]) {
