@@ -194,6 +194,10 @@ impl AppFacts {
         for placed in &self.messages {
             placed.message.emit(Place { base: placed.base }, out);
         }
+    }
+
+    /// `_ws.col.Protocol` and `_ws.col.Info` as fields.
+    pub fn emit_columns<'a>(&'a self, out: &mut FieldList<'a>) {
         out.fact(F::WsColProtocol, Value::Text(&self.protocol), 0);
         out.fact(F::WsColInfo, Value::Text(&self.info), 0);
     }
@@ -205,8 +209,18 @@ impl AppFacts {
         frame: u64,
         tcp: Option<&TcpFacts>,
         udp: Option<&UdpFacts>,
+        reassembled: Option<&IpDefragPayloadVec>,
     ) -> AppFacts {
-        AppTracker::default().observe(packet, frame, tcp, udp, None)
+        AppTracker::default().observe(packet, frame, tcp, udp, reassembled)
+    }
+
+    /// Roughly the heap bytes these facts hold (for a store's memory limit).
+    pub fn bytes(&self) -> usize {
+        std::mem::size_of::<AppFacts>()
+            + self.info.len()
+            + self.protocols.len()
+            + self.pdu.as_ref().map_or(0, |p| p.len())
+            + self.messages.len() * 512
     }
 
     /// The DNS message of this frame, if any (for tcpdump-style lines).

@@ -70,6 +70,9 @@ impl Dissection<'_> {
         if interest.contains(Interest::APP) {
             self.app.emit(&self.packet, &self.info, out);
         }
+        if interest.contains(Interest::COLUMNS) {
+            self.app.emit_columns(out);
+        }
     }
 
     /// tshark's Protocol and Info columns for this packet (what the packet list shows).
@@ -82,6 +85,7 @@ impl Dissection<'_> {
         Facts {
             tcp: self.tcp.as_ref(),
             udp: self.udp.as_ref(),
+            syn: self.packet.tcp().is_some_and(|t| t.syn()),
         }
     }
 }

@@ -8,11 +8,7 @@ use crate::field::{ByteRange, Field, FieldId, Value, ValueFormatter};
 
 pub fn write_tree(packet: &Packet<'_>, fields: &FieldList<'_>, line: &mut Vec<u8>) {
     let mut text = String::with_capacity(2048);
-    // The packet-list columns are fields for -T fields and -Y, not part of tshark's tree.
-    for field in fields
-        .iter()
-        .filter(|f| !matches!(f.id, FieldId::WsColProtocol | FieldId::WsColInfo))
-    {
+    for field in fields.iter() {
         let _ = write_field_line(packet, field, &mut text);
     }
     if let Some(stop) = &packet.stop {

@@ -4,7 +4,9 @@
 mod app_filter;
 mod app_reference;
 mod app_summary;
+mod architecture;
 mod cli;
+mod cli_ui;
 mod demo;
 mod filter;
 mod formats;

@@ -115,22 +115,27 @@ impl Interest {
     /// Application layers, the packet-list columns and the request/response links the
     /// pipeline's application stage computes.
     pub const APP: Interest = Interest(1 << 11);
-    pub const ALL: Interest = Interest(u16::MAX);
+    /// The packet-list columns (`_ws.col.Protocol`, `_ws.col.Info`): fields for `-T fields`
+    /// and `-Y`, but not part of the details tree, so not in [`Interest::ALL`].
+    pub const COLUMNS: Interest = Interest(1 << 12);
+    /// Every layer of the details tree (the columns are asked for separately).
+    pub const ALL: Interest = Interest(u16::MAX & !(1 << 12));
 
     /// The layer whose emitter produces `id` (by the protocol part of its name).
     pub fn of_field(id: FieldId) -> Interest {
-        if id.name().starts_with("_ws.col.")
-            || matches!(
-                id,
-                FieldId::IcmpRespIn
-                    | FieldId::IcmpRespTo
-                    | FieldId::Icmpv6RespIn
-                    | FieldId::Icmpv6RespTo
-                    | FieldId::TcpReassembledIn
-                    | FieldId::TcpReassembledLength
-                    | FieldId::TcpSegmentData
-            )
-        {
+        if id.name().starts_with("_ws.col.") {
+            return Self::COLUMNS;
+        }
+        if matches!(
+            id,
+            FieldId::IcmpRespIn
+                | FieldId::IcmpRespTo
+                | FieldId::Icmpv6RespIn
+                | FieldId::Icmpv6RespTo
+                | FieldId::TcpReassembledIn
+                | FieldId::TcpReassembledLength
+                | FieldId::TcpSegmentData
+        ) {
             return Self::APP;
         }
         match id.protocol() {
