@@ -119,7 +119,7 @@ impl Interest {
     /// and `-Y`, but not part of the details tree, so not in [`Interest::ALL`].
     pub const COLUMNS: Interest = Interest(1 << 12);
     /// Every layer of the details tree (the columns are asked for separately).
-    pub const ALL: Interest = Interest(u16::MAX & !(1 << 12));
+    pub const ALL: Interest = Interest(!Self::COLUMNS.0);
 
     /// The layer whose emitter produces `id` (by the protocol part of its name).
     pub fn of_field(id: FieldId) -> Interest {
