@@ -173,14 +173,20 @@ pub struct AppFacts {
     pub icmpv6_resp_to: Option<u64>,
     /// Frame offset of the datagram an ICMP error quotes (its headers are decoded too).
     pub quoted_at: Option<usize>,
+    /// Payload no dissector took (tshark's `data` layer): frame offset and length.
+    pub data: Option<(usize, usize)>,
+    /// `data` is an offset in the reassembled datagram, not in the frame.
+    pub data_in_datagram: bool,
+    /// Port-80 bytes tshark's HTTP took without finding a message (an `http` layer with
+    /// only data in it).
+    pub http_opaque: bool,
 }
 
 impl AppFacts {
     /// The columns and application-layer fields, after the frame's own layers.
-    pub fn emit<'a>(&'a self, packet: &Packet<'a>, info: &FrameInfo, out: &mut FieldList<'a>) {
-        if let Some(at) = self.quoted_at {
-            let quoted = decode::decode(&quoted_frame(packet.data.get(at..).unwrap_or(&[])));
-            decode::emit_quoted(&quoted, info, at, out);
+    pub fn emit<'a>(&'a self, out: &mut FieldList<'a>) {
+        if self.http_opaque {
+            out.fact(F::Http, Value::None, 0);
         }
         if let Some(frame) = self.icmp_resp_to {
             out.fact(F::IcmpRespTo, Value::U64(frame), 1);
@@ -194,6 +200,47 @@ impl AppFacts {
         for placed in &self.messages {
             placed.message.emit(Place { base: placed.base }, out);
         }
+    }
+
+    /// The headers an ICMP error quotes, as layers of their own (read by the network and
+    /// transport fields: `icmp && udp.dstport == 53`).
+    pub fn emit_quoted<'a>(&self, packet: &Packet<'a>, info: &FrameInfo, out: &mut FieldList<'a>) {
+        if let Some(at) = self.quoted_at {
+            let quoted = decode::decode(&quoted_frame(packet.data.get(at..).unwrap_or(&[])));
+            decode::emit_quoted(&quoted, info, at, out);
+        }
+    }
+
+    /// The `data` layer of payload no dissector took.
+    /// `datagram`: the reassembled IP payload, when this frame completed one.
+    pub fn emit_data<'a>(
+        &self,
+        packet: &Packet<'a>,
+        datagram: Option<&'a [u8]>,
+        out: &mut FieldList<'a>,
+    ) {
+        let Some((start, len)) = self.data else {
+            return;
+        };
+        let source = if self.data_in_datagram {
+            datagram.unwrap_or(&[])
+        } else {
+            packet.data
+        };
+        let Some(bytes) = source
+            .get(start..start.saturating_add(len))
+            .filter(|b| !b.is_empty())
+        else {
+            return;
+        };
+        if self.data_in_datagram {
+            out.fact(F::Data, Value::None, 0);
+            out.fact(F::DataData, Value::Bytes(bytes), 1);
+        } else {
+            out.at(F::Data, Value::None, start, len, 0);
+            out.at(F::DataData, Value::Bytes(bytes), start, len, 1);
+        }
+        out.fact(F::DataLen, Value::U64(len as u64), 1);
     }
 
     /// `_ws.col.Protocol` and `_ws.col.Info` as fields.
@@ -332,6 +379,7 @@ impl AppTracker {
         }
         if packet.fragment {
             facts.protocols.push_str(":data");
+            facts.data = packet.payload;
             return facts;
         }
         self.transport(packet, frame, tcp, udp, &mut facts);
@@ -352,7 +400,7 @@ impl AppTracker {
                     self.tcp(packet, frame, tcp, facts);
                 }
             }
-            Some(Header::Udp(_)) => self.udp(packet, frame, udp.map(|u| u.stream), facts),
+            Some(Header::Udp(_)) => self.udp(packet, frame, udp.map(|u| u.stream), true, facts),
             Some(Header::Icmpv4(_) | Header::Icmpv6(_)) => self.icmp(packet, frame, facts),
             _ => {
                 if !packet.payload_bytes().is_empty() {
@@ -394,8 +442,10 @@ impl AppTracker {
                     udp.destination_port(),
                     udp.length().saturating_sub(8)
                 );
-                if !inner.payload_bytes().is_empty() {
-                    facts.protocols.push_str(":data");
+                // A fragmented DNS or DHCP message: decoded from the datagram's bytes.
+                self.udp(inner, frame, None, false, facts);
+                if facts.data.is_some() {
+                    facts.data_in_datagram = true;
                 }
             }
             _ => {
@@ -419,7 +469,7 @@ impl AppTracker {
             if body.len() > 8 {
                 facts.protocols.push_str(":data");
             }
-        } else if !v6 && matches!(ty, 3 | 4 | 5 | 11 | 12) {
+        } else if (!v6 && matches!(ty, 3 | 4 | 5 | 11 | 12)) || (v6 && (1..=4).contains(&ty)) {
             // An error quotes the offending datagram's IP header and first bytes.
             let quoted = decode::decode(&quoted_frame(body.get(8..).unwrap_or(&[])));
             facts.quoted_at = packet.layers.last().map(|l| l.offset + 8);
@@ -460,10 +510,19 @@ impl AppTracker {
         }
     }
 
-    fn udp(&mut self, packet: &Packet<'_>, frame: u64, stream: Option<u64>, facts: &mut AppFacts) {
+    /// `in_frame`: the packet is the frame itself (not a reassembled datagram), so its
+    /// offsets are frame offsets.
+    fn udp(
+        &mut self,
+        packet: &Packet<'_>,
+        frame: u64,
+        stream: Option<u64>,
+        in_frame: bool,
+        facts: &mut AppFacts,
+    ) {
         let Some(udp) = packet.udp() else { return };
         let payload = packet.payload_bytes();
-        let base = packet.payload.map(|(start, _)| start);
+        let base = packet.payload.map(|(start, _)| start).filter(|_| in_frame);
         if payload.is_empty() {
             return;
         }
@@ -490,7 +549,10 @@ impl AppTracker {
         };
         match message {
             Some(message) => self.show(vec![Placed { message, base }], None, facts),
-            None => facts.protocols.push_str(":data"),
+            None => {
+                facts.protocols.push_str(":data");
+                facts.data = packet.payload;
+            }
         }
     }
 
@@ -593,6 +655,7 @@ impl AppTracker {
         }
         let Some(proto) = stream.proto else {
             facts.protocols.push_str(":data");
+            facts.data = packet.payload;
             return;
         };
         // A segment cut by the snap length cannot be reassembled: decode what is there.
@@ -696,9 +759,12 @@ impl AppTracker {
             }
             if printable || http_seen {
                 facts.protocols.push_str(":http:data");
+                facts.http_opaque = true;
+                facts.data = packet.payload;
             }
         } else if not_mine {
             facts.protocols.push_str(":data");
+            facts.data = packet.payload;
         }
     }
 

@@ -67,8 +67,14 @@ impl Dissection<'_> {
             let inner = decode::decode_ip_payload(whole.ip_number, &whole.payload);
             decode::emit_reassembled(&inner, &self.info, &(), out);
         }
+        // Rare (ICMP errors only), and read by every layer's fields.
+        self.app.emit_quoted(&self.packet, &self.info, out);
+        if interest.contains(Interest::DATA) {
+            let datagram = self.reassembled.as_ref().map(|r| r.payload.as_slice());
+            self.app.emit_data(&self.packet, datagram, out);
+        }
         if interest.contains(Interest::APP) {
-            self.app.emit(&self.packet, &self.info, out);
+            self.app.emit(out);
         }
         if interest.contains(Interest::COLUMNS) {
             self.app.emit_columns(out);

@@ -17,7 +17,12 @@ fn app_filters_pick_the_frames_tshark_picks() {
             cells.next().unwrap(),
             cells.next().unwrap_or(""),
         );
-        let path = textbook(capture);
+        // A bare name is a textbook capture; a path is relative to the project.
+        let path = if capture.contains('/') {
+            root().join(capture)
+        } else {
+            textbook(capture)
+        };
         let output = sockeye(&[
             "-r",
             path.to_str().unwrap(),
