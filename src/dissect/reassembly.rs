@@ -38,6 +38,8 @@ pub struct Reassembler {
     pending: Vec<u8>,
     /// The sequence number that continues `pending`.
     next_seq: Option<u32>,
+    /// The pending PDU's whole length, when its header said it.
+    need: Option<usize>,
 }
 
 impl Reassembler {
@@ -46,6 +48,9 @@ impl Reassembler {
     /// does not continue the pending bytes (a gap or an overlap) starts afresh.
     pub fn push(&mut self, segment: Segment<'_>, budget: &mut Budget) -> (Vec<u8>, usize) {
         let continues = !self.pending.is_empty() && self.next_seq == Some(segment.seq);
+        if !continues {
+            self.need = None;
+        }
         budget.held = budget.held.saturating_sub(self.pending.len());
         let mut data = std::mem::take(&mut self.pending);
         if !continues {
@@ -57,14 +62,40 @@ impl Reassembler {
         (data, carried)
     }
 
-    /// Keeps `rest`, the start of a PDU that needs more segments, if the bounds allow.
-    pub fn keep(&mut self, rest: &[u8], budget: &mut Budget) {
+    /// Keeps `data[from..]`, the start of a PDU that needs more segments, if the bounds
+    /// allow; `need` is its whole length when known. Moves the buffer (no copy of what was
+    /// already held: a PDU of n segments costs O(n), not O(n²)).
+    pub fn keep(
+        &mut self,
+        mut data: Vec<u8>,
+        from: usize,
+        need: Option<usize>,
+        budget: &mut Budget,
+    ) {
         budget.held = budget.held.saturating_sub(self.pending.len());
         self.pending.clear();
-        if rest.len() <= MAX_PDU && budget.held + rest.len() <= MAX_TOTAL {
-            self.pending.extend_from_slice(rest);
-            budget.held += rest.len();
+        data.drain(..from.min(data.len()));
+        let fits = data.len() <= MAX_PDU
+            && need.is_none_or(|n| n <= MAX_PDU)
+            && budget.held + data.len() <= MAX_TOTAL;
+        if fits {
+            budget.held += data.len();
+            self.pending = data;
+            self.need = need;
+        } else {
+            self.need = None;
         }
+    }
+
+    /// Whether `data` (the pending bytes and a new segment) is still short of the pending
+    /// PDU's known length: no need to parse it again yet.
+    pub fn still_short(&self, data: &[u8], carried: usize) -> bool {
+        carried > 0 && self.need.is_some_and(|need| data.len() < need)
+    }
+
+    /// The pending PDU's whole length, when known.
+    pub fn need(&self) -> Option<usize> {
+        self.need
     }
 
     /// Bytes waiting for the rest of their PDU.
@@ -89,7 +120,7 @@ mod tests {
             &mut budget,
         );
         assert_eq!((data.as_slice(), carried), (&b"abc"[..], 0));
-        r.keep(b"bc", &mut budget);
+        r.keep(b"abc".to_vec(), 1, None, &mut budget);
         assert_eq!(budget.held(), 2);
         let (data, carried) = r.push(
             Segment {
@@ -100,7 +131,8 @@ mod tests {
         );
         assert_eq!((data.as_slice(), carried), (&b"bcde"[..], 2));
         assert_eq!(budget.held(), 0);
-        r.keep(b"bcde", &mut budget);
+        r.keep(data, 0, Some(10), &mut budget);
+        assert!(r.still_short(b"bcdefgh", 4));
         // A gap: the pending bytes are dropped, not glued to unrelated data.
         let (data, carried) = r.push(
             Segment {
@@ -117,14 +149,14 @@ mod tests {
     fn bounded_per_pdu_and_in_total() {
         let mut budget = Budget::default();
         let mut r = Reassembler::default();
-        r.keep(&vec![0u8; MAX_PDU + 1], &mut budget);
+        r.keep(vec![0u8; MAX_PDU + 1], 0, None, &mut budget);
         assert_eq!(r.pending(), 0);
         let mut many: Vec<Reassembler> = (0..(MAX_TOTAL / MAX_PDU) + 2)
             .map(|_| Reassembler::default())
             .collect();
         let chunk = vec![0u8; MAX_PDU];
         for r in &mut many {
-            r.keep(&chunk, &mut budget);
+            r.keep(chunk.clone(), 0, None, &mut budget);
         }
         assert!(budget.held() <= MAX_TOTAL);
         assert_eq!(many.iter().filter(|r| r.pending() == 0).count(), 2);

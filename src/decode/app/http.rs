@@ -191,7 +191,12 @@ pub fn parse(bytes: &[u8]) -> Parse<Http> {
                 };
                 (start, len, response.headers.to_vec())
             }
-            Ok(httparse::Status::Partial) => return Parse::More { info: None },
+            Ok(httparse::Status::Partial) => {
+                return Parse::More {
+                    info: None,
+                    need: None,
+                }
+            }
             Err(_) => return Parse::NotMine,
         }
     } else {
@@ -205,7 +210,12 @@ pub fn parse(bytes: &[u8]) -> Parse<Http> {
                 };
                 (start, len, request.headers.to_vec())
             }
-            Ok(httparse::Status::Partial) => return Parse::More { info: None },
+            Ok(httparse::Status::Partial) => {
+                return Parse::More {
+                    info: None,
+                    need: None,
+                }
+            }
             Err(_) => return Parse::NotMine,
         }
     };
@@ -251,7 +261,7 @@ pub fn parse(bytes: &[u8]) -> Parse<Http> {
     } else if chunked {
         match dechunk(rest) {
             Some((body, used)) => (body, header_len + used),
-            None => return more(&http),
+            None => return more(&http, None),
         }
     } else if let Some(len) = http.content_length {
         let Ok(len) = usize::try_from(len) else {
@@ -259,7 +269,7 @@ pub fn parse(bytes: &[u8]) -> Parse<Http> {
         };
         match rest.get(..len) {
             Some(body) => (body.to_vec(), header_len + len),
-            None => return more(&http),
+            None => return more(&http, header_len.checked_add(len)),
         }
     } else if http.is_request() {
         (Vec::new(), header_len)
@@ -280,10 +290,13 @@ pub fn parse(bytes: &[u8]) -> Parse<Http> {
     Parse::Done(http, consumed)
 }
 
-fn more(http: &Http) -> Parse<Http> {
+fn more(http: &Http, need: Option<usize>) -> Parse<Http> {
     let mut info = String::new();
     http.info(&mut info);
-    Parse::More { info: Some(info) }
+    Parse::More {
+        info: Some(info),
+        need,
+    }
 }
 
 /// Offset of `part` (a sub-slice handed out by httparse) in `whole`.

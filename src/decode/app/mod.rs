@@ -28,8 +28,13 @@ pub enum Parse<T> {
     /// A whole message, and how many bytes it used.
     Done(T, usize),
     /// The message continues in later segments. `info` is the Info text tshark has already
-    /// written by then (HTTP writes the start line before it knows the body is incomplete).
-    More { info: Option<String> },
+    /// written by then (HTTP writes the start line before it knows the body is incomplete);
+    /// `need` is the message's whole length when its header says it, so the segments in
+    /// between are kept without parsing the message again each time.
+    More {
+        info: Option<String>,
+        need: Option<usize>,
+    },
     /// Not this protocol.
     NotMine,
 }

@@ -190,7 +190,8 @@ fn http_request_response_and_truncations() {
     assert_eq!(
         http::parse(&response[..response.len() - 2]),
         Parse::More {
-            info: Some("HTTP/1.1 200 OK ".into())
+            info: Some("HTTP/1.1 200 OK ".into()),
+            need: Some(response.len()),
         }
     );
     let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";

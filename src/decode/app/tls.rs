@@ -222,7 +222,10 @@ pub fn looks_like_tls(bytes: &[u8]) -> bool {
 pub fn parse(bytes: &[u8], dir: &mut Direction) -> Parse<Tls> {
     if bytes.len() < 5 {
         return if bytes.is_empty() || looks_like_tls_prefix(bytes) {
-            Parse::More { info: None }
+            Parse::More {
+                info: None,
+                need: None,
+            }
         } else {
             Parse::NotMine
         };
@@ -266,7 +269,10 @@ pub fn parse(bytes: &[u8], dir: &mut Direction) -> Parse<Tls> {
         at = end;
     }
     if records.is_empty() {
-        return Parse::More { info: None };
+        return Parse::More {
+            info: None,
+            need: be_u16(bytes, 3).map(|len| 5 + usize::from(len)),
+        };
     }
     Parse::Done(
         Tls {

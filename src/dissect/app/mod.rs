@@ -361,6 +361,14 @@ impl AppTracker {
         let mut offset = 0usize;
         let mut announced = Vec::new();
         let mut dns_messages = Vec::new();
+        // (where the incomplete PDU starts in `data`, its whole length if known)
+        let mut keep_from: Option<(usize, Option<usize>)> = None;
+        if whole && stream.reassembler[from_server].still_short(&data, carried) {
+            // A middle segment of a PDU whose length is known: no parse until it is whole.
+            keep_from = Some((0, None));
+            first_more = Some(None);
+            offset = data.len();
+        }
         while let Some(rest) = data.get(offset..).filter(|r| !r.is_empty()) {
             let peer = ips.map(|(src, _)| src);
             let parsed = if proto == Proto::FtpData {
@@ -390,10 +398,8 @@ impl AppTracker {
                     placed.push(Placed { message, base });
                     offset += used;
                 }
-                Parse::More { info } => {
-                    if whole {
-                        stream.reassembler[from_server].keep(rest, &mut self.budget);
-                    }
+                Parse::More { info, need } => {
+                    keep_from = Some((offset, need));
                     if placed.is_empty() {
                         first_more = Some(if carried == 0 { info } else { None });
                     }
@@ -404,6 +410,15 @@ impl AppTracker {
                     break;
                 }
             }
+        }
+        let first_byte = data.first().copied();
+        match keep_from {
+            Some((from, need)) if whole => {
+                // `still_short` keeps the need it already knew.
+                let need = need.or(stream.reassembler[from_server].need());
+                stream.reassembler[from_server].keep(data, from, need, &mut self.budget);
+            }
+            _ => {}
         }
         let tls_version = stream.tls_version;
         if placed.iter().any(|p| matches!(p.message, Message::Http(_))) {
@@ -435,7 +450,7 @@ impl AppTracker {
             // tshark's HTTP takes any port-80 data. Text that is no request or response
             // becomes headers-less body data; binary data is a "Continuation" once the
             // conversation has spoken HTTP, and is left alone before that.
-            let printable = data.first().is_some_and(|b| (0x20..=0x7e).contains(b));
+            let printable = first_byte.is_some_and(|b| (0x20..=0x7e).contains(&b));
             if http_seen {
                 facts.protocol = "HTTP".into();
                 facts.info = "Continuation".into();

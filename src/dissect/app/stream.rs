@@ -101,7 +101,10 @@ impl TcpStream {
         match proto {
             Proto::Dns => {
                 let Some(len) = decode::app::be_u16(rest, 0) else {
-                    return Parse::More { info: None };
+                    return Parse::More {
+                        info: None,
+                        need: None,
+                    };
                 };
                 let total = 2 + usize::from(len);
                 match rest.get(..total) {
@@ -109,7 +112,10 @@ impl TcpStream {
                         Some(d) => Parse::Done(Message::Dns(d), total),
                         None => Parse::NotMine,
                     },
-                    None => Parse::More { info: None },
+                    None => Parse::More {
+                        info: None,
+                        need: Some(total),
+                    },
                 }
             }
             Proto::Http => match http::parse(rest) {
@@ -128,7 +134,7 @@ impl TcpStream {
                     }
                     Parse::Done(Message::Http(h), used)
                 }
-                Parse::More { info } => Parse::More { info },
+                Parse::More { info, need } => Parse::More { info, need },
                 Parse::NotMine => Parse::NotMine,
             },
             Proto::Tls => match tls::parse(rest, &mut self.tls[dir]) {
@@ -138,13 +144,16 @@ impl TcpStream {
                     }
                     Parse::Done(Message::Tls(t), used)
                 }
-                Parse::More { info } => Parse::More { info },
+                Parse::More { info, need } => Parse::More { info, need },
                 Parse::NotMine => Parse::NotMine,
             },
             Proto::Smtp => self.smtp(from_server, rest),
             Proto::Imap => {
                 let Some(end) = complete_lines(rest) else {
-                    return Parse::More { info: None };
+                    return Parse::More {
+                        info: None,
+                        need: None,
+                    };
                 };
                 let Some(i) = imap::parse(rest.get(..end).unwrap_or(&[]), !from_server) else {
                     return Parse::NotMine;
@@ -161,7 +170,10 @@ impl TcpStream {
             }
             Proto::Ftp => {
                 let Some(end) = complete_lines(rest) else {
-                    return Parse::More { info: None };
+                    return Parse::More {
+                        info: None,
+                        need: None,
+                    };
                 };
                 let Some(f) = ftp::parse(rest.get(..end).unwrap_or(&[]), !from_server) else {
                     return Parse::NotMine;
@@ -220,7 +232,10 @@ impl TcpStream {
             };
         }
         let Some(end) = complete_lines(rest) else {
-            return Parse::More { info: None };
+            return Parse::More {
+                info: None,
+                need: None,
+            };
         };
         let lines = rest.get(..end).unwrap_or(&[]);
         let message = if from_server {

@@ -160,3 +160,35 @@ fn the_completing_frame_owns_the_pdu_bytes() {
     assert_eq!(pdus[0], (None, "TCP".to_string()));
     assert_eq!(pdus[1], (Some(31), "DNS".to_string()));
 }
+
+#[test]
+fn a_long_body_is_kept_until_whole_without_reparsing() {
+    let mut s = Session::new();
+    let body = vec![b'x'; 200_000];
+    let mut message = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    message.extend_from_slice(&body);
+    let mut seq = 1u32;
+    for chunk in message.chunks(1400) {
+        s.tcp((SERVER, 80), (CLIENT, 40000), seq, chunk);
+        seq += chunk.len() as u32;
+    }
+    let rows = s.rows();
+    let last = rows.len() - 1;
+    assert_eq!(
+        rows[0].1,
+        "HTTP/1.1 200 OK  [TCP segment of a reassembled PDU]"
+    );
+    for row in &rows[1..last] {
+        assert_eq!(row.0, "TCP");
+        assert!(
+            row.1.ends_with(" [TCP segment of a reassembled PDU]"),
+            "{}",
+            row.1
+        );
+    }
+    assert_eq!(rows[last].1, "HTTP/1.1 200 OK  (text/plain)");
+}
