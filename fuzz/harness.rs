@@ -166,3 +166,208 @@ pub fn filter_parse(data: &[u8]) {
     };
     let _ = filter.matches_frame(&frame);
 }
+
+/// Formats every field value (what -T fields, JSON and the tree would call).
+fn render(fields: &sockeye::decode::FieldList<'_>) {
+    let mut text = String::new();
+    for field in fields.iter() {
+        let _ = sockeye::field::write_value(&mut text, field.def(), &field.value);
+    }
+}
+
+/// Target `app_dns`: the DNS parser (plain, mDNS, LLMNR; with and without the TCP length
+/// prefix), its Info text and its fields placed in a frame and reassembled.
+pub fn app_dns(data: &[u8]) {
+    use sockeye::decode::app::{dns, Place};
+    for flavor in [dns::Flavor::Dns, dns::Flavor::Mdns, dns::Flavor::Llmnr] {
+        for tcp in [false, true] {
+            if let Some(d) = dns::parse(data, flavor, tcp) {
+                let mut info = String::new();
+                d.info(&mut info);
+                for base in [Some(0), None] {
+                    let mut fields = sockeye::decode::FieldList::new();
+                    d.emit(Place { base }, &mut fields);
+                    render(&fields);
+                }
+            }
+        }
+    }
+}
+
+/// Target `app_http`: HTTP messages parsed one after another from the input, as the
+/// pipeline does on a reassembled stream.
+pub fn app_http(data: &[u8]) {
+    use sockeye::decode::app::{http, Parse, Place};
+    let mut rest = data;
+    while !rest.is_empty() {
+        match http::parse(rest) {
+            Parse::Done(h, used) => {
+                let mut info = String::new();
+                h.info(&mut info);
+                h.protocols(&mut info);
+                let mut fields = sockeye::decode::FieldList::new();
+                h.emit(Place { base: Some(0) }, &mut fields);
+                render(&fields);
+                assert!(
+                    used > 0 && used <= rest.len(),
+                    "used {used} of {}",
+                    rest.len()
+                );
+                rest = &rest[used..];
+            }
+            _ => break,
+        }
+    }
+}
+
+/// Target `app_tls`: TLS records (handshakes, certificates' DER walk) parsed one batch after
+/// another in one direction, its cipher state carried along.
+pub fn app_tls(data: &[u8]) {
+    use sockeye::decode::app::{tls, Parse, Place};
+    let mut direction = tls::Direction::default();
+    let mut rest = data;
+    while !rest.is_empty() {
+        match tls::parse(rest, &mut direction) {
+            Parse::Done(t, used) => {
+                let mut info = String::new();
+                t.info(&mut info);
+                t.protocols(&mut info);
+                let mut fields = sockeye::decode::FieldList::new();
+                t.emit(Place { base: None }, &mut fields);
+                render(&fields);
+                assert!(used > 0 && used <= rest.len());
+                rest = &rest[used..];
+            }
+            _ => break,
+        }
+    }
+}
+
+/// Target `app_dhcp`: DHCP/BOOTP and DHCPv6 on the same bytes.
+pub fn app_dhcp(data: &[u8]) {
+    use sockeye::decode::app::{dhcp, dhcpv6, Place};
+    if let Some(d) = dhcp::parse(data) {
+        let mut info = String::new();
+        d.info(&mut info);
+        let mut fields = sockeye::decode::FieldList::new();
+        d.emit(Place { base: Some(0) }, &mut fields);
+        render(&fields);
+    }
+    if let Some(d) = dhcpv6::parse(data) {
+        let mut info = String::new();
+        d.info(&mut info);
+        let mut fields = sockeye::decode::FieldList::new();
+        d.emit(Place { base: Some(0) }, &mut fields);
+        render(&fields);
+    }
+}
+
+/// Target `app_text`: the line protocols (SMTP commands, replies and the IMF message, FTP
+/// both ways with its data endpoints, IMAP both ways) on the same bytes.
+pub fn app_text(data: &[u8]) {
+    use sockeye::decode::app::{ftp, imap, smtp, Place};
+    let place = Place { base: Some(0) };
+    let mut info = String::new();
+    for s in [
+        smtp::Smtp::Commands(smtp::parse_commands(data)),
+        smtp::Smtp::Replies(smtp::parse_replies(data)),
+    ] {
+        s.info(&mut info);
+        let mut fields = sockeye::decode::FieldList::new();
+        s.emit(place, &mut fields);
+        render(&fields);
+    }
+    let imf = smtp::parse_imf(data);
+    imf.info(&mut info);
+    let _ = smtp::data_end(data, true);
+    for request in [true, false] {
+        if let Some(f) = ftp::parse(data, request) {
+            f.info(&mut info);
+            let _ = f.data_endpoint(std::net::IpAddr::from([192, 0, 2, 1]));
+            let mut fields = sockeye::decode::FieldList::new();
+            f.emit(place, &mut fields);
+            render(&fields);
+        }
+        if let Some(i) = imap::parse(data, request) {
+            i.info(&mut info);
+            let _ = i.starttls_tag();
+            let mut fields = sockeye::decode::FieldList::new();
+            i.emit(place, &mut fields);
+            render(&fields);
+        }
+    }
+}
+
+/// An Ethernet/IPv4/TCP frame between 10.0.0.1:40000 (client) and 10.0.0.2:`port`.
+fn tcp_frame(from_server: bool, port: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
+    let (src, dst) = ([10, 0, 0, 2], [10, 0, 0, 1]);
+    let (src, dst) = if from_server { (src, dst) } else { (dst, src) };
+    let (sport, dport) = if from_server {
+        (port, 40000)
+    } else {
+        (40000, port)
+    };
+    let mut f = vec![2, 2, 2, 2, 2, 2, 4, 4, 4, 4, 4, 4, 0x08, 0x00];
+    let total = (40 + payload.len()) as u16;
+    f.extend_from_slice(&[0x45, 0]);
+    f.extend_from_slice(&total.to_be_bytes());
+    f.extend_from_slice(&[0, 0, 0x40, 0, 64, 6, 0, 0]);
+    f.extend_from_slice(&src);
+    f.extend_from_slice(&dst);
+    f.extend_from_slice(&sport.to_be_bytes());
+    f.extend_from_slice(&dport.to_be_bytes());
+    f.extend_from_slice(&seq.to_be_bytes());
+    f.extend_from_slice(&1u32.to_be_bytes());
+    f.extend_from_slice(&[0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+    f.extend_from_slice(payload);
+    f
+}
+
+/// Target `app_stream`: a TCP conversation on an application port through the whole
+/// pipeline (reassembly, STARTTLS, FTP announcements, request/response links), printed as
+/// JSON and summary lines. Input: a port selector byte, then records `[flags][len][bytes]`:
+/// flag bit 0 = from the server, bit 1 = resend the previous sequence number (a
+/// retransmission), bit 2 = skip 100 bytes ahead (a gap).
+pub fn app_stream(data: &[u8]) {
+    const PORTS: [u16; 8] = [21, 25, 53, 80, 143, 443, 5001, 9];
+    let Some((&selector, mut rest)) = data.split_first() else {
+        return;
+    };
+    let port = PORTS[usize::from(selector) % PORTS.len()];
+    let mut seq = [1000u32, 5000u32];
+    let mut last = [1000u32, 5000u32];
+    let mut frames = Vec::new();
+    while let [flags, len, body @ ..] = rest {
+        let take = usize::from(*len).min(body.len());
+        let dir = usize::from(flags & 1);
+        let mut s = seq[dir];
+        if flags & 2 != 0 {
+            s = last[dir];
+        }
+        if flags & 4 != 0 {
+            s = s.wrapping_add(100);
+        }
+        frames.push(tcp_frame(dir == 1, port, s, &body[..take]));
+        last[dir] = s;
+        seq[dir] = s.wrapping_add(take as u32);
+        rest = &body[take..];
+    }
+    let mut dissector = Dissector::new();
+    let mut out = Vec::new();
+    let mut printers = printers();
+    for bytes in &frames {
+        let frame = Frame {
+            ts_ns: 0,
+            data: bytes,
+            orig_len: bytes.len() as u32,
+            link: LinkType::ETHERNET,
+            interface: 0,
+            direction: Direction::Unknown,
+        };
+        let dissection = dissector.dissect(&frame);
+        for printer in &mut printers {
+            let _ = printer.print(&dissection, &mut out);
+        }
+        out.clear();
+    }
+}

@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 seconds=${FUZZ_SECONDS:-60}
 sanitizer=${FUZZ_SANITIZER:-none}
 target_dir=${FUZZ_TARGET_DIR:-${CARGO_TARGET_DIR:-target}/fuzz}
-all=(decode_frame read_capture tcp_analysis filter_parse)
+all=(decode_frame read_capture tcp_analysis filter_parse app_dns app_http app_tls app_dhcp app_text app_stream)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 

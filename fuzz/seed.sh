@@ -4,6 +4,9 @@
 #   corpus/decode_frame/  every frame, prefixed with its link-type selector byte
 #   corpus/tcp_analysis/  every capture as one frame sequence (format: harness::split_frames)
 #   corpus/filter_parse/  every filter expression of tests/data/filters*.tsv
+#   corpus/app_*/         every TCP/UDP payload of the Ethernet/IPv4 frames, by the
+#                         application its port names; app_stream: each capture's TCP
+#                         payloads on an application port (format: harness::app_stream)
 # Seeds are generated, not committed: run this before `fuzz/run.sh` (run.sh does it).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -47,8 +50,47 @@ def save(target, data):
     with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as f:
         f.write(data)
 
+APP_PORTS = {53: "app_dns", 5353: "app_dns", 5355: "app_dns", 80: "app_http",
+             443: "app_tls", 143: "app_text", 25: "app_text", 21: "app_text",
+             67: "app_dhcp", 68: "app_dhcp", 546: "app_dhcp", 547: "app_dhcp"}
+STREAM_PORTS = [21, 25, 53, 80, 143, 443, 5001, 9]  # harness::app_stream, same order
+
+def transport(link, data):
+    """(proto, sport, dport, payload) of an Ethernet/IPv4 TCP or UDP frame, else None."""
+    if link != 1 or len(data) < 34 or data[12:14] != b"\x08\x00":
+        return None
+    ihl = (data[14] & 15) * 4
+    proto = data[23]
+    total = struct.unpack(">H", data[16:18])[0]
+    l4 = data[14 + ihl:14 + total]
+    if proto == 6 and len(l4) >= 20:
+        return 6, *struct.unpack(">HH", l4[:4]), l4[(l4[12] >> 4) * 4:]
+    if proto == 17 and len(l4) >= 8:
+        return 17, *struct.unpack(">HH", l4[:4]), l4[8:]
+    return None
+
 for path in sys.argv[1:]:
     save("read_capture", open(path, "rb").read())
+    streams = {}
+    for link, ts, data in frames(path):
+        t = transport(link, data)
+        if not t or not t[3]:
+            continue
+        proto, sport, dport, payload = t
+        for port in (sport, dport):
+            if port in APP_PORTS:
+                save(APP_PORTS[port], payload)
+        if payload[0] in range(20, 25) and payload[1:2] == b"\x03":
+            save("app_tls", payload)
+        if proto == 6:
+            server = next((p for p in (sport, dport) if p in STREAM_PORTS), None)
+            if server is not None:
+                rec = streams.setdefault(server, bytearray([STREAM_PORTS.index(server)]))
+                for i in range(0, len(payload), 255):
+                    chunk = payload[i:i + 255]
+                    rec += bytes([1 if sport == server else 0, len(chunk)]) + chunk
+    for rec in streams.values():
+        save("app_stream", bytes(rec))
     seq, prev = bytearray(), None
     for link, ts, data in frames(path):
         if link not in LINKS:
@@ -69,6 +111,8 @@ for table in ("../tests/data/filters.tsv", "../tests/data/filters_analysis.tsv")
         cols = line.rstrip("\n").split("\t")
         if len(cols) > 1 and not line.startswith("#"):
             save("filter_parse", cols[1].encode())
-for t in ("read_capture", "decode_frame", "tcp_analysis", "filter_parse"):
+for t in ("read_capture", "decode_frame", "tcp_analysis", "filter_parse", "app_dns",
+          "app_http", "app_tls", "app_dhcp", "app_text", "app_stream"):
+    os.makedirs(os.path.join("corpus", t), exist_ok=True)
     print(f"seed.sh: corpus/{t}: {len(os.listdir(os.path.join('corpus', t)))} inputs")
 PY

@@ -160,9 +160,20 @@ impl Entry {
             .seq_rel
             .wrapping_add(d.packet.tcp_len.unwrap_or(0))
             .wrapping_add(phantom(&d.packet));
+        // The application facts are kept only where a packet re-decoded alone would say
+        // something else (links, reassembled PDUs, segment tags, session state).
+        let alone = crate::dissect::app::AppFacts::standalone(
+            &d.packet,
+            d.info.number,
+            d.tcp.as_ref(),
+            d.udp.as_ref(),
+            d.reassembled.as_ref(),
+        );
+        let app = (alone != d.app).then_some(&d.app);
         let split = facts::split(
             d.tcp.as_ref(),
             d.reassembled.as_ref(),
+            app,
             usual,
             d.info.delta_ns,
         );
@@ -468,12 +479,28 @@ impl Store {
             .extra(e.extra)
             .and_then(|x| self.facts.heavy(x.heavy))
             .and_then(|h| h.reassembled.clone());
+        // Kept when it differs from what the packet says alone (see `Batch::push`).
+        let kept = self
+            .facts
+            .extra(e.extra)
+            .and_then(|x| self.facts.heavy(x.heavy))
+            .and_then(|h| h.app.as_deref().cloned());
+        let app = kept.unwrap_or_else(|| {
+            crate::dissect::app::AppFacts::standalone(
+                &packet,
+                info.number,
+                tcp.as_ref(),
+                udp.as_ref(),
+                reassembled.as_ref(),
+            )
+        });
         Some(Dissection {
             packet,
             info,
             reassembled,
             tcp,
             udp,
+            app,
         })
     }
 

@@ -138,7 +138,7 @@ fn analysis_matches_tshark_on_every_reference_capture() {
         .map(|e| e.path())
         .collect();
     entries.sort();
-    assert_eq!(entries.len(), 17, "expected the 17 reference captures");
+    assert_eq!(entries.len(), 25, "expected the 25 reference captures");
     let mut report = String::new();
     let mut failed = false;
     for path in entries {

@@ -67,3 +67,44 @@ fn filter_parse_on_the_recorded_filters() {
         assert!(count > 10, "{table}: {count} expressions");
     }
 }
+
+#[test]
+fn app_parser_regressions() {
+    replay("app_dns", harness::app_dns);
+    replay("app_http", harness::app_http);
+    replay("app_tls", harness::app_tls);
+    replay("app_dhcp", harness::app_dhcp);
+    replay("app_text", harness::app_text);
+    replay("app_stream", harness::app_stream);
+}
+
+/// The application harnesses on every frame of the shipped captures and on each capture's
+/// application conversation, so the harness code itself runs in `cargo test`.
+#[test]
+fn app_harnesses_on_shipped_frames() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/textbook");
+    for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let bytes = std::fs::read(entry.path()).unwrap();
+        let Ok(mut source) =
+            sockeye::source::FileSource::from_reader(Box::new(std::io::Cursor::new(bytes)))
+        else {
+            continue;
+        };
+        let mut stream = vec![3u8];
+        while let Ok(Some(frame)) = sockeye::source::PacketSource::next_frame(&mut source) {
+            let data = frame.data;
+            for offset in [0, 14, 34, 42, 54, 66] {
+                let part = data.get(offset..).unwrap_or(&[]);
+                harness::app_dns(part);
+                harness::app_http(part);
+                harness::app_tls(part);
+                harness::app_dhcp(part);
+                harness::app_text(part);
+            }
+            let chunk = &data[..data.len().min(255)];
+            stream.extend_from_slice(&[(data.len() % 2) as u8, chunk.len() as u8]);
+            stream.extend_from_slice(chunk);
+        }
+        harness::app_stream(&stream);
+    }
+}

@@ -6,6 +6,7 @@
 //! for reassembly, and one explanation of where and why decoding stopped. Every header is
 //! still checked by etherparse's `*Slice::from_slice`, so no accessor can read out of bounds.
 
+pub mod app;
 mod checksum;
 mod fields;
 mod link;
@@ -15,8 +16,8 @@ mod transport;
 
 pub use checksum::{check_ipv4, check_transport, ChecksumCheck, ChecksumStatus};
 pub use fields::{
-    emit, emit_only, emit_reassembled, protocols, tcp_flags, tcp_flags_str, Annotate, FieldList,
-    FrameInfo, Interest,
+    emit, emit_only, emit_quoted, emit_reassembled, protocols, tcp_flags, tcp_flags_str, Annotate,
+    FieldList, FrameInfo, Interest,
 };
 pub use stop::{Stop, StopReason};
 

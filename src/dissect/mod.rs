@@ -2,7 +2,10 @@
 //! frame → decode → (analysis) → everything a printer or the UI needs about that packet.
 
 mod annotate;
+pub mod app;
+pub mod columns;
 mod defrag;
+pub mod reassembly;
 
 pub use annotate::{ip_addresses, tcp_segment, udp_datagram, Facts, SackBlocks};
 
@@ -22,6 +25,7 @@ pub struct Dissector {
     defrag: defrag::Defragmenter,
     analyzer: Analyzer,
     sack: SackBlocks,
+    app: app::AppTracker,
 }
 
 /// One frame, dissected.
@@ -35,6 +39,8 @@ pub struct Dissection<'a> {
     pub tcp: Option<TcpFacts>,
     /// UDP analysis: stream.
     pub udp: Option<UdpFacts>,
+    /// The application layer, the Protocol/Info columns and `frame.protocols`.
+    pub app: app::AppFacts,
 }
 
 impl Dissection<'_> {
@@ -52,19 +58,32 @@ impl Dissection<'_> {
         interest: Interest,
         out: &mut FieldList<'s>,
     ) {
-        // frame.protocols is text built per packet: only when frame fields are wanted.
-        if interest.contains(Interest::FRAME) {
-            decode::protocols(&self.packet, scratch);
-        } else {
-            scratch.clear();
-        }
-        let protocols: &'s str = scratch;
+        // frame.protocols was built by the pipeline's application stage.
+        scratch.clear();
+        let protocols: &'s str = &self.app.protocols;
         let facts = self.facts();
         decode::emit_only(&self.packet, &self.info, protocols, &facts, interest, out);
         if let Some(whole) = &self.reassembled {
             let inner = decode::decode_ip_payload(whole.ip_number, &whole.payload);
             decode::emit_reassembled(&inner, &self.info, &(), out);
         }
+        // Rare (ICMP errors only), and read by every layer's fields.
+        self.app.emit_quoted(&self.packet, &self.info, out);
+        if interest.contains(Interest::DATA) {
+            let datagram = self.reassembled.as_ref().map(|r| r.payload.as_slice());
+            self.app.emit_data(&self.packet, datagram, out);
+        }
+        if interest.contains(Interest::APP) {
+            self.app.emit(out);
+        }
+        if interest.contains(Interest::COLUMNS) {
+            self.app.emit_columns(out);
+        }
+    }
+
+    /// tshark's Protocol and Info columns for this packet (what the packet list shows).
+    pub fn columns(&self) -> (&str, &str) {
+        (&self.app.protocol, &self.app.info)
     }
 
     /// The analysis facts, for the field tree.
@@ -117,12 +136,20 @@ impl Dissector {
             None => None,
         };
         let udp = udp_datagram(&packet, info.number, info.ts_ns).map(|d| self.analyzer.udp(&d));
+        let app = self.app.observe(
+            &packet,
+            info.number,
+            tcp.as_ref(),
+            udp.as_ref(),
+            reassembled.as_ref(),
+        );
         Dissection {
             packet,
             info,
             reassembled,
             tcp,
             udp,
+            app,
         }
     }
 }

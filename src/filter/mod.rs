@@ -105,7 +105,9 @@ impl Filter {
     /// Does the dissected frame pass? Analysis facts, when the dissection has them, are
     /// visible to the filter (apply it after dissection).
     pub fn matches(&self, d: &Dissection<'_>) -> bool {
-        if self.fast && d.reassembled.is_none() {
+        // The fast path reads the frame's own headers: not a reassembled datagram's, nor
+        // the headers an ICMP error quotes.
+        if self.fast && d.reassembled.is_none() && d.app.quoted_at.is_none() {
             return eval::eval(
                 &self.expr,
                 &fast::Fast {

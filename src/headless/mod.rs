@@ -21,7 +21,7 @@ pub use summary::{write_summary, RelativeSeq};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::decode::FieldList;
+use crate::decode::{FieldList, Interest};
 use crate::dissect::{Dissection, Dissector};
 use crate::filter::Filter;
 use crate::frame::Frame;
@@ -138,7 +138,12 @@ impl Printer {
             OutputMode::Quiet => return Ok(true),
             mode => {
                 let mut fields = FieldList::new();
-                d.emit_fields(&mut self.protocols, &mut fields);
+                // -T fields may name the packet-list columns; the tree and JSON do not show them.
+                let interest = match mode {
+                    OutputMode::Fields(_) => Interest::ALL.union(Interest::COLUMNS),
+                    _ => Interest::ALL,
+                };
+                d.emit_fields_only(&mut self.protocols, interest, &mut fields);
                 match mode {
                     OutputMode::Fields(columns) => fields_out::write_row(
                         columns,

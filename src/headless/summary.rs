@@ -7,6 +7,8 @@ use etherparse::{IpNumber, TcpOptionElement, TcpOptionsIterator};
 
 use crate::decode::{tcp_flags, Header, Packet};
 
+mod app_lines;
+
 /// Relative TCP numbers from the analysis, as tcpdump prints them by default.
 #[derive(Debug, Clone, Copy)]
 pub struct RelativeSeq {
@@ -203,10 +205,18 @@ fn write_transport(packet: &Packet<'_>, rel: Option<RelativeSeq>, out: &mut Vec<
             write_tcp_options(tcp.slice().get(20..).unwrap_or(&[]), out);
             out.extend_from_slice(b", length ");
             push_u64(out, u64::from(len));
+            let payload = packet.payload_bytes();
+            if !payload.is_empty() {
+                let ports = (tcp.source_port(), tcp.destination_port());
+                app_lines::tcp(ports, payload, out);
+            }
         }
         Some(Header::Udp(udp)) => {
-            out.extend_from_slice(b"UDP, length ");
-            push_u64(out, u64::from(udp.length().saturating_sub(8)));
+            let ports = (udp.source_port(), udp.destination_port());
+            if !app_lines::udp(ports, packet.payload_bytes(), out) {
+                out.extend_from_slice(b"UDP, length ");
+                push_u64(out, u64::from(udp.length().saturating_sub(8)));
+            }
         }
         Some(Header::Icmpv4(icmp)) => {
             out.extend_from_slice(b"ICMP ");
@@ -301,7 +311,9 @@ fn write_tcp_options(options: &[u8], out: &mut Vec<u8>) {
         return;
     }
     out.extend_from_slice(b", options [");
+    let mut any = false;
     for (i, element) in TcpOptionsIterator::from_slice(options).enumerate() {
+        any = true;
         if i > 0 {
             out.push(b',');
         }
@@ -342,7 +354,30 @@ fn write_tcp_options(options: &[u8], out: &mut Vec<u8>) {
             }
         }
     }
+    // The iterator stops silently at an end-of-list option; tcpdump names it.
+    if ends_with_eol(options) {
+        if any {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"eol");
+    }
     out.push(b']');
+}
+
+/// Whether the option list reaches an end-of-list option (kind 0) by walking the lengths.
+fn ends_with_eol(options: &[u8]) -> bool {
+    let mut at = 0usize;
+    while let Some(&kind) = options.get(at) {
+        match kind {
+            0 => return true,
+            1 => at += 1,
+            _ => match options.get(at + 1) {
+                Some(&len) if len >= 2 => at += usize::from(len),
+                _ => return false,
+            },
+        }
+    }
+    false
 }
 
 fn write_arp(bytes: &[u8], out: &mut Vec<u8>) {

@@ -13,6 +13,7 @@
 use etherparse::defrag::IpDefragPayloadVec;
 
 use crate::analysis::{AnalysisFlag, ConnState, Handshake, Role, TcpFacts, WindowScale};
+use crate::dissect::app::AppFacts;
 
 /// "No side-table row" in [`Entry::extra`](super::Entry) and [`Extra::heavy`].
 pub const NONE: u32 = u32::MAX;
@@ -60,6 +61,8 @@ pub struct Heavy {
     pub reasons: Vec<(AnalysisFlag, String)>,
     /// The whole datagram, on the frame that completed a fragmented one.
     pub reassembled: Option<IpDefragPayloadVec>,
+    /// The application facts, when they differ from the packet decoded on its own.
+    pub app: Option<Box<AppFacts>>,
 }
 
 impl Heavy {
@@ -72,10 +75,11 @@ impl Heavy {
                 .map(|(_, s)| s.len() + 32)
                 .sum::<usize>()
             + self.reassembled.as_ref().map_or(0, |r| r.payload.len())
+            + self.app.as_ref().map_or(0, |a| a.bytes())
     }
 
     fn is_empty(&self) -> bool {
-        self.reasons.is_empty() && self.reassembled.is_none()
+        self.reasons.is_empty() && self.reassembled.is_none() && self.app.is_none()
     }
 }
 
@@ -89,12 +93,14 @@ pub struct Split {
 pub fn split(
     tcp: Option<&TcpFacts>,
     reassembled: Option<&IpDefragPayloadVec>,
+    app: Option<&AppFacts>,
     usual_nxtseq: u32,
     frame_delta_ns: i64,
 ) -> Split {
     let heavy = Heavy {
         reasons: tcp.map(|t| t.reasons.clone()).unwrap_or_default(),
         reassembled: reassembled.cloned(),
+        app: app.map(|a| Box::new(a.clone())),
     };
     let heavy = (!heavy.is_empty()).then_some(heavy);
     let mut extra = Extra::default();

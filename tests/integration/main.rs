@@ -1,6 +1,9 @@
 //! One integration-test binary (links once): differential tests against tshark's answers,
 //! the CLI's behaviour on good and bad input.
 
+mod app_filter;
+mod app_reference;
+mod app_summary;
 mod architecture;
 mod cli;
 mod cli_ui;

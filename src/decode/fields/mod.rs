@@ -112,11 +112,35 @@ impl Interest {
     pub const DATA: Interest = Interest(1 << 9);
     /// `_ws.malformed`, `_ws.undecoded`.
     pub const PROBLEMS: Interest = Interest(1 << 10);
-    pub const ALL: Interest = Interest(u16::MAX);
+    /// Application layers, the packet-list columns and the request/response links the
+    /// pipeline's application stage computes.
+    pub const APP: Interest = Interest(1 << 11);
+    /// The packet-list columns (`_ws.col.Protocol`, `_ws.col.Info`): fields for `-T fields`
+    /// and `-Y`, but not part of the details tree, so not in [`Interest::ALL`].
+    pub const COLUMNS: Interest = Interest(1 << 12);
+    /// Every layer of the details tree (the columns are asked for separately).
+    pub const ALL: Interest = Interest(!Self::COLUMNS.0);
 
     /// The layer whose emitter produces `id` (by the protocol part of its name).
     pub fn of_field(id: FieldId) -> Interest {
+        if id.name().starts_with("_ws.col.") {
+            return Self::COLUMNS;
+        }
+        if matches!(
+            id,
+            FieldId::IcmpRespIn
+                | FieldId::IcmpRespTo
+                | FieldId::Icmpv6RespIn
+                | FieldId::Icmpv6RespTo
+                | FieldId::TcpReassembledIn
+                | FieldId::TcpReassembledLength
+                | FieldId::TcpSegmentData
+        ) {
+            return Self::APP;
+        }
         match id.protocol() {
+            "dns" | "mdns" | "llmnr" | "http" | "urlencoded-form" | "tls" | "dhcp" | "dhcpv6"
+            | "smtp" | "imf" | "ftp" | "ftp-data" | "imap" | "data-text-lines" => Self::APP,
             "frame" => Self::FRAME,
             "null" | "sll" | "eth" | "vlan" => Self::LINK,
             "arp" => Self::ARP,
@@ -217,6 +241,19 @@ pub fn emit_reassembled<'a>(
     transport::payload(inner, out);
     for field in out.fields.iter_mut().skip(start) {
         field.range = None;
+    }
+}
+
+/// Emits the layers of a packet quoted inside another (the datagram an ICMP error quotes),
+/// its byte ranges moved to `base`, where the quoted bytes start in the frame.
+pub fn emit_quoted<'a>(inner: &Packet<'a>, info: &FrameInfo, base: usize, out: &mut FieldList<'a>) {
+    let start = out.fields.len();
+    emit_layers(inner, info, &(), Interest::ALL, out);
+    for field in out.fields.iter_mut().skip(start) {
+        if let Some(range) = field.range.as_mut() {
+            range.start = range.start.saturating_add(base as u32);
+        }
+        field.depth = field.depth.saturating_add(1);
     }
 }
 

@@ -423,6 +423,10 @@ pub(super) fn payload<'a>(packet: &Packet<'a>, out: &mut FieldList<'a>) {
     match packet.layers.last().map(|l| &l.header) {
         Some(Header::Tcp(_)) => out.at(F::TcpPayload, Value::Bytes(bytes), start, len, 1),
         Some(Header::Udp(_)) => out.at(F::UdpPayload, Value::Bytes(bytes), start, len, 1),
+        // An ICMP error's body is the datagram it quotes (decoded as layers by the
+        // pipeline), not data.
+        Some(Header::Icmpv4(icmp)) if matches!(icmp.type_u8(), 3 | 4 | 5 | 11 | 12) => {}
+        Some(Header::Icmpv6(icmp)) if matches!(icmp.type_u8(), 1..=4) => {}
         _ => {
             if packet.fragment {
                 return;

@@ -1,0 +1,8 @@
+//! Fuzz target `app_text`: see `harness::app_text` (shared with the regression replay test, so a
+//! crash found here is replayed by `cargo test` from tests/data/regressions/app_text/).
+#![no_main]
+
+#[path = "../harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::app_text(data));
