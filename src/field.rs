@@ -5,9 +5,11 @@
 //! tree depth); this module owns their names, titles and how tshark prints their values.
 
 mod format;
+pub mod layout;
 mod table;
 
 pub use format::{write_value, ValueFormatter};
+pub use layout::Layout;
 pub use table::{FieldId, FIELDS};
 
 use std::collections::HashMap;
@@ -146,6 +148,50 @@ impl FieldId {
     }
 }
 
+/// A set of fields (one bit per row of the table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSet {
+    words: Box<[u64]>,
+}
+
+impl FieldSet {
+    pub fn new() -> Self {
+        FieldSet {
+            words: vec![0; FIELDS.len().div_ceil(64)].into_boxed_slice(),
+        }
+    }
+
+    pub fn insert(&mut self, id: FieldId) {
+        let index = id as usize;
+        if let Some(word) = self.words.get_mut(index / 64) {
+            *word |= 1 << (index % 64);
+        }
+    }
+
+    pub fn contains(&self, id: FieldId) -> bool {
+        let index = id as usize;
+        self.words
+            .get(index / 64)
+            .is_some_and(|word| word & (1 << (index % 64)) != 0)
+    }
+}
+
+impl Default for FieldSet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FromIterator<FieldId> for FieldSet {
+    fn from_iter<I: IntoIterator<Item = FieldId>>(iter: I) -> Self {
+        let mut set = FieldSet::new();
+        for id in iter {
+            set.insert(id);
+        }
+        set
+    }
+}
+
 /// Names close to `name` (same protocol, small edit distance), for "did you mean" hints.
 pub fn suggest(name: &str) -> Option<&'static str> {
     FIELDS
@@ -191,5 +237,15 @@ mod tests {
         assert_eq!(suggest("tcp.srcprt"), Some("tcp.srcport"));
         assert_eq!(FieldId::from_name("ip.src"), Some(FieldId::IpSrc));
         assert_eq!(FieldId::TcpFlagsSyn.protocol(), "tcp");
+    }
+
+    #[test]
+    fn field_sets_hold_exactly_what_was_inserted() {
+        let last = FIELDS.last().map(|d| d.id).unwrap();
+        let set: FieldSet = [FieldId::Frame, FieldId::IpSrc, last].into_iter().collect();
+        for def in FIELDS {
+            let expected = matches!(def.id, FieldId::Frame | FieldId::IpSrc) || def.id == last;
+            assert_eq!(set.contains(def.id), expected, "{}", def.name);
+        }
     }
 }
