@@ -26,6 +26,7 @@ use etherparse::{
     Ipv6HeaderSlice, SingleVlanHeaderSlice, TcpHeaderSlice, UdpHeaderSlice,
 };
 
+use crate::field::{layout, Layout};
 use crate::frame::{Frame, LinkType};
 
 /// More layers than this is hostile input (e.g. hundreds of nested VLAN tags); decoding stops
@@ -60,7 +61,49 @@ pub enum Header<'a> {
     Icmpv6(Icmpv6Slice<'a>),
 }
 
-impl Header<'_> {
+impl<'a> Header<'a> {
+    /// The header's bytes as etherparse checked them (ICMP: the whole message; the null
+    /// header keeps only its decoded family).
+    pub fn bytes(&self) -> &'a [u8] {
+        match self {
+            Header::Null { .. } => &[],
+            Header::Sll(bytes) | Header::Sll2(bytes) => bytes,
+            Header::Ethernet(eth) => eth.slice(),
+            Header::Vlan(vlan) => vlan.slice(),
+            Header::Arp(arp) => arp.slice(),
+            Header::Ipv4(ip) => ip.slice(),
+            Header::Ipv6(ip) => ip.slice(),
+            Header::Ipv6Ext { slice, .. } => slice,
+            Header::Tcp(tcp) => tcp.slice(),
+            Header::Udp(udp) => udp.slice(),
+            Header::Icmpv4(icmp) => icmp.slice(),
+            Header::Icmpv6(icmp) => icmp.slice(),
+        }
+    }
+
+    /// The fixed fields this header always carries, where its layout puts them.
+    pub fn layout(&self) -> &'static [Layout] {
+        match self {
+            Header::Null { .. } => layout::null::FIELDS,
+            Header::Sll(_) => layout::sll::FIELDS,
+            Header::Sll2(_) => layout::sll2::FIELDS,
+            Header::Ethernet(_) => layout::eth::FIELDS,
+            Header::Vlan(_) => layout::vlan::FIELDS,
+            Header::Arp(_) => layout::arp::FIELDS,
+            Header::Ipv4(_) => layout::ipv4::FIELDS,
+            Header::Ipv6(_) => layout::ipv6::FIELDS,
+            Header::Ipv6Ext {
+                kind: IpNumber::IPV6_FRAGMENTATION_HEADER,
+                ..
+            } => layout::ipv6_frag::FIELDS,
+            Header::Ipv6Ext { .. } => layout::ipv6_ext::FIELDS,
+            Header::Tcp(_) => layout::tcp::FIELDS,
+            Header::Udp(_) => layout::udp::FIELDS,
+            Header::Icmpv4(_) => layout::icmp::FIELDS,
+            Header::Icmpv6(_) => layout::icmpv6::FIELDS,
+        }
+    }
+
     /// Short protocol name as in `frame.protocols` and the UI's protocol column.
     pub fn name(&self) -> &'static str {
         match self {
