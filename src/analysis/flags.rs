@@ -1,6 +1,10 @@
-//! The `tcp.analysis.*` verdicts as a compact bitset (no allocation per packet).
+//! The `tcp.analysis.*` verdicts: one table row per flag (its field, Info tag and
+//! explanation, read by the field tree, the Info column and the teaching views), and a
+//! compact bitset of them per packet (no allocation).
 
 use std::fmt;
+
+use crate::field::FieldId;
 
 /// One TCP analysis verdict. The discriminant is the bit in [`AnalysisFlags`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,6 +27,70 @@ pub enum AnalysisFlag {
     ReusedPorts,
 }
 
+/// One row of the flag table: everything each consumer says about a flag.
+#[derive(Debug, Clone, Copy)]
+pub struct FlagRow {
+    pub flag: AnalysisFlag,
+    /// The Wireshark field (`tcp.analysis.retransmission`).
+    pub field: FieldId,
+    /// The Info-column tag tshark prepends (`[TCP Retransmission]`).
+    pub info_tag: &'static str,
+    /// What the flag means in general, one sentence (the analysis adds the exact numbers
+    /// of each case as its reason).
+    pub explanation: &'static str,
+}
+
+/// The one table of TCP analysis flags, in [`AnalysisFlag`] order.
+pub const FLAG_TABLE: [FlagRow; 15] = {
+    use AnalysisFlag as A;
+    use FieldId as F;
+    const fn row(
+        flag: AnalysisFlag,
+        field: FieldId,
+        info_tag: &'static str,
+        explanation: &'static str,
+    ) -> FlagRow {
+        FlagRow {
+            flag,
+            field,
+            info_tag,
+            explanation,
+        }
+    }
+    [
+        row(A::Retransmission, F::TcpAnalysisRetransmission, "TCP Retransmission",
+            "It carries sequence numbers already sent and not yet acknowledged."),
+        row(A::FastRetransmission, F::TcpAnalysisFastRetransmission, "TCP Fast Retransmission",
+            "Sent again right after duplicate ACKs reported the gap, without waiting for the timer."),
+        row(A::SpuriousRetransmission, F::TcpAnalysisSpuriousRetransmission, "TCP Spurious Retransmission",
+            "The receiver had already acknowledged these bytes."),
+        row(A::OutOfOrder, F::TcpAnalysisOutOfOrder, "TCP Out-Of-Order",
+            "It fills a gap sooner than a retransmission could have been sent."),
+        row(A::LostSegment, F::TcpAnalysisLostSegment, "TCP Previous segment not captured",
+            "Its seq is beyond the next expected one, so bytes in between were lost or not captured."),
+        row(A::AckLostSegment, F::TcpAnalysisAckLostSegment, "TCP ACKed unseen segment",
+            "It acknowledges bytes the capture never saw being sent."),
+        row(A::DuplicateAck, F::TcpAnalysisDuplicateAck, "TCP Dup ACK",
+            "The same acknowledgement again, the receiver's way of saying a segment is missing."),
+        row(A::ZeroWindow, F::TcpAnalysisZeroWindow, "TCP ZeroWindow",
+            "The receiver's buffer is full; the sender must stop."),
+        row(A::ZeroWindowProbe, F::TcpAnalysisZeroWindowProbe, "TCP ZeroWindowProbe",
+            "One byte sent to see whether the receiver's window opened."),
+        row(A::ZeroWindowProbeAck, F::TcpAnalysisZeroWindowProbeAck, "TCP ZeroWindowProbeAck",
+            "The receiver answers the probe, its window still closed."),
+        row(A::KeepAlive, F::TcpAnalysisKeepAlive, "TCP Keep-Alive",
+            "An empty segment one byte behind, to check the peer is still there."),
+        row(A::KeepAliveAck, F::TcpAnalysisKeepAliveAck, "TCP Keep-Alive ACK",
+            "The peer answers the keep-alive."),
+        row(A::WindowUpdate, F::TcpAnalysisWindowUpdate, "TCP Window Update",
+            "Only the advertised window changed, nothing new is acknowledged."),
+        row(A::WindowFull, F::TcpAnalysisWindowFull, "TCP Window Full",
+            "This segment fills the receiver's whole advertised window."),
+        row(A::ReusedPorts, F::TcpAnalysisReusedPorts, "TCP Port numbers reused",
+            "A new SYN on a port pair an earlier connection used."),
+    ]
+};
+
 impl AnalysisFlag {
     pub const ALL: [AnalysisFlag; 15] = [
         AnalysisFlag::Retransmission,
@@ -42,46 +110,30 @@ impl AnalysisFlag {
         AnalysisFlag::ReusedPorts,
     ];
 
+    /// This flag's row of [`FLAG_TABLE`].
+    pub fn row(self) -> &'static FlagRow {
+        // The table is in discriminant order (a test checks it); the fallback is never taken.
+        FLAG_TABLE.get(self as usize).unwrap_or(&FLAG_TABLE[0])
+    }
+
+    /// The Wireshark field carrying this flag.
+    pub fn field(self) -> FieldId {
+        self.row().field
+    }
+
     /// The Wireshark display-filter field name.
     pub fn field_name(self) -> &'static str {
-        match self {
-            AnalysisFlag::Retransmission => "tcp.analysis.retransmission",
-            AnalysisFlag::FastRetransmission => "tcp.analysis.fast_retransmission",
-            AnalysisFlag::SpuriousRetransmission => "tcp.analysis.spurious_retransmission",
-            AnalysisFlag::OutOfOrder => "tcp.analysis.out_of_order",
-            AnalysisFlag::LostSegment => "tcp.analysis.lost_segment",
-            AnalysisFlag::AckLostSegment => "tcp.analysis.ack_lost_segment",
-            AnalysisFlag::DuplicateAck => "tcp.analysis.duplicate_ack",
-            AnalysisFlag::ZeroWindow => "tcp.analysis.zero_window",
-            AnalysisFlag::ZeroWindowProbe => "tcp.analysis.zero_window_probe",
-            AnalysisFlag::ZeroWindowProbeAck => "tcp.analysis.zero_window_probe_ack",
-            AnalysisFlag::KeepAlive => "tcp.analysis.keep_alive",
-            AnalysisFlag::KeepAliveAck => "tcp.analysis.keep_alive_ack",
-            AnalysisFlag::WindowUpdate => "tcp.analysis.window_update",
-            AnalysisFlag::WindowFull => "tcp.analysis.window_full",
-            AnalysisFlag::ReusedPorts => "tcp.analysis.reused_ports",
-        }
+        self.row().field.name()
     }
 
     /// The Info-column tag tshark prepends (`[TCP Retransmission]`).
     pub fn info_tag(self) -> &'static str {
-        match self {
-            AnalysisFlag::Retransmission => "TCP Retransmission",
-            AnalysisFlag::FastRetransmission => "TCP Fast Retransmission",
-            AnalysisFlag::SpuriousRetransmission => "TCP Spurious Retransmission",
-            AnalysisFlag::OutOfOrder => "TCP Out-Of-Order",
-            AnalysisFlag::LostSegment => "TCP Previous segment not captured",
-            AnalysisFlag::AckLostSegment => "TCP ACKed unseen segment",
-            AnalysisFlag::DuplicateAck => "TCP Dup ACK",
-            AnalysisFlag::ZeroWindow => "TCP ZeroWindow",
-            AnalysisFlag::ZeroWindowProbe => "TCP ZeroWindowProbe",
-            AnalysisFlag::ZeroWindowProbeAck => "TCP ZeroWindowProbeAck",
-            AnalysisFlag::KeepAlive => "TCP Keep-Alive",
-            AnalysisFlag::KeepAliveAck => "TCP Keep-Alive ACK",
-            AnalysisFlag::WindowUpdate => "TCP Window Update",
-            AnalysisFlag::WindowFull => "TCP Window Full",
-            AnalysisFlag::ReusedPorts => "TCP Port numbers reused",
-        }
+        self.row().info_tag
+    }
+
+    /// What the flag means in general, one sentence.
+    pub fn explanation(self) -> &'static str {
+        self.row().explanation
     }
 
     fn bit(self) -> u16 {
@@ -137,5 +189,22 @@ mod tests {
             vec![AnalysisFlag::Retransmission, AnalysisFlag::WindowFull]
         );
         assert!(!f.contains(AnalysisFlag::KeepAlive));
+    }
+
+    #[test]
+    fn one_row_per_flag_in_order() {
+        for (index, flag) in AnalysisFlag::ALL.into_iter().enumerate() {
+            let row = &FLAG_TABLE[index];
+            assert_eq!(row.flag, flag);
+            assert_eq!(flag as usize, index);
+            assert!(row.field.name().starts_with("tcp.analysis."));
+            assert!(row.info_tag.starts_with("TCP "));
+            assert!(row.explanation.ends_with('.'));
+        }
+        assert_eq!(
+            AnalysisFlag::Retransmission.field_name(),
+            "tcp.analysis.retransmission"
+        );
+        assert_eq!(AnalysisFlag::DuplicateAck.info_tag(), "TCP Dup ACK");
     }
 }

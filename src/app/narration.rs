@@ -71,23 +71,7 @@ fn with_general_reasons(mut text: String, facts: &TcpFacts) -> String {
 
 /// Why the analysis sets `flag`, in words (used when the exact numbers are not replayed).
 pub fn general_reason(flag: AnalysisFlag) -> &'static str {
-    match flag {
-        AnalysisFlag::Retransmission => "It carries sequence numbers already sent and not yet acknowledged.",
-        AnalysisFlag::FastRetransmission => "Sent again right after duplicate ACKs reported the gap, without waiting for the timer.",
-        AnalysisFlag::SpuriousRetransmission => "The receiver had already acknowledged these bytes.",
-        AnalysisFlag::OutOfOrder => "It fills a gap sooner than a retransmission could have been sent.",
-        AnalysisFlag::LostSegment => "Its seq is beyond the next expected one, so bytes in between were lost or not captured.",
-        AnalysisFlag::AckLostSegment => "It acknowledges bytes the capture never saw being sent.",
-        AnalysisFlag::DuplicateAck => "The same acknowledgement again, the receiver's way of saying a segment is missing.",
-        AnalysisFlag::ZeroWindow => "The receiver's buffer is full; the sender must stop.",
-        AnalysisFlag::ZeroWindowProbe => "One byte sent to see whether the receiver's window opened.",
-        AnalysisFlag::ZeroWindowProbeAck => "The receiver answers the probe, its window still closed.",
-        AnalysisFlag::KeepAlive => "An empty segment one byte behind, to check the peer is still there.",
-        AnalysisFlag::KeepAliveAck => "The peer answers the keep-alive.",
-        AnalysisFlag::WindowUpdate => "Only the advertised window changed, nothing new is acknowledged.",
-        AnalysisFlag::WindowFull => "This segment fills the receiver's whole advertised window.",
-        AnalysisFlag::ReusedPorts => "A new SYN on a port pair an earlier connection used.",
-    }
+    flag.explanation()
 }
 
 #[cfg(test)]
