@@ -10,7 +10,7 @@ mod table;
 
 pub use format::{write_value, ValueFormatter};
 pub use layout::Layout;
-pub use table::{FieldId, FIELDS};
+pub use table::{FieldId, FIELDS, FIELD_COUNT};
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -148,16 +148,17 @@ impl FieldId {
     }
 }
 
-/// A set of fields (one bit per row of the table).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A set of fields (one bit per row of the table); `Copy`, so a per-packet field list can
+/// hold one without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSet {
-    words: Box<[u64]>,
+    words: [u64; FIELD_COUNT.div_ceil(64)],
 }
 
 impl FieldSet {
     pub fn new() -> Self {
         FieldSet {
-            words: vec![0; FIELDS.len().div_ceil(64)].into_boxed_slice(),
+            words: [0; FIELD_COUNT.div_ceil(64)],
         }
     }
 
@@ -222,6 +223,7 @@ mod tests {
 
     #[test]
     fn table_is_consistent() {
+        assert_eq!(FIELD_COUNT, FIELDS.len());
         for (index, def) in FIELDS.iter().enumerate() {
             assert_eq!(def.id as usize, index, "{} out of order", def.name);
             assert_eq!(FieldId::from_name(def.name), Some(def.id));

@@ -10,6 +10,9 @@ macro_rules! field_table {
         #[repr(u16)]
         pub enum FieldId { $($id),* }
 
+        /// How many fields the table has.
+        pub const FIELD_COUNT: usize = [$(FieldId::$id),*].len();
+
         /// Every field sockeye knows, in `FieldId` order.
         pub static FIELDS: &[FieldDef] = &[
             $(FieldDef { id: FieldId::$id, name: $name, title: $title, display: $display }),*

@@ -138,7 +138,10 @@ pub struct Interest(u16);
 
 impl Interest {
     pub const NONE: Interest = Interest(0);
+    /// The frame's fields including `frame.protocols` (text built per packet).
     pub const FRAME: Interest = Interest(1);
+    /// The frame's fields other than `frame.protocols` (numbers, times, lengths).
+    pub const FRAME_FACTS: Interest = Interest(1 << 11);
     /// Null, SLL, Ethernet, VLAN.
     pub const LINK: Interest = Interest(1 << 1);
     pub const ARP: Interest = Interest(1 << 2);
@@ -159,7 +162,8 @@ impl Interest {
     /// The layer whose emitter produces `id` (by the protocol part of its name).
     pub fn of_field(id: FieldId) -> Interest {
         match id.protocol() {
-            "frame" => Self::FRAME,
+            "frame" if id == FieldId::FrameProtocols => Self::FRAME,
+            "frame" => Self::FRAME_FACTS,
             "null" | "sll" | "eth" | "vlan" => Self::LINK,
             "arp" => Self::ARP,
             "ip" => Self::IPV4,
@@ -169,7 +173,10 @@ impl Interest {
             "icmp" => Self::ICMP,
             "icmpv6" => Self::ICMPV6,
             "data" => Self::DATA,
-            _ => Self::PROBLEMS,
+            "_ws" if matches!(id, FieldId::WsMalformed | FieldId::WsUndecoded) => Self::PROBLEMS,
+            // Expert notes come from any layer's checks; fields of protocols without a
+            // layer bit of their own (application layers) are found by walking everything.
+            _ => Self::ALL,
         }
     }
 
@@ -221,7 +228,8 @@ pub fn emit_only<'a>(
     out: &mut FieldList<'a>,
 ) {
     out.clear();
-    if interest.contains(Interest::FRAME) {
+    if interest.contains(Interest::FRAME.union(Interest::FRAME_FACTS)) {
+        let protocols = interest.contains(Interest::FRAME).then_some(protocols);
         emit_frame(packet, info, protocols, out);
     }
     emit_layers(packet, info, annotate, interest, out);
@@ -309,10 +317,11 @@ fn emit_layers<'a>(
     }
 }
 
+/// The frame subtree; `frame.protocols` only when its text was built.
 fn emit_frame<'a>(
     packet: &Packet<'a>,
     info: &FrameInfo,
-    protocols: &'a str,
+    protocols: Option<&'a str>,
     out: &mut FieldList<'a>,
 ) {
     let cap_len = packet.data.len();
@@ -342,7 +351,9 @@ fn emit_frame<'a>(
         Direction::Inbound => out.fact(FieldId::FrameDirection, Value::U64(1), 1),
         Direction::Unknown => {}
     }
-    out.fact(FieldId::FrameProtocols, Value::Text(protocols), 1);
+    if let Some(protocols) = protocols {
+        out.fact(FieldId::FrameProtocols, Value::Text(protocols), 1);
+    }
 }
 
 /// `frame.protocols` as tshark writes it: `eth:ethertype:ip:tcp`.
