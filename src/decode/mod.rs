@@ -12,6 +12,7 @@ mod link;
 mod net;
 mod stop;
 mod transport;
+mod walk;
 
 pub use checksum::{check_ipv4, check_transport, ChecksumCheck, ChecksumStatus};
 pub use fields::{
@@ -241,10 +242,6 @@ impl<'a> Packet<'a> {
             },
         );
     }
-
-    fn bytes_from(&self, offset: usize) -> &'a [u8] {
-        self.data.get(offset..).unwrap_or(&[])
-    }
 }
 
 /// Decodes one frame. Never panics; a damaged frame decodes as far as it can and says where
@@ -261,7 +258,7 @@ pub fn decode<'a>(frame: &Frame<'a>) -> Packet<'a> {
         fragment: false,
         stop: None,
     };
-    link::decode_link(&mut packet);
+    walk::walk(&mut packet, walk::Next::Link(frame.link), 0);
     packet
 }
 
@@ -278,7 +275,7 @@ pub fn decode_ip_payload(protocol: IpNumber, bytes: &[u8]) -> Packet<'_> {
         fragment: false,
         stop: None,
     };
-    transport::decode_transport(&mut packet, protocol, 0, bytes.len(), bytes.len());
+    walk::walk(&mut packet, walk::Next::Ip(protocol), 0);
     packet
 }
 

@@ -288,8 +288,6 @@ pub mod ipv6_frag {
     pub const OFFSET: Layout = Layout::bits(F::Ipv6FragmentOffset, 2, 2, 0xfff8);
     pub const MORE: Layout = Layout::bits(F::Ipv6FragmentMore, 2, 2, 0x0001);
     pub const ID: Layout = Layout::bytes(F::Ipv6FragmentId, 4, 4).at_depth(2);
-    /// Offset and M bit together: any of them set means "not a whole datagram".
-    pub const OFFSET_AND_MORE_MASK: u16 = 0xfff9;
     pub const FIELDS: &[Layout] = &[NXT, OFFSET, MORE, ID];
     pub const OTHERS: &[Layout] = &[];
 }
