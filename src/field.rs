@@ -4,12 +4,21 @@
 //! A decoded packet is a flat list of [`Field`]s (id, typed value, byte range in the frame,
 //! tree depth); this module owns their names, titles and how tshark prints their values.
 
+// Packet bytes are hostile: no panicking accessors here (tests may use them).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod format;
 pub mod layout;
 mod table;
 
 pub use format::{write_value, ValueFormatter};
 pub use layout::Layout;
+use table::FIELD_DEFS;
 pub use table::{FieldId, FIELDS, FIELD_COUNT};
 
 use std::collections::HashMap;
@@ -124,8 +133,9 @@ impl<'a> Field<'a> {
 
 impl FieldId {
     pub fn def(self) -> &'static FieldDef {
-        // The table is generated from the same list as the enum, in the same order.
-        &FIELDS[self as usize]
+        // The table is generated from the same list as the enum, in the same order, so the
+        // fallback (a constant index into the fixed-size table) is never taken.
+        FIELD_DEFS.get(self as usize).unwrap_or(&FIELD_DEFS[0])
     }
 
     pub fn name(self) -> &'static str {
@@ -207,10 +217,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        let mut cur = Vec::with_capacity(b.len() + 1);
+        cur.push(i + 1);
+        for (pair, cb) in prev.windows(2).zip(&b) {
+            if let (&[diagonal, up], Some(&left)) = (pair, cur.last()) {
+                let cost = usize::from(ca != *cb);
+                cur.push((diagonal + cost).min(up + 1).min(left + 1));
+            }
         }
         prev = cur;
     }
@@ -218,6 +231,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
 

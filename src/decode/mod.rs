@@ -6,6 +6,14 @@
 //! for reassembly, and one explanation of where and why decoding stopped. Every header is
 //! still checked by etherparse's `*Slice::from_slice`, so no accessor can read out of bounds.
 
+// Packet bytes are hostile: no panicking accessors here (tests may use them).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod checksum;
 mod fields;
 mod link;
@@ -280,4 +288,10 @@ pub fn decode_ip_payload(protocol: IpNumber, bytes: &[u8]) -> Packet<'_> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests;

@@ -13,10 +13,13 @@ macro_rules! field_table {
         /// How many fields the table has.
         pub const FIELD_COUNT: usize = [$(FieldId::$id),*].len();
 
-        /// Every field sockeye knows, in `FieldId` order.
-        pub static FIELDS: &[FieldDef] = &[
+        /// The rows as a fixed-size array (so a constant index into it cannot fail).
+        pub(super) static FIELD_DEFS: [FieldDef; FIELD_COUNT] = [
             $(FieldDef { id: FieldId::$id, name: $name, title: $title, display: $display }),*
         ];
+
+        /// Every field sockeye knows, in `FieldId` order.
+        pub static FIELDS: &[FieldDef] = &FIELD_DEFS;
     };
 }
 
