@@ -1,7 +1,21 @@
 //! Command line: tcpdump/tshark-style flags for reading and capturing, plus subcommands for
-//! the built-in endpoints. Parsed by clap, then validated into typed options by `run`.
+//! the built-in endpoints. Every clap type lives here; [`Cli::into_command`] validates the
+//! flags (filters compiled, `-z` and `-E` parsed, the UI rule applied) into the commands'
+//! domain options, so nothing below this module knows clap.
+
+mod endpoints;
+mod validate;
+
+pub use endpoints::{
+    DemoArgs, LabArgs, LabCommand, LabRunArgs, ModeArg, Proto, SendArgs, ServeArgs,
+};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::capture::CaptureOptions;
+use crate::cmd::{self, ui::UiFilters};
+use crate::source::{RemoteOptions, RemoteSpec};
+use crate::teach::export::ExportKind;
 
 const ABOUT: &str = "sockeye — a terminal packet inspector: see the TCP handshake, sequence \
 numbers and UDP datagrams of live traffic or of saved captures.";
@@ -16,7 +30,12 @@ Examples:
   sockeye -r capture.pcapng -T json         one JSON object per packet
   sockeye -r capture.pcapng -Y 'tcp.port == 80 && ip.addr == 10.0.0.0/8'
                                             only the packets a Wireshark display filter selects
-  tcpdump -w - | sockeye -r -               read a capture from standard input
+  tcpdump -U -w - | sockeye -r -            read a capture from a pipe, packets shown as they come
+  sockeye -r growing.pcap --follow          keep showing packets as the file grows (Ctrl-C ends)
+  sockeye -i ssh://me@gw/eth0 --remote-filter 'port 53'
+                                            capture on another machine (runs tcpdump there over ssh)
+  sockeye -i k8s://prod/api-0/app/eth0      capture inside a Kubernetes pod (kubectl exec)
+  sockeye -i 'cmd://tcpdump -U -w - -i eth0' read any command's pcap output
   sockeye -i lo -c 10 -w out.pcapng         capture 10 packets on loopback and save them
   sockeye -r capture.pcapng -q -z conv,tcp  conversations, like tshark -z conv,tcp
   sockeye -r capture.pcapng -q -z follow,tcp,ascii,0
@@ -164,7 +183,7 @@ pub struct IoArgs {
     /// the packet's stream), diagram (RFC header diagrams), encap (nested layers and
     /// bytes) or narrate (what the packet means). Pick the packet with --packet.
     #[arg(long, value_enum, value_name = "VIEW")]
-    pub export: Option<crate::teach::export::ExportKind>,
+    pub export: Option<ExportArg>,
 
     /// The packet (frame number, from 1) for --export.
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -177,6 +196,34 @@ pub struct IoArgs {
     /// Quiet: print no packets (useful with -z, as tshark -q).
     #[arg(short = 'q')]
     pub quiet: bool,
+
+    /// Line-buffered output: each packet's line is written as soon as it is decoded (as
+    /// tcpdump -l; the default when standard output is a terminal and the input is live).
+    #[arg(short = 'l')]
+    pub line_buffered: bool,
+
+    /// With -r FILE: at the end of the file, wait for it to grow and show new packets as
+    /// they are written (like tail -f), until Ctrl-C.
+    #[arg(long)]
+    pub follow: bool,
+
+    /// The ssh program for -i ssh://[user@]host[:port]/IFACE.
+    #[arg(long, value_name = "PROGRAM", env = "SOCKEYE_SSH")]
+    pub ssh_command: Option<String>,
+
+    /// The kubectl program for -i k8s://[namespace/]pod[/container][/IFACE].
+    #[arg(long, value_name = "PROGRAM", env = "SOCKEYE_KUBECTL")]
+    pub kubectl_command: Option<String>,
+
+    /// What runs on the remote side instead of `tcpdump -U -w - -i IFACE [FILTER]`
+    /// ({iface} and {filter} are replaced, shell-quoted), e.g. 'sockeye -i {iface} -w -'.
+    #[arg(long, value_name = "COMMAND")]
+    pub remote_capture_command: Option<String>,
+
+    /// A tcpdump (BPF) capture filter run on the remote side, so only wanted packets cross
+    /// the network (-f still applies here, with Wireshark syntax).
+    #[arg(long, value_name = "BPF")]
+    pub remote_filter: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -184,6 +231,39 @@ pub enum Backend {
     #[default]
     Ring,
     Pnet,
+}
+
+impl From<Backend> for crate::source::Backend {
+    fn from(b: Backend) -> Self {
+        match b {
+            Backend::Ring => crate::source::Backend::Ring,
+            Backend::Pnet => crate::source::Backend::Pnet,
+        }
+    }
+}
+
+/// `--export VIEW`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportArg {
+    /// The ladder (sequence diagram) of the packet's TCP stream or UDP conversation.
+    Ladder,
+    /// RFC-style header diagrams of every layer, with the real values.
+    Diagram,
+    /// Nested layers with offsets, lengths and how each length is known, then the bytes.
+    Encap,
+    /// What the packet means, in plain sentences.
+    Narrate,
+}
+
+impl From<ExportArg> for ExportKind {
+    fn from(e: ExportArg) -> Self {
+        match e {
+            ExportArg::Ladder => ExportKind::Ladder,
+            ExportArg::Diagram => ExportKind::Diagram,
+            ExportArg::Encap => ExportKind::Encap,
+            ExportArg::Narrate => ExportKind::Narrate,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -207,14 +287,14 @@ pub enum Command {
     /// List every field name sockeye knows (the names -e, -Y and -T json use).
     Fields,
     /// Run a TCP/UDP echo, discard or chargen server that prints every socket call.
-    Serve(crate::endpoints::cli::ServeArgs),
+    Serve(ServeArgs),
     /// Send messages to a TCP/UDP server and print what came back.
-    Send(crate::endpoints::cli::SendArgs),
+    Send(SendArgs),
     /// Teaching scenarios: `lab list`, `lab run NAME [--netns] [--trace]`.
-    Lab(crate::endpoints::cli::LabArgs),
+    Lab(LabArgs),
     /// Watch the built-in endpoints run every teaching scenario in a loop, in a private
     /// network namespace (no sudo needed where user namespaces are allowed).
-    Demo(crate::demo::DemoArgs),
+    Demo(DemoArgs),
 }
 
 impl IoArgs {
@@ -238,5 +318,166 @@ impl Cli {
             return true;
         }
         !self.headless && stdout_is_terminal && !self.io.wants_headless_output()
+    }
+}
+
+impl IoArgs {
+    /// A remote source (`-i ssh://…`, `k8s://…`, `cmd://…`), validated.
+    fn remote(&self) -> anyhow::Result<Option<(RemoteSpec, RemoteOptions)>> {
+        let Some(spec) = self
+            .interface
+            .as_deref()
+            .filter(|i| crate::source::is_remote(i))
+        else {
+            return Ok(None);
+        };
+        let spec = RemoteSpec::parse(spec)?;
+        Ok(Some((
+            spec,
+            RemoteOptions {
+                ssh: self.ssh_command.clone(),
+                kubectl: self.kubectl_command.clone(),
+                remote_command: self.remote_capture_command.clone(),
+                remote_filter: self.remote_filter.clone(),
+            },
+        )))
+    }
+
+    /// The capture file to read: `-r FILE`, or `-i -` (standard input, as Wireshark).
+    fn read_path(&self) -> Option<String> {
+        self.read
+            .clone()
+            .or_else(|| (self.interface.as_deref() == Some("-")).then(|| "-".to_string()))
+    }
+
+    /// Validated live-capture options; `None` unless `-i` was given.
+    pub fn capture_options(&self) -> Option<CaptureOptions> {
+        Some(CaptureOptions {
+            interface: self.interface.clone()?,
+            count: self.count,
+            write: self.write.clone(),
+            snaplen: self.snaplen,
+            promiscuous: !self.no_promiscuous,
+            backend: self.backend.into(),
+            buffer_mib: self.buffer_mib,
+            store_limit_mib: self.store_limit_mib,
+        })
+    }
+
+    /// The command-line filters, compiled (for the UI).
+    fn ui_filters(&self) -> anyhow::Result<UiFilters> {
+        Ok(UiFilters {
+            display: validate::compile_filter("-Y", self.display_filter.as_deref())?,
+            capture: validate::compile_filter("-f", self.capture_filter.as_deref())?,
+        })
+    }
+}
+
+impl Cli {
+    /// Validates the flags into one command. `stdout_is_terminal` decides the UI rule.
+    pub fn into_command(self, stdout_is_terminal: bool) -> anyhow::Result<cmd::Command> {
+        let ui = self.wants_ui(stdout_is_terminal);
+        Ok(match self.command {
+            Some(Command::Fields) => cmd::Command::Fields,
+            Some(Command::Read { file, io }) => read_command(file, &io)?,
+            Some(Command::Serve(a)) => cmd::Command::Serve(a.config()),
+            Some(Command::Send(a)) => cmd::Command::Send(a.job()?),
+            Some(Command::Lab(a)) => cmd::Command::Lab(a.job()),
+            Some(Command::Demo(a)) => cmd::Command::Demo(a.options()),
+            None if self.io.list_interfaces => cmd::Command::ListInterfaces,
+            None if self.io.read.is_none() && self.io.remote()?.is_some() => {
+                let Some((spec, remote)) = self.io.remote()? else {
+                    anyhow::bail!("-i: not a remote source");
+                };
+                if ui {
+                    cmd::Command::RemoteUi {
+                        spec,
+                        remote,
+                        filters: self.io.ui_filters()?,
+                    }
+                } else {
+                    cmd::Command::Remote {
+                        spec,
+                        remote,
+                        plan: validate::plan(&self.io)?,
+                    }
+                }
+            }
+            None => match (self.io.read_path(), self.io.capture_options()) {
+                (Some(path), _) if ui && self.io.export.is_none() => cmd::Command::ReplayUi {
+                    path,
+                    follow: self.io.follow,
+                    filters: self.io.ui_filters()?,
+                },
+                (Some(path), _) => read_command(path, &self.io)?,
+                (None, Some(opts)) if ui => cmd::Command::CaptureUi {
+                    opts,
+                    filters: self.io.ui_filters()?,
+                },
+                (None, Some(opts)) => cmd::Command::Capture {
+                    opts,
+                    plan: validate::plan(&self.io)?,
+                },
+                (None, None) if ui => {
+                    let filters = self.io.ui_filters()?;
+                    let Some(name) = crate::interfaces::default_interface() else {
+                        anyhow::bail!(
+                            "no interface is up with an address to capture on; give -i INTERFACE \
+                             (see `sockeye -D`), open a capture with -r FILE, or try `sockeye demo`"
+                        );
+                    };
+                    let io = IoArgs {
+                        interface: Some(name),
+                        ..self.io.clone()
+                    };
+                    match io.capture_options() {
+                        Some(opts) => cmd::Command::CaptureUi { opts, filters },
+                        None => anyhow::bail!("cannot capture on the default interface"),
+                    }
+                }
+                (None, None) => anyhow::bail!(
+                    "nothing to do: give -r FILE to read a capture or -i INTERFACE to capture (see `sockeye --help`)"
+                ),
+            },
+        })
+    }
+}
+
+/// `-r FILE` printed, or one of its teaching views exported.
+fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
+    Ok(match io.export {
+        Some(kind) => cmd::Command::Export {
+            path,
+            kind: kind.into(),
+            packet: io.packet,
+            mermaid: io.mermaid,
+        },
+        None => cmd::Command::Read {
+            path,
+            plan: validate::plan(io)?,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_come_from_the_shared_flags() {
+        let io = IoArgs {
+            interface: Some("lo".into()),
+            count: Some(5),
+            snaplen: 96,
+            no_promiscuous: true,
+            buffer_mib: 4,
+            ..IoArgs::default()
+        };
+        let opts = io.capture_options().expect("-i given");
+        assert_eq!(opts.interface, "lo");
+        assert_eq!(opts.count, Some(5));
+        assert!(!opts.promiscuous);
+        assert_eq!(opts.buffer_mib, 4);
+        assert!(IoArgs::default().capture_options().is_none());
     }
 }

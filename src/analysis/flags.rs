@@ -1,6 +1,7 @@
-//! The `tcp.analysis.*` verdicts: one table row per flag (its field, Info tag and
-//! explanation, read by the field tree, the Info column and the teaching views), and a
-//! compact bitset of them per packet (no allocation).
+//! The `tcp.analysis.*` verdicts: one table row per flag (its field and Info tag, read by
+//! the field tree, the Info column and the teaching views), and a compact bitset of them per
+//! packet (no allocation). Each case's explanation carries its numbers, so the analysis
+//! writes it where it sets the flag (`tcp::sequence`), kept with the facts as its reason.
 
 use std::fmt;
 
@@ -35,59 +36,75 @@ pub struct FlagRow {
     pub field: FieldId,
     /// The Info-column tag tshark prepends (`[TCP Retransmission]`).
     pub info_tag: &'static str,
-    /// What the flag means in general, one sentence (the analysis adds the exact numbers
-    /// of each case as its reason).
-    pub explanation: &'static str,
 }
 
 /// The one table of TCP analysis flags, in [`AnalysisFlag`] order.
 pub const FLAG_TABLE: [FlagRow; 15] = {
     use AnalysisFlag as A;
     use FieldId as F;
-    const fn row(
-        flag: AnalysisFlag,
-        field: FieldId,
-        info_tag: &'static str,
-        explanation: &'static str,
-    ) -> FlagRow {
+    const fn row(flag: AnalysisFlag, field: FieldId, info_tag: &'static str) -> FlagRow {
         FlagRow {
             flag,
             field,
             info_tag,
-            explanation,
         }
     }
     [
-        row(A::Retransmission, F::TcpAnalysisRetransmission, "TCP Retransmission",
-            "It carries sequence numbers already sent and not yet acknowledged."),
-        row(A::FastRetransmission, F::TcpAnalysisFastRetransmission, "TCP Fast Retransmission",
-            "Sent again right after duplicate ACKs reported the gap, without waiting for the timer."),
-        row(A::SpuriousRetransmission, F::TcpAnalysisSpuriousRetransmission, "TCP Spurious Retransmission",
-            "The receiver had already acknowledged these bytes."),
-        row(A::OutOfOrder, F::TcpAnalysisOutOfOrder, "TCP Out-Of-Order",
-            "It fills a gap sooner than a retransmission could have been sent."),
-        row(A::LostSegment, F::TcpAnalysisLostSegment, "TCP Previous segment not captured",
-            "Its seq is beyond the next expected one, so bytes in between were lost or not captured."),
-        row(A::AckLostSegment, F::TcpAnalysisAckLostSegment, "TCP ACKed unseen segment",
-            "It acknowledges bytes the capture never saw being sent."),
-        row(A::DuplicateAck, F::TcpAnalysisDuplicateAck, "TCP Dup ACK",
-            "The same acknowledgement again, the receiver's way of saying a segment is missing."),
-        row(A::ZeroWindow, F::TcpAnalysisZeroWindow, "TCP ZeroWindow",
-            "The receiver's buffer is full; the sender must stop."),
-        row(A::ZeroWindowProbe, F::TcpAnalysisZeroWindowProbe, "TCP ZeroWindowProbe",
-            "One byte sent to see whether the receiver's window opened."),
-        row(A::ZeroWindowProbeAck, F::TcpAnalysisZeroWindowProbeAck, "TCP ZeroWindowProbeAck",
-            "The receiver answers the probe, its window still closed."),
-        row(A::KeepAlive, F::TcpAnalysisKeepAlive, "TCP Keep-Alive",
-            "An empty segment one byte behind, to check the peer is still there."),
-        row(A::KeepAliveAck, F::TcpAnalysisKeepAliveAck, "TCP Keep-Alive ACK",
-            "The peer answers the keep-alive."),
-        row(A::WindowUpdate, F::TcpAnalysisWindowUpdate, "TCP Window Update",
-            "Only the advertised window changed, nothing new is acknowledged."),
-        row(A::WindowFull, F::TcpAnalysisWindowFull, "TCP Window Full",
-            "This segment fills the receiver's whole advertised window."),
-        row(A::ReusedPorts, F::TcpAnalysisReusedPorts, "TCP Port numbers reused",
-            "A new SYN on a port pair an earlier connection used."),
+        row(
+            A::Retransmission,
+            F::TcpAnalysisRetransmission,
+            "TCP Retransmission",
+        ),
+        row(
+            A::FastRetransmission,
+            F::TcpAnalysisFastRetransmission,
+            "TCP Fast Retransmission",
+        ),
+        row(
+            A::SpuriousRetransmission,
+            F::TcpAnalysisSpuriousRetransmission,
+            "TCP Spurious Retransmission",
+        ),
+        row(A::OutOfOrder, F::TcpAnalysisOutOfOrder, "TCP Out-Of-Order"),
+        row(
+            A::LostSegment,
+            F::TcpAnalysisLostSegment,
+            "TCP Previous segment not captured",
+        ),
+        row(
+            A::AckLostSegment,
+            F::TcpAnalysisAckLostSegment,
+            "TCP ACKed unseen segment",
+        ),
+        row(A::DuplicateAck, F::TcpAnalysisDuplicateAck, "TCP Dup ACK"),
+        row(A::ZeroWindow, F::TcpAnalysisZeroWindow, "TCP ZeroWindow"),
+        row(
+            A::ZeroWindowProbe,
+            F::TcpAnalysisZeroWindowProbe,
+            "TCP ZeroWindowProbe",
+        ),
+        row(
+            A::ZeroWindowProbeAck,
+            F::TcpAnalysisZeroWindowProbeAck,
+            "TCP ZeroWindowProbeAck",
+        ),
+        row(A::KeepAlive, F::TcpAnalysisKeepAlive, "TCP Keep-Alive"),
+        row(
+            A::KeepAliveAck,
+            F::TcpAnalysisKeepAliveAck,
+            "TCP Keep-Alive ACK",
+        ),
+        row(
+            A::WindowUpdate,
+            F::TcpAnalysisWindowUpdate,
+            "TCP Window Update",
+        ),
+        row(A::WindowFull, F::TcpAnalysisWindowFull, "TCP Window Full"),
+        row(
+            A::ReusedPorts,
+            F::TcpAnalysisReusedPorts,
+            "TCP Port numbers reused",
+        ),
     ]
 };
 
@@ -129,11 +146,6 @@ impl AnalysisFlag {
     /// The Info-column tag tshark prepends (`[TCP Retransmission]`).
     pub fn info_tag(self) -> &'static str {
         self.row().info_tag
-    }
-
-    /// What the flag means in general, one sentence.
-    pub fn explanation(self) -> &'static str {
-        self.row().explanation
     }
 
     fn bit(self) -> u16 {
@@ -199,7 +211,6 @@ mod tests {
             assert_eq!(flag as usize, index);
             assert!(row.field.name().starts_with("tcp.analysis."));
             assert!(row.info_tag.starts_with("TCP "));
-            assert!(row.explanation.ends_with('.'));
         }
         assert_eq!(
             AnalysisFlag::Retransmission.field_name(),

@@ -16,8 +16,8 @@ use pcap_file::pcapng::blocks::interface_description::{
 use pcap_file::pcapng::{Block, PcapNgParser};
 use pcap_file::{Endianness, PcapError, TsResolution};
 
+use super::ReadError;
 use crate::frame::{Direction, Frame, LinkType};
-use crate::source::SourceError;
 
 /// Largest record or block we accept. libpcap caps records at 256 KiB (or the snap length);
 /// we allow 16 MiB so that odd-but-legal files still read, while a record that claims 4 GiB
@@ -47,6 +47,7 @@ enum Format {
 }
 
 /// Where the next record's bytes are inside `buf`, plus its metadata.
+#[derive(Debug)]
 struct RecordMeta {
     start: usize,
     len: usize,
@@ -66,12 +67,23 @@ pub struct CaptureReader<R> {
     end: usize,
     offset: u64,
     eof: bool,
+    /// The file header was read: from now on an input that has nothing yet is reported as
+    /// [`ReadError::Idle`] instead of waited for.
+    header_read: bool,
     format: Format,
+}
+
+/// A record found by [`CaptureReader::advance`]; its bytes stay in the reader until the
+/// next call.
+#[derive(Debug)]
+pub struct Record {
+    meta: RecordMeta,
+    data_offset: u64,
 }
 
 impl<R: Read> CaptureReader<R> {
     /// Reads the file header (or pcapng section header) and is then ready for frames.
-    pub fn new(input: R) -> Result<Self, SourceError> {
+    pub fn new(input: R) -> Result<Self, ReadError> {
         let mut reader = CaptureReader {
             input,
             buf: vec![0; READ_CHUNK],
@@ -79,11 +91,13 @@ impl<R: Read> CaptureReader<R> {
             end: 0,
             offset: 0,
             eof: false,
+            header_read: false,
             format: Format::Pcap {
                 header: PcapHeader::default(),
             },
         };
         reader.read_file_header()?;
+        reader.header_read = true;
         Ok(reader)
     }
 
@@ -103,13 +117,19 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// The next frame, or `Ok(None)` at a clean end of file.
-    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError> {
+    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, ReadError> {
         Ok(self.next_record()?.map(|(_, frame)| frame))
     }
 
     /// The next frame with the file offset of its first captured byte, so an index can
     /// keep a few numbers per packet and read the bytes back from a memory-mapped file.
-    pub fn next_record(&mut self) -> Result<Option<(u64, Frame<'_>)>, SourceError> {
+    pub fn next_record(&mut self) -> Result<Option<(u64, Frame<'_>)>, ReadError> {
+        Ok(self.advance()?.map(|record| self.record(&record)))
+    }
+
+    /// Moves to the next record without lending its bytes ([`CaptureReader::record`] does),
+    /// so a caller can retry [`ReadError::Idle`] in a loop. `Ok(None)` at a clean end.
+    pub fn advance(&mut self) -> Result<Option<Record>, ReadError> {
         let meta = loop {
             let step = match self.format {
                 Format::Pcap { .. } => self.next_pcap_record()?,
@@ -123,7 +143,7 @@ impl<R: Read> CaptureReader<R> {
                         if self.start == self.end {
                             return Ok(None);
                         }
-                        return Err(SourceError::Truncated {
+                        return Err(ReadError::Truncated {
                             what: format!(
                                 "{} bytes of an incomplete record",
                                 self.end - self.start
@@ -139,12 +159,19 @@ impl<R: Read> CaptureReader<R> {
         let data_offset = self
             .offset
             .saturating_sub(self.start.saturating_sub(meta.start) as u64);
+        Ok(Some(Record { meta, data_offset }))
+    }
+
+    /// The frame of the record [`CaptureReader::advance`] just returned, and the file offset
+    /// of its captured bytes.
+    pub fn record(&self, record: &Record) -> (u64, Frame<'_>) {
+        let meta = &record.meta;
         let data = self
             .buf
-            .get(meta.start..meta.start + meta.len)
+            .get(meta.start..meta.start.saturating_add(meta.len))
             .unwrap_or(&[]);
-        Ok(Some((
-            data_offset,
+        (
+            record.data_offset,
             Frame {
                 ts_ns: meta.ts_ns,
                 data,
@@ -153,7 +180,7 @@ impl<R: Read> CaptureReader<R> {
                 interface: meta.interface,
                 direction: meta.direction,
             },
-        )))
+        )
     }
 
     fn window(&self) -> &[u8] {
@@ -166,7 +193,7 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// Reads more input, keeping unread bytes. Returns false at end of input.
-    fn fill(&mut self) -> Result<bool, SourceError> {
+    fn fill(&mut self) -> Result<bool, ReadError> {
         if self.eof {
             return Ok(false);
         }
@@ -189,8 +216,16 @@ impl<R: Read> CaptureReader<R> {
                     return Ok(true);
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                // A pipe with nothing to read yet: the caller may come back (the header is
+                // always waited for, so a reader never exists without one).
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    if self.header_read {
+                        return Err(ReadError::Idle);
+                    }
+                    continue;
+                }
                 Err(source) => {
-                    return Err(SourceError::Io {
+                    return Err(ReadError::Io {
                         offset: self.offset + (self.end - self.start) as u64,
                         source,
                     })
@@ -200,7 +235,7 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// Makes sure at least `n` bytes are buffered; false when the input ends first.
-    fn ensure(&mut self, n: usize) -> Result<bool, SourceError> {
+    fn ensure(&mut self, n: usize) -> Result<bool, ReadError> {
         while self.end - self.start < n {
             if !self.fill()? {
                 return Ok(false);
@@ -209,7 +244,7 @@ impl<R: Read> CaptureReader<R> {
         Ok(true)
     }
 
-    fn read_file_header(&mut self) -> Result<(), SourceError> {
+    fn read_file_header(&mut self) -> Result<(), ReadError> {
         if !self.ensure(4)? {
             return Err(self.malformed(format!(
                 "not a capture file: only {} bytes long",
@@ -226,9 +261,9 @@ impl<R: Read> CaptureReader<R> {
         }
     }
 
-    fn read_pcap_header(&mut self) -> Result<(), SourceError> {
+    fn read_pcap_header(&mut self) -> Result<(), ReadError> {
         if !self.ensure(24)? {
-            return Err(SourceError::Truncated {
+            return Err(ReadError::Truncated {
                 what: "pcap file header shorter than 24 bytes".into(),
                 offset: self.offset,
             });
@@ -241,7 +276,7 @@ impl<R: Read> CaptureReader<R> {
         Ok(())
     }
 
-    fn read_pcapng_header(&mut self) -> Result<(), SourceError> {
+    fn read_pcapng_header(&mut self) -> Result<(), ReadError> {
         let len = self.peek_shb_len()?;
         let (rest, parser) = PcapNgParser::new(self.window().get(..len).unwrap_or(&[]))
             .map_err(|err| self.malformed(format!("bad pcapng section header: {err}")))?;
@@ -257,9 +292,9 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// Total length of the section header block at the read position, fully buffered.
-    fn peek_shb_len(&mut self) -> Result<usize, SourceError> {
+    fn peek_shb_len(&mut self) -> Result<usize, ReadError> {
         if !self.ensure(12)? {
-            return Err(SourceError::Truncated {
+            return Err(ReadError::Truncated {
                 what: "pcapng section header shorter than 12 bytes".into(),
                 offset: self.offset,
             });
@@ -282,7 +317,7 @@ impl<R: Read> CaptureReader<R> {
         Ok(len)
     }
 
-    fn check_block_len(&self, len: usize) -> Result<(), SourceError> {
+    fn check_block_len(&self, len: usize) -> Result<(), ReadError> {
         if len < 12 || len % 4 != 0 || len > MAX_RECORD_LEN {
             return Err(self.malformed(format!(
                 "pcapng block length {len} is invalid (must be a multiple of 4, 12..{MAX_RECORD_LEN})"
@@ -291,8 +326,8 @@ impl<R: Read> CaptureReader<R> {
         Ok(())
     }
 
-    fn truncated_block(&self, len: usize) -> SourceError {
-        SourceError::Truncated {
+    fn truncated_block(&self, len: usize) -> ReadError {
+        ReadError::Truncated {
             what: format!(
                 "block of {len} bytes, only {} present",
                 self.end - self.start
@@ -301,14 +336,14 @@ impl<R: Read> CaptureReader<R> {
         }
     }
 
-    fn malformed(&self, what: String) -> SourceError {
-        SourceError::Malformed {
+    fn malformed(&self, what: String) -> ReadError {
+        ReadError::Malformed {
             what,
             offset: self.offset,
         }
     }
 
-    fn next_pcap_record(&mut self) -> Result<Step, SourceError> {
+    fn next_pcap_record(&mut self) -> Result<Step, ReadError> {
         let Format::Pcap { header } = &self.format else {
             return Ok(Step::NeedMore);
         };
@@ -353,7 +388,7 @@ impl<R: Read> CaptureReader<R> {
         Ok(Step::Record(meta))
     }
 
-    fn next_pcapng_record(&mut self) -> Result<Step, SourceError> {
+    fn next_pcapng_record(&mut self) -> Result<Step, ReadError> {
         let Format::PcapNg { endianness, .. } = &self.format else {
             return Ok(Step::NeedMore);
         };
