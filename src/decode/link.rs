@@ -6,6 +6,7 @@ use super::walk::{Cursor, Failed, Next, ParseResult, Parsed};
 use super::Header;
 use crate::field::layout::{null as null_layout, sll as sll1, sll2 as sll_v2};
 
+#[inline]
 pub(super) fn ethernet<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let eth = Ethernet2HeaderSlice::from_slice(cursor.rest()).map_err(|err| Failed::Truncated {
         layer: "eth",
@@ -20,6 +21,7 @@ pub(super) fn ethernet<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     ))
 }
 
+#[inline]
 pub(super) fn vlan<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let vlan =
         SingleVlanHeaderSlice::from_slice(cursor.rest()).map_err(|err| Failed::Truncated {
@@ -32,6 +34,7 @@ pub(super) fn vlan<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
 }
 
 /// BSD loopback: the address family, then raw IP.
+#[inline]
 pub(super) fn null<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let Some(&[a, b, c, d]) = cursor.rest().get(..null_layout::LEN) else {
         return Err(Failed::Truncated {
@@ -59,6 +62,7 @@ fn null_family(word: [u8; 4]) -> u32 {
 }
 
 /// Linux cooked capture v1 (16 bytes).
+#[inline]
 pub(super) fn sll<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let header = cursor.rest().get(..sll1::LEN).ok_or(Failed::Truncated {
         layer: "sll",
@@ -73,6 +77,7 @@ pub(super) fn sll<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
 }
 
 /// Linux cooked capture v2 (20 bytes), what `tcpdump -i any` writes.
+#[inline]
 pub(super) fn sll2<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let header = cursor.rest().get(..sll_v2::LEN).ok_or(Failed::Truncated {
         layer: "sll",

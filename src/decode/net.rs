@@ -11,13 +11,16 @@ use super::{Header, StopReason};
 use crate::field::layout::{ipv6 as v6, ipv6_ext, ipv6_frag};
 
 /// Raw IP and null links: the version nibble says which IP (as an EtherType).
+#[inline]
 pub(super) fn ip_version(cursor: &Cursor<'_>) -> Result<u16, Failed> {
     match cursor.rest().first().map(|b| b >> 4) {
         Some(4) => Ok(ETHERTYPE_IPV4),
         Some(6) => Ok(ETHERTYPE_IPV6),
         Some(version) => Err(Failed::Invalid {
             layer: "ip",
-            reason: StopReason::Invalid(format!("IP version {version} (expected 4 or 6)")),
+            reason: Box::new(StopReason::Invalid(format!(
+                "IP version {version} (expected 4 or 6)"
+            ))),
         }),
         None => Err(Failed::Truncated {
             layer: "ip",
@@ -26,6 +29,7 @@ pub(super) fn ip_version(cursor: &Cursor<'_>) -> Result<u16, Failed> {
     }
 }
 
+#[inline]
 pub(super) fn arp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let arp = ArpPacketSlice::from_slice(cursor.rest()).map_err(|err| Failed::Truncated {
         layer: "arp",
@@ -41,6 +45,7 @@ pub(super) fn arp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     Ok(parsed)
 }
 
+#[inline]
 pub(super) fn ipv4<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let ip = Ipv4HeaderSlice::from_slice(cursor.rest()).map_err(|err| match err {
         V4Error::Len(err) => Failed::Truncated {
@@ -49,7 +54,7 @@ pub(super) fn ipv4<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
         },
         V4Error::Content(err) => Failed::Invalid {
             layer: "ip",
-            reason: StopReason::Invalid(err.to_string()),
+            reason: Box::new(StopReason::Invalid(err.to_string())),
         },
     })?;
     let header_len = ip.slice().len();
@@ -63,9 +68,9 @@ pub(super) fn ipv4<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     };
     let mut parsed = Parsed::new(Header::Ipv4(ip), header_len, next);
     if total_len != 0 && total_len < header_len {
-        parsed.problem = Some(StopReason::Invalid(format!(
+        parsed.problem = Some(Box::new(StopReason::Invalid(format!(
             "total length {total_len} is smaller than the header length {header_len}"
-        )));
+        ))));
         return Ok(parsed);
     }
     // A total length of 0 is what TCP segmentation offload leaves in outgoing captures:
@@ -82,6 +87,7 @@ pub(super) fn ipv4<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     Ok(parsed)
 }
 
+#[inline]
 pub(super) fn ipv6<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let ip = Ipv6HeaderSlice::from_slice(cursor.rest()).map_err(|err| match err {
         V6Error::Len(err) => Failed::Truncated {
@@ -90,7 +96,7 @@ pub(super) fn ipv6<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
         },
         V6Error::Content(err) => Failed::Invalid {
             layer: "ipv6",
-            reason: StopReason::Invalid(err.to_string()),
+            reason: Box::new(StopReason::Invalid(err.to_string())),
         },
     })?;
     let claimed_end = cursor.at + v6::LEN + usize::from(ip.payload_length());
@@ -105,6 +111,7 @@ pub(super) fn ipv6<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
 
 /// Hop-by-hop, routing and destination options: next header, then the length in 8-byte
 /// units beyond the first 8.
+#[inline]
 pub(super) fn ipv6_extension<'a>(cursor: &Cursor<'a>, kind: IpNumber) -> ParseResult<'a> {
     let rest = cursor.rest();
     let units = ipv6_ext::LENGTH.read_uint(rest).ok_or(Failed::Truncated {
@@ -130,6 +137,7 @@ pub(super) fn ipv6_extension<'a>(cursor: &Cursor<'a>, kind: IpNumber) -> ParseRe
 
 /// The fragment header; a fragment other than a whole datagram ends the walk, its data
 /// kept apart for reassembly.
+#[inline]
 pub(super) fn ipv6_fragment<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let slice = cursor
         .rest()

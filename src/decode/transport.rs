@@ -8,6 +8,7 @@ use super::walk::{Cursor, Failed, Next, ParseResult, Parsed};
 use super::{Header, StopReason};
 use crate::field::layout::udp as udp_layout;
 
+#[inline]
 pub(super) fn tcp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let tcp = TcpHeaderSlice::from_slice(cursor.ip_rest()).map_err(|err| match err {
         TcpError::Len(err) => Failed::Truncated {
@@ -16,7 +17,7 @@ pub(super) fn tcp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
         },
         TcpError::Content(err) => Failed::Invalid {
             layer: "tcp",
-            reason: StopReason::Invalid(err.to_string()),
+            reason: Box::new(StopReason::Invalid(err.to_string())),
         },
     })?;
     let header_len = tcp.slice().len();
@@ -28,6 +29,7 @@ pub(super) fn tcp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     Ok(parsed)
 }
 
+#[inline]
 pub(super) fn udp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let udp = UdpHeaderSlice::from_slice(cursor.ip_rest()).map_err(|err| Failed::Truncated {
         layer: "udp",
@@ -46,19 +48,20 @@ pub(super) fn udp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let mut parsed = Parsed::new(Header::Udp(udp), udp_layout::LEN, Next::Payload(payload));
     let ip_payload = cursor.claimed_end().saturating_sub(start);
     if udp_len < udp_layout::LEN {
-        parsed.problem = Some(StopReason::Invalid(format!(
+        parsed.problem = Some(Box::new(StopReason::Invalid(format!(
             "length field {udp_len} is smaller than the 8-byte header"
-        )));
+        ))));
     } else if udp_len > ip_payload {
         // Otherwise the summary would print a payload length the packet cannot hold
         // (tshark: "Bad length value … > IP payload length").
-        parsed.problem = Some(StopReason::Invalid(format!(
+        parsed.problem = Some(Box::new(StopReason::Invalid(format!(
             "length field {udp_len} is larger than the {ip_payload}-byte IP payload"
-        )));
+        ))));
     }
     Ok(parsed)
 }
 
+#[inline]
 pub(super) fn icmpv4<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let icmp = Icmpv4Slice::from_slice(cursor.ip_rest()).map_err(|err| Failed::Truncated {
         layer: "icmp",
@@ -73,6 +76,7 @@ pub(super) fn icmpv4<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     ))
 }
 
+#[inline]
 pub(super) fn icmpv6<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let icmp = Icmpv6Slice::from_slice(cursor.ip_rest()).map_err(|err| Failed::Truncated {
         layer: "icmpv6",

@@ -85,7 +85,8 @@ pub(super) struct Parsed<'a> {
     /// TCP: the segment length the IP lengths give (`tcp.len`), even when the capture cut it.
     pub tcp_len: Option<u32>,
     /// The header decoded but holds an impossible value: it is kept, and the walk stops.
-    pub problem: Option<StopReason>,
+    /// Boxed: it is rare, and every layer's result is moved through the loop.
+    pub problem: Option<Box<StopReason>>,
 }
 
 impl<'a> Parsed<'a> {
@@ -109,7 +110,7 @@ pub(super) enum Failed {
     /// A field holds an impossible value, or the protocol is not decoded.
     Invalid {
         layer: &'static str,
-        reason: StopReason,
+        reason: Box<StopReason>,
     },
 }
 
@@ -140,7 +141,7 @@ pub(super) fn walk(packet: &mut Packet<'_>, mut next: Next, mut at: usize) {
                 }
                 other => Err(Failed::Invalid {
                     layer: "frame",
-                    reason: StopReason::UnsupportedLinkType(other),
+                    reason: Box::new(StopReason::UnsupportedLinkType(other)),
                 }),
             },
             Next::IpVersion => match net::ip_version(&cursor) {
@@ -186,22 +187,27 @@ pub(super) fn walk(packet: &mut Packet<'_>, mut next: Next, mut at: usize) {
             }
             Next::Done => return,
         };
-        let parsed = match parsed {
+        // Read the result in place: moving the whole struct out costs more than the walk.
+        let parsed = match &parsed {
             Ok(parsed) => parsed,
-            Err(Failed::Truncated { layer, needed }) => return packet.truncated(at, layer, needed),
-            Err(Failed::Invalid { layer, reason }) => return packet.stop_at(at, layer, reason),
+            Err(Failed::Truncated { layer, needed }) => {
+                return packet.truncated(at, layer, *needed)
+            }
+            Err(Failed::Invalid { layer, reason }) => {
+                return packet.stop_at(at, layer, StopReason::clone(reason))
+            }
         };
-        let layer = parsed.header.name();
-        if !packet.push(parsed.header, at, parsed.len) {
+        if !packet.push(parsed.header.clone(), at, parsed.len) {
             return;
         }
         let after = at + parsed.len;
-        if let Some(reason) = parsed.problem {
+        if let Some(reason) = &parsed.problem {
             // The header stays decoded (and its payload, if it said where that is).
             if let Next::Payload(len) = parsed.next {
                 packet.payload = Some((after, len));
             }
-            return packet.stop_at(at, layer, reason);
+            let layer = parsed.header.name();
+            return packet.stop_at(at, layer, StopReason::clone(reason));
         }
         if let Some(bounds) = parsed.bounds {
             packet.net_end = Some(bounds.end);
