@@ -1,7 +1,7 @@
 # sockeye — the two commands a newcomer needs are `make demo` and `make test`.
 CARGO ?= cargo
 
-.PHONY: demo test fmt lint unit bench bench-ui bench-live fuzz captures clean
+.PHONY: demo test fmt lint unit bench bench-ui bench-live bench-run fuzz captures clean man
 
 ## Watch sockeye work: the terminal UI watching the built-in TCP/UDP endpoints run every
 ## teaching scenario in a loop, in a private network namespace (no sudo where user
@@ -31,6 +31,12 @@ bench:
 bench-live:
 	./benches/live_flood.sh 5
 
+## A 1 GiB bulk TCP transfer over loopback, untraced and under `sockeye run` (SIZE_MIB=N for
+## another size): throughput of each and their ratio.
+bench-run:
+	$(CARGO) build --release --quiet --bin sockeye
+	./benches/run_bench.sh
+
 ## The terminal UI on the 1,000,000-packet capture: first screen, indexing, memory, draw
 ## time, idle CPU.
 bench-ui:
@@ -42,6 +48,10 @@ bench-ui:
 FUZZ_SECONDS ?= 60
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ./fuzz/run.sh
+
+## The manual page, from the same definitions as --help: `man -l sockeye.1` to read it.
+man:
+	$(CARGO) run --release --quiet -- man > sockeye.1
 
 clean:
 	$(CARGO) clean

@@ -13,6 +13,7 @@
 //! dissect                   the pipeline: frame → decode → reassembly → analysis → Dissection
 //! analysis · decode · field conversations and TCP facts; layers; the one field table
 //! endpoints · capture       built-in endpoints; opening live capture (privileges dropped)
+//! trace                     `sockeye run`'s tracer: a program's socket calls as SocketEvents
 //! source · pcapio · frame   where frames come from: files, pipes, rings; pcap/pcapng
 //! ```
 //!
@@ -37,11 +38,13 @@ pub mod headless;
 pub mod interfaces;
 pub mod lesson;
 pub mod pcapio;
+pub mod prefs;
 pub mod privileges;
 pub mod signals;
 pub mod source;
 pub mod store;
 pub mod teach;
+pub mod trace;
 pub mod tui;
 pub mod ui;
 

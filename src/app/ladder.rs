@@ -6,8 +6,12 @@
 use std::net::SocketAddr;
 
 use crate::analysis::{AnalysisFlags, Role};
-use crate::endpoints::events::{errno_name, CallResult, Side, SocketCall, SocketEvent};
+use crate::endpoints::events::{data_head, errno_name, task_label, CallResult, Side, SocketEvent};
 use crate::store::{Kind, Store, StreamPackets};
+use crate::teach::ladder::{datagram_label, LabelState, Stage};
+
+/// Segments before the first row shown that are read to know each sender's last window.
+const PRIME: usize = 64;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LadderRow {
@@ -21,6 +25,8 @@ pub struct LadderRow {
     pub flags: AnalysisFlags,
     /// Part of the three-way handshake.
     pub handshake: bool,
+    /// Handshake, teardown or reset (the words every ladder writes beside the arrow).
+    pub stage: Option<Stage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,18 +81,39 @@ pub fn notes(ladder: &Ladder, events: &[SocketEvent], start_ts: i64) -> Vec<Ladd
                 CallResult::Err { errno, .. } => format!(" = -1 {}", errno_name(*errno)),
             };
             let verb = if returned { " returned" } else { "" };
+            let mut text = format!("{}(){verb}{result} {}", e.call.name(), e.detail)
+                .trim_end()
+                .to_string();
+            // A traced program's call also says who made it and what the data began with.
+            if let Some(t) = &e.traced {
+                if let Some(n) = e.bytes {
+                    text.push_str(&format!(" {n} bytes"));
+                    if !t.data.is_empty() {
+                        text.push_str(&format!(" {}", data_head(&t.data, n)));
+                    }
+                }
+                text.push_str(&format!(" {}", task_label(t)));
+            }
             Some(LadderNote {
                 rel_ns: at - start_ts,
-                client_side: e.side == Side::Client,
-                text: format!("{}(){verb}{result} {}", e.call.name(), e.detail)
-                    .trim_end()
-                    .to_string(),
+                client_side: on_client_side(ladder, e),
+                text,
             })
         })
         .collect();
     // Events arrive in the order calls *returned*; the ladder merges by placement time.
     out.sort_by_key(|n| n.rel_ns);
     out
+}
+
+/// Whether `e` goes on the client's lifeline: the end its local address is, when known (a
+/// traced program's `bind()` is made before anything says it is a server), else its side.
+fn on_client_side(ladder: &Ladder, e: &SocketEvent) -> bool {
+    match e.local.map(|a| a.to_string()) {
+        Some(local) if local == ladder.client => true,
+        Some(local) if local == ladder.server => false,
+        _ => e.side == Side::Client,
+    }
 }
 
 /// Whether `e` was made on `ladder`'s connection: with both its addresses known they must
@@ -115,9 +142,10 @@ fn on_connection(ladder: &Ladder, e: &SocketEvent) -> bool {
 /// is drawn when it returned, below the segment that woke it (accept() after the final
 /// ACK of the handshake, recv() after the data).
 pub fn placed_at(e: &SocketEvent) -> (i64, bool) {
-    match e.call {
-        SocketCall::Accept | SocketCall::Recv | SocketCall::RecvFrom => (e.ret_ns, true),
-        _ => (e.ts_ns, false),
+    if e.call.waits() {
+        (e.ret_ns, true)
+    } else {
+        (e.ts_ns, false)
     }
 }
 
@@ -152,19 +180,37 @@ pub fn build(
     let first_is_client = d0.tcp.as_ref().is_none_or(|f| f.role != Role::Server);
     let (client, server) = if first_is_client { (sa, sb) } else { (sb, sa) };
     let start = store.first_ts();
+    let sent_by_client = |d: &crate::dissect::Dissection<'_>| {
+        let (src, _) = crate::dissect::ip_addresses(&d.packet)?;
+        let (sport, _) = ports(&d.packet)?;
+        Some(SocketAddr::new(src, sport).to_string() == client)
+    };
+    // The same words as every exported ladder; the senders' windows before the rows shown
+    // (a few segments back) decide whether the first rows show `Win=`.
+    let mut words = LabelState::default();
+    for &i in all
+        .get(first.saturating_sub(PRIME)..first)
+        .unwrap_or_default()
+    {
+        if let Some(d) = store.dissect(i as usize) {
+            if let Some(from_client) = sent_by_client(&d) {
+                words.prime(&d, from_client);
+            }
+        }
+    }
     let mut rows = Vec::with_capacity(height);
-    for (n, &i) in all.iter().enumerate().skip(first).take(height) {
+    for &i in all.iter().skip(first).take(height) {
         let i = i as usize;
         let Some(d) = store.dissect(i) else { continue };
-        let (Some((src, _)), Some((sport, _))) =
-            (crate::dissect::ip_addresses(&d.packet), ports(&d.packet))
-        else {
+        let Some(from_client) = sent_by_client(&d) else {
             continue;
         };
-        let from_client = SocketAddr::new(src, sport).to_string() == client;
-        let (label, handshake) = match d.packet.tcp() {
-            Some(tcp) => segment_label(&d, &tcp, n),
-            None => (datagram_label(&d.packet), false),
+        let (label, stage) = match d.packet.tcp() {
+            Some(tcp) => {
+                let w = words.tcp(&d, &tcp, from_client);
+                (w.label, w.stage)
+            }
+            None => (datagram_label(&d.packet), None),
         };
         rows.push(LadderRow {
             index: i,
@@ -172,7 +218,8 @@ pub fn build(
             from_client,
             label,
             flags: d.tcp.as_ref().map_or(AnalysisFlags::EMPTY, |f| f.flags),
-            handshake,
+            handshake: stage == Some(Stage::Handshake),
+            stage,
         });
     }
     Some(Ladder {
@@ -195,50 +242,10 @@ fn ports(packet: &crate::decode::Packet<'_>) -> Option<(u16, u16)> {
         .map(|udp| (udp.source_port(), udp.destination_port()))
 }
 
-/// `[SYN, ACK] Seq=0 Ack=1 Len=0`, and whether the segment (the `n`th of its stream) is
-/// part of the three-way handshake.
-fn segment_label(
-    d: &crate::dissect::Dissection<'_>,
-    tcp: &etherparse::TcpHeaderSlice<'_>,
-    n: usize,
-) -> (String, bool) {
-    let facts = d.tcp.as_ref();
-    let mut label = format!("[{}]", super::row::tcp_flag_names(tcp));
-    let seq = facts.map_or(tcp.sequence_number(), |f| f.seq_rel);
-    label.push_str(&format!(" Seq={seq}"));
-    if tcp.ack() {
-        let ack = facts.map_or(tcp.acknowledgment_number(), |f| f.ack_rel);
-        label.push_str(&format!(" Ack={ack}"));
-    }
-    let len = d.packet.tcp_len.unwrap_or(0);
-    let handshake = n < 3 && (tcp.syn() || (n == 2 && tcp.ack() && !tcp.fin() && len == 0));
-    label.push_str(&format!(" Len={len}"));
-    (label, handshake)
-}
-
-/// `UDP Len=6 "alpha\n"`: the datagram's length and, when it is text, how it starts.
-fn datagram_label(packet: &crate::decode::Packet<'_>) -> String {
-    let len = packet.udp().map_or(0, |udp| udp.length().saturating_sub(8));
-    let payload = packet.payload_bytes();
-    let head = payload.get(..payload.len().min(16)).unwrap_or_default();
-    let text = !head.is_empty()
-        && head
-            .iter()
-            .all(|b| b.is_ascii_graphic() || matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
-    if !text {
-        return format!("UDP Len={len}");
-    }
-    let more = if payload.len() > head.len() {
-        "…"
-    } else {
-        ""
-    };
-    format!("UDP Len={len} \"{}{more}\"", head.escape_ascii())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::endpoints::events::SocketCall;
 
     fn ev(call: SocketCall, ts_ns: i64, ret_ns: i64) -> SocketEvent {
         SocketEvent::fixture(Side::Server, call, ts_ns, ret_ns)

@@ -32,16 +32,9 @@ pub enum SourceError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{what} at byte offset {offset}")]
-    Malformed { what: String, offset: u64 },
-    #[error("capture ends in the middle of a record at byte offset {offset} ({what})")]
-    Truncated { what: String, offset: u64 },
-    #[error("read error at byte offset {offset}: {source}")]
-    Io {
-        offset: u64,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The capture file or stream is damaged (the message names the byte offset).
+    #[error(transparent)]
+    Capture(#[from] crate::pcapio::ReadError),
     #[error("{0}")]
     Live(String),
     #[error(transparent)]
@@ -66,20 +59,6 @@ pub enum Next<'a> {
     Idle,
     /// The source has ended (end of file).
     End,
-}
-
-impl From<crate::pcapio::ReadError> for SourceError {
-    fn from(err: crate::pcapio::ReadError) -> Self {
-        use crate::pcapio::ReadError;
-        match err {
-            ReadError::Malformed { what, offset } => SourceError::Malformed { what, offset },
-            ReadError::Truncated { what, offset } => SourceError::Truncated { what, offset },
-            ReadError::Io { offset, source } => SourceError::Io { offset, source },
-            // Callers that can wait never let it through; a reader that must have a frame
-            // now sees the input as ended.
-            ReadError::Idle => SourceError::Live("the input has nothing more yet".into()),
-        }
-    }
 }
 
 /// Packet counters a source can report (live sources fill in the kernel's view).

@@ -76,25 +76,26 @@ impl Drop for Reap {
     }
 }
 
-#[test]
-fn a_slow_fifo_shows_each_packet_before_the_next_is_written() {
-    let path = fifo("slow");
-    let (header, records) = pcap_stream("tcp_handshake.pcapng");
+/// sockeye with `args`, printing each packet's number on a line, and those lines as they
+/// come.
+fn frame_numbers(args: &[&str]) -> (Reap, Receiver<String>) {
     let child = Command::new(BIN)
-        .args([
-            "-r",
-            path.to_str().unwrap(),
-            "-T",
-            "fields",
-            "-e",
-            "frame.number",
-        ])
+        .args(args)
+        .args(["-T", "fields", "-e", "frame.number"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut child = Reap(child);
     let lines = lines_of(&mut child.0);
+    (child, lines)
+}
+
+#[test]
+fn a_slow_fifo_shows_each_packet_before_the_next_is_written() {
+    let path = fifo("slow");
+    let (header, records) = pcap_stream("tcp_handshake.pcapng");
+    let (mut child, lines) = frame_numbers(&["-r", path.to_str().unwrap()]);
     let mut feed = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
     feed.write_all(&header).unwrap();
     for (i, record) in records.iter().enumerate() {
@@ -258,22 +259,7 @@ fn follow_shows_packets_appended_to_a_growing_file() {
     file.write_all(&header).unwrap();
     file.write_all(&records[0]).unwrap();
     file.flush().unwrap();
-    let child = Command::new(BIN)
-        .args([
-            "-r",
-            path.to_str().unwrap(),
-            "--follow",
-            "-T",
-            "fields",
-            "-e",
-            "frame.number",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut child = Reap(child);
-    let lines = lines_of(&mut child.0);
+    let (mut child, lines) = frame_numbers(&["-r", path.to_str().unwrap(), "--follow"]);
     assert_eq!(lines.recv_timeout(Duration::from_secs(3)).unwrap(), "1");
     for (i, record) in records.iter().enumerate().skip(1) {
         std::thread::sleep(Duration::from_millis(150));
