@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Headless read throughput: sockeye vs tcpdump on the same generated 1,000,000-packet capture.
-# Prints packets/s for both, the ratio, and sockeye's peak RSS. A benchmark, not a test.
+# Prints packets/s for both, the ratio, and sockeye's peak RSS; then -T fields against the
+# summary lines and (when installed) against tshark on the same columns. A benchmark, not a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${COUNT:-1000000}

@@ -4,12 +4,23 @@
 //! A decoded packet is a flat list of [`Field`]s (id, typed value, byte range in the frame,
 //! tree depth); this module owns their names, titles and how tshark prints their values.
 
+// Packet bytes are hostile: no panicking accessors here (tests may use them).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod format;
+pub mod layout;
 pub mod names;
 mod table;
 
 pub use format::{write_value, ValueFormatter};
-pub use table::{FieldId, FIELDS};
+pub use layout::Layout;
+use table::FIELD_DEFS;
+pub use table::{FieldId, FIELDS, FIELD_COUNT};
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -125,8 +136,9 @@ impl<'a> Field<'a> {
 
 impl FieldId {
     pub fn def(self) -> &'static FieldDef {
-        // The table is generated from the same list as the enum, in the same order.
-        &FIELDS[self as usize]
+        // The table is generated from the same list as the enum, in the same order, so the
+        // fallback (a constant index into the fixed-size table) is never taken.
+        FIELD_DEFS.get(self as usize).unwrap_or(&FIELD_DEFS[0])
     }
 
     pub fn name(self) -> &'static str {
@@ -149,6 +161,51 @@ impl FieldId {
     }
 }
 
+/// A set of fields (one bit per row of the table); `Copy`, so a per-packet field list can
+/// hold one without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSet {
+    words: [u64; FIELD_COUNT.div_ceil(64)],
+}
+
+impl FieldSet {
+    pub fn new() -> Self {
+        FieldSet {
+            words: [0; FIELD_COUNT.div_ceil(64)],
+        }
+    }
+
+    pub fn insert(&mut self, id: FieldId) {
+        let index = id as usize;
+        if let Some(word) = self.words.get_mut(index / 64) {
+            *word |= 1 << (index % 64);
+        }
+    }
+
+    pub fn contains(&self, id: FieldId) -> bool {
+        let index = id as usize;
+        self.words
+            .get(index / 64)
+            .is_some_and(|word| word & (1 << (index % 64)) != 0)
+    }
+}
+
+impl Default for FieldSet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FromIterator<FieldId> for FieldSet {
+    fn from_iter<I: IntoIterator<Item = FieldId>>(iter: I) -> Self {
+        let mut set = FieldSet::new();
+        for id in iter {
+            set.insert(id);
+        }
+        set
+    }
+}
+
 /// Names close to `name` (same protocol, small edit distance), for "did you mean" hints.
 pub fn suggest(name: &str) -> Option<&'static str> {
     FIELDS
@@ -163,10 +220,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        let mut cur = Vec::with_capacity(b.len() + 1);
+        cur.push(i + 1);
+        for (pair, cb) in prev.windows(2).zip(&b) {
+            if let (&[diagonal, up], Some(&left)) = (pair, cur.last()) {
+                let cost = usize::from(ca != *cb);
+                cur.push((diagonal + cost).min(up + 1).min(left + 1));
+            }
         }
         prev = cur;
     }
@@ -174,11 +234,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
 
     #[test]
     fn table_is_consistent() {
+        assert_eq!(FIELD_COUNT, FIELDS.len());
         for (index, def) in FIELDS.iter().enumerate() {
             assert_eq!(def.id as usize, index, "{} out of order", def.name);
             assert_eq!(FieldId::from_name(def.name), Some(def.id));
@@ -194,5 +261,15 @@ mod tests {
         assert_eq!(suggest("tcp.srcprt"), Some("tcp.srcport"));
         assert_eq!(FieldId::from_name("ip.src"), Some(FieldId::IpSrc));
         assert_eq!(FieldId::TcpFlagsSyn.protocol(), "tcp");
+    }
+
+    #[test]
+    fn field_sets_hold_exactly_what_was_inserted() {
+        let last = FIELDS.last().map(|d| d.id).unwrap();
+        let set: FieldSet = [FieldId::Frame, FieldId::IpSrc, last].into_iter().collect();
+        for def in FIELDS {
+            let expected = matches!(def.id, FieldId::Frame | FieldId::IpSrc) || def.id == last;
+            assert_eq!(set.contains(def.id), expected, "{}", def.name);
+        }
     }
 }

@@ -1,6 +1,11 @@
-//! The `tcp.analysis.*` verdicts as a compact bitset (no allocation per packet).
+//! The `tcp.analysis.*` verdicts: one table row per flag (its field and Info tag, read by
+//! the field tree, the Info column and the teaching views), and a compact bitset of them per
+//! packet (no allocation). Each case's explanation carries its numbers, so the analysis
+//! writes it where it sets the flag (`tcp::sequence`), kept with the facts as its reason.
 
 use std::fmt;
+
+use crate::field::FieldId;
 
 /// One TCP analysis verdict. The discriminant is the bit in [`AnalysisFlags`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,6 +28,86 @@ pub enum AnalysisFlag {
     ReusedPorts,
 }
 
+/// One row of the flag table: everything each consumer says about a flag.
+#[derive(Debug, Clone, Copy)]
+pub struct FlagRow {
+    pub flag: AnalysisFlag,
+    /// The Wireshark field (`tcp.analysis.retransmission`).
+    pub field: FieldId,
+    /// The Info-column tag tshark prepends (`[TCP Retransmission]`).
+    pub info_tag: &'static str,
+}
+
+/// The one table of TCP analysis flags, in [`AnalysisFlag`] order.
+pub const FLAG_TABLE: [FlagRow; 15] = {
+    use AnalysisFlag as A;
+    use FieldId as F;
+    const fn row(flag: AnalysisFlag, field: FieldId, info_tag: &'static str) -> FlagRow {
+        FlagRow {
+            flag,
+            field,
+            info_tag,
+        }
+    }
+    [
+        row(
+            A::Retransmission,
+            F::TcpAnalysisRetransmission,
+            "TCP Retransmission",
+        ),
+        row(
+            A::FastRetransmission,
+            F::TcpAnalysisFastRetransmission,
+            "TCP Fast Retransmission",
+        ),
+        row(
+            A::SpuriousRetransmission,
+            F::TcpAnalysisSpuriousRetransmission,
+            "TCP Spurious Retransmission",
+        ),
+        row(A::OutOfOrder, F::TcpAnalysisOutOfOrder, "TCP Out-Of-Order"),
+        row(
+            A::LostSegment,
+            F::TcpAnalysisLostSegment,
+            "TCP Previous segment not captured",
+        ),
+        row(
+            A::AckLostSegment,
+            F::TcpAnalysisAckLostSegment,
+            "TCP ACKed unseen segment",
+        ),
+        row(A::DuplicateAck, F::TcpAnalysisDuplicateAck, "TCP Dup ACK"),
+        row(A::ZeroWindow, F::TcpAnalysisZeroWindow, "TCP ZeroWindow"),
+        row(
+            A::ZeroWindowProbe,
+            F::TcpAnalysisZeroWindowProbe,
+            "TCP ZeroWindowProbe",
+        ),
+        row(
+            A::ZeroWindowProbeAck,
+            F::TcpAnalysisZeroWindowProbeAck,
+            "TCP ZeroWindowProbeAck",
+        ),
+        row(A::KeepAlive, F::TcpAnalysisKeepAlive, "TCP Keep-Alive"),
+        row(
+            A::KeepAliveAck,
+            F::TcpAnalysisKeepAliveAck,
+            "TCP Keep-Alive ACK",
+        ),
+        row(
+            A::WindowUpdate,
+            F::TcpAnalysisWindowUpdate,
+            "TCP Window Update",
+        ),
+        row(A::WindowFull, F::TcpAnalysisWindowFull, "TCP Window Full"),
+        row(
+            A::ReusedPorts,
+            F::TcpAnalysisReusedPorts,
+            "TCP Port numbers reused",
+        ),
+    ]
+};
+
 impl AnalysisFlag {
     pub const ALL: [AnalysisFlag; 15] = [
         AnalysisFlag::Retransmission,
@@ -42,46 +127,25 @@ impl AnalysisFlag {
         AnalysisFlag::ReusedPorts,
     ];
 
+    /// This flag's row of [`FLAG_TABLE`].
+    pub fn row(self) -> &'static FlagRow {
+        // The table is in discriminant order (a test checks it); the fallback is never taken.
+        FLAG_TABLE.get(self as usize).unwrap_or(&FLAG_TABLE[0])
+    }
+
+    /// The Wireshark field carrying this flag.
+    pub fn field(self) -> FieldId {
+        self.row().field
+    }
+
     /// The Wireshark display-filter field name.
     pub fn field_name(self) -> &'static str {
-        match self {
-            AnalysisFlag::Retransmission => "tcp.analysis.retransmission",
-            AnalysisFlag::FastRetransmission => "tcp.analysis.fast_retransmission",
-            AnalysisFlag::SpuriousRetransmission => "tcp.analysis.spurious_retransmission",
-            AnalysisFlag::OutOfOrder => "tcp.analysis.out_of_order",
-            AnalysisFlag::LostSegment => "tcp.analysis.lost_segment",
-            AnalysisFlag::AckLostSegment => "tcp.analysis.ack_lost_segment",
-            AnalysisFlag::DuplicateAck => "tcp.analysis.duplicate_ack",
-            AnalysisFlag::ZeroWindow => "tcp.analysis.zero_window",
-            AnalysisFlag::ZeroWindowProbe => "tcp.analysis.zero_window_probe",
-            AnalysisFlag::ZeroWindowProbeAck => "tcp.analysis.zero_window_probe_ack",
-            AnalysisFlag::KeepAlive => "tcp.analysis.keep_alive",
-            AnalysisFlag::KeepAliveAck => "tcp.analysis.keep_alive_ack",
-            AnalysisFlag::WindowUpdate => "tcp.analysis.window_update",
-            AnalysisFlag::WindowFull => "tcp.analysis.window_full",
-            AnalysisFlag::ReusedPorts => "tcp.analysis.reused_ports",
-        }
+        self.row().field.name()
     }
 
     /// The Info-column tag tshark prepends (`[TCP Retransmission]`).
     pub fn info_tag(self) -> &'static str {
-        match self {
-            AnalysisFlag::Retransmission => "TCP Retransmission",
-            AnalysisFlag::FastRetransmission => "TCP Fast Retransmission",
-            AnalysisFlag::SpuriousRetransmission => "TCP Spurious Retransmission",
-            AnalysisFlag::OutOfOrder => "TCP Out-Of-Order",
-            AnalysisFlag::LostSegment => "TCP Previous segment not captured",
-            AnalysisFlag::AckLostSegment => "TCP ACKed unseen segment",
-            AnalysisFlag::DuplicateAck => "TCP Dup ACK",
-            AnalysisFlag::ZeroWindow => "TCP ZeroWindow",
-            AnalysisFlag::ZeroWindowProbe => "TCP ZeroWindowProbe",
-            AnalysisFlag::ZeroWindowProbeAck => "TCP ZeroWindowProbeAck",
-            AnalysisFlag::KeepAlive => "TCP Keep-Alive",
-            AnalysisFlag::KeepAliveAck => "TCP Keep-Alive ACK",
-            AnalysisFlag::WindowUpdate => "TCP Window Update",
-            AnalysisFlag::WindowFull => "TCP Window Full",
-            AnalysisFlag::ReusedPorts => "TCP Port numbers reused",
-        }
+        self.row().info_tag
     }
 
     fn bit(self) -> u16 {
@@ -137,5 +201,21 @@ mod tests {
             vec![AnalysisFlag::Retransmission, AnalysisFlag::WindowFull]
         );
         assert!(!f.contains(AnalysisFlag::KeepAlive));
+    }
+
+    #[test]
+    fn one_row_per_flag_in_order() {
+        for (index, flag) in AnalysisFlag::ALL.into_iter().enumerate() {
+            let row = &FLAG_TABLE[index];
+            assert_eq!(row.flag, flag);
+            assert_eq!(flag as usize, index);
+            assert!(row.field.name().starts_with("tcp.analysis."));
+            assert!(row.info_tag.starts_with("TCP "));
+        }
+        assert_eq!(
+            AnalysisFlag::Retransmission.field_name(),
+            "tcp.analysis.retransmission"
+        );
+        assert_eq!(AnalysisFlag::DuplicateAck.info_tag(), "TCP Dup ACK");
     }
 }

@@ -7,6 +7,7 @@ use etherparse::checksum::Sum16BitWords;
 use etherparse::IpNumber;
 
 use super::{Header, Packet};
+use crate::field::layout;
 use crate::frame::Direction;
 
 /// tshark's checksum status values (`*.checksum.status`).
@@ -65,7 +66,8 @@ fn verdict(stored: u16, expected: u16, pseudo_only: Option<u16>, outgoing: bool)
 
 /// IPv4 header checksum.
 pub fn check_ipv4(header: &[u8], stored: u16) -> ChecksumCheck {
-    let expected = sum_without(Sum16BitWords::new(), header, 10).ones_complement();
+    let checksum_at = layout::ipv4::CHECKSUM.offset;
+    let expected = sum_without(Sum16BitWords::new(), header, checksum_at).ones_complement();
     verdict(stored, expected.to_be(), None, false)
 }
 
@@ -79,10 +81,18 @@ pub fn check_transport(
         return ChecksumCheck::unverified();
     };
     let (protocol, stored, checksum_at) = match &layer.header {
-        Header::Tcp(tcp) => (IpNumber::TCP, tcp.checksum(), 16),
-        Header::Udp(udp) => (IpNumber::UDP, udp.checksum(), 6),
-        Header::Icmpv4(icmp) => (IpNumber::ICMP, icmp.checksum(), 2),
-        Header::Icmpv6(icmp) => (IpNumber::IPV6_ICMP, icmp.checksum(), 2),
+        Header::Tcp(tcp) => (IpNumber::TCP, tcp.checksum(), layout::tcp::CHECKSUM.offset),
+        Header::Udp(udp) => (IpNumber::UDP, udp.checksum(), layout::udp::CHECKSUM.offset),
+        Header::Icmpv4(icmp) => (
+            IpNumber::ICMP,
+            icmp.checksum(),
+            layout::icmp::CHECKSUM.offset,
+        ),
+        Header::Icmpv6(icmp) => (
+            IpNumber::IPV6_ICMP,
+            icmp.checksum(),
+            layout::icmpv6::CHECKSUM.offset,
+        ),
         _ => return ChecksumCheck::unverified(),
     };
     // The whole segment must have been captured.

@@ -6,6 +6,14 @@
 //! for reassembly, and one explanation of where and why decoding stopped. Every header is
 //! still checked by etherparse's `*Slice::from_slice`, so no accessor can read out of bounds.
 
+// Packet bytes are hostile: no panicking accessors here (tests may use them).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 pub mod app;
 mod checksum;
 mod fields;
@@ -13,6 +21,7 @@ mod link;
 mod net;
 mod stop;
 mod transport;
+mod walk;
 
 pub use checksum::{check_ipv4, check_transport, ChecksumCheck, ChecksumStatus};
 pub use fields::{
@@ -27,6 +36,7 @@ use etherparse::{
     Ipv6HeaderSlice, SingleVlanHeaderSlice, TcpHeaderSlice, UdpHeaderSlice,
 };
 
+use crate::field::{layout, Layout};
 use crate::frame::{Frame, LinkType};
 
 /// More layers than this is hostile input (e.g. hundreds of nested VLAN tags); decoding stops
@@ -61,7 +71,49 @@ pub enum Header<'a> {
     Icmpv6(Icmpv6Slice<'a>),
 }
 
-impl Header<'_> {
+impl<'a> Header<'a> {
+    /// The header's bytes as etherparse checked them (ICMP: the whole message; the null
+    /// header keeps only its decoded family).
+    pub fn bytes(&self) -> &'a [u8] {
+        match self {
+            Header::Null { .. } => &[],
+            Header::Sll(bytes) | Header::Sll2(bytes) => bytes,
+            Header::Ethernet(eth) => eth.slice(),
+            Header::Vlan(vlan) => vlan.slice(),
+            Header::Arp(arp) => arp.slice(),
+            Header::Ipv4(ip) => ip.slice(),
+            Header::Ipv6(ip) => ip.slice(),
+            Header::Ipv6Ext { slice, .. } => slice,
+            Header::Tcp(tcp) => tcp.slice(),
+            Header::Udp(udp) => udp.slice(),
+            Header::Icmpv4(icmp) => icmp.slice(),
+            Header::Icmpv6(icmp) => icmp.slice(),
+        }
+    }
+
+    /// The fixed fields this header always carries, where its layout puts them.
+    pub fn layout(&self) -> &'static [Layout] {
+        match self {
+            Header::Null { .. } => layout::null::FIELDS,
+            Header::Sll(_) => layout::sll::FIELDS,
+            Header::Sll2(_) => layout::sll2::FIELDS,
+            Header::Ethernet(_) => layout::eth::FIELDS,
+            Header::Vlan(_) => layout::vlan::FIELDS,
+            Header::Arp(_) => layout::arp::FIELDS,
+            Header::Ipv4(_) => layout::ipv4::FIELDS,
+            Header::Ipv6(_) => layout::ipv6::FIELDS,
+            Header::Ipv6Ext {
+                kind: IpNumber::IPV6_FRAGMENTATION_HEADER,
+                ..
+            } => layout::ipv6_frag::FIELDS,
+            Header::Ipv6Ext { .. } => layout::ipv6_ext::FIELDS,
+            Header::Tcp(_) => layout::tcp::FIELDS,
+            Header::Udp(_) => layout::udp::FIELDS,
+            Header::Icmpv4(_) => layout::icmp::FIELDS,
+            Header::Icmpv6(_) => layout::icmpv6::FIELDS,
+        }
+    }
+
     /// Short protocol name as in `frame.protocols` and the UI's protocol column.
     pub fn name(&self) -> &'static str {
         match self {
@@ -199,10 +251,6 @@ impl<'a> Packet<'a> {
             },
         );
     }
-
-    fn bytes_from(&self, offset: usize) -> &'a [u8] {
-        self.data.get(offset..).unwrap_or(&[])
-    }
 }
 
 /// Decodes one frame. Never panics; a damaged frame decodes as far as it can and says where
@@ -219,7 +267,7 @@ pub fn decode<'a>(frame: &Frame<'a>) -> Packet<'a> {
         fragment: false,
         stop: None,
     };
-    link::decode_link(&mut packet);
+    walk::walk(&mut packet, walk::Next::Link(frame.link), 0);
     packet
 }
 
@@ -236,9 +284,15 @@ pub fn decode_ip_payload(protocol: IpNumber, bytes: &[u8]) -> Packet<'_> {
         fragment: false,
         stop: None,
     };
-    transport::decode_transport(&mut packet, protocol, 0, bytes.len(), bytes.len());
+    walk::walk(&mut packet, walk::Next::Ip(protocol), 0);
     packet
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests;

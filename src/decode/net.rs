@@ -1,133 +1,169 @@
-//! Network layers: ARP, IPv4 (options, fragments), IPv6 (extension headers).
+//! Network-layer parsers: ARP, IPv4 (options, fragments), IPv6 and its extension headers.
 
 use etherparse::err::ipv4::HeaderSliceError as V4Error;
 use etherparse::err::ipv6::HeaderSliceError as V6Error;
 use etherparse::{ArpPacketSlice, IpNumber, Ipv4HeaderSlice, Ipv6HeaderSlice};
 
-use super::link::{be16, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
-use super::{link, transport, Header, Packet, StopReason};
+use super::walk::{
+    Cursor, Failed, IpBounds, Next, ParseResult, Parsed, ETHERTYPE_IPV4, ETHERTYPE_IPV6,
+};
+use super::{Header, StopReason};
+use crate::field::layout::{ipv6 as v6, ipv6_ext, ipv6_frag};
 
-/// Raw IP / null links: the version nibble says which IP.
-pub(super) fn decode_ip_by_version(packet: &mut Packet<'_>, offset: usize) {
-    match packet.data.get(offset).map(|b| b >> 4) {
-        Some(4) => link::decode_ethertype(packet, offset, ETHERTYPE_IPV4),
-        Some(6) => link::decode_ethertype(packet, offset, ETHERTYPE_IPV6),
-        Some(version) => packet.stop_at(
-            offset,
-            "ip",
-            StopReason::Invalid(format!("IP version {version} (expected 4 or 6)")),
-        ),
-        None => packet.truncated(offset, "ip", 1),
+/// Raw IP and null links: the version nibble says which IP (as an EtherType).
+#[inline]
+pub(super) fn ip_version(cursor: &Cursor<'_>) -> Result<u16, Failed> {
+    match cursor.rest().first().map(|b| b >> 4) {
+        Some(4) => Ok(ETHERTYPE_IPV4),
+        Some(6) => Ok(ETHERTYPE_IPV6),
+        Some(version) => Err(Failed::Invalid {
+            layer: "ip",
+            reason: Box::new(StopReason::Invalid(format!(
+                "IP version {version} (expected 4 or 6)"
+            ))),
+        }),
+        None => Err(Failed::Truncated {
+            layer: "ip",
+            needed: 1,
+        }),
     }
 }
 
-pub(super) fn decode_arp(packet: &mut Packet<'_>, offset: usize) {
-    match ArpPacketSlice::from_slice(packet.bytes_from(offset)) {
-        Ok(arp) => {
-            let len = arp.slice().len();
-            if packet.push(Header::Arp(arp), offset, len) {
-                packet.net_end = Some(offset + len);
-            }
-        }
-        Err(err) => packet.truncated(offset, "arp", err.required_len),
-    }
+#[inline]
+pub(super) fn arp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
+    let arp = ArpPacketSlice::from_slice(cursor.rest()).map_err(|err| Failed::Truncated {
+        layer: "arp",
+        needed: err.required_len,
+    })?;
+    let len = arp.slice().len();
+    let end = cursor.at + len;
+    let mut parsed = Parsed::new(Header::Arp(arp), len, Next::Done);
+    parsed.bounds = Some(IpBounds {
+        end,
+        claimed_end: end,
+    });
+    Ok(parsed)
 }
 
-pub(super) fn decode_ipv4(packet: &mut Packet<'_>, offset: usize) {
-    let ip = match Ipv4HeaderSlice::from_slice(packet.bytes_from(offset)) {
-        Ok(ip) => ip,
-        Err(V4Error::Len(err)) => return packet.truncated(offset, "ip", err.required_len),
-        Err(V4Error::Content(err)) => {
-            return packet.stop_at(offset, "ip", StopReason::Invalid(err.to_string()))
-        }
-    };
+#[inline]
+pub(super) fn ipv4<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
+    let ip = Ipv4HeaderSlice::from_slice(cursor.rest()).map_err(|err| match err {
+        V4Error::Len(err) => Failed::Truncated {
+            layer: "ip",
+            needed: err.required_len,
+        },
+        V4Error::Content(err) => Failed::Invalid {
+            layer: "ip",
+            reason: Box::new(StopReason::Invalid(err.to_string())),
+        },
+    })?;
     let header_len = ip.slice().len();
-    if !packet.push(Header::Ipv4(ip), offset, header_len) {
-        return;
-    }
     let total_len = usize::from(ip.total_len());
+    let fragment = ip.more_fragments() || ip.fragments_offset().value() != 0;
+    let protocol = ip.protocol();
+    let next = if fragment {
+        Next::Fragment
+    } else {
+        Next::Ip(protocol)
+    };
+    let mut parsed = Parsed::new(Header::Ipv4(ip), header_len, next);
+    if total_len != 0 && total_len < header_len {
+        parsed.problem = Some(Box::new(StopReason::Invalid(format!(
+            "total length {total_len} is smaller than the header length {header_len}"
+        ))));
+        return Ok(parsed);
+    }
     // A total length of 0 is what TCP segmentation offload leaves in outgoing captures:
     // like Wireshark, fall back to the captured length.
     let claimed_end = if total_len == 0 {
-        packet.data.len()
+        cursor.data.len()
     } else {
-        offset + total_len
+        cursor.at + total_len
     };
-    if total_len != 0 && total_len < header_len {
-        return packet.stop_at(
-            offset,
-            "ip",
-            StopReason::Invalid(format!(
-                "total length {total_len} is smaller than the header length {header_len}"
-            )),
-        );
-    }
-    let end = claimed_end.min(packet.data.len());
-    packet.net_end = Some(end);
-    let payload_start = offset + header_len;
-    if ip.more_fragments() || ip.fragments_offset().value() != 0 {
-        packet.fragment = true;
-        packet.payload = Some((payload_start, end.saturating_sub(payload_start)));
-        return;
-    }
-    transport::decode_transport(packet, ip.protocol(), payload_start, end, claimed_end);
+    parsed.bounds = Some(IpBounds {
+        end: claimed_end.min(cursor.data.len()),
+        claimed_end,
+    });
+    Ok(parsed)
 }
 
-pub(super) fn decode_ipv6(packet: &mut Packet<'_>, offset: usize) {
-    let ip = match Ipv6HeaderSlice::from_slice(packet.bytes_from(offset)) {
-        Ok(ip) => ip,
-        Err(V6Error::Len(err)) => return packet.truncated(offset, "ipv6", err.required_len),
-        Err(V6Error::Content(err)) => {
-            return packet.stop_at(offset, "ipv6", StopReason::Invalid(err.to_string()))
-        }
+#[inline]
+pub(super) fn ipv6<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
+    let ip = Ipv6HeaderSlice::from_slice(cursor.rest()).map_err(|err| match err {
+        V6Error::Len(err) => Failed::Truncated {
+            layer: "ipv6",
+            needed: err.required_len,
+        },
+        V6Error::Content(err) => Failed::Invalid {
+            layer: "ipv6",
+            reason: Box::new(StopReason::Invalid(err.to_string())),
+        },
+    })?;
+    let claimed_end = cursor.at + v6::LEN + usize::from(ip.payload_length());
+    let next = Next::Ip(ip.next_header());
+    let mut parsed = Parsed::new(Header::Ipv6(ip), v6::LEN, next);
+    parsed.bounds = Some(IpBounds {
+        end: claimed_end.min(cursor.data.len()),
+        claimed_end,
+    });
+    Ok(parsed)
+}
+
+/// Hop-by-hop, routing and destination options: next header, then the length in 8-byte
+/// units beyond the first 8.
+#[inline]
+pub(super) fn ipv6_extension<'a>(cursor: &Cursor<'a>, kind: IpNumber) -> ParseResult<'a> {
+    let rest = cursor.rest();
+    let units = ipv6_ext::LENGTH.read_uint(rest).ok_or(Failed::Truncated {
+        layer: "ipv6",
+        needed: ipv6_ext::LENGTH.end(),
+    })?;
+    let len = usize::try_from(units)
+        .ok()
+        .and_then(|units| units.checked_add(1))
+        .and_then(|units| units.checked_mul(ipv6_ext::LEN))
+        .unwrap_or(usize::MAX);
+    let slice = rest.get(..len).ok_or(Failed::Truncated {
+        layer: "ipv6",
+        needed: len,
+    })?;
+    let next = next_header(ipv6_ext::NXT.read_uint(slice));
+    Ok(Parsed::new(
+        Header::Ipv6Ext { kind, slice },
+        len,
+        Next::Ip(next),
+    ))
+}
+
+/// The fragment header; a fragment other than a whole datagram ends the walk, its data
+/// kept apart for reassembly.
+#[inline]
+pub(super) fn ipv6_fragment<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
+    let slice = cursor
+        .rest()
+        .get(..ipv6_frag::LEN)
+        .ok_or(Failed::Truncated {
+            layer: "ipv6",
+            needed: ipv6_frag::LEN,
+        })?;
+    let offset = ipv6_frag::OFFSET.read_uint(slice).unwrap_or(0);
+    let more = ipv6_frag::MORE.read_uint(slice).unwrap_or(0);
+    let next = if offset != 0 || more != 0 {
+        Next::Fragment
+    } else {
+        Next::Ip(next_header(ipv6_frag::NXT.read_uint(slice)))
     };
-    if !packet.push(Header::Ipv6(ip), offset, 40) {
-        return;
-    }
-    let claimed_end = offset + 40 + usize::from(ip.payload_length());
-    let end = claimed_end.min(packet.data.len());
-    packet.net_end = Some(end);
-    let mut next = ip.next_header();
-    let mut at = offset + 40;
-    loop {
-        match next {
-            IpNumber::IPV6_HEADER_HOP_BY_HOP
-            | IpNumber::IPV6_ROUTE_HEADER
-            | IpNumber::IPV6_DESTINATION_OPTIONS => {
-                // Generic extension: next header, length in 8-byte units beyond the first 8.
-                let Some(len) = packet.data.get(at + 1).map(|l| (usize::from(*l) + 1) * 8) else {
-                    return packet.truncated(at, "ipv6", 2);
-                };
-                let Some(slice) = packet.data.get(at..at + len) else {
-                    return packet.truncated(at, "ipv6", len);
-                };
-                let kind = next;
-                next = IpNumber(slice.first().copied().unwrap_or(59));
-                if !packet.push(Header::Ipv6Ext { kind, slice }, at, len) {
-                    return;
-                }
-                at += len;
-            }
-            IpNumber::IPV6_FRAGMENTATION_HEADER => {
-                let Some(slice) = packet.data.get(at..at + 8) else {
-                    return packet.truncated(at, "ipv6", 8);
-                };
-                let kind = next;
-                next = IpNumber(slice.first().copied().unwrap_or(59));
-                let offset_and_more = be16(slice, 2);
-                if !packet.push(Header::Ipv6Ext { kind, slice }, at, 8) {
-                    return;
-                }
-                at += 8;
-                if offset_and_more & 0xfff9 != 0 {
-                    // Not a whole datagram: the transport header needs reassembly.
-                    packet.fragment = true;
-                    packet.payload = Some((at, end.saturating_sub(at)));
-                    return;
-                }
-            }
-            _ => break,
-        }
-    }
-    transport::decode_transport(packet, next, at, end, claimed_end);
+    Ok(Parsed::new(
+        Header::Ipv6Ext {
+            kind: IpNumber::IPV6_FRAGMENTATION_HEADER,
+            slice,
+        },
+        ipv6_frag::LEN,
+        next,
+    ))
+}
+
+/// A next-header byte read by its layout; "no next header" (59) if it could not be read.
+fn next_header(value: Option<u64>) -> IpNumber {
+    IpNumber(value.and_then(|v| u8::try_from(v).ok()).unwrap_or(59))
 }

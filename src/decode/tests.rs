@@ -415,3 +415,167 @@ fn bad_checksum_says_what_it_should_be_and_why() {
     let fields = fields_of(&owned);
     assert!(value(&fields, FieldId::WsExpertMessage).is_some_and(|m| m.contains("offload")));
 }
+
+/// IPv6 with a hop-by-hop header and a first fragment (M=1) carrying the start of a UDP
+/// datagram: the fragment header's fields and the extension header's.
+fn ipv6_hop_by_hop_fragment() -> Vec<u8> {
+    let mut out = B.to_vec();
+    out.extend_from_slice(&A);
+    out.extend_from_slice(&[0x86, 0xdd]);
+    let payload_len: u16 = 8 + 8 + 16;
+    out.extend_from_slice(&[0x60, 0x00, 0x00, 0x00]);
+    out.extend_from_slice(&payload_len.to_be_bytes());
+    out.extend_from_slice(&[0, 64]); // next header: hop-by-hop, hop limit 64
+    out.extend_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    out.extend_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+    out.extend_from_slice(&[44, 0, 1, 4, 0, 0, 0, 0]); // hop-by-hop → fragment, PadN
+    out.extend_from_slice(&[17, 0, 0x00, 0x01, 0xde, 0xad, 0xbe, 0xef]); // offset 0, M=1
+    out.extend_from_slice(&[0x13, 0x88, 0x00, 0x35, 0x00, 0x40, 0x00, 0x00]);
+    out.extend_from_slice(&[0xab; 8]);
+    out
+}
+
+/// An ICMPv6 neighbour solicitation (its target follows the 8-byte header).
+fn icmpv6_neighbour_solicitation() -> Vec<u8> {
+    let mut message = vec![135, 0, 0, 0, 0, 0, 0, 0];
+    message.extend_from_slice(&[0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+    let builder = PacketBuilder::ethernet2(A, B).ipv6(
+        [0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        [0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 2],
+        255,
+    );
+    let mut out = Vec::new();
+    builder
+        .write(&mut out, IpNumber::IPV6_ICMP, &message)
+        .unwrap();
+    out
+}
+
+/// The layout declarations of the protocol that decoded `header`: (always-read, others).
+fn declared(header: &Header<'_>) -> Vec<crate::field::Layout> {
+    use crate::field::layout::*;
+    let mut all: Vec<_> = header.layout().to_vec();
+    let others: &[&[crate::field::Layout]] = match header {
+        Header::Null { .. } => &[null::OTHERS],
+        Header::Sll(_) => &[sll::OTHERS],
+        Header::Sll2(_) => &[sll2::OTHERS],
+        Header::Arp(_) => &[arp::ether_ipv4::OTHERS],
+        Header::Tcp(_) => &[tcp::OTHERS],
+        Header::Icmpv4(_) => &[icmp::OTHERS],
+        Header::Icmpv6(_) => &[icmpv6::OTHERS, icmpv6::nd::OTHERS],
+        _ => &[],
+    };
+    all.extend(others.iter().flat_map(|o| o.iter().copied()));
+    all
+}
+
+/// For one protocol's fixture: every field its layout always reads is emitted, and every
+/// emitted field of a layer that the layout declares sits exactly where the layout says,
+/// with the value read there. So the emitters cannot drift from the declarations.
+fn assert_emitted_as_laid_out(protocol: &str, link: LinkType, data: Vec<u8>) {
+    let owned = frame(link, data);
+    let packet = decode(&owned.as_frame());
+    assert!(packet.stop.is_none(), "{protocol}: {:?}", packet.stop);
+    let mut list = FieldList::new();
+    emit(&packet, &FrameInfo::default(), "", &(), &mut list);
+    let mut layers_checked = 0;
+    for (index, layer) in packet.layers.iter().enumerate() {
+        let start = layer.offset;
+        // This layer's fields: after its protocol line, before the next layer's.
+        let next_start = packet.layers.get(index + 1).map(|l| l.offset);
+        let mine: Vec<_> = list
+            .iter()
+            .filter(|f| {
+                f.range.is_some_and(|r| {
+                    r.start as usize >= start && next_start.is_none_or(|n| (r.start as usize) < n)
+                })
+            })
+            .collect();
+        let declarations = declared(&layer.header);
+        for layout in layer.header.layout() {
+            let expected = layout.value(layer.header.bytes());
+            assert!(
+                mine.iter().any(|f| f.id == layout.id
+                    && f.range == Some(layout.range(start))
+                    && Some(f.value) == expected),
+                "{protocol}: {} not emitted at {:?} with {expected:?}",
+                layout.id.name(),
+                layout.range(start)
+            );
+        }
+        for field in &mine {
+            if let Some(layout) = declarations.iter().find(|l| l.id == field.id) {
+                assert_eq!(
+                    field.range,
+                    Some(layout.range(start)),
+                    "{protocol}: {} emitted away from its layout",
+                    field.name()
+                );
+            }
+        }
+        layers_checked += 1;
+    }
+    assert!(layers_checked > 0, "{protocol}: nothing decoded");
+}
+
+#[test]
+fn null_link_fields_follow_the_layout() {
+    let mut data = 2u32.to_le_bytes().to_vec();
+    data.extend_from_slice(icmp_echo().get(14..).unwrap());
+    assert_emitted_as_laid_out("null", LinkType::NULL, data);
+}
+
+#[test]
+fn sll_fields_follow_the_layout() {
+    let ip = icmp_echo().get(14..).unwrap().to_vec();
+    let mut sll = vec![0, 0, 0, 1, 0, 6];
+    sll.extend_from_slice(&A);
+    sll.extend_from_slice(&[0, 0, 0x08, 0x00]);
+    sll.extend_from_slice(&ip);
+    assert_emitted_as_laid_out("sll", LinkType::LINUX_SLL, sll);
+    let mut sll2 = vec![0x08, 0x00, 0, 0, 0, 0, 0, 3, 0, 1, 4, 6];
+    sll2.extend_from_slice(&A);
+    sll2.extend_from_slice(&[0, 0]);
+    sll2.extend_from_slice(&ip);
+    assert_emitted_as_laid_out("sll2", LinkType::LINUX_SLL2, sll2);
+}
+
+#[test]
+fn ethernet_vlan_ipv6_udp_fields_follow_the_layout() {
+    assert_emitted_as_laid_out("eth/vlan/ipv6/udp", LinkType::ETHERNET, udp_v6_vlan());
+}
+
+#[test]
+fn arp_fields_follow_the_layout() {
+    assert_emitted_as_laid_out("arp", LinkType::ETHERNET, arp_request());
+}
+
+#[test]
+fn ipv4_tcp_fields_follow_the_layout() {
+    assert_emitted_as_laid_out("ipv4/tcp", LinkType::ETHERNET, tcp_syn_with_options());
+    assert_emitted_as_laid_out("ipv4/tcp sack", LinkType::ETHERNET, tcp_sack_data());
+    assert_emitted_as_laid_out("ipv4 options", LinkType::ETHERNET, ipv4_with_options());
+}
+
+#[test]
+fn ipv6_extension_and_fragment_fields_follow_the_layout() {
+    let data = ipv6_hop_by_hop_fragment();
+    assert_emitted_as_laid_out("ipv6 ext/fragment", LinkType::ETHERNET, data.clone());
+    let fields = fields_of(&frame(LinkType::ETHERNET, data));
+    assert_eq!(value(&fields, FieldId::Ipv6FragmentId), Some("0xdeadbeef"));
+    assert_eq!(value(&fields, FieldId::Ipv6FragmentMore), Some("1"));
+    assert_eq!(value(&fields, FieldId::Ipv6ExtLen), Some("0"));
+}
+
+#[test]
+fn icmp_fields_follow_the_layout() {
+    assert_emitted_as_laid_out("icmp", LinkType::ETHERNET, icmp_echo());
+    assert_emitted_as_laid_out("icmpv6 echo", LinkType::ETHERNET, icmpv6_echo());
+    let ns = icmpv6_neighbour_solicitation();
+    assert_emitted_as_laid_out("icmpv6 nd", LinkType::ETHERNET, ns.clone());
+    let fields = fields_of(&frame(LinkType::ETHERNET, ns));
+    assert_eq!(
+        value(&fields, FieldId::Icmpv6NdTargetAddress),
+        Some("fe80::2")
+    );
+}

@@ -6,9 +6,7 @@ use std::net::IpAddr;
 use arrayvec::ArrayVec;
 use etherparse::{TcpOptionElement, TcpOptionsIterator};
 
-use crate::analysis::{
-    AnalysisFlag, ConnState, TcpFacts, TcpSegment, UdpDatagram, UdpFacts, WindowScale,
-};
+use crate::analysis::{ConnState, TcpFacts, TcpSegment, UdpDatagram, UdpFacts, WindowScale};
 use crate::decode::{tcp_flags, Annotate, FieldList, Packet};
 use crate::field::{FieldId as F, Value};
 
@@ -89,26 +87,6 @@ pub fn udp_datagram<'p>(packet: &Packet<'p>, frame: u64, ts_ns: i64) -> Option<U
     })
 }
 
-fn flag_field(flag: AnalysisFlag) -> F {
-    match flag {
-        AnalysisFlag::Retransmission => F::TcpAnalysisRetransmission,
-        AnalysisFlag::FastRetransmission => F::TcpAnalysisFastRetransmission,
-        AnalysisFlag::SpuriousRetransmission => F::TcpAnalysisSpuriousRetransmission,
-        AnalysisFlag::OutOfOrder => F::TcpAnalysisOutOfOrder,
-        AnalysisFlag::LostSegment => F::TcpAnalysisLostSegment,
-        AnalysisFlag::AckLostSegment => F::TcpAnalysisAckLostSegment,
-        AnalysisFlag::DuplicateAck => F::TcpAnalysisDuplicateAck,
-        AnalysisFlag::ZeroWindow => F::TcpAnalysisZeroWindow,
-        AnalysisFlag::ZeroWindowProbe => F::TcpAnalysisZeroWindowProbe,
-        AnalysisFlag::ZeroWindowProbeAck => F::TcpAnalysisZeroWindowProbeAck,
-        AnalysisFlag::KeepAlive => F::TcpAnalysisKeepAlive,
-        AnalysisFlag::KeepAliveAck => F::TcpAnalysisKeepAliveAck,
-        AnalysisFlag::WindowUpdate => F::TcpAnalysisWindowUpdate,
-        AnalysisFlag::WindowFull => F::TcpAnalysisWindowFull,
-        AnalysisFlag::ReusedPorts => F::TcpAnalysisReusedPorts,
-    }
-}
-
 /// Analysis facts of one packet, ready to be emitted into its field tree.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Facts<'f> {
@@ -183,7 +161,7 @@ impl<'a> Annotate<'a> for Facts<'a> {
         if !facts.flags.is_empty() {
             out.fact(F::TcpAnalysisFlags, Value::None, 2);
             for flag in facts.flags.iter() {
-                out.fact(flag_field(flag), Value::None, 3);
+                out.fact(flag.field(), Value::None, 3);
             }
             if facts.dup_ack_num > 0 {
                 out.fact(

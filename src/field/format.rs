@@ -59,6 +59,12 @@ impl fmt::Display for ValueFormatter<'_, '_> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
     use crate::field::FieldId;

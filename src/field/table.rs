@@ -10,10 +10,16 @@ macro_rules! field_table {
         #[repr(u16)]
         pub enum FieldId { $($id),* }
 
-        /// Every field sockeye knows, in `FieldId` order.
-        pub static FIELDS: &[FieldDef] = &[
+        /// How many fields the table has.
+        pub const FIELD_COUNT: usize = [$(FieldId::$id),*].len();
+
+        /// The rows as a fixed-size array (so a constant index into it cannot fail).
+        pub(super) static FIELD_DEFS: [FieldDef; FIELD_COUNT] = [
             $(FieldDef { id: FieldId::$id, name: $name, title: $title, display: $display }),*
         ];
+
+        /// Every field sockeye knows, in `FieldId` order.
+        pub static FIELDS: &[FieldDef] = &FIELD_DEFS;
     };
 }
 

@@ -118,9 +118,7 @@ impl Filter {
         }
         let mut scratch = String::new();
         // One allocation per packet on this path; a TCP packet has ~40 fields.
-        let mut fields = FieldList {
-            fields: Vec::with_capacity(64),
-        };
+        let mut fields = FieldList::with_capacity(64);
         d.emit_fields_only(&mut scratch, self.interest, &mut fields);
         self.matches_fields(&fields, d.packet.data, d.packet.net_end)
     }
@@ -168,9 +166,7 @@ impl Filter {
         if self.interest.contains(Interest::FRAME) {
             decode::protocols(packet, &mut scratch);
         }
-        let mut fields = FieldList {
-            fields: Vec::with_capacity(64),
-        };
+        let mut fields = FieldList::with_capacity(64);
         decode::emit_only(packet, info, &scratch, &(), self.interest, &mut fields);
         self.matches_fields(&fields, packet.data, packet.net_end)
     }

@@ -136,6 +136,13 @@ impl Printer {
                 self.line.push(b'\n');
             }
             OutputMode::Quiet => return Ok(true),
+            OutputMode::Fields(columns) => fields_out::write_packet(
+                d,
+                columns,
+                &self.config.field_options,
+                &mut self.protocols,
+                &mut self.line,
+            ),
             mode => {
                 let mut fields = FieldList::new();
                 // -T fields may name the packet-list columns; the tree and JSON do not show them.
@@ -145,12 +152,6 @@ impl Printer {
                 };
                 d.emit_fields_only(&mut self.protocols, interest, &mut fields);
                 match mode {
-                    OutputMode::Fields(columns) => fields_out::write_row(
-                        columns,
-                        &self.config.field_options,
-                        &fields,
-                        &mut self.line,
-                    ),
                     OutputMode::Json => json::write_object(&fields, &mut self.line),
                     _ => tree::write_tree(&d.packet, &fields, &mut self.line),
                 }

@@ -1,19 +1,41 @@
 //! Validated output options for the headless reader (from `-T`, `-e`, `-E`, `-V`).
 
-use crate::field::{self, FieldId};
+use crate::decode::Interest;
+use crate::field::{self, FieldId, FieldSet};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutputMode {
     /// One tcpdump-like line per packet.
     Summary,
     /// `-T fields`: these columns.
-    Fields(Vec<FieldId>),
+    Fields(Columns),
     /// `-T json`: one object per line.
     Json,
     /// `-V`: the whole layer tree.
     Tree,
     /// Nothing per packet (e.g. `-w` while only statistics are wanted).
     Quiet,
+}
+
+/// The `-e` columns, and what producing them needs: only these fields are kept, and only
+/// the layers they live in are walked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Columns {
+    pub ids: Vec<FieldId>,
+    pub want: FieldSet,
+    pub interest: Interest,
+}
+
+impl Columns {
+    pub fn new(ids: Vec<FieldId>) -> Self {
+        Columns {
+            want: ids.iter().copied().collect(),
+            interest: ids
+                .iter()
+                .fold(Interest::NONE, |acc, id| acc.union(Interest::of_field(*id))),
+            ids,
+        }
+    }
 }
 
 /// Which occurrence(s) of a repeated field `-T fields` prints.
@@ -92,7 +114,7 @@ impl ReadConfig {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ReadConfig {
-            mode: OutputMode::Fields(columns),
+            mode: OutputMode::Fields(Columns::new(columns)),
             field_options: parse_field_options(options)?,
         })
     }

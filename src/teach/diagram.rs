@@ -1,12 +1,13 @@
 //! RFC-style header diagrams (the 32-bit-wide bit grids of RFC 791, 8200, 9293, 768, 792,
 //! 826 and Ethernet) drawn from the decoded fields, so every cell holds the real value.
-//! The grid is generic: a field's bit span comes from its byte range and bit mask, which
-//! the decoder records for every field — no per-protocol drawing code.
+//! The grid is generic: the fixed part of each header is laid out from its declarations in
+//! `field::layout` (offset, length, bit mask), what follows from the emitted fields' byte
+//! ranges — no per-protocol drawing code.
 
 use std::fmt::Write as _;
 
 use crate::decode::{FieldList, Packet};
-use crate::field::{Display, Field, FieldId, Value, ValueFormatter};
+use crate::field::{ByteRange, Display, Field, FieldId, Value, ValueFormatter};
 
 /// One cell of a grid row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,9 +29,9 @@ pub struct Diagram {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// A field's bit span inside a header starting at `header_start`: (first bit, bit count).
-fn bit_span(field: &Field<'_>, header_start: usize) -> Option<(usize, usize)> {
-    let range = field.range?;
+/// A byte range's bit span inside a header starting at `header_start`: (first bit, bit
+/// count); the mask picks the bits of a sub-byte field.
+fn span_of(range: ByteRange, header_start: usize) -> Option<(usize, usize)> {
     let start = (range.start as usize).checked_sub(header_start)? * 8;
     let width = range.len as usize * 8;
     if width == 0 {
@@ -67,20 +68,34 @@ pub fn diagrams(packet: &Packet<'_>, fields: &FieldList<'_>) -> Vec<Diagram> {
     for layer in &packet.layers {
         let (start, end) = (layer.offset, layer.offset + layer.len);
         let header_bits = layer.len * 8;
-        // Candidate fields: inside this header, with bytes of their own.
-        let candidates: Vec<(usize, usize, usize)> = list
+        // The fixed header's cells come from its layout declarations (each shown with the
+        // emitted field of that name at that place); what follows the fixed part (options,
+        // the ARP addresses, an ND target) from the emitted fields' own ranges.
+        let declared = layer.header.layout();
+        let mut candidates: Vec<(usize, usize, usize)> = declared
             .iter()
-            .enumerate()
-            .filter(|(_, f)| f.depth >= 1)
-            .filter_map(|(i, f)| {
-                let r = f.range?;
-                if (r.start as usize) < start || r.end() > end {
-                    return None;
-                }
-                let (bit, count) = bit_span(f, start)?;
+            .filter_map(|layout| {
+                let range = layout.range(start);
+                let i = list
+                    .iter()
+                    .position(|f| f.id == layout.id && f.range == Some(range))?;
+                let (bit, count) = span_of(range, start)?;
                 Some((i, bit, count))
             })
             .collect();
+        candidates.extend(
+            list.iter()
+                .enumerate()
+                .filter(|(_, f)| f.depth >= 1 && !declared.iter().any(|l| l.id == f.id))
+                .filter_map(|(i, f)| {
+                    let r = f.range?;
+                    if (r.start as usize) < start || r.end() > end {
+                        return None;
+                    }
+                    let (bit, count) = span_of(r, start)?;
+                    Some((i, bit, count))
+                }),
+        );
         // Leaves only: a field that strictly contains another candidate is drawn through
         // its parts (tcp.flags through its bits, tcp.options through each option).
         let mut leaves: Vec<(usize, usize, usize)> = candidates

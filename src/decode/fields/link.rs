@@ -1,74 +1,39 @@
-//! Fields of the link layers.
+//! Fields of the link layers. Byte positions come from the layout in `field::layout`.
 
 use etherparse::{Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
-use super::super::link::{be16, be32};
 use super::super::Packet;
 use super::FieldList;
+use crate::field::layout::{eth, null as null_layout, sll as sll1, sll2 as sll_v2, vlan as tag};
 use crate::field::{FieldId as F, Value};
 
 pub(super) fn null(family: u32, at: usize, out: &mut FieldList<'_>) {
-    out.at(F::Null, Value::None, at, 4, 0);
-    out.at(F::NullFamily, Value::U64(u64::from(family)), at, 4, 1);
+    out.at(F::Null, Value::None, at, null_layout::LEN, 0);
+    out.placed(&null_layout::FAMILY, Value::U64(u64::from(family)), at);
 }
 
-fn mac_at(bytes: &[u8], at: usize) -> Option<[u8; 6]> {
-    bytes.get(at..at + 6).and_then(|s| s.try_into().ok())
-}
-
-/// Linux cooked v1: pkttype(2) hatype(2) halen(2) addr(8) protocol(2).
+/// Linux cooked v1.
 pub(super) fn sll<'a>(bytes: &'a [u8], at: usize, out: &mut FieldList<'a>) {
     out.at(F::Sll, Value::None, at, bytes.len(), 0);
-    out.at(F::SllPktType, Value::U64(be16(bytes, 0).into()), at, 2, 1);
-    out.at(
-        F::SllHaType,
-        Value::U64(be16(bytes, 2).into()),
-        at + 2,
-        2,
-        1,
-    );
-    let halen = be16(bytes, 4);
-    out.at(F::SllHaLen, Value::U64(halen.into()), at + 4, 2, 1);
-    if halen == 6 {
-        if let Some(mac) = mac_at(bytes, 6) {
-            out.at(F::SllSrcEth, Value::Mac(mac), at + 6, 6, 1);
-        }
+    out.fixed(&sll1::PKTTYPE, bytes, at);
+    out.fixed(&sll1::HATYPE, bytes, at);
+    out.fixed(&sll1::HALEN, bytes, at);
+    if sll1::HALEN.read_uint(bytes) == Some(6) {
+        out.fixed(&sll1::SRC_ETH, bytes, at);
     }
-    out.at(
-        F::SllEtype,
-        Value::U64(be16(bytes, 14).into()),
-        at + 14,
-        2,
-        1,
-    );
+    out.fixed(&sll1::ETYPE, bytes, at);
 }
 
-/// Linux cooked v2: protocol(2) reserved(2) ifindex(4) hatype(2) pkttype(1) halen(1) addr(8).
+/// Linux cooked v2, what `tcpdump -i any` writes.
 pub(super) fn sll2<'a>(bytes: &'a [u8], at: usize, out: &mut FieldList<'a>) {
     out.at(F::Sll, Value::None, at, bytes.len(), 0);
-    out.at(F::SllEtype, Value::U64(be16(bytes, 0).into()), at, 2, 1);
-    out.at(
-        F::SllIfIndex,
-        Value::U64(be32(bytes, 4).into()),
-        at + 4,
-        4,
-        1,
-    );
-    out.at(
-        F::SllHaType,
-        Value::U64(be16(bytes, 8).into()),
-        at + 8,
-        2,
-        1,
-    );
-    let pkttype = bytes.get(10).copied().unwrap_or(0);
-    out.at(F::SllPktType, Value::U64(pkttype.into()), at + 10, 1, 1);
-    let halen = bytes.get(11).copied().unwrap_or(0);
-    out.at(F::SllHaLen, Value::U64(halen.into()), at + 11, 1, 1);
-    if halen == 6 {
-        if let Some(mac) = mac_at(bytes, 12) {
-            out.at(F::SllSrcEth, Value::Mac(mac), at + 12, 6, 1);
-        }
+    out.fixed(&sll_v2::ETYPE, bytes, at);
+    out.fixed(&sll_v2::IFINDEX, bytes, at);
+    out.fixed(&sll_v2::HATYPE, bytes, at);
+    out.fixed(&sll_v2::PKTTYPE, bytes, at);
+    out.fixed(&sll_v2::HALEN, bytes, at);
+    if sll_v2::HALEN.read_uint(bytes) == Some(6) {
+        out.fixed(&sll_v2::SRC_ETH, bytes, at);
     }
 }
 
@@ -78,16 +43,11 @@ pub(super) fn ethernet<'a>(
     at: usize,
     out: &mut FieldList<'a>,
 ) {
-    out.at(F::Eth, Value::None, at, 14, 0);
-    out.at(F::EthDst, Value::Mac(eth.destination()), at, 6, 1);
-    out.at(F::EthSrc, Value::Mac(eth.source()), at + 6, 6, 1);
-    out.at(
-        F::EthType,
-        Value::U64(eth.ether_type().0.into()),
-        at + 12,
-        2,
-        1,
-    );
+    let bytes = eth.slice();
+    out.at(F::Eth, Value::None, at, eth::LEN, 0);
+    out.fixed(&eth::DST, bytes, at);
+    out.fixed(&eth::SRC, bytes, at);
+    out.fixed(&eth::TYPE, bytes, at);
     // Bytes after the network packet are padding up to the 60-byte Ethernet minimum.
     if let Some(end) = packet.net_end {
         if let Some(padding) = packet.data.get(end..).filter(|p| !p.is_empty()) {
@@ -96,34 +56,10 @@ pub(super) fn ethernet<'a>(
     }
 }
 
-pub(super) fn vlan(vlan: SingleVlanHeaderSlice<'_>, at: usize, out: &mut FieldList<'_>) {
-    out.at(F::Vlan, Value::None, at, 4, 0);
-    out.bits(
-        F::VlanPriority,
-        Value::U64(vlan.priority_code_point().value().into()),
-        at,
-        2,
-        0xe000,
-    );
-    out.bits(
-        F::VlanDei,
-        Value::Bool(vlan.drop_eligible_indicator()),
-        at,
-        2,
-        0x1000,
-    );
-    out.bits(
-        F::VlanId,
-        Value::U64(vlan.vlan_identifier().value().into()),
-        at,
-        2,
-        0x0fff,
-    );
-    out.at(
-        F::VlanEtype,
-        Value::U64(vlan.ether_type().0.into()),
-        at + 2,
-        2,
-        1,
-    );
+pub(super) fn vlan<'a>(vlan: SingleVlanHeaderSlice<'a>, at: usize, out: &mut FieldList<'a>) {
+    let bytes = vlan.slice();
+    out.at(F::Vlan, Value::None, at, tag::LEN, 0);
+    for layout in tag::FIELDS {
+        out.fixed(layout, bytes, at);
+    }
 }

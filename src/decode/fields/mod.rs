@@ -8,7 +8,7 @@ mod transport;
 
 pub use transport::{tcp_flags, tcp_flags_str};
 
-use crate::field::{ByteRange, Field, FieldId, Value};
+use crate::field::{ByteRange, Field, FieldId, FieldSet, Layout, Value};
 use crate::frame::{Direction, TimestampNs};
 
 use super::{Header, Packet};
@@ -43,18 +43,49 @@ impl Annotate<'_> for () {}
 #[derive(Debug, Default, Clone)]
 pub struct FieldList<'a> {
     pub fields: Vec<Field<'a>>,
+    /// When set, only these fields are kept, and emitters skip the work (checksums, option
+    /// walks, flag text) whose fields nobody asked for: what `-T fields -e …` pays.
+    want: Option<FieldSet>,
 }
 
 impl<'a> FieldList<'a> {
     pub fn new() -> Self {
-        FieldList { fields: Vec::new() }
+        FieldList::default()
+    }
+
+    pub fn with_capacity(capacity: usize) -> Self {
+        FieldList {
+            fields: Vec::with_capacity(capacity),
+            want: None,
+        }
+    }
+
+    /// A list that keeps only `want`'s fields.
+    pub fn wanting(want: FieldSet) -> Self {
+        FieldList {
+            fields: Vec::with_capacity(16),
+            want: Some(want),
+        }
     }
 
     pub fn clear(&mut self) {
         self.fields.clear();
     }
 
+    /// Whether `id` would be kept (emitters ask before computing an expensive value).
+    pub fn wants(&self, id: FieldId) -> bool {
+        self.want.as_ref().is_none_or(|want| want.contains(id))
+    }
+
+    /// Whether any of `ids` would be kept.
+    pub fn wants_any(&self, ids: &[FieldId]) -> bool {
+        ids.iter().any(|id| self.wants(*id))
+    }
+
     pub fn push(&mut self, id: FieldId, value: Value<'a>, range: Option<ByteRange>, depth: u8) {
+        if !self.wants(id) {
+            return;
+        }
         self.fields.push(Field {
             id,
             value,
@@ -68,9 +99,20 @@ impl<'a> FieldList<'a> {
         self.push(id, value, Some(ByteRange::new(start, len)), depth);
     }
 
-    /// A sub-byte field: `mask` selects its bits in the big-endian `len`-byte word at `start`.
-    pub fn bits(&mut self, id: FieldId, value: Value<'a>, start: usize, len: usize, mask: u32) {
-        self.push(id, value, Some(ByteRange::bits(start, len, mask)), 2);
+    /// A fixed header field read from `header` (which starts at frame offset `at`) where
+    /// its layout says; nothing when the header is too short to hold it.
+    pub fn fixed(&mut self, layout: &Layout, header: &'a [u8], at: usize) {
+        if !self.wants(layout.id) {
+            return;
+        }
+        if let Some(value) = layout.value(header) {
+            self.push(layout.id, value, Some(layout.range(at)), layout.depth);
+        }
+    }
+
+    /// A fixed header field whose value the decoder worked out (a byte-order guess, text).
+    pub fn placed(&mut self, layout: &Layout, value: Value<'a>, at: usize) {
+        self.push(layout.id, value, Some(layout.range(at)), layout.depth);
     }
 
     /// A computed fact with no bytes of its own.
@@ -96,7 +138,10 @@ pub struct Interest(u16);
 
 impl Interest {
     pub const NONE: Interest = Interest(0);
+    /// The frame's fields including `frame.protocols` (text built per packet).
     pub const FRAME: Interest = Interest(1);
+    /// The frame's fields other than `frame.protocols` (numbers, times, lengths).
+    pub const FRAME_FACTS: Interest = Interest(1 << 13);
     /// Null, SLL, Ethernet, VLAN.
     pub const LINK: Interest = Interest(1 << 1);
     pub const ARP: Interest = Interest(1 << 2);
@@ -141,7 +186,8 @@ impl Interest {
         match id.protocol() {
             "dns" | "mdns" | "llmnr" | "http" | "urlencoded-form" | "tls" | "dhcp" | "dhcpv6"
             | "smtp" | "imf" | "ftp" | "ftp-data" | "imap" | "data-text-lines" => Self::APP,
-            "frame" => Self::FRAME,
+            "frame" if id == FieldId::FrameProtocols => Self::FRAME,
+            "frame" => Self::FRAME_FACTS,
             "null" | "sll" | "eth" | "vlan" => Self::LINK,
             "arp" => Self::ARP,
             "ip" => Self::IPV4,
@@ -151,7 +197,10 @@ impl Interest {
             "icmp" => Self::ICMP,
             "icmpv6" => Self::ICMPV6,
             "data" => Self::DATA,
-            _ => Self::PROBLEMS,
+            "_ws" if matches!(id, FieldId::WsMalformed | FieldId::WsUndecoded) => Self::PROBLEMS,
+            // Expert notes come from any layer's checks; fields of protocols without a
+            // layer bit of their own (application layers) are found by walking everything.
+            _ => Self::ALL,
         }
     }
 
@@ -203,7 +252,8 @@ pub fn emit_only<'a>(
     out: &mut FieldList<'a>,
 ) {
     out.clear();
-    if interest.contains(Interest::FRAME) {
+    if interest.contains(Interest::FRAME.union(Interest::FRAME_FACTS)) {
+        let protocols = interest.contains(Interest::FRAME).then_some(protocols);
         emit_frame(packet, info, protocols, out);
     }
     emit_layers(packet, info, annotate, interest, out);
@@ -275,7 +325,7 @@ fn emit_layers<'a>(
             Header::Ethernet(eth) => link::ethernet(eth, packet, layer.offset, out),
             Header::Vlan(vlan) => link::vlan(vlan, layer.offset, out),
             Header::Arp(arp) => net::arp(arp, layer.offset, out),
-            Header::Ipv4(ip) => net::ipv4(ip, packet, layer.offset, out),
+            Header::Ipv4(ip) => net::ipv4(ip, layer.offset, out),
             Header::Ipv6(ip) => net::ipv6(ip, layer.offset, out),
             Header::Ipv6Ext { kind, slice } => net::ipv6_ext(kind, slice, layer.offset, out),
             Header::Tcp(tcp) => transport::tcp(
@@ -304,10 +354,11 @@ fn emit_layers<'a>(
     }
 }
 
+/// The frame subtree; `frame.protocols` only when its text was built.
 fn emit_frame<'a>(
     packet: &Packet<'a>,
     info: &FrameInfo,
-    protocols: &'a str,
+    protocols: Option<&'a str>,
     out: &mut FieldList<'a>,
 ) {
     let cap_len = packet.data.len();
@@ -337,7 +388,9 @@ fn emit_frame<'a>(
         Direction::Inbound => out.fact(FieldId::FrameDirection, Value::U64(1), 1),
         Direction::Unknown => {}
     }
-    out.fact(FieldId::FrameProtocols, Value::Text(protocols), 1);
+    if let Some(protocols) = protocols {
+        out.fact(FieldId::FrameProtocols, Value::Text(protocols), 1);
+    }
 }
 
 /// `frame.protocols` as tshark writes it: `eth:ethertype:ip:tcp`.
