@@ -108,8 +108,7 @@ fn run_ui(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
 fn reexec_in_private_netns() -> anyhow::Result<ExitCode> {
     let exe = std::env::current_exe().context("finding the sockeye executable")?;
     let args: Vec<String> = std::env::args().skip(1).collect();
-    // SAFETY: geteuid has no preconditions.
-    let root = unsafe { libc::geteuid() } == 0;
+    let root = crate::sys::is_root();
     let mut attempts: Vec<&[&str]> = vec![&["--user", "--map-root-user", "--net"]];
     if root {
         attempts.insert(0, &["--net"]);

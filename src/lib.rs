@@ -3,6 +3,11 @@
 //! Data flows one way: sources yield [`frame::Frame`]s, `decode` turns them into packets
 //! whose fields carry Wireshark names (the one table in `field`), analysis adds conversation
 //! facts, and the headless printers / UI read the result.
+//!
+//! `unsafe` lives in two places only: the capture ring (`source/ring`, which reads the
+//! kernel's shared mapping) and `sys` (every other system call, behind safe functions).
+//! Everywhere else it is denied, so a new `unsafe` block fails the build.
+#![deny(unsafe_code)]
 
 pub mod analysis;
 pub mod app;
@@ -26,6 +31,8 @@ pub mod reader;
 pub mod signals;
 pub mod source;
 pub mod store;
+#[allow(unsafe_code)]
+pub mod sys;
 pub mod teach;
 pub mod tui;
 pub mod ui;
@@ -53,10 +60,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            if let Some(path) = &cli.bench_draw {
-                print!("{}", tui::bench::run(path)?);
-                return Ok(ExitCode::SUCCESS);
-            }
             let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
             let ui = cli.wants_ui(terminal);
             match (&cli.io.read, capture::CaptureOptions::from_io(&cli.io)) {
@@ -122,9 +125,5 @@ fn print_field_table() {
 /// Rust ignores SIGPIPE, which turns `sockeye -r big.pcap | head` into an error message.
 /// Command-line tools conventionally die quietly instead.
 pub fn restore_default_sigpipe() {
-    // SAFETY: setting a signal disposition to SIG_DFL has no preconditions; it is done once
-    // at startup before any thread exists.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    sys::default_sigpipe();
 }

@@ -1,6 +1,6 @@
 //! The command line on good and bad input.
 
-use crate::support::{sockeye, stderr, stdout, textbook};
+use crate::kit::{sockeye, stderr, stdout, textbook};
 
 #[test]
 fn summary_lines_like_tcpdump() {

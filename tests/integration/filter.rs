@@ -6,7 +6,7 @@ use sockeye::dissect::Dissector;
 use sockeye::filter::Filter;
 use sockeye::source::{FileSource, PacketSource};
 
-use crate::support::{root, sockeye, stderr, stdout, textbook};
+use crate::kit::{root, sockeye, stderr, stdout, textbook};
 
 /// Frame numbers of `capture` that `expr` selects.
 fn selected(capture: &str, expr: &str) -> Result<Vec<u64>, String> {

@@ -9,7 +9,7 @@ use sockeye::frame::{Direction, LinkType, OwnedFrame};
 use sockeye::pcapio::{CaptureFormat, CaptureWriter};
 use sockeye::source::{FileSource, PacketSource, SourceError};
 
-use crate::support::{sockeye, stderr, stdout, textbook};
+use crate::kit::{sockeye, stderr, stdout, textbook};
 
 fn read_all(bytes: Vec<u8>) -> (Vec<OwnedFrame>, Option<SourceError>) {
     let mut source = match FileSource::from_reader(Box::new(Cursor::new(bytes))) {

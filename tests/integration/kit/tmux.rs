@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support;
+use super::retry;
 
 pub struct Tmux(String);
 
@@ -23,7 +23,7 @@ impl Tmux {
             env.join(" ")
         );
         let (w, h) = (width.to_string(), height.to_string());
-        let ok = support::retry(|| {
+        let ok = retry(|| {
             Command::new("tmux")
                 .args(["new-session", "-d", "-x", &w, "-y", &h, "-s", &name, &shell])
                 .status()
@@ -64,7 +64,7 @@ impl Tmux {
     }
 
     /// The pid of the program the pane's shell is running, if any.
-    pub fn foreground_pid(&self) -> Option<i32> {
+    pub fn foreground_pid(&self) -> Option<u32> {
         let shell = Command::new("tmux")
             .args(["list-panes", "-t", &self.0, "-F", "#{pane_pid}"])
             .output()
