@@ -7,7 +7,9 @@
 mod kit;
 
 mod analysis;
+mod architecture;
 mod cli;
+mod cli_ui;
 mod demo;
 mod endpoints;
 mod filter;

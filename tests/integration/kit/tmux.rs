@@ -1,6 +1,7 @@
 //! A shell in a detached tmux session, for the tests that run the real binary in a real
 //! terminal: type into it, wait for the pane to show something, signal the program it
-//! runs. The session is removed on drop, whatever the test's outcome.
+//! runs. On drop, whatever the test's outcome, the program in the pane is killed by pid and
+//! the session removed.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -84,7 +85,12 @@ impl Tmux {
 }
 
 impl Drop for Tmux {
+    /// Ends the program still running in the pane by pid (killing the session alone does
+    /// not end it), then the session.
     fn drop(&mut self) {
+        if let Some(pid) = self.foreground_pid() {
+            let _ = super::process::signal(pid, libc::SIGKILL);
+        }
         let _ = Command::new("tmux")
             .args(["kill-session", "-t", &self.0])
             .status();

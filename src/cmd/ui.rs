@@ -1,0 +1,79 @@
+//! The terminal UI commands: a capture file (`sockeye -r FILE` on a terminal) and live
+//! capture (`sockeye -i IFACE`, and `sockeye demo`), which opens the capture source (and
+//! drops every privilege right after) before handing it to the UI.
+
+use std::process::ExitCode;
+use std::sync::mpsc::Receiver;
+
+use crate::capture::{open_source, CaptureOptions};
+use crate::endpoints::events::SocketEvent;
+use crate::filter::Filter;
+use crate::ui;
+
+/// The command-line filters of a UI session.
+#[derive(Debug, Default, Clone)]
+pub struct UiFilters {
+    /// `-Y`: applied when the UI opens, shown in the filter bar.
+    pub display: Option<Filter>,
+    /// `-f`: what it rejects is never captured (or loaded).
+    pub capture: Option<Filter>,
+}
+
+/// The UI over a capture file, with the command line's filters.
+pub fn replay(path: &str, filters: UiFilters) -> anyhow::Result<ExitCode> {
+    ui::run_replay(
+        path,
+        ui::ReplayOptions {
+            no_color: ui::theme::Theme::no_color_env(),
+            display_filter: filters.display,
+            capture_filter: filters.capture,
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the live UI on `opts.interface` with the command line's filters.
+///
+/// The source is opened before any thread exists: dropping capabilities only covers the
+/// threads alive at that moment.
+pub fn run(opts: &CaptureOptions, filters: UiFilters) -> anyhow::Result<ExitCode> {
+    let source = open_source(opts)?;
+    let store = crate::store::LiveConfig {
+        store_limit: opts.store_limit(),
+        record: opts.write.clone(),
+        capture_filter: filters.capture,
+        ..Default::default()
+    };
+    run_with_config(source, &opts.interface, None, store, filters.display)
+}
+
+/// The UI over an already opened source.
+pub fn run_with(
+    source: Box<dyn crate::source::LiveSource + Send>,
+    title: &str,
+    events: Option<Receiver<SocketEvent>>,
+) -> anyhow::Result<ExitCode> {
+    run_with_config(source, title, events, Default::default(), None)
+}
+
+/// [`run_with`] with a store limit and an optional `-w` recording.
+fn run_with_config(
+    source: Box<dyn crate::source::LiveSource + Send>,
+    title: &str,
+    events: Option<Receiver<SocketEvent>>,
+    store: crate::store::LiveConfig,
+    display_filter: Option<Filter>,
+) -> anyhow::Result<ExitCode> {
+    ui::run_live(
+        source,
+        events,
+        ui::LiveOptions {
+            title: title.to_string(),
+            no_color: ui::theme::Theme::no_color_env(),
+            open_interface: None,
+            store,
+            display_filter,
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
