@@ -153,8 +153,7 @@ fn sigterm_during_a_save_leaves_a_complete_file() {
         return;
     };
     let bin = env!("CARGO_BIN_EXE_sockeye");
-    let dir = std::env::temp_dir().join(format!("sockeye-uisave-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = kit::Scratch::new("uisave");
     let out = dir.join("saved.pcapng");
     let capture = kit::textbook("http_google.pcapng");
     tmux.send(&[
@@ -187,7 +186,6 @@ fn sigterm_during_a_save_leaves_a_complete_file() {
         assert!(text.status.success(), "{text:?}");
         assert_eq!(String::from_utf8_lossy(&text.stdout).lines().count(), 12);
     }
-    let leftovers = std::fs::read_dir(&dir).unwrap().count();
+    let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
     assert!(leftovers <= 1, "a temporary file was left behind");
-    let _ = std::fs::remove_dir_all(&dir);
 }
