@@ -2,15 +2,14 @@
 //! moment leaves OUT a valid capture whose every record is complete and equal to the input's
 //! frame at the same position — checked by our reader and, when installed, by tshark.
 
-use std::io::Cursor;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use sockeye::frame::OwnedFrame;
 use sockeye::gen::Rng;
-use sockeye::source::{FileSource, PacketSource};
 
+use crate::kit::decoded::read_capture;
 use crate::kit::process::signal as kill;
 use crate::kit::{Scratch, SOCKEYE};
 
@@ -23,17 +22,7 @@ const SIGNALS: [(libc::c_int, &str); 3] = [
 ];
 
 fn read_all(path: &Path) -> Vec<OwnedFrame> {
-    let bytes = std::fs::read(path).expect("read capture");
-    let mut source = FileSource::from_reader(Box::new(Cursor::new(bytes)))
-        .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-    let mut frames = Vec::new();
-    loop {
-        match source.next_frame() {
-            Ok(Some(frame)) => frames.push(frame.to_owned()),
-            Ok(None) => return frames,
-            Err(err) => panic!("{}: {err} after {} frames", path.display(), frames.len()),
-        }
-    }
+    read_capture(path.to_str().expect("utf-8 temp path"))
 }
 
 /// tshark's verdict: how many frames it read, or why the file is bad. None when absent.
