@@ -111,6 +111,29 @@ pub fn enter_net_namespace(ns: BorrowedFd<'_>) -> io::Result<()> {
     }
 }
 
+/// Whether `fd` is readable (data, or the writer's end) within `timeout`; a signal
+/// interrupting the wait counts as "not yet".
+pub fn wait_readable(fd: BorrowedFd<'_>, timeout: Duration) -> io::Result<bool> {
+    let mut pfd = libc::pollfd {
+        fd: fd.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let ms = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
+    // SAFETY: `pfd` is one valid pollfd for a descriptor borrowed for the duration of the
+    // call, and nfds is 1.
+    let n = unsafe { libc::poll(&mut pfd, 1, ms) };
+    if n < 0 {
+        let err = io::Error::last_os_error();
+        return if err.kind() == io::ErrorKind::Interrupted {
+            Ok(false)
+        } else {
+            Err(err)
+        };
+    }
+    Ok(n > 0)
+}
+
 /// Views an initialised buffer as possibly-uninitialised, which is what socket2's
 /// `recv_from` takes.
 pub fn as_uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {

@@ -27,6 +27,8 @@ pub fn plan(io: &IoArgs) -> anyhow::Result<Plan> {
         count: io.count,
         write: io.write.clone(),
         snaplen: io.snaplen,
+        line_buffered: io.line_buffered,
+        follow: io.follow,
     })
 }
 
