@@ -279,4 +279,14 @@ mod tests {
             assert!(path_for(Some(bad)).is_err(), "{bad}");
         }
     }
+
+    proptest::proptest! {
+        /// Any text in the file is either preferences or one error line, never a panic.
+        #[test]
+        fn any_text_parses_or_fails_cleanly(text in "[ -~\n]{0,200}") {
+            if let Err(err) = parse(&text, Path::new("p.toml")) {
+                proptest::prop_assert!(!err.to_string().contains('\n'));
+            }
+        }
+    }
 }

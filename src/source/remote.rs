@@ -517,4 +517,29 @@ mod tests {
             ]
         );
     }
+
+    proptest::proptest! {
+        /// Whatever is typed after -i, parsing never panics, and whatever it accepts puts
+        /// no word on ssh's or kubectl's command line that starts with '-' or carries shell
+        /// syntax (the remote command line is quoted word by word).
+        #[test]
+        fn any_spec_is_safe_on_a_command_line(spec in "(ssh|k8s|cmd)://[ -~]{0,40}") {
+            if let Ok(parsed) = RemoteSpec::parse(&spec) {
+                let argv = parsed.argv(&RemoteOptions::default());
+                if let RemoteSpec::Ssh { .. } = parsed {
+                    let dash = argv.iter().position(|a| a == "--").unwrap();
+                    for word in &argv[1..dash] {
+                        proptest::prop_assert!(!word.starts_with('-') || word == "-o" || word == "-p");
+                    }
+                    let remote = argv.last().unwrap();
+                    let words = shlex::split(remote).unwrap();
+                    proptest::prop_assert_eq!(&words[..5], ["tcpdump", "-U", "-w", "-", "-i"]);
+                }
+                if let RemoteSpec::Kube { pod, .. } = &parsed {
+                    proptest::prop_assert!(!pod.starts_with('-'));
+                    proptest::prop_assert!(pod.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)));
+                }
+            }
+        }
+    }
 }

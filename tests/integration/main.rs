@@ -17,6 +17,7 @@ mod formats;
 mod guards;
 mod hostile;
 mod live;
+mod narration_facts;
 mod pipes;
 mod reference;
 mod regressions;
