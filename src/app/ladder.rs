@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 
 use crate::analysis::{AnalysisFlags, Role};
-use crate::endpoints::events::{errno_name, CallResult, Side, SocketCall, SocketEvent};
+use crate::endpoints::events::{data_head, errno_name, task_label, CallResult, Side, SocketEvent};
 use crate::store::{Kind, Store, StreamPackets};
 use crate::teach::ladder::{datagram_label, LabelState, Stage};
 
@@ -81,18 +81,39 @@ pub fn notes(ladder: &Ladder, events: &[SocketEvent], start_ts: i64) -> Vec<Ladd
                 CallResult::Err { errno, .. } => format!(" = -1 {}", errno_name(*errno)),
             };
             let verb = if returned { " returned" } else { "" };
+            let mut text = format!("{}(){verb}{result} {}", e.call.name(), e.detail)
+                .trim_end()
+                .to_string();
+            // A traced program's call also says who made it and what the data began with.
+            if let Some(t) = &e.traced {
+                if let Some(n) = e.bytes {
+                    text.push_str(&format!(" {n} bytes"));
+                    if !t.data.is_empty() {
+                        text.push_str(&format!(" {}", data_head(&t.data, n)));
+                    }
+                }
+                text.push_str(&format!(" {}", task_label(t)));
+            }
             Some(LadderNote {
                 rel_ns: at - start_ts,
-                client_side: e.side == Side::Client,
-                text: format!("{}(){verb}{result} {}", e.call.name(), e.detail)
-                    .trim_end()
-                    .to_string(),
+                client_side: on_client_side(ladder, e),
+                text,
             })
         })
         .collect();
     // Events arrive in the order calls *returned*; the ladder merges by placement time.
     out.sort_by_key(|n| n.rel_ns);
     out
+}
+
+/// Whether `e` goes on the client's lifeline: the end its local address is, when known (a
+/// traced program's `bind()` is made before anything says it is a server), else its side.
+fn on_client_side(ladder: &Ladder, e: &SocketEvent) -> bool {
+    match e.local.map(|a| a.to_string()) {
+        Some(local) if local == ladder.client => true,
+        Some(local) if local == ladder.server => false,
+        _ => e.side == Side::Client,
+    }
 }
 
 /// Whether `e` was made on `ladder`'s connection: with both its addresses known they must
@@ -121,9 +142,10 @@ fn on_connection(ladder: &Ladder, e: &SocketEvent) -> bool {
 /// is drawn when it returned, below the segment that woke it (accept() after the final
 /// ACK of the handshake, recv() after the data).
 pub fn placed_at(e: &SocketEvent) -> (i64, bool) {
-    match e.call {
-        SocketCall::Accept | SocketCall::Recv | SocketCall::RecvFrom => (e.ret_ns, true),
-        _ => (e.ts_ns, false),
+    if e.call.waits() {
+        (e.ret_ns, true)
+    } else {
+        (e.ts_ns, false)
     }
 }
 
@@ -223,6 +245,7 @@ fn ports(packet: &crate::decode::Packet<'_>) -> Option<(u16, u16)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::endpoints::events::SocketCall;
 
     fn ev(call: SocketCall, ts_ns: i64, ret_ns: i64) -> SocketEvent {
         SocketEvent::fixture(Side::Server, call, ts_ns, ret_ns)

@@ -138,6 +138,7 @@ impl TracedSocket {
             bytes: if r.is_ok() { bytes } else { None },
             result: CallResult::from_io(r),
             detail,
+            traced: None,
         });
     }
 

@@ -9,7 +9,7 @@ mod stats;
 mod summary;
 mod tree;
 
-pub use tree::{field_line, write_tree};
+pub use tree::{tree_lines, write_tree, TreeLine};
 
 pub use options::{
     parse_field_options, FieldOptions, Occurrence, OptionError as OptionErrorKind, OutputMode,
