@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Terminal UI numbers on the generated 1,000,000-packet capture. A benchmark, not a test.
-#   1. in-process (`sockeye --bench-draw`, TestBackend 120x40): first screen, fully indexed
+#   1. in-process (`examples/ui_draw.rs`, TestBackend 120x40): first screen, fully indexed
 #      and analysed, frame draw time p50/p99 while scrolling, peak RssAnon;
 #   2. the real binary in tmux (120x40): first screen seen in the pane, indexed, peak
 #      RssAnon sampled from /proc/PID/status, and idle CPU over 5 s once indexed.
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 COUNT=${COUNT:-1000000}
 BIG=${BIG:-/tmp/big.pcap}
 TARGET=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bins
+cargo build --release --quiet --bins --example ui_draw
 BIN=$TARGET/release/sockeye
 if [[ ! -s $BIG ]]; then
     echo "generating $BIG ($COUNT packets)"
@@ -19,7 +19,7 @@ if [[ ! -s $BIG ]]; then
 fi
 
 echo "== in-process (TestBackend 120x40)"
-"$BIN" --bench-draw "$BIG"
+"$TARGET/release/examples/ui_draw" "$BIG"
 
 echo "== real binary in tmux (120x40)"
 command -v tmux >/dev/null || { echo "skipped: tmux not installed"; exit 0; }

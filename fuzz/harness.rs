@@ -1,5 +1,5 @@
 //! The fuzz harnesses, one function per target. Kept out of the fuzz_targets/ files so that
-//! `tests/regressions.rs` in the main crate can include this same file (`#[path]`) and replay
+//! `tests/integration/regressions.rs` in the main crate can include this same file (`#[path]`) and replay
 //! every saved crashing input through exactly the code the fuzzer ran — CI has no fuzzer.
 //!
 //! Every function must return normally for every input; a panic, an abort, an overflow (fuzz

@@ -92,10 +92,6 @@ pub struct Cli {
     #[arg(short = 'H', long)]
     pub headless: bool,
 
-    /// Measure the UI on FILE without a terminal (first screen, indexing, draw times).
-    #[arg(long, value_name = "FILE", hide = true)]
-    pub bench_draw: Option<String>,
-
     /// Print version information.
     #[arg(long, action = clap::ArgAction::Version)]
     pub version: Option<bool>,

@@ -55,11 +55,9 @@ pub struct DropReport {
 /// step needs the privilege the next removes), then clear every capability set.
 pub fn drop_privileges() -> Result<DropReport, PrivilegeError> {
     let mut report = DropReport::default();
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
-    if euid == 0 {
+    if crate::sys::is_root() {
         if let Some((uid, gid)) = sudo_ids() {
-            match switch_user(uid, gid) {
+            match crate::sys::switch_user(uid, gid) {
                 Ok(()) => report.switched_to = Some((uid, gid)),
                 // EINVAL/EPERM: the sudo user has no mapping in this user namespace, or the
                 // namespace forbids setgroups (e.g. `make demo` under sudo). We stay uid 0 of
@@ -92,20 +90,4 @@ fn sudo_ids() -> Option<(u32, u32)> {
     let gid = std::env::var("SUDO_GID").ok()?.parse().ok()?;
     // sudo from root to root: nothing to switch to.
     (uid != 0).then_some((uid, gid))
-}
-
-fn switch_user(uid: u32, gid: u32) -> std::io::Result<()> {
-    let check = |rc: libc::c_int| {
-        if rc == 0 {
-            Ok(())
-        } else {
-            Err(std::io::Error::last_os_error())
-        }
-    };
-    // SAFETY: setgroups with a zero count never reads the (null) list.
-    check(unsafe { libc::setgroups(0, std::ptr::null()) })?;
-    // SAFETY: plain id-changing system calls; glibc applies them to every thread.
-    check(unsafe { libc::setgid(gid) })?;
-    // SAFETY: as above.
-    check(unsafe { libc::setuid(uid) })
 }

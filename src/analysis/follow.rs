@@ -101,8 +101,12 @@ impl TcpFollower {
             port: seg.dst_port,
         };
         let node = self.out.node_of(src, dst);
-        let me = usize::from(node);
-        let peer = 1 - me;
+        let [first, second] = &mut self.dirs;
+        let (dir, peer_dir) = if node == 0 {
+            (first, second)
+        } else {
+            (second, first)
+        };
         let mut sequence = SeqNum(facts.seq_rel);
         if seg.flags & tcp_flags::SYN != 0 {
             sequence = sequence + 1;
@@ -110,18 +114,13 @@ impl TcpFollower {
         // This segment's ACK may prove that held-back peer data follows bytes the
         // receiver got but the capture missed.
         let ack = SeqNum(facts.ack_rel);
-        while apply_fragment(
-            &mut self.out.items,
-            &mut self.dirs[peer],
-            peer as u8,
-            Some(ack),
-        ) {}
+        while apply_fragment(&mut self.out.items, peer_dir, 1 - node, Some(ack)) {}
 
-        let dir = &mut self.dirs[me];
         if dir.bytes_written == 0 && dir.seq == SeqNum(0) {
             dir.seq = sequence;
         }
-        let mut data = &seg.payload[..seg.payload.len().min(seg.payload_len as usize)];
+        let captured = seg.payload.len().min(seg.payload_len as usize);
+        let mut data = seg.payload.get(..captured).unwrap_or(seg.payload);
         let mut length = seg.payload_len;
         if sequence.before(dir.seq) {
             let end = sequence + seg.payload_len;
@@ -155,8 +154,8 @@ impl TcpFollower {
     /// Ends the stream. Data still held back behind a hole that nobody acknowledged is
     /// not part of the stream (tshark drops it too); its size is reported.
     pub fn finish(mut self) -> FollowedStream {
-        for (i, dir) in self.dirs.iter().enumerate() {
-            self.out.unplaced_bytes[i] = dir.fragments.iter().map(|f| f.data.len() as u64).sum();
+        for (unplaced, dir) in self.out.unplaced_bytes.iter_mut().zip(&self.dirs) {
+            *unplaced = dir.fragments.iter().map(|f| f.data.len() as u64).sum();
         }
         self.out
     }
@@ -176,11 +175,18 @@ fn apply_fragment(
         return false;
     };
     let mut lowest = first.seq;
-    for i in 0..dir.fragments.len() {
-        let frag = &dir.fragments[i];
+    let mut usable = None;
+    for (i, frag) in dir.fragments.iter().enumerate() {
         if lowest.after(frag.seq) {
             lowest = frag.seq;
         }
+        if frag.seq.before(dir.seq) || frag.seq == dir.seq {
+            usable = Some(i);
+            break;
+        }
+    }
+    if let Some(i) = usable {
+        let frag = dir.fragments.remove(i);
         if frag.seq.before(dir.seq) {
             let end = frag.seq + frag.data.len() as u32;
             if end.after(dir.seq) {
@@ -193,11 +199,7 @@ fn apply_fragment(
                 }
                 dir.seq = end;
             }
-            dir.fragments.remove(i);
-            return true;
-        }
-        if frag.seq == dir.seq {
-            let frag = dir.fragments.remove(i);
+        } else {
             dir.seq = dir.seq + frag.data.len() as u32;
             if !frag.data.is_empty() {
                 items.push(FollowItem::Data {
@@ -205,8 +207,8 @@ fn apply_fragment(
                     bytes: frag.data,
                 });
             }
-            return true;
         }
+        return true;
     }
     if let Some(ack) = ack {
         if ack.after(lowest) {

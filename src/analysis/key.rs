@@ -41,6 +41,24 @@ impl KeySide {
             KeySide::Hi => 1,
         }
     }
+
+    /// This side's element of a per-side pair `[lo, hi]`.
+    pub fn of<T>(self, pair: &[T; 2]) -> &T {
+        let [lo, hi] = pair;
+        match self {
+            KeySide::Lo => lo,
+            KeySide::Hi => hi,
+        }
+    }
+
+    /// This side's element of a per-side pair `[lo, hi]`, mutably.
+    pub fn of_mut<T>(self, pair: &mut [T; 2]) -> &mut T {
+        let [lo, hi] = pair;
+        match self {
+            KeySide::Lo => lo,
+            KeySide::Hi => hi,
+        }
+    }
 }
 
 impl ConvKey {

@@ -35,6 +35,13 @@
 //! assert!(again.flags.contains(sockeye::analysis::AnalysisFlag::Retransmission));
 //! assert_eq!(again.reasons[0].1, "seq 0 was already sent in frame 1 and not acknowledged");
 //! ```
+// Segment fields come from hostile packets: no access here may panic on them.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 pub mod conversations;
 pub mod flags;

@@ -58,11 +58,17 @@ impl UdpTable {
                 i
             }
         };
-        let stats = &mut self.convs[idx];
-        stats.count(side, d.frame_len, d.ts_ns);
+        // `idx` came from `by_key` or was just pushed, so it is in `convs`.
+        let from_first_sender = match self.convs.get_mut(idx) {
+            Some(stats) => {
+                stats.count(side, d.frame_len, d.ts_ns);
+                stats.a == src
+            }
+            None => true,
+        };
         UdpFacts {
             stream: idx as u64,
-            from_first_sender: stats.a == src,
+            from_first_sender,
         }
     }
 }

@@ -99,8 +99,7 @@ fn run_ui(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
 pub(crate) fn reexec_in_private_netns(what: &str, host_command: &str) -> anyhow::Result<ExitCode> {
     let exe = std::env::current_exe().context("finding the sockeye executable")?;
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    // SAFETY: geteuid has no preconditions.
-    let root = unsafe { libc::geteuid() } == 0;
+    let root = crate::sys::is_root();
     let mut attempts: Vec<&[&str]> = vec![&["--user", "--map-root-user", "--net"]];
     if root {
         attempts.insert(0, &["--net"]);

@@ -186,9 +186,5 @@ pub fn capture_remote(
 /// would kill us mid-run with frames in the write buffer. Ignored, a closed stdout becomes an
 /// EPIPE error that ends the run through the normal path, which flushes the capture file.
 fn keep_running_on_broken_pipe() {
-    // SAFETY: changing a signal disposition has no preconditions; no other thread is
-    // handling SIGPIPE.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
-    }
+    crate::sys::ignore_sigpipe();
 }

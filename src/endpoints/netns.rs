@@ -9,7 +9,7 @@
 
 use std::fs::File;
 use std::net::{IpAddr, Ipv4Addr};
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
@@ -37,8 +37,7 @@ pub struct Lab {
 /// Whether the process may create namespaces (effective uid 0; CAP_SYS_ADMIN alone is
 /// rare enough that root is the honest requirement to state).
 pub fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
+    crate::sys::is_root()
 }
 
 fn ip(args: &[&str]) -> Result<(), EndpointError> {
@@ -143,14 +142,8 @@ fn stale_owner(name: &str) -> Option<u32> {
 fn enter(name: &str) -> Result<(), EndpointError> {
     let path = format!("/run/netns/{name}");
     let f = File::open(&path).map_err(|e| EndpointError::Lab(format!("{path}: {e}")))?;
-    // SAFETY: `f` is an open namespace file descriptor for the duration of the call;
-    // setns only changes this thread's network namespace.
-    let rc = unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) };
-    if rc != 0 {
-        let e = std::io::Error::last_os_error();
-        return Err(EndpointError::Lab(format!("setns {name}: {e}")));
-    }
-    Ok(())
+    crate::sys::enter_net_namespace(f.as_fd())
+        .map_err(|e| EndpointError::Lab(format!("setns {name}: {e}")))
 }
 
 /// Runs `f` on a fresh thread inside namespace `ns` (or in ours when `None`). A fresh thread

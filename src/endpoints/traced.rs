@@ -4,7 +4,6 @@
 //! no other path to the fd.
 
 use std::io::{self, Read, Write};
-use std::mem::MaybeUninit;
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
@@ -281,7 +280,9 @@ impl TracedSocket {
     /// `recvfrom()`: the datagram and who sent it.
     pub fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         let ts = now_ns();
-        let r = self.sock().and_then(|s| s.recv_from(as_uninit(buf)));
+        let r = self
+            .sock()
+            .and_then(|s| s.recv_from(crate::sys::as_uninit(buf)));
         let r = r.and_then(|(n, a)| {
             a.as_socket()
                 .map(|a| (n, a))
@@ -377,12 +378,4 @@ impl Drop for TracedSocket {
     fn drop(&mut self) {
         self.close_inner();
     }
-}
-
-/// Views an initialised buffer as possibly-uninitialised, which is what socket2's
-/// `recv_from` takes.
-fn as_uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {
-    // SAFETY: MaybeUninit<u8> has the same layout as u8, and the kernel (the only writer
-    // through this view) only stores initialised bytes, so `buf` stays initialised.
-    unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) }
 }

@@ -42,20 +42,8 @@ impl Clock {
 
 /// Hours, minutes, seconds of `sec` in the local time zone (UTC if it cannot be known).
 fn local_hms(sec: i64) -> (i64, i64, i64) {
-    let t = sec as libc::time_t;
-    // SAFETY: `tm` is a plain C struct for which all-zero bytes are a valid value, and
-    // localtime_r only writes into the struct we pass; both pointers are valid for the call.
-    let tm = unsafe {
-        let mut tm: libc::tm = std::mem::zeroed();
-        if libc::localtime_r(&t, &mut tm).is_null() {
-            let day = sec.rem_euclid(86_400);
-            return (day / 3600, day / 60 % 60, day % 60);
-        }
-        tm
-    };
-    (
-        i64::from(tm.tm_hour),
-        i64::from(tm.tm_min),
-        i64::from(tm.tm_sec),
-    )
+    crate::sys::local_time_of_day(sec).unwrap_or_else(|| {
+        let day = sec.rem_euclid(86_400);
+        (day / 3600, day / 60 % 60, day % 60)
+    })
 }

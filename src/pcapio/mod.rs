@@ -2,6 +2,13 @@
 //! this module adds what it leaves out: streaming from any `Read` (stdin included) with exact
 //! byte offsets in error messages, pcapng `if_tsresol`, sane limits on hostile record lengths,
 //! and tolerance for records libpcap accepts (orig_len > snaplen).
+// Capture files are hostile: no access here may panic on them.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod reader;
 mod writer;

@@ -206,7 +206,10 @@ impl<R: Read> CaptureReader<R> {
             self.buf.resize(self.buf.len() * 2, 0);
         }
         loop {
-            match self.input.read(&mut self.buf[self.end..]) {
+            // `end` never passes the buffer's length; were it to, an empty slice reads as
+            // the end of input instead of a panic.
+            let free = self.buf.get_mut(self.end..).unwrap_or_default();
+            match self.input.read(free) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(false);

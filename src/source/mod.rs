@@ -1,13 +1,23 @@
 //! Capture sources: everything that yields frames sits behind [`PacketSource`], so the
 //! headless reader, the analysis and the UI never care whether bytes come from a file, a
 //! live ring or memory.
+// Packet bytes and capture files are hostile: no access here may panic on them.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod file;
 pub mod live;
 mod memory;
 pub mod pnet_source;
 pub mod remote;
+// The ring reads the kernel's shared mapping: the one place besides `crate::sys` where
+// `unsafe` is allowed.
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
 pub mod ring;
 mod wait;
 

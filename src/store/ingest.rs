@@ -178,10 +178,8 @@ pub fn spawn_indexer(
     } else {
         let file = File::open(path).map_err(open_err)?;
         let total = file.metadata().map_err(open_err)?.len();
-        // SAFETY: the map is read-only; a capture file truncated by another process while
-        // mapped would fault, the usual caveat of every mmap-based capture reader
-        // (Wireshark's included). Offsets are bounds-checked against the map's length.
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(open_err)?;
+        // Offsets are bounds-checked against the map's length (see `map_read_only`).
+        let map = crate::sys::map_read_only(&file).map_err(open_err)?;
         (Backing::Mapped(map), total)
     };
     let streaming = source.is_streaming().then(|| match path {

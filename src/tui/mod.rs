@@ -5,8 +5,6 @@
 //! `Drop`), panics (the hook restores before the message prints) and SIGTERM/SIGHUP/SIGINT
 //! (a signal-hook flag the loop checks at least every 250 ms).
 
-pub mod bench;
-
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -204,7 +202,6 @@ pub fn run_loop<B: Backend>(
     let size = terminal.size().map_err(term_err)?;
     app.resize(size.width, size.height);
     let mut dirty = true;
-    let test_panic = test_panic_enabled();
     while !app.quit && !stop.load(Ordering::Relaxed) {
         dirty |= app.tick(clock.elapsed());
         if dirty {
@@ -227,9 +224,6 @@ pub fn run_loop<B: Backend>(
         app.now = clock.elapsed();
         for ev in std::iter::once(first).chain(input.try_iter()) {
             match ev {
-                UiEvent::Key(k) if test_panic && k.code == event::KeyCode::Char('!') => {
-                    forced_panic()
-                }
                 UiEvent::Key(k) => app.handle_key(k),
                 UiEvent::Mouse(m) => app.handle_mouse(m),
                 UiEvent::Resize(w, h) => {
@@ -253,18 +247,6 @@ pub fn run_loop<B: Backend>(
     Ok(())
 }
 
-/// TEST ONLY: with `SOCKEYE_TEST_PANIC=1` in the environment, the key `!` panics inside
-/// the running UI, so a test can prove the panic hook gives the terminal back (cooked
-/// mode, main screen). Without the variable `!` is an ordinary unbound key.
-fn test_panic_enabled() -> bool {
-    std::env::var_os("SOCKEYE_TEST_PANIC").is_some_and(|v| v == "1")
-}
-
-#[allow(clippy::panic)]
-fn forced_panic() -> ! {
-    panic!("SOCKEYE_TEST_PANIC: forced panic inside the UI (test only)")
-}
-
 /// Restores the terminal when dropped (normal return, `?` errors, unwinding).
 struct Restore;
 
@@ -285,8 +267,8 @@ pub fn restore() {
 }
 
 /// Sets up the real terminal, the panic hook, signals and the input thread, runs `body`,
-/// and restores everything whatever happens.
-pub(crate) fn with_terminal<F>(body: F) -> Result<(), UiError>
+/// and restores everything whatever happens (tests run the real loop inside it).
+pub fn with_terminal<F>(body: F) -> Result<(), UiError>
 where
     F: FnOnce(
         &mut Terminal<CrosstermBackend<io::Stdout>>,

@@ -3,7 +3,7 @@
 //! recorded with `tshark -n -r CAPTURE -Y FILTER -T fields -e frame.number`), and the
 //! application fields are listed by `sockeye fields` and printed by `-e`.
 
-use crate::support::{root, sockeye, stdout, textbook};
+use crate::kit::{root, sockeye, stdout, textbook};
 
 #[test]
 fn app_filters_pick_the_frames_tshark_picks() {

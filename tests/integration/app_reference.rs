@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::support::{root, sockeye, stdout, textbook};
+use crate::kit::{root, sockeye, stdout, textbook};
 
 /// The Protocol column values sockeye claims: on these frames every cell must agree.
 fn claimed(protocol: &str) -> bool {

@@ -3,7 +3,7 @@
 //! the first line of HTTP and SMTP. tests/data/tcpdump/NAME.txt is `tcpdump -n -r CAPTURE`
 //! with the timestamp cut off; every line must agree.
 
-use crate::support::{root, sockeye, stdout, textbook};
+use crate::kit::{root, sockeye, stdout, textbook};
 
 #[test]
 fn app_lines_match_tcpdump() {

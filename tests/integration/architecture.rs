@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::support;
+use crate::kit;
 
 /// Top-level modules that still form a loop, while the terminal program's folders are
 /// being joined into one (`tui`). Empty is the goal; a module may leave this list, never
@@ -80,7 +80,7 @@ fn walk(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
 /// Top-level module → the top-level modules its (non-test) code uses, and which modules use
 /// clap.
 fn graph() -> (BTreeMap<String, BTreeSet<String>>, BTreeSet<String>) {
-    let src = support::root().join("src");
+    let src = kit::root().join("src");
     let mut files = Vec::new();
     walk(&src, &mut files);
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();

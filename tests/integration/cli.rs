@@ -1,6 +1,6 @@
 //! The command line on good and bad input.
 
-use crate::support::{sockeye, stderr, stdout, textbook};
+use crate::kit::{self, sockeye, stderr, stdout, textbook};
 
 #[test]
 fn summary_lines_like_tcpdump() {
@@ -39,8 +39,7 @@ fn not_a_capture_exits_2() {
 #[test]
 fn truncated_file_prints_packets_then_reports_offset() {
     let bytes = std::fs::read(textbook("tcp_handshake.pcapng")).unwrap();
-    let dir = std::env::temp_dir().join(format!("sockeye-trunc-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = kit::Scratch::new("trunc");
     let path = dir.join("cut.pcapng");
     std::fs::write(&path, &bytes[..bytes.len() - 10]).unwrap();
     let out = sockeye(&["-r", path.to_str().unwrap()]);
@@ -52,7 +51,6 @@ fn truncated_file_prints_packets_then_reports_offset() {
     );
     let err = stderr(&out);
     assert!(err.contains("byte offset"), "{err}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

@@ -2,21 +2,8 @@
 //! the filter applied (footer, and the bar when `/` opens it), `-f` loads only what it
 //! accepts (the title's packet count).
 
-use crate::support;
-use crate::tmux::Tmux;
-
-/// Ends the sockeye in the pane by pid, whatever happened (a killed tmux session alone
-/// does not end it).
-struct EndByPid(Option<i32>);
-
-impl Drop for EndByPid {
-    fn drop(&mut self) {
-        if let Some(pid) = self.0 {
-            // SAFETY: kill(2) on the pid of the program this test started in its pane.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-        }
-    }
-}
+use crate::kit;
+use crate::kit::tmux::Tmux;
 
 #[test]
 fn display_and_capture_filters_from_the_command_line_reach_the_ui() {
@@ -24,7 +11,7 @@ fn display_and_capture_filters_from_the_command_line_reach_the_ui() {
         return;
     };
     let bin = env!("CARGO_BIN_EXE_sockeye");
-    let capture = support::textbook("http_ip4and6.pcapng");
+    let capture = kit::textbook("http_ip4and6.pcapng");
     tmux.send(&[
         &format!(
             "{bin} -r {} -f ipv6 -Y 'tcp.analysis.acks_frame' --ui; echo EXITED=$?",
@@ -33,10 +20,9 @@ fn display_and_capture_filters_from_the_command_line_reach_the_ui() {
         "Enter",
     ]);
     let up = tmux.wait(20, |t| t.contains("filter tcp.analysis.acks_frame"));
-    let _guard = EndByPid(tmux.foreground_pid());
     let up = up.expect("the UI did not open with the -Y filter");
     // tshark -Y ipv6 selects 10 frames of this capture (tests/data/filters.tsv).
-    let ipv6 = std::fs::read_to_string(support::root().join("tests/data/filters.tsv"))
+    let ipv6 = std::fs::read_to_string(kit::root().join("tests/data/filters.tsv"))
         .unwrap()
         .lines()
         .find(|l| l.starts_with("http_ip4and6.pcapng\tipv6\t"))

@@ -1,6 +1,6 @@
 //! `sockeye demo --headless`: every scenario traced in a private network namespace.
 
-use crate::support::{sockeye, stderr, stdout};
+use crate::kit::{sockeye, stderr, stdout};
 
 #[test]
 fn headless_demo_runs_every_scenario_in_a_private_namespace() {

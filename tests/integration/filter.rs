@@ -6,7 +6,7 @@ use sockeye::dissect::Dissector;
 use sockeye::filter::Filter;
 use sockeye::source::{FileSource, PacketSource};
 
-use crate::support::{root, sockeye, stderr, stdout, textbook};
+use crate::kit::{self, root, sockeye, stderr, stdout, textbook};
 
 /// Frame numbers of `capture` that `expr` selects.
 fn selected(capture: &str, expr: &str) -> Result<Vec<u64>, String> {
@@ -163,8 +163,7 @@ fn cli_capture_filter_drops_frames_before_numbering() {
 
 #[test]
 fn cli_write_keeps_only_displayed_frames() {
-    let dir = std::env::temp_dir().join(format!("sockeye-filter-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = kit::Scratch::new("filter");
     let saved = dir.join("syn.pcap");
     let path = capture("http_ip4and6.pcapng");
     let out = sockeye(&[
@@ -185,5 +184,4 @@ fn cli_write_keeps_only_displayed_frames() {
         "tcp.flags",
     ]);
     assert_eq!(stdout(&out), "0x0002\n0x0012\n0x0002\n0x0012\n");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -9,7 +9,7 @@ use sockeye::frame::{Direction, LinkType, OwnedFrame};
 use sockeye::pcapio::{CaptureFormat, CaptureWriter};
 use sockeye::source::{FileSource, PacketSource, SourceError};
 
-use crate::support::{sockeye, stderr, stdout, textbook};
+use crate::kit::{self, sockeye, stderr, stdout, textbook};
 
 fn read_all(bytes: Vec<u8>) -> (Vec<OwnedFrame>, Option<SourceError>) {
     let mut source = match FileSource::from_reader(Box::new(Cursor::new(bytes))) {
@@ -253,8 +253,7 @@ fn empty_stdin_is_a_clear_error_not_a_hang() {
 /// (same -T fields output for every layer column).
 #[test]
 fn write_by_extension_reads_back_identically() {
-    let dir = std::env::temp_dir().join(format!("sockeye-w-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = kit::Scratch::new("w");
     let fields = [
         "-T",
         "fields",
@@ -308,7 +307,6 @@ fn write_by_extension_reads_back_identically() {
             assert_eq!(got, want, "{name} via .{ext}");
         }
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

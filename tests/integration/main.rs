@@ -1,6 +1,12 @@
-//! One integration-test binary (links once): differential tests against tshark's answers,
-//! the CLI's behaviour on good and bad input.
+//! The one integration-test binary (the crate links once): differential tests against
+//! tshark's recorded answers, the CLI on good and hostile input, the terminal UI, live
+//! capture in private namespaces, the built-in endpoints. Helpers live in `kit`; run one
+//! area with `cargo test --test integration MODULE` (e.g. `analysis::reference`).
+#![deny(unsafe_code)]
 
+mod kit;
+
+mod analysis;
 mod app_filter;
 mod app_reference;
 mod app_summary;
@@ -8,20 +14,24 @@ mod architecture;
 mod cli;
 mod cli_ui;
 mod demo;
+mod endpoints;
 mod filter;
 mod formats;
+mod guards;
+mod hostile;
+mod live;
 mod narration_facts;
 mod pipes;
 mod reference;
+mod regressions;
 mod remote;
 mod scenario_captures;
 mod shell;
+mod signals;
 mod stats;
-mod support;
 mod teach;
 mod teach_live;
 mod teach_ui;
-mod tmux;
 mod trace;
 mod trace_ui;
 mod ui;

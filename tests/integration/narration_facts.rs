@@ -10,7 +10,7 @@ use sockeye::dissect::Dissector;
 use sockeye::source::{FileSource, PacketSource};
 use sockeye::teach::{narrate, StreamTimeline};
 
-use crate::support;
+use crate::kit;
 
 /// What the checker may compare a named number or time with, per frame.
 #[derive(Debug, Clone)]
@@ -28,7 +28,7 @@ struct Known {
 fn captures() -> Vec<std::path::PathBuf> {
     let mut all = Vec::new();
     for dir in ["captures/textbook", "captures/scenarios"] {
-        for e in std::fs::read_dir(support::root().join(dir)).unwrap() {
+        for e in std::fs::read_dir(kit::root().join(dir)).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "pcapng" || x == "pcap") {
                 all.push(p);
@@ -175,7 +175,7 @@ fn every_frame_number_and_time_the_narration_names_is_in_the_capture() {
 /// backoff, and says no acknowledgement appears (none is in the capture).
 #[test]
 fn retransmissions_state_the_backoff_and_the_missing_ack() {
-    let path = support::textbook("tcp_retransmissions.pcapng");
+    let path = kit::textbook("tcp_retransmissions.pcapng");
     let mut out = Vec::new();
     sockeye::teach::export::run(
         path.to_str().unwrap(),

@@ -14,13 +14,14 @@ use std::time::{Duration, Instant};
 use sockeye::app::{App, AppOptions};
 use sockeye::source::{FileSource, PacketSource};
 
-use crate::support;
+use crate::kit;
+use crate::kit::process::{signal as kill, wait_status};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sockeye");
 
 /// The packets of a textbook capture as classic pcap: the file header, then each record.
 fn pcap_stream(name: &str) -> (Vec<u8>, Vec<Vec<u8>>) {
-    let mut src = FileSource::open(support::textbook(name).to_str().unwrap()).unwrap();
+    let mut src = FileSource::open(kit::textbook(name).to_str().unwrap()).unwrap();
     let mut header = Vec::new();
     header.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
     header.extend_from_slice(&2u16.to_le_bytes());
@@ -108,20 +109,9 @@ fn a_slow_fifo_shows_each_packet_before_the_next_is_written() {
         std::thread::sleep(Duration::from_millis(200));
     }
     drop(feed);
-    let status = support_wait(&mut child.0, Duration::from_secs(5)).expect("exit at EOF");
+    let status = wait_status(&mut child.0, Duration::from_secs(5)).expect("exit at EOF");
     assert!(status.success());
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
-}
-
-fn support_wait(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
-    let until = Instant::now() + limit;
-    while Instant::now() < until {
-        if let Some(s) = child.try_wait().unwrap() {
-            return Some(s);
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    None
 }
 
 fn signal_while_blocked(signal: libc::c_int, tag: &str) {
@@ -151,11 +141,10 @@ fn signal_while_blocked(signal: libc::c_int, tag: &str) {
         let line = lines.recv_timeout(Duration::from_secs(3)).expect("line");
         assert_eq!(line, i.to_string());
     }
-    let pid = i32::try_from(child.0.id()).unwrap();
+    let pid = child.0.id();
     let sent = Instant::now();
-    // SAFETY: kill(2) on the child this test started.
-    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
-    let status = support_wait(&mut child.0, Duration::from_secs(5)).expect("sockeye exited");
+    kill(pid, signal).expect("signal sockeye");
+    let status = wait_status(&mut child.0, Duration::from_secs(5)).expect("sockeye exited");
     let took = sent.elapsed();
     assert!(took < Duration::from_secs(1), "took {took:?} to stop");
     assert!(status.success(), "{status:?}");
@@ -270,10 +259,9 @@ fn follow_shows_packets_appended_to_a_growing_file() {
             .expect("appended packet shown");
         assert_eq!(line, (i + 1).to_string());
     }
-    let pid = i32::try_from(child.0.id()).unwrap();
-    // SAFETY: kill(2) on the child this test started.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
-    let status = support_wait(&mut child.0, Duration::from_secs(2)).expect("stopped");
+    let pid = child.0.id();
+    kill(pid, libc::SIGINT).expect("signal sockeye");
+    let status = wait_status(&mut child.0, Duration::from_secs(2)).expect("stopped");
     assert!(status.success());
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -1,7 +1,7 @@
 //! Differential test: sockeye's `-T fields` output against what tshark 4.0 says about every
 //! frame of the textbook captures (tests/data/expected/*.tsv), cell by cell.
 
-use crate::support::{reference_cases, sockeye, stdout};
+use crate::kit::{reference_cases, sockeye, stdout};
 
 /// Columns computed by the TCP/UDP conversation analysis; everything else is a layer field.
 fn is_analysis_column(name: &str) -> bool {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::support;
+use crate::kit;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sockeye");
 
@@ -49,7 +49,7 @@ fn argv(dir: &Path) -> Vec<String> {
 fn ssh_source_reads_the_remote_capture_and_quotes_the_remote_command() {
     let d = dir("ssh");
     let ssh = stand_in(&d, "ssh", RUN_REMOTE_COMMAND);
-    let capture = support::textbook("http_google.pcapng");
+    let capture = kit::textbook("http_google.pcapng");
     // The remote side replays a capture file to stdout; {iface} proves the interface
     // arrives shell-quoted (as a comment here).
     let remote = format!("{BIN} -r {} -w - # {{iface}}", capture.display());
@@ -176,7 +176,7 @@ fn hostile_remote_names_never_reach_a_command_line() {
 #[test]
 fn kubectl_source_passes_namespace_pod_container_and_interface() {
     let d = dir("kube");
-    let capture = support::textbook("tcp_handshake.pcapng");
+    let capture = kit::textbook("tcp_handshake.pcapng");
     // kubectl exec passes the words after `--` straight to the container: run them here.
     let kubectl = stand_in(
         &d,
@@ -213,7 +213,7 @@ fn kubectl_source_passes_namespace_pod_container_and_interface() {
 
 #[test]
 fn cmd_source_reads_any_commands_capture() {
-    let capture = support::textbook("tcp_handshake.pcapng");
+    let capture = kit::textbook("tcp_handshake.pcapng");
     let out = sockeye(&[
         "-i",
         &format!("cmd://cat {}", capture.display()),

@@ -1,7 +1,7 @@
 //! The shipped scenario captures (captures/scenarios/) replay with the packet pattern each
 //! lesson is about.
 
-use crate::support::{root, sockeye, stdout};
+use crate::kit::{root, sockeye, stdout};
 
 fn flags(name: &str) -> Vec<String> {
     let path = root().join("captures/scenarios").join(name);

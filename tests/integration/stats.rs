@@ -1,6 +1,6 @@
 //! `-z follow` and `-z conv` against what tshark printed for the same captures.
 
-use crate::support::{root, sockeye, stdout, textbook};
+use crate::kit::{root, sockeye, stdout, textbook};
 
 fn expected(name: &str) -> String {
     std::fs::read_to_string(root().join("tests/data/stats").join(name)).unwrap()

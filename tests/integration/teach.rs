@@ -1,7 +1,7 @@
 //! Teaching views (`--export`) on the reference captures, as insta snapshots: what a class
 //! sees on the projector, byte for byte.
 
-use crate::support::{sockeye, stderr, stdout, textbook};
+use crate::kit::{sockeye, stderr, stdout, textbook};
 
 fn export(capture: &str, view: &str, packet: u64, extra: &[&str]) -> String {
     let path = textbook(capture);

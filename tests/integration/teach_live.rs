@@ -4,7 +4,6 @@
 //! grants CAP_NET_RAW there only); times and ephemeral ports are redacted before the
 //! snapshot, since every run differs in those.
 
-use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
@@ -13,11 +12,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-const INSIDE: &str = "SOCKEYE_TEST_LIVE_NETNS";
+use crate::kit::netns::enter;
 
 #[test]
 fn live_demo_ladder_orders_socket_calls() {
-    in_namespace("teach_live::live_demo_ladder_orders_socket_calls", || {
+    in_namespace("live_demo_ladder_orders_socket_calls", || {
         let Some(screen) = ladder_after("echo") else {
             return;
         };
@@ -29,45 +28,19 @@ fn live_demo_ladder_orders_socket_calls() {
 /// the datagram that woke it, on the receiving side.
 #[test]
 fn live_demo_udp_ladder_places_sendto_and_recvfrom() {
-    in_namespace(
-        "teach_live::live_demo_udp_ladder_places_sendto_and_recvfrom",
-        || {
-            let Some(screen) = ladder_after("udp") else {
-                return;
-            };
-            check_udp_ladder(&screen);
-        },
-    );
+    in_namespace("live_demo_udp_ladder_places_sendto_and_recvfrom", || {
+        let Some(screen) = ladder_after("udp") else {
+            return;
+        };
+        check_udp_ladder(&screen);
+    });
 }
 
 /// Runs `body` inside a private user + network namespace (this test binary re-run there).
-fn in_namespace(name: &str, body: impl FnOnce()) {
-    if std::env::var_os(INSIDE).is_some() {
-        return body();
+fn in_namespace(test: &str, body: impl FnOnce()) {
+    if enter(module_path!(), test) {
+        body();
     }
-    let exe = std::env::current_exe().unwrap();
-    let out = Command::new("unshare")
-        .args(["--user", "--map-root-user", "--net"])
-        .args(["sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
-        .arg(&exe)
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(INSIDE, "1")
-        .output();
-    let out = match out {
-        Ok(out) => out,
-        Err(err) => {
-            eprintln!("skipped: cannot run unshare: {err}");
-            return;
-        }
-    };
-    let err = String::from_utf8_lossy(&out.stderr).to_string();
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    if !out.status.success() && !text.contains("running 1 test") {
-        eprintln!("skipped: no private network namespace here: {err}");
-        return;
-    }
-    assert!(out.status.success(), "inside the namespace:\n{text}\n{err}");
-    assert!(text.contains("1 passed"), "{text}\n{err}");
 }
 
 /// The live UI's ladder of the first packet after the built-in endpoints ran `scenario`

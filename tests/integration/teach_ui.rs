@@ -12,12 +12,12 @@ use sockeye::app::{App, AppOptions};
 use sockeye::lesson::{Lesson, STEPS};
 use sockeye::store::{lock, spawn_file_indexer};
 
-use crate::support;
-use crate::tmux::Tmux;
+use crate::kit;
+use crate::kit::tmux::Tmux;
 use crate::ui::{app, app_for, keys, screen};
 
 fn mono_app(name: &str, width: u16, height: u16) -> App {
-    let path = support::textbook(name);
+    let path = kit::textbook(name);
     let store = spawn_file_indexer(path.to_str().unwrap()).unwrap().wait();
     let mut a = App::new(
         Arc::clone(&store),
@@ -129,7 +129,7 @@ fn narration_pane_matches_the_full_dissector() {
     ] {
         let mut a = app(name, 120, 40);
         keys(&mut a, "e");
-        let path = support::textbook(name);
+        let path = kit::textbook(name);
         let mut source = FileSource::open(path.to_str().unwrap()).unwrap();
         let mut dissector = Dissector::new();
         let mut i = 0;
@@ -183,7 +183,7 @@ fn narration_pane_explains_a_retransmission() {
 /// payloads quoted; `j` walks the conversation's datagrams only.
 #[test]
 fn udp_ladder() {
-    let path = support::root().join("captures/scenarios/udp-loopback.pcapng");
+    let path = kit::root().join("captures/scenarios/udp-loopback.pcapng");
     let mut a = app_for(&path, 100, 16);
     keys(&mut a, "2jjjjjjj");
     // Six datagrams of the echo conversation; j stops at its last, never on the next one.

@@ -5,7 +5,7 @@
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use super::support::{root, stderr, stdout};
+use crate::kit::{root, stderr, stdout};
 
 /// One line of `sockeye run --trace`.
 #[derive(Debug, Clone)]

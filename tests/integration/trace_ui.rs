@@ -2,8 +2,8 @@
 //! on their namespace's loopback, the ladder of their connection with the traced calls on
 //! each side, and `q` ending everything. Skips (printed) without tmux or namespaces.
 
-use crate::support;
-use crate::tmux::Tmux;
+use crate::kit;
+use crate::kit::tmux::Tmux;
 
 #[test]
 fn run_ui_shows_the_ladder_of_a_traced_program() {
@@ -20,7 +20,7 @@ fn run_ui_shows_the_ladder_of_a_traced_program() {
         return;
     };
     let bin = env!("CARGO_BIN_EXE_sockeye");
-    let ex = support::root().join("examples/python");
+    let ex = kit::root().join("examples/python");
     let script = format!(
         "python3 {ex}/tcp_echo_server.py 7020 & i=0; until grep -qi \":1B6C \" /proc/net/tcp || [ $i -ge 250 ]; do sleep 0.02; i=$((i+1)); done; python3 {ex}/tcp_echo_client.py 7020; wait",
         ex = ex.display()

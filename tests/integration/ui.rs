@@ -11,11 +11,11 @@ use ratatui::Terminal;
 use sockeye::app::{App, AppOptions};
 use sockeye::store::spawn_file_indexer;
 
-use crate::support;
+use crate::kit;
 
 /// The app on a fully indexed textbook capture.
 pub(crate) fn app(name: &str, width: u16, height: u16) -> App {
-    app_for(&support::textbook(name), width, height)
+    app_for(&kit::textbook(name), width, height)
 }
 
 /// A replay app on any capture file, fully indexed.
@@ -227,7 +227,7 @@ fn ladder_with_socket_calls_120x40() {
 #[test]
 fn no_color_means_no_colour() {
     use ratatui::style::Color;
-    let path = support::textbook("tcp_retransmissions.pcapng");
+    let path = kit::textbook("tcp_retransmissions.pcapng");
     let store = spawn_file_indexer(path.to_str().unwrap()).unwrap().wait();
     for k in ["", "2", "3", "f", "5", "?"] {
         let mut a = App::new(

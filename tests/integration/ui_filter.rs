@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use sockeye::app::App;
 
-use crate::support;
-use crate::tmux::Tmux;
+use crate::kit;
+use crate::kit::process::signal;
+use crate::kit::tmux::Tmux;
 use crate::ui::{app, screen};
 
 /// Types `text`, then lets the filter finish scanning (it runs on ticks).
@@ -79,17 +80,41 @@ fn support_frames(capture: &str, expr: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The UI half of [`forced_panic_gives_the_terminal_back`], which runs it in a tmux pane:
+/// the real terminal setup (panic hook included) and the real run loop, with an effect
+/// handler that panics when the interface picker opens an interface — a panic deep inside
+/// the running UI, without any test hook in the shipped binary.
+#[test]
+#[ignore = "run in a terminal by forced_panic_gives_the_terminal_back"]
+fn panicking_ui() {
+    let path = kit::textbook("tcp_handshake.pcapng");
+    let job = sockeye::store::spawn_file_indexer(path.to_str().unwrap()).unwrap();
+    let mut app = App::new(
+        std::sync::Arc::clone(&job.store),
+        sockeye::app::AppOptions {
+            title: "panic".into(),
+            interfaces: vec!["panic0".into()],
+            ..Default::default()
+        },
+    );
+    let mut explode = |_: &mut App, effect: sockeye::app::Effect| {
+        panic!("forced panic inside the UI on {effect:?}")
+    };
+    let _ = sockeye::tui::with_terminal(|terminal, input, stop| {
+        sockeye::tui::run_loop(terminal, &mut app, input, stop, Some(&mut explode))
+    });
+}
+
 #[test]
 fn forced_panic_gives_the_terminal_back() {
     let Some(tmux) = Tmux::start("panic", 100, 30, &[]) else {
         return;
     };
-    let bin = env!("CARGO_BIN_EXE_sockeye");
-    let capture = support::textbook("tcp_handshake.pcapng");
+    let exe = std::env::current_exe().expect("test binary path");
     tmux.send(&[
         &format!(
-            "SOCKEYE_TEST_PANIC=1 {bin} -r {} --ui; echo EXITED=$?",
-            capture.display()
+            "{} --exact ui_filter::panicking_ui --ignored --nocapture --test-threads=1; echo EXITED=$?",
+            exe.display()
         ),
         "Enter",
     ]);
@@ -97,9 +122,11 @@ fn forced_panic_gives_the_terminal_back() {
         tmux.wait(20, |t| t.contains("2826 → 80 [SYN]")).is_some(),
         "the UI did not open"
     );
-    tmux.send(&["!"]);
+    // `i` opens the interface picker, Enter asks the loop to open "panic0".
+    tmux.send(&["i"]);
+    tmux.send(&["Enter"]);
     let after = tmux.wait(10, |t| t.contains("EXITED=101"));
-    let after = after.expect("sockeye did not exit with a panic");
+    let after = after.expect("the UI did not exit with a panic");
     assert!(after.contains("forced panic inside the UI"), "{after}");
     assert!(
         !after.contains("Packets"),
@@ -126,10 +153,9 @@ fn sigterm_during_a_save_leaves_a_complete_file() {
         return;
     };
     let bin = env!("CARGO_BIN_EXE_sockeye");
-    let dir = std::env::temp_dir().join(format!("sockeye-uisave-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = kit::Scratch::new("uisave");
     let out = dir.join("saved.pcapng");
-    let capture = support::textbook("http_google.pcapng");
+    let capture = kit::textbook("http_google.pcapng");
     tmux.send(&[
         &format!("{bin} -r {} --ui; echo EXITED=$?", capture.display()),
         "Enter",
@@ -141,8 +167,8 @@ fn sigterm_during_a_save_leaves_a_complete_file() {
     tmux.send(&["-l", &out.display().to_string()]);
     tmux.send(&["Enter"]);
     // The signal races the save: either way the file must be whole once sockeye exits.
-    // SAFETY: kill(2) on the pid of the child this test started.
-    unsafe { libc::kill(pid.unwrap_or(0), libc::SIGTERM) };
+    let pid = pid.expect("sockeye runs in the pane");
+    signal(pid, libc::SIGTERM).expect("SIGTERM sockeye");
     let gone = tmux.wait(10, |t| t.contains("EXITED="));
     assert!(gone.is_some(), "sockeye did not exit on SIGTERM");
     if out.exists() {
@@ -160,7 +186,6 @@ fn sigterm_during_a_save_leaves_a_complete_file() {
         assert!(text.status.success(), "{text:?}");
         assert_eq!(String::from_utf8_lossy(&text.stdout).lines().count(), 12);
     }
-    let leftovers = std::fs::read_dir(&dir).unwrap().count();
+    let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
     assert!(leftovers <= 1, "a temporary file was left behind");
-    let _ = std::fs::remove_dir_all(&dir);
 }

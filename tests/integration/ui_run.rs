@@ -8,8 +8,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use crate::support;
-use crate::tmux::Tmux;
+use crate::kit;
+use crate::kit::process::signal;
+use crate::kit::tmux::Tmux;
 
 #[test]
 fn binary_in_tmux_opens_and_restores_terminal() {
@@ -18,7 +19,7 @@ fn binary_in_tmux_opens_and_restores_terminal() {
         return;
     };
     let bin = env!("CARGO_BIN_EXE_sockeye");
-    let capture = support::textbook("tcp_handshake.pcapng");
+    let capture = kit::textbook("tcp_handshake.pcapng");
     tmux.send(&[
         &format!("{bin} -r {} --ui; echo EXITED=$?", capture.display()),
         "Enter",
@@ -77,7 +78,7 @@ impl sockeye::source::PacketSource for SlowSource {
 
 fn capture_frames(name: &str, copies: usize) -> Vec<sockeye::frame::OwnedFrame> {
     use sockeye::source::{FileSource, PacketSource};
-    let mut src = FileSource::open(support::textbook(name).to_str().unwrap()).unwrap();
+    let mut src = FileSource::open(kit::textbook(name).to_str().unwrap()).unwrap();
     let mut one = Vec::new();
     while let Some(f) = src.next_frame().unwrap() {
         one.push(f.to_owned());
@@ -161,26 +162,26 @@ fn run_live_on_a_slow_source() {
 #[test]
 fn cli_rule_for_the_ui() {
     // Piped stdout: the headless reader, as before.
-    let out = support::sockeye(&[
+    let out = kit::sockeye(&[
         "-r",
-        support::textbook("tcp_handshake.pcapng").to_str().unwrap(),
+        kit::textbook("tcp_handshake.pcapng").to_str().unwrap(),
     ]);
     assert!(out.status.success());
     assert!(
-        support::stdout(&out).contains("Flags [S]"),
+        kit::stdout(&out).contains("Flags [S]"),
         "{}",
-        support::stdout(&out)
+        kit::stdout(&out)
     );
     // --ui on an interface that does not exist says so in one line, before any terminal
     // set-up.
-    let out = support::sockeye(&["--ui", "-i", "nosuchiface0"]);
+    let out = kit::sockeye(&["--ui", "-i", "nosuchiface0"]);
     assert_eq!(out.status.code(), Some(2));
-    let err = support::stderr(&out);
+    let err = kit::stderr(&out);
     assert!(
         err.contains("nosuchiface0") && err.lines().count() == 1,
         "{err}"
     );
-    let help = support::stdout(&support::sockeye(&["--help"]));
+    let help = kit::stdout(&kit::sockeye(&["--help"]));
     assert!(
         help.contains("--headless") && help.contains("--ui"),
         "{help}"
@@ -195,7 +196,7 @@ fn sigterm_restores_the_terminal() {
         return;
     };
     let bin = env!("CARGO_BIN_EXE_sockeye");
-    let capture = support::textbook("tcp_retransmissions.pcapng");
+    let capture = kit::textbook("tcp_retransmissions.pcapng");
     tmux.send(&[
         &format!("{bin} -r {} --ui; echo EXITED=$?", capture.display()),
         "Enter",
@@ -204,8 +205,7 @@ fn sigterm_restores_the_terminal() {
     // The shell's child is sockeye: signal exactly that process.
     let child = tmux.foreground_pid();
     if let Some(pid) = child {
-        // SAFETY: kill(2) on the pid of the program this test started in its pane.
-        unsafe { libc::kill(pid, libc::SIGTERM) };
+        signal(pid, libc::SIGTERM).expect("SIGTERM sockeye");
     }
     let back = tmux.wait(10, |t| t.contains("EXITED="));
     assert!(up.is_some(), "the UI did not start");

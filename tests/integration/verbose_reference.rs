@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::support::{root, sockeye, stdout, textbook};
+use crate::kit::{root, sockeye, stdout, textbook};
 
 /// Protocol lines (no indentation) that open a layer sockeye decodes.
 const CLAIMED: [&str; 9] = [

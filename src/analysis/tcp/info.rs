@@ -35,7 +35,7 @@ impl TcpConv {
     pub(crate) fn info(&self) -> TcpStreamInfo {
         let a_side = self.stats.a_side;
         let dir = |side: KeySide, from: Endpoint| {
-            let f = &self.flows[side.index()];
+            let f = side.of(&self.flows);
             DirectionInfo {
                 from,
                 role: self.conn.role_of(side),

@@ -109,6 +109,34 @@ pub struct TcpFacts {
     pub stream_delta_ns: i64,
 }
 
+impl TcpFacts {
+    /// A segment's stream and raw numbers, without any analysis.
+    fn unanalysed(stream: u64, seg: &TcpSegment<'_>) -> Self {
+        TcpFacts {
+            stream,
+            seq_rel: seg.seq,
+            ack_rel: seg.ack,
+            ack_valid: false,
+            nxtseq_rel: seg.seq,
+            window_size: u64::from(seg.window),
+            window_scale: WindowScale::Unknown,
+            flags: AnalysisFlags::default(),
+            dup_ack_num: 0,
+            dup_ack_frame: 0,
+            acks_frame: None,
+            ack_rtt_ns: None,
+            rto_frame: None,
+            reasons: Vec::new(),
+            role: Role::default(),
+            state: ConnState::default(),
+            handshake: Handshake::default(),
+            completeness: 0,
+            stream_rel_ns: 0,
+            stream_delta_ns: 0,
+        }
+    }
+}
+
 /// One TCP conversation (a `tcp.stream`).
 #[derive(Debug, Clone)]
 pub(crate) struct TcpConv {
@@ -215,26 +243,29 @@ impl TcpTable {
         // same ISN is a retransmitted SYN and restores the flow's nextseq (tshark 17616),
         // which tshark 4.0 does not report as reused ports.
         if flags & (SYN | ACK) == SYN {
-            let fwd = &mut self.convs[idx].flows[side.index()];
-            if let Some(base) = fwd.base_seq {
-                if base != seq {
-                    idx = self.create(key, side, seg);
-                    reused = true;
-                } else {
-                    fwd.nextseq = fwd.maxseqtobeacked;
+            if let Some(fwd) = self.convs.get_mut(idx).map(|c| c.flows_mut(side).0) {
+                if let Some(base) = fwd.base_seq {
+                    if base != seq {
+                        idx = self.create(key, side, seg);
+                        reused = true;
+                    } else {
+                        fwd.nextseq = fwd.maxseqtobeacked;
+                    }
                 }
             }
         }
-        let conv = &mut self.convs[idx];
-        if flags & (SYN | ACK) == (SYN | ACK) {
-            let fwd = &mut conv.flows[side.index()];
-            if fwd.base_seq.is_some_and(|b| b != seq) {
-                // A new SYN-ACK ISN re-bases this direction (tshark issue 16944).
-                fwd.base_seq = Some(seq);
-                reused = true;
+        // `idx` came from `by_key` or `create`, so it is in `convs` (which never shrinks).
+        if let Some(conv) = self.convs.get_mut(idx) {
+            if flags & (SYN | ACK) == (SYN | ACK) {
+                let fwd = conv.flows_mut(side).0;
+                if fwd.base_seq.is_some_and(|b| b != seq) {
+                    // A new SYN-ACK ISN re-bases this direction (tshark issue 16944).
+                    fwd.base_seq = Some(seq);
+                    reused = true;
+                }
             }
+            conv.stats.count(side, seg.frame_len, seg.ts_ns);
         }
-        conv.stats.count(side, seg.frame_len, seg.ts_ns);
         (idx, side, reused)
     }
 
@@ -242,14 +273,17 @@ impl TcpTable {
     /// tshark still numbers its stream but skips every sequence-based analysis.
     pub fn stream_only(&mut self, seg: &TcpSegment<'_>) -> u64 {
         let (idx, _, _) = self.locate(seg);
-        self.convs[idx].stream
+        self.convs.get(idx).map_or(idx as u64, |c| c.stream)
     }
 
     pub fn process(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
         let (idx, side, reused) = self.locate(seg);
         let seq = SeqNum(seg.seq);
         let flags = seg.flags;
-        let conv = &mut self.convs[idx];
+        let Some(conv) = self.convs.get_mut(idx) else {
+            // Not reached: `locate` returns an index into `convs`.
+            return TcpFacts::unanalysed(idx as u64, seg);
+        };
         let input = SegInput {
             frame: seg.frame,
             ts_ns: seg.ts_ns,
@@ -288,8 +322,7 @@ impl TcpTable {
         let phantom = u32::from(flags & (SYN | FIN) != 0);
         let nxtseq_rel = seq_rel.wrapping_add(seg.payload_len).wrapping_add(phantom);
 
-        self.after_analysis(idx, side, seg);
-        let conv = &mut self.convs[idx];
+        after_analysis(conv, side, seg);
         let completeness = conv.completeness;
         let stream_rel_ns = seg.ts_ns.wrapping_sub(conv.first_ts_ns);
         let stream_delta_ns = seg.ts_ns.wrapping_sub(conv.prev_ts_ns);
@@ -325,64 +358,63 @@ impl TcpTable {
         self.by_key.insert(key, idx);
         idx
     }
+}
 
-    /// What dissect_tcp does after the sequence analysis: handshake RTT, window-scale
-    /// options and their validation, and sockeye's connection state.
-    fn after_analysis(&mut self, idx: usize, side: KeySide, seg: &TcpSegment<'_>) {
-        let conv = &mut self.convs[idx];
-        let flags = seg.flags;
-        if flags & SYN != 0 {
-            if flags & ACK == 0 {
-                conv.ts_mru_syn = seg.ts_ns;
-            }
-            conv.flows[side.index()].is_first_ack = true;
+/// What dissect_tcp does after the sequence analysis: handshake RTT, window-scale options
+/// and their validation, and sockeye's connection state.
+fn after_analysis(conv: &mut TcpConv, side: KeySide, seg: &TcpSegment<'_>) {
+    let flags = seg.flags;
+    if flags & SYN != 0 {
+        if flags & ACK == 0 {
+            conv.ts_mru_syn = seg.ts_ns;
         }
-        if flags & (SYN | ACK) == ACK {
-            if conv.ts_mru_syn != 0 && conv.ts_first_rtt == 0 {
-                conv.ts_first_rtt = seg.ts_ns.wrapping_sub(conv.ts_mru_syn);
-            }
-            conv.flows[side.index()].is_first_ack = false;
-        }
-        let (fwd, rev) = conv.flows_mut(side);
-        if let Some(shift) = seg.window_scale {
-            // RFC 7323 §2.3: shifts above 14 are treated as 14.
-            fwd.win_scale = WindowScale::Shift(shift.min(14));
-        }
-        if flags & SYN != 0 {
-            // Scaling is in use only if both SYNs carry the option.
-            if fwd.win_scale == WindowScale::Unknown {
-                fwd.win_scale = WindowScale::NotUsed;
-                rev.win_scale = WindowScale::NotUsed;
-            } else if flags & ACK != 0 && rev.win_scale == WindowScale::NotUsed {
-                fwd.win_scale = WindowScale::NotUsed;
-            }
-        }
-        // Connection state: FIN bookkeeping, then the state machine.
-        if flags & FIN != 0 && fwd.fin_frame.is_none() {
-            fwd.fin_frame = Some(seg.frame);
-            let phantom_end = SeqNum(seg.seq) + seg.payload_len + 1;
-            fwd.fin_nextseq = Some(phantom_end);
-        }
-        if flags & ACK != 0 {
-            if let Some(end) = rev.fin_nextseq {
-                if !SeqNum(seg.ack).before(end) {
-                    rev.fin_acked = true;
-                }
-            }
-        }
-        if flags & SYN != 0 {
-            if flags & ACK == 0 {
-                fwd.syn_frame.get_or_insert(seg.frame);
-            }
-            // The base follows the latest SYN / re-based SYN-ACK, so it is the ISN.
-            fwd.isn = fwd.base_seq;
-        }
-        if flags & tcp_flags::RST != 0 {
-            fwd.rst_frame.get_or_insert(seg.frame);
-        }
-        let fins_acked = fwd.fin_acked && rev.fin_acked;
-        conv.conn
-            .on_segment(side, seg.frame, seg.ts_ns, flags, fins_acked);
-        conv.stats.state = conv.conn.state;
+        conv.flows_mut(side).0.is_first_ack = true;
     }
+    if flags & (SYN | ACK) == ACK {
+        if conv.ts_mru_syn != 0 && conv.ts_first_rtt == 0 {
+            conv.ts_first_rtt = seg.ts_ns.wrapping_sub(conv.ts_mru_syn);
+        }
+        conv.flows_mut(side).0.is_first_ack = false;
+    }
+    let (fwd, rev) = conv.flows_mut(side);
+    if let Some(shift) = seg.window_scale {
+        // RFC 7323 §2.3: shifts above 14 are treated as 14.
+        fwd.win_scale = WindowScale::Shift(shift.min(14));
+    }
+    if flags & SYN != 0 {
+        // Scaling is in use only if both SYNs carry the option.
+        if fwd.win_scale == WindowScale::Unknown {
+            fwd.win_scale = WindowScale::NotUsed;
+            rev.win_scale = WindowScale::NotUsed;
+        } else if flags & ACK != 0 && rev.win_scale == WindowScale::NotUsed {
+            fwd.win_scale = WindowScale::NotUsed;
+        }
+    }
+    // Connection state: FIN bookkeeping, then the state machine.
+    if flags & FIN != 0 && fwd.fin_frame.is_none() {
+        fwd.fin_frame = Some(seg.frame);
+        let phantom_end = SeqNum(seg.seq) + seg.payload_len + 1;
+        fwd.fin_nextseq = Some(phantom_end);
+    }
+    if flags & ACK != 0 {
+        if let Some(end) = rev.fin_nextseq {
+            if !SeqNum(seg.ack).before(end) {
+                rev.fin_acked = true;
+            }
+        }
+    }
+    if flags & SYN != 0 {
+        if flags & ACK == 0 {
+            fwd.syn_frame.get_or_insert(seg.frame);
+        }
+        // The base follows the latest SYN / re-based SYN-ACK, so it is the ISN.
+        fwd.isn = fwd.base_seq;
+    }
+    if flags & tcp_flags::RST != 0 {
+        fwd.rst_frame.get_or_insert(seg.frame);
+    }
+    let fins_acked = fwd.fin_acked && rev.fin_acked;
+    conv.conn
+        .on_segment(side, seg.frame, seg.ts_ns, flags, fins_acked);
+    conv.stats.state = conv.conn.state;
 }

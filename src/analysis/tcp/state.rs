@@ -149,8 +149,8 @@ impl Connection {
             return;
         }
         if flags & FIN != 0 && !matches!(self.state, ConnState::Reset { .. } | ConnState::Refused) {
-            self.fin_sent[side.index()] = true;
-            self.state = if self.fin_sent[other(side).index()] {
+            *side.of_mut(&mut self.fin_sent) = true;
+            self.state = if *other(side).of(&self.fin_sent) {
                 ConnState::Closing
             } else {
                 ConnState::HalfClosed {

@@ -5,7 +5,6 @@ use std::ffi::CString;
 use std::io;
 use std::mem;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::ptr::NonNull;
 
 use crate::source::live::LiveError;
 
@@ -265,56 +264,28 @@ fn socket_error(fd: &OwnedFd) -> io::Error {
     }
 }
 
-/// A shared, read-write mapping of the RX ring; unmapped on drop.
-pub struct Mapping {
-    ptr: NonNull<u8>,
-    len: usize,
-}
+/// A shared, read-write mapping of the RX ring; unmapped on drop. memmap2's raw map owns
+/// the mmap/munmap pair (and is Send); the ring reads it through raw pointers because the
+/// kernel writes into it concurrently, which no `&[u8]` may see.
+pub struct Mapping(memmap2::MmapRaw);
 
 impl Mapping {
     pub fn new(fd: &OwnedFd, len: usize) -> io::Result<Mapping> {
-        // SAFETY: a fresh shared mapping of the socket's ring; the kernel checks len against
-        // the ring it allocated and the result is checked for MAP_FAILED.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_SHARED,
-                fd.as_raw_fd(),
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
-        let ptr =
-            NonNull::new(ptr.cast::<u8>()).ok_or_else(|| io::Error::other("mmap gave NULL"))?;
-        Ok(Mapping { ptr, len })
+        // The kernel checks len against the ring it allocated.
+        memmap2::MmapOptions::new()
+            .len(len)
+            .map_raw(fd)
+            .map(Mapping)
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.0.len()
     }
 
     pub fn as_ptr(&self) -> *mut u8 {
-        self.ptr.as_ptr()
+        self.0.as_mut_ptr()
     }
 }
-
-impl Drop for Mapping {
-    fn drop(&mut self) {
-        // SAFETY: ptr/len are exactly what mmap returned, and no borrow of the mapping can
-        // outlive `self` (frames borrow the source that owns this mapping).
-        unsafe {
-            libc::munmap(self.ptr.as_ptr().cast(), self.len);
-        }
-    }
-}
-
-// SAFETY: the mapping is plain memory owned by this value; moving it to another thread
-// moves the only handle to it.
-unsafe impl Send for Mapping {}
 
 fn os(iface: &str, op: &'static str) -> LiveError {
     os_err(iface, op, io::Error::last_os_error())

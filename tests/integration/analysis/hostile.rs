@@ -3,15 +3,14 @@
 //! engine, the follower or the renderers — debug builds check arithmetic overflow, so
 //! this also proves the wrapping arithmetic is deliberate everywhere.
 
-mod common;
-
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use common::fuzz::Rng;
 use sockeye::analysis::follow::{render_tshark_ascii, TcpFollower, UdpFollower};
 use sockeye::analysis::{
     render_tshark, Analyzer, ConvProto, RenderOptions, TcpSegment, UdpDatagram,
 };
+
+use crate::kit::fuzz::Rng;
 
 fn addr(rng: &mut Rng) -> IpAddr {
     match rng.below(3) {

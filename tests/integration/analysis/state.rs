@@ -1,24 +1,20 @@
 //! Connection state, roles, handshake RTT and the reason sentences, on the reference
 //! captures (sockeye's own summary; tshark has no equivalent column).
 
-mod common;
-
-use common::{extract, read_capture, Transport};
 use sockeye::analysis::{
-    render_tshark, AnalysisFlag, Analyzer, ConnState, ConvProto, RenderOptions, Role, TcpFacts,
+    render_tshark, AnalysisFlag, ConnState, ConvProto, RenderOptions, Role, TcpFacts,
 };
+use sockeye::dissect::Dissector;
+
+use crate::kit::decoded::read_capture;
+use crate::kit::synth::analyze;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/textbook");
 
-fn run(name: &str) -> (Analyzer, Vec<TcpFacts>) {
-    let mut a = Analyzer::new();
-    let mut facts = Vec::new();
-    for (n, ts, len, data) in read_capture(&format!("{DIR}/{name}")) {
-        if let Transport::Tcp(t) = extract(n, ts, len, &data) {
-            facts.push(a.tcp(&t.segment()));
-        }
-    }
-    (a, facts)
+/// The pipeline's TCP facts of each TCP frame of a textbook capture.
+fn run(name: &str) -> (Dissector, Vec<TcpFacts>) {
+    let (dissector, facts) = analyze(&read_capture(&format!("{DIR}/{name}")));
+    (dissector, facts.into_iter().map(|(_, f)| f).collect())
 }
 
 #[test]
@@ -36,7 +32,7 @@ fn handshake_roles_and_rtt() {
     );
     // Frame 3 at .474483, frame 1 at .341715 (from the capture).
     assert_eq!(hs.rtt_ns, Some(132_768_000));
-    assert_eq!(a.tcp_state(0), Some(ConnState::Established));
+    assert_eq!(a.analyzer().tcp_state(0), Some(ConnState::Established));
 }
 
 #[test]
@@ -64,8 +60,8 @@ fn teardown_mid_stream_and_both_fins() {
             first_fin: Role::Client
         }
     );
-    assert_eq!(a.tcp_state(0), Some(ConnState::Closed));
-    assert_eq!(a.tcp_state(1), Some(ConnState::Closed));
+    assert_eq!(a.analyzer().tcp_state(0), Some(ConnState::Closed));
+    assert_eq!(a.analyzer().tcp_state(1), Some(ConnState::Closed));
 }
 
 #[test]
@@ -102,7 +98,7 @@ fn conversation_table_state_column() {
     let (a, _) = run("tcp_handshake.pcapng");
     let table = render_tshark(
         ConvProto::Tcp,
-        a.tcp_conversations(),
+        a.analyzer().tcp_conversations(),
         RenderOptions {
             capture_start_ns: 0,
             with_state: true,
@@ -120,7 +116,7 @@ fn conversation_table_state_column() {
 #[test]
 fn stream_info_reports_isns_and_window_scales() {
     let (a, _) = run("tcp_handshake.pcapng");
-    let info = a.tcp_stream_info(0).expect("stream 0");
+    let info = a.analyzer().tcp_stream_info(0).expect("stream 0");
     let [client, server] = &info.directions;
     assert_eq!(client.role, Role::Client);
     assert_eq!(client.isn, Some(3_691_127_924));
@@ -131,19 +127,19 @@ fn stream_info_reports_isns_and_window_scales() {
     );
     assert_eq!(client.next_seq_rel, 1);
     let (a, _) = run("tcp_dupack.pcapng");
-    let info = a.tcp_stream_info(0).expect("stream 0");
+    let info = a.analyzer().tcp_stream_info(0).expect("stream 0");
     assert_eq!(info.directions[0].isn, None);
     assert_eq!(
         info.directions[0].window_scale,
         sockeye::analysis::WindowScale::Unknown
     );
     assert_eq!(info.directions[1].base_seq, Some(1_310_973_185));
-    assert!(a.tcp_stream_info(1).is_none());
+    assert!(a.analyzer().tcp_stream_info(1).is_none());
 }
 
 #[test]
 fn server_closes_first_then_client_and_reset_after_established() {
-    use common::synth::{analyze, Conv, A, F, R, S};
+    use crate::kit::synth::{Conv, A, F, R, S};
     let mut c = Conv::new(41000, 80);
     c.seg(0, true, S, 10, 0, 1000, 0)
         .seg(1_000, false, S | A, 20, 11, 1000, 0)
@@ -177,6 +173,9 @@ fn server_closes_first_then_client_and_reset_after_established() {
         ]
     );
     assert_eq!(f[2].1.handshake.rtt_ns, Some(2_000_000));
-    assert_eq!(a.tcp_state(1), Some(ConnState::Reset { by: Role::Client }));
+    assert_eq!(
+        a.analyzer().tcp_state(1),
+        Some(ConnState::Reset { by: Role::Client })
+    );
     assert_eq!(f[9].1.role, Role::Client);
 }

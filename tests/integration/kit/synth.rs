@@ -9,15 +9,15 @@
 //!  -e tcp.analysis.keep_alive_ack -e tcp.analysis.window_update -e tcp.analysis.window_full`
 //! so expectations can be pasted from tshark. Set `SOCKEYE_DUMP_PCAP=dir` to write each
 //! scenario as a pcap for such a comparison.
-#![allow(dead_code)]
 
 use std::net::Ipv4Addr;
 
 use etherparse::{PacketBuilder, TcpHeader, TcpOptionElement};
-use sockeye::analysis::{AnalysisFlag, Analyzer, TcpFacts};
+use sockeye::analysis::{AnalysisFlag, TcpFacts};
+use sockeye::dissect::Dissector;
 use sockeye::frame::{LinkType, OwnedFrame};
 
-use super::{extract, Transport};
+use super::decoded::dissect_all;
 
 pub const CLIENT: [u8; 4] = [10, 0, 0, 1];
 pub const SERVER: [u8; 4] = [10, 0, 0, 2];
@@ -161,17 +161,16 @@ pub fn line(frame: u64, f: &TcpFacts) -> String {
     .join(",")
 }
 
-/// Runs the analyzer over the frames; returns the facts per TCP frame.
-pub fn analyze(frames: &[OwnedFrame]) -> (Analyzer, Vec<(u64, TcpFacts)>) {
-    let mut analyzer = Analyzer::new();
+/// Runs the pipeline over the frames; returns the dissector (its conversation tables) and
+/// the TCP facts of each TCP frame.
+pub fn analyze(frames: &[OwnedFrame]) -> (Dissector, Vec<(u64, TcpFacts)>) {
     let mut out = Vec::new();
-    for (i, fr) in frames.iter().enumerate() {
-        let n = i as u64 + 1;
-        if let Transport::Tcp(t) = extract(n, fr.ts_ns, fr.orig_len, &fr.data) {
-            out.push((n, analyzer.tcp(&t.segment())));
+    let dissector = dissect_all(frames, |d, _| {
+        if let Some(facts) = &d.tcp {
+            out.push((d.info.number, facts.clone()));
         }
-    }
-    (analyzer, out)
+    });
+    (dissector, out)
 }
 
 /// Writes the scenario as a pcap when `SOCKEYE_DUMP_PCAP` names a directory.

@@ -4,7 +4,8 @@
 
 use super::build::*;
 use super::counted;
-use super::kit::{assert_damage_explained, read_lib, run_bin, Scratch, MODES};
+use super::harness::{assert_damage_explained, read_lib, run_bin, MODES};
+use crate::kit::Scratch;
 
 /// What a case must produce.
 struct Case {

@@ -1,120 +1,25 @@
-//! Helpers of the live-capture tests: entering a private namespace, running the real
-//! binary, generating marked loopback traffic and reading the capture back.
+//! Live capture with the real binary: a running `sockeye -i IFACE -w FILE`, marked
+//! loopback traffic, and the capture read back through the product's decoder.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
+use sockeye::decode::decode;
+use sockeye::dissect::{tcp_segment, udp_datagram, SackBlocks};
 use sockeye::frame::LinkType;
 use sockeye::source::{FileSource, PacketSource};
 
-pub const SOCKEYE: &str = env!("CARGO_BIN_EXE_sockeye");
-pub const IN_NETNS: &str = "SOCKEYE_TEST_IN_NETNS";
+use super::process::{signal, wait_status};
+use super::SOCKEYE;
+
 pub const DATAGRAMS: usize = 20;
 pub const TCP_WRITE: usize = 60 * 1024;
 pub const TCP_WRITES: usize = 4;
 pub const BIG_DATAGRAM: usize = 60_000;
-
-pub fn unshare_works(args: &[&str]) -> Result<(), String> {
-    let out = Command::new("unshare")
-        .args(args)
-        .arg("true")
-        .output()
-        .map_err(|e| format!("cannot run unshare: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
-    }
-}
-
-/// True when running inside the namespace (run the body); false in the outer process,
-/// after the inner run finished and its result was asserted (or the test was skipped).
-pub fn enter_netns(test: &str) -> bool {
-    if std::env::var_os(IN_NETNS).is_some() {
-        return true;
-    }
-    // The probe does what the real run does, so a missing `ip` is a skip reason too.
-    let probe = Command::new("unshare")
-        .args([
-            "--user",
-            "--map-root-user",
-            "--net",
-            "sh",
-            "-c",
-            "ip link set lo up",
-        ])
-        .output();
-    match probe {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => {
-            let why = String::from_utf8_lossy(&out.stderr);
-            eprintln!(
-                "SKIPPED {test}: no user+network namespace with lo up: {}",
-                why.trim()
-            );
-            return false;
-        }
-        Err(e) => {
-            eprintln!("SKIPPED {test}: cannot run unshare: {e}");
-            return false;
-        }
-    }
-    let exe = std::env::current_exe().expect("test binary path");
-    let child = Command::new("unshare")
-        .args(["--user", "--map-root-user", "--net", "sh", "-c"])
-        .arg(r#"ip link set lo up && exec "$0" "$@""#)
-        .arg(exe)
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env(IN_NETNS, "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn unshare");
-    let out = wait_output(child, Duration::from_secs(120));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    eprintln!("--- inner run of {test} ---\n{stdout}\n{stderr}");
-    assert!(out.status.success(), "inner run of {test} failed");
-    assert!(stdout.contains("1 passed"), "inner run did not run {test}");
-    false
-}
-
-/// Waits for `child` at most `limit`, killing it past that; collects its output.
-pub fn wait_output(mut child: Child, limit: Duration) -> Output {
-    let start = Instant::now();
-    while child.try_wait().expect("try_wait").is_none() {
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("collect output")
-}
-
-pub fn wait_status(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return Some(status);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
-}
-
-pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sockeye-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
 
 /// A running `sockeye -i IFACE -w FILE`, with its stderr lines on a channel.
 pub struct Capture {
@@ -199,12 +104,10 @@ impl Capture {
     }
 
     /// `signal`, then the exit status and every stderr line.
-    pub fn stop_with(mut self, signal: libc::c_int) -> (ExitStatus, Vec<String>) {
+    pub fn stop_with(mut self, sig: libc::c_int) -> (ExitStatus, Vec<String>) {
         // Let the kernel retire the last partly filled ring block (100 ms timer).
         std::thread::sleep(Duration::from_millis(400));
-        let pid = i32::try_from(self.child.id()).expect("pid");
-        // SAFETY: sending a signal to our own child process.
-        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+        signal(self.child.id(), sig).expect("signal sockeye");
         let status = wait_status(&mut self.child, Duration::from_secs(15))
             .expect("sockeye did not stop within 15 s of the signal");
         while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(2)) {
@@ -246,18 +149,9 @@ pub fn send_traffic() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind tcp");
     // Linux sizes a segment to at most half the peer's largest window: a 1 MiB receive
     // buffer lets the window open past 120 KiB, so later 60 KiB writes leave as one segment.
-    let rcvbuf: libc::c_int = 1 << 20;
-    // SAFETY: setsockopt on our own listening socket with a correctly sized c_int.
-    let rc = unsafe {
-        libc::setsockopt(
-            std::os::fd::AsRawFd::as_raw_fd(&listener),
-            libc::SOL_SOCKET,
-            libc::SO_RCVBUF,
-            (&rcvbuf as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    assert_eq!(rc, 0, "SO_RCVBUF");
+    socket2::SockRef::from(&listener)
+        .set_recv_buffer_size(1 << 20)
+        .expect("SO_RCVBUF");
     let addr = listener.local_addr().expect("addr");
     let server = std::thread::spawn(move || {
         let (mut conn, _) = listener.accept().expect("accept");
@@ -287,33 +181,20 @@ pub fn datagram(i: usize) -> Vec<u8> {
     d
 }
 
-/// Offset of the IPv4 header for the link types under test.
-pub fn ip_offset(link: LinkType) -> usize {
-    if link == LinkType::LINUX_SLL2 {
-        20
-    } else {
-        14
-    }
+/// What the product's decoder finds in one frame: a UDP datagram (destination port,
+/// payload) or a TCP segment (its captured payload's length).
+enum Carried<'a> {
+    Udp(u16, &'a [u8]),
+    Tcp(usize),
 }
 
-/// (UDP destination port, payload) or (0, TCP payload length as bytes len) per frame.
-pub fn transport(data: &[u8], link: LinkType) -> Option<(u8, u16, &[u8])> {
-    let ip = data.get(ip_offset(link)..)?;
-    let ihl = usize::from(ip.first()? & 0x0f) * 4;
-    let proto = *ip.get(9)?;
-    let l4 = ip.get(ihl..)?;
-    match proto {
-        17 => Some((
-            17,
-            u16::from_be_bytes([*l4.get(2)?, *l4.get(3)?]),
-            l4.get(8..)?,
-        )),
-        6 => {
-            let off = usize::from(l4.get(12)? >> 4) * 4;
-            Some((6, 0, l4.get(off..)?))
-        }
-        _ => None,
+fn carried<'a>(frame: &sockeye::frame::Frame<'a>) -> Option<Carried<'a>> {
+    let packet = decode(frame);
+    if let Some(d) = udp_datagram(&packet, 0, frame.ts_ns) {
+        return Some(Carried::Udp(d.dst_port, d.payload));
     }
+    let mut sack = SackBlocks::new();
+    tcp_segment(&packet, 0, frame.ts_ns, &mut sack).map(|s| Carried::Tcp(s.payload.len()))
 }
 
 pub struct Seen {
@@ -339,17 +220,17 @@ pub fn read_back(file: &Path, port: u16, link: LinkType) -> Seen {
             frame.orig_len as usize,
             "nothing truncated"
         );
-        match transport(frame.data, frame.link) {
-            Some((17, p, payload)) if p == port && payload.len() == BIG_DATAGRAM => {
+        match carried(&frame) {
+            Some(Carried::Udp(p, payload)) if p == port && payload.len() == BIG_DATAGRAM => {
                 seen.big_datagram = true;
             }
-            Some((17, p, payload)) if p == port => {
+            Some(Carried::Udp(p, payload)) if p == port => {
                 let marker =
                     std::str::from_utf8(payload.get(8..11).expect("marker")).expect("ascii marker");
                 seen.datagrams
                     .push((marker.parse().expect("index"), payload.len()));
             }
-            Some((6, _, payload)) => seen.largest_tcp = seen.largest_tcp.max(payload.len()),
+            Some(Carried::Tcp(len)) => seen.largest_tcp = seen.largest_tcp.max(len),
             _ => {}
         }
     }

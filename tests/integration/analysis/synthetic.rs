@@ -1,14 +1,14 @@
 //! Synthetic scenarios for each analysis flag and the tricky corners (sequence wrap at
 //! 2^32, SYN retransmission, port reuse, a capture joining mid-stream). Every expected
 //! block below is tshark 4.0.17's output for the same packets (written with
-//! `SOCKEYE_DUMP_PCAP=dir cargo test` and read back with the command in `common/synth.rs`).
+//! `SOCKEYE_DUMP_PCAP=dir cargo test` and read back with the command in `kit/synth.rs`).
 
-mod common;
-
-use common::synth::{assert_matches_tshark, Conv, A, F, P, R, S};
 use etherparse::TcpOptionElement::{
     MaximumSegmentSize, SelectiveAcknowledgementPermitted, WindowScale,
 };
+
+use crate::kit::fuzz::messy_capture;
+use crate::kit::synth::{analyze, assert_matches_tshark, maybe_dump, Conv, A, F, P, R, S};
 
 fn handshake_scaled() -> Conv {
     let mut c = Conv::new(40000, 80);
@@ -225,10 +225,10 @@ const TSHARK_REUSE: &str = "
 fn messy_traffic_matches_tshark() {
     let captures: Vec<_> = [1u64, 2, 3, 4, 5, 6, 7, 8]
         .into_iter()
-        .map(|seed| (seed, common::fuzz::messy_capture(seed, 6, 120)))
+        .map(|seed| (seed, messy_capture(seed, 6, 120)))
         .collect();
     for (seed, c) in &captures {
-        common::synth::maybe_dump(&format!("messy_{seed}"), &c.frames);
+        maybe_dump(&format!("messy_{seed}"), &c.frames);
     }
     for (seed, c) in &captures {
         let name = format!("messy_{seed}");
@@ -291,8 +291,8 @@ const TSHARK_CORNERS: &str = "
 /// (`tests/data/synthetic/messy_1.acks.csv`: frame, acks_frame, ack_rtt in seconds).
 #[test]
 fn acks_frame_and_ack_rtt_match_tshark() {
-    let c = common::fuzz::messy_capture(1, 6, 120);
-    let (_, facts) = common::synth::analyze(&c.frames);
+    let c = messy_capture(1, 6, 120);
+    let (_, facts) = analyze(&c.frames);
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/synthetic/messy_1.acks.csv"
@@ -343,8 +343,8 @@ const TSHARK_SAMESYN: &str = "
 #[test]
 fn reused_ports_match_tshark() {
     for seed in 1u64..=8 {
-        let c = common::fuzz::messy_capture(seed, 6, 120);
-        let (_, facts) = common::synth::analyze(&c.frames);
+        let c = messy_capture(seed, 6, 120);
+        let (_, facts) = analyze(&c.frames);
         let got: Vec<String> = facts
             .iter()
             .filter(|(_, f)| {

@@ -2,14 +2,16 @@
 //! moment leaves OUT a valid capture whose every record is complete and equal to the input's
 //! frame at the same position — checked by our reader and, when installed, by tshark.
 
-use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use sockeye::frame::OwnedFrame;
 use sockeye::gen::Rng;
-use sockeye::source::{FileSource, PacketSource};
+
+use crate::kit::decoded::read_capture;
+use crate::kit::process::signal as kill;
+use crate::kit::{Scratch, SOCKEYE};
 
 const PACKETS: &str = "200000";
 const KILLS: usize = 10;
@@ -20,17 +22,7 @@ const SIGNALS: [(libc::c_int, &str); 3] = [
 ];
 
 fn read_all(path: &Path) -> Vec<OwnedFrame> {
-    let bytes = std::fs::read(path).expect("read capture");
-    let mut source = FileSource::from_reader(Box::new(Cursor::new(bytes)))
-        .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-    let mut frames = Vec::new();
-    loop {
-        match source.next_frame() {
-            Ok(Some(frame)) => frames.push(frame.to_owned()),
-            Ok(None) => return frames,
-            Err(err) => panic!("{}: {err} after {} frames", path.display(), frames.len()),
-        }
-    }
+    read_capture(path.to_str().expect("utf-8 temp path"))
 }
 
 /// tshark's verdict: how many frames it read, or why the file is bad. None when absent.
@@ -61,19 +53,10 @@ fn tshark_count(path: &Path) -> Option<Result<usize, String>> {
     Some(frames.ok_or_else(|| format!("no frame count in tshark's io,stat output:\n{stdout}")))
 }
 
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
-
 #[test]
 fn signals_leave_a_complete_capture() {
-    let scratch = Scratch(std::env::temp_dir().join(format!("sockeye-sig-{}", std::process::id())));
-    std::fs::create_dir_all(&scratch.0).unwrap();
-    let big = scratch.0.join("big.pcap");
+    let scratch = Scratch::new("sig");
+    let big = scratch.join("big.pcap");
     let gen = Command::new(env!("CARGO_BIN_EXE_sockeye-gen"))
         .arg(&big)
         .args([PACKETS, "7"])
@@ -89,11 +72,11 @@ fn signals_leave_a_complete_capture() {
 
     // How long an uninterrupted run takes, so the kills can be spread across it.
     let started = Instant::now();
-    let full = Command::new(env!("CARGO_BIN_EXE_sockeye"))
+    let full = Command::new(SOCKEYE)
         .arg("-r")
         .arg(&big)
         .arg("-w")
-        .arg(scratch.0.join("full.pcap"))
+        .arg(scratch.join("full.pcap"))
         .status()
         .unwrap();
     assert!(full.success());
@@ -104,8 +87,8 @@ fn signals_leave_a_complete_capture() {
     for i in 0..KILLS {
         let (signal, signal_name) = SIGNALS[i % SIGNALS.len()];
         let ext = if i % 2 == 0 { "pcap" } else { "pcapng" };
-        let out_path = scratch.0.join(format!("out{i}.{ext}"));
-        let child = Command::new(env!("CARGO_BIN_EXE_sockeye"))
+        let out_path = scratch.join(format!("out{i}.{ext}"));
+        let child = Command::new(SOCKEYE)
             .arg("-r")
             .arg(&big)
             .arg("-w")
@@ -121,10 +104,7 @@ fn signals_leave_a_complete_capture() {
         }
         let delay = run_time.mul_f64(rng.below(1000) as f64 / 1000.0 * 0.9);
         std::thread::sleep(delay);
-        // SAFETY: plain kill(2) on our own child, which has not been reaped yet.
-        unsafe {
-            libc::kill(child.id() as libc::pid_t, signal);
-        }
+        kill(child.id(), signal).expect("signal sockeye");
         let out = child.wait_with_output().unwrap();
         let what = format!("kill {i}: {signal_name} after {delay:?}");
         assert_eq!(
@@ -174,10 +154,8 @@ fn signals_leave_a_complete_capture() {
 fn closed_stdout_leaves_a_complete_capture() {
     use std::io::{BufRead, BufReader};
 
-    let scratch =
-        Scratch(std::env::temp_dir().join(format!("sockeye-pipe-{}", std::process::id())));
-    std::fs::create_dir_all(&scratch.0).unwrap();
-    let big = scratch.0.join("big.pcap");
+    let scratch = Scratch::new("pipe");
+    let big = scratch.join("big.pcap");
     let gen = Command::new(env!("CARGO_BIN_EXE_sockeye-gen"))
         .arg(&big)
         .args(["20000", "3"])
@@ -185,8 +163,8 @@ fn closed_stdout_leaves_a_complete_capture() {
         .status()
         .expect("run sockeye-gen");
     assert!(gen.success());
-    let out_path = scratch.0.join("out.pcapng");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sockeye"))
+    let out_path = scratch.join("out.pcapng");
+    let mut child = Command::new(SOCKEYE)
         .arg("-r")
         .arg(&big)
         .arg("-w")

@@ -1,11 +1,12 @@
 //! A shell in a detached tmux session, for the tests that run the real binary in a real
 //! terminal: type into it, wait for the pane to show something, signal the program it
-//! runs. The session is removed on drop, whatever the test's outcome.
+//! runs. On drop, whatever the test's outcome, the program in the pane is killed by pid and
+//! the session removed.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support;
+use super::retry;
 
 pub struct Tmux(String);
 
@@ -23,7 +24,7 @@ impl Tmux {
             env.join(" ")
         );
         let (w, h) = (width.to_string(), height.to_string());
-        let ok = support::retry(|| {
+        let ok = retry(|| {
             Command::new("tmux")
                 .args(["new-session", "-d", "-x", &w, "-y", &h, "-s", &name, &shell])
                 .status()
@@ -64,7 +65,7 @@ impl Tmux {
     }
 
     /// The pid of the program the pane's shell is running, if any.
-    pub fn foreground_pid(&self) -> Option<i32> {
+    pub fn foreground_pid(&self) -> Option<u32> {
         let shell = Command::new("tmux")
             .args(["list-panes", "-t", &self.0, "-F", "#{pane_pid}"])
             .output()
@@ -84,7 +85,12 @@ impl Tmux {
 }
 
 impl Drop for Tmux {
+    /// Ends the program still running in the pane by pid (killing the session alone does
+    /// not end it), then the session.
     fn drop(&mut self) {
+        if let Some(pid) = self.foreground_pid() {
+            let _ = super::process::signal(pid, libc::SIGKILL);
+        }
         let _ = Command::new("tmux")
             .args(["kill-session", "-t", &self.0])
             .status();

@@ -3,21 +3,26 @@
 //! re-runs itself under `unshare --user --map-root-user --net` (after `ip link set lo up`);
 //! where that is impossible it says SKIPPED and why on stderr.
 
-mod live_support;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use live_support::*;
 use sockeye::frame::LinkType;
 use sockeye::source::{FileSource, PacketSource};
 
+use crate::kit::live::*;
+use crate::kit::netns::{enter, unshare_works};
+use crate::kit::process::signal;
+use crate::kit::{Scratch, SOCKEYE};
+
 #[test]
 fn loopback_capture_is_complete_once_and_unprivileged() {
-    if !enter_netns("loopback_capture_is_complete_once_and_unprivileged") {
+    if !enter(
+        module_path!(),
+        "loopback_capture_is_complete_once_and_unprivileged",
+    ) {
         return;
     }
-    let dir = temp_dir("lo");
+    let dir = Scratch::new("lo");
     let file = dir.join("lo.pcapng");
     let cap = Capture::start(&["-i", "lo"], &file);
     let status = std::fs::read_to_string(format!("/proc/{}/status", cap.child.id()))
@@ -67,15 +72,14 @@ fn loopback_capture_is_complete_once_and_unprivileged() {
         .and_then(|n| n.parse().ok())
         .expect("count");
     assert_eq!(count, seen.frames, "summary matches the file");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn any_interface_gives_sll2_frames_once() {
-    if !enter_netns("any_interface_gives_sll2_frames_once") {
+    if !enter(module_path!(), "any_interface_gives_sll2_frames_once") {
         return;
     }
-    let dir = temp_dir("any");
+    let dir = Scratch::new("any");
     let file = dir.join("any.pcap");
     let cap = Capture::start(&["-i", "any"], &file);
     let port = send_traffic();
@@ -87,15 +91,14 @@ fn any_interface_gives_sll2_frames_once() {
         seen.big_datagram,
         "the 60 000-byte datagram is missing or cut"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn pnet_backend_sees_lo_twice_but_untruncated() {
-    if !enter_netns("pnet_backend_sees_lo_twice_but_untruncated") {
+    if !enter(module_path!(), "pnet_backend_sees_lo_twice_but_untruncated") {
         return;
     }
-    let dir = temp_dir("pnet");
+    let dir = Scratch::new("pnet");
     let file = dir.join("pnet.pcap");
     let cap = Capture::start(&["-i", "lo", "--backend", "pnet"], &file);
     let port = send_traffic();
@@ -112,15 +115,17 @@ fn pnet_backend_sees_lo_twice_but_untruncated() {
         seen.big_datagram,
         "the 60 000-byte datagram is missing or cut"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn snaplen_cuts_frames_and_sigterm_stops_cleanly() {
-    if !enter_netns("snaplen_cuts_frames_and_sigterm_stops_cleanly") {
+    if !enter(
+        module_path!(),
+        "snaplen_cuts_frames_and_sigterm_stops_cleanly",
+    ) {
         return;
     }
-    let dir = temp_dir("snap");
+    let dir = Scratch::new("snap");
     let file = dir.join("snap.pcapng");
     let cap = Capture::start(&["-i", "lo", "-s", "100"], &file);
     send_traffic();
@@ -140,25 +145,22 @@ fn snaplen_cuts_frames_and_sigterm_stops_cleanly() {
         big_cut,
         "no 60 000-byte frame recorded with its wire length"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Live and replayed input run the same headless loop: `-q -z conv,udp` prints tshark's
 /// conversation table live, and it is the table `-r` prints for the file written alongside.
 #[test]
 fn live_statistics_equal_the_replayed_ones() {
-    if !enter_netns("live_statistics_equal_the_replayed_ones") {
+    if !enter(module_path!(), "live_statistics_equal_the_replayed_ones") {
         return;
     }
-    let dir = temp_dir("livestats");
+    let dir = Scratch::new("livestats");
     let file = dir.join("stats.pcapng");
     let mut cap = Capture::start_printing(&["-i", "lo", "-q", "-z", "conv,udp"], &file);
     let port = send_traffic();
     let live = {
         std::thread::sleep(std::time::Duration::from_millis(400));
-        let pid = i32::try_from(cap.child.id()).expect("pid");
-        // SAFETY: sending a signal to our own child process.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+        signal(cap.child.id(), libc::SIGINT).expect("SIGINT sockeye");
         let status = cap.wait_exit(std::time::Duration::from_secs(15));
         assert!(status.success(), "{status:?}");
         cap.printed()
@@ -179,16 +181,15 @@ fn live_statistics_equal_the_replayed_ones() {
         .output()
         .expect("run sockeye -r");
     assert_eq!(live, String::from_utf8_lossy(&replayed.stdout));
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// `-c`, `-V` and `-w` together, live: five packet trees printed, five packets written.
 #[test]
 fn live_count_verbose_and_write_together() {
-    if !enter_netns("live_count_verbose_and_write_together") {
+    if !enter(module_path!(), "live_count_verbose_and_write_together") {
         return;
     }
-    let dir = temp_dir("livev");
+    let dir = Scratch::new("livev");
     let file = dir.join("five.pcapng");
     let mut cap = Capture::start_printing(&["-i", "lo", "-c", "5", "-V"], &file);
     send_traffic();
@@ -204,7 +205,6 @@ fn live_count_verbose_and_write_together() {
         frames += 1;
     }
     assert_eq!(frames, 5);
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// One line on stderr, exit code 2, and no capture file left behind.
@@ -218,7 +218,7 @@ fn assert_refused(out: &Output, file: &Path, needle: &str) {
 
 #[test]
 fn unknown_interface_is_refused() {
-    let dir = temp_dir("nosuch");
+    let dir = Scratch::new("nosuch");
     let file = dir.join("x.pcap");
     let out = Command::new(SOCKEYE)
         .args(["-i", "nosuchiface0", "-w"])
@@ -226,7 +226,6 @@ fn unknown_interface_is_refused() {
         .output()
         .expect("run");
     assert_refused(&out, &file, "nosuchiface0: no such interface");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -236,9 +235,12 @@ fn missing_capability_is_explained() {
         eprintln!("SKIPPED missing_capability_is_explained: no user namespace: {why}");
         return;
     }
-    let dir = temp_dir("nocap");
+    let dir = Scratch::new("nocap");
     let file = dir.join("x.pcap");
-    let _ = std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777));
+    let _ = std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    );
     let out = Command::new("unshare")
         .args(["--user", SOCKEYE, "-i", "lo", "-c", "1", "-w"])
         .arg(&file)
@@ -246,7 +248,6 @@ fn missing_capability_is_explained() {
         .expect("run");
     assert_refused(&out, &file, "needs CAP_NET_RAW");
     assert!(String::from_utf8_lossy(&out.stderr).contains("setcap cap_net_raw,cap_net_admin=eip"));
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -256,7 +257,7 @@ fn interface_down_is_refused() {
         eprintln!("SKIPPED interface_down_is_refused: {why}");
         return;
     }
-    let dir = temp_dir("down");
+    let dir = Scratch::new("down");
     let file = dir.join("x.pcap");
     let out = Command::new("unshare")
         .args([
@@ -272,7 +273,6 @@ fn interface_down_is_refused() {
         .output()
         .expect("run");
     assert_refused(&out, &file, "lo: that interface is not up");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -281,7 +281,7 @@ fn impossible_ring_is_refused_without_a_file() {
         eprintln!("SKIPPED impossible_ring_is_refused_without_a_file: {why}");
         return;
     }
-    let dir = temp_dir("ring");
+    let dir = Scratch::new("ring");
     let file = dir.join("x.pcap");
     for mib in ["5000", "3900000"] {
         let out = Command::new("unshare")
@@ -293,5 +293,4 @@ fn impossible_ring_is_refused_without_a_file() {
             .expect("run");
         assert_refused(&out, &file, "4 GiB limit");
     }
-    let _ = std::fs::remove_dir_all(dir);
 }

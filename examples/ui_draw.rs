@@ -1,6 +1,7 @@
-//! `sockeye --bench-draw FILE` (hidden): the UI's numbers measured in-process on a
-//! `TestBackend` — first screen, full index, draw time while scrolling, anonymous memory.
-//! Idle CPU needs the real binary in a terminal; `benches/ui_bench.sh` measures that.
+//! The UI's numbers measured in-process on a `TestBackend` — first screen, full index, draw
+//! time while scrolling, anonymous memory: `cargo run --release --example ui_draw -- FILE`
+//! (what `benches/ui_bench.sh` runs). Idle CPU needs the real binary in a terminal; the
+//! script measures that too. A benchmark, kept out of the shipped binary's interface.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -9,29 +10,24 @@ use std::time::{Duration, Instant};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use super::{term_err, UiError};
-use crate::app::{Action, App, AppOptions, Pane};
-use crate::store::{lock, spawn_file_indexer};
+use anyhow::Context;
+use sockeye::app::{Action, App, AppOptions, Pane, View};
+use sockeye::store::{lock, spawn_file_indexer, Kind};
+use sockeye::sys::thread_cpu_time as thread_cpu;
+
+fn main() -> anyhow::Result<()> {
+    let path = std::env::args()
+        .nth(1)
+        .context("usage: ui_draw CAPTURE_FILE")?;
+    print!("{}", run(&path)?);
+    Ok(())
+}
 
 /// `RssAnon` of this process in kB, from /proc (Linux).
-pub fn rss_anon_kb() -> Option<u64> {
+fn rss_anon_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("RssAnon:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// CPU time of the calling thread: draw cost without time spent preempted.
-fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant Linux knows.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    Duration::new(
-        ts.tv_sec.max(0) as u64,
-        ts.tv_nsec.clamp(0, 999_999_999) as u32,
-    )
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -39,11 +35,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(i).copied().unwrap_or_default()
 }
 
-pub fn run(path: &str) -> Result<String, UiError> {
+fn run(path: &str) -> anyhow::Result<String> {
     let start = Instant::now();
     let job = spawn_file_indexer(path)?;
     let mut app = App::new(Arc::clone(&job.store), AppOptions::default());
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).map_err(term_err)?;
+    let mut terminal =
+        Terminal::new(TestBackend::new(120, 40)).context("drawing on the test backend")?;
     app.resize(120, 40);
     let mut peak_anon = 0;
     // First screen: the first draw that shows packets.
@@ -51,7 +48,7 @@ pub fn run(path: &str) -> Result<String, UiError> {
         app.tick(start.elapsed());
         terminal
             .draw(|f| f.render_widget(&app, f.area()))
-            .map_err(term_err)?;
+            .context("drawing on the test backend")?;
         if app.visible > 0 || lock(&app.store).done {
             break start.elapsed();
         }
@@ -81,7 +78,7 @@ pub fn run(path: &str) -> Result<String, UiError> {
         let t = Instant::now();
         terminal
             .draw(|f| f.render_widget(&app, f.area()))
-            .map_err(term_err)?;
+            .context("drawing on the test backend")?;
         times.push(t.elapsed());
         cpu_times.push(thread_cpu().saturating_sub(c));
     }
@@ -90,13 +87,13 @@ pub fn run(path: &str) -> Result<String, UiError> {
     let first_tcp = lock(&app.store)
         .entries()
         .iter()
-        .position(|e| e.kind == crate::store::Kind::Tcp);
+        .position(|e| e.kind == Kind::Tcp);
     app.selected = first_tcp.unwrap_or(0);
     let t = Instant::now();
-    app.handle(Action::Show(crate::app::View::Ladder));
+    app.handle(Action::Show(View::Ladder));
     terminal
         .draw(|f| f.render_widget(&app, f.area()))
-        .map_err(term_err)?;
+        .context("drawing on the test backend")?;
     let ladder_open = t.elapsed();
     let mut ladder_times = Vec::new();
     for _ in 0..200 {
@@ -104,7 +101,7 @@ pub fn run(path: &str) -> Result<String, UiError> {
         let t = Instant::now();
         terminal
             .draw(|f| f.render_widget(&app, f.area()))
-            .map_err(term_err)?;
+            .context("drawing on the test backend")?;
         ladder_times.push(t.elapsed());
     }
     ladder_times.sort();

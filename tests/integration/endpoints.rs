@@ -2,7 +2,7 @@
 //! the ordering invariants that actually hold; the CLI's exit codes through the binary; packet
 //! patterns in a private network namespace; the two-host lab (root only).
 
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::Arc;
 
 use sockeye::endpoints::events::{CallResult, EventLog, NullSink};
@@ -10,6 +10,9 @@ use sockeye::endpoints::scenarios::{self, ScenarioConfig, ScenarioReport, SCENAR
 use sockeye::endpoints::{Side, SocketCall, SocketEvent};
 
 use SocketCall::*;
+
+use crate::kit::process::signal;
+use crate::kit::{sockeye, stderr, SOCKEYE};
 
 fn run(name: &str) -> ScenarioReport {
     scenarios::run(name, &ScenarioConfig::default(), Arc::new(NullSink))
@@ -334,17 +337,6 @@ fn scenarios_work_over_ipv6_loopback() {
 
 // ---------------------------------------------------------------- the binary
 
-fn sockeye(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sockeye"))
-        .args(args)
-        .output()
-        .expect("run sockeye")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
-
 #[test]
 fn malformed_target_exits_2_with_one_line() {
     for bad in ["nonsense", "127.0.0.1", "127.0.0.1:99999", "example.com:80"] {
@@ -399,7 +391,7 @@ fn serve_and_send_talk_and_sigterm_stops_the_server() {
     let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = free.local_addr().unwrap().port().to_string();
     drop(free);
-    let server = Command::new(env!("CARGO_BIN_EXE_sockeye"))
+    let server = Command::new(SOCKEYE)
         .args(["serve", "tcp", "--port", &port, "--duration", "10"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -423,8 +415,7 @@ fn serve_and_send_talk_and_sigterm_stops_the_server() {
         "{out}"
     );
     assert!(out.contains("client connect() fd"), "{out}");
-    // SAFETY: sending SIGTERM to our own child process.
-    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
+    signal(server.id(), libc::SIGTERM).expect("SIGTERM the server");
     let so = server.wait_with_output().unwrap();
     assert_eq!(so.status.code(), Some(0), "graceful stop: {}", stderr(&so));
     let sout = String::from_utf8_lossy(&so.stdout);
@@ -437,7 +428,7 @@ fn udp_send_to_echo_server() {
     let free = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = free.local_addr().unwrap().port().to_string();
     drop(free);
-    let mut server = Command::new(env!("CARGO_BIN_EXE_sockeye"))
+    let mut server = Command::new(SOCKEYE)
         .args(["serve", "udp", "--port", &port, "--duration", "5"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -459,5 +450,4 @@ fn udp_send_to_echo_server() {
     assert!(out.contains("client sendto()"), "{out}");
 }
 
-#[path = "endpoints/packets.rs"]
 mod packets;

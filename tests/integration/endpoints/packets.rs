@@ -5,37 +5,11 @@
 
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_sockeye");
+use sockeye::sys::is_root;
 
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
-}
-
-/// Runs sockeye with `args` in a fresh network namespace with `lo` up. `Err` = cannot
-/// create one here (the skip reason).
-fn in_private_netns(args: &[&str]) -> Result<Output, String> {
-    let script = "ip link set lo up && exec \"$0\" \"$@\"";
-    let mut attempts: Vec<Vec<&str>> = vec![vec!["--user", "--map-root-user", "--net"]];
-    if is_root() {
-        attempts.push(vec!["--net"]);
-    }
-    let mut why = String::new();
-    for flags in attempts {
-        let out = Command::new("unshare")
-            .args(&flags)
-            .args(["sh", "-c", script, BIN])
-            .args(args)
-            .output()
-            .map_err(|e| format!("cannot run unshare: {e}"))?;
-        let err = String::from_utf8_lossy(&out.stderr);
-        if out.status.success() && !err.contains("running without packets") {
-            return Ok(out);
-        }
-        why = format!("unshare {}: {}", flags.join(" "), err.trim());
-    }
-    Err(why)
-}
+use crate::kit::netns::run_sockeye as in_private_netns;
+use crate::kit::process::signal;
+use crate::kit::{Scratch, SOCKEYE as BIN};
 
 /// The packet summaries of a `--trace` run.
 fn packets(o: &Output) -> Vec<String> {
@@ -207,8 +181,7 @@ fn netns_lab_cleans_up_on_sigint() {
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    // SAFETY: signalling our own child.
-    unsafe { libc::kill(pid as i32, libc::SIGINT) };
+    signal(pid, libc::SIGINT).expect("SIGINT the lab");
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.code().is_some(),
@@ -243,7 +216,8 @@ fn netns_without_root_exits_2() {
 #[test]
 fn lab_run_write_saves_a_readable_capture() {
     use sockeye::source::{FileSource, PacketSource};
-    let path = std::env::temp_dir().join(format!("sockeye-ep-{}.pcapng", std::process::id()));
+    let scratch = Scratch::new("ep");
+    let path = scratch.join("refused.pcapng");
     let p = path.to_string_lossy().to_string();
     let out = match in_private_netns(&["lab", "run", "refused", "-w", &p]) {
         Ok(o) => o,
@@ -259,7 +233,6 @@ fn lab_run_write_saves_a_readable_capture() {
         assert_eq!(f.link, sockeye::frame::LinkType::ETHERNET);
         n += 1;
     }
-    let _ = std::fs::remove_file(&path);
     assert_eq!(n, 2, "SYN and RST-ACK");
 }
 

@@ -2,69 +2,32 @@
 //! (`tshark -q -z conv,tcp|udp` and `-z follow,tcp|udp,ascii,N`, stored next to the
 //! captures), for the reference captures and generated messy traffic.
 
-mod common;
-
 use std::fs;
 
-use common::{extract, read_capture, Transport};
 use sockeye::analysis::follow::{render_tshark_ascii, TcpFollower, UdpFollower};
-use sockeye::analysis::{render_tshark, Analyzer, ConvProto, RenderOptions};
+use sockeye::analysis::{render_tshark, ConvProto, RenderOptions};
 use sockeye::frame::OwnedFrame;
+
+use crate::kit::decoded::{dissect_all, read_capture, Transport};
+use crate::kit::fuzz::messy_capture;
+use crate::kit::{stem, textbook_paths};
 
 const REF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 const CAPTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/textbook");
 const SYN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/synthetic");
 
-type Frames = Vec<(u64, i64, u32, Vec<u8>)>;
-
-fn reference_captures() -> Vec<(String, Frames)> {
-    let mut names: Vec<_> = fs::read_dir(CAPTURES)
-        .expect("captures")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    names.sort();
-    names
+fn reference_captures() -> Vec<(String, Vec<OwnedFrame>)> {
+    textbook_paths()
         .into_iter()
-        .map(|p| {
-            let stem = p
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default()
-                .to_string();
-            (stem, read_capture(p.to_str().unwrap_or_default()))
-        })
+        .map(|p| (stem(&p), read_capture(p.to_str().unwrap_or_default())))
         .collect()
 }
 
-fn owned(frames: &[OwnedFrame]) -> Frames {
-    frames
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (i as u64 + 1, f.ts_ns, f.orig_len, f.data.clone()))
-        .collect()
-}
-
-fn run(frames: &Frames) -> Analyzer {
-    let mut a = Analyzer::new();
-    for (n, ts, len, data) in frames {
-        match extract(*n, *ts, *len, data) {
-            Transport::Tcp(t) => {
-                a.tcp(&t.segment());
-            }
-            Transport::Udp(u) => {
-                a.udp(&u.datagram());
-            }
-            Transport::Other => {}
-        }
-    }
-    a
-}
-
-fn conv_tables(frames: &Frames) -> (String, String) {
-    let a = run(frames);
+fn conv_tables(frames: &[OwnedFrame]) -> (String, String) {
+    let dissector = dissect_all(frames, |_, _| {});
+    let a = dissector.analyzer();
     let opts = RenderOptions {
-        capture_start_ns: frames.first().map(|f| f.1).unwrap_or(0),
+        capture_start_ns: frames.first().map(|f| f.ts_ns).unwrap_or(0),
         with_state: false,
     };
     (
@@ -73,25 +36,15 @@ fn conv_tables(frames: &Frames) -> (String, String) {
     )
 }
 
-fn follow(frames: &Frames, proto: ConvProto, stream: u64) -> String {
-    let mut a = Analyzer::new();
+/// Follows `stream` with the decoder's segments and the pipeline's facts for them.
+fn follow(frames: &[OwnedFrame], proto: ConvProto, stream: u64) -> String {
     let mut tf = TcpFollower::new(stream);
     let mut uf = UdpFollower::new(stream);
-    for (n, ts, len, data) in frames {
-        match extract(*n, *ts, *len, data) {
-            Transport::Tcp(t) => {
-                let seg = t.segment();
-                let facts = a.tcp(&seg);
-                tf.push(&seg, &facts);
-            }
-            Transport::Udp(u) => {
-                let d = u.datagram();
-                let facts = a.udp(&d);
-                uf.push(&d, &facts);
-            }
-            Transport::Other => {}
-        }
-    }
+    dissect_all(frames, |d, transport| match (transport, &d.tcp, &d.udp) {
+        (Transport::Tcp(seg), Some(facts), _) => tf.push(&seg, facts),
+        (Transport::Udp(dgram), _, Some(facts)) => uf.push(&dgram, facts),
+        _ => {}
+    });
     match proto {
         ConvProto::Tcp => render_tshark_ascii(&tf.finish()),
         ConvProto::Udp => render_tshark_ascii(&uf.finish()),
@@ -117,7 +70,7 @@ fn conversation_tables_match_tshark() {
         compare(&format!("{name} conv,udp"), &want_udp, &udp, &mut failures);
     }
     for seed in [1u64, 2, 3] {
-        let frames = owned(&common::fuzz::messy_capture(seed, 6, 120).frames);
+        let frames = messy_capture(seed, 6, 120).frames;
         let (tcp, _) = conv_tables(&frames);
         let want = fs::read_to_string(format!("{SYN}/messy_{seed}.conv_tcp.txt")).expect("conv");
         compare(
@@ -129,7 +82,7 @@ fn conversation_tables_match_tshark() {
     }
     // 25 connections: exercises the sort and a duration that rounds differently unless
     // computed the way tshark does.
-    let frames = owned(&common::fuzz::messy_capture(20, 25, 400).frames);
+    let frames = messy_capture(20, 25, 400).frames;
     let (tcp, _) = conv_tables(&frames);
     let want = fs::read_to_string(format!("{SYN}/big_20.conv_tcp.txt")).expect("conv");
     compare("big_20 conv,tcp", &want, &tcp, &mut failures);
@@ -158,7 +111,7 @@ fn follow_streams_match_tshark() {
         }
     }
     for seed in [1u64, 2, 3] {
-        let frames = owned(&common::fuzz::messy_capture(seed, 6, 120).frames);
+        let frames = messy_capture(seed, 6, 120).frames;
         for stream in 0..5u64 {
             let want = fs::read_to_string(format!("{SYN}/messy_{seed}.follow_tcp_{stream}.txt"))
                 .expect("follow");

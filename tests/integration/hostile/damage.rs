@@ -5,10 +5,10 @@
 use sockeye::gen::Rng;
 
 use super::counted;
-use super::kit::{
-    assert_damage_explained, outputs, prefix, read_lib, run_bin, textbook_captures, LibRead,
-    Scratch, MODES,
+use super::harness::{
+    assert_damage_explained, outputs, prefix, read_lib, run_bin, textbook_captures, LibRead, MODES,
 };
+use crate::kit::Scratch;
 
 /// Files up to this size are cut at every offset; larger ones at a deterministic sample.
 const EVERY_OFFSET_UP_TO: usize = 1500;

@@ -3,7 +3,6 @@
 //! get dropped, duplicated, delayed and reordered, with zero windows, keep-alives and
 //! window-scale options sprinkled in. Used to compare the analysis with tshark on
 //! thousands of decisions at once.
-#![allow(dead_code)]
 
 use etherparse::TcpOptionElement::WindowScale;
 

@@ -1,23 +1,24 @@
 //! The live UI end to end, inside a private user + network namespace (as
-//! tests/live_capture.rs does for the headless capture): `sockeye -i lo --ui -w FILE` on a
+//! `live::capture` does for the headless capture): `sockeye -i lo --ui -w FILE` on a
 //! pseudo-terminal (`script`) holds no capability once started, and SIGINT, SIGTERM and
 //! SIGHUP each end the session with the recorded file complete.
-
-#[allow(dead_code)] // shared with live_capture.rs, which uses the rest
-mod live_support;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use live_support::*;
 use sockeye::frame::LinkType;
+
+use crate::kit::live::*;
+use crate::kit::netns::enter;
+use crate::kit::process::{signal, wait_status};
+use crate::kit::{Scratch, SOCKEYE};
 
 /// The UI under `script` (a pty, so it is really the terminal UI); returns the wrapper and
 /// the pid of sockeye itself.
 // The child is handed to the caller, whose `stop` waits for it.
 #[allow(clippy::zombie_processes)]
-fn start_ui(file: &Path) -> (Child, i32) {
+fn start_ui(file: &Path) -> (Child, u32) {
     let cmd = format!("{SOCKEYE} -i lo --ui -w {}", file.display());
     let mut child = Command::new("script")
         .args(["-qfec", &cmd, "/dev/null"])
@@ -45,13 +46,13 @@ fn start_ui(file: &Path) -> (Child, i32) {
 }
 
 /// The pid of the process running the sockeye binary below `root`.
-fn sockeye_descendant(root: u32) -> Option<i32> {
+fn sockeye_descendant(root: u32) -> Option<u32> {
     let binary = Path::new(SOCKEYE).canonicalize().ok()?;
     let mut queue = vec![root];
     while let Some(pid) = queue.pop() {
         let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
         if pid != root && exe.as_deref() == Some(binary.as_path()) {
-            return i32::try_from(pid).ok();
+            return Some(pid);
         }
         queue.extend(children_of(pid));
     }
@@ -70,24 +71,23 @@ fn children_of(pid: u32) -> Vec<u32> {
         .collect()
 }
 
-fn stop(mut child: Child, pid: i32, signal: libc::c_int) {
+fn stop(mut child: Child, pid: u32, sig: libc::c_int) {
     // Let the kernel retire the last partly filled ring block (100 ms timer).
     std::thread::sleep(Duration::from_millis(400));
-    // SAFETY: a signal to the sockeye process this test started.
-    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    signal(pid, sig).expect("signal the UI");
     let status = wait_status(&mut child, Duration::from_secs(15));
-    assert!(
-        status.is_some(),
-        "the UI did not exit after signal {signal}"
-    );
+    assert!(status.is_some(), "the UI did not exit after signal {sig}");
 }
 
 #[test]
 fn live_ui_is_unprivileged_and_signals_leave_a_complete_file() {
-    if !enter_netns("live_ui_is_unprivileged_and_signals_leave_a_complete_file") {
+    if !enter(
+        module_path!(),
+        "live_ui_is_unprivileged_and_signals_leave_a_complete_file",
+    ) {
         return;
     }
-    let dir = temp_dir("live-ui");
+    let dir = Scratch::new("live-ui");
     for (i, signal) in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP]
         .into_iter()
         .enumerate()
@@ -107,5 +107,4 @@ fn live_ui_is_unprivileged_and_signals_leave_a_complete_file() {
         );
         assert!(seen.big_datagram, "signal {signal}: the big datagram");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,7 +1,7 @@
 //! Throughput of the analysis engine alone (no decoding): 1M segments over 1,000
 //! interleaved connections (handshake, bulk data, ACKs every other segment, teardown).
-//! Ignored by default; run with `cargo test --release --test analysis_throughput --
-//! --ignored --nocapture` to see packets per second.
+//! Ignored by default; run with `cargo test --release --test integration
+//! analysis::throughput -- --ignored --nocapture` to see packets per second.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;

@@ -1,17 +1,16 @@
 //! Differential test: sockeye's analysis against tshark 4.0's answers for every frame of
 //! the reference captures (`tests/data/expected/*.tsv`), cell by cell.
 
-mod common;
-
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs;
 
-use common::{extract, read_capture, Transport};
-use sockeye::analysis::{AnalysisFlag, Analyzer, TcpFacts};
+use sockeye::analysis::{AnalysisFlag, TcpFacts};
+
+use crate::kit::decoded::{dissect_all, read_capture};
+use crate::kit::{stem, textbook_paths};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
-const CAPTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/textbook");
 
 /// The analysis columns and how to produce each cell from our facts.
 const COLUMNS: &[&str] = &[
@@ -90,28 +89,19 @@ fn check_capture(capture: &str, tsv: &str) -> CaptureResult {
         rows.len(),
         "{capture}: frame count differs from the TSV"
     );
-    let mut analyzer = Analyzer::new();
     let mut result = CaptureResult {
         cells: 0,
         mismatches: Vec::new(),
     };
-    for ((n, ts, len, data), row) in frames.iter().zip(&rows) {
-        let cell_of: Box<dyn Fn(&str) -> String> = match extract(*n, *ts, *len, data) {
-            Transport::Tcp(t) => {
-                let facts = analyzer.tcp(&t.segment());
-                Box::new(move |c| tcp_cell(&facts, c))
-            }
-            Transport::Udp(u) => {
-                let facts = analyzer.udp(&u.datagram());
-                Box::new(move |c| {
-                    if c == "udp.stream" {
-                        facts.stream.to_string()
-                    } else {
-                        String::new()
-                    }
-                })
-            }
-            Transport::Other => Box::new(|_| String::new()),
+    let mut rows = rows.iter();
+    // The facts the pipeline computed for each frame: what -T fields, -Y and the UI read.
+    dissect_all(&frames, |d, _| {
+        let n = d.info.number;
+        let row = rows.next().expect("as many rows as frames");
+        let cell_of = |c: &str| match (&d.tcp, &d.udp) {
+            (Some(facts), _) => tcp_cell(facts, c),
+            (None, Some(facts)) if c == "udp.stream" => facts.stream.to_string(),
+            _ => String::new(),
         };
         for col in COLUMNS {
             let Some(&i) = col_index.get(col) else {
@@ -126,27 +116,18 @@ fn check_capture(capture: &str, tsv: &str) -> CaptureResult {
                     .push(format!("frame {n} {col}: tshark {want:?}, sockeye {got:?}"));
             }
         }
-    }
+    });
     result
 }
 
 #[test]
 fn analysis_matches_tshark_on_every_reference_capture() {
-    let mut entries: Vec<_> = fs::read_dir(CAPTURES)
-        .expect("captures dir")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
+    let entries = textbook_paths();
     assert_eq!(entries.len(), 25, "expected the 25 reference captures");
     let mut report = String::new();
     let mut failed = false;
     for path in entries {
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_string();
+        let stem = stem(&path);
         let tsv = format!("{DIR}/expected/{stem}.tsv");
         let r = check_capture(path.to_str().unwrap_or_default(), &tsv);
         let ok = r.cells - r.mismatches.len();

@@ -2,7 +2,7 @@
 //! the very harness the fuzzer ran (fuzz/harness.rs, included as a module), so CI — which has
 //! no fuzzer — keeps each fixed crash fixed. A panic here names the file.
 
-#[path = "../fuzz/harness.rs"]
+#[path = "../../fuzz/harness.rs"]
 mod harness;
 
 use std::path::{Path, PathBuf};

@@ -2,8 +2,6 @@
 //! each printer mode, and the real binary run under a memory limit.
 
 use std::io::Cursor;
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -11,6 +9,9 @@ use sockeye::dissect::Dissector;
 use sockeye::frame::OwnedFrame;
 use sockeye::headless::{OutputMode, Printer, ReadConfig};
 use sockeye::source::{FileSource, PacketSource};
+
+use crate::kit::process::limit_address_space;
+use crate::kit::{textbook_paths, SOCKEYE};
 
 /// The binary may map at most this much address space. A record that claims 4 GiB must be
 /// reported, not allocated; a run of the binary on a small capture needs a few MiB.
@@ -106,21 +107,9 @@ pub fn prefix(per_frame: &[Vec<u8>], n: usize) -> Vec<u8> {
 /// that hold for every input: it finished in time and it did not panic (exit code 101) or die
 /// by a signal.
 pub fn run_bin(args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sockeye"));
+    let mut command = Command::new(SOCKEYE);
     command.args(args).stdin(Stdio::null());
-    // SAFETY: setrlimit is async-signal-safe and touches only the child about to exec.
-    unsafe {
-        command.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: AS_LIMIT as libc::rlim_t,
-                rlim_max: AS_LIMIT as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    limit_address_space(&mut command, AS_LIMIT);
     let started = Instant::now();
     let out = command.output().expect("run sockeye");
     let took = started.elapsed();
@@ -147,40 +136,9 @@ pub fn assert_damage_explained(out: &Output, what: &str) {
     }
 }
 
-/// A per-test scratch directory, removed on drop.
-pub struct Scratch(pub PathBuf);
-
-impl Scratch {
-    pub fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("sockeye-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("create scratch dir");
-        Scratch(dir)
-    }
-
-    /// Writes `bytes` to `name` inside the directory and returns the path as a string.
-    pub fn file(&self, name: &str, bytes: &[u8]) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).expect("write scratch file");
-        path.to_str().expect("utf-8 temp path").to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
-
 /// Every shipped capture, sorted, with its bytes.
 pub fn textbook_captures() -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/textbook");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("captures/textbook exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
-    paths
+    textbook_paths()
         .into_iter()
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
