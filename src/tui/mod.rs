@@ -4,8 +4,15 @@
 //! The terminal is restored on every exit path: normal return and errors (the guard's
 //! `Drop`), panics (the hook restores before the message prints) and SIGTERM/SIGHUP/SIGINT
 //! (a signal-hook flag the loop checks at least every 250 ms).
+//!
+//! A terminal that goes away (window closed, ssh dropped, `tmux kill-session`) ends the UI
+//! too: the loop looks at the terminal itself every iteration ([`TtyWatch`]), because
+//! crossterm's reader spins for ever on a tty that reads EOF or EIO and never reports it.
 
 pub mod bench;
+mod tty;
+
+pub use tty::TtyWatch;
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -281,19 +288,36 @@ where
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout())).map_err(term_err)?;
     let (tx, rx) = mpsc::channel();
     let input_done = Arc::new(AtomicBool::new(false));
-    let reader = spawn_input(tx, Arc::clone(&input_done));
+    let watch = TtyWatch::open();
+    let reader = spawn_input(tx, Arc::clone(&input_done), watch.clone());
+    let _watcher = watch
+        .as_ref()
+        .map(|w| w.spawn_watcher(Arc::clone(&stop), Arc::clone(&input_done)));
     let result = body(&mut terminal, &rx, &stop);
     input_done.store(true, Ordering::Relaxed);
-    let _ = reader.map(|t| t.join());
+    // A reader stuck in crossterm on a dead terminal never returns: leave it to end with
+    // the process rather than hang the exit.
+    if !watch.as_ref().is_some_and(TtyWatch::was_gone) {
+        let _ = reader.map(|t| t.join());
+    }
     result
 }
 
-/// Reads terminal events on their own thread; polls so it notices when the UI ends.
-fn spawn_input(tx: Sender<UiEvent>, done: Arc<AtomicBool>) -> Option<thread::JoinHandle<()>> {
+/// Reads terminal events on their own thread; polls so it notices when the UI ends. It
+/// asks the terminal itself first whether it is still there: once crossterm is handed a
+/// hung-up tty it loops inside `poll` for ever.
+fn spawn_input(
+    tx: Sender<UiEvent>,
+    done: Arc<AtomicBool>,
+    watch: Option<TtyWatch>,
+) -> Option<thread::JoinHandle<()>> {
     thread::Builder::new()
         .name("sockeye-input".into())
         .spawn(move || {
             while !done.load(Ordering::Relaxed) {
+                if watch.as_ref().is_some_and(TtyWatch::gone) {
+                    break;
+                }
                 match event::poll(Duration::from_millis(100)) {
                     Ok(true) => {}
                     Ok(false) => continue,

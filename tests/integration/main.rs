@@ -15,4 +15,5 @@ mod teach_ui;
 mod tmux;
 mod ui;
 mod ui_filter;
+mod ui_gone;
 mod ui_run;
