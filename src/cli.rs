@@ -155,6 +155,13 @@ pub struct IoArgs {
     #[arg(short = 'f', value_name = "EXPR")]
     pub capture_filter: Option<String>,
 
+    /// Time format, as tshark -t: r = seconds since the first packet (the UI's default),
+    /// d / dd = since the previous captured / displayed packet, a / ad = local time of day /
+    /// with date, u / ud = UTC, e = epoch seconds. Sets the UI's Time column and the time of
+    /// the summary lines (tcpdump's time of day without -t).
+    #[arg(short = 't', value_name = "FORMAT", value_parser = parse_time_format)]
+    pub time_format: Option<crate::headless::TimeFormat>,
+
     /// Statistics after the packets, as tshark -z: conv,tcp | conv,udp |
     /// follow,tcp,ascii,N | follow,udp,ascii,N (N = the tcp.stream / udp.stream index).
     #[arg(short = 'z', value_name = "STAT")]
@@ -239,4 +246,9 @@ impl Cli {
         }
         !self.headless && stdout_is_terminal && !self.io.wants_headless_output()
     }
+}
+
+fn parse_time_format(s: &str) -> Result<crate::headless::TimeFormat, String> {
+    crate::headless::TimeFormat::from_tshark(s)
+        .ok_or_else(|| format!("'{s}' is not a time format: use a, ad, d, dd, e, r, u or ud"))
 }

@@ -88,7 +88,8 @@ pub fn read_capture(path: &str, io: &IoArgs) -> anyhow::Result<ExitCode> {
     };
     let mut printer = Printer::new(config)
         .with_display_filter(display_filter)
-        .with_capture_filter(capture_filter);
+        .with_capture_filter(capture_filter)
+        .with_time_format(io.time_format);
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
     let outcome = headless::run(
@@ -118,7 +119,8 @@ pub fn capture_live(
 ) -> anyhow::Result<ExitCode> {
     let capture_filter = compile_filter("-f", io.capture_filter.as_deref())?;
     let mut printer = Printer::new(read_config(io)?)
-        .with_display_filter(compile_filter("-Y", io.display_filter.as_deref())?);
+        .with_display_filter(compile_filter("-Y", io.display_filter.as_deref())?)
+        .with_time_format(io.time_format);
     let mut dissector = crate::dissect::Dissector::new();
     let stdout = io::stdout();
     let mut out = stdout.lock();
