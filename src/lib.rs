@@ -65,12 +65,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         path,
                         ui::ReplayOptions {
                             no_color: ui::theme::Theme::no_color_env(),
+                            time_format: cli.io.time_format,
                         },
                     )?;
                     Ok(ExitCode::SUCCESS)
                 }
                 (Some(path), _) => reader::read_capture(path, &cli.io),
-                (None, Some(opts)) if ui => live_ui::run(&opts, None),
+                (None, Some(opts)) if ui => live_ui::run(&opts, None, cli.io.time_format),
                 (None, Some(opts)) => reader::capture_live(&opts, &cli.io),
                 (None, None) if ui => match default_interface() {
                     Some(name) => {
@@ -79,7 +80,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             ..cli.io.clone()
                         };
                         match capture::CaptureOptions::from_io(&io) {
-                            Some(opts) => live_ui::run(&opts, None),
+                            Some(opts) => live_ui::run(&opts, None, cli.io.time_format),
                             None => bail!("cannot capture on the default interface"),
                         }
                     }

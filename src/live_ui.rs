@@ -16,6 +16,7 @@ use crate::ui;
 pub fn run(
     opts: &CaptureOptions,
     events: Option<Receiver<SocketEvent>>,
+    time_format: Option<crate::headless::TimeFormat>,
 ) -> anyhow::Result<ExitCode> {
     let source = open_source(opts)?;
     let store = crate::store::LiveConfig {
@@ -23,7 +24,7 @@ pub fn run(
         record: opts.write.clone(),
         ..Default::default()
     };
-    run_with_config(source, &opts.interface, events, store)
+    run_with_config(source, &opts.interface, events, store, time_format)
 }
 
 /// The UI over an already opened source.
@@ -32,7 +33,7 @@ pub fn run_with(
     title: &str,
     events: Option<Receiver<SocketEvent>>,
 ) -> anyhow::Result<ExitCode> {
-    run_with_config(source, title, events, Default::default())
+    run_with_config(source, title, events, Default::default(), None)
 }
 
 /// [`run_with`] with a store limit and an optional `-w` recording.
@@ -41,6 +42,7 @@ fn run_with_config(
     title: &str,
     events: Option<Receiver<SocketEvent>>,
     store: crate::store::LiveConfig,
+    time_format: Option<crate::headless::TimeFormat>,
 ) -> anyhow::Result<ExitCode> {
     ui::run_live(
         source,
@@ -50,6 +52,7 @@ fn run_with_config(
             no_color: ui::theme::Theme::no_color_env(),
             open_interface: None,
             store,
+            time_format,
         },
     )?;
     Ok(ExitCode::SUCCESS)

@@ -100,7 +100,7 @@ fn clicking_a_byte_selects_its_field() {
 #[test]
 fn mouse_click_selects_a_row() {
     let mut a = app("tcp_handshake.pcapng");
-    let panes = crate::ui::layout::packets(a.size);
+    let panes = crate::ui::layout::packets(a.size, &a.split);
     a.handle_mouse(MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: 3,

@@ -55,6 +55,8 @@ pub enum UiEvent {
 #[derive(Debug, Default, Clone)]
 pub struct ReplayOptions {
     pub no_color: bool,
+    /// `-t`: the Time column's format.
+    pub time_format: Option<crate::headless::TimeFormat>,
 }
 
 /// Opens a live source by interface name (the interface picker uses it).
@@ -70,6 +72,8 @@ pub struct LiveOptions {
     pub open_interface: Option<OpenInterface>,
     /// Store limit and `-w` recording of the session.
     pub store: store::LiveConfig,
+    /// `-t`: the Time column's format.
+    pub time_format: Option<crate::headless::TimeFormat>,
 }
 
 /// Interface names for the picker (pnet's view of the system).
@@ -89,6 +93,7 @@ pub fn run_replay(path: &str, opts: ReplayOptions) -> Result<(), UiError> {
             title: path.to_string(),
             interfaces: interface_names(),
             no_color: opts.no_color || crate::ui::theme::Theme::no_color_env(),
+            time_format: opts.time_format,
             ..AppOptions::default()
         },
     );
@@ -124,6 +129,7 @@ pub fn run_live_on<B: Backend>(
             interfaces: interface_names(),
             no_color: opts.no_color || crate::ui::theme::Theme::no_color_env(),
             events,
+            time_format: opts.time_format,
         },
     );
     let mut session = Some(control);

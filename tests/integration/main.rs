@@ -14,6 +14,7 @@ mod teach_live;
 mod teach_ui;
 mod tmux;
 mod ui;
+mod ui_columns;
 mod ui_filter;
 mod ui_gone;
 mod ui_run;
