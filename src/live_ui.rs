@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
 
 use crate::capture::{open_source, CaptureOptions};
 use crate::endpoints::events::SocketEvent;
@@ -27,13 +28,25 @@ pub fn run(
     run_with_config(source, &opts.interface, events, store, time_format)
 }
 
-/// The UI over an already opened source.
+/// The UI over an already opened source; `note` is a footer line the caller keeps
+/// current (the demo names the running scenario and what to watch for).
 pub fn run_with(
     source: Box<dyn crate::source::LiveSource + Send>,
     title: &str,
     events: Option<Receiver<SocketEvent>>,
+    note: Option<Arc<Mutex<String>>>,
 ) -> anyhow::Result<ExitCode> {
-    run_with_config(source, title, events, Default::default(), None)
+    ui::run_live(
+        source,
+        events,
+        ui::LiveOptions {
+            title: title.to_string(),
+            no_color: ui::theme::Theme::no_color_env(),
+            note,
+            ..Default::default()
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// [`run_with`] with a store limit and an optional `-w` recording.
@@ -53,6 +66,7 @@ fn run_with_config(
             open_interface: None,
             store,
             time_format,
+            note: None,
         },
     )?;
     Ok(ExitCode::SUCCESS)

@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 
 use crate::analysis::{AnalysisFlags, Role};
-use crate::endpoints::events::{errno_name, CallResult, Side, SocketCall, SocketEvent};
+use crate::endpoints::events::{errno_name, CallResult, Side, SocketEvent};
 use crate::store::{Kind, Store, StreamPackets};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,10 +115,7 @@ fn on_connection(ladder: &Ladder, e: &SocketEvent) -> bool {
 /// is drawn when it returned, below the segment that woke it (accept() after the final
 /// ACK of the handshake, recv() after the data).
 pub fn placed_at(e: &SocketEvent) -> (i64, bool) {
-    match e.call {
-        SocketCall::Accept | SocketCall::Recv | SocketCall::RecvFrom => (e.ret_ns, true),
-        _ => (e.ts_ns, false),
-    }
+    e.placed_at()
 }
 
 /// Builds up to `height` rows of the stream of packet `selected`, keeping it in view;
@@ -239,6 +236,7 @@ fn datagram_label(packet: &crate::decode::Packet<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::endpoints::events::SocketCall;
 
     fn ev(call: SocketCall, ts_ns: i64, ret_ns: i64) -> SocketEvent {
         SocketEvent::fixture(Side::Server, call, ts_ns, ret_ns)

@@ -115,6 +115,8 @@ pub struct AppOptions {
     pub events: Option<Receiver<SocketEvent>>,
     /// `-t`: the Time column's format.
     pub time_format: Option<crate::headless::TimeFormat>,
+    /// A line someone else keeps current (the demo: which scenario runs, what to watch).
+    pub note: Option<Arc<std::sync::Mutex<String>>>,
 }
 
 /// Most recent socket calls kept for display.
@@ -177,6 +179,7 @@ pub struct App {
     /// The list's sort, when it is not capture order.
     pub order: Option<columns::RowOrder>,
     pub split: PaneSplit,
+    pub note: Option<Arc<std::sync::Mutex<String>>>,
 }
 
 impl App {
@@ -232,6 +235,7 @@ impl App {
             },
             order: None,
             split: PaneSplit::default(),
+            note: opts.note,
         }
     }
 

@@ -74,6 +74,8 @@ pub struct LiveOptions {
     pub store: store::LiveConfig,
     /// `-t`: the Time column's format.
     pub time_format: Option<crate::headless::TimeFormat>,
+    /// A line kept current by the caller, shown in the footer (the demo's scenario).
+    pub note: Option<Arc<std::sync::Mutex<String>>>,
 }
 
 /// Interface names for the picker (pnet's view of the system).
@@ -130,6 +132,7 @@ pub fn run_live_on<B: Backend>(
             no_color: opts.no_color || crate::ui::theme::Theme::no_color_env(),
             events,
             time_format: opts.time_format,
+            note: opts.note.clone(),
         },
     );
     let mut session = Some(control);

@@ -96,7 +96,13 @@ pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
         if let Some(f) = &app.filter {
             search = format!("filter {} (Esc clears) │ {search}", f.text);
         }
-        format!("{search}{}", hints(app))
+        let note = app
+            .note
+            .as_ref()
+            .and_then(|n| n.lock().ok().map(|n| n.clone()))
+            .filter(|n| !n.is_empty())
+            .map_or(String::new(), |n| format!("▶ {n} │ "));
+        format!("{note}{search}{}", hints(app))
     };
     Paragraph::new(Line::styled(
         super::fit(&text, usize::from(area.width)),

@@ -13,6 +13,7 @@ mod teach;
 mod teach_live;
 mod teach_ui;
 mod tmux;
+mod trace_order;
 mod ui;
 mod ui_columns;
 mod ui_filter;
