@@ -211,3 +211,72 @@ fn make_targets_honour_cargo_target_dir() {
     assert!(!plan.contains("./target/"), "a hard-coded target path:\n{plan}");
     assert!(plan.contains("run --release"), "{plan}");
 }
+
+#[test]
+fn header_diagrams_hold_field_values_and_distinct_labels() {
+    let out = support::sockeye(&[
+        "-r",
+        support::textbook("tcp_handshake.pcapng").to_str().unwrap(),
+        "--export",
+        "diagram",
+        "--packet",
+        "1",
+    ]);
+    let text = support::stdout(&out);
+    // IHL and the data offset hold their 4-bit values; the bytes they mean are beside.
+    assert!(text.contains("|Version|  IHL  |"), "{text}");
+    assert!(text.contains("|   4   |   5   |"), "{text}");
+    assert!(text.contains("IHL = Header Length: 5 × 4 = 20 bytes"), "{text}");
+    assert!(text.contains("|   8   |  0  |"), "data offset 8:\n{text}");
+    assert!(text.contains("Offset = Header Length: 8 × 4 = 32 bytes"), "{text}");
+    // One letter per flag, none twice (AE is tcpdump's `e`, not a second `A`).
+    let flags = text
+        .lines()
+        .find(|l| l.starts_with("|Offset |"))
+        .expect("the TCP flags row");
+    let letters: Vec<&str> = flags.split('|').filter(|c| c.len() == 1).collect();
+    let mut unique = letters.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(letters.len(), unique.len(), "{flags}");
+    assert!(!text.contains("Differentia|"), "a label cut silently:\n{text}");
+    assert!(text.contains("DSCP") && text.contains("ECN"), "{text}");
+    // The UI draws the same grid at 80×24 and 120×40.
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = app("tcp_handshake.pcapng", w, h);
+        // Down the fields to IHL (the cursor marks it `>…<`).
+        keys(&mut a, "7jjjjj");
+        let screen = screen(&a);
+        assert!(screen.contains("|> IHL <|"), "{screen}");
+        if h == 40 {
+            assert!(screen.contains("Header Length: 5 × 4 = 20 bytes"), "{screen}");
+        }
+        insta::assert_snapshot!(format!("diagram_ihl_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn encapsulation_boxes_keep_their_borders() {
+    for w in [80u16, 100, 120] {
+        let mut a = app("tcp_handshake.pcapng", w, 30);
+        keys(&mut a, "6");
+        let text = screen(&a);
+        let boxes: Vec<&str> = text
+            .lines()
+            .map(|l| l.trim_matches('"').trim_end())
+            .filter(|l| l.starts_with('│') || l.starts_with('┌') || l.starts_with('└'))
+            .collect();
+        assert!(boxes.len() >= 8, "{text}");
+        for line in boxes {
+            // As many borders close on the right as are open on the left.
+            let left = line.chars().take_while(|c| "│ ┌└".contains(*c)).filter(|c| *c != ' ').count();
+            let right = line
+                .chars()
+                .rev()
+                .take_while(|c| "│ ┐┘".contains(*c))
+                .filter(|c| *c != ' ')
+                .count();
+            assert_eq!(left, right, "at {w} columns: {line}");
+        }
+    }
+}
