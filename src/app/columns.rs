@@ -167,7 +167,10 @@ impl App {
 
     pub(super) fn hide_column(&mut self) {
         let c = self.columns.cursor();
-        let shown = Column::ALL.iter().filter(|c| self.columns.shown(**c)).count();
+        let shown = Column::ALL
+            .iter()
+            .filter(|c| self.columns.shown(**c))
+            .count();
         if shown <= 1 {
             self.message = Some("the last column stays".into());
             return;
@@ -199,7 +202,11 @@ impl App {
             self.columns.time.tshark_name()
         ));
         // A sort by a delta time depends on the format.
-        if self.order.as_ref().is_some_and(|o| o.column == Column::Time) {
+        if self
+            .order
+            .as_ref()
+            .is_some_and(|o| o.column == Column::Time)
+        {
             self.resort();
         }
     }
@@ -216,7 +223,11 @@ impl App {
             self.message = Some("capture order".into());
         } else {
             self.sort_rows(column, descending);
-            let dir = if descending { "descending" } else { "ascending" };
+            let dir = if descending {
+                "descending"
+            } else {
+                "ascending"
+            };
             self.message = Some(format!("sorted by {} ({dir})", column.title()));
         }
         self.list_top = 0;
@@ -314,11 +325,7 @@ impl App {
             Column::Length => Key::Num(entry.map_or(0, |e| i64::from(e.orig_len))),
             Column::Time => {
                 let ts = entry.map_or(0, |e| e.ts_ns);
-                Key::Num(
-                    self.columns
-                        .time
-                        .sort_key(ts, &self.time_context(store, p)),
-                )
+                Key::Num(self.columns.time.sort_key(ts, &self.time_context(store, p)))
             }
             Column::Source | Column::Destination | Column::Protocol | Column::Info => {
                 let Some(d) = store.dissect(p) else {

@@ -81,7 +81,9 @@ impl App {
         match self.filtered() {
             Some(rows) => {
                 let at = rows.partition_point(|&r| (r as usize) < p);
-                at.checked_sub(1).and_then(|i| rows.get(i)).map(|&q| q as usize)
+                at.checked_sub(1)
+                    .and_then(|i| rows.get(i))
+                    .map(|&q| q as usize)
             }
             None => p.checked_sub(1).filter(|&q| q >= self.first_row_packet()),
         }

@@ -52,10 +52,13 @@ impl Stats {
             self.bytes += u64::from(e.orig_len);
             self.flagged += u64::from(!e.aflags.is_empty());
             if matches!(e.kind, Kind::Tcp | Kind::Udp) {
-                let c = self.convs.entry((e.kind as u8, e.stream)).or_insert(ConvCount {
-                    first_ts: e.ts_ns,
-                    ..ConvCount::default()
-                });
+                let c = self
+                    .convs
+                    .entry((e.kind as u8, e.stream))
+                    .or_insert(ConvCount {
+                        first_ts: e.ts_ns,
+                        ..ConvCount::default()
+                    });
                 c.frames += 1;
                 c.bytes += u64::from(e.orig_len);
                 c.last_ts = e.ts_ns;

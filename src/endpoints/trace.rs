@@ -161,7 +161,10 @@ mod tests {
         assert!(at("send()") < at("| PSH"), "{text:#?}");
         assert!(at("recv()") > at("| PSH"), "{text:#?}");
         let times: Vec<TimestampNs> = t.iter().map(|l| l.ts_ns).collect();
-        assert!(times.windows(2).all(|w| w[0] <= w[1]), "time-sorted: {times:?}");
+        assert!(
+            times.windows(2).all(|w| w[0] <= w[1]),
+            "time-sorted: {times:?}"
+        );
         assert!(t[at("recv()")].text.contains("(waited 0 us)"));
     }
 

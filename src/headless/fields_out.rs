@@ -2,22 +2,23 @@
 
 use std::io::{self, Write};
 
+use super::options::FieldColumn;
 use super::options::{FieldOptions, Occurrence};
 use crate::decode::FieldList;
-use crate::field::{write_value, FieldId, Value};
+use crate::field::{write_value, Value};
 
 pub fn write_header(
-    columns: &[FieldId],
+    columns: &[FieldColumn],
     opts: &FieldOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let names: Vec<&str> = columns.iter().map(|id| id.name()).collect();
+    let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
     writeln!(out, "{}", names.join(&opts.separator))
 }
 
 /// Appends one row for `fields` to `line` (newline included).
 pub fn write_row(
-    columns: &[FieldId],
+    columns: &[FieldColumn],
     opts: &FieldOptions,
     fields: &FieldList<'_>,
     line: &mut Vec<u8>,
@@ -30,7 +31,7 @@ pub fn write_row(
         if let Some(q) = opts.quote {
             text.push(q);
         }
-        let matches = fields.iter().filter(|f| f.id == *column);
+        let matches = fields.iter().filter(|f| column.parts.contains(&f.id));
         let chosen: Vec<_> = match opts.occurrence {
             Occurrence::First => matches.take(1).collect(),
             Occurrence::Last => matches.last().into_iter().collect(),

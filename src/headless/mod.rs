@@ -13,8 +13,8 @@ mod tree;
 pub use tree::field_line;
 
 pub use options::{
-    parse_field_options, FieldOptions, Occurrence, OptionError as OptionErrorKind, OutputMode,
-    ReadConfig,
+    parse_field_options, FieldColumn, FieldOptions, Occurrence, OptionError as OptionErrorKind,
+    OutputMode, ReadConfig,
 };
 pub use stats::{StatError, StatSpec, Stats};
 pub use summary::{write_summary, RelativeSeq};

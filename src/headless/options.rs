@@ -1,13 +1,40 @@
 //! Validated output options for the headless reader (from `-T`, `-e`, `-E`, `-V`).
 
 use crate::field::{self, FieldId};
+use crate::filter::Virtual;
+
+/// One `-e` column: a field, or a name such as `ip.addr` that stands for several (its
+/// occurrences are theirs, in the packet's order, as tshark prints them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldColumn {
+    pub name: &'static str,
+    pub parts: Vec<FieldId>,
+}
+
+impl FieldColumn {
+    pub fn resolve(name: &str) -> Option<FieldColumn> {
+        if let Some(id) = FieldId::from_name(name) {
+            return Some(FieldColumn {
+                name: id.name(),
+                parts: vec![id],
+            });
+        }
+        Virtual::ALL
+            .into_iter()
+            .find(|v| v.name() == name)
+            .map(|v| FieldColumn {
+                name: v.name(),
+                parts: v.parts().to_vec(),
+            })
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutputMode {
     /// One tcpdump-like line per packet.
     Summary,
     /// `-T fields`: these columns.
-    Fields(Vec<FieldId>),
+    Fields(Vec<FieldColumn>),
     /// `-T json`: one object per line.
     Json,
     /// `-V`: the whole layer tree.
@@ -85,7 +112,7 @@ impl ReadConfig {
         let columns = names
             .iter()
             .map(|name| {
-                FieldId::from_name(name).ok_or_else(|| OptionError::UnknownField {
+                FieldColumn::resolve(name).ok_or_else(|| OptionError::UnknownField {
                     name: name.clone(),
                     hint: field::suggest(name),
                 })

@@ -117,7 +117,10 @@ fn meaning(field: &Field<'_>, raw: u64) -> Option<String> {
         if v == raw * 4 {
             format!("{title}: {raw} × 4 = {v} bytes")
         } else {
-            format!("{title}: {raw} means {}", ValueFormatter(field.def(), &field.value))
+            format!(
+                "{title}: {raw} means {}",
+                ValueFormatter(field.def(), &field.value)
+            )
         }
     })
 }

@@ -103,7 +103,11 @@ mod tests {
     #[test]
     fn fits_whole_when_there_is_room() {
         let w = widths(
-            &[Need::number(3), Need::text(15, 6), Need::text(0, 0).filling()],
+            &[
+                Need::number(3),
+                Need::text(15, 6),
+                Need::text(0, 0).filling(),
+            ],
             80,
             1,
             40,

@@ -17,6 +17,6 @@ mod trace_order;
 mod ui;
 mod ui_columns;
 mod ui_filter;
-mod ui_keys;
 mod ui_gone;
+mod ui_keys;
 mod ui_run;

@@ -51,7 +51,10 @@ fn assert_causal(trace: &str) {
     assert!(send < data && data < recv, "send, packet, recv:\n{trace}");
     let ack = at(&|l| l.contains('|') && l.contains("Flags [.], ack 1,")).expect("final ACK");
     let accept = at(&|l| l.contains("server accept()")).expect("accept");
-    assert!(accept > ack, "accept() after the handshake's last ACK:\n{trace}");
+    assert!(
+        accept > ack,
+        "accept() after the handshake's last ACK:\n{trace}"
+    );
 }
 
 #[test]
@@ -90,5 +93,8 @@ fn calls_without_trace_are_time_sorted_too() {
     };
     let times: Vec<u64> = out.lines().filter_map(micros).collect();
     assert!(times.len() > 10, "{out}");
-    assert!(times.windows(2).all(|w| w[0] <= w[1]), "not in time order:\n{out}");
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "not in time order:\n{out}"
+    );
 }

@@ -28,7 +28,11 @@ fn list_lines(text: &str) -> Vec<String> {
 
 /// Every IPv6 address on screen is whole or visibly cut.
 fn assert_no_silent_cut(text: &str) {
-    for cut in ["2001:db8:1:2::1 ", "2001:db8:1:2::10 ", "2001:db8:1:2::100 "] {
+    for cut in [
+        "2001:db8:1:2::1 ",
+        "2001:db8:1:2::10 ",
+        "2001:db8:1:2::100 ",
+    ] {
         assert!(!text.contains(cut), "an address cut into another:\n{text}");
     }
 }
@@ -46,12 +50,19 @@ fn ipv6_addresses_are_whole_or_marked_cut() {
     let mut a = app("http_ip4and6.pcapng", 120, 40);
     keys(&mut a, "G");
     let text = screen(&a);
-    assert!(text.contains("2001:db8:1:2::1002 2001:db8:1:2::1000"), "{text}");
+    assert!(
+        text.contains("2001:db8:1:2::1002 2001:db8:1:2::1000"),
+        "{text}"
+    );
 }
 
 #[test]
 fn info_keeps_half_of_80_columns() {
-    for name in ["http_ip4and6.pcapng", "tcp_handshake.pcapng", "arp_resolution.pcapng"] {
+    for name in [
+        "http_ip4and6.pcapng",
+        "tcp_handshake.pcapng",
+        "arp_resolution.pcapng",
+    ] {
         let a = app(name, 80, 24);
         let text = screen(&a);
         let header = text
@@ -134,7 +145,10 @@ fn large_numbers_are_never_cut() {
     let mut a = app_for(&path, 80, 24);
     keys(&mut a, "G");
     let text = screen(&a);
-    assert!(text.contains(">120000 "), "the last frame number whole:\n{text}");
+    assert!(
+        text.contains(">120000 "),
+        "the last frame number whole:\n{text}"
+    );
     assert!(
         text.contains("Packets 120,000/120,000"),
         "counts grouped:\n{text}"
@@ -146,8 +160,10 @@ fn large_numbers_are_never_cut() {
     let last = store.conversations().last().unwrap().stream;
     drop(store);
     assert!(last >= 1000, "the capture has {last} streams");
-    assert!(text.contains(&format!("TCP {last} ")) || text.contains(&format!("UDP {last} ")),
-        "stream {last} whole:\n{text}");
+    assert!(
+        text.contains(&format!("TCP {last} ")) || text.contains(&format!("UDP {last} ")),
+        "stream {last} whole:\n{text}"
+    );
     let _ = std::fs::remove_file(&path);
 }
 
@@ -217,7 +233,10 @@ fn sorted_list_keeps_selection_and_navigation() {
     assert_eq!(a.selected, 3);
     assert_eq!(a.row_at_or_after(3), 16);
     keys(&mut a, "j");
-    assert_eq!(a.selected, 2, "down in a descending list is the packet before");
+    assert_eq!(
+        a.selected, 2,
+        "down in a descending list is the packet before"
+    );
     keys(&mut a, "g");
     assert_eq!(a.selected, 19);
 }
@@ -230,7 +249,10 @@ fn hide_show_narrow_and_widen_columns() {
     let text = screen(&a);
     insta::assert_snapshot!("columns_hidden_120x40", text);
     let header = text.lines().find(|l| l.contains("No.")).unwrap();
-    assert!(!header.contains("Time") && !header.contains("Source"), "{header}");
+    assert!(
+        !header.contains("Time") && !header.contains("Source"),
+        "{header}"
+    );
     // Narrow Destination below its width: cut with … (never silently).
     keys(&mut a, "{{{{");
     let text = screen(&a);
@@ -245,7 +267,10 @@ fn hide_show_narrow_and_widen_columns() {
         .find(|l| l.contains("No."))
         .unwrap()
         .to_string();
-    assert!(header.contains("Time") && header.contains("Source"), "{header}");
+    assert!(
+        header.contains("Time") && header.contains("Source"),
+        "{header}"
+    );
 }
 
 #[test]
@@ -270,7 +295,11 @@ fn time_formats_by_key_and_by_flag() {
     keys(&mut a, "tttttt");
     let text = screen(&a);
     insta::assert_snapshot!("time_epoch_120x40", text);
-    assert!(time_of(&a, 0).starts_with("1448215091."), "{}", time_of(&a, 0));
+    assert!(
+        time_of(&a, 0).starts_with("1448215091."),
+        "{}",
+        time_of(&a, 0)
+    );
     // -t as tshark: the same formatter behind the flag.
     let out = support::sockeye(&[
         "-r",
@@ -296,7 +325,10 @@ fn zoom_and_pane_resize() {
     keys(&mut a, "\tz");
     let text = screen(&a);
     insta::assert_snapshot!("zoom_details_80x24", text);
-    assert!(!text.contains("Packets 1/20"), "only the details pane:\n{text}");
+    assert!(
+        !text.contains("Packets 1/20"),
+        "only the details pane:\n{text}"
+    );
     press(&mut a, KeyCode::Esc);
     assert!(screen(&a).contains("Packets 1/20"), "Esc unzooms");
     // Focus the list and make it taller: more packet rows.

@@ -113,8 +113,7 @@ fn a_closed_pty_without_any_signal_ends_the_ui() {
     let mut seen = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut buf = [0u8; 4096];
-    while Instant::now() < deadline && !String::from_utf8_lossy(&seen).contains("Retransmission")
-    {
+    while Instant::now() < deadline && !String::from_utf8_lossy(&seen).contains("Retransmission") {
         match reader.read(&mut buf) {
             Ok(n) if n > 0 => seen.extend_from_slice(&buf[..n]),
             _ => std::thread::sleep(Duration::from_millis(20)),

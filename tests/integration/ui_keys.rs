@@ -180,7 +180,9 @@ fn collapsing_a_layer_never_scrolls_into_blank_space() {
         .take_while(|l| !l.contains("Bytes ─"))
         .collect();
     assert!(
-        details.iter().all(|l| !l.trim_matches('"').trim().is_empty()),
+        details
+            .iter()
+            .all(|l| !l.trim_matches('"').trim().is_empty()),
         "blank rows in the details pane:\n{text}"
     );
 }
@@ -208,7 +210,10 @@ fn make_targets_honour_cargo_target_dir() {
         .output()
         .unwrap();
     let plan = String::from_utf8_lossy(&plan.stdout);
-    assert!(!plan.contains("./target/"), "a hard-coded target path:\n{plan}");
+    assert!(
+        !plan.contains("./target/"),
+        "a hard-coded target path:\n{plan}"
+    );
     assert!(plan.contains("run --release"), "{plan}");
 }
 
@@ -226,9 +231,15 @@ fn header_diagrams_hold_field_values_and_distinct_labels() {
     // IHL and the data offset hold their 4-bit values; the bytes they mean are beside.
     assert!(text.contains("|Version|  IHL  |"), "{text}");
     assert!(text.contains("|   4   |   5   |"), "{text}");
-    assert!(text.contains("IHL = Header Length: 5 × 4 = 20 bytes"), "{text}");
+    assert!(
+        text.contains("IHL = Header Length: 5 × 4 = 20 bytes"),
+        "{text}"
+    );
     assert!(text.contains("|   8   |  0  |"), "data offset 8:\n{text}");
-    assert!(text.contains("Offset = Header Length: 8 × 4 = 32 bytes"), "{text}");
+    assert!(
+        text.contains("Offset = Header Length: 8 × 4 = 32 bytes"),
+        "{text}"
+    );
     // One letter per flag, none twice (AE is tcpdump's `e`, not a second `A`).
     let flags = text
         .lines()
@@ -239,7 +250,10 @@ fn header_diagrams_hold_field_values_and_distinct_labels() {
     unique.sort_unstable();
     unique.dedup();
     assert_eq!(letters.len(), unique.len(), "{flags}");
-    assert!(!text.contains("Differentia|"), "a label cut silently:\n{text}");
+    assert!(
+        !text.contains("Differentia|"),
+        "a label cut silently:\n{text}"
+    );
     assert!(text.contains("DSCP") && text.contains("ECN"), "{text}");
     // The UI draws the same grid at 80×24 and 120×40.
     for (w, h) in [(80, 24), (120, 40)] {
@@ -266,7 +280,11 @@ fn encapsulation_boxes_keep_their_borders() {
         assert!(boxes.len() >= 8, "{text}");
         for line in boxes {
             // As many borders close on the right as are open on the left.
-            let left = line.chars().take_while(|c| "│ ┌└".contains(*c)).filter(|c| *c != ' ').count();
+            let left = line
+                .chars()
+                .take_while(|c| "│ ┌└".contains(*c))
+                .filter(|c| *c != ' ')
+                .count();
             let right = line
                 .chars()
                 .rev()
@@ -276,4 +294,40 @@ fn encapsulation_boxes_keep_their_borders() {
             assert_eq!(left, right, "at {w} columns: {line}");
         }
     }
+}
+
+#[test]
+fn fields_that_stand_for_two_print_every_occurrence_as_tshark() {
+    let out = support::sockeye(&[
+        "-r",
+        support::textbook("http_ip4and6.pcapng").to_str().unwrap(),
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "ip.addr",
+        "-e",
+        "tcp.port",
+        "-e",
+        "ipv6.addr",
+        "-e",
+        "eth.addr",
+    ]);
+    let expected =
+        std::fs::read_to_string(support::root().join("tests/data/virtual_fields_http_ip4and6.tsv"))
+            .unwrap();
+    assert_eq!(support::stdout(&out), expected, "{}", support::stderr(&out));
+    // A name that is no typo of a field gets no suggestion.
+    let out = support::sockeye(&[
+        "-r",
+        support::textbook("http_ip4and6.pcapng").to_str().unwrap(),
+        "-Y",
+        "http",
+    ]);
+    assert!(
+        !support::stderr(&out).contains("did you mean"),
+        "{}",
+        support::stderr(&out)
+    );
 }
