@@ -1,7 +1,20 @@
 //! Command line: tcpdump/tshark-style flags for reading and capturing, plus subcommands for
-//! the built-in endpoints. Parsed by clap, then validated into typed options by `run`.
+//! the built-in endpoints. Every clap type lives here; [`Cli::into_command`] validates the
+//! flags (filters compiled, `-z` and `-E` parsed, the UI rule applied) into the commands'
+//! domain options, so nothing below this module knows clap.
+
+mod endpoints;
+mod validate;
+
+pub use endpoints::{
+    DemoArgs, LabArgs, LabCommand, LabRunArgs, ModeArg, Proto, SendArgs, ServeArgs,
+};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::capture::CaptureOptions;
+use crate::cmd::{self, ui::UiFilters};
+use crate::teach::export::ExportKind;
 
 const ABOUT: &str = "sockeye — a terminal packet inspector: see the TCP handshake, sequence \
 numbers and UDP datagrams of live traffic or of saved captures.";
@@ -171,7 +184,7 @@ pub struct IoArgs {
     /// the packet's stream), diagram (RFC header diagrams), encap (nested layers and
     /// bytes) or narrate (what the packet means). Pick the packet with --packet.
     #[arg(long, value_enum, value_name = "VIEW")]
-    pub export: Option<crate::teach::export::ExportKind>,
+    pub export: Option<ExportArg>,
 
     /// The packet (frame number, from 1) for --export.
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -191,6 +204,39 @@ pub enum Backend {
     #[default]
     Ring,
     Pnet,
+}
+
+impl From<Backend> for crate::source::Backend {
+    fn from(b: Backend) -> Self {
+        match b {
+            Backend::Ring => crate::source::Backend::Ring,
+            Backend::Pnet => crate::source::Backend::Pnet,
+        }
+    }
+}
+
+/// `--export VIEW`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportArg {
+    /// The ladder (sequence diagram) of the packet's TCP stream or UDP conversation.
+    Ladder,
+    /// RFC-style header diagrams of every layer, with the real values.
+    Diagram,
+    /// Nested layers with offsets, lengths and how each length is known, then the bytes.
+    Encap,
+    /// What the packet means, in plain sentences.
+    Narrate,
+}
+
+impl From<ExportArg> for ExportKind {
+    fn from(e: ExportArg) -> Self {
+        match e {
+            ExportArg::Ladder => ExportKind::Ladder,
+            ExportArg::Diagram => ExportKind::Diagram,
+            ExportArg::Encap => ExportKind::Encap,
+            ExportArg::Narrate => ExportKind::Narrate,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -214,14 +260,14 @@ pub enum Command {
     /// List every field name sockeye knows (the names -e, -Y and -T json use).
     Fields,
     /// Run a TCP/UDP echo, discard or chargen server that prints every socket call.
-    Serve(crate::endpoints::cli::ServeArgs),
+    Serve(ServeArgs),
     /// Send messages to a TCP/UDP server and print what came back.
-    Send(crate::endpoints::cli::SendArgs),
+    Send(SendArgs),
     /// Teaching scenarios: `lab list`, `lab run NAME [--netns] [--trace]`.
-    Lab(crate::endpoints::cli::LabArgs),
+    Lab(LabArgs),
     /// Watch the built-in endpoints run every teaching scenario in a loop, in a private
     /// network namespace (no sudo needed where user namespaces are allowed).
-    Demo(crate::demo::DemoArgs),
+    Demo(DemoArgs),
 }
 
 impl IoArgs {
@@ -248,7 +294,122 @@ impl Cli {
     }
 }
 
+impl IoArgs {
+    /// Validated live-capture options; `None` unless `-i` was given.
+    pub fn capture_options(&self) -> Option<CaptureOptions> {
+        Some(CaptureOptions {
+            interface: self.interface.clone()?,
+            count: self.count,
+            write: self.write.clone(),
+            snaplen: self.snaplen,
+            promiscuous: !self.no_promiscuous,
+            backend: self.backend.into(),
+            buffer_mib: self.buffer_mib,
+            store_limit_mib: self.store_limit_mib,
+        })
+    }
+
+    /// The command-line filters, compiled (for the UI).
+    fn ui_filters(&self) -> anyhow::Result<UiFilters> {
+        Ok(UiFilters {
+            display: validate::compile_filter("-Y", self.display_filter.as_deref())?,
+            capture: validate::compile_filter("-f", self.capture_filter.as_deref())?,
+            time_format: self.time_format,
+        })
+    }
+}
+
+impl Cli {
+    /// Validates the flags into one command. `stdout_is_terminal` decides the UI rule.
+    pub fn into_command(self, stdout_is_terminal: bool) -> anyhow::Result<cmd::Command> {
+        let ui = self.wants_ui(stdout_is_terminal);
+        Ok(match self.command {
+            Some(Command::Fields) => cmd::Command::Fields,
+            Some(Command::Read { file, io }) => read_command(file, &io)?,
+            Some(Command::Serve(a)) => cmd::Command::Serve(a.config()),
+            Some(Command::Send(a)) => cmd::Command::Send(a.job()?),
+            Some(Command::Lab(a)) => cmd::Command::Lab(a.job()),
+            Some(Command::Demo(a)) => cmd::Command::Demo(a.options()),
+            None if self.io.list_interfaces => cmd::Command::ListInterfaces,
+            None => match (&self.io.read, self.io.capture_options()) {
+                (Some(path), _) if ui && self.io.export.is_none() => cmd::Command::ReplayUi {
+                    path: path.clone(),
+                    filters: self.io.ui_filters()?,
+                },
+                (Some(path), _) => read_command(path.clone(), &self.io)?,
+                (None, Some(opts)) if ui => cmd::Command::CaptureUi {
+                    opts,
+                    filters: self.io.ui_filters()?,
+                },
+                (None, Some(opts)) => cmd::Command::Capture {
+                    opts,
+                    plan: validate::plan(&self.io)?,
+                },
+                (None, None) if ui => {
+                    let filters = self.io.ui_filters()?;
+                    let Some(name) = crate::interfaces::default_interface() else {
+                        anyhow::bail!(
+                            "no interface is up with an address to capture on; give -i INTERFACE \
+                             (see `sockeye -D`), open a capture with -r FILE, or try `sockeye demo`"
+                        );
+                    };
+                    let io = IoArgs {
+                        interface: Some(name),
+                        ..self.io.clone()
+                    };
+                    match io.capture_options() {
+                        Some(opts) => cmd::Command::CaptureUi { opts, filters },
+                        None => anyhow::bail!("cannot capture on the default interface"),
+                    }
+                }
+                (None, None) => anyhow::bail!(
+                    "nothing to do: give -r FILE to read a capture or -i INTERFACE to capture (see `sockeye --help`)"
+                ),
+            },
+        })
+    }
+}
+
+/// `-r FILE` printed, or one of its teaching views exported.
+fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
+    Ok(match io.export {
+        Some(kind) => cmd::Command::Export {
+            path,
+            kind: kind.into(),
+            packet: io.packet,
+            mermaid: io.mermaid,
+        },
+        None => cmd::Command::Read {
+            path,
+            plan: validate::plan(io)?,
+        },
+    })
+}
+
 fn parse_time_format(s: &str) -> Result<crate::headless::TimeFormat, String> {
     crate::headless::TimeFormat::from_tshark(s)
         .ok_or_else(|| format!("'{s}' is not a time format: use a, ad, d, dd, e, r, u or ud"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_come_from_the_shared_flags() {
+        let io = IoArgs {
+            interface: Some("lo".into()),
+            count: Some(5),
+            snaplen: 96,
+            no_promiscuous: true,
+            buffer_mib: 4,
+            ..IoArgs::default()
+        };
+        let opts = io.capture_options().expect("-i given");
+        assert_eq!(opts.interface, "lo");
+        assert_eq!(opts.count, Some(5));
+        assert!(!opts.promiscuous);
+        assert_eq!(opts.buffer_mib, 4);
+        assert!(IoArgs::default().capture_options().is_none());
+    }
 }

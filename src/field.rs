@@ -20,6 +20,8 @@ pub enum Display {
     /// -T fields, we print the protocol's display name.
     Protocol,
     Dec,
+    /// A signed decimal (Wireshark's FT_INT*), e.g. -1 for "unknown".
+    Int,
     /// Hex with this many digits, `0x` prefixed (tshark's BASE_HEX).
     Hex(u8),
     /// 1 or 0.

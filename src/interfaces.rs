@@ -62,6 +62,15 @@ pub fn format_list(interfaces: &[InterfaceSummary]) -> String {
     out
 }
 
+/// The interface a bare `sockeye` would capture on: the first one that is up, not
+/// loopback, and has an address (what tcpdump picks, roughly).
+pub fn default_interface() -> Option<String> {
+    pnet::datalink::interfaces()
+        .into_iter()
+        .find(|i| i.is_up() && !i.is_loopback() && !i.ips.is_empty())
+        .map(|i| i.name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,26 +2,27 @@
 //! the bytes, either a memory-mapped capture file (replay: nothing is copied, the kernel
 //! pages bytes in when a row is drawn) or an append-only arena (live, stdin).
 //!
-//! Analysis runs once, in capture order, on the indexing thread; what the UI needs of it
-//! per packet (stream, relative seq/ack, window, analysis flags) is kept in the [`Entry`],
-//! so any packet can be re-decoded on demand without replaying the conversation tables.
+//! Analysis runs once, in capture order, on the indexing thread; every fact it computes
+//! for a packet is kept (in the [`Entry`] and the side tables of [`facts`]), so any packet
+//! can be re-decoded on demand and carries exactly the facts `-V` and `-T fields` print,
+//! without replaying the conversation tables.
 
 pub mod arena;
+pub mod facts;
 pub mod ingest;
 mod stream;
 
-use stream::tcp_facts;
 pub use stream::StreamPackets;
 
 pub use ingest::{
-    lock, save_link, spawn_file_indexer, spawn_live, spawn_live_with, IndexJob, LiveConfig,
-    LiveControl, SharedStore, LIVE_CHANNEL,
+    lock, save_link, spawn_file_indexer, spawn_file_indexer_with, spawn_live, spawn_live_with,
+    IndexJob, LiveConfig, LiveControl, SharedStore, LIVE_CHANNEL,
 };
 
 use std::net::IpAddr;
 use std::ops::Range;
 
-use crate::analysis::{AnalysisFlags, ConvProto, ConvStats, Role, UdpFacts};
+use crate::analysis::{AnalysisFlags, ConvProto, ConvStats, Handshake, Role, TcpFacts, UdpFacts};
 use crate::decode::{self, FrameInfo};
 use crate::dissect::Dissection;
 use crate::frame::{Direction, Frame, LinkType};
@@ -51,8 +52,9 @@ impl Kind {
     }
 }
 
-/// One packet of the index (48 bytes). Everything the list row, the ladder and the
-/// statistics need without touching the packet bytes.
+/// One packet of the index (56 bytes). Everything the list row, the ladder and the
+/// statistics need without touching the packet bytes, and the analysis facts every TCP
+/// packet has; the rarer ones are a row of the side tables ([`facts`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Entry {
     /// Offset of the captured bytes in the backing (file or arena).
@@ -66,8 +68,16 @@ pub struct Entry {
     pub ack_rel: u32,
     /// Scaled window (`tcp.window_size`), saturated to u32.
     pub window: u32,
+    /// Row of the [`facts::Extra`] side table, or [`facts::NONE`].
+    pub extra: u32,
     pub aflags: AnalysisFlags,
     pub link: u16,
+    /// Capture interface (pcapng interface id, saturated).
+    pub interface: u16,
+    /// Window scale that applied ([`facts::wscale_code`]).
+    pub wscale: u8,
+    /// TCP connection state after this packet ([`facts::state_code`]).
+    pub state: u8,
     pub kind: Kind,
     /// Innermost protocol, an index into [`PROTOCOLS`].
     pub proto: u8,
@@ -97,7 +107,14 @@ impl Entry {
         }
     }
 
-    fn from_dissection(d: &Dissection<'_>, offset: u64, link: LinkType) -> Entry {
+    /// The entry of `d`, and its side-table rows (their links are batch-relative until the
+    /// store appends them).
+    fn from_dissection(
+        d: &Dissection<'_>,
+        offset: u64,
+        link: LinkType,
+        batch: &mut facts::FactBatch,
+    ) -> Entry {
         let data = d.packet.data;
         let dir = match d.info.direction {
             Direction::Inbound => 1u8,
@@ -110,6 +127,8 @@ impl Entry {
             cap_len: data.len() as u32,
             orig_len: d.packet.orig_len,
             link: u16::try_from(link.0).unwrap_or(u16::MAX),
+            interface: u16::try_from(d.info.interface).unwrap_or(u16::MAX),
+            extra: facts::NONE,
             bits: dir << 3,
             proto: proto_code(d.packet.top_protocol()),
             ..Entry::default()
@@ -121,6 +140,8 @@ impl Entry {
             e.ack_rel = t.ack_rel;
             e.window = u32::try_from(t.window_size).unwrap_or(u32::MAX);
             e.aflags = t.flags;
+            e.wscale = facts::wscale_code(t.window_scale);
+            e.state = facts::state_code(t.state);
             let role = match t.role {
                 Role::Client => 1u8,
                 Role::Server => 2,
@@ -132,8 +153,67 @@ impl Entry {
             e.stream = u.stream as u32;
             e.bits |= u8::from(u.from_first_sender) << 1;
         }
+        let usual = e
+            .seq_rel
+            .wrapping_add(d.packet.tcp_len.unwrap_or(0))
+            .wrapping_add(phantom(&d.packet));
+        let split = facts::split(d.tcp.as_ref(), d.reassembled.as_ref(), usual);
+        if let Some(mut extra) = split.extra {
+            if let Some(heavy) = split.heavy {
+                extra.heavy = batch.heavy.len() as u32;
+                batch.heavy.push(heavy);
+            }
+            e.extra = batch.extras.len() as u32;
+            batch.extras.push(extra);
+        }
         e
     }
+
+    /// Every TCP fact of this packet, as the pipeline computed it.
+    fn tcp_facts(
+        &self,
+        table: &facts::FactTable,
+        packet: &decode::Packet<'_>,
+        number: u64,
+    ) -> TcpFacts {
+        let extra = table.extra(self.extra).copied().unwrap_or_default();
+        let reasons = table
+            .heavy(extra.heavy)
+            .map(|h| h.reasons.clone())
+            .unwrap_or_default();
+        let usual = self
+            .seq_rel
+            .wrapping_add(packet.tcp_len.unwrap_or(0))
+            .wrapping_add(phantom(packet));
+        TcpFacts {
+            stream: u64::from(self.stream),
+            seq_rel: self.seq_rel,
+            ack_rel: self.ack_rel,
+            ack_valid: self.ack_valid(),
+            nxtseq_rel: if extra.nxtseq == facts::NONE {
+                usual
+            } else {
+                extra.nxtseq
+            },
+            window_size: u64::from(self.window),
+            window_scale: facts::wscale_of(self.wscale),
+            flags: self.aflags,
+            dup_ack_num: extra.dup_ack_num,
+            dup_ack_frame: extra.dup_ack_frame,
+            acks_frame: (extra.acks_frame != 0).then_some(extra.acks_frame),
+            ack_rtt_ns: (extra.ack_rtt_ns != i64::MIN).then_some(extra.ack_rtt_ns),
+            rto_frame: (extra.rto_frame != 0).then_some(extra.rto_frame),
+            reasons,
+            role: self.role(),
+            state: facts::state_of(self.state),
+            handshake: facts::handshake_at(&table.handshake(self.stream), number),
+        }
+    }
+}
+
+/// The sequence number a SYN or FIN uses up, as the analysis counts it (one for either).
+fn phantom(packet: &decode::Packet<'_>) -> u32 {
+    packet.tcp().map_or(0, |t| u32::from(t.syn() || t.fin()))
 }
 
 /// Protocol column names, indexed by [`Entry::proto`].
@@ -215,6 +295,10 @@ pub struct Store {
     /// Memory limit of an arena-backed store (bytes + entries).
     limit: usize,
     convs: Vec<ConvRow>,
+    facts: facts::FactTable,
+    /// Time of the first packet ever stored (relative times count from it, also after
+    /// eviction, as the pipeline's do).
+    first_ts_ns: Option<i64>,
     /// Bytes of the input consumed and its total size (0 = unknown), for the progress bar.
     pub progress: (u64, u64),
     /// The indexer reached the end of its input (file read, or live source ended).
@@ -235,6 +319,8 @@ impl Store {
             first: 0,
             limit: DEFAULT_STORE_LIMIT,
             convs: Vec::new(),
+            facts: facts::FactTable::default(),
+            first_ts_ns: None,
             progress: (0, 0),
             done: false,
             error: None,
@@ -309,8 +395,9 @@ impl Store {
             .map(|i| self.first + i)
     }
 
+    /// Time of the first packet ever stored (evicted or not).
     pub fn first_ts(&self) -> i64 {
-        self.entries().first().map_or(0, |e| e.ts_ns)
+        self.first_ts_ns.unwrap_or(0)
     }
 
     /// The frame of packet `i` (0-based), borrowing the backing bytes.
@@ -327,72 +414,146 @@ impl Store {
         })
     }
 
-    /// Decodes packet `i` again and re-attaches the analysis facts kept in its entry.
-    /// Reassembly of IP fragments is not redone (the list shows the fragment itself).
+    /// Decodes packet `i` again and re-attaches every fact the pipeline computed for it
+    /// (analysis facts, a reassembled datagram), so what the UI shows and filters on is
+    /// exactly what `-V` and `-Y` see.
     pub fn dissect(&self, i: usize) -> Option<Dissection<'_>> {
         let frame = self.frame(i)?;
         let e = self.entry(i)?;
-        let first = self.first_ts();
+        let first = self.first_ts_ns.unwrap_or(e.ts_ns);
         let prev = i
             .checked_sub(1)
             .and_then(|p| self.entry(p))
             .map_or(e.ts_ns, |p| p.ts_ns);
         let packet = decode::decode(&frame);
+        let number = i as u64 + 1;
         let info = FrameInfo {
-            number: i as u64 + 1,
+            number,
             ts_ns: e.ts_ns,
             relative_ns: e.ts_ns - first,
             delta_ns: e.ts_ns - prev,
-            interface: 0,
+            interface: e.interface.into(),
             direction: e.direction(),
         };
-        let tcp = (e.kind == Kind::Tcp).then(|| tcp_facts(e, &packet));
+        let tcp = (e.kind == Kind::Tcp).then(|| e.tcp_facts(&self.facts, &packet, number));
         let udp = (e.kind == Kind::Udp).then(|| UdpFacts {
             stream: u64::from(e.stream),
             from_first_sender: e.bits & 2 != 0,
         });
+        let reassembled = self
+            .facts
+            .extra(e.extra)
+            .and_then(|x| self.facts.heavy(x.heavy))
+            .and_then(|h| h.reassembled.clone());
         Some(Dissection {
             packet,
             info,
-            reassembled: None,
+            reassembled,
             tcp,
             udp,
         })
     }
 
-    /// Appends a batch from the indexer. `base` is added to the batch's offsets (arena
-    /// batches count from the start of their own byte buffer).
-    fn append(&mut self, batch: &mut Vec<Entry>, bytes: &mut Vec<u8>) {
+    /// Appends a batch from the indexer. Arena batches count byte offsets from the start
+    /// of their own buffer and every batch numbers its side-table rows from 0: both are
+    /// made absolute here.
+    fn append(&mut self, batch: &mut Batch) {
+        if self.first_ts_ns.is_none() {
+            self.first_ts_ns = batch.entries.first().map(|e| e.ts_ns);
+        }
         if let Backing::Arena(arena) = &mut self.backing {
-            let need = bytes.len() + batch.len() * ENTRY_BYTES;
+            let need = batch.bytes.len() + batch.entries.len() * ENTRY_BYTES + batch.facts.bytes();
             if need > self.limit {
-                self.store_dropped += batch.len() as u64;
+                self.store_dropped += batch.entries.len() as u64;
                 batch.clear();
-                bytes.clear();
                 return;
             }
             // Evict whole segments, oldest first, until the batch fits.
             while !arena.is_empty() {
                 let kept = self.base + self.entries.len() - self.first;
-                if arena.held() + kept * ENTRY_BYTES + need <= self.limit {
+                if arena.held() + kept * ENTRY_BYTES + self.facts.bytes() + need <= self.limit {
                     break;
                 }
                 let Some(end) = arena.pop_front() else { break };
                 let held = &self.entries[self.first - self.base..];
                 self.first += held.partition_point(|e| e.offset < end);
+                let kept_extra = self.entries[self.first - self.base..]
+                    .iter()
+                    .map(|e| e.extra)
+                    .find(|&x| x != facts::NONE)
+                    .map_or(usize::MAX, |x| x as usize);
+                self.facts.evict_before(kept_extra);
             }
             let dead = self.first - self.base;
             if dead > 0 && dead * 2 >= self.entries.len() {
                 self.entries.drain(..dead);
                 self.base = self.first;
             }
-            let at = arena.push(bytes);
-            for e in batch.iter_mut() {
+            let at = arena.push(&batch.bytes);
+            for e in batch.entries.iter_mut() {
                 e.offset += at;
             }
         }
-        bytes.clear();
-        self.entries.append(batch);
+        let (extra_base, heavy_base) = self.facts.next_rows();
+        for e in batch.entries.iter_mut().filter(|e| e.extra != facts::NONE) {
+            e.extra = e.extra.saturating_add(extra_base as u32);
+        }
+        for x in batch
+            .facts
+            .extras
+            .iter_mut()
+            .filter(|x| x.heavy != facts::NONE)
+        {
+            x.heavy = x.heavy.saturating_add(heavy_base as u32);
+        }
+        self.facts.append(&mut batch.facts);
+        batch.bytes.clear();
+        self.entries.append(&mut batch.entries);
+    }
+}
+
+/// What the indexer hands the store at once: entries, their bytes (copied sources) and
+/// their side-table rows.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub entries: Vec<Entry>,
+    pub bytes: Vec<u8>,
+    pub facts: facts::FactBatch,
+    /// Every stream's handshake as last handed over (kept across batches).
+    handshakes: Vec<Handshake>,
+}
+
+impl Batch {
+    /// Adds the packet `d`, whose bytes sit at `offset` of the backing (or of `bytes`).
+    pub fn push(&mut self, d: &Dissection<'_>, offset: u64, link: LinkType) {
+        let entry = Entry::from_dissection(d, offset, link, &mut self.facts);
+        if let Some(t) = &d.tcp {
+            // The handshake only changes on its own three packets: hand over the changes.
+            if let Ok(i) = usize::try_from(t.stream) {
+                if self.handshakes.len() <= i {
+                    self.handshakes.resize(i + 1, Handshake::default());
+                }
+                if let Some(known) = self.handshakes.get_mut(i).filter(|h| **h != t.handshake) {
+                    *known = t.handshake;
+                    self.facts.handshakes.push((t.stream, t.handshake));
+                }
+            }
+        }
+        self.entries.push(entry);
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes.clear();
+        self.facts.clear();
     }
 }
 

@@ -143,6 +143,70 @@ fn snaplen_cuts_frames_and_sigterm_stops_cleanly() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Live and replayed input run the same headless loop: `-q -z conv,udp` prints tshark's
+/// conversation table live, and it is the table `-r` prints for the file written alongside.
+#[test]
+fn live_statistics_equal_the_replayed_ones() {
+    if !enter_netns("live_statistics_equal_the_replayed_ones") {
+        return;
+    }
+    let dir = temp_dir("livestats");
+    let file = dir.join("stats.pcapng");
+    let mut cap = Capture::start_printing(&["-i", "lo", "-q", "-z", "conv,udp"], &file);
+    let port = send_traffic();
+    let live = {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        let pid = i32::try_from(cap.child.id()).expect("pid");
+        // SAFETY: sending a signal to our own child process.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+        let status = cap.wait_exit(std::time::Duration::from_secs(15));
+        assert!(status.success(), "{status:?}");
+        cap.printed()
+    };
+    assert!(
+        live.contains("UDP Conversations"),
+        "live -z printed:\n{live}"
+    );
+    // 20 marked datagrams and the big one, each echoed back: 21 frames each way.
+    let row = live
+        .lines()
+        .find(|l| l.contains(&format!(":{port} ")))
+        .unwrap_or_else(|| panic!("no conversation to port {port}:\n{live}"));
+    assert!(row.contains(" 21 "), "{row}");
+    let replayed = Command::new(SOCKEYE)
+        .args(["-q", "-z", "conv,udp", "-r"])
+        .arg(&file)
+        .output()
+        .expect("run sockeye -r");
+    assert_eq!(live, String::from_utf8_lossy(&replayed.stdout));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `-c`, `-V` and `-w` together, live: five packet trees printed, five packets written.
+#[test]
+fn live_count_verbose_and_write_together() {
+    if !enter_netns("live_count_verbose_and_write_together") {
+        return;
+    }
+    let dir = temp_dir("livev");
+    let file = dir.join("five.pcapng");
+    let mut cap = Capture::start_printing(&["-i", "lo", "-c", "5", "-V"], &file);
+    send_traffic();
+    let status = cap.wait_exit(std::time::Duration::from_secs(15));
+    assert!(status.success(), "{status:?}");
+    let printed = cap.printed();
+    let trees = printed.lines().filter(|l| l.starts_with("Frame")).count();
+    assert_eq!(trees, 5, "{printed}");
+    assert!(printed.contains("Internet Protocol Version 4"), "{printed}");
+    let mut src = FileSource::open(file.to_str().expect("utf-8")).expect("open");
+    let mut frames = 0;
+    while src.next_frame().expect("valid file").is_some() {
+        frames += 1;
+    }
+    assert_eq!(frames, 5);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// One line on stderr, exit code 2, and no capture file left behind.
 fn assert_refused(out: &Output, file: &Path, needle: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);

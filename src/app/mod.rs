@@ -8,7 +8,6 @@ pub mod filter;
 mod input;
 pub mod keymap;
 pub mod ladder;
-pub mod narration;
 mod nav;
 pub mod quit;
 pub mod replay;
@@ -357,7 +356,11 @@ impl App {
         {
             return;
         }
-        let text = narration::narration(&lock(&self.store), self.selected);
+        // The store keeps every analysis fact of the packet (reasons, handshake, acks), so
+        // the narration reads them as the pipeline computed them: no replay.
+        let text = lock(&self.store)
+            .dissect(self.selected)
+            .map(|d| crate::teach::narrate(&d));
         self.teach.narration = text.map(|t| (self.selected, t));
     }
 
@@ -408,5 +411,7 @@ impl App {
 
 #[cfg(test)]
 mod filter_tests;
+#[cfg(test)]
+mod one_truth_tests;
 #[cfg(test)]
 mod tests;

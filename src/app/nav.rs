@@ -191,10 +191,13 @@ fn picker(app: &mut App, action: Action) {
 }
 
 fn open_prompt(app: &mut App, kind: PromptKind) {
-    app.prompt = Some(Prompt {
-        kind,
-        text: String::new(),
-    });
+    // The bar opens on the filter in force (from `-Y` or typed earlier), ready to edit, as
+    // Wireshark's filter toolbar keeps showing the applied filter.
+    let text = match (kind, &app.filter) {
+        (PromptKind::Search, Some(f)) => f.text.clone(),
+        _ => String::new(),
+    };
+    app.prompt = Some(Prompt { kind, text });
 }
 
 /// Moves the cursor of the focused pane/view by `delta` rows.

@@ -4,29 +4,17 @@
 //! Order matters: check the interface (no privilege needed), check CAP_NET_RAW, open the
 //! socket, drop every privilege, and only then create the `-w` file — so a refused or
 //! failed start never leaves a half-written capture behind. SIGINT/SIGTERM/SIGHUP only set
-//! a flag; the loop sees it within one poll timeout, flushes the file and prints the
-//! counters tcpdump prints.
+//! a flag; the headless loop (the same one that reads files, `crate::headless::run`) sees
+//! it within one poll timeout, flushes the file and prints the counters tcpdump prints.
 
 use std::io::Write;
-use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::cli::{Backend, IoArgs};
-use crate::frame::Frame;
-use crate::pcapio::CaptureWriter;
 use crate::privileges;
-use crate::source::{LiveError, LiveSource, PnetSource};
-
-/// How long one wait for packets lasts before the stop flag is checked again.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(100);
-
-/// The per-frame consumer of the capture loop. The `-w` writer is one; the summary-line
-/// printer (`crate::headless`) plugs in here too.
-pub type FrameSink<'a> = dyn FnMut(&Frame<'_>) -> anyhow::Result<()> + 'a;
+use crate::source::{Backend, LiveError, LiveSource, PnetSource};
 
 /// Validated live-capture options, taken from the shared tcpdump-style flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,22 +37,6 @@ impl CaptureOptions {
             0 => crate::store::DEFAULT_STORE_LIMIT,
             mib => mib as usize * 1024 * 1024,
         }
-    }
-}
-
-impl CaptureOptions {
-    /// `None` unless `-i` was given.
-    pub fn from_io(io: &IoArgs) -> Option<Self> {
-        Some(CaptureOptions {
-            interface: io.interface.clone()?,
-            count: io.count,
-            write: io.write.clone(),
-            snaplen: io.snaplen,
-            promiscuous: !io.no_promiscuous,
-            backend: io.backend,
-            buffer_mib: io.buffer_mib,
-            store_limit_mib: io.store_limit_mib,
-        })
     }
 }
 
@@ -110,76 +82,27 @@ pub fn open_source(opts: &CaptureOptions) -> anyhow::Result<Box<dyn LiveSource +
     Ok(source)
 }
 
-/// Reads frames into `sink` until `stop` is set, `limit` frames were handled, or the source
-/// fails. Returns the number of frames handed to the sink.
-pub fn capture_loop(
-    source: &mut dyn LiveSource,
-    stop: &AtomicBool,
-    limit: Option<u64>,
-    keep: &dyn Fn(&Frame<'_>) -> bool,
-    sink: &mut FrameSink<'_>,
-) -> anyhow::Result<u64> {
-    let mut handled = 0u64;
-    while !stop.load(Ordering::Relaxed) && limit.is_none_or(|n| handled < n) {
-        if let Some(frame) = source.poll_frame(POLL_INTERVAL)? {
-            // The capture filter (-f) runs here, before a frame is counted or stored.
-            if keep(&frame) {
-                sink(&frame)?;
-                handled += 1;
-            }
-        }
-    }
-    Ok(handled)
-}
-
 /// The process-wide stop flag (see [`crate::signals::stop_flag`]).
 pub fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
     crate::signals::stop_flag().context("installing signal handlers")
 }
 
-/// The whole headless capture. `printer` is the sink used when no `-w` is given (the
-/// headless reader's printer, see `reader::capture_live`).
-pub fn run(
-    opts: &CaptureOptions,
-    keep: &dyn Fn(&Frame<'_>) -> bool,
-    printer: &mut FrameSink<'_>,
-) -> anyhow::Result<ExitCode> {
-    let mut source = open_source(opts)?;
-    let stop = stop_flag()?;
-    let link = source.link_type();
-    let mut writer = match &opts.write {
-        Some(path) => Some(CaptureWriter::create(path, source.snaplen(), link)?),
-        None => None,
-    };
+/// tcpdump's opening line, on stderr.
+pub fn announce(source: &dyn LiveSource, backend: Backend) {
     eprintln!(
         "sockeye: listening on {}, link-type {}, snapshot length {} bytes ({} backend)",
         source.interface_name(),
-        link,
+        source.link_type(),
         source.snaplen(),
-        match opts.backend {
+        match backend {
             Backend::Ring => "ring",
             Backend::Pnet => "pnet",
         }
     );
-
-    let result = match &mut writer {
-        Some(w) => {
-            let mut write = |frame: &Frame<'_>| -> anyhow::Result<()> { Ok(w.write_frame(frame)?) };
-            capture_loop(source.as_mut(), &stop, opts.count, keep, &mut write)
-        }
-        None => capture_loop(source.as_mut(), &stop, opts.count, keep, printer),
-    };
-    // Flush even after an error: what was captured stays a complete file.
-    let flushed = writer.as_mut().map(CaptureWriter::flush).transpose();
-    let _ = std::io::stdout().flush();
-    report_counts(source.as_ref(), result.as_ref().ok().copied());
-    let _ = result?;
-    flushed?;
-    Ok(ExitCode::SUCCESS)
 }
 
 /// tcpdump's three closing lines, on stderr.
-fn report_counts(source: &dyn LiveSource, captured: Option<u64>) {
+pub fn report_counts(source: &dyn LiveSource, captured: Option<u64>) {
     let stats = source.stats();
     let captured = captured.unwrap_or(stats.delivered);
     let mut err = std::io::stderr().lock();

@@ -1,11 +1,13 @@
-//! The capture loop against a scripted live source: stop flag, `-c`, timeouts, sink errors.
+//! The one headless loop against a scripted live source: stop flag, `-c`, idle waits,
+//! output errors.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use super::*;
-use crate::frame::{LinkType, OwnedFrame};
-use crate::source::{MemorySource, PacketSource, SourceError, SourceStats};
+use crate::frame::{Frame, LinkType, OwnedFrame};
+use crate::headless::{OutputMode, Printer, ReadConfig};
+use crate::source::{MemorySource, Next, PacketSource, SourceError, SourceStats};
 
 /// Alternates "nothing yet" and a frame, like a quiet interface; sets `stop_after` frames.
 struct Scripted {
@@ -18,6 +20,9 @@ struct Scripted {
 impl PacketSource for Scripted {
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError> {
         self.inner.next_frame()
+    }
+    fn next_within(&mut self, timeout: Duration) -> Result<Next<'_>, SourceError> {
+        Ok(self.poll_frame(timeout)?.map_or(Next::Idle, Next::Frame))
     }
     fn link_type(&self) -> LinkType {
         LinkType::ETHERNET
@@ -58,6 +63,20 @@ fn frames(n: usize) -> MemorySource {
     )
 }
 
+/// Runs the headless loop in JSON mode (one line per packet) and returns the frame count and
+/// the timestamps printed.
+fn run(src: &mut Scripted, stop: &AtomicBool, count: Option<u64>) -> (u64, usize) {
+    let mut printer = Printer::new(ReadConfig {
+        mode: OutputMode::Json,
+        ..ReadConfig::summary()
+    });
+    let mut out = Vec::new();
+    let outcome =
+        crate::headless::run(src, &mut printer, None, None, count, stop, &mut out).expect("run");
+    let lines = String::from_utf8(out).unwrap().lines().count();
+    (outcome.frames, lines)
+}
+
 #[test]
 fn count_limit_stops_the_loop() {
     let mut src = Scripted {
@@ -67,14 +86,7 @@ fn count_limit_stops_the_loop() {
         served: 0,
     };
     let stop = AtomicBool::new(false);
-    let mut seen = Vec::new();
-    let mut sink = |f: &Frame<'_>| -> anyhow::Result<()> {
-        seen.push(f.ts_ns);
-        Ok(())
-    };
-    let n = capture_loop(&mut src, &stop, Some(3), &|_| true, &mut sink).expect("loop");
-    assert_eq!(n, 3);
-    assert_eq!(seen, vec![0, 1, 2]);
+    assert_eq!(run(&mut src, &stop, Some(3)), (3, 3));
 }
 
 #[test]
@@ -86,18 +98,23 @@ fn stop_flag_ends_the_loop_between_polls() {
         stop_at: Some((4, &STOP)),
         served: 0,
     };
-    let mut count = 0;
-    let mut sink = |_: &Frame<'_>| -> anyhow::Result<()> {
-        count += 1;
-        Ok(())
-    };
-    let n = capture_loop(&mut src, &STOP, None, &|_| true, &mut sink).expect("loop");
-    assert_eq!(n, 4);
-    assert_eq!(count, 4);
+    assert_eq!(run(&mut src, &STOP, None), (4, 4));
+}
+
+/// A writer that fails, like a full disk or a closed pipe.
+struct Full;
+
+impl std::io::Write for Full {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::other("disk full"))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Err(std::io::Error::other("disk full"))
+    }
 }
 
 #[test]
-fn sink_error_is_returned() {
+fn output_error_is_returned() {
     let mut src = Scripted {
         inner: frames(10),
         tick: 0,
@@ -105,25 +122,9 @@ fn sink_error_is_returned() {
         served: 0,
     };
     let stop = AtomicBool::new(false);
-    let mut sink = |_: &Frame<'_>| -> anyhow::Result<()> { anyhow::bail!("disk full") };
-    let err = capture_loop(&mut src, &stop, None, &|_| true, &mut sink).expect_err("must fail");
-    assert_eq!(err.to_string(), "disk full");
-}
-
-#[test]
-fn options_come_from_the_shared_flags() {
-    let io = IoArgs {
-        interface: Some("lo".into()),
-        count: Some(5),
-        snaplen: 96,
-        no_promiscuous: true,
-        buffer_mib: 4,
-        ..IoArgs::default()
-    };
-    let opts = CaptureOptions::from_io(&io).expect("-i given");
-    assert_eq!(opts.interface, "lo");
-    assert_eq!(opts.count, Some(5));
-    assert!(!opts.promiscuous);
-    assert_eq!(opts.buffer_mib, 4);
-    assert!(CaptureOptions::from_io(&IoArgs::default()).is_none());
+    let mut printer = Printer::new(ReadConfig::summary());
+    let err = crate::headless::run(&mut src, &mut printer, None, None, None, &stop, &mut Full)
+        .expect_err("must fail");
+    let err = anyhow::Error::from(err);
+    assert!(format!("{err:#}").contains("disk full"), "{err:#}");
 }

@@ -112,6 +112,9 @@ fn flag_field(flag: AnalysisFlag) -> F {
 pub struct Facts<'f> {
     pub tcp: Option<&'f TcpFacts>,
     pub udp: Option<&'f UdpFacts>,
+    /// The TCP segment is a SYN: its window is never scaled, and tshark shows no scaling
+    /// factor on it.
+    pub syn: bool,
 }
 
 impl<'a> Annotate<'a> for Facts<'a> {
@@ -124,15 +127,17 @@ impl<'a> Annotate<'a> for Facts<'a> {
         out.fact(F::TcpNxtseq, Value::U64(facts.nxtseq_rel.into()), 1);
         out.fact(F::TcpAck, Value::U64(facts.ack_rel.into()), 1);
         out.fact(F::TcpWindowSize, Value::U64(facts.window_size), 1);
-        match facts.window_scale {
-            WindowScale::Shift(shift) => out.fact(
-                F::TcpWindowSizeScalefactor,
-                Value::U64(1u64 << shift.min(14)),
-                1,
-            ),
-            WindowScale::NotUsed => out.fact(F::TcpWindowSizeScalefactor, Value::I64(-2), 1),
-            WindowScale::Unknown => {}
+        if self.syn {
+            return;
         }
+        // tshark's values: the factor, -1 when no handshake told it (unknown), -2 when the
+        // handshake showed scaling is not used.
+        let factor = match facts.window_scale {
+            WindowScale::Shift(shift) => Value::U64(1u64 << shift.min(14)),
+            WindowScale::Unknown => Value::I64(-1),
+            WindowScale::NotUsed => Value::I64(-2),
+        };
+        out.fact(F::TcpWindowSizeScalefactor, factor, 1);
     }
 
     fn tcp_end(&self, out: &mut FieldList<'a>) {

@@ -72,6 +72,7 @@ impl Dissection<'_> {
         Facts {
             tcp: self.tcp.as_ref(),
             udp: self.udp.as_ref(),
+            syn: self.packet.tcp().is_some_and(|t| t.syn()),
         }
     }
 }

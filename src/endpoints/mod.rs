@@ -6,7 +6,6 @@
 //! to the SYN it caused ([`trace::merge`]). [`netns`] builds the two-host lab.
 
 pub mod capture;
-pub mod cli;
 pub mod client;
 pub mod events;
 pub mod netns;

@@ -32,6 +32,16 @@ pub enum Mode {
     Chargen,
 }
 
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Mode::Echo => "echo",
+            Mode::Discard => "discard",
+            Mode::Chargen => "chargen",
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub transport: Transport,

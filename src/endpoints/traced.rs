@@ -21,6 +21,15 @@ pub enum Transport {
     Udp,
 }
 
+impl std::fmt::Display for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Transport::Tcp => "TCP",
+            Transport::Udp => "UDP",
+        })
+    }
+}
+
 /// A socket whose every call is reported to an [`EventSink`]. Dropping it reports `close()`.
 pub struct TracedSocket {
     sock: Option<Socket>,

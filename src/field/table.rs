@@ -137,7 +137,7 @@ field_table! {
     TcpFlagsStr = "tcp.flags.str", "TCP Flags", Text;
     TcpWindowSizeValue = "tcp.window_size_value", "Window", Dec;
     TcpWindowSize = "tcp.window_size", "Calculated window size", Dec;
-    TcpWindowSizeScalefactor = "tcp.window_size_scalefactor", "Window size scaling factor", Dec;
+    TcpWindowSizeScalefactor = "tcp.window_size_scalefactor", "Window size scaling factor", Int;
     TcpChecksum = "tcp.checksum", "Checksum", H4;
     TcpChecksumStatus = "tcp.checksum.status", "Checksum Status", Dec;
     TcpChecksumCalculated = "tcp.checksum_calculated", "Calculated Checksum", H4;

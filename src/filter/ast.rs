@@ -145,6 +145,7 @@ impl FieldRef {
         match self.display() {
             Display::Protocol => Kind::Protocol,
             Display::Dec | Display::Hex(_) => Kind::Unsigned,
+            Display::Int => Kind::Signed,
             Display::Bool => Kind::Bool,
             Display::Mac => Kind::Mac,
             Display::Ipv4 => Kind::Ipv4,
@@ -157,7 +158,10 @@ impl FieldRef {
 
     /// Wireshark refuses to slice integers and booleans ("cannot be sliced").
     pub fn sliceable(self) -> bool {
-        !matches!(self.kind(), Kind::Unsigned | Kind::Bool | Kind::Seconds)
+        !matches!(
+            self.kind(),
+            Kind::Unsigned | Kind::Signed | Kind::Bool | Kind::Seconds
+        )
     }
 }
 
@@ -166,6 +170,7 @@ impl FieldRef {
 pub enum Kind {
     Protocol,
     Unsigned,
+    Signed,
     Bool,
     Mac,
     Ipv4,
@@ -181,6 +186,7 @@ impl Kind {
         match self {
             Kind::Protocol => "a protocol",
             Kind::Unsigned => "an unsigned integer",
+            Kind::Signed => "an integer",
             Kind::Bool => "a boolean (1/0, True/False)",
             Kind::Mac => "a MAC address (aa:bb:cc:dd:ee:ff)",
             Kind::Ipv4 => "an IPv4 address (10.0.0.1 or 10.0.0.0/8)",
@@ -275,6 +281,7 @@ impl CmpOp {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
     Unsigned(u64),
+    Signed(i64),
     Bool(bool),
     Mac([u8; 6]),
     /// An address with a prefix length (32 = a single host).

@@ -165,6 +165,8 @@ fn order(v: &Value<'_>, lit: &Literal) -> Option<Ordering> {
         (Value::U64(a), Literal::Unsigned(b)) => Some(a.cmp(b)),
         (Value::I64(a), Literal::Unsigned(b)) => Some(i128::from(*a).cmp(&i128::from(*b))),
         (Value::Bool(a), Literal::Unsigned(b)) => Some(u64::from(*a).cmp(b)),
+        (Value::I64(a), Literal::Signed(b)) => Some(a.cmp(b)),
+        (Value::U64(a), Literal::Signed(b)) => Some(i128::from(*a).cmp(&i128::from(*b))),
         (Value::Bool(a), Literal::Bool(b)) => Some(a.cmp(b)),
         (Value::U64(a), Literal::Bool(b)) => Some((*a != 0).cmp(b)),
         (Value::Mac(a), Literal::Mac(b)) => Some(a.cmp(b)),

@@ -19,6 +19,7 @@ pub fn convert(raw: Raw<'_>, kind: Kind) -> Option<Literal> {
         (Kind::Text | Kind::Bytes | Kind::Protocol, Raw::Str(s)) => Some(Literal::Str(s.to_vec())),
         (_, Raw::Str(_)) => None,
         (Kind::Unsigned, Raw::Word(w)) => unsigned(w).map(Literal::Unsigned),
+        (Kind::Signed, Raw::Word(w)) => signed(w).map(Literal::Signed),
         (Kind::Bool, Raw::Word(w)) => boolean(w).map(Literal::Bool),
         (Kind::Mac, Raw::Word(w)) => bytes(w)
             .and_then(|b| <[u8; 6]>::try_from(b.as_slice()).ok())
@@ -53,6 +54,14 @@ pub fn unsigned(word: &str) -> Option<u64> {
         None
     } else {
         lower.parse().ok()
+    }
+}
+
+/// An optional `-`, then what [`unsigned`] reads.
+pub fn signed(word: &str) -> Option<i64> {
+    match word.strip_prefix('-') {
+        Some(magnitude) => 0i64.checked_sub_unsigned(unsigned(magnitude)?),
+        None => i64::try_from(unsigned(word)?).ok(),
     }
 }
 

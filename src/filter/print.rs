@@ -123,6 +123,7 @@ impl fmt::Display for Literal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Literal::Unsigned(v) => write!(f, "{v}"),
+            Literal::Signed(v) => write!(f, "{v}"),
             Literal::Bool(b) => f.write_str(if *b { "1" } else { "0" }),
             Literal::Mac(m) => write_hex(f, m),
             Literal::Ipv4(a, prefix) => {

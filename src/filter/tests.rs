@@ -237,6 +237,7 @@ fn interest_mask_keeps_what_the_filter_reads() {
 fn literal_for(kind: Kind) -> BoxedStrategy<Literal> {
     match kind {
         Kind::Unsigned => any::<u64>().prop_map(Literal::Unsigned).boxed(),
+        Kind::Signed => any::<i64>().prop_map(Literal::Signed).boxed(),
         Kind::Bool => any::<bool>().prop_map(Literal::Bool).boxed(),
         Kind::Mac => any::<[u8; 6]>().prop_map(Literal::Mac).boxed(),
         Kind::Ipv4 => (any::<[u8; 4]>(), 0u8..=32)

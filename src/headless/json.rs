@@ -16,10 +16,10 @@ pub fn write_object(fields: &FieldList<'_>, line: &mut Vec<u8>) {
         let def = field.def();
         let value = match (field.value, def.display) {
             (Value::None, _) => Json::Bool(true),
-            (Value::U64(v), Display::Dec) => Json::from(v),
+            (Value::U64(v), Display::Dec | Display::Int) => Json::from(v),
             (Value::Bool(b), _) => Json::from(u8::from(b)),
             (Value::U64(v), Display::Bool) => Json::from(v),
-            (Value::I64(v), Display::Dec) => Json::from(v),
+            (Value::I64(v), Display::Dec | Display::Int) => Json::from(v),
             (value, _) => Json::String(ValueFormatter(def, &value).to_string()),
         };
         let slot = values.entry(def.name).or_default();

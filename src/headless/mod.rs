@@ -10,7 +10,7 @@ mod summary;
 mod timefmt;
 mod tree;
 
-pub use tree::field_line;
+pub use tree::{field_line, write_tree};
 
 pub use options::{
     parse_field_options, FieldColumn, FieldOptions, Occurrence, OptionError as OptionErrorKind,
@@ -28,7 +28,7 @@ use crate::dissect::{Dissection, Dissector};
 use crate::filter::Filter;
 use crate::frame::Frame;
 use crate::pcapio::CaptureWriter;
-use crate::source::{PacketSource, SourceError};
+use crate::source::{Next, PacketSource, SourceError, POLL_INTERVAL};
 
 /// How a headless run ended.
 #[derive(Debug)]
@@ -182,8 +182,10 @@ impl Printer {
 }
 
 /// Reads `source` to the end (or `count` frames, or until `stop` is set), printing each
-/// packet and writing it to `writer`. A damaged source ends the run after everything before
-/// the damage was printed; the error is returned in [`Outcome`] for the caller to report.
+/// packet and writing it to `writer`. The one headless loop for every source: a file, a
+/// pipe and a live interface differ only in how long [`PacketSource::next_within`] waits.
+/// A damaged source ends the run after everything before the damage was printed; the
+/// error is returned in [`Outcome`] for the caller to report.
 pub fn run(
     source: &mut dyn PacketSource,
     printer: &mut Printer,
@@ -199,9 +201,14 @@ pub fn run(
         printer.begin(out)?;
         while count.is_none_or(|limit| dissector.frames() < limit) && !stop.load(Ordering::Relaxed)
         {
-            let frame = match source.next_frame() {
-                Ok(Some(frame)) => frame,
-                Ok(None) => break,
+            let frame = match source.next_within(POLL_INTERVAL) {
+                Ok(Next::Frame(frame)) => frame,
+                // An idle live source: show what was printed, look at the stop flag again.
+                Ok(Next::Idle) => {
+                    out.flush()?;
+                    continue;
+                }
+                Ok(Next::End) => break,
                 Err(err) => {
                     source_error = Some(err);
                     break;

@@ -8,3 +8,19 @@ mod writer;
 
 pub use reader::CaptureReader;
 pub use writer::{CaptureFormat, CaptureWriter, WriteError, DEFAULT_SNAPLEN};
+
+/// Why a capture file could not be read further. Each prints as one line naming the byte
+/// offset, so a damaged file's problem can be found with a hex viewer.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{what} at byte offset {offset}")]
+    Malformed { what: String, offset: u64 },
+    #[error("capture ends in the middle of a record at byte offset {offset} ({what})")]
+    Truncated { what: String, offset: u64 },
+    #[error("read error at byte offset {offset}: {source}")]
+    Io {
+        offset: u64,
+        #[source]
+        source: std::io::Error,
+    },
+}

@@ -16,8 +16,8 @@ use pcap_file::pcapng::blocks::interface_description::{
 use pcap_file::pcapng::{Block, PcapNgParser};
 use pcap_file::{Endianness, PcapError, TsResolution};
 
+use super::ReadError;
 use crate::frame::{Direction, Frame, LinkType};
-use crate::source::SourceError;
 
 /// Largest record or block we accept. libpcap caps records at 256 KiB (or the snap length);
 /// we allow 16 MiB so that odd-but-legal files still read, while a record that claims 4 GiB
@@ -71,7 +71,7 @@ pub struct CaptureReader<R> {
 
 impl<R: Read> CaptureReader<R> {
     /// Reads the file header (or pcapng section header) and is then ready for frames.
-    pub fn new(input: R) -> Result<Self, SourceError> {
+    pub fn new(input: R) -> Result<Self, ReadError> {
         let mut reader = CaptureReader {
             input,
             buf: vec![0; READ_CHUNK],
@@ -103,13 +103,13 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// The next frame, or `Ok(None)` at a clean end of file.
-    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError> {
+    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, ReadError> {
         Ok(self.next_record()?.map(|(_, frame)| frame))
     }
 
     /// The next frame with the file offset of its first captured byte, so an index can
     /// keep a few numbers per packet and read the bytes back from a memory-mapped file.
-    pub fn next_record(&mut self) -> Result<Option<(u64, Frame<'_>)>, SourceError> {
+    pub fn next_record(&mut self) -> Result<Option<(u64, Frame<'_>)>, ReadError> {
         let meta = loop {
             let step = match self.format {
                 Format::Pcap { .. } => self.next_pcap_record()?,
@@ -123,7 +123,7 @@ impl<R: Read> CaptureReader<R> {
                         if self.start == self.end {
                             return Ok(None);
                         }
-                        return Err(SourceError::Truncated {
+                        return Err(ReadError::Truncated {
                             what: format!(
                                 "{} bytes of an incomplete record",
                                 self.end - self.start
@@ -166,7 +166,7 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// Reads more input, keeping unread bytes. Returns false at end of input.
-    fn fill(&mut self) -> Result<bool, SourceError> {
+    fn fill(&mut self) -> Result<bool, ReadError> {
         if self.eof {
             return Ok(false);
         }
@@ -190,7 +190,7 @@ impl<R: Read> CaptureReader<R> {
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                 Err(source) => {
-                    return Err(SourceError::Io {
+                    return Err(ReadError::Io {
                         offset: self.offset + (self.end - self.start) as u64,
                         source,
                     })
@@ -200,7 +200,7 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// Makes sure at least `n` bytes are buffered; false when the input ends first.
-    fn ensure(&mut self, n: usize) -> Result<bool, SourceError> {
+    fn ensure(&mut self, n: usize) -> Result<bool, ReadError> {
         while self.end - self.start < n {
             if !self.fill()? {
                 return Ok(false);
@@ -209,7 +209,7 @@ impl<R: Read> CaptureReader<R> {
         Ok(true)
     }
 
-    fn read_file_header(&mut self) -> Result<(), SourceError> {
+    fn read_file_header(&mut self) -> Result<(), ReadError> {
         if !self.ensure(4)? {
             return Err(self.malformed(format!(
                 "not a capture file: only {} bytes long",
@@ -226,9 +226,9 @@ impl<R: Read> CaptureReader<R> {
         }
     }
 
-    fn read_pcap_header(&mut self) -> Result<(), SourceError> {
+    fn read_pcap_header(&mut self) -> Result<(), ReadError> {
         if !self.ensure(24)? {
-            return Err(SourceError::Truncated {
+            return Err(ReadError::Truncated {
                 what: "pcap file header shorter than 24 bytes".into(),
                 offset: self.offset,
             });
@@ -241,7 +241,7 @@ impl<R: Read> CaptureReader<R> {
         Ok(())
     }
 
-    fn read_pcapng_header(&mut self) -> Result<(), SourceError> {
+    fn read_pcapng_header(&mut self) -> Result<(), ReadError> {
         let len = self.peek_shb_len()?;
         let (rest, parser) = PcapNgParser::new(self.window().get(..len).unwrap_or(&[]))
             .map_err(|err| self.malformed(format!("bad pcapng section header: {err}")))?;
@@ -257,9 +257,9 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// Total length of the section header block at the read position, fully buffered.
-    fn peek_shb_len(&mut self) -> Result<usize, SourceError> {
+    fn peek_shb_len(&mut self) -> Result<usize, ReadError> {
         if !self.ensure(12)? {
-            return Err(SourceError::Truncated {
+            return Err(ReadError::Truncated {
                 what: "pcapng section header shorter than 12 bytes".into(),
                 offset: self.offset,
             });
@@ -282,7 +282,7 @@ impl<R: Read> CaptureReader<R> {
         Ok(len)
     }
 
-    fn check_block_len(&self, len: usize) -> Result<(), SourceError> {
+    fn check_block_len(&self, len: usize) -> Result<(), ReadError> {
         if len < 12 || len % 4 != 0 || len > MAX_RECORD_LEN {
             return Err(self.malformed(format!(
                 "pcapng block length {len} is invalid (must be a multiple of 4, 12..{MAX_RECORD_LEN})"
@@ -291,8 +291,8 @@ impl<R: Read> CaptureReader<R> {
         Ok(())
     }
 
-    fn truncated_block(&self, len: usize) -> SourceError {
-        SourceError::Truncated {
+    fn truncated_block(&self, len: usize) -> ReadError {
+        ReadError::Truncated {
             what: format!(
                 "block of {len} bytes, only {} present",
                 self.end - self.start
@@ -301,14 +301,14 @@ impl<R: Read> CaptureReader<R> {
         }
     }
 
-    fn malformed(&self, what: String) -> SourceError {
-        SourceError::Malformed {
+    fn malformed(&self, what: String) -> ReadError {
+        ReadError::Malformed {
             what,
             offset: self.offset,
         }
     }
 
-    fn next_pcap_record(&mut self) -> Result<Step, SourceError> {
+    fn next_pcap_record(&mut self) -> Result<Step, ReadError> {
         let Format::Pcap { header } = &self.format else {
             return Ok(Step::NeedMore);
         };
@@ -353,7 +353,7 @@ impl<R: Read> CaptureReader<R> {
         Ok(Step::Record(meta))
     }
 
-    fn next_pcapng_record(&mut self) -> Result<Step, SourceError> {
+    fn next_pcapng_record(&mut self) -> Result<Step, ReadError> {
         let Format::PcapNg { endianness, .. } = &self.format else {
             return Ok(Step::NeedMore);
         };

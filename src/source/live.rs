@@ -7,6 +7,9 @@ use std::time::Duration;
 use super::{PacketSource, SourceError};
 use crate::frame::Frame;
 
+/// How long one wait for packets lasts before a capture loop checks its stop flag again.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(100);
+
 /// A source fed by a network interface. It never ends by itself, so besides the blocking
 /// [`PacketSource::next_frame`] it offers a bounded wait: capture loops call
 /// [`LiveSource::poll_frame`] with a short timeout and check their stop flag (signals,

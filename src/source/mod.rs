@@ -10,11 +10,13 @@ pub mod pnet_source;
 pub mod ring;
 
 pub use file::FileSource;
-pub use live::{LiveError, LiveSource};
+pub use live::{LiveError, LiveSource, POLL_INTERVAL};
 pub use memory::MemorySource;
 pub use pnet_source::PnetSource;
 #[cfg(target_os = "linux")]
 pub use ring::{RingConfig, RingSource};
+
+use std::time::Duration;
 
 use crate::frame::{Frame, LinkType};
 
@@ -43,6 +45,37 @@ pub enum SourceError {
     LiveCapture(#[from] LiveError),
 }
 
+/// Which live capture mechanism to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// A TPACKET_V3 ring on an AF_PACKET socket (Linux; what libpcap uses).
+    #[default]
+    Ring,
+    /// pnet's portable datalink channel.
+    Pnet,
+}
+
+/// What one bounded wait for a frame gave.
+#[derive(Debug)]
+pub enum Next<'a> {
+    Frame(Frame<'a>),
+    /// Nothing arrived within the wait; ask again.
+    Idle,
+    /// The source has ended (end of file).
+    End,
+}
+
+impl From<crate::pcapio::ReadError> for SourceError {
+    fn from(err: crate::pcapio::ReadError) -> Self {
+        use crate::pcapio::ReadError;
+        match err {
+            ReadError::Malformed { what, offset } => SourceError::Malformed { what, offset },
+            ReadError::Truncated { what, offset } => SourceError::Truncated { what, offset },
+            ReadError::Io { offset, source } => SourceError::Io { offset, source },
+        }
+    }
+}
+
 /// Packet counters a source can report (live sources fill in the kernel's view).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SourceStats {
@@ -60,6 +93,14 @@ pub trait PacketSource {
     /// The next frame, `Ok(None)` at a clean end, `Err` when the input is damaged (frames
     /// already returned stay valid; callers print them and then the error).
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError>;
+
+    /// The next frame, waiting at most about `timeout` for it, so one loop serves every
+    /// source and still notices a stop request (a signal, `-c`, the UI's quit) on an idle
+    /// interface. Sources that never wait (files, memory) keep this default.
+    fn next_within(&mut self, timeout: Duration) -> Result<Next<'_>, SourceError> {
+        let _ = timeout;
+        Ok(self.next_frame()?.map_or(Next::End, Next::Frame))
+    }
 
     /// The link type of the first interface (sources with several interfaces give each
     /// frame its own `Frame::link`).

@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use pnet::datalink::{self, Channel, DataLinkReceiver, NetworkInterface};
 
 use super::live::{LiveError, LiveSource};
-use super::{PacketSource, SourceError, SourceStats};
+use super::{Next, PacketSource, SourceError, SourceStats};
 use crate::frame::{Direction, Frame, LinkType};
 
 /// Large enough for a 65536-byte loopback MTU plus headers, GRO-merged frames included.
@@ -142,6 +142,10 @@ impl PacketSource for PnetSource {
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError> {
         while !self.read_one()? {}
         Ok(self.frame())
+    }
+
+    fn next_within(&mut self, timeout: Duration) -> Result<Next<'_>, SourceError> {
+        Ok(self.poll_frame(timeout)?.map_or(Next::Idle, Next::Frame))
     }
 
     fn link_type(&self) -> LinkType {

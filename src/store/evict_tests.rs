@@ -37,6 +37,7 @@ fn full_store_evicts_the_oldest() {
             channel: 60_000,
             store_limit: limit,
             record: None,
+            capture_filter: None,
         },
     )
     .unwrap();

@@ -9,9 +9,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use super::{Backing, ConvRow, Entry, Store};
+use super::{Backing, Batch, ConvRow, Store};
 use crate::analysis::ConvProto;
 use crate::dissect::Dissector;
+use crate::filter::Filter;
 use crate::frame::{Frame, LinkType, OwnedFrame};
 use crate::pcapio::CaptureWriter;
 use crate::source::{FileSource, PacketSource, SourceError, SourceStats};
@@ -43,8 +44,7 @@ pub fn lock(store: &SharedStore) -> std::sync::MutexGuard<'_, Store> {
 struct Batcher {
     store: SharedStore,
     dissector: Dissector,
-    batch: Vec<Entry>,
-    bytes: Vec<u8>,
+    batch: Batch,
     copy: bool,
     last_flush: Instant,
     last_convs: Instant,
@@ -56,8 +56,7 @@ impl Batcher {
         Batcher {
             store,
             dissector: Dissector::new(),
-            batch: Vec::with_capacity(FLUSH_BATCH),
-            bytes: Vec::new(),
+            batch: Batch::default(),
             copy,
             last_flush: Instant::now(),
             last_convs: Instant::now(),
@@ -68,16 +67,15 @@ impl Batcher {
     fn push(&mut self, frame: &Frame<'_>, file_offset: u64, progress: (u64, u64)) {
         let d = self.dissector.dissect(frame);
         let offset = if self.copy {
-            let at = self.bytes.len() as u64;
-            self.bytes.extend_from_slice(frame.data);
+            let at = self.batch.bytes.len() as u64;
+            self.batch.bytes.extend_from_slice(frame.data);
             at
         } else {
             file_offset
         };
-        self.batch
-            .push(Entry::from_dissection(&d, offset, frame.link));
+        self.batch.push(&d, offset, frame.link);
         if self.batch.len() >= FLUSH_BATCH
-            || self.bytes.len() >= FLUSH_BYTES
+            || self.batch.bytes.len() >= FLUSH_BYTES
             || (self.batch.len() % 64 == 0 && self.last_flush.elapsed() >= FLUSH_EVERY)
         {
             self.flush(progress, false);
@@ -90,7 +88,7 @@ impl Batcher {
             conv_rows(&self.dissector)
         });
         let mut store = lock(&self.store);
-        store.append(&mut self.batch, &mut self.bytes);
+        store.append(&mut self.batch);
         store.progress = progress;
         if let Some(convs) = convs {
             store.convs = convs;
@@ -148,6 +146,15 @@ impl Drop for IndexJob {
 /// Opens `path` and indexes it on a thread. A regular file is memory-mapped (its bytes are
 /// never copied); standard input (`-`) is copied into an arena.
 pub fn spawn_file_indexer(path: &str) -> Result<IndexJob, SourceError> {
+    spawn_file_indexer_with(path, None)
+}
+
+/// [`spawn_file_indexer`] keeping only the frames `capture_filter` (`-f`) accepts: the
+/// others are skipped as if they had never been captured, as `-r FILE -f EXPR` does.
+pub fn spawn_file_indexer_with(
+    path: &str,
+    capture_filter: Option<Filter>,
+) -> Result<IndexJob, SourceError> {
     let open_err = |source| SourceError::Open {
         path: path.to_string(),
         source,
@@ -173,6 +180,7 @@ pub fn spawn_file_indexer(path: &str) -> Result<IndexJob, SourceError> {
         thread::Builder::new()
             .name("sockeye-index".into())
             .spawn(move || {
+                let capture_filter = capture_filter;
                 let mut batcher = Batcher::new(store, copy, CONVS_EVERY_FILE);
                 let error = loop {
                     if cancel.load(Ordering::Relaxed) {
@@ -180,6 +188,10 @@ pub fn spawn_file_indexer(path: &str) -> Result<IndexJob, SourceError> {
                     }
                     let progress = (source.offset(), total);
                     match source.next_record() {
+                        Ok(Some((_, frame)))
+                            if capture_filter
+                                .as_ref()
+                                .is_some_and(|f| !f.matches_frame(&frame)) => {}
                         Ok(Some((offset, frame))) => batcher.push(&frame, offset, progress),
                         Ok(None) => break None,
                         Err(err) => break Some(err.to_string()),
@@ -235,6 +247,8 @@ pub struct LiveConfig {
     /// Also write every stored packet to this capture file (`-w` in the live UI). The
     /// ingest thread flushes it when the session ends, signals included.
     pub record: Option<String>,
+    /// `-f`: frames it rejects are neither stored, recorded nor counted.
+    pub capture_filter: Option<Filter>,
 }
 
 impl Default for LiveConfig {
@@ -243,6 +257,7 @@ impl Default for LiveConfig {
             channel: LIVE_CHANNEL,
             store_limit: super::DEFAULT_STORE_LIMIT,
             record: None,
+            capture_filter: None,
         }
     }
 }
@@ -291,9 +306,20 @@ pub fn spawn_live_with(
     let _capture = {
         let (paused, cancel) = (Arc::clone(&paused), Arc::clone(&cancel));
         let (dropped, stats) = (Arc::clone(&channel_dropped), Arc::clone(&source_stats));
+        let keep = config.capture_filter.clone();
         thread::Builder::new()
             .name("sockeye-capture".into())
-            .spawn(move || capture_loop(&mut *source, &tx, &paused, &cancel, &dropped, &stats))
+            .spawn(move || {
+                let pipe = Pipe {
+                    tx: &tx,
+                    keep: keep.as_ref(),
+                    paused: &paused,
+                    cancel: &cancel,
+                    dropped: &dropped,
+                    stats: &stats,
+                };
+                capture_loop(&mut *source, &pipe)
+            })
             .map_err(spawn_err)?
     };
     let ingest = {
@@ -353,14 +379,26 @@ pub fn spawn_live_with(
     })
 }
 
-fn capture_loop(
-    source: &mut dyn PacketSource,
-    tx: &SyncSender<OwnedFrame>,
-    paused: &AtomicBool,
-    cancel: &AtomicBool,
-    dropped: &AtomicU64,
-    stats: &Mutex<SourceStats>,
-) {
+/// What the capture thread hands frames to, and the flags and counters it shares.
+struct Pipe<'a> {
+    tx: &'a SyncSender<OwnedFrame>,
+    /// The capture filter, judged here so rejected frames never cross the channel.
+    keep: Option<&'a Filter>,
+    paused: &'a AtomicBool,
+    cancel: &'a AtomicBool,
+    dropped: &'a AtomicU64,
+    stats: &'a Mutex<SourceStats>,
+}
+
+fn capture_loop(source: &mut dyn PacketSource, pipe: &Pipe<'_>) {
+    let Pipe {
+        tx,
+        keep,
+        paused,
+        cancel,
+        dropped,
+        stats,
+    } = *pipe;
     let mut n = 0u64;
     while !cancel.load(Ordering::Relaxed) {
         if paused.load(Ordering::Relaxed) {
@@ -368,6 +406,7 @@ fn capture_loop(
             continue;
         }
         let frame = match source.next_frame() {
+            Ok(Some(frame)) if keep.is_some_and(|f| !f.matches_frame(&frame)) => continue,
             Ok(Some(frame)) => frame.to_owned(),
             Ok(None) | Err(_) => break,
         };

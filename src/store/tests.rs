@@ -40,7 +40,7 @@ fn live_drops_are_counted() {
 
 #[test]
 fn entry_is_compact() {
-    assert!(std::mem::size_of::<Entry>() <= 48);
+    assert!(std::mem::size_of::<Entry>() <= 56);
 }
 
 #[test]

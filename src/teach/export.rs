@@ -9,7 +9,7 @@ use crate::source::{FileSource, PacketSource, SourceError};
 
 use super::{encapsulation, header_diagrams, narrate, Ladder};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportKind {
     /// The ladder (sequence diagram) of the packet's TCP stream or UDP conversation.
     Ladder,

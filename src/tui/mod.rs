@@ -29,6 +29,7 @@ use ratatui::Terminal;
 
 use crate::app::{App, AppOptions, Effect, LiveLink};
 use crate::endpoints::events::SocketEvent;
+use crate::filter::Filter;
 use crate::source::{PacketSource, SourceError};
 use crate::store::{self, lock, LiveControl};
 
@@ -55,6 +56,10 @@ pub enum UiEvent {
 #[derive(Debug, Default, Clone)]
 pub struct ReplayOptions {
     pub no_color: bool,
+    /// `-Y`: applied when the UI opens, and shown in the filter bar.
+    pub display_filter: Option<Filter>,
+    /// `-f`: the frames it rejects are not loaded at all.
+    pub capture_filter: Option<Filter>,
     /// `-t`: the Time column's format.
     pub time_format: Option<crate::headless::TimeFormat>,
 }
@@ -70,8 +75,10 @@ pub struct LiveOptions {
     pub no_color: bool,
     /// How to open another interface from the picker; `None` = the picker only lists.
     pub open_interface: Option<OpenInterface>,
-    /// Store limit and `-w` recording of the session.
+    /// Store limit, `-w` recording and `-f` capture filter of the session.
     pub store: store::LiveConfig,
+    /// `-Y`: applied when the UI opens, and shown in the filter bar.
+    pub display_filter: Option<Filter>,
     /// `-t`: the Time column's format.
     pub time_format: Option<crate::headless::TimeFormat>,
     /// A line kept current by the caller, shown in the footer (the demo's scenario).
@@ -88,7 +95,14 @@ pub fn interface_names() -> Vec<String> {
 
 /// `sockeye -r FILE` in a terminal: open at once, index in the background.
 pub fn run_replay(path: &str, opts: ReplayOptions) -> Result<(), UiError> {
-    let job = store::spawn_file_indexer(path)?;
+    let (_job, mut app) = replay_app(path, opts)?;
+    with_terminal(|terminal, input, stop| run_loop(terminal, &mut app, input, stop, None))
+}
+
+/// The app of a replay session, with the command line's filters in force; the job indexes
+/// the file in the background for as long as it lives.
+pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, App), UiError> {
+    let job = store::spawn_file_indexer_with(path, opts.capture_filter)?;
     let mut app = App::new(
         Arc::clone(&job.store),
         AppOptions {
@@ -99,7 +113,10 @@ pub fn run_replay(path: &str, opts: ReplayOptions) -> Result<(), UiError> {
             ..AppOptions::default()
         },
     );
-    with_terminal(|terminal, input, stop| run_loop(terminal, &mut app, input, stop, None))
+    if let Some(filter) = opts.display_filter {
+        app.set_filter(filter);
+    }
+    Ok((job, app))
 }
 
 /// Live capture in the UI: `source` is read on its own thread; `events` (socket calls of
@@ -135,6 +152,9 @@ pub fn run_live_on<B: Backend>(
             note: opts.note.clone(),
         },
     );
+    if let Some(filter) = opts.display_filter {
+        app.set_filter(filter);
+    }
     let mut session = Some(control);
     let opener = opts.open_interface;
     let mut on_effect = |app: &mut App, effect: Effect| match effect {
@@ -346,3 +366,6 @@ fn spawn_input(
         })
         .ok()
 }
+
+#[cfg(test)]
+mod cli_filter_tests;

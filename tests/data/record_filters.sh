@@ -146,4 +146,11 @@ http_ip4and6.pcapng	tcp.nxtseq > 1 && tcp.len > 0
 tcp_retransmissions.pcapng	tcp.analysis.fast_retransmission || tcp.analysis.spurious_retransmission
 tcp_dupack.pcapng	tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment
 dns_tcp.pcapng	tcp.stream != 0
+# facts only the analysis computes per packet (the UI once lost them in a second copy)
+http_google.pcapng	tcp.analysis.acks_frame
+http_google.pcapng	tcp.window_size_scalefactor > 1
+http_google.pcapng	tcp.analysis.ack_rtt > 0.01
+tcp_dupack.pcapng	tcp.analysis.duplicate_ack_frame == 1
+tcp_retransmissions.pcapng	tcp.window_size_scalefactor == -1
+http_ip4and6.pcapng	tcp.analysis.acks_frame == 4
 CASES

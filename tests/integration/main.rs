@@ -1,7 +1,9 @@
 //! One integration-test binary (links once): differential tests against tshark's answers,
 //! the CLI's behaviour on good and bad input.
 
+mod architecture;
 mod cli;
+mod cli_ui;
 mod demo;
 mod filter;
 mod formats;

@@ -84,7 +84,7 @@ fn ladder_after(scenario: &'static str) -> Option<String> {
         write: None,
         snaplen: 65535,
         promiscuous: false,
-        backend: sockeye::cli::Backend::Ring,
+        backend: sockeye::source::Backend::Ring,
         buffer_mib: 4,
         store_limit_mib: 0,
     };

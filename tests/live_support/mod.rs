@@ -121,18 +121,39 @@ pub struct Capture {
     pub child: Child,
     lines: Receiver<String>,
     seen: Vec<String>,
+    stdout: Option<std::thread::JoinHandle<String>>,
 }
 
 impl Capture {
     pub fn start(args: &[&str], file: &Path) -> Capture {
+        Capture::spawn(args, file, false)
+    }
+
+    /// [`Capture::start`] keeping what sockeye prints on stdout ([`Capture::printed`]).
+    pub fn start_printing(args: &[&str], file: &Path) -> Capture {
+        Capture::spawn(args, file, true)
+    }
+
+    fn spawn(args: &[&str], file: &Path, keep_stdout: bool) -> Capture {
         let mut child = Command::new(SOCKEYE)
             .args(args)
             .arg("-w")
             .arg(file)
-            .stdout(Stdio::null())
+            .stdout(if keep_stdout {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn sockeye");
+        let stdout = child.stdout.take().map(|mut out| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                let _ = out.read_to_string(&mut text);
+                text
+            })
+        });
         let stderr = child.stderr.take().expect("stderr pipe");
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
@@ -146,6 +167,7 @@ impl Capture {
             child,
             lines,
             seen: Vec::new(),
+            stdout,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while !cap.seen.iter().any(|l| l.contains("listening on")) {
@@ -156,6 +178,19 @@ impl Capture {
             }
         }
         cap
+    }
+
+    /// Everything sockeye printed on stdout, once it has exited (`stop`, or `-c`).
+    pub fn printed(&mut self) -> String {
+        self.stdout
+            .take()
+            .map(|t| t.join().expect("stdout reader"))
+            .unwrap_or_default()
+    }
+
+    /// Waits for sockeye to exit by itself (`-c`), at most `limit`.
+    pub fn wait_exit(&mut self, limit: Duration) -> ExitStatus {
+        wait_status(&mut self.child, limit).expect("sockeye did not exit by itself")
     }
 
     /// SIGINT, then the exit status and every stderr line.

@@ -23,7 +23,7 @@ use block::{BlockError, SLL_LEN, SLL_OFFSET};
 pub use setup::RingConfig;
 
 use super::live::{LiveError, LiveSource};
-use super::{PacketSource, SourceError, SourceStats};
+use super::{Next, PacketSource, SourceError, SourceStats};
 use crate::frame::{Direction, Frame, LinkType};
 
 /// Where the reader stands in the ring.
@@ -281,6 +281,10 @@ impl PacketSource for RingSource {
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError> {
         while !self.advance(Duration::from_secs(1))? {}
         Ok(self.ready_frame())
+    }
+
+    fn next_within(&mut self, timeout: Duration) -> Result<Next<'_>, SourceError> {
+        Ok(self.poll_frame(timeout)?.map_or(Next::Idle, Next::Frame))
     }
 
     fn link_type(&self) -> LinkType {

@@ -1,5 +1,6 @@
-//! Live capture in the terminal UI (`sockeye -i IFACE` on a terminal, and `sockeye demo`):
-//! open the capture source (which drops every privilege right after), then hand it to the UI.
+//! The terminal UI commands: a capture file (`sockeye -r FILE` on a terminal) and live
+//! capture (`sockeye -i IFACE`, and `sockeye demo`), which opens the capture source (and
+//! drops every privilege right after) before handing it to the UI.
 
 use std::process::ExitCode;
 use std::sync::mpsc::Receiver;
@@ -7,25 +8,55 @@ use std::sync::{Arc, Mutex};
 
 use crate::capture::{open_source, CaptureOptions};
 use crate::endpoints::events::SocketEvent;
+use crate::filter::Filter;
 use crate::ui;
 
-/// Runs the live UI on `opts.interface`; `events` are the built-in endpoints' socket calls
-/// (the demo), shown beside the packets they caused.
+/// The command-line filters of a UI session, and how it shows time.
+#[derive(Debug, Default, Clone)]
+pub struct UiFilters {
+    /// `-Y`: applied when the UI opens, shown in the filter bar.
+    pub display: Option<Filter>,
+    /// `-f`: what it rejects is never captured (or loaded).
+    pub capture: Option<Filter>,
+    /// `-t`: the Time column's format.
+    pub time_format: Option<crate::headless::TimeFormat>,
+}
+
+/// The UI over a capture file, with the command line's filters.
+pub fn replay(path: &str, filters: UiFilters) -> anyhow::Result<ExitCode> {
+    ui::run_replay(
+        path,
+        ui::ReplayOptions {
+            no_color: ui::theme::Theme::no_color_env(),
+            display_filter: filters.display,
+            capture_filter: filters.capture,
+            time_format: filters.time_format,
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the live UI on `opts.interface` with the command line's filters.
 ///
 /// The source is opened before any thread exists: dropping capabilities only covers the
 /// threads alive at that moment.
-pub fn run(
-    opts: &CaptureOptions,
-    events: Option<Receiver<SocketEvent>>,
-    time_format: Option<crate::headless::TimeFormat>,
-) -> anyhow::Result<ExitCode> {
+pub fn run(opts: &CaptureOptions, filters: UiFilters) -> anyhow::Result<ExitCode> {
     let source = open_source(opts)?;
     let store = crate::store::LiveConfig {
         store_limit: opts.store_limit(),
         record: opts.write.clone(),
+        capture_filter: filters.capture,
         ..Default::default()
     };
-    run_with_config(source, &opts.interface, events, store, time_format)
+    let time_format = filters.time_format;
+    run_with_config(
+        source,
+        &opts.interface,
+        None,
+        store,
+        filters.display,
+        time_format,
+    )
 }
 
 /// The UI over an already opened source; `note` is a footer line the caller keeps
@@ -55,6 +86,7 @@ fn run_with_config(
     title: &str,
     events: Option<Receiver<SocketEvent>>,
     store: crate::store::LiveConfig,
+    display_filter: Option<Filter>,
     time_format: Option<crate::headless::TimeFormat>,
 ) -> anyhow::Result<ExitCode> {
     ui::run_live(
@@ -65,6 +97,7 @@ fn run_with_config(
             no_color: ui::theme::Theme::no_color_env(),
             open_interface: None,
             store,
+            display_filter,
             time_format,
             note: None,
         },

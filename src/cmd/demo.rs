@@ -8,45 +8,34 @@ use std::process::{Command, ExitCode};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use anyhow::{bail, Context};
-use clap::Args;
-
+use super::lab::{lab, LabJob, LabRun};
 use crate::capture::{open_source, CaptureOptions};
-use crate::cli::Backend;
-use crate::endpoints::cli::{lab, LabArgs, LabCommand, LabRunArgs};
 use crate::endpoints::events::EventSink;
 use crate::endpoints::scenarios::{self, ScenarioConfig, SCENARIOS};
+use crate::source::Backend;
+use anyhow::{bail, Context};
 
 /// Set in the re-executed demo once it runs inside its own network namespace.
 const INSIDE_ENV: &str = "SOCKEYE_DEMO_NETNS";
 /// Without --rounds the loop still ends: an hour of scenarios at most.
-const MAX_ROUNDS: u32 = 400;
+pub const MAX_ROUNDS: u32 = 400;
 
-#[derive(Debug, Args, Clone)]
-pub struct DemoArgs {
-    /// Print the socket calls and packets as text instead of opening the terminal UI (the
-    /// default when standard output is not a terminal).
-    #[arg(long)]
+/// `sockeye demo`, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoOptions {
+    /// Text instead of the terminal UI.
     pub headless: bool,
-    /// Rounds of all scenarios (0 = until you quit, at most 400).
-    #[arg(long, default_value_t = 0)]
+    /// Rounds of all scenarios (0 = until quit, at most [`MAX_ROUNDS`]).
     pub rounds: u32,
-    /// Pause between scenarios, in milliseconds.
-    #[arg(long, default_value_t = 1500)]
-    pub pause_ms: u64,
-    /// Run on the host's loopback instead of a private network namespace (needs
-    /// CAP_NET_RAW; you will also see other programs' loopback traffic).
-    #[arg(long)]
+    pub pause: Duration,
+    /// On the host's loopback instead of a private network namespace.
     pub host: bool,
-    /// A guided lesson instead of the live demo: seven screens (handshake, data and acks,
-    /// teardown, UDP vs TCP, encapsulation, a refused connection, a retransmission) over
-    /// captures built into sockeye; ←/→ (or p/n) move, q quits. Needs no privileges.
-    #[arg(long)]
+    /// The guided lesson instead of the live demo.
     pub lesson: bool,
 }
 
 /// Runs the demo, first moving into a private network namespace unless asked not to.
-pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &DemoOptions) -> anyhow::Result<ExitCode> {
     if args.lesson {
         if !std::io::stdout().is_terminal() {
             bail!("the lesson is interactive: run `sockeye demo --lesson` in a terminal");
@@ -62,7 +51,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.rounds.min(MAX_ROUNDS)
     };
-    let pause = Duration::from_millis(args.pause_ms);
+    let pause = args.pause;
     if args.headless || !std::io::stdout().is_terminal() {
         return run_headless(rounds, pause);
     }
@@ -104,7 +93,7 @@ fn run_ui(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
             }
         })
         .context("starting the scenario thread")?;
-    crate::live_ui::run_with(
+    super::ui::run_with(
         source,
         "demo: built-in endpoints on lo",
         Some(received),
@@ -156,14 +145,12 @@ fn run_headless(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
     for round in 1..=rounds {
         for scenario in SCENARIOS {
             println!("=== round {round}: {} ===", scenario.name);
-            lab(LabArgs {
-                command: LabCommand::Run(LabRunArgs {
-                    name: scenario.name.to_string(),
-                    netns: false,
-                    trace: true,
-                    write: None,
-                }),
-            })?;
+            lab(LabJob::Run(LabRun {
+                name: scenario.name.to_string(),
+                netns: false,
+                trace: true,
+                write: None,
+            }))?;
             println!();
             std::thread::sleep(pause);
         }

@@ -1,0 +1,99 @@
+//! The commands: what each invocation of sockeye does, given options the CLI has already
+//! parsed and validated into domain types (this module never sees clap). Errors are
+//! user-facing here (anyhow): one line, exit code 2.
+
+pub mod demo;
+pub mod lab;
+pub mod read;
+pub mod ui;
+
+use std::process::ExitCode;
+
+use crate::capture::CaptureOptions;
+use crate::endpoints::server::ServerConfig;
+use crate::teach::export::ExportKind;
+
+/// One validated invocation.
+#[derive(Debug)]
+pub enum Command {
+    /// `-r FILE` (or `read FILE`) printed: lines, fields, JSON, `-V`, statistics.
+    Read {
+        path: String,
+        plan: read::Plan,
+    },
+    /// `-r FILE --export KIND --packet N [--mermaid]`.
+    Export {
+        path: String,
+        kind: ExportKind,
+        packet: u64,
+        mermaid: bool,
+    },
+    /// `-i IFACE` printed.
+    Capture {
+        opts: CaptureOptions,
+        plan: read::Plan,
+    },
+    /// `-r FILE` in the terminal UI.
+    ReplayUi {
+        path: String,
+        filters: ui::UiFilters,
+    },
+    /// `-i IFACE` in the terminal UI.
+    CaptureUi {
+        opts: CaptureOptions,
+        filters: ui::UiFilters,
+    },
+    /// `-D`.
+    ListInterfaces,
+    /// `sockeye fields`.
+    Fields,
+    Serve(ServerConfig),
+    Send(lab::SendJob),
+    Lab(lab::LabJob),
+    Demo(demo::DemoOptions),
+}
+
+/// Runs one invocation.
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Read { path, plan } => read::read_capture(&path, plan),
+        Command::Export {
+            path,
+            kind,
+            packet,
+            mermaid,
+        } => read::export(&path, kind, packet, mermaid),
+        Command::Capture { opts, plan } => read::capture_live(&opts, plan),
+        Command::ReplayUi { path, filters } => ui::replay(&path, filters),
+        Command::CaptureUi { opts, filters } => ui::run(&opts, filters),
+        Command::ListInterfaces => {
+            print!(
+                "{}",
+                crate::interfaces::format_list(&crate::interfaces::list())
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fields => {
+            print_field_table();
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve(cfg) => Ok(lab::serve(cfg)?),
+        Command::Send(job) => Ok(lab::send(job)?),
+        Command::Lab(job) => Ok(lab::lab(job)?),
+        Command::Demo(opts) => demo::run(&opts),
+    }
+}
+
+/// `sockeye fields`: the one field table, as `tshark -G fields` would list it.
+fn print_field_table() {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for def in crate::field::FIELDS {
+        let kind = match def.display {
+            crate::field::Display::Protocol => "protocol/flag".to_string(),
+            other => format!("{other:?}").to_lowercase(),
+        };
+        let _ = writeln!(out, "{:<36} {:<14} {}", def.name, kind, def.title);
+    }
+}

@@ -1,0 +1,151 @@
+//! The headless commands: `sockeye -r FILE` / `sockeye read FILE` and `sockeye -i IFACE`
+//! without the UI, both through the one headless loop; damage is reported with its byte
+//! offset and exit code 2.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use std::sync::atomic::AtomicBool;
+
+use crate::capture::CaptureOptions;
+use crate::filter::Filter;
+use crate::headless::{self, Printer, ReadConfig, StatSpec, Stats};
+use crate::pcapio::CaptureWriter;
+use crate::source::{FileSource, PacketSource, SourceError};
+use crate::teach::export::ExportKind;
+
+/// A validated headless run: everything the loop needs, checked before any input is
+/// opened (a typo in a filter or a `-z` spec fails fast, with a caret).
+#[derive(Debug)]
+pub struct Plan {
+    pub config: ReadConfig,
+    pub stats: Vec<StatSpec>,
+    pub display_filter: Option<Filter>,
+    pub capture_filter: Option<Filter>,
+    /// `-c`: stop after this many frames (those the capture filter kept).
+    pub count: Option<u64>,
+    /// `-w`: also write what is shown to this capture file.
+    pub write: Option<String>,
+    /// Snap length recorded in a `-w` file written from a capture file.
+    pub snaplen: u32,
+    /// `-t`: the summary lines' time as tshark shows it (tcpdump's time of day without).
+    pub time_format: Option<crate::headless::TimeFormat>,
+}
+
+impl Plan {
+    /// Runs the one headless loop over `source`.
+    fn run(
+        self,
+        source: &mut dyn PacketSource,
+        writer: Option<&mut CaptureWriter>,
+        stop: &AtomicBool,
+        line_buffered: bool,
+    ) -> anyhow::Result<headless::Outcome> {
+        let stats = (!self.stats.is_empty()).then(|| Stats::new(&self.stats));
+        let mut printer = Printer::new(self.config)
+            .with_display_filter(self.display_filter)
+            .with_capture_filter(self.capture_filter)
+            .with_time_format(self.time_format);
+        let stdout = io::stdout();
+        // A file is read as fast as it can be printed: block-buffered. A live capture on a
+        // terminal shows each line as it comes (as tcpdump); the loop also flushes whenever
+        // the source is idle.
+        let mut out: Box<dyn Write> = if line_buffered {
+            Box::new(io::LineWriter::new(stdout.lock()))
+        } else {
+            Box::new(BufWriter::with_capacity(256 * 1024, stdout.lock()))
+        };
+        Ok(headless::run(
+            source,
+            &mut printer,
+            stats,
+            writer,
+            self.count,
+            stop,
+            &mut out,
+        )?)
+    }
+}
+
+/// `sockeye -r FILE --export KIND --packet N`: one teaching view as text.
+pub fn export(
+    path: &str,
+    kind: ExportKind,
+    packet: u64,
+    mermaid: bool,
+) -> anyhow::Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    crate::teach::export::run(path, kind, packet, mermaid, &mut out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sockeye -r FILE` / `sockeye read FILE`, headless.
+pub fn read_capture(path: &str, plan: Plan) -> anyhow::Result<ExitCode> {
+    // Before the -w file exists: a signal that arrived between creating it and installing the
+    // handlers would kill us with the file header still in the write buffer (an empty file).
+    let stop = crate::capture::stop_flag()?;
+    // Open errors already name the file; a damaged header does not, and the user may have
+    // given several -r runs in a script.
+    let mut source = FileSource::open(path).map_err(|err| match err {
+        SourceError::Open { .. } => anyhow::Error::new(err),
+        damaged => anyhow::anyhow!("{path}: {damaged}"),
+    })?;
+    if plan.write.as_deref().is_some_and(|out| out != "-") {
+        keep_running_on_broken_pipe();
+    }
+    let mut writer = match &plan.write {
+        Some(out) => Some(CaptureWriter::create(
+            out,
+            plan.snaplen,
+            source.link_type(),
+        )?),
+        None => None,
+    };
+    let outcome = plan.run(&mut source, writer.as_mut(), &stop, false)?;
+    if let Some(err) = outcome.source_error {
+        eprintln!(
+            "sockeye: {path}: {err} ({} packets read before it)",
+            outcome.frames
+        );
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sockeye -i IFACE`: live capture through the same headless loop as `-r` (summary lines,
+/// `-T fields`, `-T json`, `-V`, `-q`, `-z`, `-Y`, `-f`, `-c` and `-w` together), with
+/// tcpdump's opening line and closing counters on stderr.
+pub fn capture_live(opts: &CaptureOptions, plan: Plan) -> anyhow::Result<ExitCode> {
+    let mut source = crate::capture::open_source(opts)?;
+    let stop = crate::capture::stop_flag()?;
+    // Only now, with every privilege dropped, is the -w file created.
+    let mut writer = match &plan.write {
+        Some(path) => Some(CaptureWriter::create(
+            path,
+            source.snaplen(),
+            source.link_type(),
+        )?),
+        None => None,
+    };
+    crate::capture::announce(source.as_ref(), opts.backend);
+    let terminal = io::IsTerminal::is_terminal(&io::stdout());
+    let outcome = plan.run(source.as_mut(), writer.as_mut(), &stop, terminal);
+    crate::capture::report_counts(source.as_ref(), outcome.as_ref().ok().map(|o| o.frames));
+    let outcome = outcome?;
+    if let Some(err) = outcome.source_error {
+        anyhow::bail!("{}: {err}", opts.interface);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sockeye -r X -w OUT -V | head` must still finish OUT: with the default SIGPIPE the kernel
+/// would kill us mid-run with frames in the write buffer. Ignored, a closed stdout becomes an
+/// EPIPE error that ends the run through the normal path, which flushes the capture file.
+fn keep_running_on_broken_pipe() {
+    // SAFETY: changing a signal disposition has no preconditions; no other thread is
+    // handling SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+}

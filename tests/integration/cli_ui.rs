@@ -1,0 +1,53 @@
+//! The command line's filters reach the terminal UI, in a real terminal: `-Y` opens it with
+//! the filter applied (footer, and the bar when `/` opens it), `-f` loads only what it
+//! accepts (the title's packet count).
+
+use crate::support;
+use crate::tmux::Tmux;
+
+/// Ends the sockeye in the pane by pid, whatever happened (a killed tmux session alone
+/// does not end it).
+struct EndByPid(Option<i32>);
+
+impl Drop for EndByPid {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0 {
+            // SAFETY: kill(2) on the pid of the program this test started in its pane.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    }
+}
+
+#[test]
+fn display_and_capture_filters_from_the_command_line_reach_the_ui() {
+    let Some(tmux) = Tmux::start("cliui", 120, 40, &[]) else {
+        return;
+    };
+    let bin = env!("CARGO_BIN_EXE_sockeye");
+    let capture = support::textbook("http_ip4and6.pcapng");
+    tmux.send(&[
+        &format!(
+            "{bin} -r {} -f ipv6 -Y 'tcp.analysis.acks_frame' --ui; echo EXITED=$?",
+            capture.display()
+        ),
+        "Enter",
+    ]);
+    let up = tmux.wait(20, |t| t.contains("filter tcp.analysis.acks_frame"));
+    let _guard = EndByPid(tmux.foreground_pid());
+    let up = up.expect("the UI did not open with the -Y filter");
+    // tshark -Y ipv6 selects 10 frames of this capture (tests/data/filters.tsv).
+    let ipv6 = std::fs::read_to_string(support::root().join("tests/data/filters.tsv"))
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("http_ip4and6.pcapng\tipv6\t"))
+        .map(|l| l.rsplit('\t').next().unwrap_or("").split(',').count())
+        .unwrap();
+    assert!(up.contains(&format!("{ipv6} packets")), "{up}");
+    tmux.send(&["/"]);
+    let bar = tmux.wait(10, |t| t.contains("/tcp.analysis.acks_frame█"));
+    assert!(bar.is_some(), "the bar did not open on the applied filter");
+    tmux.send(&["Escape"]);
+    tmux.send(&["q"]);
+    let back = tmux.wait(10, |t| t.contains("EXITED="));
+    assert!(back.is_some(), "sockeye did not quit");
+}
