@@ -88,6 +88,8 @@ fn pty(cols: u16, rows: u16) -> (OwnedFd, OwnedFd) {
     unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) }
 }
 
+// The child is reaped by `try_wait` when it ends, or killed and waited for.
+#[allow(clippy::zombie_processes)]
 #[test]
 fn a_closed_pty_without_any_signal_ends_the_ui() {
     let (master, slave) = pty(100, 30);
