@@ -89,9 +89,9 @@ pub fn widths(needs: &[Need], total: usize, gap: usize, fill_min: usize) -> Vec<
         }
     }
     // 3. The fill column gets what is left (possibly less than its minimum).
+    // `used` already counts the gap before the fill column.
     if let Some(f) = fill {
-        let left = total.saturating_sub(used(&out) + gap);
-        out[f] = Some(left);
+        out[f] = Some(total.saturating_sub(used(&out)));
     }
     out
 }
