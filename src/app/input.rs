@@ -14,6 +14,16 @@ impl App {
         if ev.kind == KeyEventKind::Release {
             return;
         }
+        // A terminal sends Esc and a quickly following key as one sequence, which reads as
+        // Alt+key; nothing here is bound to Alt, so it is what was typed: Esc, then the key.
+        if ev.modifiers.contains(KeyModifiers::ALT) {
+            if let KeyCode::Char(_) = ev.code {
+                self.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+                let mut plain = ev;
+                plain.modifiers.remove(KeyModifiers::ALT);
+                return self.handle_key(plain);
+            }
+        }
         if self.confirm_quit.is_some() {
             return self.confirm_key(ev);
         }

@@ -256,3 +256,12 @@ fn not_live_says_so() {
     a.handle(Action::Activate);
     assert_eq!(a.effects, vec![Effect::OpenInterface("eth0".into())]);
 }
+
+#[test]
+fn esc_then_a_quick_key_is_not_alt() {
+    let mut a = app("tcp_handshake.pcapng");
+    type_keys(&mut a, "/tcp");
+    a.handle_key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT));
+    assert!(a.prompt.is_none(), "the Esc closed the bar");
+    assert!(a.quit, "and q quit");
+}
