@@ -339,3 +339,68 @@ fn zoom_and_pane_resize() {
     assert!(after > before, "{before} → {after}");
     insta::assert_snapshot!("pane_resized_80x24", screen(&a));
 }
+
+/// tshark's time column for each `-t` format (tests/data/time_formats_http_ip4and6.tsv).
+fn tshark_times() -> Vec<(String, Vec<String>)> {
+    std::fs::read_to_string(support::root().join("tests/data/time_formats_http_ip4and6.tsv"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(f, t)| (f.to_string(), t.split(',').map(str::to_string).collect()))
+        .collect()
+}
+
+#[test]
+fn every_time_format_prints_what_tshark_prints() {
+    let capture = support::textbook("http_ip4and6.pcapng");
+    for (format, expected) in tshark_times() {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sockeye"))
+            .args(["-r", capture.to_str().unwrap(), "-t", &format])
+            .args(["-Y", "frame.number != 2"])
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        let words = if format.ends_with('d') && format != "d" && format != "dd" {
+            2
+        } else {
+            1
+        };
+        let got: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.split(' ').take(words).collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(got, expected, "-t {format}");
+    }
+    // The UI's Time column, format by format as `t` steps through them (the local-time
+    // formats depend on the machine's zone and are left to the -t run above).
+    let mut a = app("http_ip4and6.pcapng", 120, 40);
+    keys(&mut a, "/frame.number != 2\n");
+    let expected: std::collections::HashMap<String, Vec<String>> =
+        tshark_times().into_iter().collect();
+    for format in sockeye::headless::TimeFormat::CYCLE {
+        let name = format.tshark_name();
+        if a.columns.time != format {
+            keys(&mut a, "t");
+        }
+        assert_eq!(a.columns.time, format);
+        if name.starts_with('a') {
+            continue;
+        }
+        let words = if name.ends_with('d') && name != "d" && name != "dd" {
+            2
+        } else {
+            1
+        };
+        let shown: Vec<String> = list_lines(&screen(&a))
+            .iter()
+            .map(|l| {
+                l.split_whitespace()
+                    .skip(1)
+                    .take(words)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        assert_eq!(shown[..], expected[name][..shown.len()], "t → {name}");
+    }
+}
