@@ -331,3 +331,40 @@ fn fields_that_stand_for_two_print_every_occurrence_as_tshark() {
         support::stderr(&out)
     );
 }
+
+#[test]
+fn the_demo_says_which_scenario_runs_and_what_to_watch_for() {
+    let probe = std::process::Command::new("unshare")
+        .args(["--user", "--map-root-user", "--net", "true"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("SKIPPED: no user+network namespace for the demo");
+        return;
+    }
+    let Some(tmux) = crate::tmux::Tmux::start("demo-note", 120, 30, &[]) else {
+        return;
+    };
+    let bin = env!("CARGO_BIN_EXE_sockeye");
+    tmux.send(&[&format!("{bin} demo --rounds 1; echo EXITED=$?"), "Enter"]);
+    let shown = tmux.wait(20, |t| t.contains("▶ ") && t.contains(": watch for "));
+    let pid = tmux.foreground_pid();
+    // q asks about the unsaved live packets; q again quits anyway.
+    tmux.send(&["q"]);
+    let _ = tmux.wait(5, |t| t.contains("unsaved packet"));
+    tmux.send(&["q"]);
+    let back = tmux.wait(10, |t| t.contains("EXITED="));
+    if back.is_none() {
+        if let Some(pid) = pid {
+            // SAFETY: a signal to the sockeye process this test started.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    }
+    let shown = shown.expect("the footer did not name a scenario");
+    assert!(
+        ["handshake", "echo", "bulk", "udp"]
+            .iter()
+            .any(|s| shown.contains(&format!("▶ {s}"))),
+        "{shown}"
+    );
+    assert!(back.is_some(), "the demo did not quit on q");
+}
