@@ -23,6 +23,7 @@ pub struct ConvLine {
 impl App {
     /// The conversations with at least one shown packet, in the analysis's order.
     pub fn conversation_lines(&self, store: &Store) -> Vec<ConvLine> {
+        let whole = self.counting_subset().is_none();
         store
             .conversations()
             .iter()
@@ -33,7 +34,17 @@ impl App {
                     ConvProto::Udp => Kind::Udp,
                 };
                 let stream = u32::try_from(c.stream).ok()?;
-                let count = self.stats.convs.get(&(kind as u8, stream))?;
+                let all = super::stats::ConvCount {
+                    frames: c.stats.frames(),
+                    bytes: c.stats.bytes(),
+                    first_ts: c.stats.first_ts_ns,
+                    last_ts: c.stats.last_ts_ns,
+                };
+                let count = if whole {
+                    &all
+                } else {
+                    self.stats.convs.get(&(kind as u8, stream))?
+                };
                 Some(ConvLine {
                     index,
                     kind,

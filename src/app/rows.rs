@@ -141,7 +141,9 @@ impl App {
                 let from = self.stats.seen.max(store.first_kept());
                 if visible > from {
                     self.stats.seen = from;
-                    self.stats.extend(store.entries_range(from..visible));
+                    let replaying = self.replay.mode != super::replay::Mode::Off;
+                    self.stats
+                        .extend(store.entries_range(from..visible), replaying);
                 }
             }
             Some(f) => {
@@ -154,7 +156,7 @@ impl App {
                     .iter()
                     .filter_map(|&i| store.entry(i as usize).copied())
                     .collect();
-                self.stats.extend(&new);
+                self.stats.extend(&new, true);
                 f.stats_rows = end;
             }
         }

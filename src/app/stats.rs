@@ -21,6 +21,8 @@ pub struct Stats {
     pub flagged: u64,
     /// What the counted packets hold of each TCP/UDP conversation, so the conversations
     /// view counts what the list shows (filter, replay position), as Statistics does.
+    /// Kept only while the list shows a subset: otherwise the analysis's own conversation
+    /// table already holds these numbers.
     pub convs: HashMap<(u8, u32), ConvCount>,
     first_ts: Option<i64>,
 }
@@ -35,8 +37,9 @@ pub struct ConvCount {
 }
 
 impl Stats {
-    /// Accounts `entries` (the packets after `seen`).
-    pub fn extend(&mut self, entries: &[Entry]) {
+    /// Accounts `entries` (the packets after `seen`); `per_conversation` also counts
+    /// them per conversation.
+    pub fn extend(&mut self, entries: &[Entry], per_conversation: bool) {
         for e in entries {
             let first = *self.first_ts.get_or_insert(e.ts_ns);
             let sec = usize::try_from((e.ts_ns - first).max(0) / 1_000_000_000)
@@ -51,7 +54,7 @@ impl Stats {
             }
             self.bytes += u64::from(e.orig_len);
             self.flagged += u64::from(!e.aflags.is_empty());
-            if matches!(e.kind, Kind::Tcp | Kind::Udp) {
+            if per_conversation && matches!(e.kind, Kind::Tcp | Kind::Udp) {
                 let c = self
                     .convs
                     .entry((e.kind as u8, e.stream))
