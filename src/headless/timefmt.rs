@@ -109,9 +109,10 @@ impl TimeFormat {
 
     /// The value the column sorts by: the seconds shown, in ns, or the timestamp.
     pub fn sort_key(self, ts: TimestampNs, ctx: &TimeContext) -> i64 {
+        // Saturating: a capture's timestamps are whatever its file says.
         match self {
-            TimeFormat::Delta => ts - ctx.prev_captured.unwrap_or(ts),
-            TimeFormat::DeltaDisplayed => ts - ctx.prev_displayed.unwrap_or(ts),
+            TimeFormat::Delta => ts.saturating_sub(ctx.prev_captured.unwrap_or(ts)),
+            TimeFormat::DeltaDisplayed => ts.saturating_sub(ctx.prev_displayed.unwrap_or(ts)),
             _ => ts,
         }
     }
@@ -120,7 +121,7 @@ impl TimeFormat {
     pub fn format(self, ts: TimestampNs, ctx: &TimeContext) -> String {
         let mut out = String::with_capacity(26);
         match self {
-            TimeFormat::Relative => seconds(ts - ctx.first, &mut out),
+            TimeFormat::Relative => seconds(ts.saturating_sub(ctx.first), &mut out),
             TimeFormat::Delta | TimeFormat::DeltaDisplayed => {
                 seconds(self.sort_key(ts, ctx), &mut out)
             }
@@ -226,6 +227,19 @@ mod tests {
         };
         assert_eq!(TimeFormat::Relative.format(1_000, &c), "-0.000001");
         assert_eq!(TimeFormat::Delta.format(1_000, &c), "0.000000");
+    }
+
+    #[test]
+    fn hostile_timestamps_do_not_overflow() {
+        let c = TimeContext {
+            first: i64::MAX,
+            prev_captured: Some(i64::MAX),
+            prev_displayed: Some(i64::MIN),
+        };
+        for f in TimeFormat::CYCLE {
+            assert!(!f.format(i64::MIN, &c).is_empty());
+            assert!(!f.format(i64::MAX, &c).is_empty());
+        }
     }
 
     #[test]

@@ -49,8 +49,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 ConvProto::Tcp => "TCP",
                 ConvProto::Udp => "UDP",
             };
-            let dur = (l.last_ts - l.first_ts).max(0) as f64 / 1e9;
-            let rel = (l.first_ts - start).max(0) as f64 / 1e9;
+            let dur = l.last_ts.saturating_sub(l.first_ts).max(0) as f64 / 1e9;
+            let rel = l.first_ts.saturating_sub(start).max(0) as f64 / 1e9;
             // The final TCP state belongs to the whole conversation: shown only when every
             // one of its packets is counted.
             let state = match c.proto {
