@@ -1,7 +1,7 @@
 # sockeye — the two commands a newcomer needs are `make demo` and `make test`.
 CARGO ?= cargo
 
-.PHONY: demo test fmt lint unit bench bench-ui bench-live fuzz captures clean sockeye-bin
+.PHONY: demo test fmt lint unit bench bench-ui bench-live fuzz captures clean man sockeye-bin
 
 ## Watch sockeye work: the terminal UI watching the built-in TCP/UDP endpoints run every
 ## teaching scenario in a loop, in a private network namespace (no sudo where user
@@ -42,6 +42,10 @@ bench-ui:
 FUZZ_SECONDS ?= 60
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ./fuzz/run.sh
+
+## The manual page, from the same definitions as --help: `man -l sockeye.1` to read it.
+man:
+	$(CARGO) run --release --quiet -- man > sockeye.1
 
 clean:
 	$(CARGO) clean

@@ -14,32 +14,47 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::capture::CaptureOptions;
 use crate::cmd::{self, ui::UiFilters};
+use crate::source::{RemoteOptions, RemoteSpec};
 use crate::teach::export::ExportKind;
 
 const ABOUT: &str = "sockeye — a terminal packet inspector: see the TCP handshake, sequence \
 numbers and UDP datagrams of live traffic or of saved captures.";
 
 const AFTER_HELP: &str = "\
-Examples:
+Examples, by the groups above:
+ Input
   sockeye -r capture.pcapng                 browse the capture in the terminal UI
+  tcpdump -U -w - | sockeye -r -            read a pipe, packets shown as they come (also -i -)
+  sockeye -r growing.pcap --follow          keep showing packets as the file grows (Ctrl-C ends)
+ Capture
+  sockeye -D                                list the interfaces you can capture on
+  sockeye -i lo -c 10 -w out.pcapng         capture 10 packets on loopback and save them
+ Output
   sockeye -r capture.pcapng -H              one line per packet, like tcpdump -n -r
   sockeye -r capture.pcapng -V              every layer and field of every packet
   sockeye -r capture.pcapng -T fields -e frame.number -e ip.src -e tcp.seq -E header=y
                                             tshark-compatible columns (Wireshark field names)
   sockeye -r capture.pcapng -T json         one JSON object per packet
+ Filters
   sockeye -r capture.pcapng -Y 'tcp.port == 80 && ip.addr == 10.0.0.0/8'
                                             only the packets a Wireshark display filter selects
-  tcpdump -w - | sockeye -r -               read a capture from standard input
-  sockeye -i lo -c 10 -w out.pcapng         capture 10 packets on loopback and save them
+ Statistics
   sockeye -r capture.pcapng -q -z conv,tcp  conversations, like tshark -z conv,tcp
   sockeye -r capture.pcapng -q -z follow,tcp,ascii,0
                                             the reassembled payload of TCP stream 0
+ Teaching
   sockeye -r capture.pcapng --export ladder --packet 1 [--mermaid]
                                             the TCP sequence diagram of packet 1's stream
   sockeye -r capture.pcapng --export diagram --packet 3
                                             RFC header diagrams filled with packet 3's values
-  sockeye -D                                list the interfaces you can capture on
   sockeye lab list                          the teaching scenarios (handshake, reset, udp…)
+ Remote capture
+  sockeye -i ssh://me@gw/eth0 --remote-filter 'port 53'
+                                            capture on another machine (runs tcpdump there over ssh)
+  sockeye -i k8s://prod/api-0/app/eth0      capture inside a Kubernetes pod (kubectl exec)
+  sockeye -i 'cmd://tcpdump -U -w - -i eth0' read any command's pcap output
+ Shell
+  source <(sockeye completions bash)        Tab completion (also zsh, fish); `make man` for sockeye.1
 
 Field names are Wireshark's (ip.src, tcp.flags.syn, tcp.analysis.retransmission):
 `sockeye fields` lists every one with its type and description.
@@ -54,7 +69,7 @@ before the damage are still printed, and one line on stderr says what and where)
 #[derive(Debug, Parser)]
 #[command(
     name = "sockeye",
-    version,
+    version = VERSION,
     about = ABOUT,
     after_help = AFTER_HELP,
     disable_version_flag = true,
@@ -88,40 +103,46 @@ pub struct Cli {
 #[derive(Debug, Args, Default, Clone)]
 pub struct IoArgs {
     /// Read packets from a pcap or pcapng file ("-" = standard input).
-    #[arg(short = 'r', value_name = "FILE")]
+    #[arg(help_heading = "Input", short = 'r', value_name = "FILE")]
     pub read: Option<String>,
 
     /// Write the packets to FILE: pcap for .pcap/.cap, pcapng otherwise ("-" = stdout, pcap).
-    #[arg(short = 'w', value_name = "FILE")]
+    #[arg(help_heading = "Output", short = 'w', value_name = "FILE")]
     pub write: Option<String>,
 
     /// Capture live on INTERFACE ("any" = all interfaces). Needs CAP_NET_RAW.
-    #[arg(short = 'i', value_name = "INTERFACE")]
+    #[arg(help_heading = "Capture", short = 'i', value_name = "INTERFACE")]
     pub interface: Option<String>,
 
     /// List the interfaces available for capture and exit.
-    #[arg(short = 'D')]
+    #[arg(help_heading = "Capture", short = 'D')]
     pub list_interfaces: bool,
 
     /// Stop after N packets.
-    #[arg(short = 'c', value_name = "N")]
+    #[arg(help_heading = "Output", short = 'c', value_name = "N")]
     pub count: Option<u64>,
 
     /// Snap length: capture at most N bytes of each packet (0 = 262144, the maximum).
-    #[arg(short = 's', value_name = "N", default_value_t = 262_144)]
+    #[arg(
+        help_heading = "Capture",
+        short = 's',
+        value_name = "N",
+        default_value_t = 262_144
+    )]
     pub snaplen: u32,
 
     /// Do not put the interface into promiscuous mode.
-    #[arg(short = 'p')]
+    #[arg(help_heading = "Capture", short = 'p')]
     pub no_promiscuous: bool,
 
     /// Live capture backend: `ring` (Linux TPACKET_V3, lossless, default) or `pnet` (portable;
     /// shows every `lo` packet twice, no direction, no kernel drop counters).
-    #[arg(long, value_enum, default_value_t = Backend::Ring)]
+    #[arg(help_heading = "Capture", long, value_enum, default_value_t = Backend::Ring)]
     pub backend: Backend,
 
     /// Kernel ring size in MiB for the `ring` backend.
     #[arg(
+        help_heading = "Capture",
         short = 'B',
         long = "buffer-size",
         value_name = "MiB",
@@ -132,40 +153,45 @@ pub struct IoArgs {
     /// Live UI: keep at most this many MiB of packets in memory (bytes and index); beyond
     /// it the oldest packets are evicted and the status bar counts them. With -w every
     /// packet is also in the file.
-    #[arg(long = "store-limit", value_name = "MiB", default_value_t = 512,
+    #[arg(help_heading = "Capture", long = "store-limit", value_name = "MiB", default_value_t = 512,
           value_parser = clap::value_parser!(u32).range(8..=1_048_576))]
     pub store_limit_mib: u32,
 
     /// Numeric output (accepted for compatibility: sockeye never resolves names).
-    #[arg(short = 'n')]
+    #[arg(help_heading = "Output", short = 'n')]
     pub numeric: bool,
 
     /// Output format: text (summary lines), fields (-e columns), json (one object a line).
-    #[arg(short = 'T', value_enum, value_name = "FORMAT")]
+    #[arg(
+        help_heading = "Output",
+        short = 'T',
+        value_enum,
+        value_name = "FORMAT"
+    )]
     pub format: Option<OutputFormat>,
 
     /// A field to print with -T fields (repeat for more columns), e.g. -e ip.src.
-    #[arg(short = 'e', value_name = "FIELD")]
+    #[arg(help_heading = "Output", short = 'e', value_name = "FIELD")]
     pub fields: Vec<String>,
 
     /// Options for -T fields, as tshark: header=y|n, separator=/t|/s|C, occurrence=f|l|a,
     /// aggregator=C, quote=d|s|n.
-    #[arg(short = 'E', value_name = "KEY=VALUE")]
+    #[arg(help_heading = "Output", short = 'E', value_name = "KEY=VALUE")]
     pub field_options: Vec<String>,
 
     /// Print the full layer tree of each packet (every field, indented by layer).
-    #[arg(short = 'V')]
+    #[arg(help_heading = "Output", short = 'V')]
     pub verbose: bool,
 
     /// Display filter (Wireshark syntax, as tshark -Y), applied after analysis: frames that
     /// do not match are analysed but neither printed nor written. E.g. "tcp.port in {80, 443}".
-    #[arg(short = 'Y', value_name = "EXPR")]
+    #[arg(help_heading = "Filters", short = 'Y', value_name = "EXPR")]
     pub display_filter: Option<String>,
 
     /// Capture filter, in the display-filter language (e.g. "tcp.port == 80"), evaluated by
     /// sockeye on each frame before it is kept, numbered, printed or written — not BPF, and
     /// without analysis fields (each frame is judged alone). Applies when reading (-r) too.
-    #[arg(short = 'f', value_name = "EXPR")]
+    #[arg(help_heading = "Filters", short = 'f', value_name = "EXPR")]
     pub capture_filter: Option<String>,
 
     /// Time format, as tshark -t: r = seconds since the first packet (the UI's default),
@@ -177,26 +203,64 @@ pub struct IoArgs {
 
     /// Statistics after the packets, as tshark -z: conv,tcp | conv,udp |
     /// follow,tcp,ascii,N | follow,udp,ascii,N (N = the tcp.stream / udp.stream index).
-    #[arg(short = 'z', value_name = "STAT")]
+    #[arg(help_heading = "Statistics", short = 'z', value_name = "STAT")]
     pub stats: Vec<String>,
 
     /// Print one teaching view instead of packets: ladder (the TCP sequence diagram of
     /// the packet's stream), diagram (RFC header diagrams), encap (nested layers and
     /// bytes) or narrate (what the packet means). Pick the packet with --packet.
-    #[arg(long, value_enum, value_name = "VIEW")]
+    #[arg(help_heading = "Teaching", long, value_enum, value_name = "VIEW")]
     pub export: Option<ExportArg>,
 
     /// The packet (frame number, from 1) for --export.
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(help_heading = "Teaching", long, value_name = "N", default_value_t = 1)]
     pub packet: u64,
 
     /// With --export ladder: print Mermaid `sequenceDiagram` source instead of text.
-    #[arg(long)]
+    #[arg(help_heading = "Teaching", long)]
     pub mermaid: bool,
 
     /// Quiet: print no packets (useful with -z, as tshark -q).
-    #[arg(short = 'q')]
+    #[arg(help_heading = "Output", short = 'q')]
     pub quiet: bool,
+
+    /// Line-buffered output: each packet's line is written as soon as it is decoded (as
+    /// tcpdump -l; the default when standard output is a terminal and the input is live).
+    #[arg(help_heading = "Output", short = 'l')]
+    pub line_buffered: bool,
+
+    /// With -r FILE: at the end of the file, wait for it to grow and show new packets as
+    /// they are written (like tail -f), until Ctrl-C.
+    #[arg(help_heading = "Input", long)]
+    pub follow: bool,
+
+    /// The ssh program for -i ssh://[user@]host[:port]/IFACE.
+    #[arg(
+        help_heading = "Remote capture",
+        long,
+        value_name = "PROGRAM",
+        env = "SOCKEYE_SSH"
+    )]
+    pub ssh_command: Option<String>,
+
+    /// The kubectl program for -i k8s://[namespace/]pod[/container][/IFACE].
+    #[arg(
+        help_heading = "Remote capture",
+        long,
+        value_name = "PROGRAM",
+        env = "SOCKEYE_KUBECTL"
+    )]
+    pub kubectl_command: Option<String>,
+
+    /// What runs on the remote side instead of `tcpdump -U -w - -i IFACE [FILTER]`
+    /// ({iface} and {filter} are replaced, shell-quoted), e.g. 'sockeye -i {iface} -w -'.
+    #[arg(help_heading = "Remote capture", long, value_name = "COMMAND")]
+    pub remote_capture_command: Option<String>,
+
+    /// A tcpdump (BPF) capture filter run on the remote side, so only wanted packets cross
+    /// the network (-f still applies here, with Wireshark syntax).
+    #[arg(help_heading = "Remote capture", long, value_name = "BPF")]
+    pub remote_filter: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -268,6 +332,73 @@ pub enum Command {
     /// Watch the built-in endpoints run every teaching scenario in a loop, in a private
     /// network namespace (no sudo needed where user namespaces are allowed).
     Demo(DemoArgs),
+    /// Print a shell completion script: `source <(sockeye completions bash)`, or save it
+    /// where your shell loads completions (zsh: a directory in $fpath as _sockeye; fish:
+    /// ~/.config/fish/completions/sockeye.fish).
+    Completions {
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// Print the manual page (roff), made from these same definitions: `sockeye man >
+    /// sockeye.1; man -l sockeye.1` (or `make man`).
+    Man,
+}
+
+/// Shells `sockeye completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// `--version`: the package version and the commit it was built from (`build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("SOCKEYE_GIT_COMMIT"),
+    ")"
+);
+
+/// The completion script for `shell`.
+pub fn completions(shell: ShellArg) -> Vec<u8> {
+    use clap::CommandFactory;
+    let shell = match shell {
+        ShellArg::Bash => clap_complete::Shell::Bash,
+        ShellArg::Zsh => clap_complete::Shell::Zsh,
+        ShellArg::Fish => clap_complete::Shell::Fish,
+    };
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "sockeye", &mut out);
+    out
+}
+
+/// The manual page, in roff: clap_mangen's sections from the same definitions as
+/// `--help`, with the help's examples as an EXAMPLES section.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    use clap::CommandFactory;
+    use std::io::Write;
+    let man = clap_mangen::Man::new(Cli::command());
+    let mut out = Vec::new();
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    man.render_options_section(&mut out)?;
+    man.render_subcommands_section(&mut out)?;
+    writeln!(out, ".SH EXAMPLES\n.nf")?;
+    for line in AFTER_HELP.lines() {
+        // Roff reads a backslash as an escape and a leading dot or quote as a request.
+        let line = line.replace('\\', "\\e");
+        let line = match line.chars().next() {
+            Some('.' | '\'') => format!("\\&{line}"),
+            _ => line,
+        };
+        writeln!(out, "{line}")?;
+    }
+    writeln!(out, ".fi")?;
+    man.render_version_section(&mut out)?;
+    Ok(out)
 }
 
 impl IoArgs {
@@ -295,6 +426,34 @@ impl Cli {
 }
 
 impl IoArgs {
+    /// A remote source (`-i ssh://…`, `k8s://…`, `cmd://…`), validated.
+    fn remote(&self) -> anyhow::Result<Option<(RemoteSpec, RemoteOptions)>> {
+        let Some(spec) = self
+            .interface
+            .as_deref()
+            .filter(|i| crate::source::is_remote(i))
+        else {
+            return Ok(None);
+        };
+        let spec = RemoteSpec::parse(spec)?;
+        Ok(Some((
+            spec,
+            RemoteOptions {
+                ssh: self.ssh_command.clone(),
+                kubectl: self.kubectl_command.clone(),
+                remote_command: self.remote_capture_command.clone(),
+                remote_filter: self.remote_filter.clone(),
+            },
+        )))
+    }
+
+    /// The capture file to read: `-r FILE`, or `-i -` (standard input, as Wireshark).
+    fn read_path(&self) -> Option<String> {
+        self.read
+            .clone()
+            .or_else(|| (self.interface.as_deref() == Some("-")).then(|| "-".to_string()))
+    }
+
     /// Validated live-capture options; `None` unless `-i` was given.
     pub fn capture_options(&self) -> Option<CaptureOptions> {
         Some(CaptureOptions {
@@ -330,13 +489,34 @@ impl Cli {
             Some(Command::Send(a)) => cmd::Command::Send(a.job()?),
             Some(Command::Lab(a)) => cmd::Command::Lab(a.job()),
             Some(Command::Demo(a)) => cmd::Command::Demo(a.options()),
+            Some(Command::Completions { shell }) => cmd::Command::Print(completions(shell)),
+            Some(Command::Man) => cmd::Command::Print(man_page()?),
             None if self.io.list_interfaces => cmd::Command::ListInterfaces,
-            None => match (&self.io.read, self.io.capture_options()) {
+            None if self.io.read.is_none() && self.io.remote()?.is_some() => {
+                let Some((spec, remote)) = self.io.remote()? else {
+                    anyhow::bail!("-i: not a remote source");
+                };
+                if ui {
+                    cmd::Command::RemoteUi {
+                        spec,
+                        remote,
+                        filters: self.io.ui_filters()?,
+                    }
+                } else {
+                    cmd::Command::Remote {
+                        spec,
+                        remote,
+                        plan: validate::plan(&self.io)?,
+                    }
+                }
+            }
+            None => match (self.io.read_path(), self.io.capture_options()) {
                 (Some(path), _) if ui && self.io.export.is_none() => cmd::Command::ReplayUi {
-                    path: path.clone(),
+                    path,
+                    follow: self.io.follow,
                     filters: self.io.ui_filters()?,
                 },
-                (Some(path), _) => read_command(path.clone(), &self.io)?,
+                (Some(path), _) => read_command(path, &self.io)?,
                 (None, Some(opts)) if ui => cmd::Command::CaptureUi {
                     opts,
                     filters: self.io.ui_filters()?,

@@ -37,6 +37,7 @@ pub mod headless;
 pub mod interfaces;
 pub mod lesson;
 pub mod pcapio;
+pub mod prefs;
 pub mod privileges;
 pub mod signals;
 pub mod source;

@@ -15,8 +15,8 @@ mod stream;
 pub use stream::StreamPackets;
 
 pub use ingest::{
-    lock, save_link, spawn_file_indexer, spawn_file_indexer_with, spawn_live, spawn_live_with,
-    IndexJob, LiveConfig, LiveControl, SharedStore, LIVE_CHANNEL,
+    lock, save_link, spawn_file_indexer, spawn_file_indexer_with, spawn_indexer, spawn_live,
+    spawn_live_with, IndexJob, LiveConfig, LiveControl, SharedStore, LIVE_CHANNEL,
 };
 
 use std::net::IpAddr;
@@ -303,6 +303,9 @@ pub struct Store {
     pub progress: (u64, u64),
     /// The indexer reached the end of its input (file read, or live source ended).
     pub done: bool,
+    /// The input arrives over time (a pipe, a FIFO, a followed file): what it is, for the
+    /// title (`reading stdin`).
+    pub streaming: Option<String>,
     /// Why indexing stopped early (damaged file, source error).
     pub error: Option<String>,
     /// Packets not kept: a single batch larger than the whole store limit.
@@ -323,6 +326,7 @@ impl Store {
             first_ts_ns: None,
             progress: (0, 0),
             done: false,
+            streaming: None,
             error: None,
             store_dropped: 0,
             link,

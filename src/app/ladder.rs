@@ -8,6 +8,10 @@ use std::net::SocketAddr;
 use crate::analysis::{AnalysisFlags, Role};
 use crate::endpoints::events::{errno_name, CallResult, Side, SocketEvent};
 use crate::store::{Kind, Store, StreamPackets};
+use crate::teach::ladder::{datagram_label, LabelState, Stage};
+
+/// Segments before the first row shown that are read to know each sender's last window.
+const PRIME: usize = 64;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LadderRow {
@@ -21,6 +25,8 @@ pub struct LadderRow {
     pub flags: AnalysisFlags,
     /// Part of the three-way handshake.
     pub handshake: bool,
+    /// Handshake, teardown or reset (the words every ladder writes beside the arrow).
+    pub stage: Option<Stage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,19 +155,37 @@ pub fn build(
     let first_is_client = d0.tcp.as_ref().is_none_or(|f| f.role != Role::Server);
     let (client, server) = if first_is_client { (sa, sb) } else { (sb, sa) };
     let start = store.first_ts();
+    let sent_by_client = |d: &crate::dissect::Dissection<'_>| {
+        let (src, _) = crate::dissect::ip_addresses(&d.packet)?;
+        let (sport, _) = ports(&d.packet)?;
+        Some(SocketAddr::new(src, sport).to_string() == client)
+    };
+    // The same words as every exported ladder; the senders' windows before the rows shown
+    // (a few segments back) decide whether the first rows show `Win=`.
+    let mut words = LabelState::default();
+    for &i in all
+        .get(first.saturating_sub(PRIME)..first)
+        .unwrap_or_default()
+    {
+        if let Some(d) = store.dissect(i as usize) {
+            if let Some(from_client) = sent_by_client(&d) {
+                words.prime(&d, from_client);
+            }
+        }
+    }
     let mut rows = Vec::with_capacity(height);
-    for (n, &i) in all.iter().enumerate().skip(first).take(height) {
+    for &i in all.iter().skip(first).take(height) {
         let i = i as usize;
         let Some(d) = store.dissect(i) else { continue };
-        let (Some((src, _)), Some((sport, _))) =
-            (crate::dissect::ip_addresses(&d.packet), ports(&d.packet))
-        else {
+        let Some(from_client) = sent_by_client(&d) else {
             continue;
         };
-        let from_client = SocketAddr::new(src, sport).to_string() == client;
-        let (label, handshake) = match d.packet.tcp() {
-            Some(tcp) => segment_label(&d, &tcp, n),
-            None => (datagram_label(&d.packet), false),
+        let (label, stage) = match d.packet.tcp() {
+            Some(tcp) => {
+                let w = words.tcp(&d, &tcp, from_client);
+                (w.label, w.stage)
+            }
+            None => (datagram_label(&d.packet), None),
         };
         rows.push(LadderRow {
             index: i,
@@ -169,7 +193,8 @@ pub fn build(
             from_client,
             label,
             flags: d.tcp.as_ref().map_or(AnalysisFlags::EMPTY, |f| f.flags),
-            handshake,
+            handshake: stage == Some(Stage::Handshake),
+            stage,
         });
     }
     Some(Ladder {
@@ -190,47 +215,6 @@ fn ports(packet: &crate::decode::Packet<'_>) -> Option<(u16, u16)> {
     packet
         .udp()
         .map(|udp| (udp.source_port(), udp.destination_port()))
-}
-
-/// `[SYN, ACK] Seq=0 Ack=1 Len=0`, and whether the segment (the `n`th of its stream) is
-/// part of the three-way handshake.
-fn segment_label(
-    d: &crate::dissect::Dissection<'_>,
-    tcp: &etherparse::TcpHeaderSlice<'_>,
-    n: usize,
-) -> (String, bool) {
-    let facts = d.tcp.as_ref();
-    let mut label = format!("[{}]", super::row::tcp_flag_names(tcp));
-    let seq = facts.map_or(tcp.sequence_number(), |f| f.seq_rel);
-    label.push_str(&format!(" Seq={seq}"));
-    if tcp.ack() {
-        let ack = facts.map_or(tcp.acknowledgment_number(), |f| f.ack_rel);
-        label.push_str(&format!(" Ack={ack}"));
-    }
-    let len = d.packet.tcp_len.unwrap_or(0);
-    let handshake = n < 3 && (tcp.syn() || (n == 2 && tcp.ack() && !tcp.fin() && len == 0));
-    label.push_str(&format!(" Len={len}"));
-    (label, handshake)
-}
-
-/// `UDP Len=6 "alpha\n"`: the datagram's length and, when it is text, how it starts.
-fn datagram_label(packet: &crate::decode::Packet<'_>) -> String {
-    let len = packet.udp().map_or(0, |udp| udp.length().saturating_sub(8));
-    let payload = packet.payload_bytes();
-    let head = payload.get(..payload.len().min(16)).unwrap_or_default();
-    let text = !head.is_empty()
-        && head
-            .iter()
-            .all(|b| b.is_ascii_graphic() || matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
-    if !text {
-        return format!("UDP Len={len}");
-    }
-    let more = if payload.len() > head.len() {
-        "…"
-    } else {
-        ""
-    };
-    format!("UDP Len={len} \"{}{more}\"", head.escape_ascii())
 }
 
 #[cfg(test)]

@@ -342,8 +342,8 @@ impl App {
         }
     }
 
-    /// Computes the narration of the selected packet if the selection moved (a packet's
-    /// narration depends only on the packets before it, so it never goes stale).
+    /// Computes the narration of the selected packet if the selection moved, or if packets
+    /// arrived since (a later packet may be the one that acknowledges it).
     pub fn refresh_narration(&mut self) {
         if self.selected >= self.visible {
             return;
@@ -352,16 +352,20 @@ impl App {
             .teach
             .narration
             .as_ref()
-            .is_some_and(|(i, _)| *i == self.selected)
+            .is_some_and(|(i, seen, _)| *i == self.selected && *seen == self.visible)
         {
             return;
         }
-        // The store keeps every analysis fact of the packet (reasons, handshake, acks), so
-        // the narration reads them as the pipeline computed them: no replay.
-        let text = lock(&self.store)
-            .dissect(self.selected)
-            .map(|d| crate::teach::narrate(&d));
-        self.teach.narration = text.map(|t| (self.selected, t));
+        // The store keeps every analysis fact (reasons, handshake, acks), so the narration
+        // reads them as the pipeline computed them; what later packets did comes from the
+        // stream's timeline over the packets shown.
+        let store = lock(&self.store);
+        let text = store.dissect(self.selected).map(|d| {
+            let timeline = teach::stream_timeline(&store, self.selected, self.visible);
+            crate::teach::narrate(&d, timeline.as_ref())
+        });
+        drop(store);
+        self.teach.narration = text.map(|t| (self.selected, self.visible, t));
     }
 
     /// Replaces the search (the display-filter engine plugs in here).

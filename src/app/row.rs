@@ -180,27 +180,9 @@ fn tcp_info(d: &Dissection<'_>, out: &mut String) {
 }
 
 /// `SYN, ACK` — the flag names in Wireshark's order.
+/// The flags as Wireshark's Info column writes them (one vocabulary with the ladders).
 pub fn tcp_flag_names(tcp: &etherparse::TcpHeaderSlice<'_>) -> String {
-    let names = [
-        (tcp.fin(), "FIN"),
-        (tcp.syn(), "SYN"),
-        (tcp.rst(), "RST"),
-        (tcp.psh(), "PSH"),
-        (tcp.ack(), "ACK"),
-        (tcp.urg(), "URG"),
-        (tcp.ece(), "ECE"),
-        (tcp.cwr(), "CWR"),
-    ];
-    let set: Vec<&str> = names
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, n)| *n)
-        .collect();
-    if set.is_empty() {
-        "<None>".to_string()
-    } else {
-        set.join(", ")
-    }
+    crate::teach::ladder::flag_names(tcp)
 }
 
 fn tcp_options(options: Option<&[u8]>, out: &mut String) {

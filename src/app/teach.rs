@@ -17,7 +17,8 @@ pub struct TeachState {
     /// The narration pane under the packet list is shown.
     pub explain: bool,
     /// The narration of a packet (by index), computed when the selection changes.
-    pub narration: Option<(usize, String)>,
+    /// The narration of a packet, with the number of packets visible when it was made.
+    pub narration: Option<(usize, usize, String)>,
     /// First line shown of the encapsulation text.
     pub encap_top: usize,
     /// First line shown of the header diagrams.
@@ -222,4 +223,27 @@ fn field_ids(app: &App) -> Vec<Option<FieldId>> {
         .iter()
         .map(|r| r.field.and_then(|i| ids.get(i).copied()))
         .collect()
+}
+
+/// The TCP stream of packet `i` over the first `visible` packets, for the narration; None
+/// for other packets and for streams too long to lay out.
+pub fn stream_timeline(
+    store: &crate::store::Store,
+    i: usize,
+    visible: usize,
+) -> Option<crate::teach::StreamTimeline> {
+    use crate::store::Kind;
+    let e = store.entry(i).filter(|e| e.kind == Kind::Tcp)?;
+    let mut packets = Vec::new();
+    store.scan_stream(Kind::Tcp, e.stream, 0..visible, &mut packets);
+    if packets.len() > crate::teach::timeline::MAX_SEGMENTS {
+        return None;
+    }
+    let mut timeline = crate::teach::StreamTimeline::new(u64::from(e.stream));
+    for p in packets {
+        if let Some(d) = store.dissect(p as usize) {
+            timeline.push(&d);
+        }
+    }
+    Some(timeline)
 }

@@ -190,7 +190,56 @@ fn ladder_shows_the_handshake() {
     let dirs: Vec<bool> = l.rows.iter().map(|r| r.from_client).collect();
     assert_eq!(dirs, [true, false, true]);
     assert!(l.rows.iter().all(|r| r.handshake));
-    assert_eq!(l.rows[1].label, "[SYN, ACK] Seq=0 Ack=1 Len=0");
+    assert_eq!(l.rows[1].label, "[SYN, ACK] Seq=0 Ack=1 Win=5840 Len=0");
+}
+
+/// The UI's ladder and the exported one say the same words for every segment of every
+/// TCP stream of the textbook captures (one vocabulary), and every zero window shows.
+#[test]
+fn ui_and_exported_ladders_share_their_labels() {
+    let mut compared = 0;
+    for name in [
+        "tcp_handshake.pcapng",
+        "http_google.pcapng",
+        "tcp_retransmissions.pcapng",
+        "tcp_zerowindowrecovery.pcapng",
+        "tcp_teardown.pcapng",
+        "tcp_dupack.pcapng",
+    ] {
+        let mut a = app(name);
+        a.handle(Action::Show(View::Ladder));
+        let store = lock(&a.store);
+        let streams: std::collections::BTreeSet<u32> = store
+            .entries()
+            .iter()
+            .filter(|e| e.kind == crate::store::Kind::Tcp)
+            .map(|e| e.stream)
+            .collect();
+        for stream in streams {
+            let first = store
+                .first_of_stream(crate::store::Kind::Tcp, stream)
+                .unwrap();
+            let mut packets = crate::store::StreamPackets::default();
+            packets.refresh(&store, crate::store::Kind::Tcp, stream, store.len());
+            let ui = ladder::build(&store, &packets, first, store.len(), 10_000).unwrap();
+            let mut export = crate::teach::Ladder::new(u64::from(stream));
+            for i in 0..store.len() {
+                export.push(&store.dissect(i).unwrap());
+            }
+            let ui_labels: Vec<&str> = ui.rows.iter().map(|r| r.label.as_str()).collect();
+            let export_labels: Vec<&str> = export.rows.iter().map(|r| r.label.as_str()).collect();
+            assert_eq!(ui_labels, export_labels, "{name} stream {stream}");
+            for (row, e) in ui.rows.iter().zip(&export.rows) {
+                assert_eq!(row.from_client, e.from_left, "{name} frame {}", e.frame);
+                let d = store.dissect(row.index).unwrap();
+                if d.tcp.as_ref().is_some_and(|f| f.window_size == 0) {
+                    assert!(row.label.contains(" Win=0 "), "{}", row.label);
+                }
+            }
+            compared += ui.rows.len();
+        }
+    }
+    assert!(compared >= 41, "{compared}");
 }
 
 #[test]

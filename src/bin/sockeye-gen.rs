@@ -9,10 +9,20 @@ use sockeye::pcapio::CaptureWriter;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: sockeye-gen OUT.pcap|OUT.pcapng [COUNT=1000000] [SEED=1]";
     let Some(path) = args.first() else {
-        eprintln!("usage: sockeye-gen OUT.pcap|OUT.pcapng [COUNT=1000000] [SEED=1]");
+        eprintln!("{usage}");
         return ExitCode::from(2);
     };
+    if path == "-h" || path == "--help" {
+        println!("{usage}\nWrites COUNT synthetic packets (TCP with HTTP and TLS, DNS over UDP, 15% IPv6); the same SEED gives the same bytes.");
+        return ExitCode::SUCCESS;
+    }
+    // An option-like name is a mistyped flag, not a file to create.
+    if path.starts_with('-') {
+        eprintln!("sockeye-gen: unknown option {path}\n{usage}");
+        return ExitCode::from(2);
+    }
     let parse = |i: usize, default: u64| args.get(i).map_or(Ok(default), |s| s.parse::<u64>());
     let (Ok(count), Ok(seed)) = (parse(1, 1_000_000), parse(2, 1)) else {
         eprintln!("sockeye-gen: COUNT and SEED must be whole numbers");

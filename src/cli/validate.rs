@@ -28,6 +28,8 @@ pub fn plan(io: &IoArgs) -> anyhow::Result<Plan> {
         write: io.write.clone(),
         snaplen: io.snaplen,
         time_format: io.time_format,
+        line_buffered: io.line_buffered,
+        follow: io.follow,
     })
 }
 

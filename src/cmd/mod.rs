@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use crate::capture::CaptureOptions;
 use crate::endpoints::server::ServerConfig;
+use crate::source::{RemoteOptions, RemoteSpec};
 use crate::teach::export::ExportKind;
 
 /// One validated invocation.
@@ -33,9 +34,22 @@ pub enum Command {
         opts: CaptureOptions,
         plan: read::Plan,
     },
-    /// `-r FILE` in the terminal UI.
+    /// `-r FILE` (or a pipe) in the terminal UI.
     ReplayUi {
         path: String,
+        follow: bool,
+        filters: ui::UiFilters,
+    },
+    /// `-i ssh://…|k8s://…|cmd://…` printed.
+    Remote {
+        spec: RemoteSpec,
+        remote: RemoteOptions,
+        plan: read::Plan,
+    },
+    /// `-i ssh://…|k8s://…|cmd://…` in the terminal UI.
+    RemoteUi {
+        spec: RemoteSpec,
+        remote: RemoteOptions,
         filters: ui::UiFilters,
     },
     /// `-i IFACE` in the terminal UI.
@@ -51,6 +65,8 @@ pub enum Command {
     Send(lab::SendJob),
     Lab(lab::LabJob),
     Demo(demo::DemoOptions),
+    /// Text made from the command-line definitions (completions, the manual page).
+    Print(Vec<u8>),
 }
 
 /// Runs one invocation.
@@ -64,7 +80,17 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             mermaid,
         } => read::export(&path, kind, packet, mermaid),
         Command::Capture { opts, plan } => read::capture_live(&opts, plan),
-        Command::ReplayUi { path, filters } => ui::replay(&path, filters),
+        Command::ReplayUi {
+            path,
+            follow,
+            filters,
+        } => ui::replay(&path, follow, filters),
+        Command::Remote { spec, remote, plan } => read::capture_remote(&spec, &remote, plan),
+        Command::RemoteUi {
+            spec,
+            remote,
+            filters,
+        } => ui::remote(&spec, &remote, filters),
         Command::CaptureUi { opts, filters } => ui::run(&opts, filters),
         Command::ListInterfaces => {
             print!(
@@ -81,6 +107,11 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Send(job) => Ok(lab::send(job)?),
         Command::Lab(job) => Ok(lab::lab(job)?),
         Command::Demo(opts) => demo::run(&opts),
+        Command::Print(text) => {
+            use std::io::Write;
+            std::io::stdout().write_all(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

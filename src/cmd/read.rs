@@ -11,7 +11,9 @@ use crate::capture::CaptureOptions;
 use crate::filter::Filter;
 use crate::headless::{self, Printer, ReadConfig, StatSpec, Stats};
 use crate::pcapio::CaptureWriter;
-use crate::source::{FileSource, PacketSource, SourceError};
+use crate::source::{
+    FileSource, OpenOptions, PacketSource, RemoteOptions, RemoteSource, RemoteSpec, SourceError,
+};
 use crate::teach::export::ExportKind;
 
 /// A validated headless run: everything the loop needs, checked before any input is
@@ -30,6 +32,10 @@ pub struct Plan {
     pub snaplen: u32,
     /// `-t`: the summary lines' time as tshark shows it (tcpdump's time of day without).
     pub time_format: Option<crate::headless::TimeFormat>,
+    /// `-l`: write each line as soon as it is decoded.
+    pub line_buffered: bool,
+    /// `--follow`: wait at the end of the file for more.
+    pub follow: bool,
 }
 
 impl Plan {
@@ -87,7 +93,10 @@ pub fn read_capture(path: &str, plan: Plan) -> anyhow::Result<ExitCode> {
     let stop = crate::capture::stop_flag()?;
     // Open errors already name the file; a damaged header does not, and the user may have
     // given several -r runs in a script.
-    let mut source = FileSource::open(path).map_err(|err| match err {
+    let open = OpenOptions {
+        follow: plan.follow,
+    };
+    let mut source = FileSource::open_with(path, open).map_err(|err| match err {
         SourceError::Open { .. } => anyhow::Error::new(err),
         damaged => anyhow::anyhow!("{path}: {damaged}"),
     })?;
@@ -102,7 +111,10 @@ pub fn read_capture(path: &str, plan: Plan) -> anyhow::Result<ExitCode> {
         )?),
         None => None,
     };
-    let outcome = plan.run(&mut source, writer.as_mut(), &stop, false)?;
+    // Packets that arrive over time are shown as they come on a terminal (as tcpdump).
+    let line_buffered =
+        plan.line_buffered || (source.is_streaming() && io::IsTerminal::is_terminal(&io::stdout()));
+    let outcome = plan.run(&mut source, writer.as_mut(), &stop, line_buffered)?;
     if let Some(err) = outcome.source_error {
         eprintln!(
             "sockeye: {path}: {err} ({} packets read before it)",
@@ -129,12 +141,46 @@ pub fn capture_live(opts: &CaptureOptions, plan: Plan) -> anyhow::Result<ExitCod
         None => None,
     };
     crate::capture::announce(source.as_ref(), opts.backend);
-    let terminal = io::IsTerminal::is_terminal(&io::stdout());
-    let outcome = plan.run(source.as_mut(), writer.as_mut(), &stop, terminal);
+    let line_buffered = plan.line_buffered || io::IsTerminal::is_terminal(&io::stdout());
+    let outcome = plan.run(source.as_mut(), writer.as_mut(), &stop, line_buffered);
     crate::capture::report_counts(source.as_ref(), outcome.as_ref().ok().map(|o| o.frames));
     let outcome = outcome?;
     if let Some(err) = outcome.source_error {
         anyhow::bail!("{}: {err}", opts.interface);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sockeye -i ssh://…` (or `k8s://`, `cmd://`): a remote producer's capture through the
+/// same headless loop; the producer's failure (unreachable host, no permission, no tcpdump)
+/// is one line naming it, exit 2.
+pub fn capture_remote(
+    spec: &RemoteSpec,
+    remote: &RemoteOptions,
+    plan: Plan,
+) -> anyhow::Result<ExitCode> {
+    let stop = crate::capture::stop_flag()?;
+    let mut source = match RemoteSource::open(spec, remote) {
+        Ok(source) => source,
+        Err(err) => {
+            eprintln!("sockeye: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut writer = match &plan.write {
+        Some(path) => Some(CaptureWriter::create(
+            path,
+            plan.snaplen,
+            source.link_type(),
+        )?),
+        None => None,
+    };
+    eprintln!("sockeye: reading from {}", source.label());
+    let line_buffered = plan.line_buffered || io::IsTerminal::is_terminal(&io::stdout());
+    let outcome = plan.run(&mut source, writer.as_mut(), &stop, line_buffered)?;
+    if let Some(err) = outcome.source_error {
+        eprintln!("sockeye: {err} ({} packets read before it)", outcome.frames);
+        return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
 }

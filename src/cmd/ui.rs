@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use crate::capture::{open_source, CaptureOptions};
 use crate::endpoints::events::SocketEvent;
 use crate::filter::Filter;
+use crate::source::{RemoteOptions, RemoteSource, RemoteSpec};
 use crate::ui;
 
 /// The command-line filters of a UI session, and how it shows time.
@@ -22,8 +23,8 @@ pub struct UiFilters {
     pub time_format: Option<crate::headless::TimeFormat>,
 }
 
-/// The UI over a capture file, with the command line's filters.
-pub fn replay(path: &str, filters: UiFilters) -> anyhow::Result<ExitCode> {
+/// The UI over a capture file or a pipe, with the command line's filters.
+pub fn replay(path: &str, follow: bool, filters: UiFilters) -> anyhow::Result<ExitCode> {
     ui::run_replay(
         path,
         ui::ReplayOptions {
@@ -31,9 +32,25 @@ pub fn replay(path: &str, filters: UiFilters) -> anyhow::Result<ExitCode> {
             display_filter: filters.display,
             capture_filter: filters.capture,
             time_format: filters.time_format,
+            follow,
         },
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The UI over a remote producer's capture (`-i ssh://…`), as over a live interface.
+pub fn remote(
+    spec: &RemoteSpec,
+    remote: &RemoteOptions,
+    filters: UiFilters,
+) -> anyhow::Result<ExitCode> {
+    let source = RemoteSource::open(spec, remote)?;
+    let title = source.label().to_string();
+    let store = crate::store::LiveConfig {
+        capture_filter: filters.capture,
+        ..Default::default()
+    };
+    run_with_config(Box::new(source), &title, None, store, filters.display)
 }
 
 /// Runs the live UI on `opts.interface` with the command line's filters.
@@ -82,7 +99,7 @@ pub fn run_with(
 
 /// [`run_with`] with a store limit and an optional `-w` recording.
 fn run_with_config(
-    source: Box<dyn crate::source::LiveSource + Send>,
+    source: Box<dyn crate::source::PacketSource + Send>,
     title: &str,
     events: Option<Receiver<SocketEvent>>,
     store: crate::store::LiveConfig,

@@ -6,7 +6,7 @@
 mod reader;
 mod writer;
 
-pub use reader::CaptureReader;
+pub use reader::{CaptureReader, Record};
 pub use writer::{CaptureFormat, CaptureWriter, WriteError, DEFAULT_SNAPLEN};
 
 /// Why a capture file could not be read further. Each prints as one line naming the byte
@@ -23,4 +23,8 @@ pub enum ReadError {
         #[source]
         source: std::io::Error,
     },
+    /// The input (a pipe, a file being followed) has nothing more yet; the reader is
+    /// unchanged and may be asked again.
+    #[error("no input yet")]
+    Idle,
 }

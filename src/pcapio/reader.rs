@@ -47,6 +47,7 @@ enum Format {
 }
 
 /// Where the next record's bytes are inside `buf`, plus its metadata.
+#[derive(Debug)]
 struct RecordMeta {
     start: usize,
     len: usize,
@@ -66,7 +67,18 @@ pub struct CaptureReader<R> {
     end: usize,
     offset: u64,
     eof: bool,
+    /// The file header was read: from now on an input that has nothing yet is reported as
+    /// [`ReadError::Idle`] instead of waited for.
+    header_read: bool,
     format: Format,
+}
+
+/// A record found by [`CaptureReader::advance`]; its bytes stay in the reader until the
+/// next call.
+#[derive(Debug)]
+pub struct Record {
+    meta: RecordMeta,
+    data_offset: u64,
 }
 
 impl<R: Read> CaptureReader<R> {
@@ -79,11 +91,13 @@ impl<R: Read> CaptureReader<R> {
             end: 0,
             offset: 0,
             eof: false,
+            header_read: false,
             format: Format::Pcap {
                 header: PcapHeader::default(),
             },
         };
         reader.read_file_header()?;
+        reader.header_read = true;
         Ok(reader)
     }
 
@@ -110,6 +124,12 @@ impl<R: Read> CaptureReader<R> {
     /// The next frame with the file offset of its first captured byte, so an index can
     /// keep a few numbers per packet and read the bytes back from a memory-mapped file.
     pub fn next_record(&mut self) -> Result<Option<(u64, Frame<'_>)>, ReadError> {
+        Ok(self.advance()?.map(|record| self.record(&record)))
+    }
+
+    /// Moves to the next record without lending its bytes ([`CaptureReader::record`] does),
+    /// so a caller can retry [`ReadError::Idle`] in a loop. `Ok(None)` at a clean end.
+    pub fn advance(&mut self) -> Result<Option<Record>, ReadError> {
         let meta = loop {
             let step = match self.format {
                 Format::Pcap { .. } => self.next_pcap_record()?,
@@ -139,12 +159,19 @@ impl<R: Read> CaptureReader<R> {
         let data_offset = self
             .offset
             .saturating_sub(self.start.saturating_sub(meta.start) as u64);
+        Ok(Some(Record { meta, data_offset }))
+    }
+
+    /// The frame of the record [`CaptureReader::advance`] just returned, and the file offset
+    /// of its captured bytes.
+    pub fn record(&self, record: &Record) -> (u64, Frame<'_>) {
+        let meta = &record.meta;
         let data = self
             .buf
-            .get(meta.start..meta.start + meta.len)
+            .get(meta.start..meta.start.saturating_add(meta.len))
             .unwrap_or(&[]);
-        Ok(Some((
-            data_offset,
+        (
+            record.data_offset,
             Frame {
                 ts_ns: meta.ts_ns,
                 data,
@@ -153,7 +180,7 @@ impl<R: Read> CaptureReader<R> {
                 interface: meta.interface,
                 direction: meta.direction,
             },
-        )))
+        )
     }
 
     fn window(&self) -> &[u8] {
@@ -189,6 +216,14 @@ impl<R: Read> CaptureReader<R> {
                     return Ok(true);
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                // A pipe with nothing to read yet: the caller may come back (the header is
+                // always waited for, so a reader never exists without one).
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    if self.header_read {
+                        return Err(ReadError::Idle);
+                    }
+                    continue;
+                }
                 Err(source) => {
                     return Err(ReadError::Io {
                         offset: self.offset + (self.end - self.start) as u64,

@@ -6,13 +6,16 @@ mod file;
 pub mod live;
 mod memory;
 pub mod pnet_source;
+pub mod remote;
 #[cfg(target_os = "linux")]
 pub mod ring;
+mod wait;
 
-pub use file::FileSource;
+pub use file::{FileSource, OpenOptions, Step as FileStep};
 pub use live::{LiveError, LiveSource, POLL_INTERVAL};
 pub use memory::MemorySource;
 pub use pnet_source::PnetSource;
+pub use remote::{is_remote, RemoteOptions, RemoteSource, RemoteSpec};
 #[cfg(target_os = "linux")]
 pub use ring::{RingConfig, RingSource};
 
@@ -29,16 +32,9 @@ pub enum SourceError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{what} at byte offset {offset}")]
-    Malformed { what: String, offset: u64 },
-    #[error("capture ends in the middle of a record at byte offset {offset} ({what})")]
-    Truncated { what: String, offset: u64 },
-    #[error("read error at byte offset {offset}: {source}")]
-    Io {
-        offset: u64,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The capture file or stream is damaged (the message names the byte offset).
+    #[error(transparent)]
+    Capture(#[from] crate::pcapio::ReadError),
     #[error("{0}")]
     Live(String),
     #[error(transparent)]
@@ -63,17 +59,6 @@ pub enum Next<'a> {
     Idle,
     /// The source has ended (end of file).
     End,
-}
-
-impl From<crate::pcapio::ReadError> for SourceError {
-    fn from(err: crate::pcapio::ReadError) -> Self {
-        use crate::pcapio::ReadError;
-        match err {
-            ReadError::Malformed { what, offset } => SourceError::Malformed { what, offset },
-            ReadError::Truncated { what, offset } => SourceError::Truncated { what, offset },
-            ReadError::Io { offset, source } => SourceError::Io { offset, source },
-        }
-    }
 }
 
 /// Packet counters a source can report (live sources fill in the kernel's view).

@@ -15,7 +15,9 @@ use crate::dissect::Dissector;
 use crate::filter::Filter;
 use crate::frame::{Frame, LinkType, OwnedFrame};
 use crate::pcapio::CaptureWriter;
-use crate::source::{FileSource, PacketSource, SourceError, SourceStats};
+use crate::source::{
+    FileSource, FileStep as Step, OpenOptions, PacketSource, SourceError, SourceStats,
+};
 
 /// Batches are handed to the UI this often (or when this large), so the first screen
 /// appears within milliseconds and the mutex is taken rarely.
@@ -155,12 +157,23 @@ pub fn spawn_file_indexer_with(
     path: &str,
     capture_filter: Option<Filter>,
 ) -> Result<IndexJob, SourceError> {
+    spawn_indexer(path, capture_filter, OpenOptions::default())
+}
+
+/// [`spawn_file_indexer_with`] with the open options (`--follow`).
+pub fn spawn_indexer(
+    path: &str,
+    capture_filter: Option<Filter>,
+    opts: OpenOptions,
+) -> Result<IndexJob, SourceError> {
     let open_err = |source| SourceError::Open {
         path: path.to_string(),
         source,
     };
-    let mut source = FileSource::open(path)?;
-    let (backing, total) = if path == "-" {
+    let mut source = FileSource::open_with(path, opts)?;
+    // A stream (pipe, FIFO, followed file) is copied into an arena as it arrives; a file
+    // that is all there is memory-mapped.
+    let (backing, total) = if source.is_streaming() {
         (Backing::arena(super::DEFAULT_STORE_LIMIT), 0)
     } else {
         let file = File::open(path).map_err(open_err)?;
@@ -171,8 +184,15 @@ pub fn spawn_file_indexer_with(
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(open_err)?;
         (Backing::Mapped(map), total)
     };
+    let streaming = source.is_streaming().then(|| match path {
+        "-" => "reading stdin".to_string(),
+        _ if opts.follow => format!("following {path}"),
+        _ => format!("reading {path}"),
+    });
     let copy = matches!(backing, Backing::Arena(_));
-    let store = Arc::new(Mutex::new(Store::new(backing, source.link_type())));
+    let mut store = Store::new(backing, source.link_type());
+    store.streaming = streaming;
+    let store = Arc::new(Mutex::new(store));
     let cancel = Arc::new(AtomicBool::new(false));
     let thread = {
         let store = Arc::clone(&store);
@@ -187,13 +207,23 @@ pub fn spawn_file_indexer_with(
                         break None;
                     }
                     let progress = (source.offset(), total);
-                    match source.next_record() {
-                        Ok(Some((_, frame)))
+                    match source.step() {
+                        // A stream is idle: show what arrived so far.
+                        Ok(Step::Idle) => {
+                            if !batcher.batch.is_empty() {
+                                batcher.flush(progress, false);
+                            }
+                        }
+                        Ok(Step::Record(record)) => {
+                            let (offset, frame) = source.frame(&record);
                             if capture_filter
                                 .as_ref()
-                                .is_some_and(|f| !f.matches_frame(&frame)) => {}
-                        Ok(Some((offset, frame))) => batcher.push(&frame, offset, progress),
-                        Ok(None) => break None,
+                                .is_none_or(|f| f.matches_frame(&frame))
+                            {
+                                batcher.push(&frame, offset, progress);
+                            }
+                        }
+                        Ok(Step::End) => break None,
                         Err(err) => break Some(err.to_string()),
                     }
                 };

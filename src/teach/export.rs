@@ -7,7 +7,7 @@ use crate::decode::FieldList;
 use crate::dissect::Dissector;
 use crate::source::{FileSource, PacketSource, SourceError};
 
-use super::{encapsulation, header_diagrams, narrate, Ladder};
+use super::{encapsulation, header_diagrams, narrate, Ladder, StreamTimeline};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportKind {
@@ -62,7 +62,11 @@ pub fn run(
                 d.emit_fields(&mut scratch, &mut fields);
                 header_diagrams(&d.packet, &fields)
             }
-            ExportKind::Narrate => narrate(&d) + "\n",
+            ExportKind::Narrate => {
+                let stream = d.tcp.as_ref().map(|t| t.stream);
+                drop(d);
+                return narrate_packet(path, packet, stream, out);
+            }
             ExportKind::Ladder => {
                 ladder = match (&d.tcp, &d.udp) {
                     (Some(tcp), _) => Some(Ladder::new(tcp.stream)),
@@ -91,4 +95,36 @@ pub fn run(
     };
     out.write_all(text.as_bytes())?;
     Ok(())
+}
+
+/// The narration of packet `packet` with its TCP stream's timeline (`stream`): one pass
+/// lays out the stream, a second narrates the packet knowing what came after it.
+fn narrate_packet(
+    path: &str,
+    packet: u64,
+    stream: Option<u64>,
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
+    let timeline = match stream {
+        Some(stream) => {
+            let mut timeline = StreamTimeline::new(stream);
+            let mut source = FileSource::open(path)?;
+            let mut dissector = Dissector::new();
+            while let Some(frame) = source.next_frame()? {
+                timeline.push(&dissector.dissect(&frame));
+            }
+            Some(timeline)
+        }
+        None => None,
+    };
+    let mut source = FileSource::open(path)?;
+    let mut dissector = Dissector::new();
+    while let Some(frame) = source.next_frame()? {
+        let d = dissector.dissect(&frame);
+        if d.info.number == packet {
+            out.write_all((narrate(&d, timeline.as_ref()) + "\n").as_bytes())?;
+            return Ok(());
+        }
+    }
+    Err(ExportError::NoSuchPacket(dissector.frames()))
 }

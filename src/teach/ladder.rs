@@ -1,11 +1,15 @@
-//! The ladder (sequence) diagram of one TCP stream or UDP conversation: the two hosts as
-//! columns, one arrow per segment labelled with flags, relative seq/ack and length (per
-//! datagram, its length), analysis verdicts marked. As text for the terminal and slides,
-//! and as Mermaid for documents.
+//! The ladder (sequence) diagram of one TCP stream or UDP conversation: the client and the
+//! server as columns, one arrow per segment labelled as Wireshark writes it (flags, Seq,
+//! Ack, Win where the sender's window changes and on every zero window, Len), handshake,
+//! teardown and analysis verdicts marked. As text for the terminal and slides, and as
+//! Mermaid for documents. The words of a segment come from [`LabelState`], which the UI's
+//! ladder uses too, so every ladder says the same thing.
 
 use std::fmt::Write as _;
 
-use crate::analysis::tcp_flags::{ACK, FIN, PSH, RST, SYN, URG};
+use etherparse::TcpHeaderSlice;
+
+use crate::analysis::Role;
 use crate::dissect::Dissection;
 
 /// One arrow.
@@ -13,15 +17,16 @@ use crate::dissect::Dissection;
 pub struct LadderRow {
     pub frame: u64,
     pub rel_ns: i64,
-    /// Sent by the left host (the stream's first sender, normally the client).
+    /// Sent by the left host (the client; for UDP, the first sender).
     pub from_left: bool,
     pub label: String,
-    /// Analysis verdicts ("TCP Retransmission", …), empty when none.
+    /// Analysis verdicts ("TCP Retransmission", …) or the stage ("handshake",
+    /// "teardown", "reset"); empty when none.
     pub marks: Vec<&'static str>,
 }
 
 /// The ladder of one TCP stream (or UDP conversation), built packet by packet.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Ladder {
     pub stream: u64,
     /// A UDP conversation (`udp.stream`) rather than a TCP stream.
@@ -30,26 +35,154 @@ pub struct Ladder {
     pub right: String,
     pub rows: Vec<LadderRow>,
     first_ts: Option<i64>,
+    words: LabelState,
 }
 
-/// `SYN`, `SYN,ACK`, `PSH,ACK`, … in Wireshark's order.
-pub fn flag_names(flags: u16) -> String {
-    let names: Vec<&str> = [
-        (FIN, "FIN"),
-        (SYN, "SYN"),
-        (RST, "RST"),
-        (PSH, "PSH"),
-        (ACK, "ACK"),
-        (URG, "URG"),
-    ]
-    .iter()
-    .filter(|(bit, _)| flags & bit != 0)
-    .map(|(_, n)| *n)
-    .collect();
-    if names.is_empty() {
-        "<none>".to_string()
+/// Where in a connection's life a segment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Handshake,
+    Teardown,
+    Reset,
+}
+
+impl Stage {
+    pub fn word(self) -> &'static str {
+        match self {
+            Stage::Handshake => "handshake",
+            Stage::Teardown => "teardown",
+            Stage::Reset => "reset",
+        }
+    }
+}
+
+/// The words of one segment on a ladder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentWords {
+    /// `[SYN, ACK] Seq=0 Ack=1 Win=8192 Len=0`
+    pub label: String,
+    pub stage: Option<Stage>,
+}
+
+/// `SYN`, `SYN, ACK`, `PSH, ACK`, … as Wireshark's Info column writes them.
+pub fn flag_names(tcp: &TcpHeaderSlice<'_>) -> String {
+    let names = [
+        (tcp.fin(), "FIN"),
+        (tcp.syn(), "SYN"),
+        (tcp.rst(), "RST"),
+        (tcp.psh(), "PSH"),
+        (tcp.ack(), "ACK"),
+        (tcp.urg(), "URG"),
+        (tcp.ece(), "ECE"),
+        (tcp.cwr(), "CWR"),
+    ];
+    let set: Vec<&str> = names
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| *n)
+        .collect();
+    if set.is_empty() {
+        "<None>".to_string()
     } else {
-        names.join(",")
+        set.join(", ")
+    }
+}
+
+/// Each sender's last advertised window, so a label shows `Win=` only where it changed
+/// (and on every zero window, which a flow-control lesson needs to see).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LabelState {
+    last_win: [Option<u64>; 2],
+}
+
+impl LabelState {
+    /// Remembers `d`'s window without labelling it (for rows before a ladder's window).
+    pub fn prime(&mut self, d: &Dissection<'_>, from_left: bool) {
+        if let Some(win) = window(d) {
+            self.last_win[usize::from(!from_left)] = Some(win);
+        }
+    }
+
+    /// The words of TCP segment `d`, sent by the left (client) end when `from_left`.
+    pub fn tcp(
+        &mut self,
+        d: &Dissection<'_>,
+        tcp: &TcpHeaderSlice<'_>,
+        from_left: bool,
+    ) -> SegmentWords {
+        let facts = d.tcp.as_ref();
+        let mut label = format!("[{}]", flag_names(tcp));
+        let seq = facts.map_or(tcp.sequence_number(), |f| f.seq_rel);
+        let _ = write!(label, " Seq={seq}");
+        if tcp.ack() {
+            let ack = facts.map_or(tcp.acknowledgment_number(), |f| f.ack_rel);
+            let _ = write!(label, " Ack={ack}");
+        }
+        let side = usize::from(!from_left);
+        if let Some(win) = window(d) {
+            if self.last_win[side] != Some(win) || win == 0 {
+                let _ = write!(label, " Win={win}");
+            }
+            self.last_win[side] = Some(win);
+        }
+        let _ = write!(label, " Len={}", d.packet.tcp_len.unwrap_or(0));
+        let completes_handshake =
+            facts.is_some_and(|f| f.handshake.ack_frame == Some(d.info.number));
+        let stage = if tcp.rst() {
+            Some(Stage::Reset)
+        } else if tcp.syn() || completes_handshake {
+            Some(Stage::Handshake)
+        } else if tcp.fin() {
+            Some(Stage::Teardown)
+        } else {
+            None
+        };
+        SegmentWords { label, stage }
+    }
+}
+
+/// The window a segment advertises: scaled by the analysis where it knows the scale.
+fn window(d: &Dissection<'_>) -> Option<u64> {
+    match (&d.tcp, d.packet.tcp()) {
+        (Some(f), _) => Some(f.window_size),
+        (None, Some(t)) => Some(u64::from(t.window_size())),
+        _ => None,
+    }
+}
+
+/// `UDP Len=6 "alpha\n"`: the datagram's length and, when it is text, how it starts.
+pub fn datagram_label(packet: &crate::decode::Packet<'_>) -> String {
+    let len = packet.udp().map_or(0, |udp| udp.length().saturating_sub(8));
+    let payload = packet.payload_bytes();
+    let head = payload.get(..payload.len().min(16)).unwrap_or_default();
+    let text = !head.is_empty()
+        && head
+            .iter()
+            .all(|b| b.is_ascii_graphic() || matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
+    if !text {
+        return format!("UDP Len={len}");
+    }
+    let more = if payload.len() > head.len() {
+        "…"
+    } else {
+        ""
+    };
+    format!("UDP Len={len} \"{}{more}\"", head.escape_ascii())
+}
+
+/// What a ladder writes beside a segment: its analysis verdict (the most specific one, as
+/// Wireshark's Info column leads with it), else its stage.
+pub fn note(flags: crate::analysis::AnalysisFlags, stage: Option<Stage>) -> Vec<&'static str> {
+    use crate::analysis::AnalysisFlag;
+    let count = flags.iter().count();
+    let verdict = flags
+        .iter()
+        .find(|f| *f != AnalysisFlag::Retransmission || count == 1)
+        .map(|f| f.info_tag());
+    match (verdict, stage) {
+        (Some(v), _) => vec![v],
+        (None, Some(s)) => vec![s.word()],
+        (None, None) => Vec::new(),
     }
 }
 
@@ -79,8 +212,7 @@ impl Ladder {
             };
             if facts.stream == self.stream {
                 let ports = (udp.source_port(), udp.destination_port());
-                let label = format!("UDP len={}", udp.length().saturating_sub(8));
-                self.push_row(d, ports, label, Vec::new());
+                self.push_row(d, ports, None);
             }
             return;
         }
@@ -90,41 +222,64 @@ impl Ladder {
         if facts.stream != self.stream {
             return;
         }
-        let flags = crate::decode::tcp_flags(&tcp);
-        let mut label = format!("{} seq={}", flag_names(flags), facts.seq_rel);
-        if flags & ACK != 0 {
-            let _ = write!(label, " ack={}", facts.ack_rel);
-        }
-        let _ = write!(label, " len={}", d.packet.tcp_len.unwrap_or(0));
-        let marks = facts.flags.iter().map(|f| f.info_tag()).collect();
         let ports = (tcp.source_port(), tcp.destination_port());
-        self.push_row(d, ports, label, marks);
+        self.push_row(d, ports, Some((&tcp, facts.role)));
     }
 
-    /// One arrow from `d`'s source to its destination; the first packet names the columns.
+    /// One arrow from `d`'s source to its destination. The first packet names the
+    /// columns: the client on the left (the first sender, unless it is known to be the
+    /// server; for UDP the first sender).
     fn push_row(
         &mut self,
         d: &Dissection<'_>,
         (src_port, dst_port): (u16, u16),
-        label: String,
-        marks: Vec<&'static str>,
+        tcp: Option<(&TcpHeaderSlice<'_>, Role)>,
     ) {
         let Some((src, dst)) = crate::dissect::ip_addresses(&d.packet) else {
             return;
         };
         let from = endpoint(src, src_port);
         if self.left.is_empty() {
-            self.left = from.clone();
-            self.right = endpoint(dst, dst_port);
+            let to = endpoint(dst, dst_port);
+            let server_first = tcp.is_some_and(|(_, role)| role == Role::Server);
+            (self.left, self.right) = if server_first {
+                (to, from.clone())
+            } else {
+                (from.clone(), to)
+            };
         }
+        let from_left = from == self.left;
         let first = *self.first_ts.get_or_insert(d.info.ts_ns);
+        let (label, marks) = match tcp {
+            Some((tcp, _)) => {
+                let words = self.words.tcp(d, tcp, from_left);
+                let flags = d.tcp.as_ref().map(|f| f.flags).unwrap_or_default();
+                (words.label, note(flags, words.stage))
+            }
+            None => (datagram_label(&d.packet), Vec::new()),
+        };
         self.rows.push(LadderRow {
             frame: d.info.number,
             rel_ns: d.info.ts_ns - first,
-            from_left: from == self.left,
+            from_left,
             label,
             marks,
         });
+    }
+
+    /// Column heads: which end is the client and which the server (UDP: who spoke first).
+    fn heads(&self) -> (String, String) {
+        if self.udp {
+            (
+                format!("first sender {}", self.left),
+                format!("peer {}", self.right),
+            )
+        } else {
+            (
+                format!("client {}", self.left),
+                format!("server {}", self.right),
+            )
+        }
     }
 
     /// Text rendering, `width` columns (at least 50).
@@ -135,13 +290,14 @@ impl Ladder {
         let mut out = String::new();
         let proto = if self.udp { "UDP" } else { "TCP" };
         let _ = writeln!(out, "{proto} stream {}", self.stream);
+        let (left, right) = self.heads();
         let heads = format!(
             "{:<w$}{}",
-            self.left,
-            self.right,
+            left,
+            right,
             w = span
-                .saturating_sub(self.right.len())
-                .max(self.left.len() + 1)
+                .saturating_sub(right.chars().count())
+                .max(left.chars().count() + 1)
         );
         let _ = writeln!(out, "{:prefix$}{heads}", "");
         let _ = writeln!(out, "{:prefix$}│{}│", "", " ".repeat(span));
@@ -161,8 +317,9 @@ impl Ladder {
     /// Mermaid `sequenceDiagram` source.
     pub fn render_mermaid(&self) -> String {
         let mut out = String::from("sequenceDiagram\n");
-        let _ = writeln!(out, "    participant L as {}", self.left);
-        let _ = writeln!(out, "    participant R as {}", self.right);
+        let (left, right) = self.heads();
+        let _ = writeln!(out, "    participant L as {left}");
+        let _ = writeln!(out, "    participant R as {right}");
         for row in &self.rows {
             let (from, to) = if row.from_left {
                 ("L", "R")

@@ -8,8 +8,10 @@ pub mod encap;
 pub mod export;
 pub mod ladder;
 pub mod narrate;
+pub mod timeline;
 
 pub use diagram::header_diagrams;
 pub use encap::encapsulation;
 pub use ladder::{Ladder, LadderRow};
 pub use narrate::narrate;
+pub use timeline::StreamTimeline;

@@ -1,6 +1,8 @@
 //! One or two plain sentences about what a packet is and what its numbers mean: its place in
-//! the conversation, the seq/ack arithmetic with the real numbers, and why any analysis
-//! flag was set.
+//! the conversation, the seq/ack arithmetic with the real numbers, why any analysis flag was
+//! set, and what became of it. Every sentence is a fact of the capture: what later packets
+//! did is looked up in the stream's [`StreamTimeline`]; where the capture does not show it
+//! the narration says it is absent rather than what "would" happen.
 
 use std::fmt::Write as _;
 
@@ -8,6 +10,8 @@ use crate::analysis::tcp_flags::{ACK, FIN, RST, SYN};
 use crate::analysis::{ConnState, Role};
 use crate::decode::{tcp_flags, Header};
 use crate::dissect::Dissection;
+
+use super::timeline::{Segment, StreamTimeline};
 
 fn role(r: Role) -> &'static str {
     match r {
@@ -21,8 +25,13 @@ fn ms(ns: i64) -> String {
     format!("{:.3} ms", ns as f64 / 1e6)
 }
 
-/// The narration for `d`.
-pub fn narrate(d: &Dissection<'_>) -> String {
+fn secs(ns: i64) -> String {
+    format!("{:.3} s", ns as f64 / 1e9)
+}
+
+/// The narration for `d`; `stream` (its TCP stream's timeline) lets it say what later
+/// packets did with it.
+pub fn narrate(d: &Dissection<'_>, stream: Option<&StreamTimeline>) -> String {
     let mut out = String::new();
     if let (Some(facts), Some(tcp)) = (&d.tcp, d.packet.tcp()) {
         let flags = tcp_flags(&tcp);
@@ -81,12 +90,14 @@ pub fn narrate(d: &Dissection<'_>) -> String {
                 facts.seq_rel,
                 facts.nxtseq_rel
             );
+            acknowledged(&mut out, d, stream, "this FIN");
         } else if len > 0 {
             let _ = write!(
                 out,
-                "Data from {who}: seq {} + len {len} = next seq {}; the receiver confirms it with ACK {}.",
-                facts.seq_rel, facts.nxtseq_rel, facts.nxtseq_rel
+                "Data from {who}: seq {} + len {len} = next seq {}.",
+                facts.seq_rel, facts.nxtseq_rel
             );
+            acknowledged(&mut out, d, stream, "these bytes");
         } else if ack {
             let _ = write!(
                 out,
@@ -95,13 +106,22 @@ pub fn narrate(d: &Dissection<'_>) -> String {
             );
             match (facts.acks_frame, facts.ack_rtt_ns) {
                 (Some(frame), Some(rtt)) => {
-                    let _ = write!(out, " (it confirms frame {frame}, {} later).", ms(rtt));
+                    let _ = write!(
+                        out,
+                        " (it confirms frame {frame}, sent {} before).",
+                        ms(rtt)
+                    );
                 }
                 _ => out.push('.'),
             }
         }
         for (flag, reason) in &facts.reasons {
             let _ = write!(out, " [{}] {}.", flag.info_tag(), capitalise(reason));
+        }
+        if let Some(stream) = stream {
+            backoff(&mut out, d, stream);
+            zero_window(&mut out, d, stream);
+            teardown(&mut out, d, stream);
         }
         return out.trim().to_string();
     }
@@ -163,6 +183,152 @@ pub fn narrate(d: &Dissection<'_>) -> String {
     match &d.packet.stop {
         Some(stop) => format!("Decoding stopped: {stop}."),
         None => format!("A {} packet.", d.packet.top_protocol()),
+    }
+}
+
+/// Which later frame acknowledged `what` (`d`'s sequence space), or that none in the
+/// capture did.
+fn acknowledged(out: &mut String, d: &Dissection<'_>, stream: Option<&StreamTimeline>, what: &str) {
+    let Some(stream) = stream else {
+        return;
+    };
+    match stream.acked_by(d.info.number) {
+        Some(ack) => {
+            let _ = write!(
+                out,
+                " Frame {} acknowledges up to {} ({} later).",
+                ack.frame,
+                ack.ack,
+                ms(ack.ts_ns - d.info.ts_ns)
+            );
+        }
+        None => {
+            let _ = write!(out, " No acknowledgement of {what} appears in the capture.");
+        }
+    }
+}
+
+/// For a retransmission: how long each transmission of the segment waited, and whether the
+/// waits grew as the retransmission timer's exponential backoff makes them (each double
+/// the one before).
+fn backoff(out: &mut String, d: &Dissection<'_>, stream: &StreamTimeline) {
+    let sent = stream.transmissions(d.info.number);
+    if sent.len() < 2 {
+        return;
+    }
+    let frames: Vec<String> = sent.iter().map(|s| s.frame.to_string()).collect();
+    let gaps: Vec<i64> = sent.windows(2).map(|w| w[1].ts_ns - w[0].ts_ns).collect();
+    let gap_text: Vec<String> = gaps.iter().map(|g| secs(*g)).collect();
+    let _ = write!(
+        out,
+        " This is transmission {} of seq {} (frames {}); the waits between them: {}.",
+        sent.len(),
+        d.tcp.as_ref().map_or(0, |f| f.seq_rel),
+        frames.join(", "),
+        gap_text.join(" → ")
+    );
+    let ratios: Vec<f64> = gaps
+        .windows(2)
+        .filter(|w| w[0] > 0)
+        .map(|w| w[1] as f64 / w[0] as f64)
+        .collect();
+    if ratios.is_empty() {
+        return;
+    }
+    let shown: Vec<String> = ratios.iter().map(|r| format!("×{r:.1}")).collect();
+    let _ = write!(
+        out,
+        " Each wait against the one before: {}",
+        shown.join(", ")
+    );
+    // The backoff shows as a run of doublings up to this transmission (the first wait can
+    // differ: it is the initial timeout, not a doubled one).
+    let doubled = ratios
+        .iter()
+        .rev()
+        .take_while(|r| (1.6..=2.6).contains(*r))
+        .count();
+    if doubled >= 2 {
+        let from = ratios.len() - doubled + 1;
+        let _ = write!(
+            out,
+            "; from wait {from} on, each is about twice the one before: the retransmission timer's exponential backoff."
+        );
+    } else {
+        out.push('.');
+    }
+}
+
+/// For a zero window: when it opened again (and the probes meanwhile), or that it did not
+/// within the capture.
+fn zero_window(out: &mut String, d: &Dissection<'_>, stream: &StreamTimeline) {
+    let Some(facts) = &d.tcp else { return };
+    if !facts
+        .flags
+        .contains(crate::analysis::AnalysisFlag::ZeroWindow)
+    {
+        return;
+    }
+    let (reopen, probes) = stream.window_reopens(d.info.number);
+    match reopen {
+        Some(r) => {
+            let _ = write!(
+                out,
+                " The window stays closed until frame {} ({} later, window {}).",
+                r.frame,
+                secs(r.ts_ns - d.info.ts_ns),
+                r.window
+            );
+        }
+        None => {
+            let _ = write!(out, " The window does not open again within the capture.");
+        }
+    }
+    if !probes.is_empty() {
+        let frames: Vec<String> = probes.iter().map(|p| p.frame.to_string()).collect();
+        let _ = write!(
+            out,
+            " The sender probes it {} time{} meanwhile (frames {})",
+            probes.len(),
+            if probes.len() == 1 { "" } else { "s" },
+            frames.join(", ")
+        );
+        let gaps: Vec<String> = probes
+            .windows(2)
+            .map(|w| secs(w[1].ts_ns - w[0].ts_ns))
+            .collect();
+        if gaps.is_empty() {
+            out.push('.');
+        } else {
+            let _ = write!(out, ", {} apart.", gaps.join(", then "));
+        }
+    }
+}
+
+/// On the ACK that completes a teardown (it acknowledges the second FIN): how long the
+/// close took from the first FIN.
+fn teardown(out: &mut String, d: &Dissection<'_>, stream: &StreamTimeline) {
+    let Some(first_fin) = stream.first_fin() else {
+        return;
+    };
+    let fins: Vec<&Segment> = stream.segments.iter().filter(|s| s.fin).collect();
+    let both = fins.iter().any(|f| f.from_first) && fins.iter().any(|f| !f.from_first);
+    let Some(last_fin) = fins.iter().rev().find(|f| f.frame < d.info.number) else {
+        return;
+    };
+    let closes = both
+        && stream
+            .acked_by(last_fin.frame)
+            .is_some_and(|a| a.frame == d.info.number)
+        && fins.iter().filter(|f| f.frame < d.info.number).count() >= 2;
+    if closes {
+        let _ = write!(
+            out,
+            " It acknowledges the last FIN (frame {}): the connection is closed, {} after the first FIN (frame {}).",
+            last_fin.frame,
+            ms(d.info.ts_ns - first_fin.ts_ns),
+            first_fin.frame
+        );
     }
 }
 

@@ -62,6 +62,8 @@ pub struct ReplayOptions {
     pub capture_filter: Option<Filter>,
     /// `-t`: the Time column's format.
     pub time_format: Option<crate::headless::TimeFormat>,
+    /// `--follow`: at the end of the file, wait for more.
+    pub follow: bool,
 }
 
 /// Opens a live source by interface name (the interface picker uses it).
@@ -102,7 +104,13 @@ pub fn run_replay(path: &str, opts: ReplayOptions) -> Result<(), UiError> {
 /// The app of a replay session, with the command line's filters in force; the job indexes
 /// the file in the background for as long as it lives.
 pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, App), UiError> {
-    let job = store::spawn_file_indexer_with(path, opts.capture_filter)?;
+    let job = store::spawn_indexer(
+        path,
+        opts.capture_filter,
+        crate::source::OpenOptions {
+            follow: opts.follow,
+        },
+    )?;
     let mut app = App::new(
         Arc::clone(&job.store),
         AppOptions {

@@ -10,7 +10,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::analysis::AnalysisFlag;
 use crate::app::ladder::{build, notes, LadderNote, LadderRow};
 use crate::app::App;
 use crate::store::{lock, Kind};
@@ -144,19 +143,13 @@ fn arrow_line<'a>(app: &App, row: &'a LadderRow, span: usize, notes: usize) -> L
     if row.index == app.selected {
         style = app.theme.selected;
     }
-    let note = if bad {
-        row.flags
-            .iter()
-            .find(|f| *f != AnalysisFlag::Retransmission || row.flags.iter().count() == 1)
-            .map_or(String::new(), |f| {
-                let tag = f.info_tag();
-                tag.strip_prefix("TCP ").unwrap_or(tag).to_string()
-            })
-    } else if row.handshake {
-        "handshake".to_string()
-    } else {
-        String::new()
-    };
+    // The note every ladder writes (the exports too), without the "TCP " every verdict
+    // of a TCP ladder would repeat.
+    let note = crate::teach::ladder::note(row.flags, row.stage)
+        .first()
+        .map_or(String::new(), |n| {
+            n.strip_prefix("TCP ").unwrap_or(n).to_string()
+        });
     Line::from(vec![
         // A text cursor on the selected segment, visible without colour too.
         Span::raw(format!(

@@ -15,13 +15,18 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
     let store = lock(&app.store);
     let mut parts = vec![format!(" sockeye │ {}", app.title)];
     parts.push(format!("{} packets", store.len()));
-    if !store.done {
-        let (at, total) = store.progress;
-        if let Some(pct) = (at * 100).checked_div(total) {
-            parts.push(format!("indexing {pct}%"));
-        } else if app.live.is_none() {
-            parts.push("indexing…".into());
+    match (&store.streaming, store.done) {
+        (Some(what), false) => parts.push(format!("live ● {what}")),
+        (Some(_), true) => parts.push("complete".into()),
+        (None, false) => {
+            let (at, total) = store.progress;
+            if let Some(pct) = (at * 100).checked_div(total) {
+                parts.push(format!("indexing {pct}%"));
+            } else if app.live.is_none() {
+                parts.push("indexing…".into());
+            }
         }
+        (None, true) => {}
     }
     if store.first_kept() > 0 {
         parts.push(format!(

@@ -79,7 +79,9 @@ pub fn wrap_rows(text: &str, width: usize, rows: usize) -> Vec<String> {
 /// last event (drawing only reads it).
 pub fn narration_text(app: &App) -> Option<String> {
     match &app.teach.narration {
-        Some((i, text)) if *i == app.selected && app.selected < app.visible => Some(text.clone()),
+        Some((i, _, text)) if *i == app.selected && app.selected < app.visible => {
+            Some(text.clone())
+        }
         _ => None,
     }
 }

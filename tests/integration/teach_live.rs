@@ -156,7 +156,7 @@ fn check_echo_ladder(screen: &str) {
         .iter()
         .enumerate()
         .skip(syn)
-        .find(|(_, l)| l.contains("[ACK] Seq=1 Ack=1 Len=0"))
+        .find(|(_, l)| l.contains("[ACK] Seq=1 Ack=1 ") && l.contains(" Len=0"))
         .map(|(i, _)| i)
         .expect("final ACK of the handshake");
     assert!(at("accept() returned") > handshake_ack, "{screen}");

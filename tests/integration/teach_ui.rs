@@ -139,7 +139,17 @@ fn narration_pane_matches_the_full_dissector() {
                 a.selected = i;
                 a.sync_narration();
                 let pane = sockeye::ui::teach::narration_text(&a).unwrap();
-                assert_eq!(pane, sockeye::teach::narrate(&d), "{name} packet {}", i + 1);
+                let mut exported = Vec::new();
+                sockeye::teach::export::run(
+                    path.to_str().unwrap(),
+                    sockeye::teach::export::ExportKind::Narrate,
+                    i as u64 + 1,
+                    false,
+                    &mut exported,
+                )
+                .unwrap();
+                let exported = String::from_utf8(exported).unwrap();
+                assert_eq!(pane, exported.trim_end(), "{name} packet {}", i + 1);
                 reasons += d.tcp.as_ref().map_or(0, |f| f.reasons.len());
             }
             i += 1;

@@ -1,0 +1,545 @@
+//! Packets from another machine: a thin producer writing pcap to its standard output
+//! (`ssh host tcpdump -U -w -`, `kubectl exec POD -- tcpdump -U -w -`, or any command),
+//! read as an ordinary [`FileSource`] over the pipe, so decode, analysis, filters, the UI
+//! and `-w` work unchanged.
+//!
+//! Everything that ends up on a command line is hostile: host, user, pod, container and
+//! interface names are checked against what those names can be (no leading `-`, which
+//! ssh or kubectl would take for an option), and the command ssh hands to the remote shell
+//! is built from shell-quoted words, so a name can never become shell syntax there. No
+//! local shell is involved except for `cmd://`, whose text the user wrote as a command.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::file::Step;
+use super::{FileSource, Next, PacketSource, SourceError, SourceStats};
+use crate::frame::{Frame, LinkType};
+
+/// Lines of the producer's standard error kept for the error message.
+const STDERR_LINES: usize = 20;
+
+/// Where a remote capture comes from, parsed from `-i ssh://…`, `-i k8s://…`, `-i cmd://…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteSpec {
+    Ssh {
+        user: Option<String>,
+        host: String,
+        port: Option<u16>,
+        iface: String,
+    },
+    Kube {
+        namespace: Option<String>,
+        pod: String,
+        container: Option<String>,
+        iface: String,
+    },
+    /// Any command writing pcap or pcapng on its standard output, run by `sh -c`.
+    Command(String),
+}
+
+/// How to run the producer: which programs, and what to run on the remote side.
+#[derive(Debug, Clone, Default)]
+pub struct RemoteOptions {
+    /// The ssh program (`SOCKEYE_SSH` or `--ssh-command`; default `ssh`).
+    pub ssh: Option<String>,
+    /// The kubectl program (`SOCKEYE_KUBECTL` or `--kubectl-command`; default `kubectl`).
+    pub kubectl: Option<String>,
+    /// Replaces `tcpdump -U -w - -i IFACE [FILTER]` on the remote side; `{iface}` and
+    /// `{filter}` are replaced by the (quoted) interface and filter.
+    pub remote_command: Option<String>,
+    /// A tcpdump (BPF) capture filter applied on the remote side, so only wanted packets
+    /// cross the network.
+    pub remote_filter: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SpecError {
+    #[error("{0}: expected ssh://[user@]host[:port]/IFACE, k8s://[namespace/]pod[/container][/IFACE] or cmd://COMMAND")]
+    Shape(String),
+    #[error("{what} {value:?} is not allowed: {why}")]
+    Name {
+        what: &'static str,
+        value: String,
+        why: &'static str,
+    },
+}
+
+/// Whether `-i` names a remote source rather than a local interface.
+pub fn is_remote(spec: &str) -> bool {
+    ["ssh://", "k8s://", "cmd://"]
+        .iter()
+        .any(|p| spec.starts_with(p))
+}
+
+/// A name that goes on a command line: not empty, no leading `-` (an option to ssh or
+/// kubectl), only the characters such names use.
+fn checked(what: &'static str, value: &str, extra: &str) -> Result<String, SpecError> {
+    let bad = |why| SpecError::Name {
+        what,
+        value: value.to_string(),
+        why,
+    };
+    if value.is_empty() {
+        return Err(bad("it is empty"));
+    }
+    if value.starts_with('-') {
+        return Err(bad("it starts with '-', which would be read as an option"));
+    }
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c) || extra.contains(c))
+    {
+        return Err(bad("only letters, digits and . _ - are allowed"));
+    }
+    Ok(value.to_string())
+}
+
+impl RemoteSpec {
+    pub fn parse(spec: &str) -> Result<RemoteSpec, SpecError> {
+        let shape = || SpecError::Shape(spec.to_string());
+        if let Some(command) = spec.strip_prefix("cmd://") {
+            if command.trim().is_empty() {
+                return Err(shape());
+            }
+            return Ok(RemoteSpec::Command(command.to_string()));
+        }
+        if let Some(rest) = spec.strip_prefix("ssh://") {
+            let (authority, iface) = rest.split_once('/').ok_or_else(shape)?;
+            let (user, hostport) = match authority.rsplit_once('@') {
+                Some((u, h)) => (Some(checked("user", u, "")?), h),
+                None => (None, authority),
+            };
+            // [v6]:port, v6 alone in brackets, host:port or host.
+            let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
+                let (addr, after) = v6.split_once(']').ok_or_else(shape)?;
+                let port = after.strip_prefix(':');
+                (checked("host", addr, ":")?, port)
+            } else {
+                match hostport.split_once(':') {
+                    Some((h, p)) => (checked("host", h, "")?, Some(p)),
+                    None => (checked("host", hostport, "")?, None),
+                }
+            };
+            let port = port
+                .map(|p| p.parse::<u16>().map_err(|_| shape()))
+                .transpose()?;
+            return Ok(RemoteSpec::Ssh {
+                user,
+                host,
+                port,
+                iface: checked("interface", iface, ":@")?,
+            });
+        }
+        if let Some(rest) = spec.strip_prefix("k8s://") {
+            let parts: Vec<&str> = rest.split('/').collect();
+            let name = |what, v: &str| checked(what, v, "");
+            let (namespace, pod, container, iface) = match parts.as_slice() {
+                [pod] => (None, name("pod", pod)?, None, "any".to_string()),
+                [ns, pod] => (
+                    Some(name("namespace", ns)?),
+                    name("pod", pod)?,
+                    None,
+                    "any".into(),
+                ),
+                [ns, pod, c] => (
+                    Some(name("namespace", ns)?),
+                    name("pod", pod)?,
+                    Some(name("container", c)?),
+                    "any".into(),
+                ),
+                [ns, pod, c, i] => (
+                    Some(name("namespace", ns)?),
+                    name("pod", pod)?,
+                    Some(name("container", c)?),
+                    checked("interface", i, ":@")?,
+                ),
+                _ => return Err(shape()),
+            };
+            return Ok(RemoteSpec::Kube {
+                namespace,
+                pod,
+                container,
+                iface,
+            });
+        }
+        Err(shape())
+    }
+
+    /// A short name for titles and error messages.
+    pub fn label(&self) -> String {
+        match self {
+            RemoteSpec::Ssh { host, iface, .. } => format!("ssh {host}:{iface}"),
+            RemoteSpec::Kube { pod, iface, .. } => format!("pod {pod}:{iface}"),
+            RemoteSpec::Command(c) => format!("command `{c}`"),
+        }
+    }
+
+    /// The program and its arguments, as they are executed (no local shell, except the
+    /// `sh -c` of `cmd://`).
+    pub fn argv(&self, opts: &RemoteOptions) -> Vec<String> {
+        let tcpdump = |iface: &str| -> Vec<String> {
+            let mut words: Vec<String> = ["tcpdump", "-U", "-w", "-", "-i", iface]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            if let Some(f) = &opts.remote_filter {
+                words.push(f.clone());
+            }
+            words
+        };
+        match self {
+            RemoteSpec::Ssh {
+                user,
+                host,
+                port,
+                iface,
+            } => {
+                let mut argv = vec![
+                    opts.ssh.clone().unwrap_or_else(|| "ssh".into()),
+                    // Never stop to ask for a password on a terminal the UI owns.
+                    "-o".into(),
+                    "BatchMode=yes".into(),
+                ];
+                if let Some(p) = port {
+                    argv.push("-p".into());
+                    argv.push(p.to_string());
+                }
+                argv.push(match user {
+                    Some(u) => format!("{u}@{host}"),
+                    None => host.clone(),
+                });
+                argv.push("--".into());
+                // ssh joins its arguments into one line for the remote shell: quote every
+                // word ourselves.
+                argv.push(match &opts.remote_command {
+                    Some(template) => template.replace("{iface}", &quote(iface)).replace(
+                        "{filter}",
+                        &quote(opts.remote_filter.as_deref().unwrap_or("")),
+                    ),
+                    None => tcpdump(iface)
+                        .iter()
+                        .map(|w| quote(w))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                });
+                argv
+            }
+            RemoteSpec::Kube {
+                namespace,
+                pod,
+                container,
+                iface,
+            } => {
+                let mut argv = vec![
+                    opts.kubectl.clone().unwrap_or_else(|| "kubectl".into()),
+                    "exec".into(),
+                ];
+                if let Some(ns) = namespace {
+                    argv.extend(["-n".into(), ns.clone()]);
+                }
+                argv.push(pod.clone());
+                if let Some(c) = container {
+                    argv.extend(["-c".into(), c.clone()]);
+                }
+                argv.push("--".into());
+                match &opts.remote_command {
+                    // kubectl passes argv straight through: a template is run by sh there.
+                    Some(template) => argv.extend([
+                        "sh".into(),
+                        "-c".into(),
+                        template.replace("{iface}", &quote(iface)).replace(
+                            "{filter}",
+                            &quote(opts.remote_filter.as_deref().unwrap_or("")),
+                        ),
+                    ]),
+                    None => argv.extend(tcpdump(iface)),
+                }
+                argv
+            }
+            RemoteSpec::Command(c) => vec!["sh".into(), "-c".into(), c.clone()],
+        }
+    }
+}
+
+/// One word for a POSIX shell. shlex refuses only words with a NUL byte, which cannot be in
+/// an argument anyway; those become an empty word.
+fn quote(word: &str) -> String {
+    shlex::try_quote(word).map_or_else(|_| "''".to_string(), |q| q.into_owned())
+}
+
+/// A producer process and the capture it writes.
+pub struct RemoteSource {
+    inner: FileSource,
+    child: Child,
+    stderr: Arc<Mutex<Vec<String>>>,
+    stderr_thread: Option<JoinHandle<()>>,
+    label: String,
+    /// The producer's failure, reported once when its output ends.
+    reported: bool,
+}
+
+impl RemoteSource {
+    pub fn open(spec: &RemoteSpec, opts: &RemoteOptions) -> Result<RemoteSource, SourceError> {
+        let argv = spec.argv(opts);
+        let label = spec.label();
+        let (program, args) = argv
+            .split_first()
+            .ok_or_else(|| SourceError::Live(format!("{label}: empty command")))?;
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| SourceError::Live(format!("{label}: cannot run {program}: {e}")))?;
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let stderr_thread = child.stderr.take().map(|err| {
+            let lines = Arc::clone(&stderr);
+            std::thread::spawn(move || keep_last_lines(err, &lines))
+        });
+        let Some(stdout) = child.stdout.take() else {
+            return Err(SourceError::Live(format!("{label}: no output pipe")));
+        };
+        match FileSource::from_pipe(stdout) {
+            Ok(inner) => Ok(RemoteSource {
+                inner,
+                child,
+                stderr,
+                stderr_thread,
+                label,
+                reported: false,
+            }),
+            // Nothing readable came out: the producer's own words say why.
+            Err(err) => {
+                let status = wait_briefly(&mut child);
+                if let Some(t) = stderr_thread {
+                    let _ = t.join();
+                }
+                Err(failure_message(&label, &stderr, status, Some(err)))
+            }
+        }
+    }
+
+    /// The producer's failure once its output has ended, if it failed.
+    fn failure(&mut self) -> Option<SourceError> {
+        if self.reported {
+            return None;
+        }
+        self.reported = true;
+        let status = wait_briefly(&mut self.child);
+        if let Some(t) = self.stderr_thread.take() {
+            let _ = t.join();
+        }
+        if status.is_some_and(|s| s.success()) {
+            return None;
+        }
+        Some(failure_message(&self.label, &self.stderr, status, None))
+    }
+
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+}
+
+impl Drop for RemoteSource {
+    /// The producer must not outlive sockeye (a remote tcpdump would keep capturing).
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+impl PacketSource for RemoteSource {
+    fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError> {
+        match self.inner.step_blocking()? {
+            Step::Record(r) => Ok(Some(self.inner.frame(&r).1)),
+            _ => self.failure().map_or(Ok(None), Err),
+        }
+    }
+
+    fn next_within(&mut self, _timeout: Duration) -> Result<Next<'_>, SourceError> {
+        match self.inner.step()? {
+            Step::Record(r) => Ok(Next::Frame(self.inner.frame(&r).1)),
+            Step::Idle => Ok(Next::Idle),
+            Step::End => self.failure().map_or(Ok(Next::End), Err),
+        }
+    }
+
+    fn link_type(&self) -> LinkType {
+        self.inner.link_type()
+    }
+
+    fn stats(&self) -> SourceStats {
+        self.inner.stats()
+    }
+}
+
+/// One line saying why the producer failed: the last thing it said on standard error
+/// (ssh's "Connection refused", "Permission denied", a shell's "tcpdump: not found") and its
+/// exit status.
+fn failure_message(
+    label: &str,
+    stderr: &Mutex<Vec<String>>,
+    status: Option<std::process::ExitStatus>,
+    err: Option<SourceError>,
+) -> SourceError {
+    let said = stderr.lock().ok().and_then(|lines| {
+        lines
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.trim().to_string())
+    });
+    let code = status.and_then(|s| s.code());
+    let why = match (said, code, err) {
+        (Some(s), Some(c), _) => format!("{s} (exit {c})"),
+        (Some(s), None, _) => s,
+        (None, Some(c), _) => {
+            format!("the command exited with status {c} without writing a capture")
+        }
+        (None, None, Some(e)) => e.to_string(),
+        (None, None, None) => "the command ended".to_string(),
+    };
+    SourceError::Live(format!("{label}: {why}"))
+}
+
+/// The exit status, waiting up to a second for the process to end by itself.
+fn wait_briefly(child: &mut Child) -> Option<std::process::ExitStatus> {
+    let until = Instant::now() + Duration::from_secs(1);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < until => std::thread::sleep(Duration::from_millis(10)),
+            _ => return None,
+        }
+    }
+}
+
+fn keep_last_lines(input: impl Read, lines: &Mutex<Vec<String>>) {
+    for line in BufReader::new(input).lines().map_while(Result::ok) {
+        if let Ok(mut kept) = lines.lock() {
+            if kept.len() == STDERR_LINES {
+                kept.remove(0);
+            }
+            // A hostile producer cannot flood the message: one line, cut.
+            kept.push(line.chars().take(300).collect());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse() {
+        assert_eq!(
+            RemoteSpec::parse("ssh://alice@gw.example:2222/eth0").unwrap(),
+            RemoteSpec::Ssh {
+                user: Some("alice".into()),
+                host: "gw.example".into(),
+                port: Some(2222),
+                iface: "eth0".into()
+            }
+        );
+        assert_eq!(
+            RemoteSpec::parse("ssh://[2001:db8::1]/any").unwrap(),
+            RemoteSpec::Ssh {
+                user: None,
+                host: "2001:db8::1".into(),
+                port: None,
+                iface: "any".into()
+            }
+        );
+        assert_eq!(
+            RemoteSpec::parse("k8s://web/api-0/app/eth0").unwrap(),
+            RemoteSpec::Kube {
+                namespace: Some("web".into()),
+                pod: "api-0".into(),
+                container: Some("app".into()),
+                iface: "eth0".into()
+            }
+        );
+        assert_eq!(
+            RemoteSpec::parse("k8s://api-0").unwrap(),
+            RemoteSpec::Kube {
+                namespace: None,
+                pod: "api-0".into(),
+                container: None,
+                iface: "any".into()
+            }
+        );
+    }
+
+    #[test]
+    fn hostile_names_are_refused() {
+        for bad in [
+            "ssh://-oProxyCommand=evil/eth0",
+            "ssh://host/eth0;rm -rf /",
+            "ssh://host/$(reboot)",
+            "ssh://us er@host/eth0",
+            "ssh://host",
+            "k8s://-n/pod",
+            "k8s://ns/pod`id`",
+            "k8s://a/b/c/d/e",
+            "cmd://",
+            "tcp://host",
+        ] {
+            assert!(RemoteSpec::parse(bad).is_err(), "{bad} was accepted");
+        }
+    }
+
+    #[test]
+    fn the_remote_shell_gets_quoted_words() {
+        let spec = RemoteSpec::parse("ssh://host/eth0").unwrap();
+        let argv = spec.argv(&RemoteOptions {
+            remote_filter: Some("port 80 and host 10.0.0.1; reboot".into()),
+            ..RemoteOptions::default()
+        });
+        assert_eq!(&argv[..5], ["ssh", "-o", "BatchMode=yes", "host", "--"]);
+        let remote = argv.last().unwrap();
+        assert_eq!(
+            shlex::split(remote).unwrap(),
+            [
+                "tcpdump",
+                "-U",
+                "-w",
+                "-",
+                "-i",
+                "eth0",
+                "port 80 and host 10.0.0.1; reboot"
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever is typed after -i, parsing never panics, and whatever it accepts puts
+        /// no word on ssh's or kubectl's command line that starts with '-' or carries shell
+        /// syntax (the remote command line is quoted word by word).
+        #[test]
+        fn any_spec_is_safe_on_a_command_line(spec in "(ssh|k8s|cmd)://[ -~]{0,40}") {
+            if let Ok(parsed) = RemoteSpec::parse(&spec) {
+                let argv = parsed.argv(&RemoteOptions::default());
+                if let RemoteSpec::Ssh { .. } = parsed {
+                    let dash = argv.iter().position(|a| a == "--").unwrap();
+                    for word in &argv[1..dash] {
+                        proptest::prop_assert!(!word.starts_with('-') || word == "-o" || word == "-p");
+                    }
+                    let remote = argv.last().unwrap();
+                    let words = shlex::split(remote).unwrap();
+                    proptest::prop_assert_eq!(&words[..5], ["tcpdump", "-U", "-w", "-", "-i"]);
+                }
+                if let RemoteSpec::Kube { pod, .. } = &parsed {
+                    proptest::prop_assert!(!pod.starts_with('-'));
+                    proptest::prop_assert!(pod.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! Captures that arrive over time: a FIFO fed slowly shows each packet (headless and in the
+//! UI's store and title) before the next one is written, and a signal ends sockeye
+//! promptly while it waits on an idle pipe, with every decoded line printed and `-w`
+//! complete.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sockeye::app::{App, AppOptions};
+use sockeye::source::{FileSource, PacketSource};
+
+use crate::support;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sockeye");
+
+/// The packets of a textbook capture as classic pcap: the file header, then each record.
+fn pcap_stream(name: &str) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let mut src = FileSource::open(support::textbook(name).to_str().unwrap()).unwrap();
+    let mut header = Vec::new();
+    header.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+    header.extend_from_slice(&2u16.to_le_bytes());
+    header.extend_from_slice(&4u16.to_le_bytes());
+    header.extend_from_slice(&[0; 8]);
+    header.extend_from_slice(&65_535u32.to_le_bytes());
+    header.extend_from_slice(&u32::from(src.link_type().0 as u16).to_le_bytes());
+    let mut records = Vec::new();
+    while let Some(frame) = src.next_frame().unwrap() {
+        let mut r = Vec::new();
+        let secs = (frame.ts_ns / 1_000_000_000) as u32;
+        let usecs = ((frame.ts_ns % 1_000_000_000) / 1000) as u32;
+        for v in [secs, usecs, frame.data.len() as u32, frame.orig_len] {
+            r.extend_from_slice(&v.to_le_bytes());
+        }
+        r.extend_from_slice(frame.data);
+        records.push(r);
+    }
+    (header, records)
+}
+
+fn fifo(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sockeye-pipes-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("feed");
+    let ok = Command::new("mkfifo").arg(&path).status().unwrap();
+    assert!(ok.success(), "mkfifo");
+    path
+}
+
+/// Lines of `child`'s stdout, as they come.
+fn lines_of(child: &mut Child) -> Receiver<String> {
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Kills the child by pid when the test ends, whatever happened.
+struct Reap(Child);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// sockeye with `args`, printing each packet's number on a line, and those lines as they
+/// come.
+fn frame_numbers(args: &[&str]) -> (Reap, Receiver<String>) {
+    let child = Command::new(BIN)
+        .args(args)
+        .args(["-T", "fields", "-e", "frame.number"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Reap(child);
+    let lines = lines_of(&mut child.0);
+    (child, lines)
+}
+
+#[test]
+fn a_slow_fifo_shows_each_packet_before_the_next_is_written() {
+    let path = fifo("slow");
+    let (header, records) = pcap_stream("tcp_handshake.pcapng");
+    let (mut child, lines) = frame_numbers(&["-r", path.to_str().unwrap()]);
+    let mut feed = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    feed.write_all(&header).unwrap();
+    for (i, record) in records.iter().enumerate() {
+        feed.write_all(record).unwrap();
+        feed.flush().unwrap();
+        let line = lines
+            .recv_timeout(Duration::from_secs(3))
+            .unwrap_or_else(|_| panic!("packet {} not shown before the next was written", i + 1));
+        assert_eq!(line, (i + 1).to_string());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(feed);
+    let status = support_wait(&mut child.0, Duration::from_secs(5)).expect("exit at EOF");
+    assert!(status.success());
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+fn support_wait(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let until = Instant::now() + limit;
+    while Instant::now() < until {
+        if let Some(s) = child.try_wait().unwrap() {
+            return Some(s);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    None
+}
+
+fn signal_while_blocked(signal: libc::c_int, tag: &str) {
+    let dir = std::env::temp_dir().join(format!("sockeye-sig-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("out.pcap");
+    let (header, records) = pcap_stream("tcp_handshake.pcapng");
+    let child = Command::new(BIN)
+        .args(["-r", "-", "-T", "fields", "-e", "frame.number", "-w"])
+        .arg(&out)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Reap(child);
+    let lines = lines_of(&mut child.0);
+    let mut stdin = child.0.stdin.take().unwrap();
+    stdin.write_all(&header).unwrap();
+    for r in &records {
+        stdin.write_all(r).unwrap();
+    }
+    stdin.flush().unwrap();
+    // Every packet is printed while the pipe stays open and idle.
+    for i in 1..=records.len() {
+        let line = lines.recv_timeout(Duration::from_secs(3)).expect("line");
+        assert_eq!(line, i.to_string());
+    }
+    let pid = i32::try_from(child.0.id()).unwrap();
+    let sent = Instant::now();
+    // SAFETY: kill(2) on the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    let status = support_wait(&mut child.0, Duration::from_secs(5)).expect("sockeye exited");
+    let took = sent.elapsed();
+    assert!(took < Duration::from_secs(1), "took {took:?} to stop");
+    assert!(status.success(), "{status:?}");
+    drop(stdin);
+    let mut back = FileSource::open(out.to_str().unwrap()).unwrap();
+    let mut n = 0;
+    while back.next_frame().unwrap().is_some() {
+        n += 1;
+    }
+    assert_eq!(n, records.len(), "-w holds every packet");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn sigterm_ends_a_read_blocked_on_an_idle_pipe() {
+    signal_while_blocked(libc::SIGTERM, "term");
+}
+
+#[test]
+fn sigint_ends_a_read_blocked_on_an_idle_pipe() {
+    signal_while_blocked(libc::SIGINT, "int");
+}
+
+fn title(app: &App) -> String {
+    let screen = crate::ui::screen(app);
+    screen.lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_ui_shows_a_slow_fifo_live_then_complete() {
+    let path = fifo("ui");
+    let (header, records) = pcap_stream("tcp_handshake.pcapng");
+    let written = Arc::new(AtomicUsize::new(0));
+    let writer = {
+        let (path, records, written) = (path.clone(), records.clone(), Arc::clone(&written));
+        std::thread::spawn(move || write_slowly(&path, &header, &records, &written))
+    };
+    let job = sockeye::store::spawn_file_indexer(path.to_str().unwrap()).unwrap();
+    let mut app = App::new(Arc::clone(&job.store), AppOptions::default());
+    app.resize(100, 30);
+    let until = Instant::now() + Duration::from_secs(20);
+    let mut last_written = 0;
+    let mut late = Vec::new();
+    loop {
+        let now_written = written.load(Ordering::SeqCst);
+        let len = sockeye::store::lock(&job.store).len();
+        // A new record was written: the one before it must already be on screen.
+        if now_written > last_written {
+            if len < now_written - 1 {
+                late.push(now_written - 1);
+            }
+            last_written = now_written;
+        }
+        if len == records.len() || Instant::now() > until {
+            break;
+        }
+        app.tick(Duration::ZERO);
+        if len > 0 {
+            let t = title(&app);
+            assert!(t.contains("live ● reading"), "{t}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        late.is_empty(),
+        "packets not stored before the next was written: {late:?}"
+    );
+    app.tick(Duration::ZERO);
+    let t = title(&app);
+    assert!(t.contains(&format!("{} packets", records.len())), "{t}");
+    writer.join().unwrap();
+    while !sockeye::store::lock(&job.store).done && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    app.tick(Duration::ZERO);
+    assert!(title(&app).contains("complete"), "{}", title(&app));
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+/// Writes the header, then one record every 200 ms, counting them in `written` just
+/// before each write.
+fn write_slowly(path: &Path, header: &[u8], records: &[Vec<u8>], written: &AtomicUsize) {
+    let mut feed = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    feed.write_all(header).unwrap();
+    for r in records {
+        written.fetch_add(1, Ordering::SeqCst);
+        feed.write_all(r).unwrap();
+        feed.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn follow_shows_packets_appended_to_a_growing_file() {
+    let dir = std::env::temp_dir().join(format!("sockeye-follow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("growing.pcap");
+    let (header, records) = pcap_stream("tcp_handshake.pcapng");
+    let mut file = std::fs::File::create(&path).unwrap();
+    file.write_all(&header).unwrap();
+    file.write_all(&records[0]).unwrap();
+    file.flush().unwrap();
+    let (mut child, lines) = frame_numbers(&["-r", path.to_str().unwrap(), "--follow"]);
+    assert_eq!(lines.recv_timeout(Duration::from_secs(3)).unwrap(), "1");
+    for (i, record) in records.iter().enumerate().skip(1) {
+        std::thread::sleep(Duration::from_millis(150));
+        file.write_all(record).unwrap();
+        file.flush().unwrap();
+        let line = lines
+            .recv_timeout(Duration::from_secs(3))
+            .expect("appended packet shown");
+        assert_eq!(line, (i + 1).to_string());
+    }
+    let pid = i32::try_from(child.0.id()).unwrap();
+    // SAFETY: kill(2) on the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let status = support_wait(&mut child.0, Duration::from_secs(2)).expect("stopped");
+    assert!(status.success());
+    let _ = std::fs::remove_dir_all(dir);
+}
