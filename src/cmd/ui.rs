@@ -50,7 +50,14 @@ pub fn remote(
         capture_filter: filters.capture,
         ..Default::default()
     };
-    run_with_config(Box::new(source), &title, None, store, filters.display)
+    run_with_config(
+        Box::new(source),
+        &title,
+        None,
+        store,
+        filters.display,
+        filters.time_format,
+    )
 }
 
 /// Runs the live UI on `opts.interface` with the command line's filters.
