@@ -1,7 +1,7 @@
 # sockeye — the two commands a newcomer needs are `make demo` and `make test`.
 CARGO ?= cargo
 
-.PHONY: demo test fmt lint unit bench bench-ui bench-live fuzz captures clean man sockeye-bin
+.PHONY: demo test fmt lint unit bench bench-ui bench-live bench-run fuzz captures clean man sockeye-bin
 
 ## Watch sockeye work: the terminal UI watching the built-in TCP/UDP endpoints run every
 ## teaching scenario in a loop, in a private network namespace (no sudo where user
@@ -30,6 +30,12 @@ bench:
 ## Live capture under a bounded loopback UDP flood: sockeye's ring vs tcpdump vs pnet.
 bench-live:
 	./benches/live_flood.sh 5
+
+## A 1 GiB bulk TCP transfer over loopback, untraced and under `sockeye run` (SIZE_MIB=N for
+## another size): throughput of each and their ratio.
+bench-run:
+	$(CARGO) build --release --quiet --bin sockeye
+	./benches/run_bench.sh
 
 ## The terminal UI on the 1,000,000-packet capture: first screen, indexing, memory, draw
 ## time, idle CPU.

@@ -4,6 +4,7 @@
 //! domain options, so nothing below this module knows clap.
 
 mod endpoints;
+mod run;
 mod validate;
 
 pub use endpoints::{
@@ -48,6 +49,7 @@ Examples, by the groups above:
   sockeye -r capture.pcapng --export diagram --packet 3
                                             RFC header diagrams filled with packet 3's values
   sockeye lab list                          the teaching scenarios (handshake, reset, udp…)
+  sockeye run --trace -- python3 client.py  your own program's socket calls beside its packets
  Remote capture
   sockeye -i ssh://me@gw/eth0 --remote-filter 'port 53'
                                             capture on another machine (runs tcpdump there over ssh)
@@ -339,6 +341,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: ShellArg,
     },
+    /// Run PROGRAM and show its socket calls beside the packets they cause (traced with
+    /// ptrace + seccomp, in a private network namespace): `sockeye run -- python3 client.py`.
+    Run(run::RunArgs),
     /// Print the manual page (roff), made from these same definitions: `sockeye man >
     /// sockeye.1; man -l sockeye.1` (or `make man`).
     Man,
@@ -489,6 +494,7 @@ impl Cli {
             Some(Command::Send(a)) => cmd::Command::Send(a.job()?),
             Some(Command::Lab(a)) => cmd::Command::Lab(a.job()),
             Some(Command::Demo(a)) => cmd::Command::Demo(a.options()),
+            Some(Command::Run(a)) => cmd::Command::Run(a.options(stdout_is_terminal)?),
             Some(Command::Completions { shell }) => cmd::Command::Print(completions(shell)),
             Some(Command::Man) => cmd::Command::Print(man_page()?),
             None if self.io.list_interfaces => cmd::Command::ListInterfaces,

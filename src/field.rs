@@ -5,6 +5,7 @@
 //! tree depth); this module owns their names, titles and how tshark prints their values.
 
 mod format;
+pub mod names;
 mod table;
 
 pub use format::{write_value, ValueFormatter};

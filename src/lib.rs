@@ -13,6 +13,7 @@
 //! dissect                   the pipeline: frame → decode → reassembly → analysis → Dissection
 //! analysis · decode · field conversations and TCP facts; layers; the one field table
 //! endpoints · capture       built-in endpoints; opening live capture (privileges dropped)
+//! trace                     `sockeye run`'s tracer: a program's socket calls as SocketEvents
 //! source · pcapio · frame   where frames come from: files, pipes, rings; pcap/pcapng
 //! ```
 //!
@@ -43,6 +44,7 @@ pub mod signals;
 pub mod source;
 pub mod store;
 pub mod teach;
+pub mod trace;
 pub mod tui;
 pub mod ui;
 

@@ -78,6 +78,8 @@ pub struct Entry {
     pub wscale: u8,
     /// TCP connection state after this packet ([`facts::state_code`]).
     pub state: u8,
+    /// `tcp.completeness` before this packet.
+    pub completeness: u8,
     pub kind: Kind,
     /// Innermost protocol, an index into [`PROTOCOLS`].
     pub proto: u8,
@@ -142,6 +144,7 @@ impl Entry {
             e.aflags = t.flags;
             e.wscale = facts::wscale_code(t.window_scale);
             e.state = facts::state_code(t.state);
+            e.completeness = t.completeness;
             let role = match t.role {
                 Role::Client => 1u8,
                 Role::Server => 2,
@@ -157,7 +160,12 @@ impl Entry {
             .seq_rel
             .wrapping_add(d.packet.tcp_len.unwrap_or(0))
             .wrapping_add(phantom(&d.packet));
-        let split = facts::split(d.tcp.as_ref(), d.reassembled.as_ref(), usual);
+        let split = facts::split(
+            d.tcp.as_ref(),
+            d.reassembled.as_ref(),
+            usual,
+            d.info.delta_ns,
+        );
         if let Some(mut extra) = split.extra {
             if let Some(heavy) = split.heavy {
                 extra.heavy = batch.heavy.len() as u32;
@@ -175,6 +183,7 @@ impl Entry {
         table: &facts::FactTable,
         packet: &decode::Packet<'_>,
         number: u64,
+        frame_delta_ns: i64,
     ) -> TcpFacts {
         let extra = table.extra(self.extra).copied().unwrap_or_default();
         let reasons = table
@@ -207,6 +216,15 @@ impl Entry {
             role: self.role(),
             state: facts::state_of(self.state),
             handshake: facts::handshake_at(&table.handshake(self.stream), number),
+            completeness: self.completeness,
+            stream_rel_ns: table
+                .stream_start(self.stream)
+                .map_or(0, |start| self.ts_ns.wrapping_sub(start)),
+            stream_delta_ns: if extra.stream_delta_ns == i64::MIN {
+                frame_delta_ns
+            } else {
+                extra.stream_delta_ns
+            },
         }
     }
 }
@@ -439,7 +457,8 @@ impl Store {
             interface: e.interface.into(),
             direction: e.direction(),
         };
-        let tcp = (e.kind == Kind::Tcp).then(|| e.tcp_facts(&self.facts, &packet, number));
+        let tcp =
+            (e.kind == Kind::Tcp).then(|| e.tcp_facts(&self.facts, &packet, number, info.delta_ns));
         let udp = (e.kind == Kind::Udp).then(|| UdpFacts {
             stream: u64::from(e.stream),
             from_first_sender: e.bits & 2 != 0,
@@ -525,6 +544,8 @@ pub struct Batch {
     pub facts: facts::FactBatch,
     /// Every stream's handshake as last handed over (kept across batches).
     handshakes: Vec<Handshake>,
+    /// How many TCP streams have begun (streams are numbered in order of appearance).
+    streams_begun: u64,
 }
 
 impl Batch {
@@ -532,6 +553,11 @@ impl Batch {
     pub fn push(&mut self, d: &Dissection<'_>, offset: u64, link: LinkType) {
         let entry = Entry::from_dissection(d, offset, link, &mut self.facts);
         if let Some(t) = &d.tcp {
+            if t.stream >= self.streams_begun {
+                self.streams_begun = t.stream + 1;
+                let start = d.info.ts_ns.wrapping_sub(t.stream_rel_ns);
+                self.facts.stream_starts.push((t.stream, start));
+            }
             // The handshake only changes on its own three packets: hand over the changes.
             if let Ok(i) = usize::try_from(t.stream) {
                 if self.handshakes.len() <= i {

@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 
 use crate::analysis::{AnalysisFlags, Role};
-use crate::endpoints::events::{errno_name, CallResult, Side, SocketEvent};
+use crate::endpoints::events::{data_head, errno_name, task_label, CallResult, Side, SocketEvent};
 use crate::store::{Kind, Store, StreamPackets};
 use crate::teach::ladder::{datagram_label, LabelState, Stage};
 
@@ -81,18 +81,39 @@ pub fn notes(ladder: &Ladder, events: &[SocketEvent], start_ts: i64) -> Vec<Ladd
                 CallResult::Err { errno, .. } => format!(" = -1 {}", errno_name(*errno)),
             };
             let verb = if returned { " returned" } else { "" };
+            let mut text = format!("{}(){verb}{result} {}", e.call.name(), e.detail)
+                .trim_end()
+                .to_string();
+            // A traced program's call also says who made it and what the data began with.
+            if let Some(t) = &e.traced {
+                if let Some(n) = e.bytes {
+                    text.push_str(&format!(" {n} bytes"));
+                    if !t.data.is_empty() {
+                        text.push_str(&format!(" {}", data_head(&t.data, n)));
+                    }
+                }
+                text.push_str(&format!(" {}", task_label(t)));
+            }
             Some(LadderNote {
                 rel_ns: at - start_ts,
-                client_side: e.side == Side::Client,
-                text: format!("{}(){verb}{result} {}", e.call.name(), e.detail)
-                    .trim_end()
-                    .to_string(),
+                client_side: on_client_side(ladder, e),
+                text,
             })
         })
         .collect();
     // Events arrive in the order calls *returned*; the ladder merges by placement time.
     out.sort_by_key(|n| n.rel_ns);
     out
+}
+
+/// Whether `e` goes on the client's lifeline: the end its local address is, when known (a
+/// traced program's `bind()` is made before anything says it is a server), else its side.
+fn on_client_side(ladder: &Ladder, e: &SocketEvent) -> bool {
+    match e.local.map(|a| a.to_string()) {
+        Some(local) if local == ladder.client => true,
+        Some(local) if local == ladder.server => false,
+        _ => e.side == Side::Client,
+    }
 }
 
 /// Whether `e` was made on `ladder`'s connection: with both its addresses known they must

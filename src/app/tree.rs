@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::decode::FieldList;
 use crate::dissect::Dissection;
 use crate::field::{ByteRange, FieldId};
-use crate::headless::field_line;
+use crate::headless::tree_lines;
 
 /// One visible line of the details tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,45 +25,43 @@ pub struct TreeRow {
 }
 
 /// All rows of the tree, honouring `collapsed` layers. A layer's header row always shows.
+/// The rows are `-V`'s lines (one tree for both); each keeps the field it shows, so its
+/// bytes highlight in the hex pane.
 pub fn rows(d: &Dissection<'_>, collapsed: &HashSet<FieldId>) -> Vec<TreeRow> {
     let mut scratch = String::new();
     let mut fields = FieldList::new();
     d.emit_fields(&mut scratch, &mut fields);
-    let mut out = Vec::with_capacity(fields.fields.len());
+    let lines = tree_lines(&d.packet, &fields);
+    let mut out = Vec::with_capacity(lines.len());
     let mut layer = FieldId::Frame;
-    for (index, field) in fields.iter().enumerate() {
-        if field.depth == 0 {
-            layer = field.id;
+    for line in lines {
+        let field = line.field.and_then(|i| fields.fields.get(i));
+        if line.depth == 0 {
+            if let Some(f) = field.filter(|f| f.depth == 0) {
+                layer = f.id;
+            }
         } else if collapsed.contains(&layer) {
             continue;
         }
-        let name = field.name();
-        out.push(TreeRow {
-            text: field_line(&d.packet, field),
-            depth: field.depth,
-            range: field.range,
-            layer,
-            expert: name.starts_with("tcp.analysis.") && name != "tcp.analysis",
-            collapsed: field.depth == 0 && collapsed.contains(&layer),
-            field: Some(index),
+        let analysis = field.is_some_and(|f| {
+            let name = f.name();
+            name.starts_with("tcp.analysis.") && name != "tcp.analysis"
         });
-    }
-    if let Some(stop) = &d.packet.stop {
+        let expert = analysis
+            || line.text.starts_with("[Expert Info")
+            || line.text.starts_with("[sockeye: ")
+            || (line.depth == 0 && line.text.starts_with('['));
+        // Indented as `-V` indents it: the pane shows the same lines.
+        let mut text = "    ".repeat(usize::from(line.depth));
+        text.push_str(&line.text);
         out.push(TreeRow {
-            text: format!(
-                "[{}: {stop}]",
-                if stop.is_malformed() {
-                    "Malformed"
-                } else {
-                    "Not decoded"
-                }
-            ),
-            depth: 0,
-            range: None,
+            collapsed: line.depth == 0 && collapsed.contains(&layer),
+            range: field.and_then(|f| f.range),
+            text,
+            depth: line.depth,
             layer,
-            expert: true,
-            collapsed: false,
-            field: None,
+            expert,
+            field: line.field,
         });
     }
     out
@@ -74,6 +72,11 @@ pub fn row_at_byte(rows: &[TreeRow], offset: usize) -> Option<usize> {
     rows.iter()
         .enumerate()
         .filter(|(_, r)| r.range.is_some_and(|range| range.contains(offset)))
+        // A field drawn over several lines (a MAC and its Address/bit lines) is selected
+        // at its first line.
+        .filter(|(i, r)| {
+            r.field.is_none() || *i == 0 || rows.get(i - 1).is_none_or(|p| p.field != r.field)
+        })
         .min_by_key(|(_, r)| {
             (
                 r.range.map_or(u32::MAX, |range| range.len),

@@ -15,8 +15,9 @@ use crate::endpoints::scenarios::{self, ScenarioConfig, SCENARIOS};
 use crate::source::Backend;
 use anyhow::{bail, Context};
 
-/// Set in the re-executed demo once it runs inside its own network namespace.
-const INSIDE_ENV: &str = "SOCKEYE_DEMO_NETNS";
+/// Set in a re-executed `sockeye demo` or `sockeye run` once it runs inside its own network
+/// namespace.
+pub(crate) const INSIDE_ENV: &str = "SOCKEYE_DEMO_NETNS";
 /// Without --rounds the loop still ends: an hour of scenarios at most.
 pub const MAX_ROUNDS: u32 = 400;
 
@@ -44,7 +45,7 @@ pub fn run(args: &DemoOptions) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if !args.host && std::env::var_os(INSIDE_ENV).is_none() {
-        return reexec_in_private_netns();
+        return reexec_in_private_netns("the demo", "sockeye demo --host");
     }
     let rounds = if args.rounds == 0 {
         MAX_ROUNDS
@@ -104,9 +105,10 @@ fn run_ui(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
 /// Re-runs this command under `unshare` with loopback up: as root a new network namespace
 /// is enough; otherwise a user namespace maps us to root inside it, which grants
 /// CAP_NET_RAW there (and only there).
-fn reexec_in_private_netns() -> anyhow::Result<ExitCode> {
+/// `what` and `host_command` name the command in the message when no namespace can be made.
+pub(crate) fn reexec_in_private_netns(what: &str, host_command: &str) -> anyhow::Result<ExitCode> {
     let exe = std::env::current_exe().context("finding the sockeye executable")?;
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
     let mut attempts: Vec<&[&str]> = vec![&["--user", "--map-root-user", "--net"]];
@@ -125,16 +127,16 @@ fn reexec_in_private_netns() -> anyhow::Result<ExitCode> {
                     .args(&args)
                     .env(INSIDE_ENV, "1")
                     .exec();
-                bail!("cannot start the demo in a private network namespace: {err}");
+                bail!("cannot start {what} in a private network namespace: {err}");
             }
             Ok(out) => why = String::from_utf8_lossy(&out.stderr).trim().to_string(),
             Err(err) => why = format!("unshare: {err}"),
         }
     }
     bail!(
-        "the demo needs a private network namespace and could not create one ({why}); \
+        "{what} needs a private network namespace and could not create one ({why}); \
          run it as root, allow unprivileged user namespaces \
-         (sysctl kernel.unprivileged_userns_clone=1), or use `sockeye demo --host` with \
+         (sysctl kernel.unprivileged_userns_clone=1), or use `{host_command}` with \
          CAP_NET_RAW"
     )
 }

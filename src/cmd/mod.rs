@@ -5,6 +5,7 @@
 pub mod demo;
 pub mod lab;
 pub mod read;
+pub mod run;
 pub mod ui;
 
 use std::process::ExitCode;
@@ -65,6 +66,8 @@ pub enum Command {
     Send(lab::SendJob),
     Lab(lab::LabJob),
     Demo(demo::DemoOptions),
+    /// `sockeye run -- PROGRAM`.
+    Run(run::RunOptions),
     /// Text made from the command-line definitions (completions, the manual page).
     Print(Vec<u8>),
 }
@@ -107,6 +110,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Send(job) => Ok(lab::send(job)?),
         Command::Lab(job) => Ok(lab::lab(job)?),
         Command::Demo(opts) => demo::run(&opts),
+        Command::Run(opts) => run::run(&opts),
         Command::Print(text) => {
             use std::io::Write;
             std::io::stdout().write_all(&text)?;

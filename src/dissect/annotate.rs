@@ -6,7 +6,9 @@ use std::net::IpAddr;
 use arrayvec::ArrayVec;
 use etherparse::{TcpOptionElement, TcpOptionsIterator};
 
-use crate::analysis::{AnalysisFlag, TcpFacts, TcpSegment, UdpDatagram, UdpFacts, WindowScale};
+use crate::analysis::{
+    AnalysisFlag, ConnState, TcpFacts, TcpSegment, UdpDatagram, UdpFacts, WindowScale,
+};
 use crate::decode::{tcp_flags, Annotate, FieldList, Packet};
 use crate::field::{FieldId as F, Value};
 
@@ -115,6 +117,11 @@ pub struct Facts<'f> {
     /// The TCP segment is a SYN: its window is never scaled, and tshark shows no scaling
     /// factor on it.
     pub syn: bool,
+    /// TCP payload bytes: tshark analyses every segment that carries data (bytes in
+    /// flight), so its SEQ/ACK analysis subtree is always there.
+    pub tcp_len: u32,
+    /// The segment carries FIN: it either starts or completes the close.
+    pub fin: bool,
 }
 
 impl<'a> Annotate<'a> for Facts<'a> {
@@ -123,6 +130,18 @@ impl<'a> Annotate<'a> for Facts<'a> {
             return;
         };
         out.fact(F::TcpStream, Value::U64(facts.stream), 1);
+        out.fact(F::TcpCompleteness, Value::U64(facts.completeness.into()), 1);
+        // The first FIN of a stream initiates the close; a FIN after the other side's
+        // undergoes it.
+        if self.fin {
+            match facts.state {
+                ConnState::HalfClosed { .. } => out.fact(F::TcpConnectionFinActive, Value::None, 3),
+                ConnState::Closing | ConnState::Closed => {
+                    out.fact(F::TcpConnectionFinPassive, Value::None, 3)
+                }
+                _ => {}
+            }
+        }
         out.fact(F::TcpSeq, Value::U64(facts.seq_rel.into()), 1);
         out.fact(F::TcpNxtseq, Value::U64(facts.nxtseq_rel.into()), 1);
         out.fact(F::TcpAck, Value::U64(facts.ack_rel.into()), 1);
@@ -144,8 +163,10 @@ impl<'a> Annotate<'a> for Facts<'a> {
         let Some(facts) = self.tcp else {
             return;
         };
+        out.fact(F::TcpTimeRelative, Value::Nanos(facts.stream_rel_ns), 2);
+        out.fact(F::TcpTimeDelta, Value::Nanos(facts.stream_delta_ns), 2);
         let has_ack_info = facts.acks_frame.is_some();
-        if facts.flags.is_empty() && !has_ack_info && facts.dup_ack_num == 0 {
+        if facts.flags.is_empty() && !has_ack_info && facts.dup_ack_num == 0 && self.tcp_len == 0 {
             return;
         }
         out.fact(F::TcpAnalysis, Value::None, 1);
@@ -154,6 +175,10 @@ impl<'a> Annotate<'a> for Facts<'a> {
         }
         if let Some(rtt) = facts.ack_rtt_ns {
             out.fact(F::TcpAnalysisAckRtt, Value::Nanos(rtt), 2);
+        }
+        // The handshake's round trip, once the handshake is complete.
+        if let Some(irtt) = facts.handshake.rtt_ns {
+            out.fact(F::TcpAnalysisInitialRtt, Value::Nanos(irtt), 2);
         }
         if !facts.flags.is_empty() {
             out.fact(F::TcpAnalysisFlags, Value::None, 2);

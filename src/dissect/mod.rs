@@ -73,6 +73,8 @@ impl Dissection<'_> {
             tcp: self.tcp.as_ref(),
             udp: self.udp.as_ref(),
             syn: self.packet.tcp().is_some_and(|t| t.syn()),
+            tcp_len: self.packet.tcp_len.unwrap_or(0),
+            fin: self.packet.tcp().is_some_and(|t| t.fin()),
         }
     }
 }

@@ -40,6 +40,21 @@ pub enum SocketCall {
     Shutdown,
     Close,
     Setsockopt,
+    /// The calls below come only from traced programs (`sockeye run`).
+    SendMsg,
+    RecvMsg,
+    SendMmsg,
+    RecvMmsg,
+    /// read/write/readv/writev, reported when the descriptor is a socket.
+    Read,
+    Write,
+    Readv,
+    Writev,
+    Getsockopt,
+    /// poll/ppoll, select/pselect6 and epoll_wait/epoll_pwait, when waiting on sockets.
+    Poll,
+    Select,
+    EpollWait,
 }
 
 impl SocketCall {
@@ -57,9 +72,54 @@ impl SocketCall {
             SocketCall::Shutdown => "shutdown",
             SocketCall::Close => "close",
             SocketCall::Setsockopt => "setsockopt",
+            SocketCall::SendMsg => "sendmsg",
+            SocketCall::RecvMsg => "recvmsg",
+            SocketCall::SendMmsg => "sendmmsg",
+            SocketCall::RecvMmsg => "recvmmsg",
+            SocketCall::Read => "read",
+            SocketCall::Write => "write",
+            SocketCall::Readv => "readv",
+            SocketCall::Writev => "writev",
+            SocketCall::Getsockopt => "getsockopt",
+            SocketCall::Poll => "poll",
+            SocketCall::Select => "select",
+            SocketCall::EpollWait => "epoll_wait",
         }
     }
+
+    /// Calls that wait for the network (and so are drawn where they returned, below the
+    /// packet that woke them) rather than cause packets (drawn where they were made).
+    pub fn waits(self) -> bool {
+        matches!(
+            self,
+            SocketCall::Accept
+                | SocketCall::Recv
+                | SocketCall::RecvFrom
+                | SocketCall::RecvMsg
+                | SocketCall::RecvMmsg
+                | SocketCall::Read
+                | SocketCall::Readv
+                | SocketCall::Poll
+                | SocketCall::Select
+                | SocketCall::EpollWait
+        )
+    }
 }
+
+/// Who made a call of a traced program (`sockeye run`): the process, the thread, its
+/// command name, and the first bytes of the data it moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Traced {
+    pub pid: u32,
+    pub tid: u32,
+    /// `/proc/PID/comm`: "python3".
+    pub comm: String,
+    /// Up to [`DATA_HEAD`] bytes of what a send wrote or a receive read.
+    pub data: Vec<u8>,
+}
+
+/// How many bytes of each send/receive a traced call keeps.
+pub const DATA_HEAD: usize = 32;
 
 /// How the call returned: success, or the errno the kernel gave (with its text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +175,8 @@ pub struct SocketEvent {
     pub result: CallResult,
     /// Call-specific arguments: "SOCK_STREAM", "SO_LINGER=0", "SHUT_WR", "new fd 7"…
     pub detail: String,
+    /// Set for calls of a traced program; `None` for the built-in endpoints (sockeye itself).
+    pub traced: Option<Traced>,
 }
 
 impl SocketEvent {
@@ -133,6 +195,7 @@ impl SocketEvent {
             bytes: None,
             result: CallResult::Ok,
             detail: String::new(),
+            traced: None,
         }
     }
 
@@ -185,8 +248,35 @@ pub fn errno_name(errno: i32) -> &'static str {
         libc::ENOTCONN => "ENOTCONN",
         libc::EINVAL => "EINVAL",
         libc::EINTR => "EINTR",
+        libc::EBADF => "EBADF",
+        libc::ENOENT => "ENOENT",
+        libc::ENOTSOCK => "ENOTSOCK",
+        libc::EALREADY => "EALREADY",
+        libc::EISCONN => "EISCONN",
+        libc::EAFNOSUPPORT => "EAFNOSUPPORT",
+        libc::EMFILE => "EMFILE",
+        libc::ENOBUFS => "ENOBUFS",
+        libc::ECONNABORTED => "ECONNABORTED",
+        libc::EMSGSIZE => "EMSGSIZE",
+        libc::ENOPROTOOPT => "ENOPROTOOPT",
         _ => "E?",
     }
+}
+
+/// `python3[1234]`, or `python3[1234/1240]` for a thread other than the main one.
+pub fn task_label(t: &Traced) -> String {
+    if t.tid == t.pid {
+        format!("{}[{}]", t.comm, t.pid)
+    } else {
+        format!("{}[{}/{}]", t.comm, t.pid, t.tid)
+    }
+}
+
+/// The first bytes of a payload as an escaped string (`"GET / HTTP/1.1\r\n"…`), with `…`
+/// when `total` bytes moved and fewer are shown.
+pub fn data_head(head: &[u8], total: usize) -> String {
+    let more = if total > head.len() { "…" } else { "" };
+    format!("\"{}\"{more}", head.escape_ascii())
 }
 
 fn fmt_addr(a: Option<SocketAddr>) -> String {
@@ -194,14 +284,11 @@ fn fmt_addr(a: Option<SocketAddr>) -> String {
 }
 
 impl SocketEvent {
-    /// Whether the call waits for packets (accept, recv, recvfrom): it is told when it
+    /// Whether the call waits for packets (accept, recv…): it is told when it
     /// returned, after the packet that woke it. Other calls cause packets and are told when
     /// they were made, before the packets they sent.
     pub fn waits(&self) -> bool {
-        matches!(
-            self.call,
-            SocketCall::Accept | SocketCall::Recv | SocketCall::RecvFrom
-        )
+        self.call.waits()
     }
 
     /// Where the call goes on a time line (see [`Self::waits`]), and whether that is its
@@ -223,19 +310,19 @@ impl SocketEvent {
     }
 
     fn write_line(&self, f: &mut impl fmt::Write, at: TimestampNs) -> fmt::Result {
-        write!(
-            f,
-            "{} {:<6} {}() fd {}",
-            format_time(at),
-            self.side.as_str(),
-            self.call.name(),
-            self.fd
-        )?;
+        write!(f, "{} {:<6} ", format_time(at), self.side.as_str())?;
+        if let Some(t) = &self.traced {
+            write!(f, "{} ", task_label(t))?;
+        }
+        write!(f, "{}() fd {}", self.call.name(), self.fd)?;
         if self.local.is_some() || self.peer.is_some() {
             write!(f, " {} <-> {}", fmt_addr(self.local), fmt_addr(self.peer))?;
         }
         if let Some(n) = self.bytes {
             write!(f, " {n} bytes")?;
+            if let Some(t) = self.traced.as_ref().filter(|t| !t.data.is_empty()) {
+                write!(f, " {}", data_head(&t.data, n))?;
+            }
         }
         match &self.result {
             CallResult::Ok => write!(f, " -> ok")?,

@@ -32,11 +32,26 @@ pub struct TraceLine {
 /// after the SYN-ACK. At equal timestamps a call comes before a packet and a return after
 /// it.
 pub fn merge(events: &[SocketEvent], packets: &[(TimestampNs, String)]) -> Vec<TraceLine> {
+    merge_with(events, packets, true)
+}
+
+/// [`merge`] with every call told when it was made (a waiting call too, with a "returned"
+/// line after the packets that woke it): `sockeye run`'s trace, whose tests read a
+/// program's waits that way.
+pub fn merge_by_start(events: &[SocketEvent], packets: &[(TimestampNs, String)]) -> Vec<TraceLine> {
+    merge_with(events, packets, false)
+}
+
+fn merge_with(
+    events: &[SocketEvent],
+    packets: &[(TimestampNs, String)],
+    waiting_at_return: bool,
+) -> Vec<TraceLine> {
     let mut lines: Vec<(TimestampNs, u8, usize, TraceLine)> = Vec::new();
     let mut pkt_ts: Vec<TimestampNs> = packets.iter().map(|(t, _)| *t).collect();
     pkt_ts.sort_unstable();
     for (i, e) in events.iter().enumerate() {
-        if e.waits() {
+        if waiting_at_return && e.waits() {
             lines.push((
                 e.ret_ns,
                 2,

@@ -139,6 +139,7 @@ impl TracedSocket {
             bytes: if r.is_ok() { bytes } else { None },
             result: CallResult::from_io(r),
             detail,
+            traced: None,
         });
     }
 

@@ -210,4 +210,10 @@ field_table! {
     WsExpertMessage = "_ws.expert.message", "Expert Info", Text;
     WsMalformed = "_ws.malformed", "Malformed Packet", Text;
     WsUndecoded = "_ws.undecoded", "Not decoded", Text;
+    // Fields the details tree shows that the layers above do not emit everywhere.
+    TcpCompleteness = "tcp.completeness", "Conversation completeness", Dec;
+    TcpTimeRelative = "tcp.time_relative", "Time since first frame in this TCP stream", Seconds;
+    TcpTimeDelta = "tcp.time_delta", "Time since previous frame in this TCP stream", Seconds;
+    TcpConnectionFinActive = "tcp.connection.fin_active", "This frame initiates the connection closing", Protocol;
+    TcpConnectionFinPassive = "tcp.connection.fin_passive", "This frame undergoes the connection closing", Protocol;
 }

@@ -10,7 +10,7 @@ mod summary;
 mod timefmt;
 mod tree;
 
-pub use tree::{field_line, write_tree};
+pub use tree::{tree_lines, write_tree, TreeLine};
 
 pub use options::{
     parse_field_options, FieldColumn, FieldOptions, Occurrence, OptionError as OptionErrorKind,

@@ -33,6 +33,9 @@ pub struct Extra {
     pub nxtseq: u32,
     /// Row of [`Heavy`], or [`NONE`].
     pub heavy: u32,
+    /// `tcp.time_delta` when it differs from the delta to the previous captured frame
+    /// (the previous frame was another stream's); `i64::MIN` = the same.
+    pub stream_delta_ns: i64,
 }
 
 impl Default for Extra {
@@ -45,6 +48,7 @@ impl Default for Extra {
             dup_ack_num: 0,
             nxtseq: NONE,
             heavy: NONE,
+            stream_delta_ns: i64::MIN,
         }
     }
 }
@@ -86,6 +90,7 @@ pub fn split(
     tcp: Option<&TcpFacts>,
     reassembled: Option<&IpDefragPayloadVec>,
     usual_nxtseq: u32,
+    frame_delta_ns: i64,
 ) -> Split {
     let heavy = Heavy {
         reasons: tcp.map(|t| t.reasons.clone()).unwrap_or_default(),
@@ -101,6 +106,9 @@ pub fn split(
         extra.rto_frame = t.rto_frame.unwrap_or(0);
         if t.nxtseq_rel != usual_nxtseq {
             extra.nxtseq = t.nxtseq_rel;
+        }
+        if t.stream_delta_ns != frame_delta_ns {
+            extra.stream_delta_ns = t.stream_delta_ns;
         }
     }
     let extra = (heavy.is_some() || extra != Extra::default()).then_some(extra);
@@ -197,9 +205,16 @@ pub struct FactTable {
     heavy_base: usize,
     heavy_bytes: usize,
     handshakes: Vec<Handshake>,
+    /// Timestamp of every TCP stream's first frame.
+    stream_starts: Vec<i64>,
 }
 
 impl FactTable {
+    /// When `stream`'s first frame was captured.
+    pub fn stream_start(&self, stream: u32) -> Option<i64> {
+        self.stream_starts.get(stream as usize).copied()
+    }
+
     pub fn extra(&self, row: u32) -> Option<&Extra> {
         if row == NONE {
             return None;
@@ -235,6 +250,17 @@ impl FactTable {
         self.heavy_bytes += batch.heavy.iter().map(Heavy::bytes).sum::<usize>();
         self.extras.append(&mut batch.extras);
         self.heavy.append(&mut batch.heavy);
+        for (stream, start) in batch.stream_starts.drain(..) {
+            let Ok(i) = usize::try_from(stream) else {
+                continue;
+            };
+            if self.stream_starts.len() <= i {
+                self.stream_starts.resize(i + 1, start);
+            }
+            if let Some(slot) = self.stream_starts.get_mut(i) {
+                *slot = start;
+            }
+        }
         for (stream, hs) in batch.handshakes.drain(..) {
             let Ok(i) = usize::try_from(stream) else {
                 continue;
@@ -278,6 +304,7 @@ impl FactTable {
         self.extras.len() * std::mem::size_of::<Extra>()
             + self.heavy_bytes
             + self.handshakes.len() * std::mem::size_of::<Handshake>()
+            + self.stream_starts.len() * std::mem::size_of::<i64>()
     }
 }
 
@@ -288,6 +315,8 @@ pub struct FactBatch {
     pub heavy: Vec<Heavy>,
     /// Handshakes that changed in this batch, by stream.
     pub handshakes: Vec<(u64, Handshake)>,
+    /// First-frame timestamps of the streams that began in this batch.
+    pub stream_starts: Vec<(u64, i64)>,
 }
 
 impl FactBatch {
@@ -297,13 +326,17 @@ impl FactBatch {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.extras.is_empty() && self.heavy.is_empty() && self.handshakes.is_empty()
+        self.extras.is_empty()
+            && self.heavy.is_empty()
+            && self.handshakes.is_empty()
+            && self.stream_starts.is_empty()
     }
 
     pub fn clear(&mut self) {
         self.extras.clear();
         self.heavy.clear();
         self.handshakes.clear();
+        self.stream_starts.clear();
     }
 }
 

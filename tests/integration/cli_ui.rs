@@ -50,6 +50,9 @@ fn display_and_capture_filters_from_the_command_line_reach_the_ui() {
     let bar = tmux.wait(10, |t| t.contains("/tcp.analysis.acks_frame█"));
     assert!(bar.is_some(), "the bar did not open on the applied filter");
     tmux.send(&["Escape"]);
+    // A key sent right after Escape can be read as Alt+key: wait for the bar to close.
+    let closed = tmux.wait(10, |t| !t.contains("acks_frame█"));
+    assert!(closed.is_some(), "Esc did not close the bar");
     tmux.send(&["q"]);
     let back = tmux.wait(10, |t| t.contains("EXITED="));
     assert!(back.is_some(), "sockeye did not quit");

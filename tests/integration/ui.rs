@@ -191,6 +191,7 @@ fn ladder_with_socket_calls_120x40() {
         bytes: None,
         result: CallResult::Ok,
         detail: detail.into(),
+        traced: None,
     };
     a.events = vec![
         ev(

@@ -119,6 +119,7 @@ fn run_live_on_a_slow_source() {
             bytes: None,
             result: CallResult::Ok,
             detail: "to 212.58.226.142:80".into(),
+            traced: None,
         })
         .unwrap();
     let (tx, rx) = mpsc::channel();

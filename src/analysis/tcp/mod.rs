@@ -33,7 +33,7 @@ pub mod tcp_flags {
     pub const CWR: u16 = 0x080;
     pub const AE: u16 = 0x100;
 }
-use tcp_flags::{ACK, FIN, SYN};
+use tcp_flags::{ACK, FIN, RST, SYN};
 
 /// One TCP segment as the decoder hands it to the analysis. Numbers are raw (as on the
 /// wire); lengths come from the IP header, not from what was captured.
@@ -100,6 +100,13 @@ pub struct TcpFacts {
     pub role: Role,
     pub state: ConnState,
     pub handshake: Handshake,
+    /// `tcp.completeness`: what the stream had shown before this segment (SYN 1, SYN-ACK
+    /// 2, ACK 4, data 8, FIN 16, RST 32), as tshark's single pass reports it.
+    pub completeness: u8,
+    /// Since the stream's first frame, and since its previous frame (tshark's
+    /// `tcp.time_relative` and `tcp.time_delta`).
+    pub stream_rel_ns: i64,
+    pub stream_delta_ns: i64,
 }
 
 /// One TCP conversation (a `tcp.stream`).
@@ -112,6 +119,11 @@ pub(crate) struct TcpConv {
     /// `nstime_is_zero` convention, kept for identical out-of-order decisions).
     ts_mru_syn: i64,
     ts_first_rtt: i64,
+    /// `tcp.completeness` so far.
+    completeness: u8,
+    /// Timestamps of the stream's first and latest frames.
+    first_ts_ns: i64,
+    prev_ts_ns: i64,
     pub stats: ConvStats,
 }
 
@@ -123,6 +135,9 @@ impl TcpConv {
             conn: Connection::default(),
             ts_mru_syn: 0,
             ts_first_rtt: 0,
+            completeness: 0,
+            first_ts_ns: seg.ts_ns,
+            prev_ts_ns: seg.ts_ns,
             stats: ConvStats::new(stream, key, side, seg.ts_ns),
         }
     }
@@ -146,6 +161,33 @@ impl TcpConv {
 pub(crate) struct TcpTable {
     by_key: FxHashMap<ConvKey, usize>,
     pub convs: Vec<TcpConv>,
+}
+
+/// The `tcp.completeness` bits one segment adds. Derived from tshark 4.0's output on the
+/// textbook captures: the segment that opens a stream counts only if it is a SYN; a
+/// data-less ACK counts as ACK, a segment with data as DATA (not also as ACK).
+fn completeness_bits(seg: &TcpSegment<'_>, opens_stream: bool) -> u8 {
+    let flags = seg.flags;
+    if opens_stream && flags & SYN == 0 {
+        return 0;
+    }
+    let mut bits = 0;
+    if flags & SYN != 0 {
+        bits |= if flags & ACK != 0 { 2 } else { 1 };
+    }
+    if flags & (SYN | FIN | RST | ACK) == ACK && seg.payload_len == 0 {
+        bits |= 4;
+    }
+    if seg.payload_len > 0 {
+        bits |= 8;
+    }
+    if flags & FIN != 0 {
+        bits |= 16;
+    }
+    if flags & RST != 0 {
+        bits |= 32;
+    }
+    bits
 }
 
 impl TcpTable {
@@ -248,6 +290,11 @@ impl TcpTable {
 
         self.after_analysis(idx, side, seg);
         let conv = &mut self.convs[idx];
+        let completeness = conv.completeness;
+        let stream_rel_ns = seg.ts_ns.wrapping_sub(conv.first_ts_ns);
+        let stream_delta_ns = seg.ts_ns.wrapping_sub(conv.prev_ts_ns);
+        conv.prev_ts_ns = seg.ts_ns;
+        conv.completeness |= completeness_bits(seg, conv.stats.frames() == 1);
         TcpFacts {
             stream: conv.stream,
             seq_rel,
@@ -266,6 +313,9 @@ impl TcpTable {
             role: conv.conn.role_of(side),
             state: conv.conn.state,
             handshake: conv.conn.handshake,
+            completeness,
+            stream_rel_ns,
+            stream_delta_ns,
         }
     }
 

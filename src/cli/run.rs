@@ -1,0 +1,45 @@
+//! `sockeye run [OPTIONS] -- PROGRAM [ARGS…]`: its flags, validated into the command's options.
+
+use std::ffi::OsString;
+
+use clap::Args;
+
+use crate::cmd::run::RunOptions;
+
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Print the calls and the packets interleaved by time when the program ends, instead
+    /// of opening the terminal UI.
+    #[arg(long)]
+    pub trace: bool,
+    /// Never open the terminal UI: print each call as it returns (the default when standard
+    /// output is not a terminal).
+    #[arg(short = 'H', long)]
+    pub headless: bool,
+    /// Save the program's packets to FILE (pcapng, or pcap for .pcap).
+    #[arg(short = 'w', long = "write", value_name = "FILE")]
+    pub write: Option<String>,
+    /// Run in this machine's own network namespace instead of a private one (the capture
+    /// on lo needs CAP_NET_RAW, and other programs' loopback traffic is left out by port).
+    #[arg(long)]
+    pub host: bool,
+    /// The program and its arguments, after `--`.
+    #[arg(required = true, trailing_var_arg = true, value_name = "PROGRAM")]
+    pub program: Vec<OsString>,
+}
+
+impl RunArgs {
+    /// The UI opens on a terminal unless a flag asks for printed output.
+    pub fn options(self, stdout_is_terminal: bool) -> anyhow::Result<RunOptions> {
+        if self.write.as_deref() == Some("-") {
+            anyhow::bail!("run -w needs a file name: standard output carries the program's output");
+        }
+        Ok(RunOptions {
+            headless: self.trace || self.headless || self.write.is_some() || !stdout_is_terminal,
+            trace: self.trace,
+            write: self.write,
+            host: self.host,
+            program: self.program,
+        })
+    }
+}

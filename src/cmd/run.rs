@@ -1,0 +1,197 @@
+//! `sockeye run [OPTIONS] -- PROGRAM [ARGS…]`: the command edge. Moves into a private
+//! network namespace (unless --host), captures on its loopback while the tracer runs the
+//! program, then shows calls and packets together: the live UI on a terminal, or printed
+//! (`--trace` interleaves them as `lab run --trace` does).
+
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+
+use crate::endpoints::capture::{
+    capture_while, packet_lines, scenario_frames, write_frames, PacketTap, TapFrame,
+};
+use crate::endpoints::events::{EventLog, EventSink, PrintSink, SocketEvent, Tee};
+use crate::endpoints::trace::merge_by_start;
+use crate::trace::{Ending, Outcome};
+
+/// `sockeye run`, validated by the CLI.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Print calls and packets interleaved when the program ends.
+    pub trace: bool,
+    /// Print instead of opening the UI (asked for, or stdout is not a terminal).
+    pub headless: bool,
+    /// Save the program's packets here.
+    pub write: Option<String>,
+    /// Run in the machine's own network namespace.
+    pub host: bool,
+    /// The program and its arguments.
+    pub program: Vec<OsString>,
+}
+
+pub fn run(args: &RunOptions) -> anyhow::Result<ExitCode> {
+    if !args.host && std::env::var_os(super::demo::INSIDE_ENV).is_none() {
+        return super::demo::reexec_in_private_netns("sockeye run", "sockeye run --host");
+    }
+    if args.headless {
+        run_headless(args)
+    } else {
+        run_ui(args)
+    }
+}
+
+/// The program as a command, without the variable that marks sockeye's own namespace.
+fn command(args: &RunOptions) -> anyhow::Result<Command> {
+    let Some((program, rest)) = args.program.split_first() else {
+        bail!("give the program to run after --, e.g. sockeye run -- python3 server.py");
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(rest).env_remove(super::demo::INSIDE_ENV);
+    Ok(cmd)
+}
+
+fn describe(args: &RunOptions) -> String {
+    let words: Vec<String> = args
+        .program
+        .iter()
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    words.join(" ")
+}
+
+fn run_headless(args: &RunOptions) -> anyhow::Result<ExitCode> {
+    let stop = crate::signals::stop_flag().context("installing the signal handlers")?;
+    let cmd = command(args)?;
+    // Packets are only printed with --trace and only saved with -w; without either, no
+    // capture (a bulk transfer would otherwise be held in memory for nothing).
+    let wants_packets = args.trace || args.write.is_some();
+    let tap = match PacketTap::open("lo") {
+        _ if !wants_packets => None,
+        Ok(t) => Some(t),
+        Err(e) if args.write.is_some() => return Err(e.into()),
+        Err(e) => {
+            eprintln!("sockeye: tracing without packets: {e}");
+            None
+        }
+    };
+    let log = Arc::new(EventLog::new());
+    let sink: Arc<dyn EventSink> = if args.trace && tap.is_some() {
+        log.clone()
+    } else {
+        Arc::new(Tee(log.clone(), Arc::new(PrintSink)))
+    };
+    let (outcome, frames) = match tap {
+        Some(tap) => capture_while(tap, Duration::from_millis(100), || {
+            crate::trace::run(cmd, sink, stop)
+        }),
+        None => (crate::trace::run(cmd, sink, stop), Vec::new()),
+    };
+    let outcome = outcome?;
+    let mut events = log.snapshot();
+    crate::trace::sides::settle(&mut events);
+    let frames = program_frames(args, &frames, &events);
+    if args.trace {
+        for line in merge_by_start(&events, &packet_lines(&frames)) {
+            println!("{}", line.text);
+        }
+    }
+    report(&describe(args), &outcome);
+    if let Some(path) = &args.write {
+        let n = write_frames(path, &frames)?;
+        eprintln!("sockeye: wrote {n} packets to {path}");
+    }
+    Ok(exit_code(&outcome))
+}
+
+/// In a private namespace every packet on lo is the program's; on the host only those on
+/// the ports its sockets used.
+fn program_frames<'a>(
+    args: &RunOptions,
+    frames: &'a [TapFrame],
+    events: &[SocketEvent],
+) -> Vec<&'a TapFrame> {
+    if !args.host {
+        return frames.iter().collect();
+    }
+    let ports: HashSet<u16> = events
+        .iter()
+        .flat_map(|e| [e.local, e.peer])
+        .flatten()
+        .map(|a| a.port())
+        .filter(|p| *p != 0)
+        .collect();
+    scenario_frames(frames, &ports)
+}
+
+/// How the program ended, and anything else worth a line, on stderr (stdout carries the
+/// trace and the program's own output).
+fn report(what: &str, outcome: &Outcome) {
+    match &outcome.ending {
+        Ending::Exited(code) => eprintln!(
+            "sockeye: {what} exited with status {code} ({} socket calls, {} filtered stops)",
+            outcome.events, outcome.stops
+        ),
+        Ending::Killed(sig) => eprintln!(
+            "sockeye: {what} was killed by {sig} ({} socket calls recorded)",
+            outcome.events
+        ),
+    }
+    for note in &outcome.notes {
+        eprintln!("sockeye: {note}");
+    }
+}
+
+/// The program's exit status, as a shell reports it (128 + signal for a killed one).
+fn exit_code(outcome: &Outcome) -> ExitCode {
+    match outcome.ending {
+        Ending::Exited(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Ending::Killed(_) => ExitCode::from(137),
+    }
+}
+
+/// The live UI on lo with the program's calls on the ladder. The program's output goes to
+/// a log file (the terminal belongs to the UI); its path is printed when the UI closes.
+fn run_ui(args: &RunOptions) -> anyhow::Result<ExitCode> {
+    let opts = crate::capture::CaptureOptions {
+        interface: "lo".to_string(),
+        count: None,
+        write: None,
+        snaplen: crate::pcapio::DEFAULT_SNAPLEN,
+        promiscuous: false,
+        backend: crate::source::Backend::Ring,
+        buffer_mib: 32,
+        store_limit_mib: 0,
+    };
+    // Opened (and privileges dropped) before the tracer thread exists.
+    let source = crate::capture::open_source(&opts)?;
+    let log_path = std::env::temp_dir().join(format!("sockeye-run-{}.log", std::process::id()));
+    let log = std::fs::File::create(&log_path)
+        .with_context(|| format!("creating {}", log_path.display()))?;
+    let mut cmd = command(args)?;
+    cmd.stdin(Stdio::null())
+        .stdout(log.try_clone().context("duplicating the log file")?)
+        .stderr(log);
+    let (tx, rx) = mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let tracer_stop = stop.clone();
+    let tracer = std::thread::Builder::new()
+        .name("tracer".into())
+        .spawn(move || crate::trace::run(cmd, Arc::new(tx), tracer_stop))
+        .context("starting the tracer thread")?;
+    let title = format!("run: {}", describe(args));
+    let ui = super::ui::run_with(source, &title, Some(rx), None);
+    // Quitting the UI ends the program: nothing traced outlives sockeye.
+    stop.store(true, Ordering::SeqCst);
+    let outcome = tracer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the tracer thread panicked"))??;
+    ui?;
+    report(&describe(args), &outcome);
+    eprintln!("sockeye: the program's output is in {}", log_path.display());
+    Ok(exit_code(&outcome))
+}
