@@ -1,14 +1,14 @@
 # sockeye — the two commands a newcomer needs are `make demo` and `make test`.
 CARGO ?= cargo
 
-.PHONY: demo test fmt lint unit bench bench-ui bench-live bench-run fuzz captures clean man
+.PHONY: demo test fmt lint unit bench bench-ui bench-live bench-run fuzz captures clean man sockeye-bin
 
 ## Watch sockeye work: the terminal UI watching the built-in TCP/UDP endpoints run every
 ## teaching scenario in a loop, in a private network namespace (no sudo where user
 ## namespaces are allowed). Press ? for keys, 2 for the ladder, q to quit.
+## `cargo run` finds the binary wherever CARGO_TARGET_DIR puts it.
 demo:
-	$(CARGO) build --release --quiet
-	./target/release/sockeye demo
+	$(CARGO) run --release --quiet --bin sockeye -- demo
 
 ## Everything CI checks: formatting, lints (warnings are errors), all tests.
 test: fmt lint unit
@@ -59,10 +59,17 @@ clean:
 ## Re-record captures/scenarios/ (needs root for the two-host lab; each scenario is run by
 ## sockeye itself and saved with -w). Loopback variants run in a private network namespace.
 SCENARIOS = handshake echo bulk half-close reset refused udp udp-vs-tcp
+## The binary's path is asked of cargo (it honours CARGO_TARGET_DIR and .cargo/config).
+SOCKEYE_BIN = $$($(CARGO) metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')/release/sockeye
+## Where the release binary is (for scripts, and the test that CARGO_TARGET_DIR is honoured).
+sockeye-bin:
+	@echo $(SOCKEYE_BIN)
+
 captures:
-	$(CARGO) build --release --quiet
+	$(CARGO) build --release --quiet --bin sockeye
 	mkdir -p captures/scenarios
+	bin=$(SOCKEYE_BIN); test -x "$$bin" || { echo "no sockeye binary at $$bin"; exit 1; }; \
 	for s in $(SCENARIOS); do \
-	  unshare --net sh -c "ip link set lo up && ./target/release/sockeye lab run $$s -w captures/scenarios/$$s-loopback.pcapng" >/dev/null && \
-	  ./target/release/sockeye lab run $$s --netns -w captures/scenarios/$$s-lab.pcapng >/dev/null || exit 1; \
+	  unshare --net sh -c "ip link set lo up && \"$$bin\" lab run $$s -w captures/scenarios/$$s-loopback.pcapng" >/dev/null && \
+	  "$$bin" lab run $$s --netns -w captures/scenarios/$$s-lab.pcapng >/dev/null || exit 1; \
 	done

@@ -192,6 +192,13 @@ pub struct IoArgs {
     #[arg(help_heading = "Filters", short = 'f', value_name = "EXPR")]
     pub capture_filter: Option<String>,
 
+    /// Time format, as tshark -t: r = seconds since the first packet (the UI's default),
+    /// d / dd = since the previous captured / displayed packet, a / ad = local time of day /
+    /// with date, u / ud = UTC, e = epoch seconds. Sets the UI's Time column and the time of
+    /// the summary lines (tcpdump's time of day without -t).
+    #[arg(short = 't', value_name = "FORMAT", value_parser = parse_time_format)]
+    pub time_format: Option<crate::headless::TimeFormat>,
+
     /// Statistics after the packets, as tshark -z: conv,tcp | conv,udp |
     /// follow,tcp,ascii,N | follow,udp,ascii,N (N = the tcp.stream / udp.stream index).
     #[arg(help_heading = "Statistics", short = 'z', value_name = "STAT")]
@@ -467,6 +474,7 @@ impl IoArgs {
         Ok(UiFilters {
             display: validate::compile_filter("-Y", self.display_filter.as_deref())?,
             capture: validate::compile_filter("-f", self.capture_filter.as_deref())?,
+            time_format: self.time_format,
         })
     }
 }
@@ -558,6 +566,11 @@ fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
             plan: validate::plan(io)?,
         },
     })
+}
+
+fn parse_time_format(s: &str) -> Result<crate::headless::TimeFormat, String> {
+    crate::headless::TimeFormat::from_tshark(s)
+        .ok_or_else(|| format!("'{s}' is not a time format: use a, ad, d, dd, e, r, u or ud"))
 }
 
 #[cfg(test)]

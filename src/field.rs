@@ -208,10 +208,13 @@ impl FromIterator<FieldId> for FieldSet {
 
 /// Names close to `name` (same protocol, small edit distance), for "did you mean" hints.
 pub fn suggest(name: &str) -> Option<&'static str> {
+    // A third of the name may be wrong, at most three characters: `tcp.srcprt` suggests
+    // tcp.srcport, but `http` is not a typo of `tcp`.
+    let allowed = (name.chars().count() / 3).min(3);
     FIELDS
         .iter()
         .map(|def| (edit_distance(name, def.name), def.name))
-        .filter(|(d, _)| *d <= 3)
+        .filter(|(d, _)| *d <= allowed)
         .min_by_key(|(d, _)| *d)
         .map(|(_, n)| n)
 }
@@ -259,6 +262,7 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(suggest("tcp.srcprt"), Some("tcp.srcport"));
+        assert_eq!(suggest("http"), None, "not a typo of tcp");
         assert_eq!(FieldId::from_name("ip.src"), Some(FieldId::IpSrc));
         assert_eq!(FieldId::TcpFlagsSyn.protocol(), "tcp");
     }

@@ -75,6 +75,41 @@ pub fn local_time_of_day(sec: i64) -> Option<(i64, i64, i64)> {
     ))
 }
 
+/// The calendar fields of `sec`, in the local zone or UTC (libc knows the zone; the
+/// standard library has no calendar). An out-of-range time gives 1970-01-01 00:00:00.
+pub fn broken_down_time(sec: i64, local: bool) -> libc::tm {
+    let t = sec as libc::time_t;
+    // SAFETY: `tm` is a plain C struct for which all-zero bytes are a valid value, and
+    // localtime_r/gmtime_r only write into the struct we pass; both pointers are valid.
+    unsafe {
+        let mut tm: libc::tm = std::mem::zeroed();
+        let ok = if local {
+            !libc::localtime_r(&t, &mut tm).is_null()
+        } else {
+            !libc::gmtime_r(&t, &mut tm).is_null()
+        };
+        if !ok {
+            tm = std::mem::zeroed();
+            tm.tm_year = 70;
+            tm.tm_mday = 1;
+        }
+        tm
+    }
+}
+
+/// Whether descriptor `fd` has hung up (POLLHUP, POLLERR or POLLNVAL) within
+/// `timeout_ms`; poll(2) reports those whatever is asked, so no event is requested.
+pub fn hung_up(fd: i32, timeout_ms: i32) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd for the duration of the call.
+    let n = unsafe { libc::poll(&mut p, 1, timeout_ms) };
+    n > 0 && p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
 /// CPU time consumed by the calling thread (time spent preempted does not count).
 pub fn thread_cpu_time() -> Duration {
     let mut ts = libc::timespec {

@@ -1,7 +1,9 @@
 //! Keys and mouse into actions: the keymap for normal keys, line editing while a prompt is
 //! open, hit-testing for clicks and the wheel.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::layout::{Position, Rect};
 
 use super::{keymap, nav, tree, Action, App, Pane, PromptKind, View};
@@ -12,11 +14,29 @@ impl App {
         if ev.kind == KeyEventKind::Release {
             return;
         }
+        // A terminal sends Esc and a quickly following key as one sequence, which reads as
+        // Alt+key; nothing here is bound to Alt, so it is what was typed: Esc, then the key.
+        if ev.modifiers.contains(KeyModifiers::ALT) {
+            if let KeyCode::Char(_) = ev.code {
+                self.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+                let mut plain = ev;
+                plain.modifiers.remove(KeyModifiers::ALT);
+                return self.handle_key(plain);
+            }
+        }
         if self.confirm_quit.is_some() {
             return self.confirm_key(ev);
         }
         if self.prompt.is_some() {
             return self.prompt_key(ev);
+        }
+        // The help says "any key closes": letters without a binding too; q still quits.
+        if self.help {
+            self.help = false;
+            if keymap::lookup(&ev) == Some(Action::Quit) {
+                self.request_quit();
+            }
+            return;
         }
         if let Some(action) = keymap::lookup(&ev) {
             self.handle(action);
@@ -35,6 +55,20 @@ impl App {
             KeyCode::Backspace => {
                 prompt.text.pop();
             }
+            // Readline's line editing: C-u clears the line, C-w the word before the caret.
+            KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                prompt.text.clear();
+            }
+            KeyCode::Char('w') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                let kept = prompt.text.trim_end().len();
+                let cut = prompt.text[..kept]
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| c.is_whitespace())
+                    .map_or(0, |(i, c)| i + c.len_utf8());
+                prompt.text.truncate(cut);
+            }
+            KeyCode::Char(_) if ev.modifiers.contains(KeyModifiers::CONTROL) => {}
             KeyCode::Char(c) => prompt.text.push(c),
             // An invalid filter keeps the bar open (red, with the caret) to be fixed.
             KeyCode::Enter if prompt.kind == PromptKind::Search => {
@@ -71,7 +105,13 @@ impl App {
                     self.view = View::Packets;
                     self.ensure_visible();
                 }
-                _ => self.message = Some(format!("no packet {text} (1..={})", self.visible)),
+                _ if self.visible == 0 => self.message = Some("no packets yet".into()),
+                _ => {
+                    self.message = Some(format!(
+                        "no packet {text}: the packets are numbered 1 to {}",
+                        self.visible
+                    ))
+                }
             },
             PromptKind::Save if text.is_empty() => self.quit_after_save = false,
             PromptKind::Save => {
@@ -87,7 +127,7 @@ impl App {
 
     pub fn handle_mouse(&mut self, ev: MouseEvent) {
         let at = Position::new(ev.column, ev.row);
-        let panes = crate::ui::layout::packets(self.size);
+        let panes = crate::ui::layout::packets(self.size, &self.split);
         let inside = |r: Rect| r.contains(at);
         match ev.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {

@@ -12,18 +12,21 @@ pub enum View {
     Conversations,
     Follow,
     Stats,
-    /// Teaching screens (issue 7): not tabs of the title bar, reached by their keys.
+    /// Teaching screens: the encapsulation boxes and the RFC header diagrams.
     Encap,
     Diagram,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    /// The tabs of the title bar, numbered by their keys.
+    pub const ALL: [View; 7] = [
         View::Packets,
         View::Ladder,
         View::Conversations,
         View::Follow,
         View::Stats,
+        View::Encap,
+        View::Diagram,
     ];
 
     pub fn title(self) -> &'static str {
@@ -43,7 +46,7 @@ impl View {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
-    /// Esc: close the overlay or prompt, else go back to the packet list, else quit.
+    /// Esc: close the overlay or prompt, else go back to the packet list; never quits.
     Back,
     Up,
     Down,
@@ -74,6 +77,21 @@ pub enum Action {
     Help,
     /// Show/hide the narration of the selected packet under the list.
     Explain,
+    /// Replay: stop, every packet of the capture shown again.
+    StopReplay,
+    ColumnLeft,
+    ColumnRight,
+    /// Sort by the column under the cursor (again: the other direction).
+    Sort,
+    HideColumn,
+    ShowColumns,
+    NarrowColumn,
+    WidenColumn,
+    TimeFormat,
+    /// Give the focused pane the whole body (again: back to three panes).
+    Zoom,
+    GrowPane,
+    ShrinkPane,
 }
 
 /// A key as the table names it.
@@ -101,59 +119,99 @@ const fn ctrl(c: char) -> Key {
     }
 }
 
-/// One row of the table: keys, action, what the help says.
+/// One row of the table: keys, action, what the help says; a row may carry the opposite
+/// action on other keys (down/up, narrower/wider), so the help lists the pair on one line.
 pub struct Binding {
     pub keys: &'static [Key],
     pub action: Action,
+    pub other_keys: &'static [Key],
+    pub other: Option<Action>,
     pub help: &'static str,
 }
 
 const fn b(keys: &'static [Key], action: Action, help: &'static str) -> Binding {
-    Binding { keys, action, help }
+    Binding {
+        keys,
+        action,
+        other_keys: &[],
+        other: None,
+        help,
+    }
+}
+
+/// A pair: `keys` do `action`, `other_keys` do `other`.
+const fn pair(
+    keys: &'static [Key],
+    action: Action,
+    other_keys: &'static [Key],
+    other: Action,
+    help: &'static str,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        other_keys,
+        other: Some(other),
+        help,
+    }
 }
 
 /// THE keymap.
 pub const KEYMAP: &[Binding] = &[
     b(&[k('q'), ctrl('c')], Action::Quit, "quit"),
-    b(&[code(KeyCode::Esc)], Action::Back, "close / back / quit"),
-    b(&[k('j'), code(KeyCode::Down)], Action::Down, "down"),
-    b(&[k('k'), code(KeyCode::Up)], Action::Up, "up"),
     b(
+        &[code(KeyCode::Esc)],
+        Action::Back,
+        "close / back (not quit)",
+    ),
+    pair(
+        &[k('j'), code(KeyCode::Down)],
+        Action::Down,
+        &[k('k'), code(KeyCode::Up)],
+        Action::Up,
+        "down / up",
+    ),
+    pair(
         &[code(KeyCode::PageDown), ctrl('f'), ctrl('d')],
         Action::PageDown,
-        "page down",
-    ),
-    b(
         &[code(KeyCode::PageUp), ctrl('b'), ctrl('u')],
         Action::PageUp,
-        "page up",
+        "page down / up",
     ),
-    b(&[k('g'), code(KeyCode::Home)], Action::Top, "first"),
-    b(
+    pair(
+        &[k('g'), code(KeyCode::Home)],
+        Action::Top,
         &[k('G'), code(KeyCode::End)],
         Action::Bottom,
-        "last (follow the tail)",
+        "first / last (tail)",
     ),
-    b(&[code(KeyCode::Tab)], Action::NextPane, "next pane"),
-    b(&[code(KeyCode::BackTab)], Action::PrevPane, "previous pane"),
+    pair(
+        &[code(KeyCode::Tab)],
+        Action::NextPane,
+        &[code(KeyCode::BackTab)],
+        Action::PrevPane,
+        "next / previous pane",
+    ),
     b(
         &[code(KeyCode::Enter)],
         Action::Activate,
         "expand/collapse, open",
     ),
-    b(
+    pair(
         &[k('h'), code(KeyCode::Left)],
         Action::Collapse,
-        "collapse layer",
-    ),
-    b(
         &[k('l'), code(KeyCode::Right)],
         Action::Expand,
-        "expand layer",
+        "collapse / expand layer",
     ),
-    b(&[k('/')], Action::Search, "display filter / text search"),
-    b(&[k('n')], Action::NextMatch, "next match"),
-    b(&[k('N')], Action::PrevMatch, "previous match"),
+    b(&[k('/')], Action::Search, "filter / text search"),
+    pair(
+        &[k('n')],
+        Action::NextMatch,
+        &[k('N')],
+        Action::PrevMatch,
+        "next / previous match",
+    ),
     b(&[k(':')], Action::Goto, "go to packet number"),
     b(&[k('w')], Action::Save, "save as pcapng"),
     b(&[k('1')], Action::Show(View::Packets), "packets view"),
@@ -180,11 +238,53 @@ pub const KEYMAP: &[Binding] = &[
         "RFC header diagrams",
     ),
     b(&[k('e')], Action::Explain, "explain packet (toggle)"),
-    b(&[k(' ')], Action::PlayPause, "replay: play/pause"),
-    b(&[k('.')], Action::Step, "replay: step one"),
-    b(&[k('+'), k(']')], Action::Faster, "replay: faster"),
-    b(&[k('-'), k('[')], Action::Slower, "replay: slower"),
+    pair(
+        &[k('<')],
+        Action::ColumnLeft,
+        &[k('>')],
+        Action::ColumnRight,
+        "column cursor ← / →",
+    ),
+    b(&[k('s')], Action::Sort, "sort by column / reverse"),
+    pair(
+        &[k('c')],
+        Action::HideColumn,
+        &[k('C')],
+        Action::ShowColumns,
+        "hide column / show all",
+    ),
+    pair(
+        &[k('{')],
+        Action::NarrowColumn,
+        &[k('}')],
+        Action::WidenColumn,
+        "column narrower / wider",
+    ),
+    b(&[k('t')], Action::TimeFormat, "time: r dd d a ad u ud e"),
+    b(&[k('z')], Action::Zoom, "zoom pane / unzoom"),
+    pair(
+        &[k('K')],
+        Action::GrowPane,
+        &[k('J')],
+        Action::ShrinkPane,
+        "pane taller / shorter",
+    ),
+    pair(
+        &[k(' ')],
+        Action::PlayPause,
+        &[k('.')],
+        Action::Step,
+        "replay: play / step",
+    ),
+    pair(
+        &[k('+'), k(']')],
+        Action::Faster,
+        &[k('-'), k('[')],
+        Action::Slower,
+        "replay: faster / slower",
+    ),
     b(&[k('r')], Action::Restart, "replay: from start"),
+    b(&[k('x')], Action::StopReplay, "replay: stop, show all"),
     b(&[k('p')], Action::ToggleCapture, "live: stop/start"),
     b(&[k('i')], Action::PickInterface, "live: interface"),
     b(&[k('?')], Action::Help, "this help"),
@@ -196,12 +296,18 @@ pub fn lookup(ev: &KeyEvent) -> Option<Action> {
         return None;
     }
     let is_ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
-    KEYMAP.iter().find_map(|binding| {
-        binding
-            .keys
-            .iter()
+    let hit = |keys: &[Key]| {
+        keys.iter()
             .any(|key| key.code == ev.code && key.ctrl == is_ctrl)
-            .then_some(binding.action)
+    };
+    KEYMAP.iter().find_map(|binding| {
+        if hit(binding.keys) {
+            Some(binding.action)
+        } else if hit(binding.other_keys) {
+            binding.other
+        } else {
+            None
+        }
     })
 }
 
@@ -239,11 +345,21 @@ mod tests {
     fn no_key_is_bound_twice() {
         let mut seen = Vec::new();
         for binding in KEYMAP {
-            for key in binding.keys {
+            for key in binding.keys.iter().chain(binding.other_keys) {
                 assert!(!seen.contains(key), "{key:?} bound twice");
                 seen.push(*key);
             }
         }
+    }
+
+    #[test]
+    fn pairs_give_each_side_its_action() {
+        let lt = KeyEvent::new(KeyCode::Char('<'), KeyModifiers::NONE);
+        let gt = KeyEvent::new(KeyCode::Char('>'), KeyModifiers::NONE);
+        assert_eq!(lookup(&lt), Some(Action::ColumnLeft));
+        assert_eq!(lookup(&gt), Some(Action::ColumnRight));
+        let up = KeyEvent::new(KeyCode::Up, KeyModifiers::NONE);
+        assert_eq!(lookup(&up), Some(Action::Up));
     }
 
     #[test]
@@ -253,6 +369,8 @@ mod tests {
         let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(lookup(&c), Some(Action::Quit));
         let plain_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
-        assert_eq!(lookup(&plain_c), None);
+        assert_eq!(lookup(&plain_c), Some(Action::HideColumn));
+        let ctrl_y = KeyEvent::new(KeyCode::Char('y'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(&ctrl_y), None);
     }
 }

@@ -142,11 +142,7 @@ fn on_connection(ladder: &Ladder, e: &SocketEvent) -> bool {
 /// is drawn when it returned, below the segment that woke it (accept() after the final
 /// ACK of the handshake, recv() after the data).
 pub fn placed_at(e: &SocketEvent) -> (i64, bool) {
-    if e.call.waits() {
-        (e.ret_ns, true)
-    } else {
-        (e.ts_ns, false)
-    }
+    e.placed_at()
 }
 
 /// Builds up to `height` rows of the stream of packet `selected`, keeping it in view;

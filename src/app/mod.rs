@@ -2,6 +2,8 @@
 //! test) in, state out. Nothing here touches a terminal, so the whole state machine is
 //! tested with plain function calls; drawing (`crate::ui`) only reads this state.
 
+pub mod columns;
+pub mod convs;
 pub mod filter;
 mod input;
 pub mod keymap;
@@ -43,6 +45,25 @@ pub enum Pane {
     List,
     Details,
     Hex,
+}
+
+/// How the packets view shares its height: percentages of the list and details panes
+/// (the hex pane takes the rest), or one pane zoomed to the whole body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaneSplit {
+    pub list: u16,
+    pub details: u16,
+    pub zoom: Option<Pane>,
+}
+
+impl Default for PaneSplit {
+    fn default() -> Self {
+        PaneSplit {
+            list: 45,
+            details: 32,
+            zoom: None,
+        }
+    }
 }
 
 /// What a prompt line is asking for.
@@ -91,6 +112,10 @@ pub struct AppOptions {
     pub interfaces: Vec<String>,
     pub no_color: bool,
     pub events: Option<Receiver<SocketEvent>>,
+    /// `-t`: the Time column's format.
+    pub time_format: Option<crate::headless::TimeFormat>,
+    /// A line someone else keeps current (the demo: which scenario runs, what to watch).
+    pub note: Option<Arc<std::sync::Mutex<String>>>,
 }
 
 /// Most recent socket calls kept for display.
@@ -148,6 +173,12 @@ pub struct App {
     pub quit: bool,
     /// Monotonic time of the last tick, for actions that anchor the replay clock.
     pub now: Duration,
+    /// Column cursor, hidden/resized columns, time format.
+    pub columns: columns::ColumnState,
+    /// The list's sort, when it is not capture order.
+    pub order: Option<columns::RowOrder>,
+    pub split: PaneSplit,
+    pub note: Option<Arc<std::sync::Mutex<String>>>,
 }
 
 impl App {
@@ -197,6 +228,13 @@ impl App {
             effects: Vec::new(),
             quit: false,
             now: Duration::ZERO,
+            columns: columns::ColumnState {
+                time: opts.time_format.unwrap_or_default(),
+                ..Default::default()
+            },
+            order: None,
+            split: PaneSplit::default(),
+            note: opts.note,
         }
     }
 
@@ -217,7 +255,9 @@ impl App {
         let store = lock(&store);
         let available = store.len();
         self.available = available;
-        self.evicted = store.first_kept();
+        let evicted = store.first_kept();
+        let evicted_more = evicted != self.evicted;
+        self.evicted = evicted;
         if let Some(until) = self.replay.due_until(now) {
             while self.replay.horizon < available
                 && store
@@ -238,6 +278,13 @@ impl App {
         self.visible = visible;
         drop(store);
         dirty |= self.tick_filter();
+        if evicted_more {
+            self.drop_evicted_from_order();
+        }
+        if self.resort_due() {
+            self.resort();
+            dirty = true;
+        }
         self.update_stats(&lock(&Arc::clone(&self.store)));
         if changed || dirty {
             self.settle_selection();
@@ -274,9 +321,9 @@ impl App {
     pub fn handle(&mut self, action: Action) {
         self.message = None;
         if self.help {
-            match action {
-                Action::Quit => self.quit = true,
-                _ => self.help = false,
+            self.help = false;
+            if action == Action::Quit {
+                self.request_quit();
             }
             return;
         }
@@ -330,7 +377,7 @@ impl App {
     /// counts list rows, which a filter makes differ from packets).
     pub fn ensure_visible(&mut self) {
         // The narration pane (issue 7) takes the bottom rows of the list pane.
-        let rows = crate::ui::layout::list_rows(self.size)
+        let rows = crate::ui::layout::list_rows(self.size, &self.split)
             .saturating_sub(crate::ui::teach::narration_height(self));
         let at = self.row_at_or_after(self.selected);
         if at < self.list_top {
@@ -341,7 +388,7 @@ impl App {
         self.list_top = self
             .list_top
             .min(self.row_count().saturating_sub(rows.max(1)));
-        let drows = crate::ui::layout::details_rows(self.size);
+        let drows = crate::ui::layout::details_rows(self.size, &self.split);
         if self.detail_cursor < self.detail_top {
             self.detail_top = self.detail_cursor;
         } else if drows > 0 && self.detail_cursor >= self.detail_top + drows {

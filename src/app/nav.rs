@@ -12,7 +12,7 @@ pub(super) fn handle(app: &mut App, action: Action) {
     if app.picker.is_some() {
         return picker(app, action);
     }
-    let page = crate::ui::layout::list_rows(app.size).max(1);
+    let page = crate::ui::layout::list_rows(app.size, &app.split).max(1);
     match action {
         Action::Quit => app.request_quit(),
         Action::Back => back(app),
@@ -88,11 +88,78 @@ pub(super) fn handle(app: &mut App, action: Action) {
         Action::Help => app.help = true,
         // Handled by `super::teach` before this function runs.
         Action::Explain => {}
+        Action::StopReplay => stop_replay(app),
+        Action::ColumnLeft => app.move_column_cursor(-1),
+        Action::ColumnRight => app.move_column_cursor(1),
+        Action::Sort => app.sort_by_cursor(),
+        Action::HideColumn => app.hide_column(),
+        Action::ShowColumns => app.show_all_columns(),
+        Action::NarrowColumn => app.resize_column(-2),
+        Action::WidenColumn => app.resize_column(2),
+        Action::TimeFormat => app.next_time_format(),
+        Action::Zoom => zoom(app),
+        Action::GrowPane => resize_pane(app, 5),
+        Action::ShrinkPane => resize_pane(app, -5),
     }
 }
 
-fn back(app: &mut App) {
+/// `x`: the replay ends and the whole capture is back, the selection kept.
+fn stop_replay(app: &mut App) {
+    if app.replay.mode == replay::Mode::Off {
+        app.message = Some("no replay to stop (Space starts one)".into());
+        return;
+    }
+    app.replay.mode = replay::Mode::Off;
+    app.follow_tail = false;
+    app.message = Some("replay stopped: every packet shown".into());
+    app.tick(app.now);
+}
+
+/// `z`: the focused pane of the packets view takes the whole body, or gives it back.
+fn zoom(app: &mut App) {
     if app.view != View::Packets {
+        app.view = View::Packets;
+    }
+    app.split.zoom = match app.split.zoom {
+        Some(_) => None,
+        None => Some(app.focus),
+    };
+}
+
+/// `K`/`J`: the focused pane grows or shrinks by `delta` percent of the body, taken from
+/// (or given to) its neighbour below (the hex pane's neighbour is the details pane).
+fn resize_pane(app: &mut App, delta: i16) {
+    const MIN: i16 = 10;
+    let s = &mut app.split;
+    let (list, details) = (s.list as i16, s.details as i16);
+    let hex = 100 - list - details;
+    let (list, details) = match app.focus {
+        Pane::List => {
+            let d = delta.clamp(MIN - list, details - MIN);
+            (list + d, details - d)
+        }
+        Pane::Details => {
+            let d = delta.clamp(MIN - details, hex - MIN);
+            (list, details + d)
+        }
+        Pane::Hex => {
+            let d = delta.clamp(MIN - hex, details - MIN);
+            (list, details - d)
+        }
+    };
+    s.list = list as u16;
+    s.details = details as u16;
+    s.zoom = None;
+    app.ensure_visible();
+}
+
+/// Esc backs out one step at a time and, with nothing left to close, says how to quit:
+/// a stray Esc (after an error message, a paused replay, a cleared filter) must never
+/// end the session.
+fn back(app: &mut App) {
+    if app.split.zoom.is_some() {
+        app.split.zoom = None;
+    } else if app.view != View::Packets {
         app.view = View::Packets;
     } else if app.focus != Pane::List {
         app.focus = Pane::List;
@@ -101,7 +168,7 @@ fn back(app: &mut App) {
     } else if app.filter.is_some() {
         app.clear_filter();
     } else {
-        app.request_quit();
+        app.message = Some("nothing to close: q quits".into());
     }
 }
 
@@ -166,7 +233,7 @@ fn step(app: &mut App, delta: i64) {
             app.follow_tail = false;
         }
         View::Conversations => {
-            let n = lock(&app.store).conversations().len();
+            let n = app.conversation_lines(&lock(&app.store)).len();
             app.conv_cursor = clamp(app.conv_cursor, delta, n);
         }
         View::Follow => {
@@ -210,18 +277,16 @@ fn activate(app: &mut App) {
                 }
                 let rows = detail_rows(app);
                 app.detail_cursor = rows.iter().position(|r| r.layer == layer).unwrap_or(0);
+                clamp_detail_scroll(app, rows.len());
             }
         }
         View::Conversations => {
-            let store = lock(&app.store);
-            let Some(conv) = store.conversations().get(app.conv_cursor) else {
+            let store = Arc::clone(&app.store);
+            let store = lock(&store);
+            let Some(line) = app.conversation_lines(&store).get(app.conv_cursor).copied() else {
                 return;
             };
-            let kind = match conv.proto {
-                crate::analysis::ConvProto::Tcp => Kind::Tcp,
-                crate::analysis::ConvProto::Udp => Kind::Udp,
-            };
-            if let Some(first) = store.first_of_stream(kind, conv.stream as u32) {
+            if let Some(first) = store.first_of_stream(line.kind, line.stream) {
                 app.selected = first.min(app.visible.saturating_sub(1));
                 app.follow_tail = false;
                 app.view = View::Ladder;
@@ -248,6 +313,13 @@ fn set_collapsed(app: &mut App, collapse: bool) {
     if collapse {
         app.detail_cursor = rows.iter().position(|r| r.layer == layer).unwrap_or(0);
     }
+    clamp_detail_scroll(app, rows.len());
+}
+
+/// After the tree shrank: no scrolling past its last row into blank space.
+fn clamp_detail_scroll(app: &mut App, rows: usize) {
+    let shown = crate::ui::layout::details_rows(app.size, &app.split).max(1);
+    app.detail_top = app.detail_top.min(rows.saturating_sub(shown));
 }
 
 /// Moves to the next (or previous) row the search matches, wrapping around; with only a
@@ -326,13 +398,9 @@ fn follow(app: &mut App) {
     let store = Arc::clone(&app.store);
     let store = lock(&store);
     let target = if app.view == View::Conversations {
-        store.conversations().get(app.conv_cursor).map(|c| {
-            let kind = match c.proto {
-                crate::analysis::ConvProto::Tcp => Kind::Tcp,
-                crate::analysis::ConvProto::Udp => Kind::Udp,
-            };
-            (kind, c.stream as u32)
-        })
+        app.conversation_lines(&store)
+            .get(app.conv_cursor)
+            .map(|l| (l.kind, l.stream))
     } else {
         store
             .entry(app.selected)

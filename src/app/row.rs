@@ -71,7 +71,7 @@ fn mac(m: &[u8]) -> String {
     s
 }
 
-fn addresses(p: &Packet<'_>) -> (String, String) {
+pub fn addresses(p: &Packet<'_>) -> (String, String) {
     if let Some((s, d)) = ip_addresses(p) {
         return (s.to_string(), d.to_string());
     }
@@ -83,7 +83,7 @@ fn addresses(p: &Packet<'_>) -> (String, String) {
     (String::new(), String::new())
 }
 
-fn protocol(p: &Packet<'_>) -> &'static str {
+pub fn protocol(p: &Packet<'_>) -> &'static str {
     match p.layers.last().map(|l| &l.header) {
         Some(Header::Tcp(_)) => "TCP",
         Some(Header::Udp(_)) => "UDP",

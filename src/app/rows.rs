@@ -1,7 +1,8 @@
 //! The packet list's rows: which packets the list shows, in order. Without a filter they
 //! are the visible packets still in the store; with one, the matching packets among them.
 //! `App::selected` stays a packet index (the details, hex and ladder read it), and the
-//! list's scrolling (`list_top`) counts rows.
+//! list's scrolling (`list_top`) counts rows. A sort ([`super::columns`]) reorders the
+//! rows it covers; the "base" functions give capture order.
 
 use super::App;
 use crate::store::{Entry, Store};
@@ -21,6 +22,10 @@ impl App {
 
     /// Number of rows in the list.
     pub fn row_count(&self) -> usize {
+        self.base_row_count()
+    }
+
+    pub(super) fn base_row_count(&self) -> usize {
         match self.filtered() {
             Some(rows) => rows.len(),
             None => self.visible - self.first_row_packet(),
@@ -29,6 +34,15 @@ impl App {
 
     /// The packet shown on row `r`.
     pub fn row_packet(&self, r: usize) -> Option<usize> {
+        match &self.order {
+            Some(o) if r < o.rows.len() => o.rows.get(r).map(|&p| p as usize),
+            // Rows that arrived after the sort follow it in capture order.
+            _ => self.base_row_packet(r),
+        }
+    }
+
+    /// The packet on row `r` in capture order.
+    pub(super) fn base_row_packet(&self, r: usize) -> Option<usize> {
         match self.filtered() {
             Some(rows) => rows.get(r).map(|&p| p as usize),
             None => {
@@ -40,9 +54,38 @@ impl App {
 
     /// The row of packet `p`, or of the first row after it when `p` is not shown.
     pub fn row_at_or_after(&self, p: usize) -> usize {
+        let base = self.base_row_at_or_after(p);
+        match &self.order {
+            Some(o) => o.row_of(p).unwrap_or_else(|| {
+                if base < o.rows.len() {
+                    self.base_row_packet(base)
+                        .and_then(|q| o.row_of(q))
+                        .unwrap_or(base)
+                } else {
+                    base
+                }
+            }),
+            None => base,
+        }
+    }
+
+    fn base_row_at_or_after(&self, p: usize) -> usize {
         match self.filtered() {
             Some(rows) => rows.partition_point(|&r| (r as usize) < p),
             None => p.saturating_sub(self.first_row_packet()),
+        }
+    }
+
+    /// The displayed packet before `p` in capture order (the `dd` time format's base).
+    pub fn prev_displayed(&self, p: usize) -> Option<usize> {
+        match self.filtered() {
+            Some(rows) => {
+                let at = rows.partition_point(|&r| (r as usize) < p);
+                at.checked_sub(1)
+                    .and_then(|i| rows.get(i))
+                    .map(|&q| q as usize)
+            }
+            None => p.checked_sub(1).filter(|&q| q >= self.first_row_packet()),
         }
     }
 
@@ -98,7 +141,9 @@ impl App {
                 let from = self.stats.seen.max(store.first_kept());
                 if visible > from {
                     self.stats.seen = from;
-                    self.stats.extend(store.entries_range(from..visible));
+                    let replaying = self.replay.mode != super::replay::Mode::Off;
+                    self.stats
+                        .extend(store.entries_range(from..visible), replaying);
                 }
             }
             Some(f) => {
@@ -111,7 +156,7 @@ impl App {
                     .iter()
                     .filter_map(|&i| store.entry(i as usize).copied())
                     .collect();
-                self.stats.extend(&new);
+                self.stats.extend(&new, true);
                 f.stats_rows = end;
             }
         }

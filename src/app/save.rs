@@ -15,9 +15,12 @@ impl App {
     /// Writes the rows of the list (all visible packets, or the filter's matches) to
     /// `path` (pcapng unless it ends in .pcap/.cap). Returns the message and success.
     pub(super) fn save(&mut self, path: &str) -> (String, bool) {
-        let rows: Vec<usize> = (0..self.row_count())
+        let path = &expand_home(path);
+        // A file is written in capture order whatever the list's sort.
+        let mut rows: Vec<usize> = (0..self.row_count())
             .filter_map(|r| self.row_packet(r))
             .collect();
+        rows.sort_unstable();
         let tmp = temp_name(path);
         let result = (|| {
             let store = lock(&self.store);
@@ -44,9 +47,30 @@ impl App {
             }
             Err(err) => {
                 let _ = std::fs::remove_file(&tmp);
-                (format!("save failed: {err}"), false)
+                (format!("save failed: {}", describe(&err, path)), false)
             }
         }
+    }
+}
+
+/// A leading `~/` is the home directory, as in a shell (the prompt is not one).
+fn expand_home(path: &str) -> String {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::Path::new(&home)
+            .join(rest)
+            .to_string_lossy()
+            .into_owned(),
+        _ => path.to_string(),
+    }
+}
+
+/// The error in the user's terms: the name they typed (never the temporary one), then
+/// the cause once.
+fn describe(err: &WriteError, path: &str) -> String {
+    match err {
+        WriteError::Create { source, .. } => format!("cannot create {path}: {source}"),
+        // The other kinds carry their whole story in their message (no source).
+        other => other.to_string(),
     }
 }
 

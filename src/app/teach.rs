@@ -107,8 +107,8 @@ pub fn diagram_fields(app: &App) -> Vec<(usize, usize)> {
                 }
             }
         }
-        // Rows of three lines each, then the blank line between diagrams.
-        line += 4 + 3 * dia.rows.len() + 1;
+        // Rows of three lines each, the legend, then the blank line between diagrams.
+        line += 4 + 3 * dia.rows.len() + dia.legend.len() + 1;
     }
     out
 }

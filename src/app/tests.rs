@@ -100,7 +100,7 @@ fn clicking_a_byte_selects_its_field() {
 #[test]
 fn mouse_click_selects_a_row() {
     let mut a = app("tcp_handshake.pcapng");
-    let panes = crate::ui::layout::packets(a.size);
+    let panes = crate::ui::layout::packets(a.size, &a.split);
     a.handle_mouse(MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: 3,
@@ -304,4 +304,13 @@ fn not_live_says_so() {
     a.handle(Action::Down);
     a.handle(Action::Activate);
     assert_eq!(a.effects, vec![Effect::OpenInterface("eth0".into())]);
+}
+
+#[test]
+fn esc_then_a_quick_key_is_not_alt() {
+    let mut a = app("tcp_handshake.pcapng");
+    type_keys(&mut a, "/tcp");
+    a.handle_key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT));
+    assert!(a.prompt.is_none(), "the Esc closed the bar");
+    assert!(a.quit, "and q quit");
 }

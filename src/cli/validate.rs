@@ -27,6 +27,7 @@ pub fn plan(io: &IoArgs) -> anyhow::Result<Plan> {
         count: io.count,
         write: io.write.clone(),
         snaplen: io.snaplen,
+        time_format: io.time_format,
         line_buffered: io.line_buffered,
         follow: io.follow,
     })

@@ -75,12 +75,17 @@ fn run_ui(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
     let source = open_source(&opts)?;
     let (events, received) = mpsc::channel();
     let sink: Arc<dyn EventSink> = Arc::new(events);
+    let note = Arc::new(std::sync::Mutex::new(String::new()));
+    let shown = Arc::clone(&note);
     std::thread::Builder::new()
         .name("demo-scenarios".into())
         .spawn(move || {
             let cfg = ScenarioConfig::default();
             for _ in 0..rounds {
                 for scenario in SCENARIOS {
+                    if let Ok(mut n) = shown.lock() {
+                        *n = format!("{}: watch for {}", scenario.name, scenario.watch);
+                    }
                     // A failed scenario (a port race, a timeout) is shown by its events;
                     // the loop goes on with the next one.
                     let _ = scenarios::run(scenario.name, &cfg, Arc::clone(&sink));
@@ -89,7 +94,12 @@ fn run_ui(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
             }
         })
         .context("starting the scenario thread")?;
-    super::ui::run_with(source, "demo: built-in endpoints on lo", Some(received))
+    super::ui::run_with(
+        source,
+        "demo: built-in endpoints on lo",
+        Some(received),
+        Some(note),
+    )
 }
 
 /// Re-runs this command under `unshare` with loopback up: as root a new network namespace

@@ -11,7 +11,7 @@ use crate::endpoints::capture::{
     capture_while, packet_lines, scenario_frames, write_frames, PacketTap,
 };
 use crate::endpoints::client::{self, pattern_payload, ClientConfig, MAX_PAYLOAD};
-use crate::endpoints::events::{EventLog, EventSink, PrintSink, Tee};
+use crate::endpoints::events::{EventLog, EventSink, PrintSink};
 use crate::endpoints::netns::{self, Lab};
 use crate::endpoints::scenarios::{self, ScenarioConfig, SCENARIOS};
 use crate::endpoints::server::{self, ServerConfig};
@@ -142,21 +142,18 @@ fn lab_run(r: LabRun) -> Result<ExitCode, EndpointError> {
             .ok(),
         (false, None) => None,
     };
+    // The calls are printed at the end, in time order (with --trace merged with the
+    // packets): printed live, as each returned, they came out of order — a call is told
+    // when it was made but known only when it returns, and the two sides (two namespaces
+    // with --netns) return in their own order.
     let log = Arc::new(EventLog::new());
-    // With --trace the calls are printed merged with packets at the end; otherwise live.
-    let merged = r.trace && tap.is_some();
-    let sink: Arc<dyn EventSink> = if merged {
-        log.clone()
-    } else {
-        Arc::new(Tee(log.clone(), Arc::new(PrintSink)))
-    };
+    let sink: Arc<dyn EventSink> = log.clone();
     let (report, frames) = match tap {
         Some(tap) => capture_while(tap, Duration::from_millis(100), || {
             scenarios::run(info.name, &cfg, sink)
         }),
         None => (scenarios::run(info.name, &cfg, sink), Vec::new()),
     };
-    let report = report?;
     let events = log.snapshot();
     let ports: HashSet<u16> = events
         .iter()
@@ -166,11 +163,16 @@ fn lab_run(r: LabRun) -> Result<ExitCode, EndpointError> {
         .filter(|p| *p != 0)
         .collect();
     let frames = scenario_frames(&frames, &ports);
-    if merged {
-        for line in merge(&events, &packet_lines(&frames)) {
-            println!("{}", line.text);
-        }
+    let packets = if r.trace {
+        packet_lines(&frames)
+    } else {
+        Vec::new()
+    };
+    for line in merge(&events, &packets) {
+        println!("{}", line.text);
     }
+    // A scenario that failed still shows the calls it made before the error.
+    let report = report?;
     for n in &report.notes {
         println!("note: {n}");
     }

@@ -30,6 +30,8 @@ pub struct Plan {
     pub write: Option<String>,
     /// Snap length recorded in a `-w` file written from a capture file.
     pub snaplen: u32,
+    /// `-t`: the summary lines' time as tshark shows it (tcpdump's time of day without).
+    pub time_format: Option<crate::headless::TimeFormat>,
     /// `-l`: write each line as soon as it is decoded.
     pub line_buffered: bool,
     /// `--follow`: wait at the end of the file for more.
@@ -48,7 +50,8 @@ impl Plan {
         let stats = (!self.stats.is_empty()).then(|| Stats::new(&self.stats));
         let mut printer = Printer::new(self.config)
             .with_display_filter(self.display_filter)
-            .with_capture_filter(self.capture_filter);
+            .with_capture_filter(self.capture_filter)
+            .with_time_format(self.time_format);
         let stdout = io::stdout();
         // A file is read as fast as it can be printed: block-buffered. A live capture on a
         // terminal shows each line as it comes (as tcpdump); the loop also flushes whenever

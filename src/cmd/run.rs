@@ -16,7 +16,7 @@ use crate::endpoints::capture::{
     capture_while, packet_lines, scenario_frames, write_frames, PacketTap, TapFrame,
 };
 use crate::endpoints::events::{EventLog, EventSink, PrintSink, SocketEvent, Tee};
-use crate::endpoints::trace::merge;
+use crate::endpoints::trace::merge_by_start;
 use crate::trace::{Ending, Outcome};
 
 /// `sockeye run`, validated by the CLI.
@@ -96,7 +96,7 @@ fn run_headless(args: &RunOptions) -> anyhow::Result<ExitCode> {
     crate::trace::sides::settle(&mut events);
     let frames = program_frames(args, &frames, &events);
     if args.trace {
-        for line in merge(&events, &packet_lines(&frames)) {
+        for line in merge_by_start(&events, &packet_lines(&frames)) {
             println!("{}", line.text);
         }
     }
@@ -184,7 +184,7 @@ fn run_ui(args: &RunOptions) -> anyhow::Result<ExitCode> {
         .spawn(move || crate::trace::run(cmd, Arc::new(tx), tracer_stop))
         .context("starting the tracer thread")?;
     let title = format!("run: {}", describe(args));
-    let ui = super::ui::run_with(source, &title, Some(rx));
+    let ui = super::ui::run_with(source, &title, Some(rx), None);
     // Quitting the UI ends the program: nothing traced outlives sockeye.
     stop.store(true, Ordering::SeqCst);
     let outcome = tracer

@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
 
 use crate::capture::{open_source, CaptureOptions};
 use crate::endpoints::events::SocketEvent;
@@ -11,13 +12,15 @@ use crate::filter::Filter;
 use crate::source::{RemoteOptions, RemoteSource, RemoteSpec};
 use crate::ui;
 
-/// The command-line filters of a UI session.
+/// The command-line filters of a UI session, and how it shows time.
 #[derive(Debug, Default, Clone)]
 pub struct UiFilters {
     /// `-Y`: applied when the UI opens, shown in the filter bar.
     pub display: Option<Filter>,
     /// `-f`: what it rejects is never captured (or loaded).
     pub capture: Option<Filter>,
+    /// `-t`: the Time column's format.
+    pub time_format: Option<crate::headless::TimeFormat>,
 }
 
 /// The UI over a capture file or a pipe, with the command line's filters.
@@ -28,6 +31,7 @@ pub fn replay(path: &str, follow: bool, filters: UiFilters) -> anyhow::Result<Ex
             no_color: ui::theme::Theme::no_color_env(),
             display_filter: filters.display,
             capture_filter: filters.capture,
+            time_format: filters.time_format,
             follow,
         },
     )?;
@@ -46,7 +50,14 @@ pub fn remote(
         capture_filter: filters.capture,
         ..Default::default()
     };
-    run_with_config(Box::new(source), &title, None, store, filters.display)
+    run_with_config(
+        Box::new(source),
+        &title,
+        None,
+        store,
+        filters.display,
+        filters.time_format,
+    )
 }
 
 /// Runs the live UI on `opts.interface` with the command line's filters.
@@ -61,16 +72,36 @@ pub fn run(opts: &CaptureOptions, filters: UiFilters) -> anyhow::Result<ExitCode
         capture_filter: filters.capture,
         ..Default::default()
     };
-    run_with_config(source, &opts.interface, None, store, filters.display)
+    let time_format = filters.time_format;
+    run_with_config(
+        source,
+        &opts.interface,
+        None,
+        store,
+        filters.display,
+        time_format,
+    )
 }
 
-/// The UI over an already opened source.
+/// The UI over an already opened source; `note` is a footer line the caller keeps
+/// current (the demo names the running scenario and what to watch for).
 pub fn run_with(
     source: Box<dyn crate::source::LiveSource + Send>,
     title: &str,
     events: Option<Receiver<SocketEvent>>,
+    note: Option<Arc<Mutex<String>>>,
 ) -> anyhow::Result<ExitCode> {
-    run_with_config(source, title, events, Default::default(), None)
+    ui::run_live(
+        source,
+        events,
+        ui::LiveOptions {
+            title: title.to_string(),
+            no_color: ui::theme::Theme::no_color_env(),
+            note,
+            ..Default::default()
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// [`run_with`] with a store limit and an optional `-w` recording.
@@ -80,6 +111,7 @@ fn run_with_config(
     events: Option<Receiver<SocketEvent>>,
     store: crate::store::LiveConfig,
     display_filter: Option<Filter>,
+    time_format: Option<crate::headless::TimeFormat>,
 ) -> anyhow::Result<ExitCode> {
     ui::run_live(
         source,
@@ -90,6 +122,8 @@ fn run_with_config(
             open_interface: None,
             store,
             display_filter,
+            time_format,
+            note: None,
         },
     )?;
     Ok(ExitCode::SUCCESS)

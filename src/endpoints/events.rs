@@ -283,10 +283,34 @@ fn fmt_addr(a: Option<SocketAddr>) -> String {
     a.map_or_else(|| "-".to_string(), |a| a.to_string())
 }
 
-impl fmt::Display for SocketEvent {
-    /// One trace line: `12:00:00.000123 server accept() fd 3 127.0.0.1:7007 <- 127.0.0.1:40000 -> ok (15 us) new fd 5`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {:<6} ", format_time(self.ts_ns), self.side.as_str())?;
+impl SocketEvent {
+    /// Whether the call waits for packets (accept, recv…): it is told when it
+    /// returned, after the packet that woke it. Other calls cause packets and are told when
+    /// they were made, before the packets they sent.
+    pub fn waits(&self) -> bool {
+        self.call.waits()
+    }
+
+    /// Where the call goes on a time line (see [`Self::waits`]), and whether that is its
+    /// return.
+    pub fn placed_at(&self) -> (TimestampNs, bool) {
+        if self.waits() {
+            (self.ret_ns, true)
+        } else {
+            (self.ts_ns, false)
+        }
+    }
+
+    /// The trace line of the call, timed where [`Self::placed_at`] puts it.
+    pub fn placed_line(&self) -> String {
+        let (at, _) = self.placed_at();
+        let mut line = String::new();
+        let _ = self.write_line(&mut line, at);
+        line
+    }
+
+    fn write_line(&self, f: &mut impl fmt::Write, at: TimestampNs) -> fmt::Result {
+        write!(f, "{} {:<6} ", format_time(at), self.side.as_str())?;
         if let Some(t) = &self.traced {
             write!(f, "{} ", task_label(t))?;
         }
@@ -307,11 +331,22 @@ impl fmt::Display for SocketEvent {
             }
         }
         let took_us = (self.ret_ns - self.ts_ns).max(0) / 1_000;
-        write!(f, " ({took_us} us)")?;
+        if self.waits() && at == self.ret_ns && self.ret_ns != self.ts_ns {
+            write!(f, " (waited {took_us} us)")?;
+        } else {
+            write!(f, " ({took_us} us)")?;
+        }
         if !self.detail.is_empty() {
             write!(f, " {}", self.detail)?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for SocketEvent {
+    /// One trace line: `12:00:00.000123 server accept() fd 3 127.0.0.1:7007 <- 127.0.0.1:40000 -> ok (15 us) new fd 5`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_line(f, self.ts_ns)
     }
 }
 

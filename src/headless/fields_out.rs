@@ -4,13 +4,13 @@
 
 use std::io::{self, Write};
 
-use super::options::{Columns, FieldOptions, Occurrence};
+use super::options::{Columns, FieldColumn, FieldOptions, Occurrence};
 use crate::decode::FieldList;
 use crate::dissect::Dissection;
-use crate::field::{write_value, FieldId, Value};
+use crate::field::{write_value, Value};
 
 pub fn write_header(columns: &Columns, opts: &FieldOptions, out: &mut dyn Write) -> io::Result<()> {
-    let names: Vec<&str> = columns.ids.iter().map(|id| id.name()).collect();
+    let names: Vec<&str> = columns.columns.iter().map(|c| c.name).collect();
     writeln!(out, "{}", names.join(&opts.separator))
 }
 
@@ -25,12 +25,12 @@ pub fn write_packet(
 ) {
     let mut fields = FieldList::wanting(columns.want);
     d.emit_fields_only(scratch, columns.interest, &mut fields);
-    write_row(&columns.ids, opts, &fields, line);
+    write_row(&columns.columns, opts, &fields, line);
 }
 
 /// Appends one row for `fields` to `line` (newline included).
 pub fn write_row(
-    columns: &[FieldId],
+    columns: &[FieldColumn],
     opts: &FieldOptions,
     fields: &FieldList<'_>,
     line: &mut Vec<u8>,
@@ -43,7 +43,7 @@ pub fn write_row(
         if let Some(q) = opts.quote {
             text.push(q);
         }
-        let matches = fields.iter().filter(|f| f.id == *column);
+        let matches = fields.iter().filter(|f| column.parts.contains(&f.id));
         let chosen: Vec<_> = match opts.occurrence {
             Occurrence::First => matches.take(1).collect(),
             Occurrence::Last => matches.last().into_iter().collect(),
@@ -73,6 +73,7 @@ pub fn write_row(
 mod tests {
     use super::*;
     use crate::dissect::Dissector;
+    use crate::field::FieldId;
     use crate::field::FIELDS;
     use crate::source::{FileSource, PacketSource};
 
@@ -94,7 +95,14 @@ mod tests {
             .filter_map(|name| FieldId::from_name(name))
             .collect(),
         );
-        let columns: Vec<Columns> = column_sets.into_iter().map(Columns::new).collect();
+        let one = |id: FieldId| FieldColumn {
+            name: id.name(),
+            parts: vec![id],
+        };
+        let columns: Vec<Columns> = column_sets
+            .into_iter()
+            .map(|ids| Columns::new(ids.into_iter().map(one).collect()))
+            .collect();
         let opts = FieldOptions::default();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/textbook");
         let mut rows = 0;
@@ -113,7 +121,7 @@ mod tests {
                 d.emit_fields_only(&mut scratch, everything, &mut all);
                 for set in &columns {
                     let mut expected = Vec::new();
-                    write_row(&set.ids, &opts, &all, &mut expected);
+                    write_row(&set.columns, &opts, &all, &mut expected);
                     let mut lean_scratch = String::new();
                     let mut got = Vec::new();
                     write_packet(&d, set, &opts, &mut lean_scratch, &mut got);
@@ -121,12 +129,12 @@ mod tests {
                         String::from_utf8_lossy(&got),
                         String::from_utf8_lossy(&expected),
                         "{:?} in {} frame {}",
-                        set.ids.iter().map(|id| id.name()).collect::<Vec<_>>(),
+                        set.columns.iter().map(|c| c.name).collect::<Vec<_>>(),
                         path.display(),
                         d.info.number
                     );
                     rows += 1;
-                    non_empty += usize::from(expected.len() > set.ids.len());
+                    non_empty += usize::from(expected.len() > set.columns.len());
                 }
             }
         }

@@ -7,16 +7,18 @@ mod json;
 mod options;
 mod stats;
 mod summary;
+mod timefmt;
 mod tree;
 
 pub use tree::{tree_lines, write_tree, TreeLine};
 
 pub use options::{
-    parse_field_options, FieldOptions, Occurrence, OptionError as OptionErrorKind, OutputMode,
-    ReadConfig,
+    parse_field_options, FieldColumn, FieldOptions, Occurrence, OptionError as OptionErrorKind,
+    OutputMode, ReadConfig,
 };
 pub use stats::{StatError, StatSpec, Stats};
 pub use summary::{write_summary, RelativeSeq};
+pub use timefmt::{TimeContext, TimeFormat};
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -67,6 +69,10 @@ pub struct Printer {
     /// `-f`: judged on the raw frame; frames that fail are dropped as if never captured.
     capture_filter: Option<Filter>,
     clock: clock::Clock,
+    /// `-t`: the summary lines' time as tshark would show it (tcpdump's time of day
+    /// without it), and what the formats need: first, previous and previous shown times.
+    time: Option<TimeFormat>,
+    times: TimeContext,
     line: Vec<u8>,
     protocols: String,
     header_done: bool,
@@ -79,6 +85,8 @@ impl Printer {
             display_filter: None,
             capture_filter: None,
             clock: clock::Clock::default(),
+            time: None,
+            times: TimeContext::default(),
             line: Vec::with_capacity(512),
             protocols: String::new(),
             header_done: false,
@@ -87,6 +95,11 @@ impl Printer {
 
     pub fn with_display_filter(mut self, filter: Option<Filter>) -> Self {
         self.display_filter = filter;
+        self
+    }
+
+    pub fn with_time_format(mut self, time: Option<TimeFormat>) -> Self {
+        self.time = time;
         self
     }
 
@@ -124,13 +137,25 @@ impl Printer {
     /// Prints `d` if it passes the display filter; returns whether it did (so `-w` writes
     /// only what is shown, as tshark does).
     pub fn print(&mut self, d: &Dissection<'_>, out: &mut dyn Write) -> std::io::Result<bool> {
+        let ts = d.info.ts_ns;
+        if self.times.prev_captured.is_none() {
+            self.times.first = ts;
+        }
+        let times = self.times;
+        self.times.prev_captured = Some(ts);
         if !self.shows(d) {
             return Ok(false);
         }
+        self.times.prev_displayed = Some(ts);
         self.line.clear();
         match &self.config.mode {
             OutputMode::Summary => {
-                self.clock.write_time(d.info.ts_ns, &mut self.line);
+                match self.time {
+                    Some(format) => self
+                        .line
+                        .extend_from_slice(format.format(ts, &times).as_bytes()),
+                    None => self.clock.write_time(ts, &mut self.line),
+                }
                 self.line.push(b' ');
                 write_dissection_summary(d, &mut self.line);
                 self.line.push(b'\n');

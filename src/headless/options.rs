@@ -2,6 +2,33 @@
 
 use crate::decode::Interest;
 use crate::field::{self, FieldId, FieldSet};
+use crate::filter::Virtual;
+
+/// One `-e` column: a field, or a name such as `ip.addr` that stands for several (its
+/// occurrences are theirs, in the packet's order, as tshark prints them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldColumn {
+    pub name: &'static str,
+    pub parts: Vec<FieldId>,
+}
+
+impl FieldColumn {
+    pub fn resolve(name: &str) -> Option<FieldColumn> {
+        if let Some(id) = FieldId::from_name(name) {
+            return Some(FieldColumn {
+                name: id.name(),
+                parts: vec![id],
+            });
+        }
+        Virtual::ALL
+            .into_iter()
+            .find(|v| v.name() == name)
+            .map(|v| FieldColumn {
+                name: v.name(),
+                parts: v.parts().to_vec(),
+            })
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutputMode {
@@ -21,19 +48,18 @@ pub enum OutputMode {
 /// the layers they live in are walked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Columns {
-    pub ids: Vec<FieldId>,
+    pub columns: Vec<FieldColumn>,
     pub want: FieldSet,
     pub interest: Interest,
 }
 
 impl Columns {
-    pub fn new(ids: Vec<FieldId>) -> Self {
+    pub fn new(columns: Vec<FieldColumn>) -> Self {
+        let parts = || columns.iter().flat_map(|c| c.parts.iter().copied());
         Columns {
-            want: ids.iter().copied().collect(),
-            interest: ids
-                .iter()
-                .fold(Interest::NONE, |acc, id| acc.union(Interest::of_field(*id))),
-            ids,
+            want: parts().collect(),
+            interest: parts().fold(Interest::NONE, |acc, id| acc.union(Interest::of_field(id))),
+            columns,
         }
     }
 }
@@ -107,7 +133,7 @@ impl ReadConfig {
         let columns = names
             .iter()
             .map(|name| {
-                FieldId::from_name(name).ok_or_else(|| OptionError::UnknownField {
+                FieldColumn::resolve(name).ok_or_else(|| OptionError::UnknownField {
                     name: name.clone(),
                     hint: field::suggest(name),
                 })

@@ -47,7 +47,8 @@ impl CaptureFormat {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("cannot create {path}: {source}")]
+    // The io::Error is the source: `{:#}` prints it once, after this.
+    #[error("cannot create {path}")]
     Create {
         path: String,
         #[source]

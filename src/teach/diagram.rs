@@ -27,6 +27,103 @@ pub struct Cell {
 pub struct Diagram {
     pub title: String,
     pub rows: Vec<Vec<Cell>>,
+    /// Lines under the grid: what an abbreviated label stands for, and what a cell's raw
+    /// value means (`Header Length: 5 × 4 = 20 bytes`).
+    pub legend: Vec<String>,
+}
+
+/// Short labels, as the RFC figures write them, for cells too narrow for the title; one
+/// character for one-bit flags (tcpdump's letters: `e` is AE, so it is not a second `A`).
+const SHORT: &[(FieldId, &str)] = &[
+    (FieldId::IpHdrLen, "IHL"),
+    (FieldId::IpFlagsRb, "R"),
+    (FieldId::IpFlagsDf, "D"),
+    (FieldId::IpFlagsMf, "M"),
+    (FieldId::TcpHdrLen, "Offset"),
+    (FieldId::TcpFlagsRes, "Rsv"),
+    (FieldId::TcpFlagsAe, "e"),
+    (FieldId::TcpFlagsCwr, "C"),
+    (FieldId::TcpFlagsEce, "E"),
+    (FieldId::TcpFlagsUrg, "U"),
+    (FieldId::TcpFlagsAck, "A"),
+    (FieldId::TcpFlagsPush, "P"),
+    (FieldId::TcpFlagsReset, "R"),
+    (FieldId::TcpFlagsSyn, "S"),
+    (FieldId::TcpFlagsFin, "F"),
+];
+
+/// The label for a cell `width` characters wide: the title, else its short form (from
+/// [`SHORT`], else the last part of the Wireshark name, `ip.dsfield.ecn` → `ECN`), else
+/// that cut; and whether it was shortened (the legend then says what it stands for).
+fn label_for(field: &Field<'_>, width: usize) -> (String, bool) {
+    let title = field.def().title;
+    if title.chars().count() <= width {
+        return (title.to_string(), false);
+    }
+    let short = SHORT
+        .iter()
+        .find(|(id, _)| *id == field.id)
+        .map(|(_, s)| s.to_string())
+        .unwrap_or_else(|| {
+            field
+                .def()
+                .name
+                .rsplit('.')
+                .next()
+                .unwrap_or(title)
+                .to_uppercase()
+        });
+    if short.chars().count() <= width {
+        (short, true)
+    } else {
+        (cut(&short, width), true)
+    }
+}
+
+/// Legend entries joined by `; ` into lines of at most `width` characters (one entry per
+/// line when it is longer), so a row of one-letter flags takes two lines, not ten.
+fn pack(entries: Vec<String>, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for e in entries {
+        match lines.last_mut() {
+            Some(last) if last.chars().count() + 2 + e.chars().count() <= width => {
+                last.push_str("; ");
+                last.push_str(&e);
+            }
+            _ => lines.push(e),
+        }
+    }
+    lines
+}
+
+/// The bits a sub-byte field holds in the packet, as an integer (IHL 5, not 20 bytes).
+fn raw_bits(field: &Field<'_>, data: &[u8]) -> Option<u64> {
+    let r = field.range?;
+    if r.mask == 0 || r.len > 4 {
+        return None;
+    }
+    let bytes = data.get(r.start as usize..r.end())?;
+    let word = bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    let mask = u64::from(r.mask);
+    Some((word & mask) >> mask.trailing_zeros())
+}
+
+/// A legend line for a cell whose raw bits differ from the value Wireshark shows.
+fn meaning(field: &Field<'_>, raw: u64) -> Option<String> {
+    let Value::U64(v) = field.value else {
+        return None;
+    };
+    let title = field.def().title;
+    (v != raw).then(|| {
+        if v == raw * 4 {
+            format!("{title}: {raw} × 4 = {v} bytes")
+        } else {
+            format!(
+                "{title}: {raw} means {}",
+                ValueFormatter(field.def(), &field.value)
+            )
+        }
+    })
 }
 
 /// A byte range's bit span inside a header starting at `header_start`: (first bit, bit
@@ -51,8 +148,12 @@ fn span_of(range: ByteRange, header_start: usize) -> Option<(usize, usize)> {
 }
 
 /// A cell's value; numbers of 16 bits or more also in hex (narrower cells cannot fit it).
-fn value_text(field: &Field<'_>, bits: usize) -> String {
+/// A sub-byte field shows the bits it holds (`raw`), what they mean goes in the legend.
+fn value_text(field: &Field<'_>, bits: usize, raw: Option<u64>) -> String {
     let def = field.def();
+    if let (Some(raw), Value::U64(_)) = (raw, field.value) {
+        return raw.to_string();
+    }
     match (field.value, def.display) {
         (Value::None, _) => "✓".to_string(),
         (Value::U64(v), Display::Dec) if v > 9 && bits >= 16 => format!("{v} (0x{v:x})"),
@@ -122,6 +223,12 @@ pub fn diagrams(packet: &Packet<'_>, fields: &FieldList<'_>) -> Vec<Diagram> {
                 |f| f.def().title.to_string(),
             );
         let mut rows = Vec::new();
+        let mut legend: Vec<String> = Vec::new();
+        let mut note = |line: String| {
+            if !legend.contains(&line) {
+                legend.push(line);
+            }
+        };
         let mut row_start = 0;
         while row_start < header_bits {
             let row_end = (row_start + 32).min(header_bits);
@@ -143,13 +250,24 @@ pub fn diagrams(packet: &Packet<'_>, fields: &FieldList<'_>) -> Vec<Diagram> {
                 }
                 let f = list[i];
                 let continued = bit < row_start;
+                let (label, short) = label_for(f, (hi - lo) * 2 - 1);
+                let raw = raw_bits(f, packet.data);
+                if !continued {
+                    let meant = raw.and_then(|r| meaning(f, r));
+                    match (short, meant) {
+                        (true, Some(m)) => note(format!("{label} = {m}")),
+                        (true, None) => note(format!("{label} = {}", f.def().title)),
+                        (false, Some(m)) => note(m),
+                        (false, None) => {}
+                    }
+                }
                 cells.push(Cell {
                     bits: hi - lo,
-                    label: f.def().title.to_string(),
+                    label,
                     value: if continued {
                         String::new()
                     } else {
-                        value_text(f, count)
+                        value_text(f, count, raw)
                     },
                     field: Some(i),
                     continued,
@@ -168,7 +286,11 @@ pub fn diagrams(packet: &Packet<'_>, fields: &FieldList<'_>) -> Vec<Diagram> {
             rows.push(cells);
             row_start = row_end;
         }
-        out.push(Diagram { title, rows });
+        out.push(Diagram {
+            title,
+            rows,
+            legend: pack(legend, 63),
+        });
     }
     out
 }
@@ -183,10 +305,24 @@ fn fit(text: &str, width: usize) -> String {
             text,
             " ".repeat(width - count - left)
         )
-    } else if width == 0 {
-        String::new()
     } else {
-        text.chars().take(width).collect()
+        cut(text, width)
+    }
+}
+
+/// `text` cut to `width` with a final `…`, never silently.
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    match width {
+        0 => String::new(),
+        1 => "…".to_string(),
+        w => {
+            let mut s: String = text.chars().take(w - 1).collect();
+            s.push('…');
+            s
+        }
     }
 }
 
@@ -229,6 +365,9 @@ pub fn render(diagram: &Diagram, highlight: Option<usize>) -> String {
             out.push('\n');
         }
         border(row, &mut out);
+    }
+    for line in &diagram.legend {
+        let _ = writeln!(out, "  {line}");
     }
     out
 }

@@ -222,9 +222,11 @@ pub fn encapsulation(packet: &Packet<'_>, width: usize) -> String {
     let layers = layers(packet);
     let mut out = String::new();
     let depth = layers.len();
+    // A box at depth i has i rails on each side (2 columns each) and its own two borders:
+    // everything fits in `width`, so an inner box never draws over an outer border.
     for (i, layer) in layers.iter().enumerate() {
         let indent = "│ ".repeat(i);
-        let inner = width.saturating_sub(2 * i + 2);
+        let inner = width.saturating_sub(4 * i + 1);
         let title = if layer.header_len == 0 {
             format!("┌ {} — empty ({}) ", layer.name, layer.how)
         } else {
@@ -254,7 +256,7 @@ pub fn encapsulation(packet: &Packet<'_>, width: usize) -> String {
     }
     for i in (0..depth).rev() {
         let indent = "│ ".repeat(i);
-        let inner = width.saturating_sub(2 * i + 2);
+        let inner = width.saturating_sub(4 * i + 1);
         let _ = writeln!(
             out,
             "{indent}└{}┘{}",

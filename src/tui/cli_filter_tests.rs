@@ -16,6 +16,7 @@ fn opened(name: &str, display: Option<&str>, capture: Option<&str>) -> App {
         display_filter: display.map(|t| Filter::parse(t).unwrap()),
         capture_filter: capture.map(|t| Filter::parse(t).unwrap()),
         follow: false,
+        ..ReplayOptions::default()
     };
     let (job, mut app) = replay_app(&format!("captures/textbook/{name}"), opts).unwrap();
     app.resize(120, 40);

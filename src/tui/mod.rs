@@ -4,6 +4,14 @@
 //! The terminal is restored on every exit path: normal return and errors (the guard's
 //! `Drop`), panics (the hook restores before the message prints) and SIGTERM/SIGHUP/SIGINT
 //! (a signal-hook flag the loop checks at least every 250 ms).
+//!
+//! A terminal that goes away (window closed, ssh dropped, `tmux kill-session`) ends the UI
+//! too: the loop looks at the terminal itself every iteration ([`TtyWatch`]), because
+//! crossterm's reader spins for ever on a tty that reads EOF or EIO and never reports it.
+
+mod tty;
+
+pub use tty::TtyWatch;
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,6 +59,8 @@ pub struct ReplayOptions {
     pub display_filter: Option<Filter>,
     /// `-f`: the frames it rejects are not loaded at all.
     pub capture_filter: Option<Filter>,
+    /// `-t`: the Time column's format.
+    pub time_format: Option<crate::headless::TimeFormat>,
     /// `--follow`: at the end of the file, wait for more.
     pub follow: bool,
 }
@@ -70,6 +80,10 @@ pub struct LiveOptions {
     pub store: store::LiveConfig,
     /// `-Y`: applied when the UI opens, and shown in the filter bar.
     pub display_filter: Option<Filter>,
+    /// `-t`: the Time column's format.
+    pub time_format: Option<crate::headless::TimeFormat>,
+    /// A line kept current by the caller, shown in the footer (the demo's scenario).
+    pub note: Option<Arc<std::sync::Mutex<String>>>,
 }
 
 /// Interface names for the picker (pnet's view of the system).
@@ -102,6 +116,7 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
             title: path.to_string(),
             interfaces: interface_names(),
             no_color: opts.no_color || crate::ui::theme::Theme::no_color_env(),
+            time_format: opts.time_format,
             ..AppOptions::default()
         },
     );
@@ -140,6 +155,8 @@ pub fn run_live_on<B: Backend>(
             interfaces: interface_names(),
             no_color: opts.no_color || crate::ui::theme::Theme::no_color_env(),
             events,
+            time_format: opts.time_format,
+            note: opts.note.clone(),
         },
     );
     if let Some(filter) = opts.display_filter {
@@ -291,19 +308,36 @@ where
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout())).map_err(term_err)?;
     let (tx, rx) = mpsc::channel();
     let input_done = Arc::new(AtomicBool::new(false));
-    let reader = spawn_input(tx, Arc::clone(&input_done));
+    let watch = TtyWatch::open();
+    let reader = spawn_input(tx, Arc::clone(&input_done), watch.clone());
+    let _watcher = watch
+        .as_ref()
+        .map(|w| w.spawn_watcher(Arc::clone(&stop), Arc::clone(&input_done)));
     let result = body(&mut terminal, &rx, &stop);
     input_done.store(true, Ordering::Relaxed);
-    let _ = reader.map(|t| t.join());
+    // A reader stuck in crossterm on a dead terminal never returns: leave it to end with
+    // the process rather than hang the exit.
+    if !watch.as_ref().is_some_and(TtyWatch::was_gone) {
+        let _ = reader.map(|t| t.join());
+    }
     result
 }
 
-/// Reads terminal events on their own thread; polls so it notices when the UI ends.
-fn spawn_input(tx: Sender<UiEvent>, done: Arc<AtomicBool>) -> Option<thread::JoinHandle<()>> {
+/// Reads terminal events on their own thread; polls so it notices when the UI ends. It
+/// asks the terminal itself first whether it is still there: once crossterm is handed a
+/// hung-up tty it loops inside `poll` for ever.
+fn spawn_input(
+    tx: Sender<UiEvent>,
+    done: Arc<AtomicBool>,
+    watch: Option<TtyWatch>,
+) -> Option<thread::JoinHandle<()>> {
     thread::Builder::new()
         .name("sockeye-input".into())
         .spawn(move || {
             while !done.load(Ordering::Relaxed) {
+                if watch.as_ref().is_some_and(TtyWatch::gone) {
+                    break;
+                }
                 match event::poll(Duration::from_millis(100)) {
                     Ok(true) => {}
                     Ok(false) => continue,

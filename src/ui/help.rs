@@ -14,7 +14,21 @@ pub fn entries() -> Vec<String> {
         .iter()
         .map(|b| {
             let keys: Vec<String> = b.keys.iter().map(key_label).collect();
-            format!("{:<14}{}", keys.join(" "), b.help)
+            let mut keys = keys.join(" ");
+            if !b.other_keys.is_empty() {
+                let other: Vec<String> = b.other_keys.iter().map(key_label).collect();
+                keys = format!("{keys} / {}", other.join(" "));
+                // Too long for the key column: the first key of each side says enough.
+                if keys.chars().count() > 13 {
+                    let first = |ks: &[crate::app::keymap::Key]| ks.first().map(key_label);
+                    keys = format!(
+                        "{} / {}",
+                        first(b.keys).unwrap_or_default(),
+                        first(b.other_keys).unwrap_or_default()
+                    );
+                }
+            }
+            format!("{keys:<14}{}", b.help)
         })
         .collect()
 }
@@ -36,7 +50,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             } else {
                 ""
             };
-            Line::raw(format!(" {:<col$}{right}", super::fit(left, col - 1)))
+            Line::raw(format!(
+                " {:<col$}{}",
+                super::fit(left, col - 1),
+                super::fit(right, col)
+            ))
         })
         .collect();
     lines.push(Line::raw(

@@ -45,17 +45,25 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         format!("{unit}s")
     };
+    // With a filter the ladder draws (and counts) only the stream's matching packets.
+    let filtered = app
+        .filter
+        .as_ref()
+        .map_or(String::new(), |f| format!(" (filter: {})", f.text));
     let title = format!(
-        " {proto} stream {}: {} ⇄ {} — {} {units} ",
-        ladder.stream, ladder.client, ladder.server, ladder.total
+        " {proto} stream {}: {} ⇄ {} — {} {units}{filtered} ",
+        ladder.stream,
+        ladder.client,
+        ladder.server,
+        crate::app::group(ladder.total as u64)
     );
-    let block = super::pane_block(app, title, None);
     let width = usize::from(area.width);
+    let block = super::pane_block(app, super::fit(&title, width.saturating_sub(1)), None);
     let note_width = (width.saturating_sub(PREFIX) / 4).min(28);
     let span = width.saturating_sub(PREFIX + note_width + 3).max(8);
     let mut lines = Vec::with_capacity(height + 2);
-    let client = super::fit(&format!("client {}", ladder.client), span / 2);
-    let server = super::fit(&format!("server {}", ladder.server), span / 2);
+    let client = endpoint_label("client", &ladder.client, span / 2);
+    let server = endpoint_label("server", &ladder.server, span / 2);
     lines.push(Line::from(vec![
         Span::styled(format!("{:>6} {:>9}  ", "No.", "Time"), app.theme.header),
         Span::styled(
@@ -80,6 +88,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     lines.truncate(height + 2);
     Paragraph::new(lines).block(block).render(area, buf);
+}
+
+/// `client 10.0.0.1:1234` in `width` columns: without the role word when it does not fit,
+/// cut in the middle with `…` only when the address alone does not (the port stays).
+fn endpoint_label(role: &str, addr: &str, width: usize) -> String {
+    let full = format!("{role} {addr}");
+    if full.chars().count() <= width {
+        full
+    } else {
+        super::fit_middle(addr, width)
+    }
 }
 
 fn time_text(rel_ns: i64) -> String {

@@ -2,6 +2,8 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use crate::app::{Pane, PaneSplit};
+
 pub struct Screen {
     pub title: Rect,
     pub body: Rect,
@@ -29,11 +31,22 @@ pub struct Packets {
     pub hex: Rect,
 }
 
-pub fn packets(area: Rect) -> Packets {
+/// The panes as `split` shares the body; a zoomed pane gets all of it and the others
+/// an empty rectangle (drawn as nothing, never hit by a click).
+pub fn packets(area: Rect, split: &PaneSplit) -> Packets {
     let body = screen(area).body;
+    if let Some(zoom) = split.zoom {
+        let none = Rect::new(body.x, body.y, 0, 0);
+        let pick = |p: Pane| if p == zoom { body } else { none };
+        return Packets {
+            list: pick(Pane::List),
+            details: pick(Pane::Details),
+            hex: pick(Pane::Hex),
+        };
+    }
     let [list, details, hex] = Layout::vertical([
-        Constraint::Percentage(45),
-        Constraint::Percentage(32),
+        Constraint::Percentage(split.list),
+        Constraint::Percentage(split.details),
         Constraint::Fill(1),
     ])
     .areas(body);
@@ -41,12 +54,12 @@ pub fn packets(area: Rect) -> Packets {
 }
 
 /// Packet rows the list shows (pane minus its title line and column header).
-pub fn list_rows(area: Rect) -> usize {
-    usize::from(packets(area).list.height.saturating_sub(2))
+pub fn list_rows(area: Rect, split: &PaneSplit) -> usize {
+    usize::from(packets(area, split).list.height.saturating_sub(2))
 }
 
-pub fn details_rows(area: Rect) -> usize {
-    usize::from(packets(area).details.height.saturating_sub(1))
+pub fn details_rows(area: Rect, split: &PaneSplit) -> usize {
+    usize::from(packets(area, split).details.height.saturating_sub(1))
 }
 
 /// Bytes per hex line: 16 when the screen is wide enough, else 8.

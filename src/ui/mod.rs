@@ -6,6 +6,7 @@ pub mod conversations;
 pub mod details;
 pub mod encap;
 pub mod filterbar;
+pub mod fit;
 pub mod follow;
 pub mod help;
 pub mod hex;
@@ -33,7 +34,7 @@ impl Widget for &App {
         status::title(self, screen.title, buf);
         match self.view {
             View::Packets => {
-                let panes = layout::packets(area);
+                let panes = layout::packets(area, &self.split);
                 // The selected packet's tree feeds both the details and the hex highlight.
                 let tree = details::selected_rows(self);
                 let (list_area, explain) = teach::split_list(self, panes.list);
@@ -45,7 +46,14 @@ impl Widget for &App {
                 let range = tree.get(self.detail_cursor).and_then(|r| r.range);
                 hex::render(self, range, panes.hex, buf);
             }
-            View::Ladder => ladder::render(self, screen.body, buf),
+            View::Ladder => {
+                // `e` explains the selected segment here too, under the ladder.
+                let (ladder_area, explain) = teach::split_list(self, screen.body);
+                ladder::render(self, ladder_area, buf);
+                if let Some(explain) = explain {
+                    teach::render_narration(self, explain, buf);
+                }
+            }
             View::Conversations => conversations::render(self, screen.body, buf),
             View::Follow => follow::render(self, screen.body, buf),
             View::Stats => stats::render(self, screen.body, buf),
@@ -92,4 +100,22 @@ pub(crate) fn fit(s: &str, width: usize) -> String {
         out.push('…');
         out
     }
+}
+
+/// Cuts `s` to `width` columns in the middle (`2001:d…::1002`): an address's start says its
+/// network and its end the host and port, so a cut one still tells two hosts apart.
+pub(crate) fn fit_middle(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width {
+        return s.to_string();
+    }
+    if width < 3 {
+        return fit(s, width);
+    }
+    let head = (width - 1) / 2;
+    let tail = width - 1 - head;
+    let mut out: String = s.chars().take(head).collect();
+    out.push('…');
+    out.extend(s.chars().skip(n - tail));
+    out
 }

@@ -101,13 +101,32 @@ pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
         if let Some(f) = &app.filter {
             search = format!("filter {} (Esc clears) │ {search}", f.text);
         }
-        format!("{search}? help  q quit  / search  : go to  Tab pane  Enter open  2 ladder  f follow  Space replay")
+        let note = app
+            .note
+            .as_ref()
+            .and_then(|n| n.lock().ok().map(|n| n.clone()))
+            .filter(|n| !n.is_empty())
+            .map_or(String::new(), |n| format!("▶ {n} │ "));
+        format!("{note}{search}{}", hints(app))
     };
     Paragraph::new(Line::styled(
         super::fit(&text, usize::from(area.width)),
         app.theme.status,
     ))
     .render(area, buf);
+}
+
+/// The keys that matter in the current view, most useful first (the rest are under `?`).
+fn hints(app: &App) -> &'static str {
+    match app.view {
+        View::Packets => "? help  q quit  / filter  : go to  Tab pane  s sort  t time  z zoom  2 ladder  e explain  Space replay",
+        View::Ladder => "? help  q quit  j/k segment  e explain  f follow  3 conversations  Esc back",
+        View::Conversations => "? help  q quit  j/k move  Enter ladder  f follow  Esc back",
+        View::Follow => "? help  q quit  j/k scroll  Esc back",
+        View::Stats => "? help  q quit  / filter (counts follow it)  Esc back",
+        View::Encap => "? help  q quit  h/l packet  j/k scroll  7 diagrams  Esc back",
+        View::Diagram => "? help  q quit  j/k field  h/l packet  6 encapsulation  Esc back",
+    }
 }
 
 pub fn picker(app: &App, area: Rect, buf: &mut Buffer) {

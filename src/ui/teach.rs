@@ -20,7 +20,7 @@ pub fn narration_height(app: &App) -> usize {
     if !app.teach.explain {
         return 0;
     }
-    let list = usize::from(super::layout::packets(app.size).list.height);
+    let list = usize::from(super::layout::packets(app.size, &app.split).list.height);
     let text = if app.size.width < 100 { 4 } else { 3 };
     let h = (text + 1).min(list.saturating_sub(3));
     if h < 2 {

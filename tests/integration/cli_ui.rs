@@ -19,7 +19,10 @@ fn display_and_capture_filters_from_the_command_line_reach_the_ui() {
         ),
         "Enter",
     ]);
-    let up = tmux.wait(20, |t| t.contains("filter tcp.analysis.acks_frame"));
+    // The footer names the filter at once; the counts are final once indexing is done.
+    let up = tmux.wait(20, |t| {
+        t.contains("filter tcp.analysis.acks_frame") && !t.contains("indexing")
+    });
     let up = up.expect("the UI did not open with the -Y filter");
     // tshark -Y ipv6 selects 10 frames of this capture (tests/data/filters.tsv).
     let ipv6 = std::fs::read_to_string(kit::root().join("tests/data/filters.tsv"))

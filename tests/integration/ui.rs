@@ -39,6 +39,7 @@ pub(crate) fn keys(app: &mut App, keys: &str) {
         let code = match c {
             '\n' => KeyCode::Enter,
             '\t' => KeyCode::Tab,
+            '\x1b' => KeyCode::Esc,
             c => KeyCode::Char(c),
         };
         app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
