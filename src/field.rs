@@ -262,7 +262,7 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(suggest("tcp.srcprt"), Some("tcp.srcport"));
-        assert_eq!(suggest("http"), None, "not a typo of tcp");
+        assert_eq!(suggest("quic"), None, "not a typo of udp or imap");
         assert_eq!(FieldId::from_name("ip.src"), Some(FieldId::IpSrc));
         assert_eq!(FieldId::TcpFlagsSyn.protocol(), "tcp");
     }

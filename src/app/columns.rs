@@ -334,8 +334,9 @@ impl App {
                 match column {
                     Column::Source => addr_key(super::row::addresses(&d.packet).0),
                     Column::Destination => addr_key(super::row::addresses(&d.packet).1),
-                    Column::Protocol => Key::Text(super::row::protocol(&d.packet).to_string()),
-                    _ => Key::Text(super::row::info(&d)),
+                    // Sorted by what the column shows (tshark's texts, see `row`).
+                    Column::Protocol => Key::Text(super::row::row(&d).protocol),
+                    _ => Key::Text(super::row::row(&d).info),
                 }
             }
         }

@@ -17,7 +17,7 @@ pub struct Row {
     pub time: String,
     pub source: String,
     pub destination: String,
-    pub protocol: &'static str,
+    pub protocol: String,
     pub length: u32,
     pub info: String,
 }
@@ -49,14 +49,25 @@ pub fn row(d: &Dissection<'_>) -> Row {
         (rel.unsigned_abs() % 1_000_000_000) / 1_000
     );
     let (source, destination) = addresses(p);
+    // The Protocol and Info columns as tshark writes them, computed once by the pipeline;
+    // a packet it has no text for keeps the decoder's own summary.
+    let (column_protocol, column_info) = d.columns();
     Row {
         number: d.info.number,
         time,
         source,
         destination,
-        protocol: protocol(p),
+        protocol: if column_protocol.is_empty() {
+            protocol(p).to_string()
+        } else {
+            column_protocol.to_string()
+        },
         length: p.orig_len,
-        info: info(d),
+        info: if column_info.is_empty() {
+            info(d)
+        } else {
+            column_info.to_string()
+        },
     }
 }
 

@@ -46,7 +46,7 @@ fn killing_the_tmux_session_ends_the_replay_ui() {
     tmux.send(&[&format!("{bin} -r {} --ui", capture.display()), "Enter"]);
     let up = tmux.wait(20, |t| t.contains("[TCP Retransmission]"));
     let pid = tmux.foreground_pid();
-    drop(tmux);
+    tmux.hang_up();
     assert!(up.is_some(), "the UI did not start");
     let pid = pid.expect("no sockeye process under the shell");
     let took = wait_end(pid as i32, Duration::from_secs(3));
@@ -172,7 +172,7 @@ fn killing_the_session_of_a_live_ui_leaves_a_complete_file() {
     let pid = tmux.foreground_pid();
     // Let the kernel retire the last partly filled ring block (100 ms timer).
     std::thread::sleep(Duration::from_millis(400));
-    drop(tmux);
+    tmux.hang_up();
     assert!(up.is_some(), "the live UI did not show the datagrams");
     let pid = pid.expect("no sockeye process under the shell");
     let took = wait_end(pid as i32, Duration::from_secs(3));

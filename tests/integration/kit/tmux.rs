@@ -64,6 +64,14 @@ impl Tmux {
         }
     }
 
+    /// Kills the session only, as a closed terminal window does: the program in the pane
+    /// must notice by itself (the tests of the UI ending with its terminal).
+    pub fn hang_up(&self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .status();
+    }
+
     /// The pid of the program the pane's shell is running, if any.
     pub fn foreground_pid(&self) -> Option<u32> {
         let shell = Command::new("tmux")
