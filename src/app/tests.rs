@@ -314,3 +314,29 @@ fn esc_then_a_quick_key_is_not_alt() {
     assert!(a.prompt.is_none(), "the Esc closed the bar");
     assert!(a.quit, "and q quit");
 }
+
+/// The list speaks tshark: an IP fragment's row reads as tshark's Protocol and Info, and
+/// the frame that completes the datagram shows what it carries.
+#[test]
+fn fragment_rows_read_as_tshark_writes_them() {
+    let a = app("ip_frag_source.pcapng");
+    let store = lock(&a.store);
+    let first = row::row(&store.dissect(0).unwrap());
+    assert_eq!(first.protocol, "IPv4");
+    assert!(
+        first
+            .info
+            .starts_with("Fragmented IP protocol (proto=ICMP 1, off=0, ID="),
+        "{}",
+        first.info
+    );
+    let completing = (0..store.len())
+        .map(|i| row::row(&store.dissect(i).unwrap()))
+        .find(|r| r.protocol == "ICMP")
+        .expect("the reassembled datagram's row");
+    assert!(
+        completing.info.starts_with("Echo (ping) request"),
+        "{}",
+        completing.info
+    );
+}
