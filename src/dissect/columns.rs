@@ -213,8 +213,9 @@ pub fn tcp_info(packet: &Packet<'_>, facts: Option<&TcpFacts>, out: &mut String)
     }
 }
 
-/// `SYN, ACK`: the set flags in tshark's order, `<None>` when none is.
-fn flag_names(tcp: &etherparse::TcpHeaderSlice<'_>) -> String {
+/// `SYN, ACK`: the set flags in tshark's order, `<None>` when none is (the one spelling
+/// of the flags: the Info column, the ladders and the packet list use it).
+pub fn flag_names(tcp: &etherparse::TcpHeaderSlice<'_>) -> String {
     let names = [
         (tcp.fin(), "FIN"),
         (tcp.syn(), "SYN"),

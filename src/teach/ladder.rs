@@ -66,26 +66,7 @@ pub struct SegmentWords {
 
 /// `SYN`, `SYN, ACK`, `PSH, ACK`, … as Wireshark's Info column writes them.
 pub fn flag_names(tcp: &TcpHeaderSlice<'_>) -> String {
-    let names = [
-        (tcp.fin(), "FIN"),
-        (tcp.syn(), "SYN"),
-        (tcp.rst(), "RST"),
-        (tcp.psh(), "PSH"),
-        (tcp.ack(), "ACK"),
-        (tcp.urg(), "URG"),
-        (tcp.ece(), "ECE"),
-        (tcp.cwr(), "CWR"),
-    ];
-    let set: Vec<&str> = names
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, n)| *n)
-        .collect();
-    if set.is_empty() {
-        "<None>".to_string()
-    } else {
-        set.join(", ")
-    }
+    crate::dissect::columns::flag_names(tcp)
 }
 
 /// Each sender's last advertised window, so a label shows `Win=` only where it changed
