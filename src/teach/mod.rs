@@ -5,9 +5,13 @@
 
 pub mod diagram;
 pub mod encap;
+pub mod builtin;
 pub mod export;
 pub mod ladder;
+pub mod lesson_check;
+pub mod lesson_file;
 pub mod narrate;
+pub mod quiz;
 pub mod timeline;
 
 pub use diagram::header_diagrams;
