@@ -330,6 +330,10 @@ pub enum Command {
     /// Watch the built-in endpoints run every teaching scenario in a loop, in a private
     /// network namespace (no sudo needed where user namespaces are allowed).
     Demo(DemoArgs),
+    /// Play a lesson file (TOML: a capture and steps, each a packet, a view, a field to
+    /// highlight, the lecturer's text and an optional quiz; see lessons/README.md):
+    /// ←/→ move, 3 Enter jumps to step 3, Q asks a quiz question, q quits.
+    Lesson(LessonArgs),
     /// Print a shell completion script: `source <(sockeye completions bash)`, or save it
     /// where your shell loads completions (zsh: a directory in $fpath as _sockeye; fish:
     /// ~/.config/fish/completions/sockeye.fish).
@@ -343,6 +347,16 @@ pub enum Command {
     /// Print the manual page (roff), made from these same definitions: `sockeye man >
     /// sockeye.1; man -l sockeye.1` (or `make man`).
     Man,
+}
+
+/// `sockeye lesson [--check] FILE`.
+#[derive(Debug, Args)]
+pub struct LessonArgs {
+    /// The lesson file (.toml).
+    pub file: std::path::PathBuf,
+    /// Only validate the file: print each problem as FILE:LINE: message (exit 1 if any).
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Shells `sockeye completions` writes for.
@@ -490,6 +504,10 @@ impl Cli {
             Some(Command::Send(a)) => cmd::Command::Send(a.job()?),
             Some(Command::Lab(a)) => cmd::Command::Lab(a.job()),
             Some(Command::Demo(a)) => cmd::Command::Demo(a.options()),
+            Some(Command::Lesson(a)) => cmd::Command::Lesson(cmd::lesson::LessonOptions {
+                path: a.file,
+                check: a.check,
+            }),
             Some(Command::Run(a)) => cmd::Command::Run(a.options(stdout_is_terminal)?),
             Some(Command::Completions { shell }) => cmd::Command::Print(completions(shell)),
             Some(Command::Man) => cmd::Command::Print(man_page()?),

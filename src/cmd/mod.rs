@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod lab;
+pub mod lesson;
 pub mod read;
 pub mod run;
 pub mod ui;
@@ -66,6 +67,8 @@ pub enum Command {
     Send(lab::SendJob),
     Lab(lab::LabJob),
     Demo(demo::DemoOptions),
+    /// `sockeye lesson [--check] FILE`.
+    Lesson(lesson::LessonOptions),
     /// `sockeye run -- PROGRAM`.
     Run(run::RunOptions),
     /// Text made from the command-line definitions (completions, the manual page).
@@ -110,6 +113,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Send(job) => Ok(lab::send(job)?),
         Command::Lab(job) => Ok(lab::lab(job)?),
         Command::Demo(opts) => demo::run(&opts),
+        Command::Lesson(opts) => lesson::run(&opts),
         Command::Run(opts) => run::run(&opts),
         Command::Print(text) => {
             use std::io::Write;

@@ -92,6 +92,8 @@ pub enum Action {
     Zoom,
     GrowPane,
     ShrinkPane,
+    /// Ask a question about the selected packet (again: the next kind of question).
+    Quiz,
 }
 
 /// A key as the table names it.
@@ -287,6 +289,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[k('x')], Action::StopReplay, "replay: stop, show all"),
     b(&[k('p')], Action::ToggleCapture, "live: stop/start"),
     b(&[k('i')], Action::PickInterface, "live: interface"),
+    b(&[k('Q')], Action::Quiz, "quiz: ask about this packet"),
     b(&[k('?')], Action::Help, "this help"),
 ];
 

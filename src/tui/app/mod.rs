@@ -11,6 +11,7 @@ pub mod ladder;
 pub mod layout;
 mod nav;
 pub mod quit;
+pub mod quiz;
 pub mod replay;
 pub mod row;
 mod rows;
@@ -154,6 +155,8 @@ pub struct App {
     pub order: Option<columns::RowOrder>,
     pub split: PaneSplit,
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// Quiz mode: the open question and the session's score.
+    pub quiz: quiz::QuizState,
 }
 
 impl App {
@@ -210,6 +213,7 @@ impl App {
             order: None,
             split: PaneSplit::default(),
             note: opts.note,
+            quiz: quiz::QuizState::default(),
         }
     }
 
@@ -302,7 +306,9 @@ impl App {
             }
             return;
         }
-        if !teach::handle(self, action) {
+        if action == Action::Quiz {
+            self.start_quiz(None);
+        } else if !teach::handle(self, action) {
             nav::handle(self, action);
         }
         self.ensure_visible();

@@ -12,6 +12,7 @@ pub mod help;
 pub mod hex;
 pub mod ladder;
 pub mod list;
+pub mod quiz;
 pub mod stats;
 pub mod status;
 pub mod teach;
@@ -63,6 +64,7 @@ impl Widget for &App {
             View::Encap => encap::render(self, screen.body, buf),
             View::Diagram => teach::render_diagram_screen(self, buf),
         }
+        quiz::render(self, area, buf);
         status::footer(self, screen.footer, buf);
         filterbar::render(self, area, buf);
         if self.help {

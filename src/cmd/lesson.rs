@@ -1,0 +1,62 @@
+//! `sockeye lesson FILE` plays a lesson file; `sockeye lesson --check FILE` only validates
+//! it, printing each problem as `FILE:LINE: message` (exit status 1 when there is one).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::bail;
+
+use crate::teach::lesson_check;
+use crate::teach::lesson_file::{self, LessonError, LessonFile, Problem};
+
+/// `sockeye lesson`, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonOptions {
+    pub path: PathBuf,
+    pub check: bool,
+}
+
+/// The lesson and its problems (syntax first; the capture checks only once it parses).
+fn validate(path: &Path) -> anyhow::Result<(Option<LessonFile>, Vec<Problem>)> {
+    match lesson_file::load(path) {
+        Ok(lesson) => {
+            let problems = lesson_check::check(&lesson);
+            Ok((Some(lesson), problems))
+        }
+        Err(LessonError::Invalid { problems, .. }) => Ok((None, problems)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn run(opts: &LessonOptions) -> anyhow::Result<ExitCode> {
+    let (lesson, problems) = validate(&opts.path)?;
+    let shown = opts.path.display();
+    if opts.check {
+        for p in &problems {
+            println!("{shown}:{}: {}", p.line, p.message);
+        }
+        return Ok(match (&lesson, problems.len()) {
+            (Some(l), 0) => {
+                println!("{shown}: {} steps, no problems", l.steps.len());
+                ExitCode::SUCCESS
+            }
+            (_, n) => {
+                println!("{shown}: {n} problem{}", if n == 1 { "" } else { "s" });
+                ExitCode::from(1)
+            }
+        });
+    }
+    if let (Some(lesson), true) = (lesson, problems.is_empty()) {
+        if !std::io::stdout().is_terminal() {
+            bail!("the lesson is interactive: run it in a terminal (or check it with --check)");
+        }
+        crate::tui::lesson::run_file(lesson, crate::tui::ui::theme::Theme::no_color_env())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let list: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{shown}:{}: {}", p.line, p.message))
+        .collect();
+    bail!("the lesson has problems:\n{}", list.join("\n"))
+}
