@@ -7,8 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 
-use crate::teach::lesson_check;
-use crate::teach::lesson_file::{self, LessonError, LessonFile, Problem};
+use crate::teach::lesson_file::{self, LessonFile, Problem};
 
 /// `sockeye lesson`, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,16 +16,8 @@ pub struct LessonOptions {
     pub check: bool,
 }
 
-/// The lesson and its problems (syntax first; the capture checks only once it parses).
 fn validate(path: &Path) -> anyhow::Result<(Option<LessonFile>, Vec<Problem>)> {
-    match lesson_file::load(path) {
-        Ok(lesson) => {
-            let problems = lesson_check::check(&lesson);
-            Ok((Some(lesson), problems))
-        }
-        Err(LessonError::Invalid { problems, .. }) => Ok((None, problems)),
-        Err(e) => Err(e.into()),
-    }
+    Ok(lesson_file::load_and_check(path)?)
 }
 
 pub fn run(opts: &LessonOptions) -> anyhow::Result<ExitCode> {

@@ -128,7 +128,10 @@ pub enum LessonError {
         source: std::io::Error,
     },
     #[error("{path}: {}", .problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))]
-    Invalid { path: String, problems: Vec<Problem> },
+    Invalid {
+        path: String,
+        problems: Vec<Problem>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -174,10 +177,38 @@ pub fn load(path: &Path) -> Result<LessonFile, LessonError> {
     })
 }
 
+/// The lesson file at `path` with every problem it has, those its captures reveal
+/// included (what `sockeye lesson --check` prints), sorted by line.
+pub fn load_and_check(path: &Path) -> Result<(Option<LessonFile>, Vec<Problem>), LessonError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LessonError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    Ok(match parse_all(&text, base) {
+        Ok((lesson, mut problems)) => {
+            problems.extend(super::lesson_check::check(&lesson));
+            problems.sort_by_key(|p| p.line);
+            (Some(lesson), problems)
+        }
+        Err(problems) => (None, problems),
+    })
+}
+
 /// Parses a lesson; file captures are relative to `base`. Every problem that needs no
 /// capture is reported (syntax, unknown keys and views, fields not in the field table,
 /// captures that do not exist); [`super::lesson_check::check`] adds those that need one.
 pub fn parse(text: &str, base: &Path) -> Result<LessonFile, Vec<Problem>> {
+    match parse_all(text, base)? {
+        (lesson, problems) if problems.is_empty() => Ok(lesson),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// [`parse`] that keeps going past the problems it can: the lesson holds the steps whose
+/// capture resolved (so `--check` can look at them too), with every problem found. Only a
+/// file that is not valid TOML (or not a lesson's shape) gives no lesson at all.
+pub fn parse_all(text: &str, base: &Path) -> Result<(LessonFile, Vec<Problem>), Vec<Problem>> {
     let raw: RawLesson = toml::from_str(text).map_err(|e| {
         vec![Problem {
             line: e.span().map_or(0, |s| line_of(text, s.start)),
@@ -214,7 +245,11 @@ pub fn parse(text: &str, base: &Path) -> Result<LessonFile, Vec<Problem>> {
             (Some(c), _) => Some(c),
             (None, Some(c)) => Some(c.clone()),
             (None, None) => {
-                if s.capture.is_none() && s.scenario.is_none() && raw.capture.is_none() && raw.scenario.is_none() {
+                if s.capture.is_none()
+                    && s.scenario.is_none()
+                    && raw.capture.is_none()
+                    && raw.scenario.is_none()
+                {
                     problems.push(Problem {
                         line: step_line,
                         message: format!(
@@ -250,10 +285,7 @@ pub fn parse(text: &str, base: &Path) -> Result<LessonFile, Vec<Problem>> {
         });
         if let Some(capture) = capture {
             steps.push(LessonStep {
-                title: s
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| format!("Step {}", n + 1)),
+                title: s.title.clone().unwrap_or_else(|| format!("Step {}", n + 1)),
                 text: s.text.trim().to_string(),
                 capture,
                 packet: *s.packet.get_ref(),
@@ -269,14 +301,14 @@ pub fn parse(text: &str, base: &Path) -> Result<LessonFile, Vec<Problem>> {
             });
         }
     }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.line);
-        return Err(problems);
-    }
-    Ok(LessonFile {
-        title: raw.title.unwrap_or_else(|| "Lesson".into()),
-        steps,
-    })
+    problems.sort_by_key(|p| p.line);
+    Ok((
+        LessonFile {
+            title: raw.title.unwrap_or_else(|| "Lesson".into()),
+            steps,
+        },
+        problems,
+    ))
 }
 
 /// A `capture`/`scenario` pair resolved (at most one may be given; the file must exist).
@@ -348,7 +380,8 @@ mod tests {
         let err = parse(text, Path::new(".")).unwrap_err();
         assert_eq!(err[0].line, 6, "{err:?}");
         assert!(err[0].message.contains("movie"), "{err:?}");
-        let text = "scenario = \"echo\"\n[[step]]\npacket = 1\nview = \"tree\"\nfield = \"tcp.seqq\"\n";
+        let text =
+            "scenario = \"echo\"\n[[step]]\npacket = 1\nview = \"tree\"\nfield = \"tcp.seqq\"\n";
         let err = parse(text, Path::new(".")).unwrap_err();
         assert_eq!(err[0].line, 5);
         assert!(err[0].message.contains("did you mean tcp.seq"), "{err:?}");

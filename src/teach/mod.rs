@@ -3,9 +3,9 @@
 //! stream (text and Mermaid), and a narration of what a packet means. The UI draws the same
 //! text; `sockeye -r FILE --export …` prints it for slides.
 
+pub mod builtin;
 pub mod diagram;
 pub mod encap;
-pub mod builtin;
 pub mod export;
 pub mod ladder;
 pub mod lesson_check;

@@ -172,11 +172,7 @@ pub fn context_in<'c, 'a>(all: &'c [Dissection<'a>], index: usize) -> QuizContex
             .rev()
             .filter(same_stream)
             .find(|o| sender(o).is_some_and(|s| s != me)),
-        next_in_stream: all
-            .get(index + 1..)
-            .unwrap_or(&[])
-            .iter()
-            .find(same_stream),
+        next_in_stream: all.get(index + 1..).unwrap_or(&[]).iter().find(same_stream),
     }
 }
 
@@ -449,7 +445,10 @@ fn ip_length(f: &Fields<'_>, d: &Dissection<'_>, frame: u64) -> Option<Question>
         terms,
     };
     let why = if working.total == answer {
-        format!("{}: the {name} counts every byte after the link header up to the end of the data.", working.text(" + "))
+        format!(
+            "{}: the {name} counts every byte after the link header up to the end of the data.",
+            working.text(" + ")
+        )
     } else {
         format!(
             "the header says {answer}, but {} — the layers inside do not fill it exactly.",
@@ -519,7 +518,9 @@ fn parse(expected: &Answer, typed: &str) -> Result<Answer, String> {
                 .split(|c: char| c == ',' || c == '+' || c == '|' || c.is_whitespace())
                 .filter(|w| !w.is_empty())
             {
-                let word = word.trim_matches(|c| c == '[' || c == ']').to_ascii_uppercase();
+                let word = word
+                    .trim_matches(|c| c == '[' || c == ']')
+                    .to_ascii_uppercase();
                 let word = if word == "NS" { "AE".to_string() } else { word };
                 match FLAGS.iter().find(|(_, n)| *n == word) {
                     Some((b, _)) => bits |= b,
@@ -536,7 +537,11 @@ fn parse(expected: &Answer, typed: &str) -> Result<Answer, String> {
                 "good" | "ok" | "correct" | "valid" | "right" => 1,
                 "unverified" | "unknown" | "cannot tell" => 2,
                 "not present" | "none" | "absent" | "missing" | "0" => 3,
-                _ => return Err(format!("'{t}': answer good, bad, unverified or not present")),
+                _ => {
+                    return Err(format!(
+                        "'{t}': answer good, bad, unverified or not present"
+                    ))
+                }
             };
             Ok(Answer::Checksum(status))
         }

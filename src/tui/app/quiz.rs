@@ -148,6 +148,15 @@ impl App {
                     typed: String::new(),
                     verdict: None,
                 });
+                // The details cursor goes to the hidden value, so the `??` is in view and
+                // its bytes are lit in the hex pane.
+                if let Some(row) = self
+                    .selected_tree()
+                    .iter()
+                    .position(|r| r.text.contains(": ??"))
+                {
+                    self.detail_cursor = row;
+                }
             }
             None => {
                 self.message = Some(match kind {
@@ -196,8 +205,13 @@ impl App {
 
 /// `Header Length: 32 bytes (8)` → `Header Length: ??`.
 fn mask_value(text: &str) -> String {
+    let close = if text.trim_start().starts_with('[') {
+        "]"
+    } else {
+        ""
+    };
     match text.rfind(": ") {
-        Some(at) => format!("{}: ??", text.get(..at).unwrap_or(text)),
+        Some(at) => format!("{}: ??{close}", text.get(..at).unwrap_or(text)),
         None => format!("{text} ??"),
     }
 }

@@ -38,13 +38,25 @@ pub struct Lesson {
 impl Lesson {
     /// The built-in lesson at step 1, drawn for a `width`×`height` terminal.
     pub fn new(no_color: bool, width: u16, height: u16) -> Result<Self, UiError> {
-        let file = lesson_file::parse(builtin::TCP_BASICS, Path::new("."))
-            .map_err(|p| UiError::Lesson(format!("the built-in lesson: {}", p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))))?;
+        let file = lesson_file::parse(builtin::TCP_BASICS, Path::new(".")).map_err(|p| {
+            UiError::Lesson(format!(
+                "the built-in lesson: {}",
+                p.iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))
+        })?;
         Self::open(file, no_color, width, height)
     }
 
     /// `file` at step 1.
-    pub fn open(file: LessonFile, no_color: bool, width: u16, height: u16) -> Result<Self, UiError> {
+    pub fn open(
+        file: LessonFile,
+        no_color: bool,
+        width: u16,
+        height: u16,
+    ) -> Result<Self, UiError> {
         let first = file
             .steps
             .first()
@@ -96,7 +108,13 @@ impl Lesson {
         }
         let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
         // An open question takes the typing (Enter checks, Esc closes); arrows still move.
-        if self.app.quiz.typing() && !matches!(ev.code, KeyCode::Left | KeyCode::Right) && !ctrl {
+        if self.app.quiz.typing()
+            && !matches!(
+                ev.code,
+                KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End
+            )
+            && !ctrl
+        {
             self.app.handle_key(ev);
             return Ok(());
         }
@@ -175,7 +193,13 @@ fn index_capture(capture: &CaptureRef, index: usize) -> Result<crate::store::Sha
 }
 
 /// An app over `step`'s capture, on its packet and view, its field highlighted.
-fn load(step: &LessonStep, index: usize, no_color: bool, width: u16, height: u16) -> Result<App, UiError> {
+fn load(
+    step: &LessonStep,
+    index: usize,
+    no_color: bool,
+    width: u16,
+    height: u16,
+) -> Result<App, UiError> {
     let store = index_capture(&step.capture, index)?;
     let mut app = App::new(
         Arc::clone(&store),
@@ -212,6 +236,10 @@ fn load(step: &LessonStep, index: usize, no_color: bool, width: u16, height: u16
     app.refresh_narration();
     if let Some(kind) = step.quiz {
         app.start_quiz(Some(kind));
+    }
+    // The highlighted (or quizzed) field's row in view.
+    if step.field.is_some() || step.quiz.is_some() {
+        app.ensure_visible();
     }
     Ok(app)
 }

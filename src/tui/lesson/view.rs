@@ -31,6 +31,9 @@ impl Widget for &Lesson {
             let room = max.saturating_sub(lines.len()).max(quiz.len().min(max));
             lines.extend(quiz.into_iter().take(room));
             lines
+        } else if step.view == LessonView::Explain {
+            // The view below is the narration itself.
+            teach::wrap_rows(&step.text, inner, max)
         } else {
             let narration = teach::narration_text(app).unwrap_or_default();
             let text = format!("{} ▸ This packet: {narration}", step.text);
