@@ -4,6 +4,7 @@
 mod annotate;
 pub mod app;
 pub mod columns;
+pub mod crypto_pan;
 mod defrag;
 pub mod reassembly;
 
