@@ -218,6 +218,13 @@ pub struct IoArgs {
     #[arg(help_heading = "Teaching", long)]
     pub mermaid: bool,
 
+    /// Privacy mode, for projecting a capture: IP addresses mapped prefix-preserving
+    /// (Crypto-PAn, a new key each run), MACs keep only their vendor prefix, everything above
+    /// the transport header (payload, host names) removed. Applies to the UI, every output
+    /// and -w (the anonymised bytes are what is written).
+    #[arg(help_heading = "Output", long)]
+    pub anonymize: bool,
+
     /// Quiet: print no packets (useful with -z, as tshark -q).
     #[arg(help_heading = "Output", short = 'q')]
     pub quiet: bool,
@@ -489,6 +496,7 @@ impl IoArgs {
             display: validate::compile_filter("-Y", self.display_filter.as_deref())?,
             capture: validate::compile_filter("-f", self.capture_filter.as_deref())?,
             time_format: self.time_format,
+            anonymize: self.anonymize,
         })
     }
 }

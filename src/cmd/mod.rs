@@ -5,6 +5,7 @@
 pub mod demo;
 pub mod lab;
 pub mod lesson;
+pub mod privacy;
 pub mod read;
 pub mod run;
 pub mod ui;

@@ -36,6 +36,8 @@ pub struct Plan {
     pub line_buffered: bool,
     /// `--follow`: wait at the end of the file for more.
     pub follow: bool,
+    /// `--anonymize`: every frame rewritten before it is decoded, printed or written.
+    pub anonymize: bool,
 }
 
 impl Plan {
@@ -47,6 +49,14 @@ impl Plan {
         stop: &AtomicBool,
         line_buffered: bool,
     ) -> anyhow::Result<headless::Outcome> {
+        let mut private;
+        let source: &mut dyn PacketSource = if self.anonymize {
+            let anonymizer = crate::dissect::anonymize::Anonymizer::random()?;
+            private = crate::dissect::anonymize::AnonymizedSource::new(source, anonymizer);
+            &mut private
+        } else {
+            source
+        };
         let stats = (!self.stats.is_empty()).then(|| Stats::new(&self.stats));
         let mut printer = Printer::new(self.config)
             .with_display_filter(self.display_filter)

@@ -21,12 +21,19 @@ pub struct UiFilters {
     pub capture: Option<Filter>,
     /// `-t`: the Time column's format.
     pub time_format: Option<crate::headless::TimeFormat>,
+    /// `--anonymize`: the UI shows an anonymised copy of the capture.
+    pub anonymize: bool,
 }
 
 /// The UI over a capture file or a pipe, with the command line's filters.
 pub fn replay(path: &str, follow: bool, filters: UiFilters) -> anyhow::Result<ExitCode> {
+    let private = match filters.anonymize {
+        true => Some(super::privacy::anonymized_copy(path)?),
+        false => None,
+    };
+    let shown = private.as_ref().map(|p| p.path());
     tui::run_replay(
-        path,
+        shown.as_deref().unwrap_or(path),
         tui::ReplayOptions {
             no_color: ui::theme::Theme::no_color_env(),
             display_filter: filters.display,

@@ -2,6 +2,7 @@
 //! frame → decode → (analysis) → everything a printer or the UI needs about that packet.
 
 mod annotate;
+pub mod anonymize;
 pub mod app;
 pub mod columns;
 pub mod crypto_pan;

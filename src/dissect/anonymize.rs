@@ -1,0 +1,266 @@
+//! Privacy mode (`--anonymize`): each frame is rewritten *before* it is decoded, so every
+//! consumer — the UI's views, `-V`, `-T fields`, JSON, `-w` — sees only the rewritten bytes
+//! and nothing can show an original by another path.
+//!
+//! - IPv4/IPv6 addresses (IP headers, ARP) are mapped with Crypto-PAn: consistently and
+//!   prefix-preserving, so hosts of one /24 stay in one /24.
+//! - MAC addresses (Ethernet, ARP, Linux cooked headers) keep their vendor prefix (OUI) and
+//!   get the rest from a keyed hash; broadcast stays broadcast.
+//! - Everything above the transport header (payload, application fields, host names in
+//!   DNS/HTTP/TLS, the packet an ICMP error quotes) is cut from the captured bytes, as a
+//!   short snap length would: lengths still tell how much there was, the views show no
+//!   bytes (`··`), and transport checksums read "unverified" (they cannot be checked).
+//! - The IPv4 header checksum is recomputed. A frame whose link layer sockeye does not
+//!   decode keeps no bytes at all.
+
+use std::collections::HashMap;
+
+use aes::cipher::{generic_array::GenericArray, BlockEncrypt, KeyInit};
+use aes::Aes128;
+
+use super::crypto_pan::CryptoPan;
+use crate::decode::{self, Header};
+use crate::frame::{Frame, LinkType, OwnedFrame};
+use crate::source::{PacketSource, SourceError, SourceStats};
+
+/// The keyed mappings of one session (the same address always maps the same way).
+pub struct Anonymizer {
+    pan: CryptoPan,
+    mac_cipher: Aes128,
+    v4: HashMap<[u8; 4], [u8; 4]>,
+    v6: HashMap<[u8; 16], [u8; 16]>,
+}
+
+impl Anonymizer {
+    pub fn new(key: &[u8; 32]) -> Self {
+        // The MAC hash uses a key of its own, derived from the session key.
+        let mut mac_key = [0u8; 16];
+        for (m, (a, b)) in mac_key.iter_mut().zip(key.iter().zip(key.iter().skip(16))) {
+            *m = a ^ b ^ 0x5c;
+        }
+        Anonymizer {
+            pan: CryptoPan::new(key),
+            mac_cipher: Aes128::new(GenericArray::from_slice(&mac_key)),
+            v4: HashMap::new(),
+            v6: HashMap::new(),
+        }
+    }
+
+    /// A key nobody knows (from the kernel's random source): the mapping lasts this run.
+    pub fn random() -> std::io::Result<Self> {
+        use std::io::Read;
+        let mut key = [0u8; 32];
+        std::fs::File::open("/dev/urandom")?.read_exact(&mut key)?;
+        Ok(Self::new(&key))
+    }
+
+    fn ipv4(&mut self, at: &mut [u8]) {
+        let Ok(orig) = <[u8; 4]>::try_from(&*at) else {
+            return;
+        };
+        let pan = &self.pan;
+        let mapped = *self.v4.entry(orig).or_insert_with(|| {
+            let mut a = orig;
+            pan.anonymize(&mut a);
+            a
+        });
+        at.copy_from_slice(&mapped);
+    }
+
+    fn ipv6(&mut self, at: &mut [u8]) {
+        let Ok(orig) = <[u8; 16]>::try_from(&*at) else {
+            return;
+        };
+        let pan = &self.pan;
+        let mapped = *self.v6.entry(orig).or_insert_with(|| {
+            let mut a = orig;
+            pan.anonymize(&mut a);
+            a
+        });
+        at.copy_from_slice(&mapped);
+    }
+
+    /// The vendor prefix stays; the last three bytes come from a keyed hash of the whole
+    /// address. Broadcast and the all-zero address name nobody and stay.
+    fn mac(&self, at: &mut [u8]) {
+        if at.len() != 6 || at.iter().all(|b| *b == 0xff) || at.iter().all(|b| *b == 0) {
+            return;
+        }
+        let mut block = GenericArray::from([0u8; 16]);
+        block[..6].copy_from_slice(at);
+        self.mac_cipher.encrypt_block(&mut block);
+        at[3..6].copy_from_slice(&block[..3]);
+    }
+
+    /// `frame` rewritten (see the module's comment).
+    pub fn frame(&mut self, frame: &Frame<'_>) -> OwnedFrame {
+        let packet = decode::decode(frame);
+        let mut data = frame.data.to_vec();
+        let mut keep = 0usize;
+        for layer in &packet.layers {
+            let at = layer.offset;
+            let len = layer.header.bytes().len();
+            let Some(bytes) = data.get_mut(at..) else {
+                break;
+            };
+            let mut transport = false;
+            match &layer.header {
+                Header::Null { .. } => keep = at + 4,
+                Header::Sll(_) => {
+                    // Link-layer address: its length at 4..6, the address at 6..14.
+                    if bytes.get(4..6) == Some(&[0, 6]) {
+                        self.mac_range(bytes, 6);
+                    }
+                    keep = at + len;
+                }
+                Header::Sll2(_) => {
+                    if bytes.get(11) == Some(&6) {
+                        self.mac_range(bytes, 12);
+                    }
+                    keep = at + len;
+                }
+                Header::Ethernet(_) => {
+                    self.mac_range(bytes, 0);
+                    self.mac_range(bytes, 6);
+                    keep = at + len;
+                }
+                Header::Vlan(_) => keep = at + len,
+                Header::Arp(_) => {
+                    // Ethernet/IPv4 ARP: sender MAC, sender IP, target MAC, target IP.
+                    if bytes.get(4..6) == Some(&[6, 4]) {
+                        self.mac_range(bytes, 8);
+                        self.ipv4_range(bytes, 14);
+                        self.mac_range(bytes, 18);
+                        self.ipv4_range(bytes, 24);
+                    }
+                    keep = at + len;
+                }
+                Header::Ipv4(_) => {
+                    self.ipv4_range(bytes, 12);
+                    self.ipv4_range(bytes, 16);
+                    if let Some(header) = bytes.get_mut(..len) {
+                        ipv4_checksum(header);
+                    }
+                    keep = at + len;
+                }
+                Header::Ipv6(_) => {
+                    if let Some(a) = bytes.get_mut(8..24) {
+                        self.ipv6(a);
+                    }
+                    if let Some(a) = bytes.get_mut(24..40) {
+                        self.ipv6(a);
+                    }
+                    keep = at + len;
+                }
+                // A routing header lists addresses: cut there.
+                Header::Ipv6Ext { kind, .. }
+                    if *kind == etherparse::IpNumber::IPV6_ROUTE_HEADER =>
+                {
+                    break
+                }
+                Header::Ipv6Ext { .. } => keep = at + len,
+                Header::Tcp(_) | Header::Udp(_) => {
+                    keep = at + len;
+                    transport = true;
+                }
+                Header::Icmpv4(_) | Header::Icmpv6(_) => {
+                    // The ICMP header's 8 bytes; what follows (a quoted packet, a neighbour
+                    // discovery target) is payload.
+                    keep = at + len.min(8);
+                    transport = true;
+                }
+            }
+            if transport {
+                break;
+            }
+        }
+        data.truncate(keep);
+        OwnedFrame {
+            ts_ns: frame.ts_ns,
+            data,
+            orig_len: frame.orig_len,
+            link: frame.link,
+            interface: frame.interface,
+            direction: frame.direction,
+        }
+    }
+
+    fn mac_range(&self, bytes: &mut [u8], at: usize) {
+        if let Some(m) = bytes.get_mut(at..at + 6) {
+            self.mac(m);
+        }
+    }
+
+    fn ipv4_range(&mut self, bytes: &mut [u8], at: usize) {
+        if let Some(a) = bytes.get_mut(at..at + 4) {
+            self.ipv4(a);
+        }
+    }
+}
+
+/// Recomputes an IPv4 header's checksum (RFC 1071) after its addresses changed.
+fn ipv4_checksum(header: &mut [u8]) {
+    if header.len() < 20 {
+        return;
+    }
+    header[10] = 0;
+    header[11] = 0;
+    let mut sum: u32 = header
+        .chunks(2)
+        .map(|w| u32::from(u16::from_be_bytes([w[0], *w.get(1).unwrap_or(&0)])))
+        .sum();
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    let check = !(sum as u16);
+    header[10..12].copy_from_slice(&check.to_be_bytes());
+}
+
+/// Any source, anonymised frame by frame (the frame lent is the rewritten copy).
+pub struct AnonymizedSource<'s> {
+    inner: &'s mut dyn PacketSource,
+    anonymizer: Anonymizer,
+    current: OwnedFrame,
+}
+
+impl<'s> AnonymizedSource<'s> {
+    pub fn new(inner: &'s mut dyn PacketSource, anonymizer: Anonymizer) -> Self {
+        AnonymizedSource {
+            inner,
+            anonymizer,
+            current: OwnedFrame::ethernet(0, Vec::new()),
+        }
+    }
+}
+
+impl PacketSource for AnonymizedSource<'_> {
+    fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError> {
+        let Some(frame) = self.inner.next_frame()? else {
+            return Ok(None);
+        };
+        self.current = self.anonymizer.frame(&frame);
+        Ok(Some(self.current.as_frame()))
+    }
+
+    fn next_within(
+        &mut self,
+        timeout: std::time::Duration,
+    ) -> Result<crate::source::Next<'_>, SourceError> {
+        match self.inner.next_within(timeout)? {
+            crate::source::Next::Frame(frame) => {
+                self.current = self.anonymizer.frame(&frame);
+                Ok(crate::source::Next::Frame(self.current.as_frame()))
+            }
+            crate::source::Next::End => Ok(crate::source::Next::End),
+            crate::source::Next::Idle => Ok(crate::source::Next::Idle),
+        }
+    }
+
+    fn link_type(&self) -> LinkType {
+        self.inner.link_type()
+    }
+
+    fn stats(&self) -> SourceStats {
+        self.inner.stats()
+    }
+}
