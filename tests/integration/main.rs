@@ -23,6 +23,7 @@ mod hostile;
 mod live;
 mod narration_facts;
 mod pipes;
+mod privacy;
 mod reference;
 mod regressions;
 mod remote;
