@@ -175,6 +175,8 @@ impl Anonymizer {
             }
         }
         data.truncate(keep);
+        reseal_transport(&packet, &mut data);
+        reseal_icmp(&packet, &mut data);
         OwnedFrame {
             ts_ns: frame.ts_ns,
             data,
@@ -198,22 +200,137 @@ impl Anonymizer {
     }
 }
 
-/// Recomputes an IPv4 header's checksum (RFC 1071) after its addresses changed.
-fn ipv4_checksum(header: &mut [u8]) {
-    if header.len() < 20 {
-        return;
-    }
-    header[10] = 0;
-    header[11] = 0;
-    let mut sum: u32 = header
+/// The RFC 1071 sum of `bytes` (an odd last byte padded with zero), not yet folded.
+fn sum16(bytes: &[u8]) -> u32 {
+    bytes
         .chunks(2)
-        .map(|w| u32::from(u16::from_be_bytes([w[0], *w.get(1).unwrap_or(&0)])))
-        .sum();
+        .map(|w| {
+            let hi = w.first().copied().unwrap_or(0);
+            let lo = w.get(1).copied().unwrap_or(0);
+            u32::from(u16::from_be_bytes([hi, lo]))
+        })
+        .sum()
+}
+
+fn fold(mut sum: u32) -> u16 {
     while sum > 0xffff {
         sum = (sum & 0xffff) + (sum >> 16);
     }
-    let check = !(sum as u16);
-    header[10..12].copy_from_slice(&check.to_be_bytes());
+    !(sum as u16)
+}
+
+/// Recomputes an IPv4 header's checksum after its addresses changed.
+fn ipv4_checksum(header: &mut [u8]) {
+    if let Some(c) = header.get_mut(10..12) {
+        c.copy_from_slice(&[0, 0]);
+    } else {
+        return;
+    }
+    let check = fold(sum16(header));
+    if let Some(c) = header.get_mut(10..12) {
+        c.copy_from_slice(&check.to_be_bytes());
+    }
+}
+
+/// An ICMP message cut to its 8-byte header gets the checksum of those 8 bytes: sockeye
+/// checks an ICMP message over the bytes captured, and the original sum, over the rest of
+/// the message too, would read as damage that is not there.
+fn reseal_icmp(packet: &decode::Packet<'_>, data: &mut [u8]) {
+    let Some(layer) = packet
+        .layers
+        .iter()
+        .find(|l| matches!(l.header, Header::Icmpv4(_) | Header::Icmpv6(_)))
+    else {
+        return;
+    };
+    let pseudo = match (
+        &layer.header,
+        packet
+            .layers
+            .iter()
+            .find(|l| matches!(l.header, Header::Ipv6(_))),
+    ) {
+        (Header::Icmpv6(_), Some(ip)) => {
+            let Some(addrs) = data.get(ip.offset + 8..ip.offset + 40) else {
+                return;
+            };
+            let len = data.len().saturating_sub(layer.offset) as u32;
+            sum16(addrs) + len + 58
+        }
+        (Header::Icmpv6(_), None) => return,
+        _ => 0,
+    };
+    let Some(message) = data.get_mut(layer.offset..) else {
+        return;
+    };
+    if let Some(c) = message.get_mut(2..4) {
+        c.copy_from_slice(&[0, 0]);
+    } else {
+        return;
+    }
+    let check = fold(pseudo + sum16(message));
+    if let Some(c) = message.get_mut(2..4) {
+        c.copy_from_slice(&check.to_be_bytes());
+    }
+}
+
+/// A TCP/UDP segment that is still whole after the cut (no payload: a SYN, a bare ACK)
+/// gets its checksum recomputed over the new addresses, so it reads "good" rather than
+/// "bad"; a cut one cannot be checked and reads "unverified".
+fn reseal_transport(packet: &decode::Packet<'_>, data: &mut [u8]) {
+    let (Some(ip), Some(t)) = (
+        packet
+            .layers
+            .iter()
+            .find(|l| matches!(l.header, Header::Ipv4(_) | Header::Ipv6(_))),
+        packet
+            .layers
+            .iter()
+            .find(|l| matches!(l.header, Header::Tcp(_) | Header::Udp(_))),
+    ) else {
+        return;
+    };
+    if packet.fragment {
+        return;
+    }
+    let (proto, at_checksum) = match t.header {
+        Header::Tcp(_) => (6u32, 16),
+        _ => (17u32, 6),
+    };
+    let seg_len = t.header.bytes().len();
+    let whole = match (&t.header, packet.tcp_len) {
+        (Header::Tcp(_), Some(0)) => true,
+        (Header::Udp(u), _) => usize::from(u.length()) == seg_len,
+        _ => false,
+    };
+    if !whole {
+        return;
+    }
+    let addrs = match ip.header {
+        Header::Ipv4(_) => data.get(ip.offset + 12..ip.offset + 20),
+        _ => data.get(ip.offset + 8..ip.offset + 40),
+    };
+    let Some(addr_sum) = addrs.map(sum16) else {
+        return;
+    };
+    let Some(segment) = data.get_mut(t.offset..t.offset + seg_len) else {
+        return;
+    };
+    // A UDP checksum of zero means "none" over IPv4: it stays so.
+    if proto == 17 && segment.get(6..8) == Some(&[0, 0]) {
+        return;
+    }
+    if let Some(c) = segment.get_mut(at_checksum..at_checksum + 2) {
+        c.copy_from_slice(&[0, 0]);
+    }
+    let sum = addr_sum + proto + seg_len as u32 + sum16(segment);
+    let mut check = fold(sum);
+    if proto == 17 && check == 0 {
+        check = 0xffff;
+    }
+    if let Some(c) = segment.get_mut(at_checksum..at_checksum + 2) {
+        c.copy_from_slice(&check.to_be_bytes());
+    }
 }
 
 /// Any source, anonymised frame by frame (the frame lent is the rewritten copy).
