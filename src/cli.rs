@@ -214,6 +214,15 @@ pub struct IoArgs {
     #[arg(help_heading = "Teaching", long, value_name = "N", default_value_t = 1)]
     pub packet: u64,
 
+    /// With --export ladder: txt (the default) or svg (a drawing for slides and handouts).
+    #[arg(
+        help_heading = "Teaching",
+        long = "format",
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub export_format: Option<ExportFormatArg>,
+
     /// With --export ladder: print Mermaid `sequenceDiagram` source instead of text.
     #[arg(help_heading = "Teaching", long)]
     pub mermaid: bool,
@@ -306,6 +315,13 @@ impl From<ExportArg> for ExportKind {
             ExportArg::Narrate => ExportKind::Narrate,
         }
     }
+}
+
+/// `--format` of `--export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    Txt,
+    Svg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -581,6 +597,15 @@ impl Cli {
 /// `-r FILE` printed, or one of its teaching views exported.
 fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
     Ok(match io.export {
+        Some(ExportArg::Ladder) if io.export_format == Some(ExportFormatArg::Svg) => {
+            cmd::Command::ExportSvg {
+                path,
+                packet: io.packet,
+            }
+        }
+        Some(_) if io.export_format == Some(ExportFormatArg::Svg) => {
+            anyhow::bail!("--format svg: only the ladder is drawn as SVG so far")
+        }
         Some(kind) => cmd::Command::Export {
             path,
             kind: kind.into(),

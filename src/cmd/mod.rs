@@ -32,6 +32,11 @@ pub enum Command {
         packet: u64,
         mermaid: bool,
     },
+    /// `-r FILE --export ladder --format svg --packet N`.
+    ExportSvg {
+        path: String,
+        packet: u64,
+    },
     /// `-i IFACE` printed.
     Capture {
         opts: CaptureOptions,
@@ -86,6 +91,11 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             packet,
             mermaid,
         } => read::export(&path, kind, packet, mermaid),
+        Command::ExportSvg { path, packet } => {
+            let mut out = std::io::stdout().lock();
+            crate::teach::svg::export_ladder(&path, packet, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Capture { opts, plan } => read::capture_live(&opts, plan),
         Command::ReplayUi {
             path,

@@ -12,6 +12,7 @@ pub mod lesson_check;
 pub mod lesson_file;
 pub mod narrate;
 pub mod quiz;
+pub mod svg;
 pub mod timeline;
 
 pub use diagram::header_diagrams;

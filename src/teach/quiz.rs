@@ -328,7 +328,7 @@ pub fn question(kind: QuizKind, d: &Dissection<'_>, ctx: QuizContext<'_, '_>) ->
                 kind,
                 frame,
                 ask: format!(
-                    "Which flags does the next segment of this stream carry (e.g. SYN, ACK)?"
+                    "Which flags does the segment after frame {frame} in this stream carry (e.g. SYN, ACK)?"
                 ),
                 answer: Answer::Flags(bits),
                 why: format!(

@@ -295,3 +295,55 @@ fn every_quiz_kind_on_every_textbook_packet() {
     }
     eprintln!("quiz questions checked: {asked:?}");
 }
+
+/// `--export ladder --format svg` is well-formed XML (parsed by roxmltree) with one arrow
+/// per segment of the stream and Wireshark's labels; docs/ladder.svg is what it writes.
+#[test]
+fn ladder_svg_is_valid_xml() {
+    for (capture, packet, arrows, label) in [
+        ("tcp_handshake.pcapng", "1", 3, "[SYN] Seq=0"),
+        ("tcp_retransmissions.pcapng", "2", 6, "TCP Retransmission"),
+        ("udp_dnsrequest.pcapng", "1", 1, "Len="),
+        ("http_google.pcapng", "1", 12, "[SYN, ACK]"),
+    ] {
+        let path = kit::textbook(capture);
+        let out = kit::sockeye(&[
+            "-r",
+            path.to_str().unwrap(),
+            "--export",
+            "ladder",
+            "--format",
+            "svg",
+            "--packet",
+            packet,
+        ]);
+        assert!(out.status.success(), "{capture}: {}", kit::stderr(&out));
+        let text = kit::stdout(&out);
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{capture}: {e}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!(
+            root.tag_name().namespace(),
+            Some("http://www.w3.org/2000/svg")
+        );
+        let segments = root
+            .descendants()
+            .filter(|n| n.has_tag_name("line") && n.attribute("class") == Some("segment"))
+            .count();
+        assert_eq!(segments, arrows, "{capture}");
+        let texts: String = root
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(texts.contains(label), "{capture}: {texts}");
+        if capture == "http_google.pcapng" {
+            let doc = std::fs::read_to_string(kit::root().join("docs/ladder.svg")).unwrap();
+            assert_eq!(
+                doc, text,
+                "docs/ladder.svg is stale: regenerate it (README)"
+            );
+        }
+    }
+}
