@@ -23,6 +23,7 @@ mod hostile;
 mod live;
 mod narration_facts;
 mod pipes;
+mod prefs_ui;
 mod privacy;
 mod reference;
 mod regressions;

@@ -10,6 +10,7 @@ pub mod keymap;
 pub mod ladder;
 pub mod layout;
 mod nav;
+mod prefs;
 pub mod quit;
 pub mod quiz;
 pub mod replay;
@@ -91,6 +92,8 @@ pub struct AppOptions {
     pub time_format: Option<crate::headless::TimeFormat>,
     /// A line someone else keeps current (the demo: which scenario runs, what to watch).
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// Preferences to open with (columns, time format, theme) and to save with `W`.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 /// Most recent socket calls kept for display.
@@ -157,12 +160,14 @@ pub struct App {
     pub note: Option<Arc<std::sync::Mutex<String>>>,
     /// Quiz mode: the open question and the session's score.
     pub quiz: quiz::QuizState,
+    /// The session's preferences and their file; `W` writes the UI's choices there.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 impl App {
     pub fn new(store: SharedStore, opts: AppOptions) -> Self {
         let live = opts.live.is_some();
-        App {
+        let mut app = App {
             store,
             title: opts.title,
             live: opts.live,
@@ -214,7 +219,12 @@ impl App {
             split: PaneSplit::default(),
             note: opts.note,
             quiz: quiz::QuizState::default(),
+            prefs: None,
+        };
+        if let Some(prefs) = opts.prefs {
+            app.apply_prefs(prefs, opts.time_format.is_some());
         }
+        app
     }
 
     /// Takes in what arrived since the last tick: new packets, replay progress, socket
