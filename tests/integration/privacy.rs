@@ -215,3 +215,37 @@ fn every_view_shows_no_original() {
         }
     }
 }
+
+/// `A` in the UI: every view of the anonymised copy shows no original; `A` again brings
+/// the real packets back.
+#[test]
+fn ui_key_anonymises_every_view() {
+    for name in [
+        "http_google.pcapng",
+        "arp_resolution.pcapng",
+        "dns_query_response.pcapng",
+        "icmpv6_neighbor_solicitation.pcapng",
+    ] {
+        let path = kit::textbook(name);
+        let s = secrets(path.to_str().unwrap());
+        let mut a = app_for(&path, 120, 40);
+        a.collapsed.clear();
+        keys(&mut a, "e");
+        assert!(
+            s.text.iter().any(|x| screen(&a).contains(x.as_str())),
+            "{name}: the originals show before A"
+        );
+        keys(&mut a, "A");
+        assert!(a.privacy.on(), "{name}: {:?}", a.message);
+        for view in ["1", "j", "j", "2", "3", "4", "5", "6", "7"] {
+            keys(&mut a, view);
+            assert_clean(&format!("{name} after A, key {view}"), &screen(&a), &s);
+        }
+        keys(&mut a, "1A");
+        assert!(!a.privacy.on());
+        assert!(
+            s.text.iter().any(|x| screen(&a).contains(x.as_str())),
+            "{name}: A again shows the real packets"
+        );
+    }
+}

@@ -11,6 +11,7 @@ pub mod ladder;
 pub mod layout;
 mod nav;
 mod prefs;
+pub mod privacy;
 pub mod quit;
 pub mod quiz;
 pub mod replay;
@@ -160,6 +161,8 @@ pub struct App {
     pub note: Option<Arc<std::sync::Mutex<String>>>,
     /// Quiz mode: the open question and the session's score.
     pub quiz: quiz::QuizState,
+    /// Privacy mode (`A`): the real store kept aside while an anonymised copy shows.
+    pub privacy: privacy::PrivacyState,
     /// The session's preferences and their file; `W` writes the UI's choices there.
     pub prefs: Option<crate::prefs::Loaded>,
 }
@@ -219,6 +222,7 @@ impl App {
             split: PaneSplit::default(),
             note: opts.note,
             quiz: quiz::QuizState::default(),
+            privacy: privacy::PrivacyState::default(),
             prefs: None,
         };
         if let Some(prefs) = opts.prefs {
@@ -318,6 +322,8 @@ impl App {
         }
         if action == Action::Quiz {
             self.start_quiz(None);
+        } else if action == Action::Privacy {
+            self.toggle_privacy();
         } else if !teach::handle(self, action) {
             nav::handle(self, action);
         }
