@@ -52,7 +52,10 @@ impl Plan {
         let mut private;
         let source: &mut dyn PacketSource = if self.anonymize {
             let anonymizer = crate::dissect::anonymize::Anonymizer::random()?;
-            private = crate::dissect::anonymize::AnonymizedSource::new(source, anonymizer);
+            private = crate::dissect::anonymize::AnonymizedSource::new(
+                &mut *source as &mut dyn PacketSource,
+                anonymizer,
+            );
             &mut private
         } else {
             source

@@ -108,6 +108,16 @@ fn run_with_config(
     store: crate::store::LiveConfig,
     filters: UiFilters,
 ) -> anyhow::Result<ExitCode> {
+    // Privacy mode live: every frame is rewritten before the store (and a -w recording)
+    // sees it.
+    let source: Box<dyn crate::source::PacketSource + Send> = if filters.anonymize {
+        let anonymizer = crate::dissect::anonymize::Anonymizer::random()?;
+        Box::new(crate::dissect::anonymize::AnonymizedSource::new(
+            source, anonymizer,
+        ))
+    } else {
+        source
+    };
     tui::run_live(
         source,
         None,

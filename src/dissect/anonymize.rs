@@ -333,15 +333,40 @@ fn reseal_transport(packet: &decode::Packet<'_>, data: &mut [u8]) {
     }
 }
 
+/// What [`AnonymizedSource`] can wrap: a borrowed source (the headless loop's) or an owned
+/// one (the live UI's, which moves to its capture thread).
+pub trait Wrapped {
+    fn source(&mut self) -> &mut dyn PacketSource;
+    fn source_ref(&self) -> &dyn PacketSource;
+}
+
+impl Wrapped for &mut dyn PacketSource {
+    fn source(&mut self) -> &mut dyn PacketSource {
+        &mut **self
+    }
+    fn source_ref(&self) -> &dyn PacketSource {
+        &**self
+    }
+}
+
+impl Wrapped for Box<dyn PacketSource + Send> {
+    fn source(&mut self) -> &mut dyn PacketSource {
+        &mut **self
+    }
+    fn source_ref(&self) -> &dyn PacketSource {
+        &**self
+    }
+}
+
 /// Any source, anonymised frame by frame (the frame lent is the rewritten copy).
-pub struct AnonymizedSource<'s> {
-    inner: &'s mut dyn PacketSource,
+pub struct AnonymizedSource<S> {
+    inner: S,
     anonymizer: Anonymizer,
     current: OwnedFrame,
 }
 
-impl<'s> AnonymizedSource<'s> {
-    pub fn new(inner: &'s mut dyn PacketSource, anonymizer: Anonymizer) -> Self {
+impl<S: Wrapped> AnonymizedSource<S> {
+    pub fn new(inner: S, anonymizer: Anonymizer) -> Self {
         AnonymizedSource {
             inner,
             anonymizer,
@@ -350,9 +375,9 @@ impl<'s> AnonymizedSource<'s> {
     }
 }
 
-impl PacketSource for AnonymizedSource<'_> {
+impl<S: Wrapped> PacketSource for AnonymizedSource<S> {
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError> {
-        let Some(frame) = self.inner.next_frame()? else {
+        let Some(frame) = self.inner.source().next_frame()? else {
             return Ok(None);
         };
         self.current = self.anonymizer.frame(&frame);
@@ -363,7 +388,7 @@ impl PacketSource for AnonymizedSource<'_> {
         &mut self,
         timeout: std::time::Duration,
     ) -> Result<crate::source::Next<'_>, SourceError> {
-        match self.inner.next_within(timeout)? {
+        match self.inner.source().next_within(timeout)? {
             crate::source::Next::Frame(frame) => {
                 self.current = self.anonymizer.frame(&frame);
                 Ok(crate::source::Next::Frame(self.current.as_frame()))
@@ -374,10 +399,52 @@ impl PacketSource for AnonymizedSource<'_> {
     }
 
     fn link_type(&self) -> LinkType {
-        self.inner.link_type()
+        self.inner.source_ref().link_type()
     }
 
     fn stats(&self) -> SourceStats {
-        self.inner.stats()
+        self.inner.source_ref().stats()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::source::{FileSource, MemorySource};
+
+    fn frames(name: &str) -> Vec<OwnedFrame> {
+        let path = format!("{}/captures/textbook/{name}", env!("CARGO_MANIFEST_DIR"));
+        let mut src = FileSource::open(&path).unwrap();
+        let mut out = Vec::new();
+        while let Some(f) = src.next_frame().unwrap() {
+            out.push(f.to_owned());
+        }
+        out
+    }
+
+    /// An owned live-style source (what the live UI gets) yields rewritten frames: the
+    /// same address maps the same way every time, the vendor prefix stays, the payload
+    /// goes, and the original length is still told.
+    #[test]
+    fn owned_source_rewrites_every_frame() {
+        let originals = frames("http_google.pcapng");
+        let inner: Box<dyn PacketSource + Send> = Box::new(MemorySource::new(originals.clone()));
+        let mut src = AnonymizedSource::new(inner, Anonymizer::new(&[7; 32]));
+        let mut seen = Vec::new();
+        while let Some(f) = src.next_frame().unwrap() {
+            seen.push(f.to_owned());
+        }
+        assert_eq!(seen.len(), originals.len());
+        let (a, b) = (&originals[0].data, &seen[0].data);
+        assert_eq!(a[..3], b[..3], "destination OUI kept");
+        assert_ne!(a[..6], b[..6], "destination MAC changed");
+        assert_ne!(a[26..34], b[26..34], "IPv4 addresses changed");
+        // Frame 4 carries the GET: it is cut after the TCP header.
+        let get = &seen[3];
+        assert_eq!(get.data.len(), 14 + 20 + 20);
+        assert_eq!(get.orig_len, originals[3].orig_len);
+        // Consistent: the client's address is the same in frames 1 and 3.
+        assert_eq!(seen[0].data[26..30], seen[2].data[26..30]);
     }
 }
