@@ -386,6 +386,16 @@ pub struct LessonArgs {
     /// Only validate the file: print each problem as FILE:LINE: message (exit 1 if any).
     #[arg(long)]
     pub check: bool,
+    /// Print the whole lesson as one handout instead of playing it: md (Markdown, each
+    /// step's view in a fenced block, quiz answers folded away).
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "check")]
+    pub export: Option<HandoutFormat>,
+}
+
+/// `sockeye lesson --export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HandoutFormat {
+    Md,
 }
 
 /// Shells `sockeye completions` writes for.
@@ -548,6 +558,7 @@ impl Cli {
             Some(Command::Lesson(a)) => cmd::Command::Lesson(cmd::lesson::LessonOptions {
                 path: a.file,
                 check: a.check,
+                markdown: a.export == Some(HandoutFormat::Md),
             }),
             Some(Command::Run(a)) => cmd::Command::Run(a.options(stdout_is_terminal)?),
             Some(Command::Completions { shell }) => cmd::Command::Print(completions(shell)),

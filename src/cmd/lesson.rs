@@ -14,6 +14,8 @@ use crate::teach::lesson_file::{self, LessonFile, Problem};
 pub struct LessonOptions {
     pub path: PathBuf,
     pub check: bool,
+    /// `--export md`: print the lesson as a Markdown handout.
+    pub markdown: bool,
 }
 
 fn validate(path: &Path) -> anyhow::Result<(Option<LessonFile>, Vec<Problem>)> {
@@ -39,6 +41,12 @@ pub fn run(opts: &LessonOptions) -> anyhow::Result<ExitCode> {
         });
     }
     if let (Some(lesson), true) = (lesson, problems.is_empty()) {
+        if opts.markdown {
+            let md = crate::teach::handout::lesson_markdown(&lesson)
+                .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+            print!("{md}");
+            return Ok(ExitCode::SUCCESS);
+        }
         if !std::io::stdout().is_terminal() {
             bail!("the lesson is interactive: run it in a terminal (or check it with --check)");
         }

@@ -7,6 +7,7 @@ pub mod builtin;
 pub mod diagram;
 pub mod encap;
 pub mod export;
+pub mod handout;
 pub mod ladder;
 pub mod lesson_check;
 pub mod lesson_file;

@@ -347,3 +347,20 @@ fn ladder_svg_is_valid_xml() {
         }
     }
 }
+
+/// `sockeye lesson --export md`: one handout, a section per step, each view in a fenced
+/// block, quiz answers with their working folded away.
+#[test]
+fn lesson_handout_markdown() {
+    let path = kit::root().join("lessons/udp-vs-tcp.toml");
+    let out = kit::sockeye(&["lesson", "--export", "md", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", kit::stderr(&out));
+    let md = kit::stdout(&out);
+    assert!(md.starts_with("# UDP vs TCP\n"), "{md}");
+    assert_eq!(md.matches("\n## Step ").count(), 7);
+    assert_eq!(md.matches("```").count() % 2, 0, "fences closed");
+    assert!(md.contains("[SYN] Seq=0"), "the ladder step's ladder");
+    assert_eq!(md.matches("<details><summary>Answer</summary>").count(), 2);
+    assert!(md.contains("7: seq 1 + len 6 = 7"), "{md}");
+    assert!(md.contains("34: IP header 20 + UDP length 14 = 34"), "{md}");
+}
