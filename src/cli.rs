@@ -635,10 +635,18 @@ fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
             cmd::Command::ExportSvg {
                 path,
                 packet: io.packet,
+                diagram: false,
+            }
+        }
+        Some(ExportArg::Diagram) if io.export_format == Some(ExportFormatArg::Svg) => {
+            cmd::Command::ExportSvg {
+                path,
+                packet: io.packet,
+                diagram: true,
             }
         }
         Some(_) if io.export_format == Some(ExportFormatArg::Svg) => {
-            anyhow::bail!("--format svg: only the ladder is drawn as SVG so far")
+            anyhow::bail!("--format svg: the ladder and the header diagrams are drawn as SVG")
         }
         Some(kind) => cmd::Command::Export {
             path,

@@ -36,6 +36,8 @@ pub enum Command {
     ExportSvg {
         path: String,
         packet: u64,
+        /// The header diagrams rather than the ladder.
+        diagram: bool,
     },
     /// `-i IFACE` printed.
     Capture {
@@ -91,9 +93,17 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             packet,
             mermaid,
         } => read::export(&path, kind, packet, mermaid),
-        Command::ExportSvg { path, packet } => {
+        Command::ExportSvg {
+            path,
+            packet,
+            diagram,
+        } => {
             let mut out = std::io::stdout().lock();
-            crate::teach::svg::export_ladder(&path, packet, &mut out)?;
+            if diagram {
+                crate::teach::svg::export_diagrams(&path, packet, &mut out)?;
+            } else {
+                crate::teach::svg::export_ladder(&path, packet, &mut out)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Capture { opts, plan } => read::capture_live(&opts, plan),

@@ -118,6 +118,88 @@ pub fn ladder_svg(ladder: &Ladder) -> String {
     s
 }
 
+/// RFC-style header diagrams as boxes: one row of 32 bit columns per 32-bit word, each
+/// field a box as wide as its bits holding its name and value, a title above each header.
+pub fn diagrams_svg(diagrams: &[super::diagram::Diagram]) -> String {
+    const BIT: usize = 24;
+    const CELL_H: usize = 44;
+    const X0: usize = 20;
+    let width = X0 * 2 + 32 * BIT;
+    let rows: usize = diagrams.iter().map(|d| d.rows.len()).sum();
+    let height = 20 + diagrams.len() * 60 + rows * CELL_H;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="DejaVu Sans Mono, Menlo, monospace" font-size="12">"#
+    );
+    let _ = writeln!(s, r##"<rect width="100%" height="100%" fill="#fff"/>"##);
+    let mut y = 20;
+    for d in diagrams {
+        let _ = writeln!(
+            s,
+            r#"<text class="header" x="{X0}" y="{}" font-weight="bold" font-size="14">{}</text>"#,
+            y + 16,
+            xml(&d.title)
+        );
+        for bit in (0..32).step_by(8) {
+            let _ = writeln!(
+                s,
+                r##"<text class="bit" x="{}" y="{}" fill="#666" font-size="10">{bit}</text>"##,
+                X0 + bit * BIT + 2,
+                y + 34
+            );
+        }
+        y += 40;
+        for row in &d.rows {
+            let mut x = X0;
+            for cell in row {
+                let w = cell.bits * BIT;
+                let _ = writeln!(
+                    s,
+                    r##"<rect class="field" x="{x}" y="{y}" width="{w}" height="{CELL_H}" fill="#f4f7fb" stroke="#333"/>"##
+                );
+                let cx = x + w / 2;
+                let _ = writeln!(
+                    s,
+                    r#"<text class="name" x="{cx}" y="{}" text-anchor="middle">{}</text>"#,
+                    y + 17,
+                    xml(&cell.label)
+                );
+                let _ = writeln!(
+                    s,
+                    r#"<text class="value" x="{cx}" y="{}" text-anchor="middle" font-weight="bold">{}</text>"#,
+                    y + 35,
+                    xml(&cell.value)
+                );
+                x += w;
+            }
+            y += CELL_H;
+        }
+        y += 20;
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// `--export diagram --format svg`: packet `packet`'s header diagrams as SVG.
+pub fn export_diagrams(path: &str, packet: u64, out: &mut dyn Write) -> Result<(), ExportError> {
+    let packet = packet.max(1);
+    let mut source = FileSource::open(path)?;
+    let mut dissector = Dissector::new();
+    while let Some(frame) = source.next_frame()? {
+        let d = dissector.dissect(&frame);
+        if d.info.number == packet {
+            let mut scratch = String::new();
+            let mut fields = crate::decode::FieldList::new();
+            d.emit_fields(&mut scratch, &mut fields);
+            let svg = diagrams_svg(&super::diagram::diagrams(&d.packet, &fields));
+            out.write_all(svg.as_bytes())?;
+            return Ok(());
+        }
+    }
+    Err(ExportError::NoSuchPacket(dissector.frames()))
+}
+
 /// `--export ladder --format svg`: the ladder of packet `packet`'s stream as SVG.
 pub fn export_ladder(path: &str, packet: u64, out: &mut dyn Write) -> Result<(), ExportError> {
     let packet = packet.max(1);

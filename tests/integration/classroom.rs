@@ -348,6 +348,49 @@ fn ladder_svg_is_valid_xml() {
     }
 }
 
+/// `--export diagram --format svg`: valid XML, one box per field of each header.
+#[test]
+fn diagram_svg_is_valid_xml() {
+    let path = kit::textbook("tcp_handshake.pcapng");
+    let out = kit::sockeye(&[
+        "-r",
+        path.to_str().unwrap(),
+        "--export",
+        "diagram",
+        "--format",
+        "svg",
+        "--packet",
+        "1",
+    ]);
+    assert!(out.status.success(), "{}", kit::stderr(&out));
+    let text = kit::stdout(&out);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let boxes = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("class") == Some("field"))
+        .count();
+    assert!(boxes > 30, "{boxes} boxes");
+    let headers: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("header"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            "Ethernet II",
+            "Internet Protocol Version 4",
+            "Transmission Control Protocol"
+        ]
+    );
+    let values: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("value"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(values.iter().any(|v| v.starts_with("2826")), "{values:?}");
+}
+
 /// `sockeye lesson --export md`: one handout, a section per step, each view in a fenced
 /// block, quiz answers with their working folded away.
 #[test]
