@@ -636,6 +636,7 @@ fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
                 path,
                 packet: io.packet,
                 diagram: false,
+                encap: false,
             }
         }
         Some(ExportArg::Diagram) if io.export_format == Some(ExportFormatArg::Svg) => {
@@ -643,10 +644,19 @@ fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
                 path,
                 packet: io.packet,
                 diagram: true,
+                encap: false,
+            }
+        }
+        Some(ExportArg::Encap) if io.export_format == Some(ExportFormatArg::Svg) => {
+            cmd::Command::ExportSvg {
+                path,
+                packet: io.packet,
+                diagram: false,
+                encap: true,
             }
         }
         Some(_) if io.export_format == Some(ExportFormatArg::Svg) => {
-            anyhow::bail!("--format svg: the ladder and the header diagrams are drawn as SVG")
+            anyhow::bail!("--format svg: the ladder, the header diagrams and the encapsulation are drawn as SVG")
         }
         Some(kind) => cmd::Command::Export {
             path,

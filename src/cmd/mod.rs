@@ -38,6 +38,8 @@ pub enum Command {
         packet: u64,
         /// The header diagrams rather than the ladder.
         diagram: bool,
+        /// The encapsulation rather than the ladder.
+        encap: bool,
     },
     /// `-i IFACE` printed.
     Capture {
@@ -97,10 +99,11 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             path,
             packet,
             diagram,
+            encap,
         } => {
             let mut out = std::io::stdout().lock();
-            if diagram {
-                crate::teach::svg::export_diagrams(&path, packet, &mut out)?;
+            if diagram || encap {
+                crate::teach::svg::export_diagrams(&path, packet, encap, &mut out)?;
             } else {
                 crate::teach::svg::export_ladder(&path, packet, &mut out)?;
             }

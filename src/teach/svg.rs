@@ -181,8 +181,74 @@ pub fn diagrams_svg(diagrams: &[super::diagram::Diagram]) -> String {
     s
 }
 
+/// The encapsulation of one packet as nested rectangles: the frame outermost, each layer
+/// inside the one that carries it, each labelled with its name, length and byte range.
+pub fn encap_svg(packet: &crate::decode::Packet<'_>) -> String {
+    const INSET: usize = 18;
+    const W: usize = 760;
+    let mut boxes: Vec<String> = vec![format!(
+        "Frame: {} bytes captured of {}",
+        packet.data.len(),
+        packet.orig_len
+    )];
+    for layer in &packet.layers {
+        let len = layer.header.bytes().len();
+        boxes.push(format!(
+            "{} header: {len} bytes (bytes {}–{})",
+            layer.header.name().to_uppercase(),
+            layer.offset,
+            (layer.offset + len).saturating_sub(1)
+        ));
+    }
+    if let Some((at, len)) = packet.payload.filter(|(_, len)| *len > 0) {
+        boxes.push(format!(
+            "Payload: {len} bytes (bytes {at}–{})",
+            (at + len).saturating_sub(1)
+        ));
+    }
+    let n = boxes.len();
+    let height = 40 + n * 2 * INSET + 30;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{height}" viewBox="0 0 {} {height}" font-family="DejaVu Sans Mono, Menlo, monospace" font-size="12">"#,
+        W + 40,
+        W + 40
+    );
+    let _ = writeln!(s, r##"<rect width="100%" height="100%" fill="#fff"/>"##);
+    let fills = [
+        "#eef3fb", "#e3ecf8", "#d8e5f5", "#cddef2", "#c2d7ef", "#b7d0ec",
+    ];
+    for (i, label) in boxes.iter().enumerate() {
+        let x = 20 + i * INSET;
+        let y = 20 + i * 2 * INSET;
+        let w = W.saturating_sub(2 * i * INSET);
+        let h = (n - i) * 2 * INSET + 10;
+        let fill = fills.get(i % fills.len()).copied().unwrap_or("#fff");
+        let _ = writeln!(
+            s,
+            r##"<rect class="layer" x="{x}" y="{y}" width="{w}" height="{h}" rx="4" fill="{fill}" stroke="#335"/>"##
+        );
+        let _ = writeln!(
+            s,
+            r#"<text class="label" x="{}" y="{}">{}</text>"#,
+            x + 8,
+            y + 16,
+            xml(label)
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
 /// `--export diagram --format svg`: packet `packet`'s header diagrams as SVG.
-pub fn export_diagrams(path: &str, packet: u64, out: &mut dyn Write) -> Result<(), ExportError> {
+/// (`encap`: `--export encap --format svg`, the nested rectangles.)
+pub fn export_diagrams(
+    path: &str,
+    packet: u64,
+    encap: bool,
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
     let packet = packet.max(1);
     let mut source = FileSource::open(path)?;
     let mut dissector = Dissector::new();
@@ -192,7 +258,11 @@ pub fn export_diagrams(path: &str, packet: u64, out: &mut dyn Write) -> Result<(
             let mut scratch = String::new();
             let mut fields = crate::decode::FieldList::new();
             d.emit_fields(&mut scratch, &mut fields);
-            let svg = diagrams_svg(&super::diagram::diagrams(&d.packet, &fields));
+            let svg = if encap {
+                encap_svg(&d.packet)
+            } else {
+                diagrams_svg(&super::diagram::diagrams(&d.packet, &fields))
+            };
             out.write_all(svg.as_bytes())?;
             return Ok(());
         }

@@ -389,6 +389,28 @@ fn diagram_svg_is_valid_xml() {
         .filter_map(|n| n.text())
         .collect();
     assert!(values.iter().any(|v| v.starts_with("2826")), "{values:?}");
+    // The encapsulation: one rectangle per layer inside the frame's.
+    let out = kit::sockeye(&[
+        "-r",
+        kit::textbook("http_google.pcapng").to_str().unwrap(),
+        "--export",
+        "encap",
+        "--format",
+        "svg",
+        "--packet",
+        "4",
+    ]);
+    assert!(out.status.success(), "{}", kit::stderr(&out));
+    let text = kit::stdout(&out);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let labels: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("label"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(labels.len(), 5, "{labels:?}");
+    assert!(labels[1].starts_with("ETH header: 14 bytes"), "{labels:?}");
+    assert!(labels[4].starts_with("Payload: 627 bytes"), "{labels:?}");
 }
 
 /// `sockeye lesson --export md`: one handout, a section per step, each view in a fenced
