@@ -220,7 +220,8 @@ pub struct IoArgs {
     #[arg(help_heading = "Teaching", long, value_name = "N", default_value_t = 1)]
     pub packet: u64,
 
-    /// With --export ladder: txt (the default) or svg (a drawing for slides and handouts).
+    /// With --export: txt (the default), svg (ladder, diagram, encap drawn for slides) or md
+    /// (the text view in a fenced block with the narration, for handouts).
     #[arg(
         help_heading = "Teaching",
         long = "format",
@@ -328,6 +329,8 @@ impl From<ExportArg> for ExportKind {
 pub enum ExportFormatArg {
     Txt,
     Svg,
+    /// Markdown: the text view in a fenced block, then what the packet means.
+    Md,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -658,6 +661,11 @@ fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
         Some(_) if io.export_format == Some(ExportFormatArg::Svg) => {
             anyhow::bail!("--format svg: the ladder, the header diagrams and the encapsulation are drawn as SVG")
         }
+        Some(kind) if io.export_format == Some(ExportFormatArg::Md) => cmd::Command::ExportMd {
+            path,
+            kind: kind.into(),
+            packet: io.packet,
+        },
         Some(kind) => cmd::Command::Export {
             path,
             kind: kind.into(),

@@ -32,6 +32,12 @@ pub enum Command {
         packet: u64,
         mermaid: bool,
     },
+    /// `-r FILE --export KIND --format md --packet N`.
+    ExportMd {
+        path: String,
+        kind: ExportKind,
+        packet: u64,
+    },
     /// `-r FILE --export ladder --format svg --packet N`.
     ExportSvg {
         path: String,
@@ -95,6 +101,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             packet,
             mermaid,
         } => read::export(&path, kind, packet, mermaid),
+        Command::ExportMd { path, kind, packet } => read::export_md(&path, kind, packet),
         Command::ExportSvg {
             path,
             packet,

@@ -99,6 +99,24 @@ pub fn export(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--export KIND --format md`: the view in a fenced block, then the narration.
+pub fn export_md(path: &str, kind: ExportKind, packet: u64) -> anyhow::Result<ExitCode> {
+    let mut view = Vec::new();
+    if kind != ExportKind::Narrate {
+        crate::teach::export::run(path, kind, packet, false, &mut view)?;
+    }
+    let mut narration = Vec::new();
+    crate::teach::export::run(path, ExportKind::Narrate, packet, false, &mut narration)?;
+    let view = String::from_utf8_lossy(&view);
+    let mut out = io::stdout().lock();
+    writeln!(out, "## Packet {packet}\n")?;
+    if !view.trim().is_empty() {
+        writeln!(out, "```text\n{}\n```\n", view.trim_end())?;
+    }
+    write!(out, "{}", String::from_utf8_lossy(&narration))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `sockeye -r FILE` / `sockeye read FILE`, headless.
 pub fn read_capture(path: &str, plan: Plan) -> anyhow::Result<ExitCode> {
     // Before the -w file exists: a signal that arrived between creating it and installing the

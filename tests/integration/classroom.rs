@@ -413,6 +413,29 @@ fn diagram_svg_is_valid_xml() {
     assert!(labels[4].starts_with("Payload: 627 bytes"), "{labels:?}");
 }
 
+/// `--export ladder --format md`: the ladder in a fenced block, then the narration.
+#[test]
+fn export_markdown() {
+    let path = kit::textbook("tcp_handshake.pcapng");
+    let out = kit::sockeye(&[
+        "-r",
+        path.to_str().unwrap(),
+        "--export",
+        "ladder",
+        "--format",
+        "md",
+        "--packet",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", kit::stderr(&out));
+    let md = kit::stdout(&out);
+    assert!(md.starts_with("## Packet 2\n\n```text\n"), "{md}");
+    assert_eq!(md.matches("```").count(), 2, "{md}");
+    assert!(md.contains("[SYN, ACK] Seq=0 Ack=1"), "{md}");
+    let after = md.rsplit("```").next().unwrap();
+    assert!(after.trim().len() > 40, "the narration follows: {md}");
+}
+
 /// `sockeye lesson --export md`: one handout, a section per step, each view in a fenced
 /// block, quiz answers with their working folded away.
 #[test]
