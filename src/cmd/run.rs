@@ -35,6 +35,7 @@ pub struct RunOptions {
 }
 
 pub fn run(args: &RunOptions) -> anyhow::Result<ExitCode> {
+    die_with_parent()?;
     if !args.host && std::env::var_os(super::demo::INSIDE_ENV).is_none() {
         return super::demo::reexec_in_private_netns("sockeye run", "sockeye run --host");
     }
@@ -43,6 +44,20 @@ pub fn run(args: &RunOptions) -> anyhow::Result<ExitCode> {
     } else {
         run_ui(args)
     }
+}
+
+/// A `sockeye run` outliving whoever started it (a closed ssh session, a killed script)
+/// would trace, capture and hold its program for nobody: it asks for SIGTERM when its
+/// parent exits, which stops the run as Ctrl-C does (the program killed, what was recorded
+/// kept). Inside the private namespace the parent to watch is the one the command was
+/// started from, passed through the re-execution (which execs, so keeps the process).
+fn die_with_parent() -> anyhow::Result<()> {
+    let parent = std::env::var(super::demo::INSIDE_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or_else(std::os::unix::process::parent_id);
+    crate::sys::die_with_parent(libc::SIGTERM, parent)
+        .context("sockeye run stops when the process that started it is gone")
 }
 
 /// The program as a command, without the variable that marks sockeye's own namespace.

@@ -34,6 +34,7 @@ mod teach_live;
 mod teach_ui;
 mod trace;
 mod trace_order;
+mod trace_orphans;
 mod trace_ui;
 mod ui;
 mod ui_columns;
