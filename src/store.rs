@@ -503,6 +503,9 @@ impl Store {
             tcp,
             udp,
             app,
+            // The UI's store keeps no owners yet: attribution reaches -i's printers.
+            process: None,
+            comment: None,
         })
     }
 

@@ -71,6 +71,8 @@ pub struct CaptureReader<R> {
     /// [`ReadError::Idle`] instead of waited for.
     header_read: bool,
     format: Format,
+    /// Where each pcapng record's packet comment goes, once someone asked for them.
+    comments: Option<super::CommentSlot>,
 }
 
 /// A record found by [`CaptureReader::advance`]; its bytes stay in the reader until the
@@ -95,10 +97,17 @@ impl<R: Read> CaptureReader<R> {
             format: Format::Pcap {
                 header: PcapHeader::default(),
             },
+            comments: None,
         };
         reader.read_file_header()?;
         reader.header_read = true;
         Ok(reader)
+    }
+
+    /// From now on, each record's packet comment (pcapng `opt_comment`; none for pcap) is
+    /// left in the returned slot as the record is read.
+    pub fn share_comments(&mut self) -> super::CommentSlot {
+        self.comments.get_or_insert_with(Default::default).clone()
     }
 
     /// File offset of the next unread byte.
@@ -449,6 +458,13 @@ impl<R: Read> CaptureReader<R> {
                         _ => None,
                     })
                     .unwrap_or_default();
+                if let Some(slot) = &self.comments {
+                    let comment = epb.options.iter().find_map(|opt| match opt {
+                        EnhancedPacketOption::Comment(text) => Some(text.to_string()),
+                        _ => None,
+                    });
+                    slot.put(comment);
+                }
                 let data_offset = subslice_offset(block_bytes, &epb.data);
                 Step::Record(RecordMeta {
                     start: block_start + data_offset,

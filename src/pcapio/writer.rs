@@ -149,6 +149,20 @@ impl CaptureWriter {
     }
 
     pub fn write_frame(&mut self, frame: &Frame<'_>) -> Result<(), WriteError> {
+        self.write(frame, None)
+    }
+
+    /// [`Self::write_frame`] with a packet comment (pcapng's `opt_comment`, which tshark
+    /// shows as `frame.comment`); a pcap file has no place for it and drops it.
+    pub fn write_frame_commented(
+        &mut self,
+        frame: &Frame<'_>,
+        comment: &str,
+    ) -> Result<(), WriteError> {
+        self.write(frame, Some(comment))
+    }
+
+    fn write(&mut self, frame: &Frame<'_>, comment: Option<&str>) -> Result<(), WriteError> {
         let timestamp = Duration::from_nanos(u64::try_from(frame.ts_ns).unwrap_or(0));
         match &mut self.inner {
             Inner::Pcap {
@@ -200,6 +214,9 @@ impl CaptureWriter {
                     Direction::Inbound => options.push(EnhancedPacketOption::Flags(1)),
                     Direction::Outbound => options.push(EnhancedPacketOption::Flags(2)),
                     Direction::Unknown => {}
+                }
+                if let Some(text) = comment {
+                    options.push(EnhancedPacketOption::Comment(Cow::Borrowed(text)));
                 }
                 let epb = EnhancedPacketBlock {
                     interface_id: interface_id as u32,

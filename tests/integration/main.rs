@@ -11,6 +11,7 @@ mod app_filter;
 mod app_reference;
 mod app_summary;
 mod architecture;
+mod attribution;
 mod cli;
 mod cli_ui;
 mod demo;
