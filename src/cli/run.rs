@@ -16,7 +16,8 @@ pub struct RunArgs {
     /// output is not a terminal).
     #[arg(short = 'H', long)]
     pub headless: bool,
-    /// Save the program's packets to FILE (pcapng, or pcap for .pcap).
+    /// Save the program's packets and socket calls to FILE.pcapng (`sockeye -r FILE.pcapng`
+    /// shows the same ladder; tshark reads the packets as usual).
     #[arg(short = 'w', long = "write", value_name = "FILE")]
     pub write: Option<String>,
     /// Run in this machine's own network namespace instead of a private one (the capture
@@ -33,6 +34,12 @@ impl RunArgs {
     pub fn options(self, stdout_is_terminal: bool) -> anyhow::Result<RunOptions> {
         if self.write.as_deref() == Some("-") {
             anyhow::bail!("run -w needs a file name: standard output carries the program's output");
+        }
+        if let Some(path) = self.write.as_deref().filter(|p| !p.ends_with(".pcapng")) {
+            anyhow::bail!(
+                "run -w {path}: the socket calls are saved beside the packets in a pcapng \
+                 file: name it .pcapng"
+            );
         }
         Ok(RunOptions {
             headless: self.trace || self.headless || self.write.is_some() || !stdout_is_terminal,

@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 
 use crate::endpoints::capture::{
-    capture_while, packet_lines, scenario_frames, write_frames, PacketTap, TapFrame,
+    capture_while, packet_lines, scenario_frames, write_frames_and_calls, PacketTap, TapFrame,
 };
 use crate::endpoints::events::{EventLog, EventSink, PrintSink, SocketEvent, Tee};
 use crate::endpoints::trace::merge_by_start;
@@ -117,8 +117,11 @@ fn run_headless(args: &RunOptions) -> anyhow::Result<ExitCode> {
     }
     report(&describe(args), &outcome);
     if let Some(path) = &args.write {
-        let n = write_frames(path, &frames)?;
-        eprintln!("sockeye: wrote {n} packets to {path}");
+        let n = write_frames_and_calls(path, &frames, &events)?;
+        eprintln!(
+            "sockeye: wrote {n} packets and {} socket calls to {path}",
+            events.len()
+        );
     }
     Ok(exit_code(&outcome))
 }

@@ -117,11 +117,21 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
             follow: opts.follow,
         },
     )?;
+    // Socket calls `sockeye run -w` saved beside the packets, for the ladder.
+    let calls = crate::endpoints::saved::read_calls(path);
+    let events = (!calls.is_empty()).then(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for call in calls {
+            let _ = tx.send(call);
+        }
+        rx
+    });
     let mut app = App::new(
         Arc::clone(&job.store),
         AppOptions {
             title: path.to_string(),
             interfaces: interface_names(),
+            events,
             no_color: opts.no_color || crate::tui::ui::theme::Theme::no_color_env(),
             time_format: opts.time_format,
             prefs: opts.prefs,

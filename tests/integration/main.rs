@@ -37,6 +37,7 @@ mod teach_ui;
 mod trace;
 mod trace_order;
 mod trace_orphans;
+mod trace_saved;
 mod trace_ui;
 mod ui;
 mod ui_columns;
