@@ -168,6 +168,18 @@ pub fn enter_net_namespace(ns: BorrowedFd<'_>) -> io::Result<()> {
     }
 }
 
+/// Moves the calling thread into a new, empty network namespace (it needs CAP_SYS_ADMIN in
+/// its user namespace: root, or the private namespace `sockeye run` re-executes into).
+pub fn new_net_namespace() -> io::Result<()> {
+    // SAFETY: unshare takes flags only; CLONE_NEWNET changes this thread's namespace alone.
+    let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 /// Whether `fd` is readable (data, or the writer's end) within `timeout`; a signal
 /// interrupting the wait counts as "not yet".
 pub fn wait_readable(fd: BorrowedFd<'_>, timeout: Duration) -> io::Result<bool> {

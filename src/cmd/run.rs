@@ -32,7 +32,26 @@ pub struct RunOptions {
     pub host: bool,
     /// The program and its arguments.
     pub program: Vec<OsString>,
+    /// `--two-hosts`: a server and a client command in two namespaces joined by veth.
+    pub two_hosts: Option<TwoHosts>,
 }
+
+/// `--two-hosts --server CMD --client CMD`.
+#[derive(Debug, Clone)]
+pub struct TwoHosts {
+    pub server: String,
+    pub client: String,
+}
+
+/// The traced program of `--two-hosts`: a shell that starts the server, waits (bounded)
+/// until something listens or is bound in its namespace, runs the client in the client's
+/// namespace, then waits for the server. The commands and the namespace path are the
+/// shell's arguments, never spliced into its script, so no quoting can break out.
+const TWO_HOSTS_SCRIPT: &str = r#"eval "$1" &
+i=0
+until grep -q ' 0A ' /proc/net/tcp /proc/net/tcp6 2>/dev/null || [ "$(cat /proc/net/udp /proc/net/udp6 2>/dev/null | wc -l)" -gt 2 ] || [ $i -ge 250 ]; do sleep 0.02; i=$((i+1)); done
+nsenter --net="$3" sh -c "$2"
+wait"#;
 
 pub fn run(args: &RunOptions) -> anyhow::Result<ExitCode> {
     die_with_parent()?;
@@ -61,7 +80,19 @@ fn die_with_parent() -> anyhow::Result<()> {
 }
 
 /// The program as a command, without the variable that marks sockeye's own namespace.
-fn command(args: &RunOptions) -> anyhow::Result<Command> {
+/// `client_ns`: with --two-hosts, the path of the client's namespace.
+fn command(args: &RunOptions, client_ns: Option<&str>) -> anyhow::Result<Command> {
+    if let (Some(two), Some(ns)) = (&args.two_hosts, client_ns) {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", TWO_HOSTS_SCRIPT, "sh", &two.server, &two.client, ns])
+            .env_remove(super::demo::INSIDE_ENV)
+            // Where the client finds the server (the examples read it).
+            .env(
+                "SOCKEYE_SERVER_IP",
+                crate::endpoints::netns::SERVER_IP.to_string(),
+            );
+        return Ok(cmd);
+    }
     let Some((program, rest)) = args.program.split_first() else {
         bail!("give the program to run after --, e.g. sockeye run -- python3 server.py");
     };
@@ -71,6 +102,9 @@ fn command(args: &RunOptions) -> anyhow::Result<Command> {
 }
 
 fn describe(args: &RunOptions) -> String {
+    if let Some(two) = &args.two_hosts {
+        return format!("server '{}' and client '{}'", two.server, two.client);
+    }
     let words: Vec<String> = args
         .program
         .iter()
@@ -81,11 +115,22 @@ fn describe(args: &RunOptions) -> String {
 
 fn run_headless(args: &RunOptions) -> anyhow::Result<ExitCode> {
     let stop = crate::signals::stop_flag().context("installing the signal handlers")?;
-    let cmd = command(args)?;
+    // Lives until the run ends: the client's namespace is held by its descriptor.
+    let pair = match &args.two_hosts {
+        Some(_) => Some(crate::endpoints::netns::VethPair::create()?),
+        None => None,
+    };
+    let ns_path = pair.as_ref().map(|p| p.client_ns_path());
+    let cmd = command(args, ns_path.as_deref())?;
+    let interface = if pair.is_some() {
+        crate::endpoints::netns::VETH
+    } else {
+        "lo"
+    };
     // Packets are only printed with --trace and only saved with -w; without either, no
     // capture (a bulk transfer would otherwise be held in memory for nothing).
     let wants_packets = args.trace || args.write.is_some();
-    let tap = match PacketTap::open("lo") {
+    let tap = match PacketTap::open(interface) {
         _ if !wants_packets => None,
         Ok(t) => Some(t),
         Err(e) if args.write.is_some() => return Err(e.into()),
@@ -190,7 +235,7 @@ fn run_ui(args: &RunOptions) -> anyhow::Result<ExitCode> {
     let log_path = std::env::temp_dir().join(format!("sockeye-run-{}.log", std::process::id()));
     let log = std::fs::File::create(&log_path)
         .with_context(|| format!("creating {}", log_path.display()))?;
-    let mut cmd = command(args)?;
+    let mut cmd = command(args, None)?;
     cmd.stdin(Stdio::null())
         .stdout(log.try_clone().context("duplicating the log file")?)
         .stderr(log);

@@ -38,6 +38,7 @@ mod trace;
 mod trace_order;
 mod trace_orphans;
 mod trace_saved;
+mod trace_two_hosts;
 mod trace_ui;
 mod ui;
 mod ui_columns;
