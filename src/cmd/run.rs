@@ -235,24 +235,47 @@ fn run_ui(args: &RunOptions) -> anyhow::Result<ExitCode> {
     let log_path = std::env::temp_dir().join(format!("sockeye-run-{}.log", std::process::id()));
     let log = std::fs::File::create(&log_path)
         .with_context(|| format!("creating {}", log_path.display()))?;
+    let log = Arc::new(std::sync::Mutex::new(log));
     let mut cmd = command(args, None)?;
     cmd.stdin(Stdio::null())
-        .stdout(log.try_clone().context("duplicating the log file")?)
-        .stderr(log);
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let tracer_stop = stop.clone();
+    // The pipes are handed over by the tracer thread once the program exists; each pump
+    // ends when the program and its children have closed its pipe.
+    let output = crate::trace::output::ProgramOutput::default();
+    let (pumps_tx, pumps_rx) = mpsc::channel();
     let tracer = std::thread::Builder::new()
         .name("tracer".into())
-        .spawn(move || crate::trace::run(cmd, Arc::new(tx), tracer_stop))
+        .spawn(move || {
+            crate::trace::run_with_pipes(cmd, Arc::new(tx), tracer_stop, move |out, err| {
+                let _ = pumps_tx.send((out, err));
+            })
+        })
         .context("starting the tracer thread")?;
+    let pumps: Vec<_> = match pumps_rx.recv() {
+        Ok((out, err)) => [
+            out.map(|p| output.pump(p, log.clone())),
+            err.map(|p| output.pump(p, log.clone())),
+        ]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect(),
+        Err(_) => Vec::new(),
+    };
     let title = format!("run: {}", describe(args));
-    let ui = super::ui::run_with(source, &title, Some(rx), None);
+    let ui = super::ui::run_traced(source, &title, rx, output);
     // Quitting the UI ends the program: nothing traced outlives sockeye.
     stop.store(true, Ordering::SeqCst);
     let outcome = tracer
         .join()
         .map_err(|_| anyhow::anyhow!("the tracer thread panicked"))??;
+    for pump in pumps {
+        let _ = pump.join();
+    }
     ui?;
     report(&describe(args), &outcome);
     eprintln!("sockeye: the program's output is in {}", log_path.display());

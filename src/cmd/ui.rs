@@ -93,6 +93,26 @@ pub fn run_with(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `sockeye run`'s UI: [`run_with`] with the traced program's output under the ladder.
+pub fn run_traced(
+    source: Box<dyn crate::source::LiveSource + Send>,
+    title: &str,
+    events: Receiver<SocketEvent>,
+    output: crate::trace::output::ProgramOutput,
+) -> anyhow::Result<ExitCode> {
+    tui::run_live(
+        source,
+        Some(events),
+        tui::LiveOptions {
+            title: title.to_string(),
+            no_color: ui::theme::Theme::no_color_env(),
+            program_output: Some(output),
+            ..Default::default()
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// [`run_with`] with a store limit, an optional `-w` recording and the command line's
 /// filters and preferences.
 fn run_with_config(
@@ -113,6 +133,7 @@ fn run_with_config(
             time_format: filters.time_format,
             note: None,
             prefs: filters.prefs,
+            program_output: None,
         },
     )?;
     Ok(ExitCode::SUCCESS)

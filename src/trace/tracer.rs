@@ -6,7 +6,7 @@
 //! loop runs on the thread that started the program.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::process::Command;
+use std::process::{ChildStderr, ChildStdout, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -124,15 +124,27 @@ fn watchdog(
 /// its children have exited (or `stop` is set: then they are killed). `cmd`'s standard
 /// streams are the caller's choice.
 pub fn run(
+    cmd: Command,
+    sink: Arc<dyn EventSink>,
+    stop: Arc<AtomicBool>,
+) -> Result<Outcome, TraceError> {
+    run_with_pipes(cmd, sink, stop, |_, _| {})
+}
+
+/// [`run`] for a `cmd` whose stdout and stderr are piped: `pipes` gets them as soon as the
+/// program is started (the tracing loop must run on this thread, so someone else reads).
+pub fn run_with_pipes(
     mut cmd: Command,
     sink: Arc<dyn EventSink>,
     stop: Arc<AtomicBool>,
+    pipes: impl FnOnce(Option<ChildStdout>, Option<ChildStderr>),
 ) -> Result<Outcome, TraceError> {
     if !syscalls::supported() {
         return Err(TraceError::Unsupported);
     }
     sys::trace_on_exec(&mut cmd, filter()?);
-    let child = cmd.spawn().map_err(TraceError::Spawn)?;
+    let mut child = cmd.spawn().map_err(TraceError::Spawn)?;
+    pipes(child.stdout.take(), child.stderr.take());
     let root = Pid::from_raw(child.id() as i32);
     let live = Arc::new(Mutex::new(HashSet::from([root.as_raw()])));
     let done = Arc::new(AtomicBool::new(false));

@@ -91,6 +91,8 @@ pub struct LiveOptions {
     pub note: Option<Arc<std::sync::Mutex<String>>>,
     /// The preferences (`--profile`) the UI opens with and `W` saves.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// `sockeye run`: the traced program's output, shown under the ladder.
+    pub program_output: Option<crate::trace::output::ProgramOutput>,
 }
 
 /// Interface names for the picker (pnet's view of the system).
@@ -175,6 +177,7 @@ pub fn run_live_on<B: Backend>(
             events,
             time_format: opts.time_format,
             note: opts.note.clone(),
+            program_output: opts.program_output.clone(),
             prefs: opts.prefs.clone(),
         },
     );

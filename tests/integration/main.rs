@@ -45,5 +45,6 @@ mod ui_columns;
 mod ui_filter;
 mod ui_gone;
 mod ui_keys;
+mod ui_program_output;
 mod ui_run;
 mod verbose_reference;
