@@ -21,6 +21,7 @@ pub use ingest::{
     spawn_live_with, IndexJob, LiveConfig, LiveControl, SharedStore, LIVE_CHANNEL,
 };
 
+use crate::dissect::process::{ConversationOwners, ProcessFacts};
 use std::net::IpAddr;
 use std::ops::Range;
 
@@ -342,6 +343,9 @@ pub struct Store {
     /// Packets not kept: a single batch larger than the whole store limit.
     pub store_dropped: u64,
     pub link: LinkType,
+    /// Live capture with attribution: each conversation's process owners, keyed (TCP?,
+    /// stream), so a packet dissected again shows what the pipeline found.
+    owners: std::collections::HashMap<(bool, u64), std::sync::Arc<ConversationOwners>>,
 }
 
 impl Store {
@@ -361,6 +365,7 @@ impl Store {
             error: None,
             store_dropped: 0,
             link,
+            owners: std::collections::HashMap::new(),
         }
     }
 
@@ -496,6 +501,14 @@ impl Store {
                 reassembled.as_ref(),
             )
         });
+        let key = match (&tcp, &udp) {
+            (Some(t), _) => Some((true, t.stream)),
+            (None, Some(u)) => Some((false, u.stream)),
+            _ => None,
+        };
+        let process = key
+            .and_then(|k| self.owners.get(&k))
+            .and_then(|o| Some(ProcessFacts::oriented(o, source_end(&packet)?)));
         Some(Dissection {
             packet,
             info,
@@ -503,8 +516,7 @@ impl Store {
             tcp,
             udp,
             app,
-            // The UI's store keeps no owners yet: attribution reaches -i's printers.
-            process: None,
+            process,
             comment: None,
         })
     }
@@ -513,6 +525,7 @@ impl Store {
     /// of their own buffer and every batch numbers its side-table rows from 0: both are
     /// made absolute here.
     fn append(&mut self, batch: &mut Batch) {
+        self.owners.extend(batch.owners.drain(..));
         if self.first_ts_ns.is_none() {
             self.first_ts_ns = batch.entries.first().map(|e| e.ts_ns);
         }
@@ -576,3 +589,14 @@ pub fn endpoints_of(packet: &decode::Packet<'_>) -> Option<(IpAddr, IpAddr)> {
 mod evict_tests;
 #[cfg(test)]
 mod tests;
+
+/// The sending end of a TCP/UDP packet, to orient its conversation's owners.
+fn source_end(packet: &crate::decode::Packet<'_>) -> Option<std::net::SocketAddr> {
+    let (src, _) = crate::dissect::ip_addresses(packet)?;
+    let port = match (packet.tcp(), packet.udp()) {
+        (Some(t), _) => t.source_port(),
+        (None, Some(u)) => u.source_port(),
+        _ => return None,
+    };
+    Some(std::net::SocketAddr::new(src, port))
+}

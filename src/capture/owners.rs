@@ -113,6 +113,20 @@ fn unspecified(like: IpAddr) -> IpAddr {
     }
 }
 
+/// The lookup for a live store (see [`crate::store::LiveConfig::owners`]); `None`, with a
+/// line on stderr, where sock_diag is unavailable (packets then carry no owners).
+pub fn shared() -> Option<crate::dissect::process::SharedLookup> {
+    match SocketOwners::open() {
+        Ok(owners) => Some(std::sync::Arc::new(std::sync::Mutex::new(Some(
+            Box::new(owners) as Box<dyn OwnerLookup>,
+        )))),
+        Err(e) => {
+            eprintln!("sockeye: no process attribution (sock_diag: {e})");
+            None
+        }
+    }
+}
+
 /// Whether a socket whose own end is `own` serves `local` (a listener or unconnected UDP
 /// socket bound to the wildcard address serves every local address of its port).
 fn is_end(own: SocketAddr, local: SocketAddr) -> bool {

@@ -230,7 +230,9 @@ fn run_ui(args: &RunOptions) -> anyhow::Result<ExitCode> {
         buffer_mib: 32,
         store_limit_mib: 0,
     };
-    // Opened (and privileges dropped) before the tracer thread exists.
+    // Opened (and privileges dropped) before the tracer thread exists; the socket table
+    // too, so the UI names each conversation's processes.
+    let owners = crate::capture::owners::shared();
     let source = crate::capture::open_source(&opts)?;
     let log_path = std::env::temp_dir().join(format!("sockeye-run-{}.log", std::process::id()));
     let log = std::fs::File::create(&log_path)
@@ -267,7 +269,7 @@ fn run_ui(args: &RunOptions) -> anyhow::Result<ExitCode> {
         Err(_) => Vec::new(),
     };
     let title = format!("run: {}", describe(args));
-    let ui = super::ui::run_traced(source, &title, rx, output);
+    let ui = super::ui::run_traced(source, &title, rx, output, owners);
     // Quitting the UI ends the program: nothing traced outlives sockeye.
     stop.store(true, Ordering::SeqCst);
     let outcome = tracer

@@ -62,11 +62,13 @@ pub fn remote(
 /// The source is opened before any thread exists: dropping capabilities only covers the
 /// threads alive at that moment.
 pub fn run(opts: &CaptureOptions, mut filters: UiFilters) -> anyhow::Result<ExitCode> {
+    let owners = crate::capture::owners::shared();
     let source = open_source(opts)?;
     let store = crate::store::LiveConfig {
         store_limit: opts.store_limit(),
         record: opts.write.clone(),
         capture_filter: filters.capture.take(),
+        owners,
         ..Default::default()
     };
     run_with_config(source, &opts.interface, store, filters)
@@ -99,6 +101,7 @@ pub fn run_traced(
     title: &str,
     events: Receiver<SocketEvent>,
     output: crate::trace::output::ProgramOutput,
+    owners: Option<crate::dissect::process::SharedLookup>,
 ) -> anyhow::Result<ExitCode> {
     tui::run_live(
         source,
@@ -107,6 +110,10 @@ pub fn run_traced(
             title: title.to_string(),
             no_color: ui::theme::Theme::no_color_env(),
             program_output: Some(output),
+            store: crate::store::LiveConfig {
+                owners,
+                ..Default::default()
+            },
             ..Default::default()
         },
     )?;

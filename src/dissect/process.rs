@@ -124,6 +124,20 @@ impl ProcessFacts {
     }
 }
 
+/// A lookup handed to a thread that will own it (the live store's ingest thread takes it
+/// once); cloneable so the configuration carrying it can be.
+pub type SharedLookup = Arc<std::sync::Mutex<Option<Box<dyn OwnerLookup>>>>;
+
+impl ProcessFacts {
+    /// `owners` as packet `packet` sees them (from the first end or towards it).
+    pub fn oriented(owners: &Arc<ConversationOwners>, src: SocketAddr) -> ProcessFacts {
+        ProcessFacts {
+            reversed: owners.first_end != src,
+            owners: Arc::clone(owners),
+        }
+    }
+}
+
 /// How a sockeye process comment starts, so other comments are left alone.
 pub const COMMENT_PREFIX: &str = "sockeye.process: ";
 

@@ -163,3 +163,67 @@ fn written_owners_read_back_as_tshark_reads_them() {
         "{tree}"
     );
 }
+
+/// The live UI's store keeps what the pipeline found: a packet dissected again for the
+/// details pane names the processes of its conversation (this test process owns both
+/// real sockets; the frame carries their addresses).
+#[test]
+fn the_live_store_keeps_each_conversations_owners() {
+    use sockeye::decode::FieldList;
+    use sockeye::frame::OwnedFrame;
+    use sockeye::source::MemorySource;
+    use sockeye::store::{lock, spawn_live_with, LiveConfig};
+    use std::net::{IpAddr, TcpListener, TcpStream};
+
+    let Some(owners) = sockeye::capture::owners::shared() else {
+        println!("SKIPPED: no sock_diag netlink here");
+        return;
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let server = listener.local_addr().unwrap();
+    let client = TcpStream::connect(server).unwrap();
+    let local = client.local_addr().unwrap();
+    let ip = |a: std::net::SocketAddr| match a.ip() {
+        IpAddr::V4(v4) => v4.octets(),
+        IpAddr::V6(_) => unreachable!("bound to 127.0.0.1"),
+    };
+    let mut syn = Vec::new();
+    etherparse::PacketBuilder::ethernet2([0; 6], [0; 6])
+        .ipv4(ip(local), ip(server), 64)
+        .tcp(local.port(), server.port(), 1, 65535)
+        .syn()
+        .write(&mut syn, &[])
+        .unwrap();
+    let source = MemorySource::new(vec![OwnedFrame::ethernet(1_000_000_000, syn)]);
+    let control = spawn_live_with(
+        Box::new(source),
+        LiveConfig {
+            owners: Some(owners),
+            ..LiveConfig::default()
+        },
+    )
+    .unwrap();
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while lock(&control.store).len() < 1 && std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let store = lock(&control.store);
+    let d = store.dissect(0).expect("the SYN was stored");
+    let me = std::process::id();
+    let pids: Vec<u32> = d
+        .process
+        .as_ref()
+        .map(|p| p.ends().map(|e| e.owner.pid).collect())
+        .unwrap_or_default();
+    assert_eq!(pids, vec![me, me], "client then server");
+    let mut scratch = String::new();
+    let mut fields = FieldList::new();
+    d.emit_fields(&mut scratch, &mut fields);
+    let tree = sockeye::headless::tree_lines(&d.packet, &fields);
+    assert!(
+        tree.iter().any(|l| l.depth == 0
+            && l.text.starts_with("[Process: ")
+            && l.text.contains(&format!("(pid {me})"))),
+        "{tree:#?}"
+    );
+}
