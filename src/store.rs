@@ -21,7 +21,7 @@ pub use ingest::{
     spawn_live_with, IndexJob, LiveConfig, LiveControl, SharedStore, LIVE_CHANNEL,
 };
 
-use crate::dissect::process::{ConversationOwners, ProcessFacts};
+use crate::dissect::process::{self, ConversationOwners, ProcessFacts};
 use std::net::IpAddr;
 use std::ops::Range;
 
@@ -508,7 +508,7 @@ impl Store {
         };
         let process = key
             .and_then(|k| self.owners.get(&k))
-            .and_then(|o| Some(ProcessFacts::oriented(o, source_end(&packet)?)));
+            .and_then(|o| Some(ProcessFacts::oriented(o, process::source_end(&packet)?)));
         Some(Dissection {
             packet,
             info,
@@ -589,14 +589,3 @@ pub fn endpoints_of(packet: &decode::Packet<'_>) -> Option<(IpAddr, IpAddr)> {
 mod evict_tests;
 #[cfg(test)]
 mod tests;
-
-/// The sending end of a TCP/UDP packet, to orient its conversation's owners.
-fn source_end(packet: &crate::decode::Packet<'_>) -> Option<std::net::SocketAddr> {
-    let (src, _) = crate::dissect::ip_addresses(packet)?;
-    let port = match (packet.tcp(), packet.udp()) {
-        (Some(t), _) => t.source_port(),
-        (None, Some(u)) => u.source_port(),
-        _ => return None,
-    };
-    Some(std::net::SocketAddr::new(src, port))
-}

@@ -179,7 +179,10 @@ impl Dissector {
             _ => None,
         };
         let comment = self.comments.as_ref().and_then(|slot| slot.take());
-        let process = process.or_else(|| comment.as_deref().and_then(process::from_comment));
+        let process = process.or_else(|| {
+            let comment = comment.as_deref()?;
+            process::from_comment(comment, process::source_end(&packet))
+        });
         let app = self.app.observe(
             &packet,
             info.number,

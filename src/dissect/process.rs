@@ -138,6 +138,18 @@ impl ProcessFacts {
     }
 }
 
+/// The sending end (address and port) of a TCP/UDP packet, which orients its
+/// conversation's owners.
+pub fn source_end(packet: &crate::decode::Packet<'_>) -> Option<SocketAddr> {
+    let (src, _) = super::ip_addresses(packet)?;
+    let port = match (packet.tcp(), packet.udp()) {
+        (Some(t), _) => t.source_port(),
+        (None, Some(u)) => u.source_port(),
+        _ => return None,
+    };
+    Some(SocketAddr::new(src, port))
+}
+
 /// How a sockeye process comment starts, so other comments are left alone.
 pub const COMMENT_PREFIX: &str = "sockeye.process: ";
 
@@ -164,12 +176,13 @@ pub fn parse_comment(comment: &str) -> Option<Vec<Owner>> {
 
 /// The owners a capture file's packet comment names (sender first), as the packet's
 /// process facts; `None` when the comment is not sockeye's.
-pub fn from_comment(comment: &str) -> Option<ProcessFacts> {
+/// `src`: the packet's sending end, which the comment names first.
+pub fn from_comment(comment: &str, src: Option<SocketAddr>) -> Option<ProcessFacts> {
     let mut owners = parse_comment(comment)?.into_iter().map(OwnedEnd::new);
     let unknown = SocketAddr::from(([0, 0, 0, 0], 0));
     Some(ProcessFacts {
         owners: Arc::new(ConversationOwners {
-            first_end: unknown,
+            first_end: src.unwrap_or(unknown),
             first: owners.next(),
             second: owners.next(),
         }),

@@ -200,6 +200,9 @@ pub fn spawn_indexer(
             .spawn(move || {
                 let capture_filter = capture_filter;
                 let mut batcher = Batcher::new(store, copy, CONVS_EVERY_FILE);
+                // Packet comments (and the process owners sockeye wrote there) reach the
+                // details pane as they reach -V.
+                batcher.dissector = Dissector::with_comments(source.comments());
                 let error = loop {
                     if cancel.load(Ordering::Relaxed) {
                         break None;

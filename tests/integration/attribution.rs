@@ -227,3 +227,24 @@ fn the_live_store_keeps_each_conversations_owners() {
         "{tree:#?}"
     );
 }
+
+/// The replay UI's store reads the owners back from the packet comments as -r does (the
+/// comments themselves are not kept per packet there: `frame.comment` is -r's).
+#[test]
+fn the_replay_store_reads_owners_back() {
+    let file = root().join("tests/data/attribution/python_echo_owners.pcapng");
+    let store = sockeye::store::spawn_file_indexer(file.to_str().unwrap())
+        .unwrap()
+        .wait();
+    let store = sockeye::store::lock(&store);
+    let pids = |i: usize| -> Vec<u32> {
+        let d = store.dissect(i).expect("a packet");
+        d.process
+            .as_ref()
+            .map(|p| p.ends().map(|e| e.owner.pid).collect())
+            .unwrap_or_default()
+    };
+    // The client's SYN, then the server's SYN-ACK: each names its sender first.
+    assert_eq!(pids(0), vec![24841, 24788]);
+    assert_eq!(pids(1), vec![24788, 24841]);
+}
