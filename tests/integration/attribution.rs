@@ -204,7 +204,7 @@ fn the_live_store_keeps_each_conversations_owners() {
     )
     .unwrap();
     let until = std::time::Instant::now() + Duration::from_secs(10);
-    while lock(&control.store).len() < 1 && std::time::Instant::now() < until {
+    while lock(&control.store).is_empty() && std::time::Instant::now() < until {
         std::thread::sleep(Duration::from_millis(20));
     }
     let store = lock(&control.store);
