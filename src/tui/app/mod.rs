@@ -95,6 +95,8 @@ pub struct AppOptions {
     pub note: Option<Arc<std::sync::Mutex<String>>>,
     /// Preferences to open with (columns, time format, theme) and to save with `W`.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// `sockeye run`: the traced program's output, shown under the ladder.
+    pub program_output: Option<crate::trace::output::ProgramOutput>,
 }
 
 /// Most recent socket calls kept for display.
@@ -165,6 +167,8 @@ pub struct App {
     pub privacy: privacy::PrivacyState,
     /// The session's preferences and their file; `W` writes the UI's choices there.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// `sockeye run`: the traced program's output, shown under the ladder.
+    pub program_output: Option<crate::trace::output::ProgramOutput>,
 }
 
 impl App {
@@ -224,6 +228,7 @@ impl App {
             quiz: quiz::QuizState::default(),
             privacy: privacy::PrivacyState::default(),
             prefs: None,
+            program_output: opts.program_output,
         };
         if let Some(prefs) = opts.prefs {
             app.apply_prefs(prefs, opts.time_format.is_some());
