@@ -43,6 +43,9 @@ Examples, by the groups above:
   sockeye -r capture.pcapng -q -z conv,tcp  conversations, like tshark -z conv,tcp
   sockeye -r capture.pcapng -q -z follow,tcp,ascii,0
                                             the reassembled payload of TCP stream 0
+  sockeye -r capture.pcapng -q -z follow,tcp,hex,0
+                                            the same as a hex dump (raw: bare hex per chunk)
+  sockeye -r capture.pcapng -q -z expert    expert info by severity (also expert,warn)
  Teaching
   sockeye -r capture.pcapng --export ladder --packet 1 [--mermaid]
                                             the TCP sequence diagram of packet 1's stream
@@ -200,7 +203,8 @@ pub struct IoArgs {
     pub time_format: Option<crate::headless::TimeFormat>,
 
     /// Statistics after the packets, as tshark -z: conv,tcp | conv,udp |
-    /// follow,tcp,ascii,N | follow,udp,ascii,N (N = the tcp.stream / udp.stream index).
+    /// follow,tcp|udp,ascii|hex|raw,N (N = the tcp.stream / udp.stream index) |
+    /// expert[,error|warn|note|chat][,FILTER].
     #[arg(help_heading = "Statistics", short = 'z', value_name = "STAT")]
     pub stats: Vec<String>,
 
