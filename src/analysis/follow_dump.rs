@@ -74,9 +74,9 @@ fn hex_lines(out: &mut String, prefix: &str, mut offset: u64, bytes: &[u8]) {
                 '.'
             });
         }
-        // A full line's ASCII ends with a space only when it stops at column 8; tshark
-        // trims that one.
-        if line.len() == 8 {
+        // tshark drops one trailing space of the ASCII column (the column-8 gap, or a
+        // space byte that ends the line).
+        if ascii.ends_with(' ') {
             ascii.pop();
         }
         let _ = writeln!(out, "{prefix}{offset:08X}  {hex:<49} {ascii}");
