@@ -46,6 +46,10 @@ Examples, by the groups above:
   sockeye -r capture.pcapng -q -z follow,tcp,hex,0
                                             the same as a hex dump (raw: bare hex per chunk)
   sockeye -r capture.pcapng -q -z expert    expert info by severity (also expert,warn)
+  sockeye -r capture.pcapng -q -z io,phs    the protocol hierarchy (frames, bytes per protocol)
+  sockeye -r capture.pcapng -q -z endpoints,ip
+                                            IPv4 endpoints (also eth, ipv6, tcp, udp)
+  sockeye -r capture.pcapng -q -z conv,ip   IPv4 conversations (also eth, ipv6, tcp, udp)
  Teaching
   sockeye -r capture.pcapng --export ladder --packet 1 [--mermaid]
                                             the TCP sequence diagram of packet 1's stream
@@ -202,7 +206,8 @@ pub struct IoArgs {
     #[arg(short = 't', value_name = "FORMAT", value_parser = parse_time_format)]
     pub time_format: Option<crate::headless::TimeFormat>,
 
-    /// Statistics after the packets, as tshark -z: conv,tcp | conv,udp |
+    /// Statistics after the packets, as tshark -z: conv,tcp|udp|eth|ip|ipv6 |
+    /// endpoints,eth|ip|ipv6|tcp|udp | io,phs[,FILTER] |
     /// follow,tcp|udp,ascii|hex|raw,N (N = the tcp.stream / udp.stream index) |
     /// expert[,error|warn|note|chat][,FILTER].
     #[arg(help_heading = "Statistics", short = 'z', value_name = "STAT")]

@@ -4,5 +4,6 @@
 //! printers and views only format the result.
 
 pub mod expert;
+pub mod hierarchy;
 pub mod io;
 pub mod talkers;

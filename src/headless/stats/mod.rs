@@ -1,9 +1,11 @@
 //! `-z` statistics, as tshark spells them: `conv,tcp|udp|eth|ip|ipv6`,
-//! `endpoints,eth|ip|ipv6|tcp|udp`, `follow,tcp|udp,ascii|hex|raw,N`, `expert[,LEVEL][,FILTER]`.
+//! `endpoints,eth|ip|ipv6|tcp|udp`, `io,phs[,FILTER]`, `follow,tcp|udp,ascii|hex|raw,N`,
+//! `expert[,LEVEL][,FILTER]`.
 //! Collected in the same single pass as the packets; the computations live below (analysis,
 //! stats), these only print.
 
 mod expert;
+mod phs;
 mod talkers;
 
 use crate::analysis::follow::{render_tshark_ascii, TcpFollower, UdpFollower};
@@ -12,6 +14,7 @@ use crate::analysis::{render_tshark, Analyzer, ConvProto, RenderOptions};
 use crate::dissect::{tcp_segment, udp_datagram, Dissection, SackBlocks};
 use crate::filter::Filter;
 use crate::stats::expert::{ExpertTable, Severity};
+use crate::stats::hierarchy::Hierarchy;
 use crate::stats::talkers::{AddrKind, Conversations, Endpoints};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +24,8 @@ pub enum StatSpec {
     ConvAddr(AddrKind),
     /// `endpoints,eth|ip|ipv6|tcp|udp`.
     Endpoints(AddrKind),
+    /// `io,phs[,FILTER]`: the protocol hierarchy of the packets `filter` keeps.
+    Hierarchy(Option<Filter>),
     Follow {
         proto: ConvProto,
         mode: FollowMode,
@@ -36,7 +41,7 @@ pub enum StatSpec {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum StatError {
     #[error(
-        "-z {0}: expected conv,tcp|udp|eth|ip|ipv6 | endpoints,eth|ip|ipv6|tcp|udp | \
+        "-z {0}: expected conv,tcp|udp|eth|ip|ipv6 | endpoints,eth|ip|ipv6|tcp|udp | io,phs[,FILTER] | \
          follow,tcp|udp,ascii|hex|raw,N | expert[,error|warn|note|chat|comment][,FILTER]"
     )]
     Unknown(String),
@@ -62,6 +67,17 @@ impl StatSpec {
         };
         if let Some(rest) = spec.strip_prefix("expert") {
             return Self::expert(rest).map_err(bad);
+        }
+        if let Some(rest) = spec.strip_prefix("io,phs") {
+            return match rest {
+                "" => Ok(StatSpec::Hierarchy(None)),
+                _ => match rest.strip_prefix(',') {
+                    Some(text) => Filter::parse(text)
+                        .map(|f| StatSpec::Hierarchy(Some(f)))
+                        .map_err(|e| bad(e.to_string())),
+                    None => Err(unknown()),
+                },
+            };
         }
         let parts: Vec<&str> = spec.split(',').collect();
         match parts.as_slice() {
@@ -132,6 +148,7 @@ enum Collector {
     Conv(ConvProto),
     ConvAddr(Conversations),
     Endpoints(Endpoints),
+    Hierarchy(Hierarchy, Option<Filter>),
     Tcp(TcpFollower, FollowMode),
     Udp(UdpFollower, FollowMode),
     Expert {
@@ -163,6 +180,9 @@ impl Stats {
                 StatSpec::Conv(proto) => Collector::Conv(*proto),
                 StatSpec::ConvAddr(kind) => Collector::ConvAddr(Conversations::new(*kind)),
                 StatSpec::Endpoints(kind) => Collector::Endpoints(Endpoints::new(*kind)),
+                StatSpec::Hierarchy(filter) => {
+                    Collector::Hierarchy(Hierarchy::new(), filter.clone())
+                }
                 StatSpec::Follow {
                     proto: ConvProto::Tcp,
                     mode,
@@ -198,6 +218,11 @@ impl Stats {
                 Collector::Conv(_) => {}
                 Collector::ConvAddr(table) => table.observe(d),
                 Collector::Endpoints(table) => table.observe(d),
+                Collector::Hierarchy(h, filter) => {
+                    if filter.as_ref().is_none_or(|f| f.matches(d)) {
+                        h.observe(d);
+                    }
+                }
                 Collector::Tcp(follower, _) => {
                     if let (Some(facts), Some(seg)) = (
                         &d.tcp,
@@ -246,6 +271,9 @@ impl Stats {
                     opts.capture_start_ns,
                 )),
                 Collector::Endpoints(table) => out.push_str(&talkers::render_endpoints(&table)),
+                Collector::Hierarchy(h, filter) => {
+                    out.push_str(&phs::render(&h, filter.as_ref().map(|f| f.text())))
+                }
                 Collector::Tcp(follower, mode) => {
                     out.push_str(&render_follow(&follower.finish(), mode))
                 }
