@@ -33,6 +33,7 @@ Examples, by the groups above:
  Output
   sockeye -r capture.pcapng -H              one line per packet, like tcpdump -n -r
   sockeye -r capture.pcapng -V              every layer and field of every packet
+  sockeye -r capture.pcapng -x              each packet's bytes as a hex dump (tshark -x)
   sockeye -r capture.pcapng -T fields -e frame.number -e ip.src -e tcp.seq -E header=y
                                             tshark-compatible columns (Wireshark field names)
   sockeye -r capture.pcapng -T json         one JSON object per packet
@@ -187,6 +188,11 @@ pub struct IoArgs {
     /// Print the full layer tree of each packet (every field, indented by layer).
     #[arg(help_heading = "Output", short = 'V')]
     pub verbose: bool,
+
+    /// Hex and ASCII dump of each packet's bytes, as tshark -x (alone: the dumps only; with
+    /// -V: after each tree).
+    #[arg(help_heading = "Output", short = 'x')]
+    pub hex_dump: bool,
 
     /// Display filter (Wireshark syntax, as tshark -Y), applied after analysis: frames that
     /// do not match are analysed but neither printed nor written. E.g. "tcp.port in {80, 443}".
@@ -416,6 +422,7 @@ impl IoArgs {
     pub fn wants_headless_output(&self) -> bool {
         self.format.is_some()
             || self.verbose
+            || self.hex_dump
             || self.write.is_some()
             || self.count.is_some()
             || !self.stats.is_empty()

@@ -36,6 +36,8 @@ pub struct Plan {
     pub line_buffered: bool,
     /// `--follow`: wait at the end of the file for more.
     pub follow: bool,
+    /// `-x`: a hex dump of each packet.
+    pub hex_dump: bool,
 }
 
 impl Plan {
@@ -51,7 +53,8 @@ impl Plan {
         let mut printer = Printer::new(self.config)
             .with_display_filter(self.display_filter)
             .with_capture_filter(self.capture_filter)
-            .with_time_format(self.time_format);
+            .with_time_format(self.time_format)
+            .with_hex_dump(self.hex_dump);
         let stdout = io::stdout();
         // A file is read as fast as it can be printed: block-buffered. A live capture on a
         // terminal shows each line as it comes (as tcpdump); the loop also flushes whenever

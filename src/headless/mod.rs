@@ -3,6 +3,7 @@
 
 mod clock;
 mod fields_out;
+mod hexdump;
 mod json;
 mod options;
 mod stats;
@@ -76,6 +77,8 @@ pub struct Printer {
     line: Vec<u8>,
     protocols: String,
     header_done: bool,
+    /// `-x`: each packet's bytes after it (instead of the summary line, as tshark).
+    hex_dump: bool,
 }
 
 impl Printer {
@@ -90,7 +93,13 @@ impl Printer {
             line: Vec::with_capacity(512),
             protocols: String::new(),
             header_done: false,
+            hex_dump: false,
         }
+    }
+
+    pub fn with_hex_dump(mut self, hex_dump: bool) -> Self {
+        self.hex_dump = hex_dump;
+        self
     }
 
     pub fn with_display_filter(mut self, filter: Option<Filter>) -> Self {
@@ -149,6 +158,8 @@ impl Printer {
         self.times.prev_displayed = Some(ts);
         self.line.clear();
         match &self.config.mode {
+            // tshark -x without -V/-P prints the bytes only.
+            OutputMode::Summary if self.hex_dump => {}
             OutputMode::Summary => {
                 match self.time {
                     Some(format) => self
@@ -181,6 +192,9 @@ impl Printer {
                     _ => tree::write_tree(&d.packet, &fields, &mut self.line),
                 }
             }
+        }
+        if self.hex_dump {
+            hexdump::write_hex_dump(d, &mut self.line);
         }
         out.write_all(&self.line)?;
         Ok(true)

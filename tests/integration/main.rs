@@ -31,6 +31,7 @@ mod signals;
 mod stats;
 mod stats_expert;
 mod stats_follow;
+mod stats_hexdump;
 mod stats_phs;
 mod stats_talkers;
 mod teach;
