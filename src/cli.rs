@@ -36,7 +36,8 @@ Examples, by the groups above:
   sockeye -r capture.pcapng -x              each packet's bytes as a hex dump (tshark -x)
   sockeye -r capture.pcapng -T fields -e frame.number -e ip.src -e tcp.seq -E header=y
                                             tshark-compatible columns (Wireshark field names)
-  sockeye -r capture.pcapng -T json         one JSON object per packet
+  sockeye -r capture.pcapng -T json         tshark's JSON: _index, _source.layers, one object
+                                            per layer (--no-duplicate-keys: arrays)
  Filters
   sockeye -r capture.pcapng -Y 'tcp.port == 80 && ip.addr == 10.0.0.0/8'
                                             only the packets a Wireshark display filter selects
@@ -167,7 +168,7 @@ pub struct IoArgs {
     #[arg(help_heading = "Output", short = 'n')]
     pub numeric: bool,
 
-    /// Output format: text (summary lines), fields (-e columns), json (one object a line).
+    /// Output format: text (summary lines), fields (-e columns), json (tshark's -T json).
     #[arg(
         help_heading = "Output",
         short = 'T',
@@ -188,6 +189,11 @@ pub struct IoArgs {
     /// Print the full layer tree of each packet (every field, indented by layer).
     #[arg(help_heading = "Output", short = 'V')]
     pub verbose: bool,
+
+    /// With -T json: write a field that occurs several times in one object as one array
+    /// (tshark's --no-duplicate-keys) instead of repeating its key.
+    #[arg(help_heading = "Output", long)]
+    pub no_duplicate_keys: bool,
 
     /// Hex and ASCII dump of each packet's bytes, as tshark -x (alone: the dumps only; with
     /// -V: after each tree).

@@ -31,6 +31,7 @@ pub fn plan(io: &IoArgs) -> anyhow::Result<Plan> {
         line_buffered: io.line_buffered,
         follow: io.follow,
         hex_dump: io.hex_dump,
+        json_arrays: io.no_duplicate_keys,
     })
 }
 

@@ -38,6 +38,8 @@ pub struct Plan {
     pub follow: bool,
     /// `-x`: a hex dump of each packet.
     pub hex_dump: bool,
+    /// `--no-duplicate-keys`: `-T json` writes a repeated field as one array.
+    pub json_arrays: bool,
 }
 
 impl Plan {
@@ -54,7 +56,8 @@ impl Plan {
             .with_display_filter(self.display_filter)
             .with_capture_filter(self.capture_filter)
             .with_time_format(self.time_format)
-            .with_hex_dump(self.hex_dump);
+            .with_hex_dump(self.hex_dump)
+            .with_json_arrays(self.json_arrays);
         let stdout = io::stdout();
         // A file is read as fast as it can be printed: block-buffered. A live capture on a
         // terminal shows each line as it comes (as tcpdump); the loop also flushes whenever
