@@ -38,6 +38,7 @@ Examples, by the groups above:
                                             tshark-compatible columns (Wireshark field names)
   sockeye -r capture.pcapng -T json         tshark's JSON: _index, _source.layers, one object
                                             per layer (--no-duplicate-keys: arrays)
+  sockeye -r capture.pcapng -T ek           tshark's -T ek: an index line + one line per packet
  Filters
   sockeye -r capture.pcapng -Y 'tcp.port == 80 && ip.addr == 10.0.0.0/8'
                                             only the packets a Wireshark display filter selects
@@ -168,7 +169,8 @@ pub struct IoArgs {
     #[arg(help_heading = "Output", short = 'n')]
     pub numeric: bool,
 
-    /// Output format: text (summary lines), fields (-e columns), json (tshark's -T json).
+    /// Output format: text (summary lines), fields (-e columns), json (tshark's -T json),
+    /// ek (tshark's -T ek: Elasticsearch bulk lines).
     #[arg(
         help_heading = "Output",
         short = 'T',
@@ -327,6 +329,8 @@ pub enum OutputFormat {
     Text,
     Fields,
     Json,
+    /// tshark's -T ek: an index line and a one-line document per packet.
+    Ek,
 }
 
 // Parsed once per run; boxing the flags would only complicate clap's derive.

@@ -46,6 +46,10 @@ pub fn read_config(io: &IoArgs) -> anyhow::Result<ReadConfig> {
             mode: OutputMode::Json,
             ..ReadConfig::summary()
         },
+        (Some(OutputFormat::Ek), _) => ReadConfig {
+            mode: OutputMode::Ek,
+            ..ReadConfig::summary()
+        },
         (_, true) => ReadConfig {
             mode: OutputMode::Tree,
             ..ReadConfig::summary()

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use crate::decode::FieldList;
 use crate::field::{write_value, Value};
+use crate::stats::hierarchy::nested;
 
 /// One key of a JSON object, with what it holds.
 #[derive(Debug)]
@@ -24,6 +25,8 @@ struct Node {
 /// the nearest earlier field one level up).
 fn tree(fields: &FieldList<'_>) -> Vec<Node> {
     let mut layers: Vec<Node> = Vec::new();
+    // The current protocol sits inside the previous layer's object, one level down.
+    let mut inside = false;
     for field in fields.iter() {
         let def = field.def();
         if def.name.starts_with("_ws.col.") {
@@ -51,7 +54,15 @@ fn tree(fields: &FieldList<'_>) -> Vec<Node> {
             children: Vec::new(),
         };
         if field.depth == 0 || layers.is_empty() {
-            layers.push(node);
+            // A protocol shown inside the previous one (ICMP's data) goes in its object.
+            inside = false;
+            match layers.last_mut() {
+                Some(prev) if field.depth == 0 && nested(prev.key, def.name) => {
+                    prev.children.push(node);
+                    inside = true;
+                }
+                _ => layers.push(node),
+            }
             continue;
         }
         let Some(layer) = layers.last_mut() else {
@@ -76,7 +87,7 @@ fn tree(fields: &FieldList<'_>) -> Vec<Node> {
             parent.children.push(node);
             continue;
         }
-        insert(&mut layer.children, field.depth, node);
+        insert(&mut layer.children, field.depth + u8::from(inside), node);
     }
     layers
 }

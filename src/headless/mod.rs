@@ -2,6 +2,7 @@
 //! `-T fields` columns, JSON lines, or the `-V` layer tree; optionally saved with `-w`.
 
 mod clock;
+mod ek;
 mod fields_out;
 mod hexdump;
 mod json;
@@ -210,6 +211,9 @@ impl Printer {
                 };
                 d.emit_fields_only(&mut self.protocols, interest, &mut fields);
                 match mode {
+                    OutputMode::Ek => {
+                        ek::write_packet(&fields, &json_index_date(ts), ts, &mut self.line)
+                    }
                     OutputMode::Json => {
                         let date = json_index_date(ts);
                         json::write_packet(

@@ -18,7 +18,7 @@ pub struct ProtocolNode {
 
 /// Whether `child` sits inside `parent`'s subtree in Wireshark's tree rather than beside it:
 /// the hierarchy counts only the protocols at the tree's top level.
-fn nested(parent: &str, child: &str) -> bool {
+pub fn nested(parent: &str, child: &str) -> bool {
     matches!(
         (parent, child),
         // ICMP's echo data and HTTP's undissected body are fields of their layer.

@@ -119,3 +119,41 @@ fn no_duplicate_keys_makes_arrays() {
     ]));
     assert_eq!(dup.matches("\"dns.resp.name\": ").count(), 2, "{dup}");
 }
+
+#[test]
+fn ek_has_tsharks_lines_and_values() {
+    let (mut ours, mut matched) = (0usize, 0usize);
+    for (name, file) in [
+        ("tcp_handshake", "tcp_handshake.pcapng"),
+        ("dns", "dns.pcap"),
+        ("tcp_retransmissions", "tcp_retransmissions.pcapng"),
+        ("http_ip4and6", "http_ip4and6.pcapng"),
+        ("icmp_echo", "icmp_echo.pcapng"),
+    ] {
+        let out = sockeye(&["-r", textbook(file).to_str().unwrap(), "-T", "ek"]);
+        assert!(out.status.success(), "{name}");
+        let got = stdout(&out);
+        let want =
+            std::fs::read_to_string(root().join("tests/data/stats").join(format!("{name}.ek")))
+                .unwrap();
+        assert_eq!(got.lines().count(), want.lines().count(), "{name}: lines");
+        for (g, w) in got.lines().zip(want.lines()) {
+            let g: Value = serde_json::from_str(g).expect("one JSON document a line");
+            let w: Value = serde_json::from_str(w).unwrap();
+            if w.get("index").is_some() {
+                assert_eq!(g, w, "{name}: the index line");
+                continue;
+            }
+            assert_eq!(g["timestamp"], w["timestamp"], "{name}");
+            for (layer, fields) in g["layers"].as_object().unwrap() {
+                for (key, value) in fields.as_object().unwrap() {
+                    ours += 1;
+                    matched += usize::from(w["layers"][layer].get(key) == Some(value));
+                }
+            }
+        }
+    }
+    let share = matched * 1000 / ours.max(1);
+    eprintln!("EK keys with tshark's value: {matched}/{ours} ({share}‰)");
+    assert!(share >= 900, "{matched}/{ours}");
+}
