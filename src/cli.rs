@@ -50,6 +50,8 @@ Examples, by the groups above:
                                             the same as a hex dump (raw: bare hex per chunk)
   sockeye -r capture.pcapng -q -z expert    expert info by severity (also expert,warn)
   sockeye -r capture.pcapng -q -z io,phs    the protocol hierarchy (frames, bytes per protocol)
+  sockeye -r capture.pcapng -q -z io,stat,1,tcp,'COUNT(tcp.analysis.retransmission)tcp'
+                                            per second: all frames, TCP frames, retransmissions
   sockeye -r capture.pcapng -q -z endpoints,ip
                                             IPv4 endpoints (also eth, ipv6, tcp, udp)
   sockeye -r capture.pcapng -q -z conv,ip   IPv4 conversations (also eth, ipv6, tcp, udp)
@@ -222,6 +224,7 @@ pub struct IoArgs {
 
     /// Statistics after the packets, as tshark -z: conv,tcp|udp|eth|ip|ipv6 |
     /// endpoints,eth|ip|ipv6|tcp|udp | io,phs[,FILTER] |
+    /// io,stat,INTERVAL[,FILTER|FUNC(FIELD)FILTER…] (FUNC: COUNT SUM MIN MAX AVG FRAMES BYTES) |
     /// follow,tcp|udp,ascii|hex|raw,N (N = the tcp.stream / udp.stream index) |
     /// expert[,error|warn|note|chat][,FILTER].
     #[arg(help_heading = "Statistics", short = 'z', value_name = "STAT")]

@@ -50,7 +50,7 @@ impl Calc {
 }
 
 /// One line (a column of `-z io,stat`, a plot of the IO graph).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IoLine {
     pub calc: Calc,
     /// Only frames that pass it count (and, for field calculations, it is tshark's

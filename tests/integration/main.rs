@@ -32,6 +32,7 @@ mod stats;
 mod stats_expert;
 mod stats_follow;
 mod stats_hexdump;
+mod stats_iostat;
 mod stats_json;
 mod stats_phs;
 mod stats_talkers;

@@ -1,10 +1,11 @@
 //! `-z` statistics, as tshark spells them: `conv,tcp|udp|eth|ip|ipv6`,
-//! `endpoints,eth|ip|ipv6|tcp|udp`, `io,phs[,FILTER]`, `follow,tcp|udp,ascii|hex|raw,N`,
+//! `endpoints,eth|ip|ipv6|tcp|udp`, `io,phs[,FILTER]`, `io,stat,INTERVAL[,COLUMN…]`, `follow,tcp|udp,ascii|hex|raw,N`,
 //! `expert[,LEVEL][,FILTER]`.
 //! Collected in the same single pass as the packets; the computations live below (analysis,
 //! stats), these only print.
 
 mod expert;
+mod iostat;
 mod phs;
 mod talkers;
 
@@ -15,6 +16,7 @@ use crate::dissect::{tcp_segment, udp_datagram, Dissection, SackBlocks};
 use crate::filter::Filter;
 use crate::stats::expert::{ExpertTable, Severity};
 use crate::stats::hierarchy::Hierarchy;
+use crate::stats::io::{Calc, IoLine, IoSeries};
 use crate::stats::talkers::{AddrKind, Conversations, Endpoints};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +28,8 @@ pub enum StatSpec {
     Endpoints(AddrKind),
     /// `io,phs[,FILTER]`: the protocol hierarchy of the packets `filter` keeps.
     Hierarchy(Option<Filter>),
+    /// `io,stat,INTERVAL[,COLUMN…]`.
+    IoStat(IoStatSpec),
     Follow {
         proto: ConvProto,
         mode: FollowMode,
@@ -42,6 +46,7 @@ pub enum StatSpec {
 pub enum StatError {
     #[error(
         "-z {0}: expected conv,tcp|udp|eth|ip|ipv6 | endpoints,eth|ip|ipv6|tcp|udp | io,phs[,FILTER] | \
+         io,stat,INTERVAL[,FILTER|COUNT(FIELD)FILTER|SUM|MIN|MAX|AVG(FIELD)FILTER…] | \
          follow,tcp|udp,ascii|hex|raw,N | expert[,error|warn|note|chat|comment][,FILTER]"
     )]
     Unknown(String),
@@ -67,6 +72,9 @@ impl StatSpec {
         };
         if let Some(rest) = spec.strip_prefix("expert") {
             return Self::expert(rest).map_err(bad);
+        }
+        if let Some(rest) = spec.strip_prefix("io,stat,") {
+            return IoStatSpec::parse(rest).map(StatSpec::IoStat).map_err(bad);
         }
         if let Some(rest) = spec.strip_prefix("io,phs") {
             return match rest {
@@ -144,11 +152,115 @@ impl StatSpec {
     }
 }
 
+/// `io,stat`'s interval and columns, each with the text tshark shows for it (`None`: the
+/// default frames-and-bytes column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IoStatSpec {
+    /// 0: one interval for the whole capture.
+    pub interval_us: u64,
+    /// Decimals the interval was written with (tshark shows times to that precision).
+    pub precision: u32,
+    pub columns: Vec<(Option<String>, IoLine)>,
+}
+
+impl IoStatSpec {
+    fn parse(rest: &str) -> Result<Self, String> {
+        let (interval, columns) = rest.split_once(',').unwrap_or((rest, ""));
+        let seconds: f64 = interval
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{interval}' is not an interval in seconds"))?;
+        if !seconds.is_finite() || seconds < 0.0 {
+            return Err(format!("'{interval}' is not an interval in seconds"));
+        }
+        // Rounded to the microsecond, as tshark does.
+        let interval_us = (seconds * 1_000_000.0 + 0.5) as u64;
+        if seconds > 0.0 && interval_us == 0 {
+            return Err("the interval must be at least 0.000001 seconds, or 0".into());
+        }
+        let precision = interval
+            .split_once('.')
+            .map_or(0, |(_, decimals)| decimals.trim().len().min(6) as u32);
+        let columns = if rest.contains(',') {
+            columns
+                .split(',')
+                .map(Self::column)
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            vec![(
+                None,
+                IoLine {
+                    calc: Calc::FramesAndBytes,
+                    filter: None,
+                },
+            )]
+        };
+        Ok(IoStatSpec {
+            interval_us,
+            precision,
+            columns,
+        })
+    }
+
+    /// `""`, `FILTER`, or `FUNC(FIELD)FILTER`.
+    fn column(text: &str) -> Result<(Option<String>, IoLine), String> {
+        let compile = |f: &str| -> Result<Option<Filter>, String> {
+            if f.trim().is_empty() {
+                return Ok(None);
+            }
+            Filter::parse(f).map(Some).map_err(|e| e.to_string())
+        };
+        let title = (!text.is_empty()).then(|| text.to_string());
+        for func in ["COUNT", "SUM", "MIN", "MAX", "AVG", "FRAMES", "BYTES"] {
+            let Some(rest) = text.strip_prefix(func).and_then(|r| r.strip_prefix('(')) else {
+                continue;
+            };
+            let (field, filter) = rest
+                .split_once(')')
+                .ok_or_else(|| format!("{func}( needs its closing parenthesis"))?;
+            let calc = match func {
+                "FRAMES" | "BYTES" if !field.is_empty() => {
+                    return Err(format!("{func}() takes no field"));
+                }
+                "FRAMES" => Calc::Frames,
+                "BYTES" => Calc::Bytes,
+                _ => {
+                    let id = crate::field::FieldId::from_name(field).ok_or_else(|| {
+                        format!("{func}({field}): no field named '{field}' (see `sockeye fields`)")
+                    })?;
+                    match func {
+                        "COUNT" => Calc::Count(id),
+                        "SUM" => Calc::Sum(id),
+                        "MIN" => Calc::Min(id),
+                        "MAX" => Calc::Max(id),
+                        _ => Calc::Avg(id),
+                    }
+                }
+            };
+            return Ok((
+                title,
+                IoLine {
+                    calc,
+                    filter: compile(filter)?,
+                },
+            ));
+        }
+        Ok((
+            title,
+            IoLine {
+                calc: Calc::FramesAndBytes,
+                filter: compile(text)?,
+            },
+        ))
+    }
+}
+
 enum Collector {
     Conv(ConvProto),
     ConvAddr(Conversations),
     Endpoints(Endpoints),
     Hierarchy(Hierarchy, Option<Filter>),
+    IoStat(IoSeries, IoStatSpec),
     Tcp(TcpFollower, FollowMode),
     Udp(UdpFollower, FollowMode),
     Expert {
@@ -180,6 +292,13 @@ impl Stats {
                 StatSpec::Conv(proto) => Collector::Conv(*proto),
                 StatSpec::ConvAddr(kind) => Collector::ConvAddr(Conversations::new(*kind)),
                 StatSpec::Endpoints(kind) => Collector::Endpoints(Endpoints::new(*kind)),
+                StatSpec::IoStat(spec) => Collector::IoStat(
+                    IoSeries::new(
+                        spec.interval_us,
+                        spec.columns.iter().map(|(_, line)| line.clone()).collect(),
+                    ),
+                    spec.clone(),
+                ),
                 StatSpec::Hierarchy(filter) => {
                     Collector::Hierarchy(Hierarchy::new(), filter.clone())
                 }
@@ -218,6 +337,7 @@ impl Stats {
                 Collector::Conv(_) => {}
                 Collector::ConvAddr(table) => table.observe(d),
                 Collector::Endpoints(table) => table.observe(d),
+                Collector::IoStat(series, _) => series.observe(d),
                 Collector::Hierarchy(h, filter) => {
                     if filter.as_ref().is_none_or(|f| f.matches(d)) {
                         h.observe(d);
@@ -271,6 +391,11 @@ impl Stats {
                     opts.capture_start_ns,
                 )),
                 Collector::Endpoints(table) => out.push_str(&talkers::render_endpoints(&table)),
+                Collector::IoStat(series, spec) => {
+                    let titles: Vec<Option<String>> =
+                        spec.columns.iter().map(|(t, _)| t.clone()).collect();
+                    out.push_str(&iostat::render(&series, &titles, spec.precision))
+                }
                 Collector::Hierarchy(h, filter) => {
                     out.push_str(&phs::render(&h, filter.as_ref().map(|f| f.text())))
                 }
