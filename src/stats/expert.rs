@@ -2,6 +2,7 @@
 //! read from the packet's fields (the same list the details tree and `-V` print), and
 //! grouped the way Wireshark's Expert Information dialog and `tshark -z expert` group them.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::decode::FieldList;
@@ -381,6 +382,9 @@ pub struct ExpertGroup {
 pub struct ExpertTable {
     /// Indexed by `Severity as usize`.
     groups: [Vec<ExpertGroup>; 5],
+    /// (severity, protocol, summary) → position in its list: a capture where every
+    /// packet says something different (a bad checksum each) stays linear.
+    index: HashMap<(Severity, &'static str, String), usize>,
 }
 
 impl ExpertTable {
@@ -394,18 +398,19 @@ impl ExpertTable {
             let Some(list) = self.groups.get_mut(item.severity as usize) else {
                 continue;
             };
-            match list
-                .iter_mut()
-                .find(|g| g.protocol == item.protocol && g.summary == item.summary)
-            {
+            let key = (item.severity, item.protocol, item.summary);
+            match self.index.get(&key).and_then(|&at| list.get_mut(at)) {
                 Some(group) => group.frames.push(frame),
-                None => list.push(ExpertGroup {
-                    severity: item.severity,
-                    group: item.group,
-                    protocol: item.protocol,
-                    summary: item.summary,
-                    frames: vec![frame],
-                }),
+                None => {
+                    self.index.insert(key.clone(), list.len());
+                    list.push(ExpertGroup {
+                        severity: item.severity,
+                        group: item.group,
+                        protocol: item.protocol,
+                        summary: key.2,
+                        frames: vec![frame],
+                    });
+                }
             }
         }
     }
