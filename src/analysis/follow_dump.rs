@@ -88,13 +88,18 @@ fn hex_lines(out: &mut String, prefix: &str, mut offset: u64, bytes: &[u8]) {
 pub fn render_tshark_dump(s: &FollowedStream, mode: FollowMode) -> String {
     let mut out = String::new();
     header(&mut out, s, mode);
-    let mut offsets = [0u64; 2];
+    // Offsets count each direction's bytes on their own.
+    let (mut offset0, mut offset1) = (0u64, 0u64);
     for (node, bytes) in chunks(s) {
         let prefix = if node == 0 { "" } else { "\t" };
-        let slot = usize::from(node.min(1));
+        let offset = if node == 0 {
+            &mut offset0
+        } else {
+            &mut offset1
+        };
         match mode {
             FollowMode::Hex => {
-                hex_lines(&mut out, prefix, offsets[slot], &bytes);
+                hex_lines(&mut out, prefix, *offset, &bytes);
             }
             FollowMode::Raw | FollowMode::Ascii => {
                 out.push_str(prefix);
@@ -104,7 +109,7 @@ pub fn render_tshark_dump(s: &FollowedStream, mode: FollowMode) -> String {
                 out.push('\n');
             }
         }
-        offsets[slot] += bytes.len() as u64;
+        *offset += bytes.len() as u64;
     }
     out.push_str(FOLLOW_RULE);
     out
