@@ -39,6 +39,10 @@ pub struct Plan {
     pub follow: bool,
     /// `--anonymize`: every frame rewritten before it is decoded, printed or written.
     pub anonymize: bool,
+    /// `-x`: a hex dump of each packet.
+    pub hex_dump: bool,
+    /// `--no-duplicate-keys`: `-T json` writes a repeated field as one array.
+    pub json_arrays: bool,
 }
 
 impl Plan {
@@ -77,7 +81,9 @@ impl Plan {
         let mut printer = Printer::new(self.config)
             .with_display_filter(self.display_filter)
             .with_capture_filter(self.capture_filter)
-            .with_time_format(self.time_format);
+            .with_time_format(self.time_format)
+            .with_hex_dump(self.hex_dump)
+            .with_json_arrays(self.json_arrays);
         let stdout = io::stdout();
         // A file is read as fast as it can be printed: block-buffered. A live capture on a
         // terminal shows each line as it comes (as tcpdump); the loop also flushes whenever

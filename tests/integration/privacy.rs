@@ -139,6 +139,7 @@ fn headless_outputs_show_no_original() {
             ],
             vec!["-T", "json"],
             vec!["-H"],
+            vec!["-x"],
         ] {
             let mut all = vec!["-r", p, "--anonymize"];
             all.extend(&args);
