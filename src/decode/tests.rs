@@ -463,6 +463,8 @@ fn declared(header: &Header<'_>) -> Vec<crate::field::Layout> {
         Header::Tcp(_) => &[tcp::OTHERS],
         Header::Icmpv4(_) => &[icmp::OTHERS],
         Header::Icmpv6(_) => &[icmpv6::OTHERS, icmpv6::nd::OTHERS],
+        Header::Llc(_) => &[llc::OTHERS],
+        Header::Stp(_) => &[stp::OTHERS],
         _ => &[],
     };
     all.extend(others.iter().flat_map(|o| o.iter().copied()));
@@ -472,7 +474,7 @@ fn declared(header: &Header<'_>) -> Vec<crate::field::Layout> {
 /// For one protocol's fixture: every field its layout always reads is emitted, and every
 /// emitted field of a layer that the layout declares sits exactly where the layout says,
 /// with the value read there. So the emitters cannot drift from the declarations.
-fn assert_emitted_as_laid_out(protocol: &str, link: LinkType, data: Vec<u8>) {
+pub(super) fn assert_emitted_as_laid_out(protocol: &str, link: LinkType, data: Vec<u8>) {
     let owned = frame(link, data);
     let packet = decode(&owned.as_frame());
     assert!(packet.stop.is_none(), "{protocol}: {:?}", packet.stop);

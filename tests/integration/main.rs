@@ -42,3 +42,4 @@ mod ui_gone;
 mod ui_keys;
 mod ui_run;
 mod verbose_reference;
+mod wire;

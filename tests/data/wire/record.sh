@@ -1,0 +1,50 @@
+#!/bin/sh
+# Records what tshark 4.0 says about captures/{link_layers,tunnels,malformed}.pcapng (made by
+# captures/make_wire.py) into tests/data/wire/. Run from anywhere with tshark on PATH; the
+# tests only read the files. All occurrences of a field, joined by `,` (tshark's
+# `-E occurrence=a -E aggregator=,`), so a tunnel's two ip.src read `outer,inner`.
+set -eu
+cd "$(dirname "$0")/../../.."
+fields() {
+    capture=$1
+    out=$2
+    shift 2
+    args=""
+    for f in "$@"; do args="$args -e $f"; done
+    # shellcheck disable=SC2086
+    tshark -n -r "captures/$capture" -T fields -E header=y -E occurrence=a -E aggregator=, \
+        $args >"tests/data/wire/$out" 2>/dev/null
+}
+
+COMMON="frame.number frame.protocols _ws.col.Protocol _ws.col.Info"
+
+# shellcheck disable=SC2086
+fields link_layers.pcapng link_layers.tsv $COMMON eth.dst eth.src eth.type eth.len \
+    eth.padding llc.dsap llc.ssap llc.control llc.oui llc.pid llc.cisco_pid llc.type \
+    stp.protocol stp.version stp.type stp.flags stp.flags.tcack stp.flags.tc stp.root.prio \
+    stp.root.ext stp.root.hw stp.root.cost stp.bridge.prio stp.bridge.ext stp.bridge.hw \
+    stp.port stp.msg_age stp.max_age stp.hello stp.forward stp.version_1_length \
+    lldp.tlv.type lldp.tlv.len lldp.chassis.subtype lldp.chassis.id.mac lldp.chassis.id \
+    lldp.port.subtype lldp.port.id lldp.time_to_live lldp.port.desc lldp.tlv.system.name \
+    lldp.tlv.system.desc cdp.version cdp.ttl cdp.checksum cdp.tlv.type cdp.tlv.len \
+    cdp.deviceid cdp.portid cdp.software_version cdp.platform
+
+# shellcheck disable=SC2086
+fields tunnels.pcapng tunnels.tsv $COMMON eth.src eth.dst eth.type ip.src ip.dst ip.proto \
+    ip.len ip.ttl ip.hdr_len ipv6.src ipv6.dst ipv6.nxt ipv6.plen ipv6.hlim \
+    gre.flags_and_version gre.flags.checksum gre.flags.routing gre.flags.key \
+    gre.flags.sequence_number gre.flags.version gre.proto gre.key gre.sequence_number \
+    vxlan.flags vxlan.gbp vxlan.vni geneve.version geneve.option.length geneve.flags \
+    geneve.proto_type geneve.vni geneve.option.class geneve.option.type mpls.label mpls.exp \
+    mpls.bottom mpls.ttl udp.srcport udp.dstport udp.length udp.stream tcp.srcport \
+    tcp.dstport tcp.stream tcp.len tcp.seq tcp.seq_raw tcp.ack tcp.nxtseq tcp.hdr_len \
+    tcp.flags tcp.flags.str tcp.window_size_value tcp.window_size tcp.analysis.acks_frame \
+    tcp.analysis.initial_rtt tcp.options.mss_val
+
+# shellcheck disable=SC2086
+fields malformed.pcapng malformed.tsv $COMMON ip.version ip.hdr_len ip.len ip.proto ip.src \
+    ip.dst ipv6.plen ipv6.nxt tcp.srcport tcp.dstport tcp.hdr_len tcp.len tcp.flags \
+    udp.srcport udp.dstport udp.length _ws.malformed _ws.expert.message _ws.expert.severity
+
+tshark -n -r captures/tunnels.pcapng -q -z conv,tcp >tests/data/wire/tunnels.convtcp.txt 2>/dev/null
+tshark -n -r captures/tunnels.pcapng -q -z conv,udp >tests/data/wire/tunnels.convudp.txt 2>/dev/null
