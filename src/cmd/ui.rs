@@ -10,7 +10,7 @@ use crate::capture::{open_source, CaptureOptions};
 use crate::endpoints::events::SocketEvent;
 use crate::filter::Filter;
 use crate::source::{RemoteOptions, RemoteSource, RemoteSpec};
-use crate::ui;
+use crate::tui::{self, ui};
 
 /// The command-line filters of a UI session, and how it shows time.
 #[derive(Debug, Default, Clone)]
@@ -25,9 +25,9 @@ pub struct UiFilters {
 
 /// The UI over a capture file or a pipe, with the command line's filters.
 pub fn replay(path: &str, follow: bool, filters: UiFilters) -> anyhow::Result<ExitCode> {
-    ui::run_replay(
+    tui::run_replay(
         path,
-        ui::ReplayOptions {
+        tui::ReplayOptions {
             no_color: ui::theme::Theme::no_color_env(),
             display_filter: filters.display,
             capture_filter: filters.capture,
@@ -91,10 +91,10 @@ pub fn run_with(
     events: Option<Receiver<SocketEvent>>,
     note: Option<Arc<Mutex<String>>>,
 ) -> anyhow::Result<ExitCode> {
-    ui::run_live(
+    tui::run_live(
         source,
         events,
-        ui::LiveOptions {
+        tui::LiveOptions {
             title: title.to_string(),
             no_color: ui::theme::Theme::no_color_env(),
             note,
@@ -113,10 +113,10 @@ fn run_with_config(
     display_filter: Option<Filter>,
     time_format: Option<crate::headless::TimeFormat>,
 ) -> anyhow::Result<ExitCode> {
-    ui::run_live(
+    tui::run_live(
         source,
         events,
-        ui::LiveOptions {
+        tui::LiveOptions {
             title: title.to_string(),
             no_color: ui::theme::Theme::no_color_env(),
             open_interface: None,

@@ -9,7 +9,10 @@
 //! too: the loop looks at the terminal itself every iteration ([`TtyWatch`]), because
 //! crossterm's reader spins for ever on a tty that reads EOF or EIO and never reports it.
 
+pub mod app;
+pub mod lesson;
 mod tty;
+pub mod ui;
 
 pub use tty::TtyWatch;
 
@@ -26,11 +29,11 @@ use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::Terminal;
 
-use crate::app::{App, AppOptions, Effect, LiveLink};
 use crate::endpoints::events::SocketEvent;
 use crate::filter::Filter;
 use crate::source::{PacketSource, SourceError};
 use crate::store::{self, lock, LiveControl};
+use crate::tui::app::{App, AppOptions, Effect, LiveLink};
 
 #[derive(Debug, thiserror::Error)]
 pub enum UiError {
@@ -115,7 +118,7 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
         AppOptions {
             title: path.to_string(),
             interfaces: interface_names(),
-            no_color: opts.no_color || crate::ui::theme::Theme::no_color_env(),
+            no_color: opts.no_color || crate::tui::ui::theme::Theme::no_color_env(),
             time_format: opts.time_format,
             ..AppOptions::default()
         },
@@ -153,7 +156,7 @@ pub fn run_live_on<B: Backend>(
             title: opts.title.clone(),
             live: Some(link(&control)),
             interfaces: interface_names(),
-            no_color: opts.no_color || crate::ui::theme::Theme::no_color_env(),
+            no_color: opts.no_color || crate::tui::ui::theme::Theme::no_color_env(),
             events,
             time_format: opts.time_format,
             note: opts.note.clone(),

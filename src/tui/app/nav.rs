@@ -12,7 +12,7 @@ pub(super) fn handle(app: &mut App, action: Action) {
     if app.picker.is_some() {
         return picker(app, action);
     }
-    let page = crate::ui::layout::list_rows(app.size, &app.split).max(1);
+    let page = crate::tui::app::layout::list_rows(app.size, &app.split).max(1);
     match action {
         Action::Quit => app.request_quit(),
         Action::Back => back(app),
@@ -262,7 +262,7 @@ fn detail_len(app: &App) -> usize {
 fn hex_lines(app: &App) -> usize {
     let store = lock(&app.store);
     let len = store.entry(app.selected).map_or(0, |e| e.cap_len as usize);
-    len.div_ceil(crate::ui::layout::hex_width(app.size))
+    len.div_ceil(crate::tui::app::layout::hex_width(app.size))
 }
 
 fn activate(app: &mut App) {
@@ -318,7 +318,7 @@ fn set_collapsed(app: &mut App, collapse: bool) {
 
 /// After the tree shrank: no scrolling past its last row into blank space.
 fn clamp_detail_scroll(app: &mut App, rows: usize) {
-    let shown = crate::ui::layout::details_rows(app.size, &app.split).max(1);
+    let shown = crate::tui::app::layout::details_rows(app.size, &app.split).max(1);
     app.detail_top = app.detail_top.min(rows.saturating_sub(shown));
 }
 
