@@ -56,11 +56,7 @@ pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>) -> (&'static str, Strin
             if let Some(text) = note_info(packet) {
                 info.push_str(text);
             }
-            match kind {
-                Cut::Ipv4 => "IPv4",
-                Cut::Tcp => "TCP",
-                Cut::Udp => "UDP",
-            }
+            layer_protocol(&Header::Cut { kind: *kind, bytes })
         }
         Some(Header::Arp(arp)) => {
             arp_info(arp.slice(), &mut info);
@@ -106,11 +102,10 @@ pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>) -> (&'static str, Strin
             super::wire_columns::cdp_info(message, &mut info);
             "CDP"
         }
-        Some(Header::Llc(_)) => "LLC",
-        Some(Header::Gre(_)) => "GRE",
-        Some(Header::Vxlan(_)) => "VXLAN",
-        Some(Header::Geneve(_)) => "Geneve",
-        Some(Header::Mpls(_)) => "MPLS",
+        Some(other @ (Header::Llc(_) | Header::Gre(_) | Header::Vxlan(_))) => {
+            layer_protocol(other)
+        }
+        Some(other @ (Header::Geneve(_) | Header::Mpls(_))) => layer_protocol(other),
         Some(Header::Vlan(_)) => "VLAN",
         Some(Header::Ethernet(_)) => "Ethernet",
         Some(Header::Sll(_) | Header::Sll2(_)) => "SLL",
@@ -500,5 +495,23 @@ fn cut_info(kind: Cut, bytes: &[u8], out: &mut String) {
                 let _ = write!(out, " Win={}", tcp.window_size());
             }
         }
+    }
+}
+
+/// tshark's Protocol column name for the 802.3/LLC, bridge, tunnel and cut headers.
+pub fn layer_protocol(header: &Header<'_>) -> &'static str {
+    match header {
+        Header::Llc(_) => "LLC",
+        Header::Stp(_) => "STP",
+        Header::Lldp(_) => "LLDP",
+        Header::Cdp(_) => "CDP",
+        Header::Gre(_) => "GRE",
+        Header::Vxlan(_) => "VXLAN",
+        Header::Geneve(_) => "Geneve",
+        Header::Mpls(_) => "MPLS",
+        Header::Cut { kind: Cut::Ipv4, .. } => "IPv4",
+        Header::Cut { kind: Cut::Tcp, .. } => "TCP",
+        Header::Cut { kind: Cut::Udp, .. } => "UDP",
+        other => other.name(),
     }
 }
