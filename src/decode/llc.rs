@@ -133,6 +133,10 @@ pub(super) fn cdp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
         }
         at += len;
     }
+    // The capture cut the message before the end its 802.3 length gives.
+    if cursor.ip_end() < cursor.claimed_end() {
+        return Err(truncated("cdp", cursor.claimed_end() - cursor.at));
+    }
     let header = rest.get(..at).unwrap_or(rest);
     Ok(Parsed::new(Header::Cdp(header), at, Next::Done))
 }

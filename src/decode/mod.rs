@@ -27,8 +27,8 @@ mod walk;
 
 pub use checksum::{check_ipv4, check_transport, ChecksumCheck, ChecksumStatus};
 pub use fields::{
-    emit, emit_only, emit_quoted, emit_reassembled, protocols, tcp_flags, tcp_flags_str, Annotate,
-    FieldList, FrameInfo, Interest,
+    cdp_tlvs, emit, emit_only, emit_quoted, emit_reassembled, lldp_tlvs, protocols, tcp_flags,
+    tcp_flags_str, Annotate, FieldList, FrameInfo, Interest, LldpTlv,
 };
 pub use stop::{Stop, StopReason};
 

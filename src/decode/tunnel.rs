@@ -117,9 +117,19 @@ pub(super) fn mpls<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     let next = match rest.get(len).map(|b| b >> 4) {
         Some(4) => Next::Ether(ETHERTYPE_IPV4),
         Some(6) => Next::Ether(ETHERTYPE_IPV6),
-        _ => Next::Payload(rest.len().saturating_sub(len)),
+        Some(_) => Next::Payload(rest.len().saturating_sub(len)),
+        None => Next::Done,
     };
-    Ok(Parsed::new(Header::Mpls(header), len, next))
+    let mut parsed = Parsed::new(Header::Mpls(header), len, next);
+    // The stack is all there, but not the first byte of what it carries.
+    if next == Next::Done && cursor.frame_len > cursor.data.len() {
+        parsed.problem = Some(Box::new(StopReason::Truncated {
+            needed: 1,
+            available: 0,
+            by_snaplen: true,
+        }));
+    }
+    Ok(parsed)
 }
 
 fn truncated(layer: &'static str, needed: usize) -> Failed {

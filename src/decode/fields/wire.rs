@@ -296,6 +296,10 @@ pub(super) fn cut<'a>(kind: Cut, bytes: &'a [u8], at: usize, out: &mut FieldList
                 v4::TOTAL_LEN,
             ],
         ),
+        Cut::Tcp if tcp::HDR_LEN.read_uint(bytes).is_some_and(|len| len < 20) => (
+            F::Tcp,
+            &[tcp::SRC_PORT, tcp::DST_PORT, tcp::SEQ, tcp::ACK, tcp::HDR_LEN],
+        ),
         Cut::Tcp => (
             F::Tcp,
             &[
@@ -313,7 +317,9 @@ pub(super) fn cut<'a>(kind: Cut, bytes: &'a [u8], at: usize, out: &mut FieldList
     for layout in layouts {
         out.fixed(layout, bytes, at);
     }
-    if kind == Cut::Tcp && bytes.len() >= tcp::LEN {
+    // A data offset under 5 words: tshark stops right after showing it.
+    let bogus_offset = tcp::HDR_LEN.read_uint(bytes).is_some_and(|len| len < 20);
+    if kind == Cut::Tcp && bytes.len() >= tcp::LEN && !bogus_offset {
         for layout in tcp::FLAG_BITS {
             out.fixed(&layout, bytes, at);
         }

@@ -2,24 +2,26 @@
 # Records what tshark 4.0 says about captures/{link_layers,tunnels,malformed}.pcapng (made by
 # captures/make_wire.py) into tests/data/wire/. Run from anywhere with tshark on PATH; the
 # tests only read the files. All occurrences of a field, joined by `,` (tshark's
-# `-E occurrence=a -E aggregator=,`), so a tunnel's two ip.src read `outer,inner`.
+# `-E occurrence=a -E aggregator=,`), so a tunnel's two ip.src read `outer,inner`; the
+# malformed frames' expert messages hold commas, so that file joins with `|`.
 set -eu
 cd "$(dirname "$0")/../../.."
 fields() {
     capture=$1
     out=$2
-    shift 2
+    aggregator=$3
+    shift 3
     args=""
     for f in "$@"; do args="$args -e $f"; done
     # shellcheck disable=SC2086
-    tshark -n -r "captures/$capture" -T fields -E header=y -E occurrence=a -E aggregator=, \
+    tshark -n -r "captures/$capture" -T fields -E header=y -E occurrence=a -E "aggregator=$aggregator" \
         $args >"tests/data/wire/$out" 2>/dev/null
 }
 
 COMMON="frame.number frame.protocols _ws.col.Protocol _ws.col.Info"
 
 # shellcheck disable=SC2086
-fields link_layers.pcapng link_layers.tsv $COMMON eth.dst eth.src eth.type eth.len \
+fields link_layers.pcapng link_layers.tsv , $COMMON eth.dst eth.src eth.type eth.len \
     eth.padding llc.dsap llc.ssap llc.control llc.oui llc.pid llc.cisco_pid llc.type \
     stp.protocol stp.version stp.type stp.flags stp.flags.tcack stp.flags.tc stp.root.prio \
     stp.root.ext stp.root.hw stp.root.cost stp.bridge.prio stp.bridge.ext stp.bridge.hw \
@@ -30,7 +32,7 @@ fields link_layers.pcapng link_layers.tsv $COMMON eth.dst eth.src eth.type eth.l
     cdp.deviceid cdp.portid cdp.software_version cdp.platform
 
 # shellcheck disable=SC2086
-fields tunnels.pcapng tunnels.tsv $COMMON eth.src eth.dst eth.type ip.src ip.dst ip.proto \
+fields tunnels.pcapng tunnels.tsv , $COMMON eth.src eth.dst eth.type ip.src ip.dst ip.proto \
     ip.len ip.ttl ip.hdr_len ipv6.src ipv6.dst ipv6.nxt ipv6.plen ipv6.hlim \
     gre.flags_and_version gre.flags.checksum gre.flags.routing gre.flags.key \
     gre.flags.sequence_number gre.flags.version gre.proto gre.key gre.sequence_number \
@@ -42,7 +44,7 @@ fields tunnels.pcapng tunnels.tsv $COMMON eth.src eth.dst eth.type ip.src ip.dst
     tcp.analysis.initial_rtt tcp.options.mss_val
 
 # shellcheck disable=SC2086
-fields malformed.pcapng malformed.tsv $COMMON ip.version ip.hdr_len ip.len ip.proto ip.src \
+fields malformed.pcapng malformed.tsv '|' $COMMON ip.hdr_len ip.len ip.proto ip.src \
     ip.dst ipv6.plen ipv6.nxt tcp.srcport tcp.dstport tcp.hdr_len tcp.len tcp.flags \
     udp.srcport udp.dstport udp.length _ws.malformed _ws.expert.message _ws.expert.severity
 
