@@ -115,6 +115,16 @@ pub fn write_summary(packet: &Packet<'_>, rel: Option<RelativeSeq>, out: &mut Ve
 }
 
 fn write_stop(packet: &Packet<'_>, out: &mut Vec<u8>) {
+    // Length fields that lie, in tshark's words.
+    for note in &packet.notes {
+        out.extend_from_slice(if note.malformed {
+            b" [malformed: "
+        } else {
+            b" ["
+        });
+        out.extend_from_slice(note.expert.as_bytes());
+        out.push(b']');
+    }
     if let Some(stop) = &packet.stop {
         out.extend_from_slice(if stop.is_malformed() {
             b" [malformed: "
