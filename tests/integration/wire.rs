@@ -295,3 +295,36 @@ fn frame(data: &[u8], orig_len: usize) -> Frame<'_> {
         direction: Direction::Unknown,
     }
 }
+
+/// `sockeye -r` prints tcpdump -n's line for each tunnelled and bridge-protocol frame
+/// (recorded with tcpdump 4.99, the timestamp cut off). tcpdump follows its CDP line with
+/// hex dumps of the TLVs it does not name; sockeye's CDP line is tcpdump's first line with
+/// the length it ends on.
+#[test]
+fn tunnel_and_bridge_lines_match_tcpdump() {
+    for name in ["tunnels", "link_layers"] {
+        let out = sockeye(&["-r", &capture(&format!("{name}.pcapng"))]);
+        assert!(out.status.success());
+        let text = stdout(&out);
+        let got: Vec<&str> = text
+            .lines()
+            .map(|l| l.split_once(' ').map_or(l, |(_, rest)| rest))
+            .collect();
+        let want_text = expected(&format!("{name}.tcpdump.txt"));
+        // tcpdump's hex-dump lines belong to the line before them.
+        let mut want: Vec<String> = Vec::new();
+        for line in want_text.lines() {
+            match (line.starts_with(' ') || line.starts_with('\t'), want.last_mut()) {
+                (true, Some(last)) => {
+                    if let Some((_, length)) = line.rsplit_once(", length ") {
+                        last.push_str(&format!(", length {length}"));
+                    }
+                }
+                _ => want.push(line.to_string()),
+            }
+        }
+        // VXLAN: tcpdump ends its header line with a newline before the inner packet, and
+        // the timestamp cut treats both outputs' second line alike.
+        assert_eq!(got.join("\n"), want.join("\n"), "{name}");
+    }
+}

@@ -50,3 +50,8 @@ fields malformed.pcapng malformed.tsv '|' $COMMON ip.hdr_len ip.len ip.proto ip.
 
 tshark -n -r captures/tunnels.pcapng -q -z conv,tcp >tests/data/wire/tunnels.convtcp.txt 2>/dev/null
 tshark -n -r captures/tunnels.pcapng -q -z conv,udp >tests/data/wire/tunnels.convudp.txt 2>/dev/null
+
+# tcpdump -n lines, the timestamp cut off (what `sockeye -r` prints for each frame).
+for name in link_layers tunnels; do
+    tcpdump -n -r "captures/$name.pcapng" 2>/dev/null | cut -d' ' -f2- >"tests/data/wire/$name.tcpdump.txt"
+done
