@@ -112,18 +112,18 @@ pub fn check_transport(
     // tunnel).
     let pseudo = match packet.ip_before(layer_index).map(|(_, h)| h) {
         Some(Header::Ipv4(ip)) => {
-        if protocol == IpNumber::UDP && stored == 0 {
-            return ChecksumCheck {
-                status: ChecksumStatus::NotPresent,
-                expected: None,
-                likely_offload: false,
-            };
-        }
-        Sum16BitWords::new()
-            .add_4bytes(ip.source())
-            .add_4bytes(ip.destination())
-            .add_2bytes([0, protocol.0])
-            .add_2bytes((seg_len as u16).to_be_bytes())
+            if protocol == IpNumber::UDP && stored == 0 {
+                return ChecksumCheck {
+                    status: ChecksumStatus::NotPresent,
+                    expected: None,
+                    likely_offload: false,
+                };
+            }
+            Sum16BitWords::new()
+                .add_4bytes(ip.source())
+                .add_4bytes(ip.destination())
+                .add_2bytes([0, protocol.0])
+                .add_2bytes((seg_len as u16).to_be_bytes())
         }
         Some(Header::Ipv6(ip)) => Sum16BitWords::new()
             .add_16bytes(ip.source())

@@ -37,11 +37,7 @@ pub(super) fn llc<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
             (OUI_CISCO, CISCO_PID_CDP) => Next::Cdp,
             _ => Next::Payload(payload),
         };
-        return Ok(Parsed::new(
-            Header::Llc(header),
-            llc_layout::SNAP_LEN,
-            next,
-        ));
+        return Ok(Parsed::new(Header::Llc(header), llc_layout::SNAP_LEN, next));
     }
     let header = rest.get(..len).ok_or(truncated("llc", len))?;
     let next = if dsap == SAP_STP && ssap == SAP_STP {

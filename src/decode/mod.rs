@@ -88,7 +88,10 @@ pub enum Header<'a> {
     Mpls(&'a [u8]),
     /// A header that its own or its carrier's length fields cut short: the bytes that are
     /// there, whose fixed fields are shown as tshark shows them before it gives up.
-    Cut { kind: Cut, bytes: &'a [u8] },
+    Cut {
+        kind: Cut,
+        bytes: &'a [u8],
+    },
 }
 
 /// Which protocol a [`Header::Cut`] is.
@@ -174,8 +177,8 @@ impl<'a> Header<'a> {
             Header::Geneve(_) => layout::geneve::FIELDS,
             // Variable TLVs, or a stack that repeats its fields: emitted, not laid out.
             Header::Lldp(_) | Header::Cdp(_) | Header::Mpls(_) => &[],
-            // Only the fields that fit are there.
-            Header::Cut { .. } => &[],
+            // The fields tshark shows before it gives up (those that fit are emitted).
+            Header::Cut { kind, bytes } => fields::cut_layout(*kind, bytes),
         }
     }
 
@@ -201,7 +204,9 @@ impl<'a> Header<'a> {
             Header::Vxlan(_) => "vxlan",
             Header::Geneve(_) => "geneve",
             Header::Mpls(_) => "mpls",
-            Header::Cut { kind: Cut::Ipv4, .. } => "ip",
+            Header::Cut {
+                kind: Cut::Ipv4, ..
+            } => "ip",
             Header::Cut { kind: Cut::Tcp, .. } => "tcp",
             Header::Cut { kind: Cut::Udp, .. } => "udp",
         }
@@ -271,7 +276,10 @@ impl<'a> Packet<'a> {
     /// The innermost layer matching `pick`: inside a tunnel, the inner packet's headers
     /// are the ones its conversation, columns and application layer are about.
     pub fn find<T>(&self, pick: impl Fn(&Header<'a>) -> Option<T>) -> Option<T> {
-        self.layers.iter().rev().find_map(|layer| pick(&layer.header))
+        self.layers
+            .iter()
+            .rev()
+            .find_map(|layer| pick(&layer.header))
     }
 
     /// The innermost IP header (either version) before layer `before`, with its index.

@@ -76,7 +76,13 @@ fn ipv4_lengths<'a>(cursor: &Cursor<'a>) -> Option<Parsed<'a>> {
         kind: Cut::Ipv4,
         bytes,
     };
-    Some(Parsed::new(header, bytes.len(), Next::Done).with_note(Note::new(expert, Some(info), false)))
+    Some(
+        Parsed::new(header, bytes.len(), Next::Done).with_note(Note::new(
+            expert,
+            Some(info),
+            false,
+        )),
+    )
 }
 
 #[inline]

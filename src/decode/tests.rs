@@ -300,7 +300,11 @@ fn hostile_headers_stop_with_a_reason() {
     assert_eq!(packet.top_protocol(), "ip");
     assert_eq!(packet.layers.last().map(|l| l.offset), Some(14));
     assert_eq!(
-        packet.notes.iter().map(|n| n.expert.as_str()).collect::<Vec<_>>(),
+        packet
+            .notes
+            .iter()
+            .map(|n| n.expert.as_str())
+            .collect::<Vec<_>>(),
         ["Bogus IP header length (16, must be at least 20)"]
     );
     assert!(!packet.notes[0].malformed);

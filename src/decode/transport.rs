@@ -4,8 +4,8 @@
 use etherparse::err::tcp::HeaderSliceError as TcpError;
 use etherparse::{Icmpv4Slice, Icmpv6Slice, TcpHeaderSlice, UdpHeaderSlice};
 
-use super::walk::{Cursor, Failed, Next, ParseResult, Parsed};
 use super::tunnel::{UDP_PORT_GENEVE, UDP_PORT_VXLAN};
+use super::walk::{Cursor, Failed, Next, ParseResult, Parsed};
 use super::{Cut, Header, Note, StopReason};
 use crate::field::layout::{tcp as tcp_layout, udp as udp_layout};
 

@@ -6,8 +6,8 @@
 
 use super::walk::{Cursor, Failed, Next, ParseResult, Parsed, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 use super::{Header, StopReason};
-use crate::field::layout::{geneve as geneve_layout, gre as gre_layout, mpls as mpls_layout};
 use crate::field::layout::vxlan as vxlan_layout;
+use crate::field::layout::{geneve as geneve_layout, gre as gre_layout, mpls as mpls_layout};
 
 /// Transparent Ethernet bridging: an Ethernet frame follows (GRE, Geneve).
 pub(super) const ETHERTYPE_TEB: u16 = 0x6558;

@@ -100,5 +100,8 @@ fn an_mpls_stack_without_a_bottom_stops_with_a_reason() {
     let packet = decode(&owned.as_frame());
     let stop = packet.stop.expect("stops");
     assert_eq!(stop.layer, "mpls");
-    assert!(stop.to_string().contains("without a bottom of stack"), "{stop}");
+    assert!(
+        stop.to_string().contains("without a bottom of stack"),
+        "{stop}"
+    );
 }

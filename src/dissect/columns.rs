@@ -102,9 +102,7 @@ pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>) -> (&'static str, Strin
             super::wire_columns::cdp_info(message, &mut info);
             "CDP"
         }
-        Some(other @ (Header::Llc(_) | Header::Gre(_) | Header::Vxlan(_))) => {
-            layer_protocol(other)
-        }
+        Some(other @ (Header::Llc(_) | Header::Gre(_) | Header::Vxlan(_))) => layer_protocol(other),
         Some(other @ (Header::Geneve(_) | Header::Mpls(_))) => layer_protocol(other),
         Some(Header::Vlan(_)) => "VLAN",
         Some(Header::Ethernet(_)) => "Ethernet",
@@ -509,7 +507,9 @@ pub fn layer_protocol(header: &Header<'_>) -> &'static str {
         Header::Vxlan(_) => "VXLAN",
         Header::Geneve(_) => "Geneve",
         Header::Mpls(_) => "MPLS",
-        Header::Cut { kind: Cut::Ipv4, .. } => "IPv4",
+        Header::Cut {
+            kind: Cut::Ipv4, ..
+        } => "IPv4",
         Header::Cut { kind: Cut::Tcp, .. } => "TCP",
         Header::Cut { kind: Cut::Udp, .. } => "UDP",
         other => other.name(),

@@ -51,7 +51,10 @@ fn sockeye_fields(capture_name: &str, header: &[&str], joiner: char) -> Vec<Vec<
     );
     let text = stdout(&output);
     let mut lines = text.lines();
-    assert_eq!(lines.next().unwrap().split('\t').collect::<Vec<_>>(), header);
+    assert_eq!(
+        lines.next().unwrap().split('\t').collect::<Vec<_>>(),
+        header
+    );
     lines
         .map(|l| l.split('\t').map(str::to_string).collect())
         .collect()
@@ -85,7 +88,10 @@ fn compare(capture_name: &str, tsv: &str, include: impl Fn(&str) -> bool) -> usi
             }
         }
     }
-    assert!(report.is_empty(), "cells that differ from tshark:\n{report}");
+    assert!(
+        report.is_empty(),
+        "cells that differ from tshark:\n{report}"
+    );
     println!("{capture_name}: {compared} cells agree with tshark");
     compared
 }
@@ -163,7 +169,9 @@ fn malformed_lengths_match_tshark() {
                 g.get(col).map_or("", String::as_str),
             );
             if w != g {
-                report.push_str(&format!("frame {frame} {name}: tshark {w:?}, sockeye {g:?}\n"));
+                report.push_str(&format!(
+                    "frame {frame} {name}: tshark {w:?}, sockeye {g:?}\n"
+                ));
             }
         }
         // The warnings and errors, in order.
@@ -271,13 +279,7 @@ fn every_truncation_decodes_what_fits() {
                 );
                 // Emitting its fields reads only what is there.
                 let mut fields = sockeye::decode::FieldList::new();
-                sockeye::decode::emit(
-                    &packet,
-                    &Default::default(),
-                    "",
-                    &(),
-                    &mut fields,
-                );
+                sockeye::decode::emit(&packet, &Default::default(), "", &(), &mut fields);
                 checked += 1;
             }
         }
@@ -314,7 +316,10 @@ fn tunnel_and_bridge_lines_match_tcpdump() {
         // tcpdump's hex-dump lines belong to the line before them.
         let mut want: Vec<String> = Vec::new();
         for line in want_text.lines() {
-            match (line.starts_with(' ') || line.starts_with('\t'), want.last_mut()) {
+            match (
+                line.starts_with(' ') || line.starts_with('\t'),
+                want.last_mut(),
+            ) {
                 (true, Some(last)) => {
                     if let Some((_, length)) = line.rsplit_once(", length ") {
                         last.push_str(&format!(", length {length}"));
@@ -327,4 +332,46 @@ fn tunnel_and_bridge_lines_match_tcpdump() {
         // the timestamp cut treats both outputs' second line alike.
         assert_eq!(got.join("\n"), want.join("\n"), "{name}");
     }
+}
+
+/// Display filters on the new layers' fields select the frames tshark's `-Y` selects.
+#[test]
+fn filters_on_new_fields_match_tshark() {
+    let cases = expected("filters.tsv");
+    let mut report = String::new();
+    let mut count = 0;
+    for line in cases.lines().skip(1) {
+        let mut cells = line.split('\t');
+        let (Some(name), Some(expr)) = (cells.next(), cells.next()) else {
+            continue;
+        };
+        let want = cells.next().unwrap_or("");
+        let out = sockeye(&[
+            "-r",
+            &capture(name),
+            "-Y",
+            expr,
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+        ]);
+        assert!(
+            out.status.success(),
+            "{expr}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got = stdout(&out).lines().collect::<Vec<_>>().join(",");
+        if got != want {
+            report.push_str(&format!(
+                "{name} {expr:?}: tshark [{want}], sockeye [{got}]\n"
+            ));
+        }
+        count += 1;
+    }
+    assert!(count >= 20, "{count}");
+    assert!(
+        report.is_empty(),
+        "filters that disagree with tshark:\n{report}"
+    );
 }

@@ -4,7 +4,9 @@ use etherparse::{Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
 use super::super::Packet;
 use super::FieldList;
-use crate::field::layout::{eth, eth_dot3, null as null_layout, sll as sll1, sll2 as sll_v2, vlan as tag};
+use crate::field::layout::{
+    eth, eth_dot3, null as null_layout, sll as sll1, sll2 as sll_v2, vlan as tag,
+};
 use crate::field::{FieldId as F, Value};
 
 pub(super) fn null(family: u32, at: usize, out: &mut FieldList<'_>) {

@@ -8,6 +8,7 @@ mod transport;
 mod wire;
 
 pub use transport::{tcp_flags, tcp_flags_str};
+pub(super) use wire::cut_layout;
 pub use wire::{cdp_tlvs, lldp_tlvs, LldpTlv};
 
 use crate::field::{ByteRange, Field, FieldId, FieldSet, Layout, Value};
@@ -235,9 +236,7 @@ impl Interest {
             Header::Icmpv4(_) => Self::ICMP,
             Header::Icmpv6(_) => Self::ICMPV6,
             Header::Llc(_) | Header::Stp(_) | Header::Lldp(_) | Header::Cdp(_) => Self::BRIDGE,
-            Header::Gre(_) | Header::Vxlan(_) | Header::Geneve(_) | Header::Mpls(_) => {
-                Self::TUNNEL
-            }
+            Header::Gre(_) | Header::Vxlan(_) | Header::Geneve(_) | Header::Mpls(_) => Self::TUNNEL,
             Header::Cut { kind, .. } => match kind {
                 super::Cut::Ipv4 => Self::IPV4,
                 super::Cut::Tcp => Self::TCP,

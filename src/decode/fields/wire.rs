@@ -3,9 +3,10 @@
 //! from `field::layout`; TLVs are walked here over bytes the parser already bounded.
 
 use super::FieldList;
-use crate::decode::Cut;
 use crate::decode::llc::{snap, snap_pid_field};
+use crate::decode::Cut;
 use crate::field::layout::{geneve, gre, llc, mpls, stp, vxlan};
+use crate::field::Layout;
 use crate::field::{FieldId as F, Value};
 
 pub(super) fn llc<'a>(bytes: &'a [u8], at: usize, out: &mut FieldList<'a>) {
@@ -70,7 +71,13 @@ pub(super) fn lldp<'a>(bytes: &'a [u8], at: usize, out: &mut FieldList<'a>) {
     for tlv in lldp_tlvs(bytes) {
         let start = at + tlv.offset;
         out.at(F::LldpTlvType, Value::U64(tlv.kind.into()), start, 2, 2);
-        out.at(F::LldpTlvLen, Value::U64(tlv.value.len() as u64), start, 2, 2);
+        out.at(
+            F::LldpTlvLen,
+            Value::U64(tlv.value.len() as u64),
+            start,
+            2,
+            2,
+        );
         let value_at = start + 2;
         match (tlv.kind, tlv.value) {
             (1 | 2, [subtype, id @ ..]) => {
@@ -99,7 +106,7 @@ pub(super) fn lldp<'a>(bytes: &'a [u8], at: usize, out: &mut FieldList<'a>) {
                 2,
                 2,
             ),
-            (4 | 5 | 6, value) => {
+            (4..=6, value) => {
                 let id = match tlv.kind {
                     4 => F::LldpPortDesc,
                     5 => F::LldpSystemName,
@@ -160,7 +167,13 @@ pub(super) fn cdp<'a>(bytes: &'a [u8], at: usize, out: &mut FieldList<'a>) {
     for (offset, kind, value) in cdp_tlvs(bytes) {
         let start = at + offset;
         out.at(F::CdpTlvType, Value::U64(kind.into()), start, 2, 2);
-        out.at(F::CdpTlvLen, Value::U64(value.len() as u64 + 4), start + 2, 2, 2);
+        out.at(
+            F::CdpTlvLen,
+            Value::U64(value.len() as u64 + 4),
+            start + 2,
+            2,
+            2,
+        );
         let id = match kind {
             1 => F::CdpDeviceid,
             3 => F::CdpPortid,
@@ -193,8 +206,9 @@ fn text(bytes: &[u8]) -> &str {
     let bytes = bytes.split(|b| *b == 0).next().unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text,
-        Err(err) => std::str::from_utf8(bytes.get(..err.valid_up_to()).unwrap_or(&[]))
-            .unwrap_or(""),
+        Err(err) => {
+            std::str::from_utf8(bytes.get(..err.valid_up_to()).unwrap_or(&[])).unwrap_or("")
+        }
     }
 }
 
@@ -248,15 +262,33 @@ pub(super) fn geneve<'a>(bytes: &'a [u8], at: usize, out: &mut FieldList<'a>) {
     }
     if let Some(options) = bytes.get(geneve::LEN..).filter(|o| !o.is_empty()) {
         let start = at + geneve::LEN;
-        out.at(F::GeneveOptions, Value::Bytes(options), start, options.len(), 1);
+        out.at(
+            F::GeneveOptions,
+            Value::Bytes(options),
+            start,
+            options.len(),
+            1,
+        );
         // Each option: class (2), type (1), 3 reserved bits and 5 bits of data length in
         // 4-byte words (its 4-byte header not counted; tshark shows the whole length).
         let mut offset = 0usize;
         while let Some(&[c_hi, c_lo, kind, len]) = options.get(offset..offset + 4) {
             let whole = 4 + usize::from(len & 0x1f) * 4;
             let class = u16::from_be_bytes([c_hi, c_lo]);
-            out.at(F::GeneveOptionClass, Value::U64(class.into()), start + offset, 2, 2);
-            out.at(F::GeneveOptionType, Value::U64(kind.into()), start + offset + 2, 1, 2);
+            out.at(
+                F::GeneveOptionClass,
+                Value::U64(class.into()),
+                start + offset,
+                2,
+                2,
+            );
+            out.at(
+                F::GeneveOptionType,
+                Value::U64(kind.into()),
+                start + offset + 2,
+                1,
+                2,
+            );
             out.at(
                 F::GeneveOptionLength,
                 Value::U64(whole as u64),
@@ -280,49 +312,63 @@ pub(super) fn mpls<'a>(bytes: &'a [u8], at: usize, out: &mut FieldList<'a>) {
     }
 }
 
-/// A header cut short: the protocol line and the fixed fields that fit, in tshark's order
-/// (an IPv4 header with an impossible length shows only what precedes the bad value).
-pub(super) fn cut<'a>(kind: Cut, bytes: &'a [u8], at: usize, out: &mut FieldList<'a>) {
+/// A cut header's fixed fields in tshark's order: an IPv4 header with an impossible length
+/// shows only what precedes the bad value; a TCP header with a data offset under 5 words
+/// stops at it.
+pub(in crate::decode) fn cut_layout(kind: Cut, bytes: &[u8]) -> &'static [Layout] {
     use crate::field::layout::{ipv4 as v4, tcp, udp};
-    let (id, layouts): (F, &[crate::field::Layout]) = match kind {
-        Cut::Ipv4 => (
-            F::Ip,
-            &[
-                v4::VERSION,
-                v4::HDR_LEN,
-                v4::DSFIELD,
-                v4::DSCP,
-                v4::ECN,
-                v4::TOTAL_LEN,
-            ],
-        ),
-        Cut::Tcp if tcp::HDR_LEN.read_uint(bytes).is_some_and(|len| len < 20) => (
-            F::Tcp,
-            &[tcp::SRC_PORT, tcp::DST_PORT, tcp::SEQ, tcp::ACK, tcp::HDR_LEN],
-        ),
-        Cut::Tcp => (
-            F::Tcp,
-            &[
-                tcp::SRC_PORT,
-                tcp::DST_PORT,
-                tcp::SEQ,
-                tcp::ACK,
-                tcp::HDR_LEN,
-                tcp::FLAGS,
-            ],
-        ),
-        Cut::Udp => (F::Udp, &[udp::SRC_PORT, udp::DST_PORT, udp::LENGTH]),
+    const IPV4: &[Layout] = &[
+        v4::VERSION,
+        v4::HDR_LEN,
+        v4::DSFIELD,
+        v4::DSCP,
+        v4::ECN,
+        v4::TOTAL_LEN,
+    ];
+    const TCP_BOGUS_OFFSET: &[Layout] = &[
+        tcp::SRC_PORT,
+        tcp::DST_PORT,
+        tcp::SEQ,
+        tcp::ACK,
+        tcp::HDR_LEN,
+    ];
+    const TCP: &[Layout] = &[
+        tcp::SRC_PORT,
+        tcp::DST_PORT,
+        tcp::SEQ,
+        tcp::ACK,
+        tcp::HDR_LEN,
+        tcp::FLAGS,
+        tcp::FLAG_BITS[0],
+        tcp::FLAG_BITS[1],
+        tcp::FLAG_BITS[2],
+        tcp::FLAG_BITS[3],
+        tcp::FLAG_BITS[4],
+        tcp::FLAG_BITS[5],
+        tcp::FLAG_BITS[6],
+        tcp::FLAG_BITS[7],
+        tcp::FLAG_BITS[8],
+        tcp::FLAG_BITS[9],
+        tcp::WINDOW,
+    ];
+    const UDP: &[Layout] = &[udp::SRC_PORT, udp::DST_PORT, udp::LENGTH];
+    match kind {
+        Cut::Ipv4 => IPV4,
+        Cut::Udp => UDP,
+        Cut::Tcp if tcp::HDR_LEN.read_uint(bytes).is_some_and(|len| len < 20) => TCP_BOGUS_OFFSET,
+        Cut::Tcp => TCP,
+    }
+}
+
+/// A header cut short: the protocol line and the fixed fields that fit.
+pub(super) fn cut<'a>(kind: Cut, bytes: &'a [u8], at: usize, out: &mut FieldList<'a>) {
+    let id = match kind {
+        Cut::Ipv4 => F::Ip,
+        Cut::Tcp => F::Tcp,
+        Cut::Udp => F::Udp,
     };
     out.at(id, Value::None, at, bytes.len(), 0);
-    for layout in layouts {
+    for layout in cut_layout(kind, bytes) {
         out.fixed(layout, bytes, at);
-    }
-    // A data offset under 5 words: tshark stops right after showing it.
-    let bogus_offset = tcp::HDR_LEN.read_uint(bytes).is_some_and(|len| len < 20);
-    if kind == Cut::Tcp && bytes.len() >= tcp::LEN && !bogus_offset {
-        for layout in tcp::FLAG_BITS {
-            out.fixed(&layout, bytes, at);
-        }
-        out.fixed(&tcp::WINDOW, bytes, at);
     }
 }

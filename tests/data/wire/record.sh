@@ -55,3 +55,37 @@ tshark -n -r captures/tunnels.pcapng -q -z conv,udp >tests/data/wire/tunnels.con
 for name in link_layers tunnels; do
     tcpdump -n -r "captures/$name.pcapng" 2>/dev/null | cut -d' ' -f2- >"tests/data/wire/$name.tcpdump.txt"
 done
+
+# Display filters on the new fields: capture, expression, the frames tshark shows.
+printf 'capture\texpression\tframes\n' >tests/data/wire/filters.tsv
+while IFS='	' read -r capture expr; do
+    frames=$(tshark -n -r "captures/$capture" -Y "$expr" -T fields -e frame.number 2>/dev/null | paste -sd, -)
+    printf '%s\t%s\t%s\n' "$capture" "$expr" "$frames" >>tests/data/wire/filters.tsv
+done <<'CASES'
+link_layers.pcapng	stp
+link_layers.pcapng	llc
+link_layers.pcapng	eth.len == 38
+link_layers.pcapng	eth.type
+link_layers.pcapng	stp.flags.tc == 1
+link_layers.pcapng	stp.type == 0x02
+link_layers.pcapng	lldp.tlv.system.name == "access-sw1"
+link_layers.pcapng	cdp.deviceid contains "sw1"
+link_layers.pcapng	llc.cisco_pid == 0x2000
+tunnels.pcapng	ip.src == 10.5.0.1
+tunnels.pcapng	ip.addr == 192.0.2.1 && ip.addr == 10.1.0.2
+tunnels.pcapng	ipv6 && ip
+tunnels.pcapng	gre.key == 42
+tunnels.pcapng	gre.proto == 0x6558
+tunnels.pcapng	vxlan.vni == 5001
+tunnels.pcapng	geneve.vni == 7001
+tunnels.pcapng	mpls.label == 24
+tunnels.pcapng	mpls.bottom == 1
+tunnels.pcapng	tcp.stream == 7
+tunnels.pcapng	tcp.flags.syn == 1 && tcp.flags.ack == 0
+tunnels.pcapng	udp.dstport == 4789
+tunnels.pcapng	eth.src == 02:00:00:00:00:0c
+malformed.pcapng	_ws.malformed
+malformed.pcapng	_ws.expert.message contains "Bogus"
+malformed.pcapng	udp.length > 20
+malformed.pcapng	ip.hdr_len < 20
+CASES
