@@ -10,6 +10,7 @@ pub mod keymap;
 pub mod ladder;
 pub mod layout;
 mod nav;
+mod prefs;
 pub mod quit;
 pub mod replay;
 pub mod row;
@@ -90,6 +91,8 @@ pub struct AppOptions {
     pub time_format: Option<crate::headless::TimeFormat>,
     /// A line someone else keeps current (the demo: which scenario runs, what to watch).
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// Preferences to open with (columns, time format, theme) and to save with `W`.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 /// Most recent socket calls kept for display.
@@ -154,12 +157,14 @@ pub struct App {
     pub order: Option<columns::RowOrder>,
     pub split: PaneSplit,
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// The session's preferences and their file; `W` writes the UI's choices there.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 impl App {
     pub fn new(store: SharedStore, opts: AppOptions) -> Self {
         let live = opts.live.is_some();
-        App {
+        let mut app = App {
             store,
             title: opts.title,
             live: opts.live,
@@ -210,7 +215,12 @@ impl App {
             order: None,
             split: PaneSplit::default(),
             note: opts.note,
+            prefs: None,
+        };
+        if let Some(prefs) = opts.prefs {
+            app.apply_prefs(prefs, opts.time_format.is_some());
         }
+        app
     }
 
     /// Takes in what arrived since the last tick: new packets, replay progress, socket
