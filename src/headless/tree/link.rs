@@ -78,7 +78,15 @@ pub(super) fn ethernet(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lin
         out.push(1, Some(i), format!("Length: {}", value_u64(&f.value)));
     }
     if let Some((i, f)) = layer.take(F::EthPadding) {
-        out.push(1, Some(i), generic(packet, f));
+        // tshark shows at most 36 bytes of a byte string, then an ellipsis.
+        let text = match f.value {
+            Value::Bytes(bytes) if bytes.len() > 36 => {
+                let hex: String = bytes.iter().take(36).map(|b| format!("{b:02x}")).collect();
+                format!("Padding: {hex}…")
+            }
+            _ => generic(packet, f),
+        };
+        out.push(1, Some(i), text);
     }
 }
 

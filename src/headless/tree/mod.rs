@@ -14,6 +14,7 @@ mod net;
 mod picture;
 mod tcp;
 mod transport;
+mod wire;
 
 use std::fmt::Write as _;
 
@@ -75,6 +76,11 @@ fn render_layer(packet: &Packet<'_>, layer: &Layer<'_, '_>, previous: FieldId, o
         FieldId::Udp => transport::udp(layer, out),
         FieldId::Icmp => transport::icmp(layer, out),
         FieldId::Icmpv6 => transport::icmpv6(layer, out),
+        FieldId::Llc => wire::llc(layer, out),
+        FieldId::Stp => wire::stp(layer, out),
+        FieldId::Gre => wire::gre(layer, out),
+        FieldId::Vxlan => wire::vxlan(layer, out),
+        FieldId::Mpls => wire::mpls(layer, out),
         // ICMP's echo data is part of the ICMP message: tshark nests it there.
         FieldId::Data => {
             let nested = matches!(previous, FieldId::Icmp | FieldId::Icmpv6);

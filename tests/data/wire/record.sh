@@ -89,3 +89,9 @@ malformed.pcapng	_ws.expert.message contains "Bogus"
 malformed.pcapng	udp.length > 20
 malformed.pcapng	ip.hdr_len < 20
 CASES
+
+# tshark -V of the 802.3 and tunnel captures (checksums verified, as sockeye always does).
+for name in link_layers tunnels; do
+    TZ=UTC tshark -n -V -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+        -o udp.check_checksum:TRUE -r "captures/$name.pcapng" >"tests/data/wire/$name.verbose.txt" 2>/dev/null
+done
