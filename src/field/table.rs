@@ -271,6 +271,7 @@ field_table! {
     CdpVersion = "cdp.version", "Version", Dec;
     CdpTtl = "cdp.ttl", "TTL", Dec;
     CdpChecksum = "cdp.checksum", "Checksum", H4;
+    CdpChecksumStatus = "cdp.checksum.status", "Checksum Status", Dec;
     CdpTlvType = "cdp.tlv.type", "Type", H4;
     CdpTlvLen = "cdp.tlv.len", "Length", Dec;
     CdpDeviceid = "cdp.deviceid", "Device ID", Text;

@@ -8,6 +8,7 @@
 //! nothing the pipeline computed is ever hidden. Lines sockeye adds that tshark lacks start
 //! with `[sockeye: `.
 
+mod discovery;
 mod frame;
 mod link;
 mod net;
@@ -81,6 +82,8 @@ fn render_layer(packet: &Packet<'_>, layer: &Layer<'_, '_>, previous: FieldId, o
         FieldId::Gre => wire::gre(layer, out),
         FieldId::Vxlan => wire::vxlan(layer, out),
         FieldId::Mpls => wire::mpls(layer, out),
+        FieldId::Lldp => discovery::lldp(packet, layer, out),
+        FieldId::Cdp => discovery::cdp(layer, out),
         // ICMP's echo data is part of the ICMP message: tshark nests it there.
         FieldId::Data => {
             let nested = matches!(previous, FieldId::Icmp | FieldId::Icmpv6);

@@ -1,5 +1,6 @@
 //! LLC, spanning tree, GRE, VXLAN and MPLS as tshark -V prints them (packet-llc.c,
-//! packet-stp.c, packet-gre.c, packet-vxlan.c, packet-mpls.c). Sub-fields tshark shows but
+//! packet-stp.c, packet-gre.c, packet-vxlan.c, packet-mpls.c); LLDP and CDP are in
+//! `discovery.rs`. Sub-fields tshark shows but
 //! sockeye keeps no field for (the SAP bits, the rapid-STP flag bits, GRE's reserved bits)
 //! are drawn from their parent field's value, on its bytes.
 
@@ -8,7 +9,7 @@ use super::{Layer, Lines};
 use crate::field::{FieldId as F, Value};
 
 /// The value of field `id` and its index, taking it.
-fn take(layer: &Layer<'_, '_>, id: F) -> Option<(usize, u64)> {
+pub(super) fn take(layer: &Layer<'_, '_>, id: F) -> Option<(usize, u64)> {
     let (index, field) = layer.take(id)?;
     let value = match field.value {
         Value::U64(v) => v,
