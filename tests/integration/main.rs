@@ -57,3 +57,4 @@ mod ui_keys;
 mod ui_program_output;
 mod ui_run;
 mod verbose_reference;
+mod wire;
