@@ -503,6 +503,7 @@ impl Store {
             tcp,
             udp,
             app,
+            names: None,
         })
     }
 

@@ -378,4 +378,20 @@ field_table! {
     ImapResponseStatus = "imap.response.status", "Response Status", Text;
     // Text bodies (text/*, SMTP DATA): one field per line, as tshark's data-text-lines.
     DataTextLines = "data-text-lines", "Line-based text data", Protocol;
+
+    // ---- Name resolution (src/names/): what tshark prints with -N; without it they hold
+    // the plain addresses, as tshark's do. Emitted with the packet-list columns, not in
+    // the details tree (see FieldId::is_name). ----
+    WsColSource = "_ws.col.Source", "Source", Text;
+    WsColDestination = "_ws.col.Destination", "Destination", Text;
+    EthDstResolved = "eth.dst_resolved", "Destination (resolved)", Text;
+    EthDstOui = "eth.dst.oui", "Destination OUI", Dec;
+    EthDstOuiResolved = "eth.dst.oui_resolved", "Destination OUI (resolved)", Text;
+    EthSrcResolved = "eth.src_resolved", "Source (resolved)", Text;
+    EthSrcOui = "eth.src.oui", "Source OUI", Dec;
+    EthSrcOuiResolved = "eth.src.oui_resolved", "Source OUI (resolved)", Text;
+    IpSrcHost = "ip.src_host", "Source Host", Text;
+    IpDstHost = "ip.dst_host", "Destination Host", Text;
+    Ipv6SrcHost = "ipv6.src_host", "Source Host", Text;
+    Ipv6DstHost = "ipv6.dst_host", "Destination Host", Text;
 }

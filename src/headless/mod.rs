@@ -93,6 +93,11 @@ impl Printer {
         }
     }
 
+    /// Which names the pipeline feeding this printer should resolve (`-N`).
+    pub fn resolve(&self) -> crate::names::Resolve {
+        self.config.resolve
+    }
+
     pub fn with_display_filter(mut self, filter: Option<Filter>) -> Self {
         self.display_filter = filter;
         self
@@ -201,7 +206,7 @@ pub fn run(
     stop: &AtomicBool,
     out: &mut dyn Write,
 ) -> Result<Outcome, HeadlessError> {
-    let mut dissector = Dissector::new();
+    let mut dissector = Dissector::with_names(printer.resolve());
     let mut source_error = None;
     let pumped = (|| -> Result<(), HeadlessError> {
         printer.begin(out)?;

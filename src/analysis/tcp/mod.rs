@@ -12,6 +12,7 @@ pub use flow::WindowScale;
 pub use info::{DirectionInfo, TcpStreamInfo};
 pub use state::{ConnState, Handshake, Role};
 
+use crate::analysis::chunked::Chunked;
 use crate::analysis::conversations::ConvStats;
 use crate::analysis::flags::{AnalysisFlag, AnalysisFlags};
 use crate::analysis::hash::FxHashMap;
@@ -188,7 +189,7 @@ impl TcpConv {
 #[derive(Debug, Default)]
 pub(crate) struct TcpTable {
     by_key: FxHashMap<ConvKey, usize>,
-    pub convs: Vec<TcpConv>,
+    pub convs: Chunked<TcpConv>,
 }
 
 /// The `tcp.completeness` bits one segment adds. Derived from tshark 4.0's output on the
