@@ -29,8 +29,12 @@ def entries(path, with_long):
         cols = [c for c in re.split(r"\t+", line) if c != ""]
         if len(cols) < 2:
             continue
-        addr, short = cols[0].strip(), cols[1].strip()
-        long_name = cols[2].strip() if with_long and len(cols) > 2 else ""
+        # Wireshark keeps the first word of the name column (wka's "HP (Compaq) ProLiant
+        # NIC teaming" is printed "HP").
+        addr, short = cols[0].strip(), cols[1].split()[0]
+        # A manuf entry without a long name is called by its short one in
+        # eth.*.oui_resolved; wka's 24-bit entries have none there.
+        long_name = (cols[2].strip() if len(cols) > 2 else short) if with_long else ""
         bits = None
         if "/" in addr:
             addr, b = addr.split("/")

@@ -26,8 +26,12 @@ struct Table {
     exact: HashMap<u64, Name>,
     /// 24-bit vendor prefixes: short and long name.
     vendors: HashMap<u32, (Name, Name)>,
-    /// Ranges of other lengths, keyed by (bits, the address's first `bits` bits).
-    ranges: HashMap<(u8, u64), Name>,
+    /// Ranges of other lengths, keyed by their first address (the bits past the range
+    /// zero) and not by their length: Wireshark's table is keyed so, which is why an
+    /// address whose bits past a /36 range are zero up to the next byte is named as if the
+    /// range were /40 (`Fen_d1`, not `Fen_00:d1`), and `01:00:5e:00:00:fb` is
+    /// `IPv4mcast_fb`.
+    ranges: HashMap<u64, Name>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -83,13 +87,16 @@ impl Table {
                     table.exact.insert(prefix, short_name);
                 }
                 24 => {
-                    let long_name = name(short_at + short.len() + 1, long.len());
-                    table
-                        .vendors
-                        .insert((prefix >> 24) as u32, (short_name, long_name));
+                    let mut long_name = name(short_at + short.len() + 1, long.len());
+                    let key = (prefix >> 24) as u32;
+                    // A later short name (wka's) keeps the vendor's long name.
+                    if let (0, Some((_, earlier))) = (long.len(), table.vendors.get(&key)) {
+                        long_name = *earlier;
+                    }
+                    table.vendors.insert(key, (short_name, long_name));
                 }
                 1..=47 => {
-                    table.ranges.insert((bits, prefix & mask(bits)), short_name);
+                    table.ranges.insert(prefix & mask(bits), short_name);
                 }
                 _ => {}
             }
@@ -132,7 +139,7 @@ pub fn mac_name(mac: [u8; 6]) -> String {
     let range = |bits: u8| {
         table
             .ranges
-            .get(&(bits, addr & mask(bits)))
+            .get(&(addr & mask(bits)))
             .map(|n| table.get(*n))
     };
     // Ranges longer than a vendor prefix: the bytes after the fixed ones follow the name,
@@ -198,13 +205,12 @@ fn plain(mac: &[u8; 6]) -> String {
 
 /// The vendor's long name (`Hon Hai Precision Ind. Co.,Ltd.`) for a 24-bit prefix, as
 /// tshark's `eth.*.oui_resolved`.
+/// Only an exact 24-bit entry of the manufacturer list counts (no multicast fallback,
+/// unlike the address names; well-known 24-bit ranges have no long name), as tshark.
 pub fn vendor_long_name(oui: u32) -> Option<&'static str> {
     let table = table();
-    table
-        .vendors
-        .get(&oui)
-        .map(|(_, long)| table.get(*long))
-        .filter(|name| !name.is_empty())
+    let (_, long) = table.vendors.get(&oui)?;
+    Some(table.get(*long)).filter(|name| !name.is_empty())
 }
 
 /// The 24-bit vendor prefix of an address (`eth.*.oui`).
@@ -227,6 +233,10 @@ mod tests {
         assert_eq!(
             mac_name([0x01, 0x00, 0x5e, 0x7f, 0xff, 0xfa]),
             "IPv4mcast_7f:ff:fa"
+        );
+        assert_eq!(
+            mac_name([0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb]),
+            "IPv4mcast_fb"
         );
         assert_eq!(
             mac_name([0x33, 0x33, 0xff, 0x00, 0x10, 0x00]),
