@@ -342,6 +342,9 @@ pub struct Store {
     /// Packets not kept: a single batch larger than the whole store limit.
     pub store_dropped: u64,
     pub link: LinkType,
+    /// Host names the capture's DNS answers gave, as the indexer learned them (the UI's
+    /// name-resolution toggle reads them, each from the frame that taught it on).
+    pub hosts: crate::names::HostTable,
 }
 
 impl Store {
@@ -360,6 +363,7 @@ impl Store {
             streaming: None,
             error: None,
             store_dropped: 0,
+            hosts: crate::names::HostTable::new(),
             link,
         }
     }

@@ -133,8 +133,32 @@ impl Names {
     /// name this frame itself taught counts (tshark fills the columns after the frame's DNS
     /// was read, but the IP fields before).
     pub fn columns(&self, packet: &Packet<'_>, frame: u64, including: bool) -> (String, String) {
+        address_columns(self.resolve, &self.hosts, packet, frame, including)
+    }
+
+    fn host(&self, addr: IpAddr, frame: u64, including: bool) -> Option<Arc<str>> {
+        if !self.resolve.dns {
+            return None;
+        }
+        self.hosts.lookup(addr, frame, including).cloned()
+    }
+}
+
+/// The Source and Destination columns of `packet` (frame `frame`) as `resolve` and the
+/// host names learned so far (`hosts`) name them: see [`Names::columns`]. The UI's toggle
+/// calls this with the hosts its indexer learned.
+pub fn address_columns(
+    resolve: Resolve,
+    hosts: &HostTable,
+    packet: &Packet<'_>,
+    frame: u64,
+    including: bool,
+) -> (String, String) {
+    {
         let host_or = |addr: IpAddr| {
-            self.host(addr, frame, including)
+            hosts
+                .lookup(addr, frame, including)
+                .filter(|_| resolve.dns)
                 .map_or_else(|| addr.to_string(), |name| name.to_string())
         };
         for layer in &packet.layers {
@@ -155,7 +179,7 @@ impl Names {
             }
         }
         let mac = |m: [u8; 6]| {
-            if self.resolve.mac {
+            if resolve.mac {
                 oui::mac_name(m)
             } else {
                 colon_hex(&m)
@@ -167,13 +191,6 @@ impl Names {
             }
         }
         (String::new(), String::new())
-    }
-
-    fn host(&self, addr: IpAddr, frame: u64, including: bool) -> Option<Arc<str>> {
-        if !self.resolve.dns {
-            return None;
-        }
-        self.hosts.lookup(addr, frame, including).cloned()
     }
 }
 

@@ -402,13 +402,19 @@ pub fn header_diagrams(packet: &Packet<'_>, fields: &FieldList<'_>) -> String {
         .join("\n")
 }
 
-/// Every header of a dissected packet as text diagrams: the decoded layers', then the
-/// application headers (DNS, TLS records) the pipeline found.
+/// The diagrams of a dissected packet: the decoded layers', then the application headers
+/// (DNS, TLS records) the pipeline found.
+pub fn diagrams_of(d: &crate::dissect::Dissection<'_>, fields: &FieldList<'_>) -> Vec<Diagram> {
+    let mut out = diagrams(&d.packet, fields);
+    out.extend(super::app_diagram::app_diagrams(d, fields));
+    out
+}
+
+/// Every header of a dissected packet as text diagrams ([`diagrams_of`]).
 pub fn all_diagrams(d: &crate::dissect::Dissection<'_>, fields: &FieldList<'_>) -> String {
-    diagrams(&d.packet, fields)
-        .into_iter()
-        .chain(super::app_diagram::app_diagrams(d, fields))
-        .map(|d| render(&d, None))
+    diagrams_of(d, fields)
+        .iter()
+        .map(|d| render(d, None))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -159,6 +159,8 @@ pub struct App {
     pub note: Option<Arc<std::sync::Mutex<String>>>,
     /// The session's preferences and their file; `W` writes the UI's choices there.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// `R`: the list names MAC vendors, ports and hosts (from the capture's DNS answers).
+    pub resolve_names: bool,
 }
 
 impl App {
@@ -196,6 +198,7 @@ impl App {
             quit_after_save: false,
             prompt: None,
             message: None,
+            resolve_names: false,
             help: false,
             picker: None,
             interfaces: opts.interfaces,

@@ -98,7 +98,7 @@ pub fn diagram_fields(app: &App) -> Vec<(usize, usize)> {
     d.emit_fields(&mut scratch, &mut fields);
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut line = 0;
-    for dia in diagram::diagrams(&d.packet, &fields) {
+    for dia in diagram::diagrams_of(&d, &fields) {
         // Title, two ruler lines and the top border come before the first row.
         for (r, row) in dia.rows.iter().enumerate() {
             for cell in row.iter().filter(|c| !c.continued) {
