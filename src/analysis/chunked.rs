@@ -3,7 +3,7 @@
 //! one has up to twice the room needed): on a capture of 91,000 TCP conversations that
 //! moment was the run's peak memory. Chunks never move and grow by one chunk at a time.
 
-/// Items per chunk: 4096 × a TCP conversation's ~570 bytes ≈ 2.3 MB.
+/// Items per chunk: 4096 × a TCP conversation's ~510 bytes ≈ 2 MB.
 const CHUNK: usize = 4096;
 
 #[derive(Debug, Clone)]

@@ -349,8 +349,8 @@ impl App {
         // stream's timeline over the packets shown.
         let store = lock(&self.store);
         let text = store.dissect(self.selected).map(|d| {
-            let timeline = teach::stream_timeline(&store, self.selected, self.visible);
-            crate::teach::narrate(&d, timeline.as_ref())
+            let (timeline, exchanges) = teach::stream_context(&store, self.selected, self.visible);
+            crate::teach::narrate_with(&d, timeline.as_ref(), Some(&exchanges))
         });
         drop(store);
         self.teach.narration = text.map(|t| (self.selected, self.visible, t));
