@@ -238,22 +238,19 @@ pub fn layers_of(d: &Dissection<'_>) -> Vec<EncapLayer> {
         _ => format!("{protocol} message"),
     };
     let count = d.app.messages.len();
-    payload.name = if count > 1 {
-        format!("{protocol}: {count} messages")
+    payload.name = protocol.to_string();
+    payload.detail = if count > 1 {
+        format!("{count} messages: {}", info.trim_end())
     } else {
-        format!("{protocol} ({what})")
+        format!("{what}: {}", info.trim_end())
     };
-    payload.detail = info.trim_end().to_string();
     if let Some(pdu) = &d.app.pdu {
         // The message began in earlier segments: this frame completed it.
         payload.how = format!(
-            "{}; it completes a {} message of {} bytes begun in earlier segments, reassembled by TCP",
+            "{}; completes a {}-byte message begun in earlier segments",
             payload.how,
-            protocol,
             pdu.len()
         );
-    } else {
-        payload.how = format!("{}, all of it {what}", payload.how);
     }
     payload.tag = 'A';
     out
