@@ -265,11 +265,7 @@ pub const KEYMAP: &[Binding] = &[
         "column narrower / wider",
     ),
     b(&[k('t')], Action::TimeFormat, "time: r dd d a ad u ud e"),
-    b(
-        &[k('R')],
-        Action::ResolveNames,
-        "names: MAC vendors, ports, DNS hosts (toggle)",
-    ),
+    b(&[k('R')], Action::ResolveNames, "resolve names (-N mtd)"),
     b(&[k('W')], Action::SavePrefs, "save view as preferences"),
     b(&[k('z')], Action::Zoom, "zoom pane / unzoom"),
     pair(
