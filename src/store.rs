@@ -21,6 +21,7 @@ pub use ingest::{
     spawn_live_with, IndexJob, LiveConfig, LiveControl, SharedStore, LIVE_CHANNEL,
 };
 
+use crate::dissect::process::{self, ConversationOwners, ProcessFacts};
 use std::net::IpAddr;
 use std::ops::Range;
 
@@ -345,6 +346,9 @@ pub struct Store {
     /// Host names the capture's DNS answers gave, as the indexer learned them (the UI's
     /// name-resolution toggle reads them, each from the frame that taught it on).
     pub hosts: crate::names::HostTable,
+    /// Live capture with attribution: each conversation's process owners, keyed (TCP?,
+    /// stream), so a packet dissected again shows what the pipeline found.
+    owners: std::collections::HashMap<(bool, u64), std::sync::Arc<ConversationOwners>>,
 }
 
 impl Store {
@@ -365,6 +369,7 @@ impl Store {
             store_dropped: 0,
             hosts: crate::names::HostTable::new(),
             link,
+            owners: std::collections::HashMap::new(),
         }
     }
 
@@ -500,6 +505,14 @@ impl Store {
                 reassembled.as_ref(),
             )
         });
+        let key = match (&tcp, &udp) {
+            (Some(t), _) => Some((true, t.stream)),
+            (None, Some(u)) => Some((false, u.stream)),
+            _ => None,
+        };
+        let process = key
+            .and_then(|k| self.owners.get(&k))
+            .and_then(|o| Some(ProcessFacts::oriented(o, process::source_end(&packet)?)));
         Some(Dissection {
             packet,
             info,
@@ -508,6 +521,8 @@ impl Store {
             udp,
             app,
             names: None,
+            process,
+            comment: None,
         })
     }
 
@@ -515,6 +530,7 @@ impl Store {
     /// of their own buffer and every batch numbers its side-table rows from 0: both are
     /// made absolute here.
     fn append(&mut self, batch: &mut Batch) {
+        self.owners.extend(batch.owners.drain(..));
         if self.first_ts_ns.is_none() {
             self.first_ts_ns = batch.entries.first().map(|e| e.ts_ns);
         }

@@ -93,6 +93,8 @@ pub struct AppOptions {
     pub note: Option<Arc<std::sync::Mutex<String>>>,
     /// Preferences to open with (columns, time format, theme) and to save with `W`.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// `sockeye run`: the traced program's output, shown under the ladder.
+    pub program_output: Option<crate::trace::output::ProgramOutput>,
 }
 
 /// Most recent socket calls kept for display.
@@ -161,6 +163,8 @@ pub struct App {
     pub prefs: Option<crate::prefs::Loaded>,
     /// `R`: the list names MAC vendors, ports and hosts (from the capture's DNS answers).
     pub resolve_names: bool,
+    /// `sockeye run`: the traced program's output, shown under the ladder.
+    pub program_output: Option<crate::trace::output::ProgramOutput>,
 }
 
 impl App {
@@ -219,6 +223,7 @@ impl App {
             split: PaneSplit::default(),
             note: opts.note,
             prefs: None,
+            program_output: opts.program_output,
         };
         if let Some(prefs) = opts.prefs {
             app.apply_prefs(prefs, opts.time_format.is_some());
