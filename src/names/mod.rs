@@ -80,6 +80,9 @@ pub struct Names {
     pub hosts: HostTable,
 }
 
+/// An IP header's source and destination host names, when the capture's DNS gave them.
+pub type HostPair = (Option<Arc<str>>, Option<Arc<str>>);
+
 /// One frame's resolved names (only when some resolution is on).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrameNames {
@@ -88,7 +91,7 @@ pub struct FrameNames {
     pub eth: Vec<(String, String)>,
     /// Per IP header, in frame order: the source's and the destination's learned host
     /// names (`ip.src_host`, `ip.dst_host` and the IPv6 twins).
-    pub hosts: Vec<(Option<Arc<str>>, Option<Arc<str>>)>,
+    pub hosts: Vec<HostPair>,
     /// `_ws.col.Source` and `_ws.col.Destination`, resolved.
     pub source: String,
     pub destination: String,

@@ -404,18 +404,14 @@ fn after_analysis(conv: &mut TcpConv, side: KeySide, seg: &TcpSegment<'_>) {
         }
     }
     if flags & SYN != 0 {
-        if flags & ACK == 0 {
-            if fwd.syn_frame.is_none() {
-                fwd.syn_frame = NonZeroU64::new(seg.frame);
-            }
+        if flags & ACK == 0 && fwd.syn_frame.is_none() {
+            fwd.syn_frame = NonZeroU64::new(seg.frame);
         }
         // The base follows the latest SYN / re-based SYN-ACK, so it is the ISN.
         fwd.isn = fwd.base_seq;
     }
-    if flags & tcp_flags::RST != 0 {
-        if fwd.rst_frame.is_none() {
-            fwd.rst_frame = NonZeroU64::new(seg.frame);
-        }
+    if flags & tcp_flags::RST != 0 && fwd.rst_frame.is_none() {
+        fwd.rst_frame = NonZeroU64::new(seg.frame);
     }
     let fins_acked = fwd.fin_acked && rev.fin_acked;
     conv.conn
