@@ -47,6 +47,7 @@ mod chunked;
 pub mod conversations;
 pub mod flags;
 pub mod follow;
+pub mod follow_dump;
 mod hash;
 pub mod key;
 pub mod seq;

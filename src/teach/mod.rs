@@ -4,12 +4,18 @@
 //! text; `sockeye -r FILE --export …` prints it for slides.
 
 pub mod app_diagram;
+pub mod builtin;
 pub mod diagram;
 pub mod encap;
 pub mod exchanges;
 pub mod export;
+pub mod handout;
 pub mod ladder;
+pub mod lesson_check;
+pub mod lesson_file;
 pub mod narrate;
+pub mod quiz;
+pub mod svg;
 pub mod timeline;
 
 pub use diagram::header_diagrams;

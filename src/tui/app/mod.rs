@@ -11,7 +11,9 @@ pub mod ladder;
 pub mod layout;
 mod nav;
 mod prefs;
+pub mod privacy;
 pub mod quit;
+pub mod quiz;
 pub mod replay;
 pub mod row;
 mod rows;
@@ -159,6 +161,10 @@ pub struct App {
     pub order: Option<columns::RowOrder>,
     pub split: PaneSplit,
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// Quiz mode: the open question and the session's score.
+    pub quiz: quiz::QuizState,
+    /// Privacy mode (`A`): the real store kept aside while an anonymised copy shows.
+    pub privacy: privacy::PrivacyState,
     /// The session's preferences and their file; `W` writes the UI's choices there.
     pub prefs: Option<crate::prefs::Loaded>,
     /// `R`: the list names MAC vendors, ports and hosts (from the capture's DNS answers).
@@ -222,6 +228,8 @@ impl App {
             order: None,
             split: PaneSplit::default(),
             note: opts.note,
+            quiz: quiz::QuizState::default(),
+            privacy: privacy::PrivacyState::default(),
             prefs: None,
             program_output: opts.program_output,
         };
@@ -320,7 +328,11 @@ impl App {
             }
             return;
         }
-        if !teach::handle(self, action) {
+        if action == Action::Quiz {
+            self.start_quiz(None);
+        } else if action == Action::Privacy {
+            self.toggle_privacy();
+        } else if !teach::handle(self, action) {
             nav::handle(self, action);
         }
         self.ensure_visible();
