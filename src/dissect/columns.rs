@@ -11,6 +11,7 @@ use etherparse::{TcpOptionElement, TcpOptionsIterator};
 use crate::analysis::{AnalysisFlag, TcpFacts};
 use crate::decode::app::be_u16;
 use crate::decode::{Cut, Header, Packet};
+use crate::names::{write_port, Transport};
 
 /// The tags tshark prepends to a TCP segment's Info, in the order they appear. tshark
 /// prepends each in this code order (retransmission first), so the last one ends up first.
@@ -32,23 +33,17 @@ const TAG_ORDER: [AnalysisFlag; 15] = [
     AnalysisFlag::ReusedPorts,
 ];
 
-/// Protocol and Info of the innermost decoded layer below the application.
-pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>) -> (&'static str, String) {
+/// Protocol and Info of the innermost decoded layer below the application. `ports`: name
+/// the ports as tshark's `-N t` does (`http(80)`).
+pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>, ports: bool) -> (&'static str, String) {
     let mut info = String::new();
     let protocol = match packet.layers.last().map(|l| &l.header) {
         Some(Header::Tcp(_)) => {
-            tcp_info(packet, tcp, &mut info);
+            tcp_info(packet, tcp, ports, &mut info);
             "TCP"
         }
         Some(Header::Udp(udp)) => {
-            let _ = write!(info, "{} → {}", udp.source_port(), udp.destination_port());
-            // A lying length: tshark's bracketed words, and no payload length under 8.
-            if let Some(text) = note_info(packet) {
-                let _ = write!(info, " {text}");
-            }
-            if udp.length() >= 8 {
-                let _ = write!(info, " Len={}", udp.length() - 8);
-            }
+            udp_info(udp, note_info(packet), ports, &mut info);
             "UDP"
         }
         Some(Header::Cut { kind, bytes }) => {
@@ -126,6 +121,25 @@ pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>) -> (&'static str, Strin
     (protocol, info)
 }
 
+/// `1060 → domain(53) Len=31` (ports named when `ports`).
+pub fn udp_info(
+    udp: &etherparse::UdpHeaderSlice<'_>,
+    note: Option<&str>,
+    ports: bool,
+    out: &mut String,
+) {
+    let _ = write_port(out, Transport::Udp, udp.source_port(), ports);
+    out.push_str(" → ");
+    let _ = write_port(out, Transport::Udp, udp.destination_port(), ports);
+    // A lying length: tshark's bracketed words, and no payload length under 8.
+    if let Some(text) = note {
+        let _ = write!(out, " {text}");
+    }
+    if udp.length() >= 8 {
+        let _ = write!(out, " Len={}", udp.length() - 8);
+    }
+}
+
 /// `IPv6 fragment (off=0 more=y ident=0x00001234 nxt=17)` for a fragment.
 fn ipv6_fragment_info(packet: &Packet<'_>, out: &mut String) {
     if !packet.fragment {
@@ -150,7 +164,7 @@ fn ipv6_fragment_info(packet: &Packet<'_>, out: &mut String) {
 }
 
 /// `[TCP Retransmission] 1048 → 1043 [PSH, ACK] Seq=1 Ack=1 Win=8760 Len=648 MSS=1460 …`.
-pub fn tcp_info(packet: &Packet<'_>, facts: Option<&TcpFacts>, out: &mut String) {
+pub fn tcp_info(packet: &Packet<'_>, facts: Option<&TcpFacts>, ports: bool, out: &mut String) {
     let Some(tcp) = packet.tcp() else { return };
     if let Some(facts) = facts {
         for flag in TAG_ORDER.iter().rev() {
@@ -175,13 +189,10 @@ pub fn tcp_info(packet: &Packet<'_>, facts: Option<&TcpFacts>, out: &mut String)
             }
         }
     }
-    let _ = write!(
-        out,
-        "{} → {} [{}]",
-        tcp.source_port(),
-        tcp.destination_port(),
-        flag_names(&tcp)
-    );
+    let _ = write_port(out, Transport::Tcp, tcp.source_port(), ports);
+    out.push_str(" → ");
+    let _ = write_port(out, Transport::Tcp, tcp.destination_port(), ports);
+    let _ = write!(out, " [{}]", flag_names(&tcp));
     let (seq, ack, win) = match facts {
         Some(f) => (f.seq_rel, f.ack_rel, f.window_size),
         None => (

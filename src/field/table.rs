@@ -469,4 +469,20 @@ field_table! {
     SockeyeProcess = "sockeye.process", "Process", Text;
     SockeyeProcessPid = "sockeye.process.pid", "Process ID", Dec;
     SockeyeProcessName = "sockeye.process.name", "Process name", Text;
+
+    // ---- Name resolution (src/names/): what tshark prints with -N; without it they hold
+    // the plain addresses, as tshark's do. Emitted with the packet-list columns, not in
+    // the details tree (see FieldId::is_name). ----
+    WsColSource = "_ws.col.Source", "Source", Text;
+    WsColDestination = "_ws.col.Destination", "Destination", Text;
+    EthDstResolved = "eth.dst_resolved", "Destination (resolved)", Text;
+    EthDstOui = "eth.dst.oui", "Destination OUI", Dec;
+    EthDstOuiResolved = "eth.dst.oui_resolved", "Destination OUI (resolved)", Text;
+    EthSrcResolved = "eth.src_resolved", "Source (resolved)", Text;
+    EthSrcOui = "eth.src.oui", "Source OUI", Dec;
+    EthSrcOuiResolved = "eth.src.oui_resolved", "Source OUI (resolved)", Text;
+    IpSrcHost = "ip.src_host", "Source Host", Text;
+    IpDstHost = "ip.dst_host", "Destination Host", Text;
+    Ipv6SrcHost = "ipv6.src_host", "Source Host", Text;
+    Ipv6DstHost = "ipv6.dst_host", "Destination Host", Text;
 }

@@ -175,7 +175,7 @@ impl Interest {
 
     /// The layer whose emitter produces `id` (by the protocol part of its name).
     pub fn of_field(id: FieldId) -> Interest {
-        if id.name().starts_with("_ws.col.") {
+        if id.name().starts_with("_ws.col.") || id.is_name() {
             return Self::COLUMNS;
         }
         if matches!(

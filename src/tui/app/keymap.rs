@@ -46,6 +46,8 @@ impl View {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
+    /// Name resolution in the list on/off (tshark's -N mtd).
+    ResolveNames,
     /// Esc: close the overlay or prompt, else go back to the packet list; never quits.
     Back,
     Up,
@@ -267,6 +269,7 @@ pub const KEYMAP: &[Binding] = &[
         "column narrower / wider",
     ),
     b(&[k('t')], Action::TimeFormat, "time: r dd d a ad u ud e"),
+    b(&[k('R')], Action::ResolveNames, "resolve names (-N mtd)"),
     b(&[k('W')], Action::SavePrefs, "save view as preferences"),
     b(&[k('z')], Action::Zoom, "zoom pane / unzoom"),
     pair(
