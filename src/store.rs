@@ -342,6 +342,8 @@ pub struct Store {
     /// Packets not kept: a single batch larger than the whole store limit.
     pub store_dropped: u64,
     pub link: LinkType,
+    /// The source's interfaces, for `frame.interface_name` (a merge's sources).
+    interfaces: crate::frame::InterfaceTable,
 }
 
 impl Store {
@@ -361,7 +363,14 @@ impl Store {
             error: None,
             store_dropped: 0,
             link,
+            interfaces: crate::frame::InterfaceTable::new(),
         }
+    }
+
+    /// Names packets' interfaces as `table` does.
+    pub fn with_interfaces(mut self, table: crate::frame::InterfaceTable) -> Self {
+        self.interfaces = table;
+        self
     }
 
     /// Sets the memory limit of an arena-backed store (`--store-limit`).
@@ -468,6 +477,10 @@ impl Store {
             relative_ns: e.ts_ns - first,
             delta_ns: e.ts_ns - prev,
             interface: e.interface.into(),
+            interface_name: self
+                .interfaces
+                .get(e.interface.into())
+                .and_then(|desc| desc.name),
             direction: e.direction(),
         };
         let tcp =
@@ -503,6 +516,8 @@ impl Store {
             tcp,
             udp,
             app,
+            // The UI's store keeps no vantage pairs yet: the headless pipeline has them.
+            vantage: None,
         })
     }
 

@@ -105,7 +105,7 @@ pub fn run_with(
 }
 
 /// [`run_with`] with a store limit and an optional `-w` recording.
-fn run_with_config(
+pub(super) fn run_with_config(
     source: Box<dyn crate::source::PacketSource + Send>,
     title: &str,
     events: Option<Receiver<SocketEvent>>,

@@ -26,6 +26,12 @@ pub struct Dissector {
     analyzer: Analyzer,
     sack: SackBlocks,
     app: app::AppTracker,
+    /// The source's interfaces, for `frame.interface_name`.
+    interfaces: crate::frame::InterfaceTable,
+    /// Names looked up so far, by interface id (the table only grows).
+    names: Vec<Option<std::sync::Arc<str>>>,
+    /// Pairs a segment's sightings on two interfaces; on once there are two.
+    vantage: Option<crate::analysis::vantage::VantageMatcher>,
 }
 
 /// One frame, dissected.
@@ -41,6 +47,9 @@ pub struct Dissection<'a> {
     pub udp: Option<UdpFacts>,
     /// The application layer, the Protocol/Info columns and `frame.protocols`.
     pub app: app::AppFacts,
+    /// In a capture from two vantage points: this TCP segment's departure, seen earlier on
+    /// the other interface.
+    pub vantage: Option<crate::analysis::vantage::Pair>,
 }
 
 impl Dissection<'_> {
@@ -79,6 +88,20 @@ impl Dissection<'_> {
         if interest.contains(Interest::COLUMNS) {
             self.app.emit_columns(out);
         }
+        if let Some(pair) = self.vantage.filter(|_| interest.contains(Interest::TCP)) {
+            use crate::field::{FieldId, Value};
+            out.fact(FieldId::SockeyeVantageDelay, Value::Nanos(pair.delay_ns), 0);
+            out.fact(
+                FieldId::SockeyeVantageDeparture,
+                Value::U64(pair.departure.frame),
+                0,
+            );
+            out.fact(
+                FieldId::SockeyeVantageDepartureInterface,
+                Value::U64(u64::from(pair.departure.interface)),
+                0,
+            );
+        }
     }
 
     /// tshark's Protocol and Info columns for this packet (what the packet list shows).
@@ -103,6 +126,29 @@ impl Dissector {
         Self::default()
     }
 
+    /// Names frames by the interfaces `table` describes (a merged capture's sources).
+    pub fn with_interfaces(mut self, table: crate::frame::InterfaceTable) -> Self {
+        self.interfaces = table;
+        self.names.clear();
+        self
+    }
+
+    /// The name of interface `id`, looked up in the table once per id.
+    fn interface_name(&mut self, id: u32) -> Option<std::sync::Arc<str>> {
+        if id as usize >= self.names.len() && self.interfaces.len() > self.names.len() {
+            self.names = self
+                .interfaces
+                .snapshot()
+                .into_iter()
+                .map(|desc| desc.name)
+                .collect();
+            if self.names.len() > 1 && self.vantage.is_none() {
+                self.vantage = Some(crate::analysis::vantage::VantageMatcher::new());
+            }
+        }
+        self.names.get(id as usize).cloned().flatten()
+    }
+
     /// The conversation tables built so far.
     pub fn analyzer(&self) -> &Analyzer {
         &self.analyzer
@@ -123,6 +169,7 @@ impl Dissector {
             relative_ns: frame.ts_ns - first,
             delta_ns: frame.ts_ns - prev,
             interface: frame.interface,
+            interface_name: self.interface_name(frame.interface),
             direction: frame.direction,
         };
         let packet = decode::decode(frame);
@@ -134,6 +181,19 @@ impl Dissector {
         let tcp = match tcp_segment(&packet, info.number, info.ts_ns, &mut self.sack) {
             Some(segment) => Some(self.analyzer.tcp(&segment)),
             None => None,
+        };
+        let vantage = match (self.vantage.as_mut(), tcp.as_ref()) {
+            (Some(matcher), Some(_)) => vantage_key(&packet).and_then(|key| {
+                matcher.observe(
+                    key,
+                    crate::analysis::vantage::Sighting {
+                        frame: info.number,
+                        ts_ns: info.ts_ns,
+                        interface: info.interface,
+                    },
+                )
+            }),
+            _ => None,
         };
         let udp = udp_datagram(&packet, info.number, info.ts_ns).map(|d| self.analyzer.udp(&d));
         let app = self.app.observe(
@@ -150,6 +210,28 @@ impl Dissector {
             tcp,
             udp,
             app,
+            vantage,
         }
     }
+}
+
+/// What identifies a TCP segment at both ends of a link (see `analysis::vantage`).
+fn vantage_key(packet: &Packet<'_>) -> Option<crate::analysis::vantage::SegmentKey> {
+    let tcp = packet.tcp()?;
+    let (src, dst) = ip_addresses(packet)?;
+    let ip_id = packet.layers.iter().find_map(|layer| match &layer.header {
+        decode::Header::Ipv4(ip) => Some(ip.identification()),
+        _ => None,
+    });
+    Some(crate::analysis::vantage::SegmentKey {
+        src,
+        dst,
+        src_port: tcp.source_port(),
+        dst_port: tcp.destination_port(),
+        seq: tcp.sequence_number(),
+        ack: tcp.acknowledgment_number(),
+        len: packet.tcp_len.unwrap_or(0),
+        flags: decode::tcp_flags(&tcp),
+        ip_id,
+    })
 }

@@ -201,7 +201,7 @@ pub fn run(
     stop: &AtomicBool,
     out: &mut dyn Write,
 ) -> Result<Outcome, HeadlessError> {
-    let mut dissector = Dissector::new();
+    let mut dissector = Dissector::new().with_interfaces(source.interfaces());
     let mut source_error = None;
     let pumped = (|| -> Result<(), HeadlessError> {
         printer.begin(out)?;

@@ -313,11 +313,13 @@ pub fn spawn_live_with(
 ) -> Result<LiveControl, SourceError> {
     let capacity = config.channel;
     let store = Store::new(Backing::arena(config.store_limit), source.link_type())
-        .with_limit(config.store_limit);
+        .with_limit(config.store_limit)
+        .with_interfaces(source.interfaces());
     let mut recorder = match &config.record {
         Some(path) => Some(
             CaptureWriter::create(path, 262_144, source.link_type())
-                .map_err(|e| SourceError::Live(e.to_string()))?,
+                .map_err(|e| SourceError::Live(e.to_string()))?
+                .with_interfaces(source.interfaces()),
         ),
         None => None,
     };

@@ -292,6 +292,15 @@ impl PacketSource for RingSource {
     }
 
     /// Reading the kernel counters resets them; the totals are kept here.
+    fn interfaces(&self) -> crate::frame::InterfaceTable {
+        crate::frame::InterfaceTable::of(vec![crate::frame::InterfaceDesc::new(
+            Some(&self.iface),
+            self.link_type(),
+            self.snaplen,
+            9,
+        )])
+    }
+
     fn stats(&self) -> SourceStats {
         self.refresh_kernel_stats();
         SourceStats {
