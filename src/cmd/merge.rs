@@ -67,6 +67,7 @@ pub fn open(job: &MergeJob) -> anyhow::Result<MergedSource> {
                 let live = source.is_streaming();
                 MergeInput {
                     source: Box::new(source),
+                    label: label.clone(),
                     // A pipe's pcap names no interface: say which pipe. A file stays as
                     // tshark reads it (its own names, or none).
                     fallback_name: live.then(|| label.clone()),
@@ -81,12 +82,14 @@ pub fn open(job: &MergeJob) -> anyhow::Result<MergedSource> {
                 raw_sockets = true;
                 MergeInput {
                     source: crate::capture::open_interface(&opts)?,
+                    label: label.clone(),
                     fallback_name: None,
                     live: true,
                 }
             }
             Input::Remote(spec) => MergeInput {
                 source: Box::new(RemoteSource::open(spec, &job.remote)?),
+                label: label.clone(),
                 fallback_name: Some(label.clone()),
                 live: true,
             },

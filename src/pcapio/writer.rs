@@ -89,6 +89,10 @@ enum Inner {
 pub struct CaptureWriter {
     inner: Inner,
     written: u64,
+    /// Flush after every frame (as tcpdump -U): standard output is usually a pipe to a
+    /// reader that wants each packet as it comes (`sockeye -i eth0 -w - | …`, a remote
+    /// producer for another sockeye).
+    packet_buffered: bool,
 }
 
 impl CaptureWriter {
@@ -108,7 +112,9 @@ impl CaptureWriter {
         } else {
             CaptureFormat::from_path(path)
         };
-        Self::new(out, format, snaplen, link)
+        let mut writer = Self::new(out, format, snaplen, link)?;
+        writer.packet_buffered = path == "-";
+        Ok(writer)
     }
 
     pub fn new(
@@ -138,7 +144,11 @@ impl CaptureWriter {
                 described: None,
             },
         };
-        Ok(CaptureWriter { inner, written: 0 })
+        Ok(CaptureWriter {
+            inner,
+            written: 0,
+            packet_buffered: false,
+        })
     }
 
     /// pcapng: describe each interface as `table` does (name, link type, snap length,
@@ -232,6 +242,9 @@ impl CaptureWriter {
             }
         }
         self.written += 1;
+        if self.packet_buffered {
+            self.flush()?;
+        }
         Ok(())
     }
 

@@ -40,6 +40,8 @@ const CHANNEL_FRAMES: usize = 8192;
 /// One source of a merge, with what to call it when its capture names no interface.
 pub struct MergeInput {
     pub source: Box<dyn PacketSource + Send>,
+    /// How errors name it (a file's path, an interface, a remote label).
+    pub label: String,
     /// `frame.interface_name` for interfaces the source leaves unnamed (a remote
     /// producer's pcap has no names: its label says where it came from). `None` keeps them
     /// unnamed, as tshark reads a merged file.
@@ -70,6 +72,7 @@ struct Lane {
     fallback_name: Option<String>,
     /// Local interface id → merged id, filled as the source describes interfaces.
     ids: Vec<u32>,
+    label: String,
     /// A file lane's buffer to read its next frame into (the one lent last).
     spare: Option<OwnedFrame>,
     stats: Arc<Mutex<SourceStats>>,
@@ -135,6 +138,7 @@ impl MergedSource {
                 table,
                 fallback_name: input.fallback_name,
                 ids: Vec::new(),
+                label: input.label,
                 spare: None,
                 stats,
             });
@@ -265,8 +269,9 @@ impl MergedSource {
                 Msg::Failed(lane, err) => {
                     if let Some(l) = self.lanes.get_mut(lane) {
                         l.ended = true;
+                        let named = SourceError::Live(format!("{}: {err}", l.label));
+                        self.failed.get_or_insert(named);
                     }
-                    self.failed.get_or_insert(err);
                 }
             }
         }
@@ -334,8 +339,9 @@ impl MergedSource {
                 // error is reported when everything else has been merged.
                 if let Some(l) = self.lanes.get_mut(lane) {
                     l.ended = true;
+                    let named = SourceError::Live(format!("{}: {err}", l.label));
+                    self.failed.get_or_insert(named);
                 }
-                self.failed.get_or_insert(err);
             }
         } else {
             self.push_front_of(lane);

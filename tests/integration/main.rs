@@ -20,6 +20,7 @@ mod formats;
 mod guards;
 mod hostile;
 mod live;
+mod merge;
 mod narration_facts;
 mod pipes;
 mod reference;
