@@ -10,6 +10,7 @@
 //! local shell is involved except for `cmd://`, whose text the user wrote as a command.
 
 use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -329,6 +330,8 @@ pub struct RemoteSource {
     reported: bool,
     /// The interfaces its capture describes (filled once the header has come).
     interfaces: InterfaceTable,
+    /// The producer's exit status was collected.
+    reaped: bool,
 }
 
 impl RemoteSource {
@@ -343,8 +346,11 @@ impl RemoteSource {
         let (program, args) = argv
             .split_first()
             .ok_or_else(|| SourceError::Live(format!("{label}: empty command")))?;
+        // A group of its own, so the producer and everything it starts end with it (see
+        // Drop), and a Ctrl-C meant for sockeye does not kill it mid-record.
         let mut child = Command::new(program)
             .args(args)
+            .process_group(0)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -374,6 +380,7 @@ impl RemoteSource {
             label,
             reported: false,
             interfaces,
+            reaped: false,
         })
     }
 
@@ -402,6 +409,7 @@ impl RemoteSource {
         self.stage = Stage::Over;
         self.reported = true;
         let status = wait_briefly(&mut self.child);
+        self.reaped = status.is_some();
         if let Some(t) = self.stderr_thread.take() {
             let _ = t.join();
         }
@@ -433,6 +441,7 @@ impl RemoteSource {
         }
         self.reported = true;
         let status = wait_briefly(&mut self.child);
+        self.reaped = status.is_some();
         if let Some(t) = self.stderr_thread.take() {
             let _ = t.join();
         }
@@ -448,10 +457,12 @@ impl RemoteSource {
 }
 
 impl Drop for RemoteSource {
-    /// The producer must not outlive sockeye (a remote tcpdump would keep capturing).
+    /// The producer must not outlive sockeye (a remote tcpdump would keep capturing), nor
+    /// anything it started. Its group is killed only while the producer is unreaped (its
+    /// id, and so its group's, cannot have been reused yet).
     fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
+        if !self.reaped {
+            crate::sys::kill_process_group(self.child.id());
             let _ = self.child.wait();
         }
     }
