@@ -11,9 +11,9 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use anyhow::Context;
-use sockeye::app::{Action, App, AppOptions, Pane, View};
 use sockeye::store::{lock, spawn_file_indexer, Kind};
 use sockeye::sys::thread_cpu_time as thread_cpu;
+use sockeye::tui::app::{Action, App, AppOptions, Pane, View};
 
 fn main() -> anyhow::Result<()> {
     let path = std::env::args()

@@ -7,7 +7,8 @@
 //! ```text
 //! cli                       every clap type; validates flags into the commands' options
 //! cmd                       one function per command (read, capture, UI, demo, lab, …)
-//! tui (app, ui, lesson)     the terminal program: run loop, state, drawing, lessons
+//! tui (app, ui, lesson)     the terminal program: run loop; state and geometry (app,
+//!                           app/layout) that never import drawing (ui); lessons
 //! headless                  printers: tcpdump-style lines, -T fields/json, -V, -z
 //! store · filter · teach    packet index for the UI, display filter, teaching views
 //! dissect                   the pipeline: frame → decode → reassembly → analysis → Dissection
@@ -29,7 +30,6 @@
 #![deny(unsafe_code)]
 
 pub mod analysis;
-pub mod app;
 pub mod capture;
 pub mod cli;
 pub mod cmd;
@@ -42,7 +42,6 @@ pub mod frame;
 pub mod gen;
 pub mod headless;
 pub mod interfaces;
-pub mod lesson;
 pub mod pcapio;
 pub mod prefs;
 pub mod privileges;
@@ -54,7 +53,6 @@ pub mod sys;
 pub mod teach;
 pub mod trace;
 pub mod tui;
-pub mod ui;
 
 use std::process::ExitCode;
 

@@ -41,7 +41,7 @@ pub fn run(args: &DemoOptions) -> anyhow::Result<ExitCode> {
         if !std::io::stdout().is_terminal() {
             bail!("the lesson is interactive: run `sockeye demo --lesson` in a terminal");
         }
-        crate::lesson::run(crate::ui::theme::Theme::no_color_env())?;
+        crate::tui::lesson::run(crate::tui::ui::theme::Theme::no_color_env())?;
         return Ok(ExitCode::SUCCESS);
     }
     if !args.host && std::env::var_os(INSIDE_ENV).is_none() {

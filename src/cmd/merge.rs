@@ -160,21 +160,19 @@ pub fn headless(job: &MergeJob, plan: Plan) -> anyhow::Result<ExitCode> {
 }
 
 /// The merged inputs in the terminal UI, as one live capture.
-pub fn ui(job: &MergeJob, filters: UiFilters) -> anyhow::Result<ExitCode> {
+pub fn ui(job: &MergeJob, mut filters: UiFilters) -> anyhow::Result<ExitCode> {
     let source = open(job)?;
     let labels: Vec<String> = job.inputs.iter().map(Input::label).collect();
     let store = crate::store::LiveConfig {
         store_limit: job.capture.store_limit(),
         record: job.capture.write.clone(),
-        capture_filter: filters.capture,
+        capture_filter: filters.capture.take(),
         ..Default::default()
     };
     super::ui::run_with_config(
         Box::new(source),
         &format!("merged: {}", labels.join(" + ")),
-        None,
         store,
-        filters.display,
-        filters.time_format,
+        filters,
     )
 }

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{replay_app, ReplayOptions};
-use crate::app::App;
 use crate::filter::Filter;
 use crate::store::lock;
+use crate::tui::app::App;
 
 fn opened(name: &str, display: Option<&str>, capture: Option<&str>) -> App {
     let opts = ReplayOptions {

@@ -9,7 +9,10 @@
 //! too: the loop looks at the terminal itself every iteration ([`TtyWatch`]), because
 //! crossterm's reader spins for ever on a tty that reads EOF or EIO and never reports it.
 
+pub mod app;
+pub mod lesson;
 mod tty;
+pub mod ui;
 
 pub use tty::TtyWatch;
 
@@ -26,11 +29,11 @@ use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::Terminal;
 
-use crate::app::{App, AppOptions, Effect, LiveLink};
 use crate::endpoints::events::SocketEvent;
 use crate::filter::Filter;
 use crate::source::{PacketSource, SourceError};
 use crate::store::{self, lock, LiveControl};
+use crate::tui::app::{App, AppOptions, Effect, LiveLink};
 
 #[derive(Debug, thiserror::Error)]
 pub enum UiError {
@@ -63,6 +66,8 @@ pub struct ReplayOptions {
     pub time_format: Option<crate::headless::TimeFormat>,
     /// `--follow`: at the end of the file, wait for more.
     pub follow: bool,
+    /// The preferences (`--profile`) the UI opens with and `W` saves.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 /// Opens a live source by interface name (the interface picker uses it).
@@ -84,6 +89,8 @@ pub struct LiveOptions {
     pub time_format: Option<crate::headless::TimeFormat>,
     /// A line kept current by the caller, shown in the footer (the demo's scenario).
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// The preferences (`--profile`) the UI opens with and `W` saves.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 /// Interface names for the picker (pnet's view of the system).
@@ -115,8 +122,9 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
         AppOptions {
             title: path.to_string(),
             interfaces: interface_names(),
-            no_color: opts.no_color || crate::ui::theme::Theme::no_color_env(),
+            no_color: opts.no_color || crate::tui::ui::theme::Theme::no_color_env(),
             time_format: opts.time_format,
+            prefs: opts.prefs,
             ..AppOptions::default()
         },
     );
@@ -153,10 +161,11 @@ pub fn run_live_on<B: Backend>(
             title: opts.title.clone(),
             live: Some(link(&control)),
             interfaces: interface_names(),
-            no_color: opts.no_color || crate::ui::theme::Theme::no_color_env(),
+            no_color: opts.no_color || crate::tui::ui::theme::Theme::no_color_env(),
             events,
             time_format: opts.time_format,
             note: opts.note.clone(),
+            prefs: opts.prefs.clone(),
         },
     );
     if let Some(filter) = opts.display_filter {

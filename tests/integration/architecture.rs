@@ -8,11 +8,6 @@ use std::path::Path;
 
 use crate::kit;
 
-/// Top-level modules that still form a loop, while the terminal program's folders are
-/// being joined into one (`tui`). Empty is the goal; a module may leave this list, never
-/// join it.
-const KNOWN_LOOP: &[&str] = &["app", "tui", "ui"];
-
 /// The code of a file without comments and without its unit-test module (by convention the
 /// last item, after `#[cfg(test)]`).
 fn code(text: &str) -> String {
@@ -144,13 +139,64 @@ fn loops(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
 fn top_level_modules_form_no_loop() {
     let (edges, _) = graph();
     assert!(edges.len() > 15, "{edges:?}");
-    let known: BTreeSet<String> = KNOWN_LOOP.iter().map(|s| s.to_string()).collect();
-    for comp in loops(&edges) {
-        assert!(
-            comp.is_subset(&known),
-            "these modules reach each other: {comp:?}\n{edges:#?}"
-        );
+    let found = loops(&edges);
+    assert!(
+        found.is_empty(),
+        "these modules reach each other: {found:?}\n{edges:#?}"
+    );
+}
+
+/// What a file of the terminal program's state names of drawing: the drawing modules,
+/// the lesson player (which drives the state) and ratatui's drawing types.
+fn drawing_refs(code: &str) -> Vec<&'static str> {
+    [
+        "tui::ui",
+        "tui::lesson",
+        "super::super::ui",
+        "super::super::lesson",
+        "ratatui::widgets",
+        "ratatui::buffer",
+        "ratatui::style",
+        "ratatui::text",
+    ]
+    .into_iter()
+    .filter(|needle| code.contains(needle))
+    .collect()
+}
+
+/// The terminal program is one folder, `tui`: its state (`tui/app`) and its geometry
+/// (`tui/app/layout.rs`, shared by drawing and mouse hit-testing) never import drawing, so
+/// the state can be driven and tested without a screen.
+#[test]
+fn the_state_never_imports_drawing() {
+    let tui = kit::root().join("src/tui");
+    let mut files = Vec::new();
+    walk(&tui.join("app"), &mut files);
+    assert!(files.len() > 10, "{files:?}");
+    let mut offenders = Vec::new();
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        if name.contains("tests") {
+            continue;
+        }
+        let refs = drawing_refs(&code(&std::fs::read_to_string(&file).unwrap()));
+        if !refs.is_empty() {
+            offenders.push(format!("{}: {refs:?}", file.display()));
+        }
     }
+    assert!(
+        offenders.is_empty(),
+        "state that imports drawing: {offenders:#?}"
+    );
+    assert_eq!(
+        drawing_refs("use crate::tui::ui::theme::Theme;\nlet x = 1;"),
+        ["tui::ui"]
+    );
+    assert_eq!(
+        drawing_refs("use super::super::lesson::Step;"),
+        ["super::super::lesson"]
+    );
+    assert!(drawing_refs("use crate::tui::app::layout::{Pane, PaneSplit};").is_empty());
 }
 
 #[test]

@@ -23,6 +23,7 @@ mod live;
 mod merge;
 mod narration_facts;
 mod pipes;
+mod prefs_ui;
 mod reference;
 mod regressions;
 mod remote;

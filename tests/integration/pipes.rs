@@ -11,8 +11,8 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sockeye::app::{App, AppOptions};
 use sockeye::source::{FileSource, PacketSource};
+use sockeye::tui::app::{App, AppOptions};
 
 use crate::kit;
 use crate::kit::process::{signal as kill, wait_status};

@@ -8,9 +8,9 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use sockeye::app::{App, AppOptions};
-use sockeye::lesson::{Lesson, STEPS};
 use sockeye::store::{lock, spawn_file_indexer};
+use sockeye::tui::app::{App, AppOptions};
+use sockeye::tui::lesson::{Lesson, STEPS};
 
 use crate::kit;
 use crate::kit::tmux::Tmux;
@@ -138,7 +138,7 @@ fn narration_pane_matches_the_full_dissector() {
             if d.tcp.is_some() {
                 a.selected = i;
                 a.sync_narration();
-                let pane = sockeye::ui::teach::narration_text(&a).unwrap();
+                let pane = sockeye::tui::ui::teach::narration_text(&a).unwrap();
                 let mut exported = Vec::new();
                 sockeye::teach::export::run(
                     path.to_str().unwrap(),

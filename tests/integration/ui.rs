@@ -8,8 +8,8 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use sockeye::app::{App, AppOptions};
 use sockeye::store::spawn_file_indexer;
+use sockeye::tui::app::{App, AppOptions};
 
 use crate::kit;
 

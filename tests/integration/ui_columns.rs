@@ -4,7 +4,7 @@
 //! `TestBackend`, driven by keys.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use sockeye::app::App;
+use sockeye::tui::app::App;
 
 use crate::kit as support;
 use crate::ui::{app, app_for, keys, screen};

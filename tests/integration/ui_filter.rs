@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use sockeye::app::App;
+use sockeye::tui::app::App;
 
 use crate::kit;
 use crate::kit::process::signal;
@@ -91,13 +91,13 @@ fn panicking_ui() {
     let job = sockeye::store::spawn_file_indexer(path.to_str().unwrap()).unwrap();
     let mut app = App::new(
         std::sync::Arc::clone(&job.store),
-        sockeye::app::AppOptions {
+        sockeye::tui::app::AppOptions {
             title: "panic".into(),
             interfaces: vec!["panic0".into()],
             ..Default::default()
         },
     );
-    let mut explode = |_: &mut App, effect: sockeye::app::Effect| {
+    let mut explode = |_: &mut App, effect: sockeye::tui::app::Effect| {
         panic!("forced panic inside the UI on {effect:?}")
     };
     let _ = sockeye::tui::with_terminal(|terminal, input, stop| {

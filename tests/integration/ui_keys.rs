@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use sockeye::app::{App, View};
+use sockeye::tui::app::{App, View};
 
 use crate::kit as support;
 use crate::ui::{app, keys, screen};

@@ -6,18 +6,8 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::app::tree;
-use crate::app::{App, Pane};
-use crate::store::lock;
-
-/// The visible tree rows of the selected packet.
-pub fn selected_rows(app: &App) -> Vec<tree::TreeRow> {
-    let store = lock(&app.store);
-    let d = (app.selected < app.visible)
-        .then(|| store.dissect(app.selected))
-        .flatten();
-    d.map_or_else(Vec::new, |d| tree::rows(&d, &app.collapsed))
-}
+use crate::tui::app::tree;
+use crate::tui::app::{App, Pane};
 
 pub fn render(app: &App, rows: &[tree::TreeRow], area: Rect, buf: &mut Buffer) {
     let block = super::pane_block(app, " Details ", Some(Pane::Details));
@@ -38,14 +28,14 @@ pub fn render(app: &App, rows: &[tree::TreeRow], area: Rect, buf: &mut Buffer) {
             let cursor = if i == app.detail_cursor { ">" } else { " " };
             let style = if i == app.detail_cursor {
                 if focused {
-                    app.theme.selected
+                    crate::tui::ui::palette(app).selected
                 } else {
-                    app.theme.selected_dim
+                    crate::tui::ui::palette(app).selected_dim
                 }
             } else if r.expert {
-                app.theme.expert
+                crate::tui::ui::palette(app).expert
             } else if r.depth == 0 {
-                app.theme.header
+                crate::tui::ui::palette(app).header
             } else {
                 Style::new()
             };

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::app::App;
+use crate::tui::app::App;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let Some((title, lines)) = &app.follow else {
@@ -23,8 +23,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .skip(app.follow_top)
         .take(height)
         .map(|(node, l)| match node {
-            1 => Line::styled(format!("    {l}"), app.theme.arrow_server),
-            _ => Line::styled(l.clone(), app.theme.arrow_client),
+            1 => Line::styled(
+                format!("    {l}"),
+                crate::tui::ui::palette(app).arrow_server,
+            ),
+            _ => Line::styled(l.clone(), crate::tui::ui::palette(app).arrow_client),
         })
         .collect();
     Paragraph::new(text).block(block).render(area, buf);

@@ -1,6 +1,6 @@
 //! UI state and everything that changes it: [`Action`]s (from the keymap, the mouse or a
 //! test) in, state out. Nothing here touches a terminal, so the whole state machine is
-//! tested with plain function calls; drawing (`crate::ui`) only reads this state.
+//! tested with plain function calls; drawing (`crate::tui::ui`) only reads this state.
 
 pub mod columns;
 pub mod convs;
@@ -8,12 +8,15 @@ pub mod filter;
 mod input;
 pub mod keymap;
 pub mod ladder;
+pub mod layout;
 mod nav;
+mod prefs;
 pub mod quit;
 pub mod replay;
 pub mod row;
 mod rows;
 mod save;
+mod selection;
 pub mod stats;
 pub mod teach;
 pub mod tree;
@@ -33,38 +36,10 @@ use crate::dissect::Dissection;
 use crate::endpoints::events::SocketEvent;
 use crate::field::FieldId;
 use crate::store::{lock, SharedStore};
-use crate::ui::theme::Theme;
+pub use crate::tui::app::layout::{Pane, PaneSplit};
 
 /// A predicate over packets: the text search today, the display-filter engine later.
 pub type Predicate = Box<dyn Fn(&Dissection<'_>) -> bool + Send>;
-
-/// The panes of the packets view, in Tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Pane {
-    #[default]
-    List,
-    Details,
-    Hex,
-}
-
-/// How the packets view shares its height: percentages of the list and details panes
-/// (the hex pane takes the rest), or one pane zoomed to the whole body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PaneSplit {
-    pub list: u16,
-    pub details: u16,
-    pub zoom: Option<Pane>,
-}
-
-impl Default for PaneSplit {
-    fn default() -> Self {
-        PaneSplit {
-            list: 45,
-            details: 32,
-            zoom: None,
-        }
-    }
-}
 
 /// What a prompt line is asking for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +91,8 @@ pub struct AppOptions {
     pub time_format: Option<crate::headless::TimeFormat>,
     /// A line someone else keeps current (the demo: which scenario runs, what to watch).
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// Preferences to open with (columns, time format, theme) and to save with `W`.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 /// Most recent socket calls kept for display.
@@ -125,7 +102,8 @@ pub struct App {
     pub store: SharedStore,
     pub title: String,
     pub live: Option<LiveLink>,
-    pub theme: &'static Theme,
+    /// Monochrome drawing (NO_COLOR or --no-color); drawing picks its palette from this.
+    pub no_color: bool,
     pub view: View,
     pub focus: Pane,
     /// Terminal size, for page sizes and mouse hit-testing.
@@ -179,16 +157,18 @@ pub struct App {
     pub order: Option<columns::RowOrder>,
     pub split: PaneSplit,
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// The session's preferences and their file; `W` writes the UI's choices there.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 impl App {
     pub fn new(store: SharedStore, opts: AppOptions) -> Self {
         let live = opts.live.is_some();
-        App {
+        let mut app = App {
             store,
             title: opts.title,
             live: opts.live,
-            theme: Theme::pick(opts.no_color),
+            no_color: opts.no_color,
             view: View::Packets,
             focus: Pane::List,
             size: Rect::new(0, 0, 80, 24),
@@ -235,7 +215,12 @@ impl App {
             order: None,
             split: PaneSplit::default(),
             note: opts.note,
+            prefs: None,
+        };
+        if let Some(prefs) = opts.prefs {
+            app.apply_prefs(prefs, opts.time_format.is_some());
         }
+        app
     }
 
     /// Takes in what arrived since the last tick: new packets, replay progress, socket
@@ -377,8 +362,9 @@ impl App {
     /// counts list rows, which a filter makes differ from packets).
     pub fn ensure_visible(&mut self) {
         // The narration pane (issue 7) takes the bottom rows of the list pane.
-        let rows = crate::ui::layout::list_rows(self.size, &self.split)
-            .saturating_sub(crate::ui::teach::narration_height(self));
+        let rows = crate::tui::app::layout::list_rows(self.size, &self.split).saturating_sub(
+            crate::tui::app::layout::narration_height(self.size, &self.split, self.teach.explain),
+        );
         let at = self.row_at_or_after(self.selected);
         if at < self.list_top {
             self.list_top = at;
@@ -388,7 +374,7 @@ impl App {
         self.list_top = self
             .list_top
             .min(self.row_count().saturating_sub(rows.max(1)));
-        let drows = crate::ui::layout::details_rows(self.size, &self.split);
+        let drows = crate::tui::app::layout::details_rows(self.size, &self.split);
         if self.detail_cursor < self.detail_top {
             self.detail_top = self.detail_cursor;
         } else if drows > 0 && self.detail_cursor >= self.detail_top + drows {

@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::{Lesson, StepView, STEPS};
-use crate::ui::{encap, ladder, list, teach};
+use crate::tui::ui::{encap, ladder, list, teach};
 
 /// At most this many lines of explanation; the view keeps the rest.
 const MAX_TEXT: usize = 8;
@@ -37,13 +37,13 @@ impl Widget for &Lesson {
             step.title
         );
         Paragraph::new(Line::styled(
-            format!("{:<width$}", crate::ui::fit(&heading, width)),
-            app.theme.title,
+            format!("{:<width$}", crate::tui::ui::fit(&heading, width)),
+            crate::tui::ui::palette(app).title,
         ))
         .render(title, buf);
         let block = Block::new()
             .borders(Borders::TOP)
-            .border_style(app.theme.border)
+            .border_style(crate::tui::ui::palette(app).border)
             .title(" What happens ");
         Paragraph::new(
             lines
@@ -63,8 +63,8 @@ impl Widget for &Lesson {
             step.file
         );
         Paragraph::new(Line::styled(
-            format!("{:<width$}", crate::ui::fit(&keys, width)),
-            app.theme.status,
+            format!("{:<width$}", crate::tui::ui::fit(&keys, width)),
+            crate::tui::ui::palette(app).status,
         ))
         .render(footer, buf);
     }

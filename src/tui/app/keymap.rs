@@ -92,6 +92,8 @@ pub enum Action {
     Zoom,
     GrowPane,
     ShrinkPane,
+    /// Write the columns, widths and time format to the preferences file.
+    SavePrefs,
 }
 
 /// A key as the table names it.
@@ -261,6 +263,7 @@ pub const KEYMAP: &[Binding] = &[
         "column narrower / wider",
     ),
     b(&[k('t')], Action::TimeFormat, "time: r dd d a ad u ud e"),
+    b(&[k('W')], Action::SavePrefs, "save view as preferences"),
     b(&[k('z')], Action::Zoom, "zoom pane / unzoom"),
     pair(
         &[k('K')],

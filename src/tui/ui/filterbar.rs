@@ -9,8 +9,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::app::filter::BarText;
-use crate::app::{App, PromptKind};
+use crate::tui::app::filter::BarText;
+use crate::tui::app::{App, PromptKind};
 
 /// Marker and `/` before the text; the caret is offset by this many columns.
 const PREFIX: usize = 3;
@@ -24,7 +24,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let width = usize::from(area.width);
-    let mono = app.theme.title == crate::ui::theme::MONO.title;
+    let mono = app.no_color;
     let colour = |fg: Color, bg: Color| {
         if mono {
             Style::new().add_modifier(Modifier::REVERSED)
@@ -41,7 +41,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     match BarText::classify(&prompt.text) {
         BarText::Empty => {
             let text = format!("  {typed}   display filter, or words to search (Esc cancels)");
-            Paragraph::new(line(text, app.theme.status)).render(bottom, buf);
+            Paragraph::new(line(text, crate::tui::ui::palette(app).status)).render(bottom, buf);
         }
         BarText::Filter(_) => {
             let text = format!("✓ {typed}   valid filter: Enter applies");

@@ -127,7 +127,7 @@ impl App {
 
     pub fn handle_mouse(&mut self, ev: MouseEvent) {
         let at = Position::new(ev.column, ev.row);
-        let panes = crate::ui::layout::packets(self.size, &self.split);
+        let panes = crate::tui::app::layout::packets(self.size, &self.split);
         let inside = |r: Rect| r.contains(at);
         match ev.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
@@ -181,13 +181,13 @@ impl App {
 
     /// The frame byte under a click in the hex pane (hex or ASCII column).
     fn hex_offset_at(&self, pane: Rect, at: Position) -> Option<(usize, usize)> {
-        let width = crate::ui::layout::hex_width(self.size);
+        let width = crate::tui::app::layout::hex_width(self.size);
         let height = usize::from(pane.height.saturating_sub(1));
-        let range = crate::ui::hex::selected_range(self);
-        let top = crate::ui::hex::top_line(self, height, width, range);
+        let range = self.selected_range();
+        let top = self.hex_top_line(height, width, range);
         let line = usize::from(at.y.checked_sub(pane.y + 1)?) + top;
         let x = usize::from(at.x.checked_sub(pane.x)?);
-        let col = crate::ui::hex::column_at(x, width)?;
+        let col = crate::tui::app::layout::column_at(x, width)?;
         let offset = line * width + col;
         let len = lock(&self.store).entry(self.selected)?.cap_len as usize;
         (offset < len).then_some((offset, top))

@@ -17,9 +17,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::backend::Backend;
 use ratatui::Terminal;
 
-use crate::app::{Action, App, AppOptions, View};
 use crate::source::SourceError;
 use crate::store::{lock, spawn_file_indexer};
+use crate::tui::app::{Action, App, AppOptions, View};
 use crate::tui::{UiError, UiEvent};
 
 /// The lesson: the step shown and an app over that step's capture.

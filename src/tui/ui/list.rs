@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Row, Table, Widget};
 
 use super::fit::{widths, Need};
-use crate::app::columns::Column;
-use crate::app::row::row;
-use crate::app::{group, App, Pane};
 use crate::store::lock;
+use crate::tui::app::columns::Column;
+use crate::tui::app::row::row;
+use crate::tui::app::{group, App, Pane};
 
 /// Narrowest an address may be cut to (`10.0.0.…` still says which network).
 const MIN_ADDRESS: usize = 8;
@@ -84,16 +84,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .is_some_and(|t| t.syn() || t.fin() || t.rst());
         let style = if i == app.selected {
             if focused {
-                app.theme.selected
+                crate::tui::ui::palette(app).selected
             } else {
-                app.theme.selected_dim
+                crate::tui::ui::palette(app).selected_dim
             }
         } else if app.matches(&d) {
-            app.theme.search_hit
+            crate::tui::ui::palette(app).search_hit
         } else if flagged {
-            app.theme.bad_tcp
+            crate::tui::ui::palette(app).bad_tcp
         } else if syn {
-            app.theme.syn
+            crate::tui::ui::palette(app).syn
         } else {
             Style::new()
         };
@@ -150,13 +150,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         if shown[k] == cursor && app.focus == Pane::List {
             Line::from(Span::styled(
                 text,
-                app.theme.header.add_modifier(Modifier::UNDERLINED),
+                crate::tui::ui::palette(app)
+                    .header
+                    .add_modifier(Modifier::UNDERLINED),
             ))
         } else {
             Line::from(text)
         }
     }))
-    .style(app.theme.header);
+    .style(crate::tui::ui::palette(app).header);
     let rows: Vec<Row> = lines
         .into_iter()
         .map(|(cells, style)| {

@@ -9,9 +9,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::app::App;
 use crate::store::lock;
 use crate::teach::encap::{self, EncapLayer};
+use crate::tui::app::App;
 
 /// The widest the boxes get: wider only spreads the same words.
 const MAX_WIDTH: usize = 110;
@@ -19,7 +19,7 @@ const MAX_WIDTH: usize = 110;
 /// Whether the monochrome theme is in use (then tag letters carry the layers). Told by a
 /// colour the colour theme always sets: `const` themes have no single address to compare.
 fn mono(app: &App) -> bool {
-    app.theme.border_focus.fg.is_none()
+    app.no_color
 }
 
 /// One colour per kind of layer, by `EncapLayer::tag`.
@@ -158,7 +158,10 @@ fn coloured_hex(app: &App, data: &[u8], layers: &[EncapLayer]) -> Vec<Line<'stat
     let mut out = Vec::new();
     for (row, chunk) in data.chunks(16).enumerate() {
         let base = row * 16;
-        let mut spans = vec![Span::styled(format!("{base:04x}  "), app.theme.dim)];
+        let mut spans = vec![Span::styled(
+            format!("{base:04x}  "),
+            crate::tui::ui::palette(app).dim,
+        )];
         for (j, b) in chunk.iter().enumerate() {
             spans.push(Span::styled(
                 format!("{b:02x}"),

@@ -7,8 +7,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Sparkline, Widget};
 
-use crate::app::App;
 use crate::store::{lock, PROTOCOLS};
+use crate::tui::app::App;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let s = &app.stats;
@@ -16,7 +16,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)]).areas(area);
     let mut lines = vec![Line::styled(
         format!("{} packets, {} bytes", s.seen, s.bytes),
-        app.theme.header,
+        crate::tui::ui::palette(app).header,
     )];
     let mut by: Vec<(usize, u64)> = s.by_protocol.iter().copied().enumerate().collect();
     by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -40,7 +40,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if store.store_dropped > 0 {
         lines.push(Line::styled(
             format!("Not stored (memory cap): {}", store.store_dropped),
-            app.theme.expert,
+            crate::tui::ui::palette(app).expert,
         ));
     }
     drop(store);
@@ -72,7 +72,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             None,
         ))
         .data(tail)
-        .style(app.theme.arrow_client)
+        .style(crate::tui::ui::palette(app).arrow_client)
         .render(spark, buf);
     let height = usize::from(events.height.saturating_sub(1));
     let ev: Vec<Line> = app.events[app.events.len().saturating_sub(height)..]

@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use crate::app::keymap::{key_label, KEYMAP};
-use crate::app::App;
+use crate::tui::app::keymap::{key_label, KEYMAP};
+use crate::tui::app::App;
 
 /// One help entry per binding: `j ↓         down`.
 pub fn entries() -> Vec<String> {
@@ -20,7 +20,7 @@ pub fn entries() -> Vec<String> {
                 keys = format!("{keys} / {}", other.join(" "));
                 // Too long for the key column: the first key of each side says enough.
                 if keys.chars().count() > 13 {
-                    let first = |ks: &[crate::app::keymap::Key]| ks.first().map(key_label);
+                    let first = |ks: &[crate::tui::app::keymap::Key]| ks.first().map(key_label);
                     keys = format!(
                         "{} / {}",
                         first(b.keys).unwrap_or_default(),
@@ -79,7 +79,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .block(
             Block::new()
                 .borders(Borders::ALL)
-                .border_style(app.theme.border_focus)
+                .border_style(crate::tui::ui::palette(app).border_focus)
                 .title(" Keys — any key closes "),
         )
         .render(popup, buf);

@@ -10,9 +10,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::app::ladder::{build, notes, LadderNote, LadderRow};
-use crate::app::App;
 use crate::store::{lock, Kind};
+use crate::tui::app::ladder::{build, notes, LadderNote, LadderRow};
+use crate::tui::app::App;
 
 /// Width of the `No. Time` columns before the client's lifeline.
 const PREFIX: usize = 18;
@@ -55,7 +55,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ladder.stream,
         ladder.client,
         ladder.server,
-        crate::app::group(ladder.total as u64)
+        crate::tui::app::group(ladder.total as u64)
     );
     let width = usize::from(area.width);
     let block = super::pane_block(app, super::fit(&title, width.saturating_sub(1)), None);
@@ -65,12 +65,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let client = endpoint_label("client", &ladder.client, span / 2);
     let server = endpoint_label("server", &ladder.server, span / 2);
     lines.push(Line::from(vec![
-        Span::styled(format!("{:>6} {:>9}  ", "No.", "Time"), app.theme.header),
+        Span::styled(
+            format!("{:>6} {:>9}  ", "No.", "Time"),
+            crate::tui::ui::palette(app).header,
+        ),
         Span::styled(
             format!("{client:<w$}", w = span + 2 - server.chars().count()),
-            app.theme.arrow_client,
+            crate::tui::ui::palette(app).arrow_client,
         ),
-        Span::styled(server, app.theme.arrow_server),
+        Span::styled(server, crate::tui::ui::palette(app).arrow_server),
     ]));
     lines.push(Line::raw(format!("{:PREFIX$}┬{}┬", "", " ".repeat(span))));
     // Segments and socket calls, merged by time; calls go before a segment of the same
@@ -117,7 +120,7 @@ fn note_line<'a>(app: &App, note: &LadderNote, span: usize) -> Line<'a> {
     Line::from(vec![
         Span::raw(format!("{:>6} {:>9}  ", "", time_text(note.rel_ns))),
         Span::raw("│"),
-        Span::styled(body, app.theme.dim),
+        Span::styled(body, crate::tui::ui::palette(app).dim),
         Span::raw("│"),
     ])
 }
@@ -132,16 +135,16 @@ fn arrow_line<'a>(app: &App, row: &'a LadderRow, span: usize, notes: usize) -> L
     };
     let bad = !row.flags.is_empty();
     let mut style = if bad {
-        app.theme.bad_tcp
+        crate::tui::ui::palette(app).bad_tcp
     } else if row.handshake {
-        app.theme.syn
+        crate::tui::ui::palette(app).syn
     } else if row.from_client {
-        app.theme.arrow_client
+        crate::tui::ui::palette(app).arrow_client
     } else {
-        app.theme.arrow_server
+        crate::tui::ui::palette(app).arrow_server
     };
     if row.index == app.selected {
-        style = app.theme.selected;
+        style = crate::tui::ui::palette(app).selected;
     }
     // The note every ladder writes (the exports too), without the "TCP " every verdict
     // of a TCP ladder would repeat.
@@ -163,7 +166,11 @@ fn arrow_line<'a>(app: &App, row: &'a LadderRow, span: usize, notes: usize) -> L
         Span::raw("│ "),
         Span::styled(
             super::fit(&note, notes),
-            if bad { app.theme.expert } else { Style::new() },
+            if bad {
+                crate::tui::ui::palette(app).expert
+            } else {
+                Style::new()
+            },
         ),
     ])
 }

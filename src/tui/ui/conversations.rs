@@ -8,8 +8,8 @@ use ratatui::widgets::{Row, Table, Widget};
 
 use super::fit::{widths, Need};
 use crate::analysis::ConvProto;
-use crate::app::{group, App};
 use crate::store::lock;
+use crate::tui::app::{group, App};
 
 const HEADERS: [&str; 8] = [
     "Stream",
@@ -104,14 +104,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 }
             }));
             if top + i == cursor {
-                row.style(app.theme.selected)
+                row.style(crate::tui::ui::palette(app).selected)
             } else {
                 row
             }
         })
         .collect();
-    let header =
-        Row::new(keep.iter().map(|&k| super::fit(HEADERS[k], width(k)))).style(app.theme.header);
+    let header = Row::new(keep.iter().map(|&k| super::fit(HEADERS[k], width(k))))
+        .style(crate::tui::ui::palette(app).header);
     let constraints: Vec<Constraint> = keep
         .iter()
         .map(|&k| Constraint::Length(width(k) as u16))

@@ -93,14 +93,14 @@ fn clicking_a_byte_selects_its_field() {
         rows[a.detail_cursor]
     );
     assert!(!a.collapsed.contains(&FieldId::Eth));
-    let range = crate::ui::hex::selected_range(&a).unwrap();
+    let range = a.selected_range().unwrap();
     assert_eq!((range.start, range.len), (0, 6));
 }
 
 #[test]
 fn mouse_click_selects_a_row() {
     let mut a = app("tcp_handshake.pcapng");
-    let panes = crate::ui::layout::packets(a.size, &a.split);
+    let panes = crate::tui::app::layout::packets(a.size, &a.split);
     a.handle_mouse(MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: 3,

@@ -9,30 +9,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::app::App;
 use crate::decode::FieldList;
 use crate::store::lock;
 use crate::teach::diagram;
-
-/// Rows the narration pane takes from the bottom of the list pane (0 when hidden): a title
-/// and three or four lines of text, but never so many that no packet row is left.
-pub fn narration_height(app: &App) -> usize {
-    if !app.teach.explain {
-        return 0;
-    }
-    let list = usize::from(super::layout::packets(app.size, &app.split).list.height);
-    let text = if app.size.width < 100 { 4 } else { 3 };
-    let h = (text + 1).min(list.saturating_sub(3));
-    if h < 2 {
-        0
-    } else {
-        h
-    }
-}
+use crate::tui::app::App;
 
 /// Splits the list pane into the list and, when shown, the narration below it.
 pub fn split_list(app: &App, list: Rect) -> (Rect, Option<Rect>) {
-    let h = narration_height(app) as u16;
+    let h =
+        crate::tui::app::layout::narration_height(app.size, &app.split, app.teach.explain) as u16;
     if h == 0 {
         return (list, None);
     }
@@ -98,53 +83,10 @@ pub fn render_narration(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).block(block).render(area, buf);
 }
 
-/// The panes of the diagrams screen.
-pub struct DiagramPanes {
-    pub diagram: Rect,
-    /// The details tree, beside the grid when the screen is wide enough for both.
-    pub details: Option<Rect>,
-    pub hex: Rect,
-}
-
-/// Width of a 32-bit grid (`|` + 32 × 2 columns).
-const GRID: u16 = 65;
-
-pub fn diagram_panes(size: Rect) -> DiagramPanes {
-    let body = super::layout::screen(size).body;
-    let hex_h = (body.height / 4).clamp(2, 6);
-    let [main, hex] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(hex_h)]).areas(body);
-    if main.width >= GRID + 45 {
-        let [diagram, details] =
-            Layout::horizontal([Constraint::Length(GRID + 2), Constraint::Fill(1)]).areas(main);
-        DiagramPanes {
-            diagram,
-            details: Some(details),
-            hex,
-        }
-    } else {
-        DiagramPanes {
-            diagram: main,
-            details: None,
-            hex,
-        }
-    }
-}
-
-/// Grid lines the diagram pane shows (below its title and the field caption).
-pub fn diagram_rows(size: Rect) -> usize {
-    usize::from(diagram_panes(size).diagram.height.saturating_sub(2))
-}
-
-/// Text lines of the encapsulation view (below its title).
-pub fn encap_rows(size: Rect) -> usize {
-    usize::from(super::layout::screen(size).body.height.saturating_sub(1))
-}
-
 /// The whole diagrams screen: grids, the tree (wide screens) and the bytes.
 pub fn render_diagram_screen(app: &App, buf: &mut Buffer) {
-    let panes = diagram_panes(app.size);
-    let rows = super::details::selected_rows(app);
+    let panes = crate::tui::app::layout::diagram_panes(app.size);
+    let rows = app.selected_tree();
     let row = rows.get(app.detail_cursor);
     render_diagrams(app, row.and_then(|r| r.field), row, panes.diagram, buf);
     if let Some(details) = panes.details {
@@ -158,7 +100,7 @@ pub fn render_diagram_screen(app: &App, buf: &mut Buffer) {
 pub fn render_diagrams(
     app: &App,
     highlight: Option<usize>,
-    row: Option<&crate::app::tree::TreeRow>,
+    row: Option<&crate::tui::app::tree::TreeRow>,
     area: Rect,
     buf: &mut Buffer,
 ) {
@@ -172,7 +114,7 @@ pub fn render_diagrams(
             &format!("> {}", row.map_or("(no field)", |r| r.text.as_str())),
             usize::from(area.width),
         ),
-        app.theme.highlight,
+        crate::tui::ui::palette(app).highlight,
     )];
     let grid = grid_lines(app, highlight);
     let rows = usize::from(area.height.saturating_sub(2));
@@ -215,8 +157,10 @@ fn grid_lines(app: &App, highlight: Option<usize>) -> Vec<Line<'static>> {
                 })
             });
             out.push(match (n, lit) {
-                (0, _) => Line::styled(line.to_string(), app.theme.header),
-                (_, Some((at, width))) => split_styled(line, at, width, app.theme.highlight),
+                (0, _) => Line::styled(line.to_string(), crate::tui::ui::palette(app).header),
+                (_, Some((at, width))) => {
+                    split_styled(line, at, width, crate::tui::ui::palette(app).highlight)
+                }
                 _ => Line::raw(line.to_string()),
             });
         }

@@ -12,7 +12,7 @@ pub(super) fn handle(app: &mut App, action: Action) {
     if app.picker.is_some() {
         return picker(app, action);
     }
-    let page = crate::ui::layout::list_rows(app.size, &app.split).max(1);
+    let page = crate::tui::app::layout::list_rows(app.size, &app.split).max(1);
     match action {
         Action::Quit => app.request_quit(),
         Action::Back => back(app),
@@ -93,6 +93,7 @@ pub(super) fn handle(app: &mut App, action: Action) {
         Action::ColumnRight => app.move_column_cursor(1),
         Action::Sort => app.sort_by_cursor(),
         Action::HideColumn => app.hide_column(),
+        Action::SavePrefs => app.save_prefs(),
         Action::ShowColumns => app.show_all_columns(),
         Action::NarrowColumn => app.resize_column(-2),
         Action::WidenColumn => app.resize_column(2),
@@ -180,10 +181,12 @@ fn picker(app: &mut App, action: Action) {
         Action::Up => *cursor = cursor.saturating_sub(1),
         Action::Down => *cursor = (*cursor + 1).min(names.len().saturating_sub(1)),
         Action::Activate => {
-            if let Some(name) = names.get(*cursor) {
-                app.effects.push(Effect::OpenInterface(name.clone()));
-            }
+            let picked = names.get(*cursor).cloned();
             app.picker = None;
+            if let Some(name) = picked {
+                app.remember_interface(&name);
+                app.effects.push(Effect::OpenInterface(name));
+            }
         }
         Action::Quit => app.quit = true,
         _ => app.picker = None,
@@ -262,7 +265,7 @@ fn detail_len(app: &App) -> usize {
 fn hex_lines(app: &App) -> usize {
     let store = lock(&app.store);
     let len = store.entry(app.selected).map_or(0, |e| e.cap_len as usize);
-    len.div_ceil(crate::ui::layout::hex_width(app.size))
+    len.div_ceil(crate::tui::app::layout::hex_width(app.size))
 }
 
 fn activate(app: &mut App) {
@@ -318,7 +321,7 @@ fn set_collapsed(app: &mut App, collapse: bool) {
 
 /// After the tree shrank: no scrolling past its last row into blank space.
 fn clamp_detail_scroll(app: &mut App, rows: usize) {
-    let shown = crate::ui::layout::details_rows(app.size, &app.split).max(1);
+    let shown = crate::tui::app::layout::details_rows(app.size, &app.split).max(1);
     app.detail_top = app.detail_top.min(rows.saturating_sub(shown));
 }
 

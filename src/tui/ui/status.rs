@@ -8,8 +8,8 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use crate::app::{replay::Mode, App, PromptKind, View};
 use crate::store::lock;
+use crate::tui::app::{replay::Mode, App, PromptKind, View};
 
 pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
     let store = lock(&app.store);
@@ -31,7 +31,7 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
     if store.first_kept() > 0 {
         parts.push(format!(
             "{} oldest packets evicted",
-            crate::app::group(store.first_kept() as u64)
+            crate::tui::app::group(store.first_kept() as u64)
         ));
     }
     if let Some(err) = &store.error {
@@ -76,7 +76,7 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
     let text = super::fit(&parts.join(" │ "), usize::from(area.width));
     Paragraph::new(Line::styled(
         format!("{text:<w$}", w = usize::from(area.width)),
-        app.theme.title,
+        crate::tui::ui::palette(app).title,
     ))
     .render(area, buf);
 }
@@ -111,7 +111,7 @@ pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     };
     Paragraph::new(Line::styled(
         super::fit(&text, usize::from(area.width)),
-        app.theme.status,
+        crate::tui::ui::palette(app).status,
     ))
     .render(area, buf);
 }
@@ -146,7 +146,7 @@ pub fn picker(app: &App, area: Rect, buf: &mut Buffer) {
         .enumerate()
         .map(|(i, n)| {
             if i == *cursor {
-                Line::styled(format!("> {n}"), app.theme.selected)
+                Line::styled(format!("> {n}"), crate::tui::ui::palette(app).selected)
             } else {
                 Line::raw(format!("  {n}"))
             }

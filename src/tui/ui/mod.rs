@@ -11,14 +11,11 @@ pub mod follow;
 pub mod help;
 pub mod hex;
 pub mod ladder;
-pub mod layout;
 pub mod list;
 pub mod stats;
 pub mod status;
 pub mod teach;
 pub mod theme;
-
-pub use crate::tui::{run_live, run_replay, LiveOptions, ReplayOptions, UiError};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -26,7 +23,13 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Widget};
 
-use crate::app::{App, Pane, View};
+use crate::tui::app::layout;
+use crate::tui::app::{App, Pane, View};
+
+/// The palette this screen is drawn in: the state says only whether colour is wanted.
+pub fn palette(app: &App) -> &'static theme::Theme {
+    theme::Theme::pick(app.no_color)
+}
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -36,7 +39,7 @@ impl Widget for &App {
             View::Packets => {
                 let panes = layout::packets(area, &self.split);
                 // The selected packet's tree feeds both the details and the hex highlight.
-                let tree = details::selected_rows(self);
+                let tree = self.selected_tree();
                 let (list_area, explain) = teach::split_list(self, panes.list);
                 list::render(self, list_area, buf);
                 if let Some(explain) = explain {
@@ -79,9 +82,9 @@ pub(crate) fn pane_block<'a>(
 ) -> Block<'a> {
     let focused = pane.is_none_or(|p| app.view == View::Packets && app.focus == p);
     let style: Style = if focused {
-        app.theme.border_focus
+        palette(app).border_focus
     } else {
-        app.theme.border
+        palette(app).border
     };
     Block::new()
         .borders(Borders::TOP)

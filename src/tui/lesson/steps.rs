@@ -54,7 +54,7 @@ macro_rules! capture {
     ($dir:literal, $file:literal) => {
         (
             $file,
-            include_bytes!(concat!("../../captures/", $dir, "/", $file)) as &'static [u8],
+            include_bytes!(concat!("../../../captures/", $dir, "/", $file)) as &'static [u8],
         )
     };
 }

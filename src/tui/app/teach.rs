@@ -49,7 +49,7 @@ pub(super) fn handle(app: &mut App, action: Action) -> bool {
             true
         }
         (View::Encap, _) => {
-            let page = crate::ui::teach::encap_rows(app.size).max(1) as i64;
+            let page = crate::tui::app::layout::encap_rows(app.size).max(1) as i64;
             let delta = match action {
                 Action::Down => 1,
                 Action::Up => -1,
@@ -62,7 +62,7 @@ pub(super) fn handle(app: &mut App, action: Action) -> bool {
             true
         }
         (View::Diagram, _) => {
-            let page = crate::ui::teach::diagram_rows(app.size).max(1) as i64;
+            let page = crate::tui::app::layout::diagram_rows(app.size).max(1) as i64;
             match action {
                 Action::Down => move_field(app, 1),
                 Action::Up => move_field(app, -1),
@@ -168,7 +168,7 @@ pub fn select_field(app: &mut App, index: usize) {
 
 /// Scrolls the diagram so the label and value lines at `line` show.
 fn keep_line_visible(app: &mut App, line: usize) {
-    let rows = crate::ui::teach::diagram_rows(app.size).max(2);
+    let rows = crate::tui::app::layout::diagram_rows(app.size).max(2);
     let top = &mut app.teach.diagram_top;
     if line < *top {
         *top = line.saturating_sub(4);
