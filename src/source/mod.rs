@@ -82,6 +82,9 @@ pub struct SourceStats {
     pub kernel_received: Option<u64>,
     /// Frames the kernel dropped because the ring/buffer was full (live only).
     pub kernel_dropped: Option<u64>,
+    /// The source has not started yet (a remote producer whose capture header has not
+    /// come): the UI says what it is waiting for.
+    pub waiting: bool,
 }
 
 /// A stream of frames. `next_frame` lends the frame until the next call, which lets file

@@ -521,7 +521,11 @@ impl PacketSource for RemoteSource {
     fn stats(&self) -> SourceStats {
         match &self.stage {
             Stage::Open(inner) => inner.stats(),
-            _ => SourceStats::default(),
+            Stage::Waiting(_) => SourceStats {
+                waiting: true,
+                ..SourceStats::default()
+            },
+            Stage::Over => SourceStats::default(),
         }
     }
 

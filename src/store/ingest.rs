@@ -435,10 +435,16 @@ fn capture_loop(source: &mut dyn PacketSource, pipe: &Pipe<'_>) {
             thread::sleep(Duration::from_millis(50));
             continue;
         }
-        let frame = match source.next_frame() {
-            Ok(Some(frame)) if keep.is_some_and(|f| !f.matches_frame(&frame)) => continue,
-            Ok(Some(frame)) => frame.to_owned(),
-            Ok(None) | Err(_) => break,
+        // A bounded wait, so a source that has not started (a remote producer awaiting
+        // its header) shows as waiting and a quit is noticed.
+        let frame = match source.next_within(crate::source::POLL_INTERVAL) {
+            Ok(crate::source::Next::Frame(frame)) if keep.is_some_and(|f| !f.matches_frame(&frame)) => continue,
+            Ok(crate::source::Next::Frame(frame)) => frame.to_owned(),
+            Ok(crate::source::Next::Idle) => {
+                *stats.lock().unwrap_or_else(PoisonError::into_inner) = source.stats();
+                continue;
+            }
+            Ok(crate::source::Next::End) | Err(_) => break,
         };
         match tx.try_send(frame) {
             Ok(()) => {}

@@ -307,6 +307,7 @@ impl PacketSource for RingSource {
             delivered: self.delivered,
             kernel_received: Some(self.kernel_received.get()),
             kernel_dropped: Some(self.kernel_dropped.get()),
+            waiting: false,
         }
     }
 }
