@@ -14,10 +14,12 @@
 //! ahead. Sources whose frames arrive over time (interfaces, pipes, remote producers) are
 //! read by a thread each into a bounded channel, so a quiet one never blocks the others.
 //! The policy for them: the earliest waiting frame is handed out once every live source
-//! either has a frame waiting or has been quiet for [`QUIET`]. A frame that a quiet source
-//! delivers later with an earlier timestamp is handed out when it arrives (out of order,
-//! as it would be in any live capture of several interfaces); the wait bounds how late the
-//! merged stream runs behind the slowest source.
+//! has a frame waiting, or once it was captured [`HOLD`] ago by the wall clock (sources on
+//! one clock: any frame captured before it has been delivered by then), or once the
+//! sources it waits for have been silent for [`QUIET`] (clocks that disagree). A frame a
+//! source delivers later than that with an earlier timestamp is handed out when it arrives
+//! (out of order, as in any live capture of several interfaces); the hold bounds how far
+//! the merged stream runs behind live.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -30,8 +32,14 @@ use std::time::{Duration, Instant};
 use super::{Next, PacketSource, SourceError, SourceStats, POLL_INTERVAL};
 use crate::frame::{Frame, InterfaceDesc, InterfaceTable, LinkType, OwnedFrame};
 
-/// How long a live source may stay quiet before the merge stops waiting for it.
-pub const QUIET: Duration = Duration::from_millis(200);
+/// How long after its capture a frame is held for the other live sources: well above the
+/// capture ring's block timeout (100 ms) plus a pipe's hop, so a frame any source captured
+/// earlier has arrived by then.
+pub const HOLD: Duration = Duration::from_millis(500);
+
+/// How long sources must be silent before a frame goes regardless of its timestamp (a
+/// remote clock ahead of ours would otherwise hold frames for as long as it is ahead).
+pub const QUIET: Duration = Duration::from_secs(2);
 
 /// Frames a live source's reader may run ahead of the merge (then it waits, and the kernel
 /// ring or the pipe buffers, as for a single source).
@@ -277,12 +285,34 @@ impl MergedSource {
         }
     }
 
-    /// Whether the earliest waiting frame may go: no live source that might still send an
-    /// earlier one is being waited for.
-    fn may_hand_out(&self, now: Instant) -> bool {
-        self.lanes.iter().all(|l| {
-            !l.live || l.ended || !l.queue.is_empty() || now.duration_since(l.last_heard) >= QUIET
-        })
+    /// How long until the earliest waiting frame may go (zero: now). It may go once no
+    /// live source that could still deliver an earlier frame is awaited: every live source
+    /// has a frame waiting (or has ended); or the frame was captured [`HOLD`] ago by the
+    /// wall clock (a source that has sent nothing captured before it by now has nothing
+    /// earlier: its delivery takes less than that); or, for clocks that disagree, every
+    /// source without a frame has been silent for [`QUIET`].
+    fn wait_before_hand_out(&self, earliest_ts: i64) -> Duration {
+        let awaited: Vec<&Lane> = self
+            .lanes
+            .iter()
+            .filter(|l| l.live && !l.ended && l.queue.is_empty())
+            .collect();
+        if awaited.is_empty() {
+            return Duration::ZERO;
+        }
+        let wall_now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+        let held_ns = wall_now.saturating_sub(earliest_ts);
+        let hold_ns = i64::try_from(HOLD.as_nanos()).unwrap_or(i64::MAX);
+        let by_clock = Duration::from_nanos(u64::try_from(hold_ns - held_ns).unwrap_or(0));
+        let now = Instant::now();
+        let by_silence = awaited
+            .iter()
+            .map(|l| (l.last_heard + QUIET).saturating_duration_since(now))
+            .max()
+            .unwrap_or(Duration::ZERO);
+        by_clock.min(by_silence)
     }
 
     /// The next frame in time order: `Idle` while a live source is awaited.
@@ -291,9 +321,11 @@ impl MergedSource {
         loop {
             // Take whatever has arrived without waiting, so the heap sees it.
             self.receive(Duration::ZERO);
-            let ready = self.heap.peek().is_some() && self.may_hand_out(Instant::now());
-            if ready {
-                if let Some(Reverse((_, lane))) = self.heap.pop() {
+            let mut wait = POLL_INTERVAL;
+            if let Some(&Reverse((ts, lane))) = self.heap.peek() {
+                wait = self.wait_before_hand_out(ts);
+                if wait.is_zero() {
+                    self.heap.pop();
                     return self.hand_out(lane);
                 }
             }
@@ -307,15 +339,7 @@ impl MergedSource {
             if now >= deadline {
                 return Ok(Next::Idle);
             }
-            // Wait for a live source, but no longer than until a quiet one times out.
-            let until_quiet = self
-                .lanes
-                .iter()
-                .filter(|l| l.live && !l.ended && l.queue.is_empty())
-                .map(|l| (l.last_heard + QUIET).saturating_duration_since(now))
-                .min()
-                .unwrap_or(POLL_INTERVAL);
-            let wait = (deadline - now).min(until_quiet).max(Duration::from_millis(1));
+            let wait = (deadline - now).min(wait).max(Duration::from_millis(1));
             self.receive(wait);
         }
     }

@@ -43,4 +43,5 @@ mod ui_filter;
 mod ui_gone;
 mod ui_keys;
 mod ui_run;
+mod vantage;
 mod verbose_reference;
