@@ -9,6 +9,7 @@ pub mod export;
 pub mod ladder;
 pub mod narrate;
 pub mod timeline;
+pub mod vantage;
 
 pub use diagram::header_diagrams;
 pub use encap::encapsulation;

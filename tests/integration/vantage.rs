@@ -173,3 +173,51 @@ fn two_namespaces_merged_pair_every_segment_with_its_departure() {
     assert_eq!(arrivals * 2, rows.len(), "{stdout}");
     assert!(stderr.contains("merging 2 sources"), "{stderr}");
 }
+
+#[test]
+fn the_lab_captures_both_namespaces_and_draws_each_crossing() {
+    if !sockeye::sys::is_root() {
+        eprintln!("SKIPPED two-vantage lab test: the lab needs root to create network namespaces");
+        return;
+    }
+    let dir = crate::kit::Scratch::new("lab-both");
+    let file = dir.join("both.pcapng");
+    let file = file.to_str().unwrap();
+    let out = Command::new(SOCKEYE)
+        .args(["lab", "run", "handshake", "--netns", "--capture", "both", "-w", file])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let crossings: Vec<&str> = text.lines().filter(|l| l.contains("one-way")).collect();
+    // Handshake, one exchange, teardown: every segment drawn once, from its side.
+    assert!(crossings.len() >= 9, "{text}");
+    let rightward = |l: &&str| l.contains("▶");
+    assert!(crossings[0].contains("[SYN]") && rightward(&crossings[0]), "{text}");
+    assert!(crossings[1].contains("[SYN, ACK]") && !rightward(&crossings[1]), "{text}");
+    for line in &crossings {
+        // Times: departure on its side, arrival on the other, never before it.
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        let (left, right) = (cells[0], cells[cells.len() - 4]);
+        let (left, right): (f64, f64) = (left.parse().unwrap(), right.parse().unwrap());
+        if rightward(line) {
+            assert!(left <= right, "{line}");
+        } else {
+            assert!(right <= left, "{line}");
+        }
+    }
+    assert!(!text.contains("one vantage point only"), "{text}");
+    // The file keeps both sides apart, as tshark would read them.
+    let fields = Command::new(SOCKEYE)
+        .args(["-r", file, "-Y", "tcp", "-T", "fields", "-e", "frame.interface_name"])
+        .output()
+        .unwrap();
+    let names: std::collections::BTreeSet<String> = String::from_utf8_lossy(&fields.stdout)
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        names.into_iter().collect::<Vec<_>>(),
+        ["client 192.0.2.2 (veth0)", "server 192.0.2.1 (veth0)"]
+    );
+}
