@@ -181,18 +181,26 @@ impl InterfaceTable {
 
     /// Appends `desc` and returns its id.
     pub fn push(&self, desc: InterfaceDesc) -> u32 {
-        let mut table = self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut table = self
+            .0
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         table.push(desc);
         u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
     }
 
     pub fn get(&self, id: u32) -> Option<InterfaceDesc> {
-        let table = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let table = self
+            .0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         table.get(id as usize).cloned()
     }
 
     pub fn len(&self) -> usize {
-        self.0.read().map_or_else(|p| p.into_inner().len(), |t| t.len())
+        self.0
+            .read()
+            .map_or_else(|p| p.into_inner().len(), |t| t.len())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -201,7 +209,10 @@ impl InterfaceTable {
 
     /// Every interface described so far.
     pub fn snapshot(&self) -> Vec<InterfaceDesc> {
-        let table = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let table = self
+            .0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         table.clone()
     }
 }

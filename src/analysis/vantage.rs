@@ -174,7 +174,10 @@ mod tests {
         m.observe(key(1, None), seen(1, 1_000, 0));
         m.observe(key(1, None), seen(2, 5_000, 0));
         assert_eq!(
-            m.observe(key(1, None), seen(3, 1_300, 1)).unwrap().departure.frame,
+            m.observe(key(1, None), seen(3, 1_300, 1))
+                .unwrap()
+                .departure
+                .frame,
             1
         );
         assert_eq!(

@@ -128,8 +128,7 @@ pub fn headless(job: &MergeJob, plan: Plan) -> anyhow::Result<ExitCode> {
         .with_capture_filter(plan.capture_filter)
         .with_time_format(plan.time_format);
     let stdout = io::stdout();
-    let line_buffered =
-        plan.line_buffered || (live && io::IsTerminal::is_terminal(&io::stdout()));
+    let line_buffered = plan.line_buffered || (live && io::IsTerminal::is_terminal(&io::stdout()));
     let mut out: Box<dyn Write> = if line_buffered {
         Box::new(io::LineWriter::new(stdout.lock()))
     } else {

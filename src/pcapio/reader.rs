@@ -581,7 +581,8 @@ fn interface_from(idb: &InterfaceDescriptionBlock<'_>) -> (Interface, InterfaceD
         id: 0,
     };
     // A hostile name cannot flood a line or a terminal: cut, without control characters.
-    let name: Option<String> = name.map(|n| n.chars().filter(|c| !c.is_control()).take(64).collect());
+    let name: Option<String> =
+        name.map(|n| n.chars().filter(|c| !c.is_control()).take(64).collect());
     let desc = InterfaceDesc::new(name.as_deref(), link, idb.snaplen, tsresol.unwrap_or(6));
     (iface, desc)
 }

@@ -270,7 +270,11 @@ impl CaptureWriter {
     }
 }
 
-fn write_pcap_header(writer: &mut impl Write, link: LinkType, snaplen: u32) -> Result<(), WriteError> {
+fn write_pcap_header(
+    writer: &mut impl Write,
+    link: LinkType,
+    snaplen: u32,
+) -> Result<(), WriteError> {
     let header = PcapHeader {
         snaplen,
         datalink: DataLink::from(link.0),
@@ -288,7 +292,9 @@ fn write_pcap_header(writer: &mut impl Write, link: LinkType, snaplen: u32) -> R
 fn idb_of(desc: &InterfaceDesc) -> InterfaceDescriptionBlock<'static> {
     let mut options = Vec::new();
     if let Some(name) = &desc.name {
-        options.push(InterfaceDescriptionOption::IfName(Cow::Owned(name.to_string())));
+        options.push(InterfaceDescriptionOption::IfName(Cow::Owned(
+            name.to_string(),
+        )));
     }
     // 6 (microseconds) is pcapng's default and goes unsaid, as libpcap and mergecap write it.
     if desc.tsresol != 6 {

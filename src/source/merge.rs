@@ -170,11 +170,10 @@ impl MergedSource {
         };
         let described = l.table.snapshot();
         for desc in described.into_iter().skip(l.ids.len()) {
-            let name = desc.name.clone().or_else(|| {
-                l.fallback_name
-                    .as_deref()
-                    .map(std::sync::Arc::<str>::from)
-            });
+            let name = desc
+                .name
+                .clone()
+                .or_else(|| l.fallback_name.as_deref().map(std::sync::Arc::<str>::from));
             let id = self.table.push(InterfaceDesc { name, ..desc });
             l.ids.push(id);
         }
@@ -403,11 +402,14 @@ impl PacketSource for MergedSource {
     }
 
     fn link_type(&self) -> LinkType {
-        self.table
-            .get(0)
-            .map_or_else(|| self.lanes.first().map_or(LinkType::ETHERNET, |l| {
-                l.table.get(0).map_or(LinkType::ETHERNET, |d| d.link)
-            }), |d| d.link)
+        self.table.get(0).map_or_else(
+            || {
+                self.lanes.first().map_or(LinkType::ETHERNET, |l| {
+                    l.table.get(0).map_or(LinkType::ETHERNET, |d| d.link)
+                })
+            },
+            |d| d.link,
+        )
     }
 
     fn stats(&self) -> SourceStats {

@@ -287,7 +287,9 @@ pub fn check_bpf(filter: &str) -> Result<(), FilterError> {
         why,
     };
     if filter.trim_start().starts_with('-') {
-        return Err(bad("it starts with '-', which tcpdump would read as an option"));
+        return Err(bad(
+            "it starts with '-', which tcpdump would read as an option",
+        ));
     }
     if filter.chars().any(char::is_control) {
         return Err(bad("it contains a control character (a line break?)"));
@@ -418,7 +420,11 @@ impl RemoteSource {
 
     /// Waits for the producer's capture header until it comes, the producer fails, or
     /// `stop` is set (`Ok(false)`). `slow` is called once if the wait passes a second.
-    pub fn wait_open(&mut self, stop: &AtomicBool, slow: impl FnOnce(&str)) -> Result<bool, SourceError> {
+    pub fn wait_open(
+        &mut self,
+        stop: &AtomicBool,
+        slow: impl FnOnce(&str),
+    ) -> Result<bool, SourceError> {
         let started = Instant::now();
         let mut slow = Some(slow);
         while !stop.load(Ordering::Relaxed) {

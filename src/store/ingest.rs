@@ -438,7 +438,11 @@ fn capture_loop(source: &mut dyn PacketSource, pipe: &Pipe<'_>) {
         // A bounded wait, so a source that has not started (a remote producer awaiting
         // its header) shows as waiting and a quit is noticed.
         let frame = match source.next_within(crate::source::POLL_INTERVAL) {
-            Ok(crate::source::Next::Frame(frame)) if keep.is_some_and(|f| !f.matches_frame(&frame)) => continue,
+            Ok(crate::source::Next::Frame(frame))
+                if keep.is_some_and(|f| !f.matches_frame(&frame)) =>
+            {
+                continue
+            }
             Ok(crate::source::Next::Frame(frame)) => frame.to_owned(),
             Ok(crate::source::Next::Idle) => {
                 *stats.lock().unwrap_or_else(PoisonError::into_inner) = source.stats();

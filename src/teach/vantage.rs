@@ -56,7 +56,8 @@ impl TwoVantage {
 
     /// TCP segments seen at one vantage point only.
     pub fn unpaired(&self) -> u64 {
-        self.tcp_seen.saturating_sub(2 * self.crossings.len() as u64)
+        self.tcp_seen
+            .saturating_sub(2 * self.crossings.len() as u64)
     }
 
     /// The ladder as text: `left` is interface 0's side, `right` interface 1's; times are

@@ -194,7 +194,10 @@ fn damage_in_one_file_ends_the_merge_after_everything_before_it() {
     // Every frame of the whole file and the two whole frames of the cut one.
     assert_eq!(stdout(&out).lines().count(), 9);
     let err = stderr(&out);
-    assert!(err.contains("capture ends in the middle of a record"), "{err}");
+    assert!(
+        err.contains("capture ends in the middle of a record"),
+        "{err}"
+    );
     assert!(err.contains("9 packets read before it"), "{err}");
 }
 

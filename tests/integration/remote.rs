@@ -232,7 +232,10 @@ fn cmd_source_reads_any_commands_capture() {
 
 /// Whether a process whose command line is exactly `words` is still running.
 fn running(words: &[&str]) -> bool {
-    let wanted: Vec<u8> = words.iter().flat_map(|w| [w.as_bytes(), b"\0"].concat()).collect();
+    let wanted: Vec<u8> = words
+        .iter()
+        .flat_map(|w| [w.as_bytes(), b"\0"].concat())
+        .collect();
     std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
@@ -255,18 +258,30 @@ fn a_producer_that_never_sends_a_header_is_waited_for_and_sigint_ends_it_at_once
         .stderr(std::fs::File::create(&err_file).unwrap())
         .spawn()
         .unwrap();
-    let said = |text: &str| std::fs::read_to_string(&err_file).unwrap_or_default().contains(text);
+    let said = |text: &str| {
+        std::fs::read_to_string(&err_file)
+            .unwrap_or_default()
+            .contains(text)
+    };
     let waiting = (0..40).any(|_| {
         std::thread::sleep(std::time::Duration::from_millis(100));
         said("waiting for command `sleep")
     });
-    assert!(waiting, "{}", std::fs::read_to_string(&err_file).unwrap_or_default());
+    assert!(
+        waiting,
+        "{}",
+        std::fs::read_to_string(&err_file).unwrap_or_default()
+    );
     assert!(running(&["sleep", &secs]), "the producer runs");
     kit::process::signal(child.id(), libc::SIGINT).unwrap();
     let start = std::time::Instant::now();
     let status = kit::process::wait_status(&mut child, std::time::Duration::from_secs(5));
     assert!(status.is_some_and(|s| s.success()), "{status:?}");
-    assert!(start.elapsed() < std::time::Duration::from_secs(1), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
     std::thread::sleep(std::time::Duration::from_millis(100));
     assert!(!running(&["sleep", &secs]), "the producer was left behind");
     let _ = std::fs::remove_dir_all(d);

@@ -44,7 +44,9 @@ impl ServerSide {
         std::thread::sleep(Duration::from_millis(100));
         run(
             "ip",
-            &["link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", &pid],
+            &[
+                "link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", &pid,
+            ],
         );
         run("ip", &["addr", "add", &format!("{CLIENT}/24"), "dev", "va"]);
         run("ip", &["link", "set", "va", "up"]);
@@ -71,7 +73,10 @@ impl Drop for ServerSide {
 fn one_connection() {
     let mut last = None;
     for _ in 0..50 {
-        match TcpStream::connect_timeout(&format!("{SERVER}:{PORT}").parse().unwrap(), Duration::from_secs(2)) {
+        match TcpStream::connect_timeout(
+            &format!("{SERVER}:{PORT}").parse().unwrap(),
+            Duration::from_secs(2),
+        ) {
             Ok(mut s) => {
                 s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
                 s.write_all(b"hello across the link\n").unwrap();
@@ -113,7 +118,12 @@ fn two_namespaces_merged_pair_every_segment_with_its_departure() {
         .args(["-e", "frame.number", "-e", "frame.interface_id"])
         .args(["-e", "frame.interface_name", "-e", "frame.time_epoch"])
         .args(["-e", "ip.src", "-e", "tcp.flags", "-e", "tcp.seq_raw"])
-        .args(["-e", "sockeye.vantage.departure", "-e", "sockeye.vantage.departure_interface"])
+        .args([
+            "-e",
+            "sockeye.vantage.departure",
+            "-e",
+            "sockeye.vantage.departure_interface",
+        ])
         .args(["-e", "sockeye.vantage.delay"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -136,7 +146,11 @@ fn two_namespaces_merged_pair_every_segment_with_its_departure() {
     let rows: Vec<Vec<&str>> = stdout.lines().map(|l| l.split('|').collect()).collect();
     // A handshake, a request, its echo, a teardown: at least 7 segments, each seen twice.
     assert!(rows.len() >= 14, "{stdout}\n{stderr}");
-    assert_eq!(rows.len() % 2, 0, "every segment seen at both ends: {stdout}");
+    assert_eq!(
+        rows.len() % 2,
+        0,
+        "every segment seen at both ends: {stdout}"
+    );
     let names: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[2]).collect();
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(names.contains("va"), "{names:?}");
@@ -164,7 +178,11 @@ fn two_namespaces_merged_pair_every_segment_with_its_departure() {
         assert!(delay >= 0.0, "{row:?}");
         // The departure row: same segment, earlier time, on the other interface.
         let d = &rows[dep as usize - 1];
-        assert_eq!((d[4], d[5], d[6]), (src, flags, seq), "same segment: {d:?} {row:?}");
+        assert_eq!(
+            (d[4], d[5], d[6]),
+            (src, flags, seq),
+            "same segment: {d:?} {row:?}"
+        );
         assert!(d[3] <= time, "{d:?} {row:?}");
         // Who sends it decides where it departs: the client's segments leave on va.
         let leaves_on_va = d[2] == "va";
@@ -184,17 +202,36 @@ fn the_lab_captures_both_namespaces_and_draws_each_crossing() {
     let file = dir.join("both.pcapng");
     let file = file.to_str().unwrap();
     let out = Command::new(SOCKEYE)
-        .args(["lab", "run", "handshake", "--netns", "--capture", "both", "-w", file])
+        .args([
+            "lab",
+            "run",
+            "handshake",
+            "--netns",
+            "--capture",
+            "both",
+            "-w",
+            file,
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let crossings: Vec<&str> = text.lines().filter(|l| l.contains("one-way")).collect();
     // Handshake, one exchange, teardown: every segment drawn once, from its side.
     assert!(crossings.len() >= 9, "{text}");
     let rightward = |l: &&str| l.contains("▶");
-    assert!(crossings[0].contains("[SYN]") && rightward(&crossings[0]), "{text}");
-    assert!(crossings[1].contains("[SYN, ACK]") && !rightward(&crossings[1]), "{text}");
+    assert!(
+        crossings[0].contains("[SYN]") && rightward(&crossings[0]),
+        "{text}"
+    );
+    assert!(
+        crossings[1].contains("[SYN, ACK]") && !rightward(&crossings[1]),
+        "{text}"
+    );
     for line in &crossings {
         // Times: departure on its side, arrival on the other, never before it.
         let cells: Vec<&str> = line.split_whitespace().collect();
@@ -209,7 +246,16 @@ fn the_lab_captures_both_namespaces_and_draws_each_crossing() {
     assert!(!text.contains("one vantage point only"), "{text}");
     // The file keeps both sides apart, as tshark would read them.
     let fields = Command::new(SOCKEYE)
-        .args(["-r", file, "-Y", "tcp", "-T", "fields", "-e", "frame.interface_name"])
+        .args([
+            "-r",
+            file,
+            "-Y",
+            "tcp",
+            "-T",
+            "fields",
+            "-e",
+            "frame.interface_name",
+        ])
         .output()
         .unwrap();
     let names: std::collections::BTreeSet<String> = String::from_utf8_lossy(&fields.stdout)
