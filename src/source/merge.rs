@@ -99,6 +99,8 @@ pub struct MergedSource {
     delivered: u64,
     /// A live source's failure, reported once the frames before it are out.
     failed: Option<SourceError>,
+    /// Stopping: hand out what was received, in time order, then end.
+    draining: bool,
 }
 
 impl MergedSource {
@@ -118,6 +120,7 @@ impl MergedSource {
             current: OwnedFrame::ethernet(0, Vec::new()),
             delivered: 0,
             failed: None,
+            draining: false,
         };
         let mut any_live = false;
         for (index, input) in inputs.into_iter().enumerate() {
@@ -291,6 +294,9 @@ impl MergedSource {
     /// earlier: its delivery takes less than that); or, for clocks that disagree, every
     /// source without a frame has been silent for [`QUIET`].
     fn wait_before_hand_out(&self, earliest_ts: i64) -> Duration {
+        if self.draining {
+            return Duration::ZERO;
+        }
         let awaited: Vec<&Lane> = self
             .lanes
             .iter()
@@ -328,7 +334,12 @@ impl MergedSource {
                     return self.hand_out(lane);
                 }
             }
-            if self.heap.is_empty() && self.lanes.iter().all(|l| l.ended) {
+            let over = self.draining
+                && self
+                    .lanes
+                    .iter()
+                    .all(|l| !l.live || l.ended || l.queue.is_empty());
+            if self.heap.is_empty() && (over || self.lanes.iter().all(|l| l.ended)) {
                 return match self.failed.take() {
                     Some(err) => Err(err),
                     None => Ok(Next::End),
@@ -351,7 +362,12 @@ impl MergedSource {
         frame.interface = self.global_id(lane, frame.interface);
         let spent = std::mem::replace(&mut self.current, frame);
         let is_file = self.lanes.get(lane).is_some_and(|l| !l.live);
-        if is_file {
+        if is_file && self.draining {
+            // Stopping: a file is not read on.
+            if let Some(l) = self.lanes.get_mut(lane) {
+                l.ended = true;
+            }
+        } else if is_file {
             // The lent frame's buffer goes back to the file's lane, so a file merge
             // allocates nothing per frame.
             if let Some(l) = self.lanes.get_mut(lane) {
@@ -399,6 +415,13 @@ impl PacketSource for MergedSource {
 
     fn next_within(&mut self, timeout: Duration) -> Result<Next<'_>, SourceError> {
         self.next_merged(timeout)
+    }
+
+    fn drain(&mut self) -> bool {
+        self.draining = true;
+        // The readers stop; what they sent is still in the channel.
+        self.stop.store(true, Ordering::Relaxed);
+        true
     }
 
     fn link_type(&self) -> LinkType {

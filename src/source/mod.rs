@@ -108,6 +108,13 @@ pub trait PacketSource {
 
     fn stats(&self) -> SourceStats;
 
+    /// Asked to stop: from now on hand out only the frames already received, without
+    /// waiting, then end. `false` (the default) when the source holds nothing back, so the
+    /// caller simply stops reading.
+    fn drain(&mut self) -> bool {
+        false
+    }
+
     /// The interfaces `Frame::interface` numbers (a pcapng file's IDBs, a live interface,
     /// the sources of a merge). Shared: a file may describe more as it is read. Sources
     /// with one unnamed interface keep this default.

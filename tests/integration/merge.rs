@@ -213,3 +213,38 @@ fn standard_input_once_and_missing_files_are_one_clear_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("/nonexistent/x.pcap"), "{err}");
 }
+
+#[test]
+fn a_stop_hands_out_what_the_merge_was_still_holding() {
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+    if !crate::kit::netns::enter(
+        module_path!(),
+        "a_stop_hands_out_what_the_merge_was_still_holding",
+    ) {
+        return;
+    }
+    // `lo` plus a source that never starts: the merge holds lo's frames back for it (half
+    // a second by the clock), and SIGINT comes within that hold.
+    let secs = format!("{}.75", 300 + std::process::id() % 1000);
+    let capture = Command::new(crate::kit::SOCKEYE)
+        .args(["-i", "lo", "-i", &format!("cmd://sleep {secs}")])
+        .args(["-f", "udp", "-T", "fields", "-e", "udp.length"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("capture");
+    std::thread::sleep(Duration::from_millis(700));
+    let rx = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let tx = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for i in 0..5u8 {
+        tx.send_to(&vec![i; 10 + usize::from(i)], rx.local_addr().unwrap())
+            .unwrap();
+    }
+    // The ring hands over its block after 100 ms; the merge then holds the frames.
+    std::thread::sleep(Duration::from_millis(250));
+    crate::kit::process::signal(capture.id(), libc::SIGINT).unwrap();
+    let out = crate::kit::process::wait_output(capture, Duration::from_secs(5));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "18\n19\n20\n21\n22\n", "{}", stderr(&out));
+}
