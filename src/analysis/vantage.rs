@@ -18,8 +18,10 @@
 //! and at most [`MAX_WAITING`] sightings wait at once (a single-vantage capture never
 //! pairs anything and must not grow without end).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::IpAddr;
+
+use super::hash::FxHashMap;
 
 /// How long (capture time) a sighting waits for its pair.
 pub const PAIR_WINDOW: i64 = 10_000_000_000;
@@ -58,10 +60,22 @@ pub struct Pair {
     pub delay_ns: i64,
 }
 
+/// The sightings of one key still waiting, oldest first. Almost every key is seen once per
+/// vantage point, so one sighting is kept inline (no allocation per segment).
+#[derive(Debug)]
+enum Waiting {
+    One(Sighting),
+    Many(VecDeque<Sighting>),
+}
+
+/// Identical copies of one segment kept waiting at most (a flood of identical segments
+/// must not make each lookup a long scan); beyond it the oldest is dropped.
+const MAX_COPIES: usize = 64;
+
 /// Pairs sightings of the same segment on different interfaces, in capture order.
 #[derive(Debug, Default)]
 pub struct VantageMatcher {
-    waiting: HashMap<SegmentKey, VecDeque<Sighting>>,
+    waiting: FxHashMap<SegmentKey, Waiting>,
     /// Every waiting sighting's key, oldest first (for expiry).
     order: VecDeque<(i64, SegmentKey)>,
     count: usize,
@@ -76,20 +90,42 @@ impl VantageMatcher {
     /// pairs with the oldest one and returns it (this sighting is the arrival).
     pub fn observe(&mut self, key: SegmentKey, seen: Sighting) -> Option<Pair> {
         self.expire(seen.ts_ns);
-        if let Some(queue) = self.waiting.get_mut(&key) {
-            if let Some(at) = queue.iter().position(|s| s.interface != seen.interface) {
-                let departure = queue.remove(at)?;
+        let pair = |departure: Sighting| Pair {
+            departure,
+            delay_ns: seen.ts_ns.saturating_sub(departure.ts_ns),
+        };
+        match self.waiting.get_mut(&key) {
+            None => {
+                self.waiting.insert(key, Waiting::One(seen));
+            }
+            Some(Waiting::One(first)) if first.interface != seen.interface => {
+                let departure = *first;
+                self.waiting.remove(&key);
                 self.count = self.count.saturating_sub(1);
-                if queue.is_empty() {
-                    self.waiting.remove(&key);
+                return Some(pair(departure));
+            }
+            Some(slot @ Waiting::One(_)) => {
+                let Waiting::One(first) = *slot else {
+                    return None;
+                };
+                *slot = Waiting::Many(VecDeque::from([first, seen]));
+            }
+            Some(Waiting::Many(queue)) => {
+                if let Some(at) = queue.iter().position(|s| s.interface != seen.interface) {
+                    let departure = queue.remove(at)?;
+                    self.count = self.count.saturating_sub(1);
+                    if queue.is_empty() {
+                        self.waiting.remove(&key);
+                    }
+                    return Some(pair(departure));
                 }
-                return Some(Pair {
-                    departure,
-                    delay_ns: seen.ts_ns.saturating_sub(departure.ts_ns),
-                });
+                if queue.len() >= MAX_COPIES {
+                    queue.pop_front();
+                    self.count = self.count.saturating_sub(1);
+                }
+                queue.push_back(seen);
             }
         }
-        self.waiting.entry(key).or_default().push_back(seen);
         self.order.push_back((seen.ts_ns, key));
         self.count += 1;
         None
@@ -108,16 +144,24 @@ impl VantageMatcher {
                 break;
             }
             self.order.pop_front();
-            // The queue's oldest entry is this one unless it was paired already (then the
-            // key's queue starts later, or is gone).
-            if let Some(queue) = self.waiting.get_mut(&key) {
-                if queue.front().is_some_and(|s| s.ts_ns <= ts) {
-                    queue.pop_front();
+            // The key's oldest sighting is this one unless it was paired (or dropped)
+            // already: then the key's queue starts later, or is gone.
+            let emptied = match self.waiting.get_mut(&key) {
+                Some(Waiting::One(first)) if first.ts_ns <= ts => true,
+                Some(Waiting::Many(queue)) => {
+                    if queue.front().is_some_and(|s| s.ts_ns <= ts) {
+                        queue.pop_front();
+                        self.count = self.count.saturating_sub(1);
+                    }
+                    queue.is_empty()
+                }
+                _ => false,
+            };
+            if emptied {
+                if matches!(self.waiting.get(&key), Some(Waiting::One(_))) {
                     self.count = self.count.saturating_sub(1);
                 }
-                if queue.is_empty() {
-                    self.waiting.remove(&key);
-                }
+                self.waiting.remove(&key);
             }
         }
     }
@@ -194,6 +238,17 @@ mod tests {
         let pair = m.observe(key(1, Some(8)), seen(3, 9_100, 1)).unwrap();
         assert_eq!(pair.departure.frame, 2);
         assert_eq!(m.waiting(), 1, "the lost original still waits");
+    }
+
+    #[test]
+    fn a_flood_of_identical_copies_keeps_only_the_latest() {
+        let mut m = VantageMatcher::new();
+        for i in 0..1000 {
+            m.observe(key(1, None), seen(i, i as i64, 0));
+        }
+        assert_eq!(m.waiting(), MAX_COPIES);
+        let pair = m.observe(key(1, None), seen(2000, 5_000, 1)).unwrap();
+        assert_eq!(pair.departure.frame, 1000 - MAX_COPIES as u64);
     }
 
     #[test]
