@@ -188,7 +188,7 @@ pub fn spawn_indexer(
         _ => format!("reading {path}"),
     });
     let copy = matches!(backing, Backing::Arena(_));
-    let mut store = Store::new(backing, source.link_type());
+    let mut store = Store::new(backing, source.link_type()).with_interfaces(source.interfaces());
     store.streaming = streaming;
     let store = Arc::new(Mutex::new(store));
     let cancel = Arc::new(AtomicBool::new(false));
