@@ -55,6 +55,15 @@ Examples, by the groups above:
                                             capture on another machine (runs tcpdump there over ssh)
   sockeye -i k8s://prod/api-0/app/eth0      capture inside a Kubernetes pod (kubectl exec)
   sockeye -i 'cmd://tcpdump -U -w - -i eth0' read any command's pcap output
+ Several sources
+  sockeye -r a.pcapng -r b.pcap -w both.pcapng
+                                            merge files by time, as mergecap (frame.interface_name
+                                            tells them apart; one pcapng interface each)
+  sockeye -i eth0 -i ssh://me@gw/eth0       capture here and there at once, one timeline
+  sockeye -r both.pcapng -T fields -e frame.number -e sockeye.vantage.delay
+                                            a segment seen at both ends: its one-way delay
+  sudo sockeye lab run handshake --netns --capture both
+                                            one connection drawn from both ends of the link
  Shell
   source <(sockeye completions bash)        Tab completion (also zsh, fish); `make man` for sockeye.1
 
