@@ -21,6 +21,7 @@ pub use ingest::{
     spawn_live_with, IndexJob, LiveConfig, LiveControl, SharedStore, LIVE_CHANNEL,
 };
 
+use crate::dissect::process::{self, ConversationOwners, ProcessFacts};
 use std::net::IpAddr;
 use std::ops::Range;
 
@@ -344,6 +345,9 @@ pub struct Store {
     pub link: LinkType,
     /// The source's interfaces, for `frame.interface_name` (a merge's sources).
     interfaces: crate::frame::InterfaceTable,
+    /// Live capture with attribution: each conversation's process owners, keyed (TCP?,
+    /// stream), so a packet dissected again shows what the pipeline found.
+    owners: std::collections::HashMap<(bool, u64), std::sync::Arc<ConversationOwners>>,
 }
 
 impl Store {
@@ -364,6 +368,7 @@ impl Store {
             store_dropped: 0,
             link,
             interfaces: crate::frame::InterfaceTable::new(),
+            owners: std::collections::HashMap::new(),
         }
     }
 
@@ -509,6 +514,14 @@ impl Store {
                 reassembled.as_ref(),
             )
         });
+        let key = match (&tcp, &udp) {
+            (Some(t), _) => Some((true, t.stream)),
+            (None, Some(u)) => Some((false, u.stream)),
+            _ => None,
+        };
+        let process = key
+            .and_then(|k| self.owners.get(&k))
+            .and_then(|o| Some(ProcessFacts::oriented(o, process::source_end(&packet)?)));
         Some(Dissection {
             packet,
             info,
@@ -518,6 +531,8 @@ impl Store {
             app,
             // The UI's store keeps no vantage pairs yet: the headless pipeline has them.
             vantage: None,
+            process,
+            comment: None,
         })
     }
 
@@ -525,6 +540,7 @@ impl Store {
     /// of their own buffer and every batch numbers its side-table rows from 0: both are
     /// made absolute here.
     fn append(&mut self, batch: &mut Batch) {
+        self.owners.extend(batch.owners.drain(..));
         if self.first_ts_ns.is_none() {
             self.first_ts_ns = batch.entries.first().map(|e| e.ts_ns);
         }

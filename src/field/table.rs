@@ -385,4 +385,10 @@ field_table! {
     SockeyeVantageDelay = "sockeye.vantage.delay", "One-way delay since the departure", Seconds;
     SockeyeVantageDeparture = "sockeye.vantage.departure", "Departure frame", Dec;
     SockeyeVantageDepartureInterface = "sockeye.vantage.departure_interface", "Departure interface id", Dec;
+    // ---- Process attribution (live capture; `sockeye run`): the processes owning a
+    // conversation's sockets, and the pcapng packet comment that carries them. ----
+    FrameComment = "frame.comment", "Comment", Text;
+    SockeyeProcess = "sockeye.process", "Process", Text;
+    SockeyeProcessPid = "sockeye.process.pid", "Process ID", Dec;
+    SockeyeProcessName = "sockeye.process.name", "Process name", Text;
 }

@@ -195,13 +195,40 @@ impl Printer {
 pub fn run(
     source: &mut dyn PacketSource,
     printer: &mut Printer,
-    mut stats: Option<Stats>,
-    mut writer: Option<&mut CaptureWriter>,
+    stats: Option<Stats>,
+    writer: Option<&mut CaptureWriter>,
     count: Option<u64>,
     stop: &AtomicBool,
     out: &mut dyn Write,
 ) -> Result<Outcome, HeadlessError> {
-    let mut dissector = Dissector::new().with_interfaces(source.interfaces());
+    let sinks = Sinks { stats, writer, out };
+    run_with(Dissector::new(), source, printer, sinks, count, stop)
+}
+
+/// Where [`run_with`] sends each packet besides the printer.
+pub struct Sinks<'w> {
+    pub stats: Option<Stats>,
+    pub writer: Option<&'w mut CaptureWriter>,
+    pub out: &'w mut dyn Write,
+}
+
+/// [`run`] with a dissector of the caller's (live capture's attributes each conversation
+/// to its processes; a `-w` file then carries them as packet comments).
+pub fn run_with(
+    mut dissector: Dissector,
+    source: &mut dyn PacketSource,
+    printer: &mut Printer,
+    sinks: Sinks<'_>,
+    count: Option<u64>,
+    stop: &AtomicBool,
+) -> Result<Outcome, HeadlessError> {
+    let Sinks {
+        mut stats,
+        mut writer,
+        out,
+    } = sinks;
+    // The source's interfaces name the frames (a merge's sources, a pcapng's IDBs).
+    dissector = dissector.with_interfaces(source.interfaces());
     let mut source_error = None;
     let pumped = (|| -> Result<(), HeadlessError> {
         printer.begin(out)?;
@@ -237,7 +264,13 @@ pub fn run(
                 stats.observe(&dissection);
             }
             if let Some(writer) = writer.as_deref_mut().filter(|_| shown) {
-                writer.write_frame(&frame)?;
+                // A file's own comment is kept; a live capture writes the owners it found.
+                let comment = (dissection.comment.clone())
+                    .or_else(|| dissection.process.as_ref().map(|p| p.comment()));
+                match comment {
+                    Some(text) => writer.write_frame_commented(&frame, &text)?,
+                    None => writer.write_frame(&frame)?,
+                }
             }
         }
         Ok(out.flush()?)

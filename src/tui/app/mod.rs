@@ -93,6 +93,8 @@ pub struct AppOptions {
     pub note: Option<Arc<std::sync::Mutex<String>>>,
     /// Preferences to open with (columns, time format, theme) and to save with `W`.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// `sockeye run`: the traced program's output, shown under the ladder.
+    pub program_output: Option<crate::trace::output::ProgramOutput>,
 }
 
 /// Most recent socket calls kept for display.
@@ -159,6 +161,8 @@ pub struct App {
     pub note: Option<Arc<std::sync::Mutex<String>>>,
     /// The session's preferences and their file; `W` writes the UI's choices there.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// `sockeye run`: the traced program's output, shown under the ladder.
+    pub program_output: Option<crate::trace::output::ProgramOutput>,
 }
 
 impl App {
@@ -216,6 +220,7 @@ impl App {
             split: PaneSplit::default(),
             note: opts.note,
             prefs: None,
+            program_output: opts.program_output,
         };
         if let Some(prefs) = opts.prefs {
             app.apply_prefs(prefs, opts.time_format.is_some());
