@@ -316,7 +316,7 @@ fn quote(word: &str) -> String {
 /// neither opening nor a stop request.
 enum Stage {
     Waiting(Receiver<Result<FileSource, SourceError>>),
-    Open(FileSource),
+    Open(Box<FileSource>),
     /// The producer failed or ended before its header; the error was reported.
     Over,
 }
@@ -402,7 +402,7 @@ impl RemoteSource {
             Ok(Err(err)) => return Err(self.failed_to_open(Some(err))),
             Err(RecvTimeoutError::Disconnected) => return Err(self.failed_to_open(None)),
         };
-        self.stage = Stage::Open(opened);
+        self.stage = Stage::Open(Box::new(opened));
         Ok(true)
     }
 
