@@ -33,9 +33,12 @@ Examples, by the groups above:
  Output
   sockeye -r capture.pcapng -H              one line per packet, like tcpdump -n -r
   sockeye -r capture.pcapng -V              every layer and field of every packet
+  sockeye -r capture.pcapng -x              each packet's bytes as a hex dump (tshark -x)
   sockeye -r capture.pcapng -T fields -e frame.number -e ip.src -e tcp.seq -E header=y
                                             tshark-compatible columns (Wireshark field names)
-  sockeye -r capture.pcapng -T json         one JSON object per packet
+  sockeye -r capture.pcapng -T json         tshark's JSON: _index, _source.layers, one object
+                                            per layer (--no-duplicate-keys: arrays)
+  sockeye -r capture.pcapng -T ek           tshark's -T ek: an index line + one line per packet
  Filters
   sockeye -r capture.pcapng -Y 'tcp.port == 80 && ip.addr == 10.0.0.0/8'
                                             only the packets a Wireshark display filter selects
@@ -43,6 +46,15 @@ Examples, by the groups above:
   sockeye -r capture.pcapng -q -z conv,tcp  conversations, like tshark -z conv,tcp
   sockeye -r capture.pcapng -q -z follow,tcp,ascii,0
                                             the reassembled payload of TCP stream 0
+  sockeye -r capture.pcapng -q -z follow,tcp,hex,0
+                                            the same as a hex dump (raw: bare hex per chunk)
+  sockeye -r capture.pcapng -q -z expert    expert info by severity (also expert,warn)
+  sockeye -r capture.pcapng -q -z io,phs    the protocol hierarchy (frames, bytes per protocol)
+  sockeye -r capture.pcapng -q -z io,stat,1,tcp,'COUNT(tcp.analysis.retransmission)tcp'
+                                            per second: all frames, TCP frames, retransmissions
+  sockeye -r capture.pcapng -q -z endpoints,ip
+                                            IPv4 endpoints (also eth, ipv6, tcp, udp)
+  sockeye -r capture.pcapng -q -z conv,ip   IPv4 conversations (also eth, ipv6, tcp, udp)
  Teaching
   sockeye -r capture.pcapng --export ladder --packet 1 [--mermaid]
                                             the TCP sequence diagram of packet 1's stream
@@ -171,7 +183,8 @@ pub struct IoArgs {
     #[arg(help_heading = "Output", short = 'n')]
     pub numeric: bool,
 
-    /// Output format: text (summary lines), fields (-e columns), json (one object a line).
+    /// Output format: text (summary lines), fields (-e columns), json (tshark's -T json),
+    /// ek (tshark's -T ek: Elasticsearch bulk lines).
     #[arg(
         help_heading = "Output",
         short = 'T',
@@ -192,6 +205,16 @@ pub struct IoArgs {
     /// Print the full layer tree of each packet (every field, indented by layer).
     #[arg(help_heading = "Output", short = 'V')]
     pub verbose: bool,
+
+    /// With -T json: write a field that occurs several times in one object as one array
+    /// (tshark's --no-duplicate-keys) instead of repeating its key.
+    #[arg(help_heading = "Output", long)]
+    pub no_duplicate_keys: bool,
+
+    /// Hex and ASCII dump of each packet's bytes, as tshark -x (alone: the dumps only; with
+    /// -V: after each tree).
+    #[arg(help_heading = "Output", short = 'x')]
+    pub hex_dump: bool,
 
     /// Display filter (Wireshark syntax, as tshark -Y), applied after analysis: frames that
     /// do not match are analysed but neither printed nor written. E.g. "tcp.port in {80, 443}".
@@ -217,8 +240,11 @@ pub struct IoArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Statistics after the packets, as tshark -z: conv,tcp | conv,udp |
-    /// follow,tcp,ascii,N | follow,udp,ascii,N (N = the tcp.stream / udp.stream index).
+    /// Statistics after the packets, as tshark -z: conv,tcp|udp|eth|ip|ipv6 |
+    /// endpoints,eth|ip|ipv6|tcp|udp | io,phs[,FILTER] |
+    /// io,stat,INTERVAL[,FILTER|FUNC(FIELD)FILTER…] (FUNC: COUNT SUM MIN MAX AVG FRAMES BYTES) |
+    /// follow,tcp|udp,ascii|hex|raw,N (N = the tcp.stream / udp.stream index) |
+    /// expert[,error|warn|note|chat][,FILTER].
     #[arg(help_heading = "Statistics", short = 'z', value_name = "STAT")]
     pub stats: Vec<String>,
 
@@ -232,9 +258,26 @@ pub struct IoArgs {
     #[arg(help_heading = "Teaching", long, value_name = "N", default_value_t = 1)]
     pub packet: u64,
 
+    /// With --export: txt (the default), svg (ladder, diagram, encap drawn for slides) or md
+    /// (the text view in a fenced block with the narration, for handouts).
+    #[arg(
+        help_heading = "Teaching",
+        long = "format",
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub export_format: Option<ExportFormatArg>,
+
     /// With --export ladder: print Mermaid `sequenceDiagram` source instead of text.
     #[arg(help_heading = "Teaching", long)]
     pub mermaid: bool,
+
+    /// Privacy mode, for projecting a capture: IP addresses mapped prefix-preserving
+    /// (Crypto-PAn, a new key each run), MACs keep only their vendor prefix, everything above
+    /// the transport header (payload, host names) removed. Applies to the UI, every output
+    /// and -w (the anonymised bytes are what is written).
+    #[arg(help_heading = "Output", long)]
+    pub anonymize: bool,
 
     /// Quiet: print no packets (useful with -z, as tshark -q).
     #[arg(help_heading = "Output", short = 'q')]
@@ -319,11 +362,22 @@ impl From<ExportArg> for ExportKind {
     }
 }
 
+/// `--format` of `--export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    Txt,
+    Svg,
+    /// Markdown: the text view in a fenced block, then what the packet means.
+    Md,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Text,
     Fields,
     Json,
+    /// tshark's -T ek: an index line and a one-line document per packet.
+    Ek,
 }
 
 // Parsed once per run; boxing the flags would only complicate clap's derive.
@@ -348,6 +402,10 @@ pub enum Command {
     /// Watch the built-in endpoints run every teaching scenario in a loop, in a private
     /// network namespace (no sudo needed where user namespaces are allowed).
     Demo(DemoArgs),
+    /// Play a lesson file (TOML: a capture and steps, each a packet, a view, a field to
+    /// highlight, the lecturer's text and an optional quiz; see lessons/README.md):
+    /// ←/→ move, 3 Enter jumps to step 3, Q asks a quiz question, q quits.
+    Lesson(LessonArgs),
     /// Print a shell completion script: `source <(sockeye completions bash)`, or save it
     /// where your shell loads completions (zsh: a directory in $fpath as _sockeye; fish:
     /// ~/.config/fish/completions/sockeye.fish).
@@ -361,6 +419,26 @@ pub enum Command {
     /// Print the manual page (roff), made from these same definitions: `sockeye man >
     /// sockeye.1; man -l sockeye.1` (or `make man`).
     Man,
+}
+
+/// `sockeye lesson [--check] FILE`.
+#[derive(Debug, Args)]
+pub struct LessonArgs {
+    /// The lesson file (.toml).
+    pub file: std::path::PathBuf,
+    /// Only validate the file: print each problem as FILE:LINE: message (exit 1 if any).
+    #[arg(long)]
+    pub check: bool,
+    /// Print the whole lesson as one handout instead of playing it: md (Markdown, each
+    /// step's view in a fenced block, quiz answers folded away).
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "check")]
+    pub export: Option<HandoutFormat>,
+}
+
+/// `sockeye lesson --export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HandoutFormat {
+    Md,
 }
 
 /// Shells `sockeye completions` writes for.
@@ -425,6 +503,7 @@ impl IoArgs {
     pub fn wants_headless_output(&self) -> bool {
         self.format.is_some()
             || self.verbose
+            || self.hex_dump
             || self.write.is_some()
             || self.count.is_some()
             || !self.stats.is_empty()
@@ -552,6 +631,7 @@ impl IoArgs {
             display: validate::compile_filter("-Y", self.display_filter.as_deref())?,
             capture: validate::compile_filter("-f", self.capture_filter.as_deref())?,
             time_format: self.time_format,
+            anonymize: self.anonymize,
             prefs: self.prefs()?,
         })
     }
@@ -578,6 +658,11 @@ impl Cli {
             Some(Command::Send(a)) => cmd::Command::Send(a.job()?),
             Some(Command::Lab(a)) => cmd::Command::Lab(a.job()),
             Some(Command::Demo(a)) => cmd::Command::Demo(a.options()),
+            Some(Command::Lesson(a)) => cmd::Command::Lesson(cmd::lesson::LessonOptions {
+                path: a.file,
+                check: a.check,
+                markdown: a.export == Some(HandoutFormat::Md),
+            }),
             Some(Command::Run(a)) => cmd::Command::Run(a.options(stdout_is_terminal)?),
             Some(Command::Completions { shell }) => cmd::Command::Print(completions(shell)),
             Some(Command::Man) => cmd::Command::Print(man_page()?),
@@ -663,6 +748,38 @@ impl Cli {
 /// `-r FILE` printed, or one of its teaching views exported.
 fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
     Ok(match io.export {
+        Some(ExportArg::Ladder) if io.export_format == Some(ExportFormatArg::Svg) => {
+            cmd::Command::ExportSvg {
+                path,
+                packet: io.packet,
+                diagram: false,
+                encap: false,
+            }
+        }
+        Some(ExportArg::Diagram) if io.export_format == Some(ExportFormatArg::Svg) => {
+            cmd::Command::ExportSvg {
+                path,
+                packet: io.packet,
+                diagram: true,
+                encap: false,
+            }
+        }
+        Some(ExportArg::Encap) if io.export_format == Some(ExportFormatArg::Svg) => {
+            cmd::Command::ExportSvg {
+                path,
+                packet: io.packet,
+                diagram: false,
+                encap: true,
+            }
+        }
+        Some(_) if io.export_format == Some(ExportFormatArg::Svg) => {
+            anyhow::bail!("--format svg: the ladder, the header diagrams and the encapsulation are drawn as SVG")
+        }
+        Some(kind) if io.export_format == Some(ExportFormatArg::Md) => cmd::Command::ExportMd {
+            path,
+            kind: kind.into(),
+            packet: io.packet,
+        },
         Some(kind) => cmd::Command::Export {
             path,
             kind: kind.into(),

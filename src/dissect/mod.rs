@@ -2,11 +2,14 @@
 //! frame → decode → (analysis) → everything a printer or the UI needs about that packet.
 
 mod annotate;
+pub mod anonymize;
 pub mod app;
 pub mod columns;
+pub mod crypto_pan;
 mod defrag;
 pub mod process;
 pub mod reassembly;
+mod wire_columns;
 
 pub use annotate::{ip_addresses, tcp_segment, udp_datagram, Facts, SackBlocks};
 
@@ -83,6 +86,16 @@ impl Dissection<'_> {
         let protocols: &'s str = &self.app.protocols;
         let facts = self.facts();
         decode::emit_only(&self.packet, &self.info, protocols, &facts, interest, out);
+        if interest.contains(Interest::PROBLEMS) {
+            // What tshark says about length fields that lie (texts owned by the packet).
+            for note in &self.packet.notes {
+                out.fact(
+                    crate::field::FieldId::WsExpertMessage,
+                    crate::field::Value::Text(&note.expert),
+                    1,
+                );
+            }
+        }
         if let Some(whole) = &self.reassembled {
             let inner = decode::decode_ip_payload(whole.ip_number, &whole.payload);
             decode::emit_reassembled(&inner, &self.info, &(), out);

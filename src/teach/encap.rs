@@ -138,6 +138,14 @@ pub fn layers(packet: &Packet<'_>) -> Vec<EncapLayer> {
                 format!("type {}, code {}", icmp.type_u8(), icmp.code_u8()),
                 'C',
             ),
+            // LLC, the bridge protocols and tunnel headers: a box named as tshark's
+            // frame.protocols names it; a tunnel's inner packet nests as its own boxes.
+            other => (
+                other.name().to_uppercase(),
+                format!("{} bytes as decoded", layer.len),
+                String::new(),
+                'W',
+            ),
         };
         out.push(EncapLayer {
             name,

@@ -514,10 +514,7 @@ fn layer_protocols(packet: &Packet<'_>, out: &mut String) {
             out.push(':');
         }
         out.push_str(name);
-        if matches!(
-            layer.header,
-            Header::Ethernet(_) | Header::Vlan(_) | Header::Sll(_) | Header::Sll2(_)
-        ) {
+        if layer.header.names_ethertype() {
             out.push_str(":ethertype");
         }
     }

@@ -92,6 +92,10 @@ pub enum Action {
     Zoom,
     GrowPane,
     ShrinkPane,
+    /// Ask a question about the selected packet (again: the next kind of question).
+    Quiz,
+    /// Privacy mode on/off: addresses anonymised, payload cut, in every view.
+    Privacy,
     /// Write the columns, widths and time format to the preferences file.
     SavePrefs,
 }
@@ -290,6 +294,8 @@ pub const KEYMAP: &[Binding] = &[
     b(&[k('x')], Action::StopReplay, "replay: stop, show all"),
     b(&[k('p')], Action::ToggleCapture, "live: stop/start"),
     b(&[k('i')], Action::PickInterface, "live: interface"),
+    b(&[k('Q')], Action::Quiz, "quiz on this packet"),
+    b(&[k('A')], Action::Privacy, "privacy mode (anonymise)"),
     b(&[k('?')], Action::Help, "this help"),
 ];
 

@@ -107,6 +107,8 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
         Some(Header::Ethernet(_)) => "Ethernet",
         Some(Header::Sll(_) | Header::Sll2(_)) => "SLL",
         Some(Header::Null { .. }) => "Null",
+        // The layers tshark names in capitals in its Protocol column (STP, GRE, MPLS…).
+        Some(other) => crate::dissect::columns::layer_protocol(other),
         None => "Frame",
     }
 }
