@@ -129,20 +129,30 @@ fn a_display_filter_picks_one_source_by_name() {
 fn json_and_the_tree_name_the_source() {
     let (a, b) = inputs();
     let out = sockeye(&["-r", &a, "-r", &b, "-T", "json", "-c", "3"]);
-    let objects: Vec<serde_json::Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
-        .collect();
-    let names: Vec<&str> = objects
+    // tshark's -T json: an array of packets, each frame's fields under _source.layers.frame
+    // (the name either beside the id or in its subtree, as tshark nests it).
+    let packets: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&out)).expect("a JSON array of packets");
+    let frame = |p: &serde_json::Value| p["_source"]["layers"]["frame"].clone();
+    let field = |p: &serde_json::Value, name: &str| {
+        let f = frame(p);
+        let v = if f[name].is_null() {
+            f["frame.interface_id_tree"][name].clone()
+        } else {
+            f[name].clone()
+        };
+        v.as_str().unwrap_or("absent").to_string()
+    };
+    let names: Vec<String> = packets
         .iter()
-        .map(|o| o["frame.interface_name"].as_str().unwrap_or("absent"))
+        .map(|p| field(p, "frame.interface_name"))
         .collect();
     assert_eq!(names, ["en0", "en0", "unknown"]);
-    let ids: Vec<u64> = objects
+    let ids: Vec<String> = packets
         .iter()
-        .map(|o| o["frame.interface_id"].as_u64().unwrap_or(99))
+        .map(|p| field(p, "frame.interface_id"))
         .collect();
-    assert_eq!(ids, [0, 0, 1]);
+    assert_eq!(ids, ["0", "0", "1"]);
 
     let out = sockeye(&["-r", &a, "-r", &b, "-V", "-c", "3"]);
     let tree = stdout(&out);
