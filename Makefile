@@ -1,7 +1,7 @@
 # sockeye — the two commands a newcomer needs are `make demo` and `make test`.
 CARGO ?= cargo
 
-.PHONY: demo test fmt lint unit bench bench-ui bench-live bench-run fuzz captures clean man sockeye-bin
+.PHONY: demo test fmt lint unit bench bench-ui bench-live bench-run bench-merge bench-pipe fuzz captures clean man sockeye-bin
 
 ## Watch sockeye work: the terminal UI watching the built-in TCP/UDP endpoints run every
 ## teaching scenario in a loop, in a private network namespace (no sudo where user
@@ -26,6 +26,16 @@ unit:
 bench:
 	$(CARGO) build --release --quiet --bin sockeye --bin sockeye-gen
 	./benches/read_bench.sh
+
+## Several sources merged by time: 2 x 500,000 packets merged vs one 1,000,000-packet file
+## (ratio, target >= 80%).
+bench-merge:
+	./benches/merge_bench.sh
+
+## A pipe source (`sockeye -i lo -w - | sockeye -r -`) under a 300,000 packets/s loopback
+## flood, bounded: sent, captured by the producer, read by the reader.
+bench-pipe:
+	./benches/pipe_flood.sh 5 300000
 
 ## Live capture under a bounded loopback UDP flood: sockeye's ring vs tcpdump vs pnet.
 bench-live:

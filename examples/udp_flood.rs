@@ -2,7 +2,9 @@
 //! a bound-but-never-read socket (so the kernel sends no ICMP errors back) as fast as one
 //! thread can, for at most SECS seconds and at most MAX datagrams, then prints the count.
 //!
-//! usage: udp_flood [SECS=5] [MAX=20000000] [PAYLOAD=64]
+//! usage: udp_flood [SECS=5] [MAX=20000000] [PAYLOAD=64] [RATE=0]
+//!
+//! RATE > 0 paces the flood to about RATE datagrams per second (0 = as fast as it can).
 
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
@@ -20,16 +22,28 @@ fn main() -> std::io::Result<()> {
     // ~200 M).
     let max: u64 = arg(2, 20_000_000).min(1_000_000_000);
     let payload: usize = arg(3, 64);
+    let rate: u64 = arg(4, 0);
     let sink = UdpSocket::bind("127.0.0.1:0")?;
     let tx = UdpSocket::bind("127.0.0.1:0")?;
     tx.connect(sink.local_addr()?)?;
     let data = vec![0x5a; payload];
-    let deadline = Instant::now() + Duration::from_secs(secs);
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(secs);
     let mut sent: u64 = 0;
     while sent < max {
         // Check the clock every 1024 sends: cheap, and bounds the overrun to microseconds.
-        if sent % 1024 == 0 && Instant::now() >= deadline {
-            break;
+        if sent % 1024 == 0 {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            // Ahead of the asked rate: wait until the clock catches up with the count.
+            if rate > 0 {
+                let due = Duration::from_secs_f64(sent as f64 / rate as f64);
+                if let Some(early) = due.checked_sub(now - start) {
+                    std::thread::sleep(early);
+                }
+            }
         }
         match tx.send(&data) {
             Ok(_) => sent += 1,

@@ -67,6 +67,15 @@ Examples, by the groups above:
                                             capture on another machine (runs tcpdump there over ssh)
   sockeye -i k8s://prod/api-0/app/eth0      capture inside a Kubernetes pod (kubectl exec)
   sockeye -i 'cmd://tcpdump -U -w - -i eth0' read any command's pcap output
+ Several sources
+  sockeye -r a.pcapng -r b.pcap -w both.pcapng
+                                            merge files by time, as mergecap (frame.interface_name
+                                            tells them apart; one pcapng interface each)
+  sockeye -i eth0 -i ssh://me@gw/eth0       capture here and there at once, one timeline
+  sockeye -r both.pcapng -T fields -e frame.number -e sockeye.vantage.delay
+                                            a segment seen at both ends: its one-way delay
+  sudo sockeye lab run handshake --netns --capture both
+                                            one connection drawn from both ends of the link
  Shell
   source <(sockeye completions bash)        Tab completion (also zsh, fish); `make man` for sockeye.1
 
@@ -112,17 +121,20 @@ pub struct Cli {
 /// The tcpdump/tshark flags shared by reading and live capture.
 #[derive(Debug, Args, Default, Clone)]
 pub struct IoArgs {
-    /// Read packets from a pcap or pcapng file ("-" = standard input).
+    /// Read packets from a pcap or pcapng file ("-" = standard input). Repeat to merge
+    /// several files by time, as mergecap (each keeps its own interface id and name).
     #[arg(help_heading = "Input", short = 'r', value_name = "FILE")]
-    pub read: Option<String>,
+    pub read: Vec<String>,
 
     /// Write the packets to FILE: pcap for .pcap/.cap, pcapng otherwise ("-" = stdout, pcap).
     #[arg(help_heading = "Output", short = 'w', value_name = "FILE")]
     pub write: Option<String>,
 
-    /// Capture live on INTERFACE ("any" = all interfaces). Needs CAP_NET_RAW.
+    /// Capture live on INTERFACE ("any" = all interfaces). Needs CAP_NET_RAW. Repeat to
+    /// capture on several at once, merged by time (interfaces, ssh://, k8s://, cmd://, "-"
+    /// in any mix; -r files too).
     #[arg(help_heading = "Capture", short = 'i', value_name = "INTERFACE")]
-    pub interface: Option<String>,
+    pub interface: Vec<String>,
 
     /// List the interfaces available for capture and exit.
     #[arg(help_heading = "Capture", short = 'D')]
@@ -522,35 +534,94 @@ impl IoArgs {
     /// A remote source (`-i ssh://…`, `k8s://…`, `cmd://…`), validated.
     fn remote(&self) -> anyhow::Result<Option<(RemoteSpec, RemoteOptions)>> {
         let Some(spec) = self
-            .interface
-            .as_deref()
+            .single_interface()
             .filter(|i| crate::source::is_remote(i))
         else {
             return Ok(None);
         };
         let spec = RemoteSpec::parse(spec)?;
-        Ok(Some((
-            spec,
-            RemoteOptions {
-                ssh: self.ssh_command.clone(),
-                kubectl: self.kubectl_command.clone(),
-                remote_command: self.remote_capture_command.clone(),
-                remote_filter: self.remote_filter.clone(),
-            },
-        )))
+        Ok(Some((spec, self.remote_options()?)))
+    }
+
+    /// How remote producers are run; the BPF filter is checked before it can reach a
+    /// command line.
+    fn remote_options(&self) -> anyhow::Result<RemoteOptions> {
+        if let Some(filter) = &self.remote_filter {
+            crate::source::remote::check_bpf(filter)?;
+        }
+        Ok(RemoteOptions {
+            ssh: self.ssh_command.clone(),
+            kubectl: self.kubectl_command.clone(),
+            remote_command: self.remote_capture_command.clone(),
+            remote_filter: self.remote_filter.clone(),
+        })
+    }
+
+    /// The one `-i`, when exactly one was given.
+    fn single_interface(&self) -> Option<&str> {
+        match self.interface.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        }
+    }
+
+    /// Several inputs (`-r` and `-i` counted together): merged by time.
+    fn is_merge(&self) -> bool {
+        self.read.len() + self.interface.len() > 1
+    }
+
+    /// The inputs of a merge, in the order given: files first, then interfaces.
+    fn merge_job(&self) -> anyhow::Result<cmd::merge::MergeJob> {
+        let mut inputs: Vec<cmd::merge::Input> = self
+            .read
+            .iter()
+            .map(|path| cmd::merge::Input::File(path.clone()))
+            .collect();
+        for spec in &self.interface {
+            inputs.push(if spec == "-" {
+                cmd::merge::Input::File("-".into())
+            } else if crate::source::is_remote(spec) {
+                cmd::merge::Input::Remote(RemoteSpec::parse(spec)?)
+            } else {
+                cmd::merge::Input::Interface(spec.clone())
+            });
+        }
+        if inputs
+            .iter()
+            .filter(|i| matches!(i, cmd::merge::Input::File(p) if p == "-"))
+            .count()
+            > 1
+        {
+            anyhow::bail!("standard input (-) can be read only once");
+        }
+        Ok(cmd::merge::MergeJob {
+            inputs,
+            follow: self.follow,
+            // Every interface gets the same flags; -f (a filter sockeye evaluates on each
+            // frame) applies to the merged stream, so to every source alike.
+            capture: self.capture_options_for(String::new()),
+            remote: self.remote_options()?,
+        })
     }
 
     /// The capture file to read: `-r FILE`, or `-i -` (standard input, as Wireshark).
     fn read_path(&self) -> Option<String> {
-        self.read
-            .clone()
-            .or_else(|| (self.interface.as_deref() == Some("-")).then(|| "-".to_string()))
+        match (self.read.as_slice(), self.single_interface()) {
+            ([one], _) => Some(one.clone()),
+            ([], Some("-")) => Some("-".to_string()),
+            _ => None,
+        }
     }
 
-    /// Validated live-capture options; `None` unless `-i` was given.
+    /// Validated live-capture options; `None` unless one `-i` was given.
     pub fn capture_options(&self) -> Option<CaptureOptions> {
-        Some(CaptureOptions {
-            interface: self.interface.clone()?,
+        Some(self.capture_options_for(self.single_interface()?.to_string()))
+    }
+
+    /// The live-capture flags applied to `interface`.
+    fn capture_options_for(&self, interface: String) -> CaptureOptions {
+        CaptureOptions {
+            interface,
             count: self.count,
             write: self.write.clone(),
             snaplen: self.snaplen,
@@ -558,7 +629,7 @@ impl IoArgs {
             backend: self.backend.into(),
             buffer_mib: self.buffer_mib,
             store_limit_mib: self.store_limit_mib,
-        })
+        }
     }
 
     /// The command-line filters, compiled (for the UI).
@@ -603,7 +674,21 @@ impl Cli {
             Some(Command::Completions { shell }) => cmd::Command::Print(completions(shell)),
             Some(Command::Man) => cmd::Command::Print(man_page()?),
             None if self.io.list_interfaces => cmd::Command::ListInterfaces,
-            None if self.io.read.is_none() && self.io.remote()?.is_some() => {
+            None if self.io.is_merge() => {
+                let job = self.io.merge_job()?;
+                if ui {
+                    cmd::Command::MergeUi {
+                        job,
+                        filters: self.io.ui_filters()?,
+                    }
+                } else {
+                    cmd::Command::Merge {
+                        job,
+                        plan: validate::plan(&self.io)?,
+                    }
+                }
+            }
+            None if self.io.read.is_empty() && self.io.remote()?.is_some() => {
                 let Some((spec, remote)) = self.io.remote()? else {
                     anyhow::bail!("-i: not a remote source");
                 };
@@ -651,7 +736,7 @@ impl Cli {
                         );
                     };
                     let io = IoArgs {
-                        interface: Some(name),
+                        interface: vec![name],
                         ..self.io.clone()
                     };
                     match io.capture_options() {
@@ -727,7 +812,7 @@ mod tests {
     #[test]
     fn options_come_from_the_shared_flags() {
         let io = IoArgs {
-            interface: Some("lo".into()),
+            interface: vec!["lo".into()],
             count: Some(5),
             snaplen: 96,
             no_promiscuous: true,

@@ -1,6 +1,7 @@
 //! What a capture source delivers: raw bytes plus capture metadata, nothing decoded yet.
 
 use std::fmt;
+use std::sync::{Arc, RwLock};
 
 /// A pcap LINKTYPE_* value. Kept as the raw number so unknown link types survive a
 /// read/write round trip untouched; the named constants are the ones sockeye decodes.
@@ -131,5 +132,87 @@ impl OwnedFrame {
             interface: self.interface,
             direction: self.direction,
         }
+    }
+}
+
+/// What a capture says about one interface, as a pcapng Interface Description Block holds
+/// it: each source of a merged capture keeps its own, so a `-w` file written from several
+/// sources tells them apart as tshark does (`frame.interface_id`, `frame.interface_name`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterfaceDesc {
+    /// `if_name` (an interface such as `eth0`, or the label of a remote source); `None`
+    /// when the capture names none (tshark then says `unknown`).
+    pub name: Option<Arc<str>>,
+    pub link: LinkType,
+    /// 0 when the capture sets none.
+    pub snaplen: u32,
+    /// `if_tsresol` as written in pcapng: 6 = microseconds (the default), 9 = nanoseconds.
+    pub tsresol: u8,
+}
+
+impl InterfaceDesc {
+    pub fn new(name: Option<&str>, link: LinkType, snaplen: u32, tsresol: u8) -> Self {
+        InterfaceDesc {
+            name: name.map(Arc::from),
+            link,
+            snaplen,
+            tsresol,
+        }
+    }
+}
+
+/// The interfaces a source has described so far, indexed by `Frame::interface`. Shared
+/// (a cheap clone) between the source that learns them — a pcapng file may describe a new
+/// interface in the middle — and whoever reads frames (the dissector names them, the
+/// writer copies them). Entries are only ever appended, so an id once seen keeps its
+/// description.
+#[derive(Debug, Clone, Default)]
+pub struct InterfaceTable(Arc<RwLock<Vec<InterfaceDesc>>>);
+
+impl InterfaceTable {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A table holding exactly these interfaces.
+    pub fn of(interfaces: Vec<InterfaceDesc>) -> Self {
+        InterfaceTable(Arc::new(RwLock::new(interfaces)))
+    }
+
+    /// Appends `desc` and returns its id.
+    pub fn push(&self, desc: InterfaceDesc) -> u32 {
+        let mut table = self
+            .0
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        table.push(desc);
+        u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    pub fn get(&self, id: u32) -> Option<InterfaceDesc> {
+        let table = self
+            .0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        table.get(id as usize).cloned()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0
+            .read()
+            .map_or_else(|p| p.into_inner().len(), |t| t.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every interface described so far.
+    pub fn snapshot(&self) -> Vec<InterfaceDesc> {
+        let table = self
+            .0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        table.clone()
     }
 }

@@ -346,6 +346,8 @@ pub struct Store {
     /// Host names the capture's DNS answers gave, as the indexer learned them (the UI's
     /// name-resolution toggle reads them, each from the frame that taught it on).
     pub hosts: crate::names::HostTable,
+    /// The source's interfaces, for `frame.interface_name` (a merge's sources).
+    interfaces: crate::frame::InterfaceTable,
     /// Live capture with attribution: each conversation's process owners, keyed (TCP?,
     /// stream), so a packet dissected again shows what the pipeline found.
     owners: std::collections::HashMap<(bool, u64), std::sync::Arc<ConversationOwners>>,
@@ -369,8 +371,15 @@ impl Store {
             store_dropped: 0,
             hosts: crate::names::HostTable::new(),
             link,
+            interfaces: crate::frame::InterfaceTable::new(),
             owners: std::collections::HashMap::new(),
         }
+    }
+
+    /// Names packets' interfaces as `table` does.
+    pub fn with_interfaces(mut self, table: crate::frame::InterfaceTable) -> Self {
+        self.interfaces = table;
+        self
     }
 
     /// Sets the memory limit of an arena-backed store (`--store-limit`).
@@ -477,6 +486,10 @@ impl Store {
             relative_ns: e.ts_ns - first,
             delta_ns: e.ts_ns - prev,
             interface: e.interface.into(),
+            interface_name: self
+                .interfaces
+                .get(e.interface.into())
+                .and_then(|desc| desc.name),
             direction: e.direction(),
         };
         let tcp =
@@ -521,6 +534,8 @@ impl Store {
             udp,
             app,
             names: None,
+            // The UI's store keeps no vantage pairs yet: the headless pipeline has them.
+            vantage: None,
             process,
             comment: None,
         })

@@ -37,6 +37,23 @@ pub fn ignore_sigpipe() {
     }
 }
 
+/// Kills every process of process group `pgid` (a producer started in a group of its own,
+/// with whatever it started: `sh -c 'ssh … | …'` leaves children holding the pipe). A group
+/// that no longer exists is not an error.
+pub fn kill_process_group(pgid: u32) {
+    let Ok(pgid) = libc::pid_t::try_from(pgid) else {
+        return;
+    };
+    if pgid <= 1 {
+        return;
+    }
+    // SAFETY: kill has no memory preconditions; a negative pid names a process group, and
+    // pgid > 1 rules out "every process" (-1) and our own group (0).
+    unsafe {
+        libc::kill(-pgid, libc::SIGKILL);
+    }
+}
+
 /// Becomes user `uid`, group `gid`, with no supplementary groups — in that order, since
 /// each step needs the privilege the next one removes.
 pub fn switch_user(uid: u32, gid: u32) -> io::Result<()> {

@@ -53,6 +53,7 @@ pub mod key;
 pub mod seq;
 pub mod tcp;
 pub mod udp;
+pub mod vantage;
 
 pub use conversations::{render_tshark, ConvProto, ConvStats, RenderOptions};
 pub use flags::{AnalysisFlag, AnalysisFlags};

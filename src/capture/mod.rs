@@ -44,6 +44,23 @@ impl CaptureOptions {
 
 /// Checks, opens and de-privileges: everything before the first packet.
 pub fn open_source(opts: &CaptureOptions) -> anyhow::Result<Box<dyn LiveSource + Send>> {
+    let source = open_interface(opts)?;
+    drop_privileges()?;
+    Ok(source)
+}
+
+/// Every privilege dropped, once all the sockets that need one are open (several `-i`
+/// interfaces are opened first, then this runs once).
+pub fn drop_privileges() -> anyhow::Result<()> {
+    let report = privileges::drop_privileges()?;
+    if let Some(note) = report.note {
+        eprintln!("sockeye: {note}");
+    }
+    Ok(())
+}
+
+/// Checks and opens `opts.interface`, keeping the privileges (see [`drop_privileges`]).
+pub fn open_interface(opts: &CaptureOptions) -> anyhow::Result<Box<dyn LiveSource + Send>> {
     let iface = opts.interface.as_str();
     let source: Box<dyn LiveSource + Send> = match opts.backend {
         #[cfg(target_os = "linux")]
@@ -77,10 +94,6 @@ pub fn open_source(opts: &CaptureOptions) -> anyhow::Result<Box<dyn LiveSource +
             Box::new(PnetSource::open(iface, opts.snaplen, opts.promiscuous)?)
         }
     };
-    let report = privileges::drop_privileges()?;
-    if let Some(note) = report.note {
-        eprintln!("sockeye: {note}");
-    }
     Ok(source)
 }
 

@@ -109,6 +109,18 @@ pub struct LabRunArgs {
     /// Save the scenario's packets to FILE (pcapng, or pcap for .pcap). Needs CAP_NET_RAW.
     #[arg(short = 'w', long = "write", value_name = "FILE")]
     pub write: Option<String>,
+    /// With --netns: `both` captures in the client's and the server's namespace at once
+    /// and draws each segment leaving one and reaching the other, with the one-way delay
+    /// (with -w, one pcapng interface per side).
+    #[arg(long, value_enum, value_name = "WHERE", requires = "netns")]
+    pub capture: Option<CaptureWhere>,
+}
+
+/// `lab run --capture WHERE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CaptureWhere {
+    /// Both ends of the link: the two vantage points.
+    Both,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -175,6 +187,7 @@ impl LabArgs {
                 netns: r.netns,
                 trace: r.trace,
                 write: r.write,
+                both_sides: r.capture == Some(CaptureWhere::Both),
             }),
         }
     }

@@ -153,6 +153,7 @@ fn run_headless(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
                 netns: false,
                 trace: true,
                 write: None,
+                both_sides: false,
             }))?;
             println!();
             std::thread::sleep(pause);

@@ -5,6 +5,7 @@
 pub mod demo;
 pub mod lab;
 pub mod lesson;
+pub mod merge;
 pub mod privacy;
 pub mod read;
 pub mod run;
@@ -70,6 +71,16 @@ pub enum Command {
         remote: RemoteOptions,
         filters: ui::UiFilters,
     },
+    /// Several `-r`/`-i` inputs merged by time, printed.
+    Merge {
+        job: merge::MergeJob,
+        plan: read::Plan,
+    },
+    /// Several `-r`/`-i` inputs merged by time, in the terminal UI.
+    MergeUi {
+        job: merge::MergeJob,
+        filters: ui::UiFilters,
+    },
     /// `-i IFACE` in the terminal UI.
     CaptureUi {
         opts: CaptureOptions,
@@ -129,6 +140,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             filters,
         } => ui::remote(&spec, &remote, filters),
         Command::CaptureUi { opts, filters } => ui::run(&opts, filters),
+        Command::Merge { job, plan } => merge::headless(&job, plan),
+        Command::MergeUi { job, filters } => merge::ui(&job, filters),
         Command::ListInterfaces => {
             print!(
                 "{}",

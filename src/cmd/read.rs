@@ -158,11 +158,10 @@ pub fn read_capture(path: &str, plan: Plan) -> anyhow::Result<ExitCode> {
         keep_running_on_broken_pipe();
     }
     let mut writer = match &plan.write {
-        Some(out) => Some(CaptureWriter::create(
-            out,
-            plan.snaplen,
-            source.link_type(),
-        )?),
+        Some(out) => Some(
+            CaptureWriter::create(out, plan.snaplen, source.link_type())?
+                .with_interfaces(source.interfaces()),
+        ),
         None => None,
     };
     // Packets that arrive over time are shown as they come on a terminal (as tcpdump).
@@ -203,11 +202,10 @@ pub fn capture_live(opts: &CaptureOptions, plan: Plan) -> anyhow::Result<ExitCod
     let stop = crate::capture::stop_flag()?;
     // Only now, with every privilege dropped, is the -w file created.
     let mut writer = match &plan.write {
-        Some(path) => Some(CaptureWriter::create(
-            path,
-            source.snaplen(),
-            source.link_type(),
-        )?),
+        Some(path) => Some(
+            CaptureWriter::create(path, source.snaplen(), source.link_type())?
+                .with_interfaces(source.interfaces()),
+        ),
         None => None,
     };
     crate::capture::announce(source.as_ref(), opts.backend);
@@ -243,12 +241,22 @@ pub fn capture_remote(
             return Ok(ExitCode::from(2));
         }
     };
+    // A producer that never sends its capture header (a stalled ssh) is waited for, and a
+    // signal ends the wait at once.
+    let slow = |label: &str| eprintln!("sockeye: waiting for {label} to start its capture…");
+    match source.wait_open(&stop, slow) {
+        Ok(true) => {}
+        Ok(false) => return Ok(ExitCode::SUCCESS),
+        Err(err) => {
+            eprintln!("sockeye: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    }
     let mut writer = match &plan.write {
-        Some(path) => Some(CaptureWriter::create(
-            path,
-            plan.snaplen,
-            source.link_type(),
-        )?),
+        Some(path) => Some(
+            CaptureWriter::create(path, plan.snaplen, source.link_type())?
+                .with_interfaces(source.interfaces()),
+        ),
         None => None,
     };
     eprintln!("sockeye: reading from {}", source.label());

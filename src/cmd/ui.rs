@@ -129,7 +129,7 @@ pub fn run_traced(
 
 /// [`run_with`] with a store limit, an optional `-w` recording and the command line's
 /// filters and preferences.
-fn run_with_config(
+pub(super) fn run_with_config(
     source: Box<dyn crate::source::PacketSource + Send>,
     title: &str,
     store: crate::store::LiveConfig,

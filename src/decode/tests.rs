@@ -389,8 +389,9 @@ fn every_truncation_length() {
                 assert!(stop.offset >= last_header_end.min(stop.offset));
                 assert!(!stop.to_string().is_empty());
             }
+            let info = FrameInfo::default();
             let mut list = FieldList::new();
-            emit(&packet, &FrameInfo::default(), "", &(), &mut list);
+            emit(&packet, &info, "", &(), &mut list);
             for field in list.iter() {
                 if let Some(range) = field.range {
                     assert!(
@@ -489,8 +490,9 @@ pub(super) fn assert_emitted_as_laid_out(protocol: &str, link: LinkType, data: V
     let owned = frame(link, data);
     let packet = decode(&owned.as_frame());
     assert!(packet.stop.is_none(), "{protocol}: {:?}", packet.stop);
+    let info = FrameInfo::default();
     let mut list = FieldList::new();
-    emit(&packet, &FrameInfo::default(), "", &(), &mut list);
+    emit(&packet, &info, "", &(), &mut list);
     let mut layers_checked = 0;
     for (index, layer) in packet.layers.iter().enumerate() {
         let start = layer.offset;

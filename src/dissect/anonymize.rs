@@ -180,6 +180,10 @@ impl Anonymizer {
                     keep = at + len.min(8);
                     transport = true;
                 }
+                // Layers this rewriter does not know (LLC, STP, LLDP, CDP, tunnels…) may
+                // carry addresses it cannot find: the frame is cut before them.
+                #[allow(unreachable_patterns)]
+                _ => break,
             }
             if transport {
                 break;

@@ -34,6 +34,12 @@ pub struct Dissector {
     app: app::AppTracker,
     /// Name resolution, when asked for (`-N`).
     names: Option<Names>,
+    /// The source's interfaces, for `frame.interface_name`.
+    interfaces: crate::frame::InterfaceTable,
+    /// Names looked up so far, by interface id (the table only grows).
+    interface_names: Vec<Option<std::sync::Arc<str>>>,
+    /// Pairs a segment's sightings on two interfaces; on once there are two.
+    vantage: Option<crate::analysis::vantage::VantageMatcher>,
     /// Live capture only: who owns each conversation's local sockets.
     owners: Option<process::Attribution>,
     /// Capture files: the packet comment of the record being dissected.
@@ -56,6 +62,9 @@ pub struct Dissection<'a> {
     /// Resolved names (`-N`): MAC vendors, learned host names, the resolved Source and
     /// Destination columns. `None` when resolution is off.
     pub names: Option<Box<FrameNames>>,
+    /// In a capture from two vantage points: this TCP segment's departure, seen earlier on
+    /// the other interface.
+    pub vantage: Option<crate::analysis::vantage::Pair>,
     /// The processes owning the conversation's sockets (live capture with attribution,
     /// or read back from the packet comment a capture file carries).
     pub process: Option<process::ProcessFacts>,
@@ -109,6 +118,20 @@ impl Dissection<'_> {
         if interest.contains(Interest::COLUMNS) {
             self.app.emit_columns(out);
             self.emit_names(out);
+        }
+        if let Some(pair) = self.vantage.filter(|_| interest.contains(Interest::TCP)) {
+            use crate::field::{FieldId, Value};
+            out.fact(FieldId::SockeyeVantageDelay, Value::Nanos(pair.delay_ns), 0);
+            out.fact(
+                FieldId::SockeyeVantageDeparture,
+                Value::U64(pair.departure.frame),
+                0,
+            );
+            out.fact(
+                FieldId::SockeyeVantageDepartureInterface,
+                Value::U64(u64::from(pair.departure.interface)),
+                0,
+            );
         }
         if interest.contains(Interest::FRAME_FACTS) {
             if let Some(comment) = &self.comment {
@@ -256,6 +279,31 @@ impl Dissector {
         self.names.as_ref()
     }
 
+    /// Names frames by the interfaces `table` describes (a merged capture's sources).
+    pub fn with_interfaces(mut self, table: crate::frame::InterfaceTable) -> Self {
+        self.interfaces = table;
+        self.interface_names.clear();
+        self
+    }
+
+    /// The name of interface `id`, looked up in the table once per id.
+    fn interface_name(&mut self, id: u32) -> Option<std::sync::Arc<str>> {
+        if id as usize >= self.interface_names.len()
+            && self.interfaces.len() > self.interface_names.len()
+        {
+            self.interface_names = self
+                .interfaces
+                .snapshot()
+                .into_iter()
+                .map(|desc| desc.name)
+                .collect();
+            if self.interface_names.len() > 1 && self.vantage.is_none() {
+                self.vantage = Some(crate::analysis::vantage::VantageMatcher::new());
+            }
+        }
+        self.interface_names.get(id as usize).cloned().flatten()
+    }
+
     /// A dissector that attributes each new TCP/UDP conversation to the processes owning
     /// its sockets, through `lookup` (called once per conversation).
     pub fn with_owners(lookup: Box<dyn process::OwnerLookup>) -> Self {
@@ -294,6 +342,7 @@ impl Dissector {
             relative_ns: frame.ts_ns - first,
             delta_ns: frame.ts_ns - prev,
             interface: frame.interface,
+            interface_name: self.interface_name(frame.interface),
             direction: frame.direction,
         };
         let packet = decode::decode(frame);
@@ -305,6 +354,19 @@ impl Dissector {
         let tcp = match tcp_segment(&packet, info.number, info.ts_ns, &mut self.sack) {
             Some(segment) => Some(self.analyzer.tcp(&segment)),
             None => None,
+        };
+        let vantage = match (self.vantage.as_mut(), tcp.as_ref()) {
+            (Some(matcher), Some(_)) => vantage_key(&packet).and_then(|key| {
+                matcher.observe(
+                    key,
+                    crate::analysis::vantage::Sighting {
+                        frame: info.number,
+                        ts_ns: info.ts_ns,
+                        interface: info.interface,
+                    },
+                )
+            }),
+            _ => None,
         };
         let udp = udp_datagram(&packet, info.number, info.ts_ns).map(|d| self.analyzer.udp(&d));
         let process = match (&mut self.owners, &tcp, &udp) {
@@ -351,10 +413,32 @@ impl Dissector {
             udp,
             app,
             names,
+            vantage,
             process,
             comment,
         }
     }
+}
+
+/// What identifies a TCP segment at both ends of a link (see `analysis::vantage`).
+fn vantage_key(packet: &Packet<'_>) -> Option<crate::analysis::vantage::SegmentKey> {
+    let tcp = packet.tcp()?;
+    let (src, dst) = ip_addresses(packet)?;
+    let ip_id = packet.layers.iter().find_map(|layer| match &layer.header {
+        decode::Header::Ipv4(ip) => Some(ip.identification()),
+        _ => None,
+    });
+    Some(crate::analysis::vantage::SegmentKey {
+        src,
+        dst,
+        src_port: tcp.source_port(),
+        dst_port: tcp.destination_port(),
+        seq: tcp.sequence_number(),
+        ack: tcp.acknowledgment_number(),
+        len: packet.tcp_len.unwrap_or(0),
+        flags: decode::tcp_flags(&tcp),
+        ip_id,
+    })
 }
 
 /// The packet's conversation owners, from its addresses and ports.

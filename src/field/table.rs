@@ -31,6 +31,8 @@ field_table! {
     // Frame metadata.
     Frame = "frame", "Frame", Protocol;
     FrameInterfaceId = "frame.interface_id", "Interface id", Dec;
+    // Which source of a merged capture the frame came from (the interface's IDB name).
+    FrameInterfaceName = "frame.interface_name", "Interface name", Text;
     FrameEncapType = "frame.encap_type", "Encapsulation type", Dec;
     FrameTimeEpoch = "frame.time_epoch", "Epoch Time", Epoch;
     FrameTimeDelta = "frame.time_delta", "Time delta from previous captured frame", Seconds;
@@ -463,6 +465,11 @@ field_table! {
     ImapResponseStatus = "imap.response.status", "Response Status", Text;
     // Text bodies (text/*, SMTP DATA): one field per line, as tshark's data-text-lines.
     DataTextLines = "data-text-lines", "Line-based text data", Protocol;
+    // Two vantage points in one merged capture (both ends of a link): the arriving copy of
+    // a TCP segment names its departure on the other interface and the one-way delay.
+    SockeyeVantageDelay = "sockeye.vantage.delay", "One-way delay since the departure", Seconds;
+    SockeyeVantageDeparture = "sockeye.vantage.departure", "Departure frame", Dec;
+    SockeyeVantageDepartureInterface = "sockeye.vantage.departure_interface", "Departure interface id", Dec;
     // ---- Process attribution (live capture; `sockeye run`): the processes owning a
     // conversation's sockets, and the pcapng packet comment that carries them. ----
     FrameComment = "frame.comment", "Comment", Text;

@@ -152,6 +152,8 @@ impl Filter {
             relative_ns: 0,
             delta_ns: 0,
             interface: frame.interface,
+            // A frame judged alone has no source table: -f cannot name interfaces.
+            interface_name: None,
             direction: frame.direction,
         };
         self.matches_packet(&packet, &info)

@@ -293,14 +293,24 @@ pub fn run_with(
         mut writer,
         out,
     } = sinks;
+    // The source's interfaces name the frames (a merge's sources, a pcapng's IDBs).
+    dissector = dissector.with_interfaces(source.interfaces());
     // -N: whatever dissector the caller made (live capture's attributes processes) also
     // resolves the names the printer shows.
     dissector.resolve_names(printer.resolve());
     let mut source_error = None;
     let pumped = (|| -> Result<(), HeadlessError> {
         printer.begin(out)?;
-        while count.is_none_or(|limit| dissector.frames() < limit) && !stop.load(Ordering::Relaxed)
-        {
+        let mut draining = false;
+        while count.is_none_or(|limit| dissector.frames() < limit) {
+            // A stop request: a source holding frames back (a merge waiting for its slower
+            // sources) hands them out first, so nothing it already received is lost.
+            if !draining && stop.load(Ordering::Relaxed) {
+                if !source.drain() {
+                    break;
+                }
+                draining = true;
+            }
             let frame = match source.next_within(POLL_INTERVAL) {
                 Ok(Next::Frame(frame)) => frame,
                 // An idle live source: show what was printed, look at the stop flag again.

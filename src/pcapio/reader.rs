@@ -18,7 +18,7 @@ use pcap_file::pcapng::{Block, PcapNgParser};
 use pcap_file::{Endianness, PcapError, TsResolution};
 
 use super::ReadError;
-use crate::frame::{Direction, Frame, LinkType};
+use crate::frame::{Direction, Frame, InterfaceDesc, InterfaceTable, LinkType};
 
 /// Largest record or block we accept. libpcap caps records at 256 KiB (or the snap length);
 /// we allow 16 MiB so that odd-but-legal files still read, while a record that claims 4 GiB
@@ -34,6 +34,9 @@ struct Interface {
     snaplen: u32,
     /// Timestamp units per second: 10^6 by default, set by `if_tsresol`.
     units_per_sec: u64,
+    /// Its id in the reader's [`InterfaceTable`], which numbers the interfaces of every
+    /// section one after the other (a packet block's id is only unique in its section).
+    id: u32,
 }
 
 enum Format {
@@ -72,6 +75,8 @@ pub struct CaptureReader<R> {
     /// [`ReadError::Idle`] instead of waited for.
     header_read: bool,
     format: Format,
+    /// Every interface described so far (a classic pcap file has one).
+    interfaces: InterfaceTable,
     /// Where each pcapng record's packet comment goes, once someone asked for them.
     comments: Option<super::CommentSlot>,
     /// The comments of the pcapng section headers read so far.
@@ -89,6 +94,12 @@ pub struct Record {
 impl<R: Read> CaptureReader<R> {
     /// Reads the file header (or pcapng section header) and is then ready for frames.
     pub fn new(input: R) -> Result<Self, ReadError> {
+        Self::with_interfaces(input, InterfaceTable::new())
+    }
+
+    /// [`CaptureReader::new`], describing the interfaces into `table` (shared with whoever
+    /// reads them).
+    pub fn with_interfaces(input: R, table: InterfaceTable) -> Result<Self, ReadError> {
         let mut reader = CaptureReader {
             input,
             buf: vec![0; READ_CHUNK],
@@ -100,6 +111,7 @@ impl<R: Read> CaptureReader<R> {
             format: Format::Pcap {
                 header: PcapHeader::default(),
             },
+            interfaces: table,
             comments: None,
             section_notes: Vec::new(),
         };
@@ -123,6 +135,11 @@ impl<R: Read> CaptureReader<R> {
     /// File offset of the next unread byte.
     pub fn offset(&self) -> u64 {
         self.offset
+    }
+
+    /// The interfaces described so far, shared: it grows as the file describes more.
+    pub fn interfaces(&self) -> InterfaceTable {
+        self.interfaces.clone()
     }
 
     /// Link type of the first interface.
@@ -294,6 +311,16 @@ impl<R: Read> CaptureReader<R> {
             .map_err(|err| self.malformed(format!("bad pcap file header: {err}")))?;
         let used = self.window().len() - rest.len();
         self.consume(used);
+        let tsresol = match header.ts_resolution {
+            TsResolution::MicroSecond => 6,
+            TsResolution::NanoSecond => 9,
+        };
+        self.interfaces.push(InterfaceDesc::new(
+            None,
+            LinkType(u32::from(header.datalink)),
+            header.snaplen,
+            tsresol,
+        ));
         self.format = Format::Pcap { header };
         Ok(())
     }
@@ -457,7 +484,9 @@ impl<R: Read> CaptureReader<R> {
         };
         let step = match block {
             Block::InterfaceDescription(idb) => {
-                interfaces.push(interface_from(&idb));
+                let (iface, desc) = interface_from(&idb);
+                let id = self.interfaces.push(desc);
+                interfaces.push(Interface { id, ..iface });
                 Step::Skipped
             }
             Block::EnhancedPacket(epb) => {
@@ -489,7 +518,7 @@ impl<R: Read> CaptureReader<R> {
                     ts_ns: units_to_ns(epb.timestamp.as_nanos(), iface.units_per_sec),
                     orig_len: epb.original_len,
                     link: iface.link,
-                    interface: epb.interface_id,
+                    interface: iface.id,
                     direction,
                 })
             }
@@ -513,7 +542,7 @@ impl<R: Read> CaptureReader<R> {
                     ts_ns: 0,
                     orig_len: spb.original_len,
                     link: iface.link,
-                    interface: 0,
+                    interface: iface.id,
                     direction: Direction::Unknown,
                 })
             }
@@ -567,16 +596,28 @@ fn subslice_offset(outer: &[u8], inner: &[u8]) -> usize {
     }
 }
 
-fn interface_from(idb: &InterfaceDescriptionBlock<'_>) -> Interface {
+/// The reader's view of an IDB (id still to be given) and its description for the table.
+fn interface_from(idb: &InterfaceDescriptionBlock<'_>) -> (Interface, InterfaceDesc) {
     let tsresol = idb.options.iter().find_map(|opt| match opt {
         InterfaceDescriptionOption::IfTsResol(v) => Some(*v),
         _ => None,
     });
-    Interface {
-        link: LinkType(u32::from(idb.linktype)),
+    let name = idb.options.iter().find_map(|opt| match opt {
+        InterfaceDescriptionOption::IfName(name) => Some(name.as_ref()),
+        _ => None,
+    });
+    let link = LinkType(u32::from(idb.linktype));
+    let iface = Interface {
+        link,
         snaplen: idb.snaplen,
         units_per_sec: tsresol.map_or(1_000_000, units_per_sec),
-    }
+        id: 0,
+    };
+    // A hostile name cannot flood a line or a terminal: cut, without control characters.
+    let name: Option<String> =
+        name.map(|n| n.chars().filter(|c| !c.is_control()).take(64).collect());
+    let desc = InterfaceDesc::new(name.as_deref(), link, idb.snaplen, tsresol.unwrap_or(6));
+    (iface, desc)
 }
 
 /// `if_tsresol`: high bit clear = 10^-n seconds, set = 2^-n seconds. Absurd exponents are

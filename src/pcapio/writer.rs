@@ -15,7 +15,7 @@ use pcap_file::pcapng::blocks::section_header::{SectionHeaderBlock, SectionHeade
 use pcap_file::pcapng::{Block, PcapNgWriter};
 use pcap_file::{DataLink, Endianness, TsResolution};
 
-use crate::frame::{Direction, Frame, LinkType};
+use crate::frame::{Direction, Frame, InterfaceDesc, InterfaceTable, LinkType};
 
 #[cfg(target_endian = "little")]
 type NativeEndian = byteorder_slice::LittleEndian;
@@ -70,12 +70,20 @@ enum Inner {
         writer: BufWriter<Box<dyn Write + Send>>,
         link: LinkType,
         snaplen: u32,
+        /// The file header names one link type: it is written with the first frame (whose
+        /// link type it takes: a remote producer's is not known before its first bytes),
+        /// or on flush when no frame came.
+        header_written: bool,
     },
     PcapNg {
         writer: PcapNgWriter<BufWriter<Box<dyn Write + Send>>>,
-        /// (link type, interface id given by the capture) → pcapng interface index.
-        interfaces: Vec<(LinkType, u32)>,
+        /// (link type, interface id given by the capture) → pcapng interface index, and
+        /// that interface's `if_tsresol` (how its timestamps are written).
+        interfaces: Vec<((LinkType, u32), u8)>,
         snaplen: u32,
+        /// What the source says about its interfaces: each gets an IDB with its own name,
+        /// snap length and time resolution (a merged capture keeps its sources apart).
+        described: Option<InterfaceTable>,
     },
 }
 
@@ -84,6 +92,10 @@ enum Inner {
 pub struct CaptureWriter {
     inner: Inner,
     written: u64,
+    /// Flush after every frame (as tcpdump -U): standard output is usually a pipe to a
+    /// reader that wants each packet as it comes (`sockeye -i eth0 -w - | …`, a remote
+    /// producer for another sockeye).
+    packet_buffered: bool,
 }
 
 impl CaptureWriter {
@@ -103,7 +115,9 @@ impl CaptureWriter {
         } else {
             CaptureFormat::from_path(path)
         };
-        Self::new(out, format, snaplen, link)
+        let mut writer = Self::new(out, format, snaplen, link)?;
+        writer.packet_buffered = path == "-";
+        Ok(writer)
     }
 
     /// [`Self::create`] with `notes` as comments of the pcapng section header (one option
@@ -144,8 +158,10 @@ impl CaptureWriter {
                 } else {
                     snaplen
                 },
+                described: None,
             },
             written: 0,
+            packet_buffered: false,
         })
     }
 
@@ -162,32 +178,35 @@ impl CaptureWriter {
             snaplen
         };
         let inner = match format {
-            CaptureFormat::Pcap => {
-                let header = PcapHeader {
-                    snaplen,
-                    datalink: DataLink::from(link.0),
-                    ts_resolution: TsResolution::NanoSecond,
-                    endianness: Endianness::native(),
-                    ..PcapHeader::default()
-                };
-                let mut writer = out;
-                header
-                    .write_to(&mut writer)
-                    .map_err(|e| WriteError::Write(e.to_string()))?;
-                Inner::Pcap {
-                    writer,
-                    link,
-                    snaplen,
-                }
-            }
+            CaptureFormat::Pcap => Inner::Pcap {
+                writer: out,
+                link,
+                snaplen,
+                header_written: false,
+            },
             CaptureFormat::PcapNg => Inner::PcapNg {
                 writer: PcapNgWriter::with_endianness(out, Endianness::native())
                     .map_err(|e| WriteError::Write(e.to_string()))?,
                 interfaces: Vec::new(),
                 snaplen,
+                described: None,
             },
         };
-        Ok(CaptureWriter { inner, written: 0 })
+        Ok(CaptureWriter {
+            inner,
+            written: 0,
+            packet_buffered: false,
+        })
+    }
+
+    /// pcapng: describe each interface as `table` does (name, link type, snap length,
+    /// `if_tsresol`) instead of one nanosecond IDB per link type and id. Classic pcap has no
+    /// room for any of it.
+    pub fn with_interfaces(mut self, table: InterfaceTable) -> Self {
+        if let Inner::PcapNg { described, .. } = &mut self.inner {
+            *described = Some(table);
+        }
+        self
     }
 
     pub fn written(&self) -> u64 {
@@ -215,7 +234,13 @@ impl CaptureWriter {
                 writer,
                 link,
                 snaplen,
+                header_written,
             } => {
+                if !*header_written {
+                    *link = frame.link;
+                    write_pcap_header(writer, *link, *snaplen)?;
+                    *header_written = true;
+                }
                 if *link != frame.link {
                     return Err(WriteError::MixedLinkTypes {
                         first: *link,
@@ -238,23 +263,28 @@ impl CaptureWriter {
                 writer,
                 interfaces,
                 snaplen,
+                described,
             } => {
                 let key = (frame.link, frame.interface);
-                let interface_id = match interfaces.iter().position(|k| *k == key) {
-                    Some(id) => id,
+                let (interface_id, tsresol) = match interfaces.iter().position(|k| k.0 == key) {
+                    Some(id) => (id, interfaces.get(id).map_or(9, |k| k.1)),
                     None => {
-                        let idb = InterfaceDescriptionBlock {
-                            linktype: DataLink::from(frame.link.0),
-                            snaplen: *snaplen,
-                            options: vec![InterfaceDescriptionOption::IfTsResol(9)],
-                        };
+                        // The source's own description when it matches the frame; else
+                        // an unnamed nanosecond interface of the frame's link type.
+                        let desc = described
+                            .as_ref()
+                            .and_then(|t| t.get(frame.interface))
+                            .filter(|d| d.link == frame.link)
+                            .unwrap_or_else(|| InterfaceDesc::new(None, frame.link, *snaplen, 9));
+                        let idb = idb_of(&desc);
                         writer
                             .write_block(&Block::InterfaceDescription(idb))
                             .map_err(|e| WriteError::Write(e.to_string()))?;
-                        interfaces.push(key);
-                        interfaces.len() - 1
+                        interfaces.push((key, desc.tsresol));
+                        (interfaces.len() - 1, desc.tsresol)
                     }
                 };
+                let timestamp = Duration::from_nanos(ns_to_units(frame.ts_ns, tsresol));
                 let mut options = Vec::new();
                 match frame.direction {
                     Direction::Inbound => options.push(EnhancedPacketOption::Flags(1)),
@@ -277,6 +307,9 @@ impl CaptureWriter {
             }
         }
         self.written += 1;
+        if self.packet_buffered {
+            self.flush()?;
+        }
         Ok(())
     }
 
@@ -284,9 +317,87 @@ impl CaptureWriter {
     /// a valid, complete capture file.
     pub fn flush(&mut self) -> Result<(), WriteError> {
         let result = match &mut self.inner {
-            Inner::Pcap { writer, .. } => writer.flush(),
+            Inner::Pcap {
+                writer,
+                link,
+                snaplen,
+                header_written,
+            } => {
+                if !*header_written {
+                    write_pcap_header(writer, *link, *snaplen)?;
+                    *header_written = true;
+                }
+                writer.flush()
+            }
             Inner::PcapNg { writer, .. } => writer.get_mut().flush(),
         };
         result.map_err(|e| WriteError::Write(e.to_string()))
+    }
+}
+
+fn write_pcap_header(
+    writer: &mut impl Write,
+    link: LinkType,
+    snaplen: u32,
+) -> Result<(), WriteError> {
+    let header = PcapHeader {
+        snaplen,
+        datalink: DataLink::from(link.0),
+        ts_resolution: TsResolution::NanoSecond,
+        endianness: Endianness::native(),
+        ..PcapHeader::default()
+    };
+    header
+        .write_to(writer)
+        .map_err(|e| WriteError::Write(e.to_string()))?;
+    Ok(())
+}
+
+/// The IDB of one interface; options as the source had them (mergecap keeps them too).
+fn idb_of(desc: &InterfaceDesc) -> InterfaceDescriptionBlock<'static> {
+    let mut options = Vec::new();
+    if let Some(name) = &desc.name {
+        options.push(InterfaceDescriptionOption::IfName(Cow::Owned(
+            name.to_string(),
+        )));
+    }
+    // 6 (microseconds) is pcapng's default and goes unsaid, as libpcap and mergecap write it.
+    if desc.tsresol != 6 {
+        options.push(InterfaceDescriptionOption::IfTsResol(desc.tsresol));
+    }
+    InterfaceDescriptionBlock {
+        linktype: DataLink::from(desc.link.0),
+        snaplen: desc.snaplen,
+        options,
+    }
+}
+
+/// A timestamp in the units `if_tsresol` names (pcap-file writes the raw count it is given
+/// as nanoseconds). Before 1970 is written as 0, as everywhere else in this writer.
+fn ns_to_units(ts_ns: i64, tsresol: u8) -> u64 {
+    let ns = u128::try_from(ts_ns).unwrap_or(0);
+    let exp = u32::from(tsresol & 0x7f);
+    let units = if tsresol & 0x80 == 0 {
+        if exp <= 9 {
+            ns / 10u128.pow(9 - exp)
+        } else {
+            ns.saturating_mul(10u128.saturating_pow(exp.min(30) - 9))
+        }
+    } else {
+        ns.saturating_mul(1u128 << exp.min(63)) / 1_000_000_000
+    };
+    u64::try_from(units).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_in_the_interfaces_units() {
+        assert_eq!(ns_to_units(1_500_000_123, 9), 1_500_000_123);
+        assert_eq!(ns_to_units(1_500_000_123, 6), 1_500_000);
+        assert_eq!(ns_to_units(1_500_000_123, 0x80 | 10), 1536);
+        assert_eq!(ns_to_units(-5, 9), 0);
     }
 }

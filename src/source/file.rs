@@ -106,13 +106,25 @@ impl FileSource {
 
     /// A producer's output (a child process's standard output), read as it arrives.
     pub fn from_pipe(pipe: impl Into<std::os::fd::OwnedFd>) -> Result<Self, SourceError> {
+        Self::from_pipe_into(pipe, crate::frame::InterfaceTable::new())
+    }
+
+    /// [`FileSource::from_pipe`], describing the capture's interfaces into `table` (which
+    /// its owner handed out before the header arrived).
+    pub fn from_pipe_into(
+        pipe: impl Into<std::os::fd::OwnedFd>,
+        table: crate::frame::InterfaceTable,
+    ) -> Result<Self, SourceError> {
         let input = Waiting {
             file: File::from(pipe.into()),
             follow: false,
         };
-        let mut source = Self::from_reader(Box::new(input))?;
-        source.streaming = true;
-        Ok(source)
+        Ok(FileSource {
+            reader: CaptureReader::with_interfaces(Box::new(input) as Box<dyn Read + Send>, table)?,
+            delivered: 0,
+            streaming: true,
+            stop: None,
+        })
     }
 
     /// The next record, or [`Step::Idle`] when a stream had nothing for about
@@ -184,6 +196,10 @@ impl PacketSource for FileSource {
 
     fn link_type(&self) -> LinkType {
         self.reader.link_type()
+    }
+
+    fn interfaces(&self) -> crate::frame::InterfaceTable {
+        self.reader.interfaces()
     }
 
     fn stats(&self) -> SourceStats {

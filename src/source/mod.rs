@@ -12,6 +12,7 @@
 mod file;
 pub mod live;
 mod memory;
+pub mod merge;
 pub mod pnet_source;
 pub mod remote;
 // The ring reads the kernel's shared mapping: the one place besides `crate::sys` where
@@ -24,6 +25,7 @@ mod wait;
 pub use file::{FileSource, OpenOptions, Step as FileStep};
 pub use live::{LiveError, LiveSource, POLL_INTERVAL};
 pub use memory::MemorySource;
+pub use merge::{MergeInput, MergedSource};
 pub use pnet_source::PnetSource;
 pub use remote::{is_remote, RemoteOptions, RemoteSource, RemoteSpec};
 #[cfg(target_os = "linux")]
@@ -31,7 +33,7 @@ pub use ring::{RingConfig, RingSource};
 
 use std::time::Duration;
 
-use crate::frame::{Frame, LinkType};
+use crate::frame::{Frame, InterfaceDesc, InterfaceTable, LinkType};
 
 /// Why a source stopped or could not start. Carries enough to print one clear line.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +82,9 @@ pub struct SourceStats {
     pub kernel_received: Option<u64>,
     /// Frames the kernel dropped because the ring/buffer was full (live only).
     pub kernel_dropped: Option<u64>,
+    /// The source has not started yet (a remote producer whose capture header has not
+    /// come): the UI says what it is waiting for.
+    pub waiting: bool,
 }
 
 /// A stream of frames. `next_frame` lends the frame until the next call, which lets file
@@ -102,4 +107,18 @@ pub trait PacketSource {
     fn link_type(&self) -> LinkType;
 
     fn stats(&self) -> SourceStats;
+
+    /// Asked to stop: from now on hand out only the frames already received, without
+    /// waiting, then end. `false` (the default) when the source holds nothing back, so the
+    /// caller simply stops reading.
+    fn drain(&mut self) -> bool {
+        false
+    }
+
+    /// The interfaces `Frame::interface` numbers (a pcapng file's IDBs, a live interface,
+    /// the sources of a merge). Shared: a file may describe more as it is read. Sources
+    /// with one unnamed interface keep this default.
+    fn interfaces(&self) -> InterfaceTable {
+        InterfaceTable::of(vec![InterfaceDesc::new(None, self.link_type(), 0, 9)])
+    }
 }

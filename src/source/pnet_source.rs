@@ -152,6 +152,15 @@ impl PacketSource for PnetSource {
         LinkType::ETHERNET
     }
 
+    fn interfaces(&self) -> crate::frame::InterfaceTable {
+        crate::frame::InterfaceTable::of(vec![crate::frame::InterfaceDesc::new(
+            Some(&self.iface),
+            self.link_type(),
+            self.snaplen,
+            9,
+        )])
+    }
+
     fn stats(&self) -> SourceStats {
         SourceStats {
             delivered: self.delivered,

@@ -10,14 +10,17 @@
 //! local shell is involved except for `cmd://`, whose text the user wrote as a command.
 
 use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::file::Step;
-use super::{FileSource, Next, PacketSource, SourceError, SourceStats};
-use crate::frame::{Frame, LinkType};
+use super::{FileSource, Next, PacketSource, SourceError, SourceStats, POLL_INTERVAL};
+use crate::frame::{Frame, InterfaceTable, LinkType};
 
 /// Lines of the producer's standard error kept for the error message.
 const STDERR_LINES: usize = 20;
@@ -265,32 +268,91 @@ impl RemoteSpec {
     }
 }
 
+/// Why a capture filter bound for a remote tcpdump was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("--remote-filter {filter:?} is not allowed: {why}")]
+pub struct FilterError {
+    filter: String,
+    why: &'static str,
+}
+
+/// Checks a BPF filter before it goes on a remote command line. The filter is passed as
+/// one shell-quoted word, so the remote shell never reads it as syntax; this refuses what
+/// quoting cannot help with — a word tcpdump would read as an option (`-z cmd` runs a
+/// program), line breaks and control characters — and anything outside the BPF alphabet,
+/// so a filter that is not one fails here with a clear line rather than on the remote side.
+pub fn check_bpf(filter: &str) -> Result<(), FilterError> {
+    let bad = |why| FilterError {
+        filter: filter.to_string(),
+        why,
+    };
+    if filter.trim_start().starts_with('-') {
+        return Err(bad(
+            "it starts with '-', which tcpdump would read as an option",
+        ));
+    }
+    if filter.chars().any(char::is_control) {
+        return Err(bad("it contains a control character (a line break?)"));
+    }
+    if !filter
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " ._:/[]()&|!=<>+-*%^~\\".contains(c))
+    {
+        return Err(bad(
+            "only letters, digits, spaces and the BPF operators . _ : / [ ] ( ) & | ! = < > + - * % ^ ~ \\ are allowed",
+        ));
+    }
+    Ok(())
+}
+
 /// One word for a POSIX shell. shlex refuses only words with a NUL byte, which cannot be in
 /// an argument anyway; those become an empty word.
 fn quote(word: &str) -> String {
     shlex::try_quote(word).map_or_else(|_| "''".to_string(), |q| q.into_owned())
 }
 
+/// Where a producer's capture stands: its header is read by a thread of its own, so a
+/// producer that never writes one (a stalled ssh, a tcpdump waiting for a password) blocks
+/// neither opening nor a stop request.
+enum Stage {
+    Waiting(Receiver<Result<FileSource, SourceError>>),
+    Open(Box<FileSource>),
+    /// The producer failed or ended before its header; the error was reported.
+    Over,
+}
+
 /// A producer process and the capture it writes.
 pub struct RemoteSource {
-    inner: FileSource,
+    stage: Stage,
     child: Child,
     stderr: Arc<Mutex<Vec<String>>>,
     stderr_thread: Option<JoinHandle<()>>,
     label: String,
     /// The producer's failure, reported once when its output ends.
     reported: bool,
+    /// The interfaces its capture describes (filled once the header has come).
+    interfaces: InterfaceTable,
+    /// The producer's exit status was collected.
+    reaped: bool,
 }
 
 impl RemoteSource {
+    /// Starts the producer. Returns at once: the capture's header is awaited by
+    /// [`PacketSource::next_within`] (or [`RemoteSource::wait_open`]), never here.
     pub fn open(spec: &RemoteSpec, opts: &RemoteOptions) -> Result<RemoteSource, SourceError> {
-        let argv = spec.argv(opts);
         let label = spec.label();
+        if let Some(filter) = &opts.remote_filter {
+            check_bpf(filter).map_err(|e| SourceError::Live(format!("{label}: {e}")))?;
+        }
+        let argv = spec.argv(opts);
         let (program, args) = argv
             .split_first()
             .ok_or_else(|| SourceError::Live(format!("{label}: empty command")))?;
+        // A group of its own, so the producer and everything it starts end with it (see
+        // Drop), and a Ctrl-C meant for sockeye does not kill it mid-record.
         let mut child = Command::new(program)
             .args(args)
+            .process_group(0)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -304,24 +366,78 @@ impl RemoteSource {
         let Some(stdout) = child.stdout.take() else {
             return Err(SourceError::Live(format!("{label}: no output pipe")));
         };
-        match FileSource::from_pipe(stdout) {
-            Ok(inner) => Ok(RemoteSource {
-                inner,
-                child,
-                stderr,
-                stderr_thread,
-                label,
-                reported: false,
-            }),
-            // Nothing readable came out: the producer's own words say why.
-            Err(err) => {
-                let status = wait_briefly(&mut child);
-                if let Some(t) = stderr_thread {
-                    let _ = t.join();
+        let interfaces = InterfaceTable::new();
+        let (tx, rx) = mpsc::channel();
+        let table = interfaces.clone();
+        // Not joined: a producer's child may hold the pipe open after the producer is
+        // killed; the thread ends when the pipe closes, whenever that is.
+        std::thread::spawn(move || {
+            let _ = tx.send(FileSource::from_pipe_into(stdout, table));
+        });
+        Ok(RemoteSource {
+            stage: Stage::Waiting(rx),
+            child,
+            stderr,
+            stderr_thread,
+            label,
+            reported: false,
+            interfaces,
+            reaped: false,
+        })
+    }
+
+    /// Whether the producer's capture header is still awaited.
+    pub fn is_waiting(&self) -> bool {
+        matches!(self.stage, Stage::Waiting(_))
+    }
+
+    /// Waits for the capture header, at most `timeout`: `Ok(true)` once it has come.
+    fn await_header(&mut self, timeout: Duration) -> Result<bool, SourceError> {
+        let Stage::Waiting(rx) = &self.stage else {
+            return Ok(matches!(self.stage, Stage::Open(_)));
+        };
+        let opened = match rx.recv_timeout(timeout) {
+            Ok(Ok(source)) => source,
+            Err(RecvTimeoutError::Timeout) => return Ok(false),
+            Ok(Err(err)) => return Err(self.failed_to_open(Some(err))),
+            Err(RecvTimeoutError::Disconnected) => return Err(self.failed_to_open(None)),
+        };
+        self.stage = Stage::Open(Box::new(opened));
+        Ok(true)
+    }
+
+    /// Nothing readable came out: the producer's own words say why.
+    fn failed_to_open(&mut self, err: Option<SourceError>) -> SourceError {
+        self.stage = Stage::Over;
+        self.reported = true;
+        let status = wait_briefly(&mut self.child);
+        self.reaped = status.is_some();
+        if let Some(t) = self.stderr_thread.take() {
+            let _ = t.join();
+        }
+        failure_message(&self.label, &self.stderr, status, err)
+    }
+
+    /// Waits for the producer's capture header until it comes, the producer fails, or
+    /// `stop` is set (`Ok(false)`). `slow` is called once if the wait passes a second.
+    pub fn wait_open(
+        &mut self,
+        stop: &AtomicBool,
+        slow: impl FnOnce(&str),
+    ) -> Result<bool, SourceError> {
+        let started = Instant::now();
+        let mut slow = Some(slow);
+        while !stop.load(Ordering::Relaxed) {
+            if self.await_header(POLL_INTERVAL)? {
+                return Ok(true);
+            }
+            if started.elapsed() >= Duration::from_secs(1) {
+                if let Some(say) = slow.take() {
+                    say(&self.label);
                 }
-                Err(failure_message(&label, &stderr, status, Some(err)))
             }
         }
+        Ok(false)
     }
 
     /// The producer's failure once its output has ended, if it failed.
@@ -331,6 +447,7 @@ impl RemoteSource {
         }
         self.reported = true;
         let status = wait_briefly(&mut self.child);
+        self.reaped = status.is_some();
         if let Some(t) = self.stderr_thread.take() {
             let _ = t.join();
         }
@@ -346,10 +463,12 @@ impl RemoteSource {
 }
 
 impl Drop for RemoteSource {
-    /// The producer must not outlive sockeye (a remote tcpdump would keep capturing).
+    /// The producer must not outlive sockeye (a remote tcpdump would keep capturing), nor
+    /// anything it started. Its group is killed only while the producer is unreaped (its
+    /// id, and so its group's, cannot have been reused yet).
     fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
+        if !self.reaped {
+            crate::sys::kill_process_group(self.child.id());
             let _ = self.child.wait();
         }
     }
@@ -357,26 +476,67 @@ impl Drop for RemoteSource {
 
 impl PacketSource for RemoteSource {
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, SourceError> {
-        match self.inner.step_blocking()? {
-            Step::Record(r) => Ok(Some(self.inner.frame(&r).1)),
+        while !self.await_header(POLL_INTERVAL)? {
+            if matches!(self.stage, Stage::Over) {
+                return Ok(None);
+            }
+        }
+        let Stage::Open(inner) = &mut self.stage else {
+            return Ok(None);
+        };
+        match inner.step_blocking()? {
+            Step::Record(r) => {
+                let Stage::Open(inner) = &self.stage else {
+                    return Ok(None);
+                };
+                Ok(Some(inner.frame(&r).1))
+            }
             _ => self.failure().map_or(Ok(None), Err),
         }
     }
 
-    fn next_within(&mut self, _timeout: Duration) -> Result<Next<'_>, SourceError> {
-        match self.inner.step()? {
-            Step::Record(r) => Ok(Next::Frame(self.inner.frame(&r).1)),
+    fn next_within(&mut self, timeout: Duration) -> Result<Next<'_>, SourceError> {
+        if matches!(self.stage, Stage::Over) {
+            return Ok(Next::End);
+        }
+        if !self.await_header(timeout)? {
+            return Ok(Next::Idle);
+        }
+        let Stage::Open(inner) = &mut self.stage else {
+            return Ok(Next::End);
+        };
+        match inner.step()? {
+            Step::Record(r) => {
+                let Stage::Open(inner) = &self.stage else {
+                    return Ok(Next::End);
+                };
+                Ok(Next::Frame(inner.frame(&r).1))
+            }
             Step::Idle => Ok(Next::Idle),
             Step::End => self.failure().map_or(Ok(Next::End), Err),
         }
     }
 
     fn link_type(&self) -> LinkType {
-        self.inner.link_type()
+        match &self.stage {
+            Stage::Open(inner) => inner.link_type(),
+            _ => LinkType::ETHERNET,
+        }
     }
 
     fn stats(&self) -> SourceStats {
-        self.inner.stats()
+        match &self.stage {
+            Stage::Open(inner) => inner.stats(),
+            Stage::Waiting(_) => SourceStats {
+                waiting: true,
+                ..SourceStats::default()
+            },
+            Stage::Over => SourceStats::default(),
+        }
+    }
+
+    fn interfaces(&self) -> InterfaceTable {
+        self.interfaces.clone()
     }
 }
 

@@ -201,7 +201,7 @@ pub fn spawn_indexer(
         _ => format!("reading {path}"),
     });
     let copy = matches!(backing, Backing::Arena(_));
-    let mut store = Store::new(backing, source.link_type());
+    let mut store = Store::new(backing, source.link_type()).with_interfaces(source.interfaces());
     store.streaming = streaming;
     let store = Arc::new(Mutex::new(store));
     let cancel = Arc::new(AtomicBool::new(false));
@@ -333,11 +333,13 @@ pub fn spawn_live_with(
 ) -> Result<LiveControl, SourceError> {
     let capacity = config.channel;
     let store = Store::new(Backing::arena(config.store_limit), source.link_type())
-        .with_limit(config.store_limit);
+        .with_limit(config.store_limit)
+        .with_interfaces(source.interfaces());
     let mut recorder = match &config.record {
         Some(path) => Some(
             CaptureWriter::create(path, 262_144, source.link_type())
-                .map_err(|e| SourceError::Live(e.to_string()))?,
+                .map_err(|e| SourceError::Live(e.to_string()))?
+                .with_interfaces(source.interfaces()),
         ),
         None => None,
     };
@@ -458,10 +460,20 @@ fn capture_loop(source: &mut dyn PacketSource, pipe: &Pipe<'_>) {
             thread::sleep(Duration::from_millis(50));
             continue;
         }
-        let frame = match source.next_frame() {
-            Ok(Some(frame)) if keep.is_some_and(|f| !f.matches_frame(&frame)) => continue,
-            Ok(Some(frame)) => frame.to_owned(),
-            Ok(None) | Err(_) => break,
+        // A bounded wait, so a source that has not started (a remote producer awaiting
+        // its header) shows as waiting and a quit is noticed.
+        let frame = match source.next_within(crate::source::POLL_INTERVAL) {
+            Ok(crate::source::Next::Frame(frame))
+                if keep.is_some_and(|f| !f.matches_frame(&frame)) =>
+            {
+                continue
+            }
+            Ok(crate::source::Next::Frame(frame)) => frame.to_owned(),
+            Ok(crate::source::Next::Idle) => {
+                *stats.lock().unwrap_or_else(PoisonError::into_inner) = source.stats();
+                continue;
+            }
+            Ok(crate::source::Next::End) | Err(_) => break,
         };
         match tx.try_send(frame) {
             Ok(()) => {}

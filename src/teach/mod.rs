@@ -17,6 +17,7 @@ pub mod narrate;
 pub mod quiz;
 pub mod svg;
 pub mod timeline;
+pub mod vantage;
 
 pub use diagram::header_diagrams;
 pub use encap::encapsulation;

@@ -229,3 +229,120 @@ fn cmd_source_reads_any_commands_capture() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n2\n3\n");
 }
+
+/// Whether a process whose command line is exactly `words` is still running.
+fn running(words: &[&str]) -> bool {
+    let wanted: Vec<u8> = words
+        .iter()
+        .flat_map(|w| [w.as_bytes(), b"\0"].concat())
+        .collect();
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c == wanted))
+}
+
+#[test]
+fn a_producer_that_never_sends_a_header_is_waited_for_and_sigint_ends_it_at_once() {
+    // A stand-in producer that starts and then says nothing, ever (a stalled ssh). The
+    // sleep's length is unique to this run, so the check below finds only ours.
+    let secs = format!("{}.5", 300 + std::process::id() % 1000);
+    let spec = format!("cmd://sleep {secs}");
+    let d = dir("stalled");
+    let err_file = d.join("stderr");
+    let mut child = Command::new(BIN)
+        .args(["-i", &spec, "-H"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&err_file).unwrap())
+        .spawn()
+        .unwrap();
+    let said = |text: &str| {
+        std::fs::read_to_string(&err_file)
+            .unwrap_or_default()
+            .contains(text)
+    };
+    let waiting = (0..40).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        said("waiting for command `sleep")
+    });
+    assert!(
+        waiting,
+        "{}",
+        std::fs::read_to_string(&err_file).unwrap_or_default()
+    );
+    assert!(running(&["sleep", &secs]), "the producer runs");
+    kit::process::signal(child.id(), libc::SIGINT).unwrap();
+    let start = std::time::Instant::now();
+    let status = kit::process::wait_status(&mut child, std::time::Duration::from_secs(5));
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(!running(&["sleep", &secs]), "the producer was left behind");
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn the_ui_opens_at_once_and_says_what_it_waits_for() {
+    let Some(tmux) = kit::tmux::Tmux::start("stalled-ui", 120, 20, &[]) else {
+        return;
+    };
+    let secs = format!("{}.25", 300 + std::process::id() % 1000);
+    tmux.send(&[&format!("{BIN} --ui -i 'cmd://sleep {secs}'"), "Enter"]);
+    let screen = tmux.wait(10, |t| t.contains("waiting for command `sleep"));
+    assert!(screen.is_some(), "the UI did not say what it waits for");
+    tmux.send(&["q"]);
+    let back = tmux.wait(5, |t| t.trim_end().ends_with("prompt$"));
+    assert!(back.is_some(), "q did not end the UI");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(!running(&["sleep", &secs]), "the producer was left behind");
+}
+
+#[test]
+fn filters_that_would_reach_a_command_line_as_something_else_are_refused() {
+    let d = dir("bpf");
+    let ssh = stand_in(&d, "ssh", "exit 0");
+    for filter in [
+        "-z /tmp/x",
+        "  -w/etc/passwd",
+        "port 80\nreboot",
+        "port 80; reboot",
+        "port `id`",
+        "host $(hostname)",
+        "port 80' 'x",
+    ] {
+        let out = sockeye(&[
+            "-i",
+            "ssh://gw/eth0",
+            "--ssh-command",
+            ssh.to_str().unwrap(),
+            &format!("--remote-filter={filter}"),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{filter:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--remote-filter"), "{filter:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(!d.join("argv").exists(), "{filter:?} ran the stand-in");
+    }
+    // Real BPF passes, quoted as one word for the remote shell.
+    let ssh = stand_in(&d, "ssh", "exit 0");
+    let _ = sockeye(&[
+        "-i",
+        "ssh://gw/eth0",
+        "--ssh-command",
+        ssh.to_str().unwrap(),
+        "--remote-filter",
+        "tcp port 80 and (host 10.0.0.1 or net 192.168.0.0/16) and tcp[13] & 2 != 0",
+    ]);
+    let args = argv(&d);
+    assert_eq!(
+        args.last().map(String::as_str),
+        Some("tcpdump -U -w - -i eth0 'tcp port 80 and (host 10.0.0.1 or net 192.168.0.0/16) and tcp[13] & 2 != 0'")
+    );
+    let _ = std::fs::remove_dir_all(d);
+}

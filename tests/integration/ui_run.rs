@@ -72,6 +72,7 @@ impl sockeye::source::PacketSource for SlowSource {
             delivered: self.next as u64,
             kernel_received: Some(self.next as u64),
             kernel_dropped: Some(0),
+            waiting: false,
         }
     }
 }

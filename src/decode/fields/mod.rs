@@ -17,7 +17,7 @@ use crate::frame::{Direction, TimestampNs};
 use super::{Header, Packet};
 
 /// Per-frame facts that are not in the bytes.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct FrameInfo {
     /// 1-based frame number.
     pub number: u64,
@@ -27,6 +27,8 @@ pub struct FrameInfo {
     /// Since the previous frame.
     pub delta_ns: i64,
     pub interface: u32,
+    /// The interface's name (`if_name`); `None` when the capture names none.
+    pub interface_name: Option<std::sync::Arc<str>>,
     pub direction: Direction,
 }
 
@@ -249,7 +251,7 @@ impl Interest {
 /// Emits every field of `packet` into `out` (cleared first).
 pub fn emit<'a>(
     packet: &Packet<'a>,
-    info: &FrameInfo,
+    info: &'a FrameInfo,
     protocols: &'a str,
     annotate: &dyn Annotate<'a>,
     out: &mut FieldList<'a>,
@@ -261,7 +263,7 @@ pub fn emit<'a>(
 /// With [`Interest::ALL`] this is [`emit`]. Ethernet padding belongs to the link layer.
 pub fn emit_only<'a>(
     packet: &Packet<'a>,
-    info: &FrameInfo,
+    info: &'a FrameInfo,
     protocols: &'a str,
     annotate: &dyn Annotate<'a>,
     interest: Interest,
@@ -385,7 +387,7 @@ fn emit_layers<'a>(
 /// The frame subtree; `frame.protocols` only when its text was built.
 fn emit_frame<'a>(
     packet: &Packet<'a>,
-    info: &FrameInfo,
+    info: &'a FrameInfo,
     protocols: Option<&'a str>,
     out: &mut FieldList<'a>,
 ) {
@@ -395,6 +397,12 @@ fn emit_frame<'a>(
         FieldId::FrameInterfaceId,
         Value::U64(u64::from(info.interface)),
         1,
+    );
+    // tshark names the interface under its id, "unknown" when the capture does not.
+    out.fact(
+        FieldId::FrameInterfaceName,
+        Value::Text(info.interface_name.as_deref().unwrap_or("unknown")),
+        2,
     );
     out.fact(
         FieldId::FrameEncapType,

@@ -10,22 +10,26 @@ pub(super) fn frame(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines)
     let wire = u64::from(packet.orig_len);
     let captured = packet.data.len() as u64;
     let interface = layer.u64(F::FrameInterfaceId).unwrap_or(0);
-    // sockeye does not keep capture files' interface names; tshark says "unknown" when the
-    // file names none, which is what sockeye can say.
+    // tshark says "unknown" when the capture names no interface.
+    let name = match layer.peek(F::FrameInterfaceName).map(|f| f.value) {
+        Some(Value::Text(name)) => name.to_string(),
+        _ => "unknown".to_string(),
+    };
     out.push(
         0,
         Some(root),
         format!(
             "Frame {number}: {wire} bytes on wire ({} bits), {captured} bytes captured ({} bits) \
-             on interface unknown, id {interface}",
+             on interface {name}, id {interface}",
             wire * 8,
             captured * 8
         ),
     );
     out.push(1, None, "Section number: 1".into());
     if let Some((i, _)) = layer.take(F::FrameInterfaceId) {
-        out.push(1, Some(i), format!("Interface id: {interface} (unknown)"));
-        out.push(2, Some(i), "Interface name: unknown".into());
+        out.push(1, Some(i), format!("Interface id: {interface} ({name})"));
+        let named = layer.take(F::FrameInterfaceName).map_or(i, |(n, _)| n);
+        out.push(2, Some(named), format!("Interface name: {name}"));
     }
     if let Some((i, f)) = layer.take(F::FrameEncapType) {
         let link = value_u64(&f.value);

@@ -292,12 +292,22 @@ impl PacketSource for RingSource {
     }
 
     /// Reading the kernel counters resets them; the totals are kept here.
+    fn interfaces(&self) -> crate::frame::InterfaceTable {
+        crate::frame::InterfaceTable::of(vec![crate::frame::InterfaceDesc::new(
+            Some(&self.iface),
+            self.link_type(),
+            self.snaplen,
+            9,
+        )])
+    }
+
     fn stats(&self) -> SourceStats {
         self.refresh_kernel_stats();
         SourceStats {
             delivered: self.delivered,
             kernel_received: Some(self.kernel_received.get()),
             kernel_dropped: Some(self.kernel_dropped.get()),
+            waiting: false,
         }
     }
 }

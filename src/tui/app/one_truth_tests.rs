@@ -48,7 +48,8 @@ fn field_lines(d: &Dissection<'_>) -> Vec<String> {
 /// The `-V` tree of each packet, split per packet, as the headless printer writes it.
 fn verbose_blocks(path: &str) -> Vec<Vec<String>> {
     let mut source = FileSource::open(path).unwrap();
-    let mut dissector = Dissector::new();
+    // As the headless loop: the source's interfaces name the frames.
+    let mut dissector = Dissector::new().with_interfaces(source.interfaces());
     let mut out = Vec::new();
     while let Some(frame) = source.next_frame().unwrap() {
         let d = dissector.dissect(&frame);
@@ -74,7 +75,8 @@ fn the_store_dissects_every_packet_as_the_pipeline_does() {
     for name in textbook() {
         let path = format!("captures/textbook/{name}");
         let mut source = FileSource::open(&path).unwrap();
-        let mut dissector = Dissector::new();
+        // As the headless loop: the source's interfaces name the frames.
+        let mut dissector = Dissector::new().with_interfaces(source.interfaces());
         let mut streamed = Vec::new();
         while let Some(frame) = source.next_frame().unwrap() {
             streamed.push(field_lines(&dissector.dissect(&frame)));

@@ -48,10 +48,13 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
         Mode::Playing { .. } => parts.push(format!("replay ▶ ×{}", app.replay.speed())),
     }
     if let Some(live) = &app.live {
+        let waiting = live.source_stats.lock().is_ok_and(|s| s.waiting);
         let state = if app.capture_paused() {
-            "live ■ stopped"
+            "live ■ stopped".to_string()
+        } else if waiting {
+            format!("live ○ waiting for {}…", app.title)
         } else {
-            "live ● capturing"
+            "live ● capturing".to_string()
         };
         let dropped = live.channel_dropped.load(Ordering::Relaxed);
         let kernel = live

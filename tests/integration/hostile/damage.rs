@@ -94,10 +94,7 @@ fn bit_flipped_captures_through_the_library() {
     let mut cases = 0;
     for (name, bytes) in textbook_captures() {
         let whole = undamaged(&name, &bytes);
-        let expected: Vec<_> = MODES
-            .iter()
-            .map(|(m, _)| outputs(&whole.frames, m))
-            .collect();
+        let expected: Vec<_> = MODES.iter().map(|(m, _)| outputs(&whole, m)).collect();
         for _ in 0..FLIPS_PER_CAPTURE {
             let (damaged, first) = flip(&bytes, &mut rng);
             let read = read_lib(&damaged);
@@ -115,7 +112,7 @@ fn bit_flipped_captures_through_the_library() {
             // Decoding, analysis and every printer on whatever frames came out: no panic, and
             // the packets before the damage print as they did undamaged.
             for ((mode, _), want) in MODES.iter().zip(&expected) {
-                let got = outputs(&read.frames, mode);
+                let got = outputs(&read, mode);
                 assert_eq!(
                     got[..before],
                     want[..before],
@@ -150,10 +147,7 @@ fn damaged_captures_through_the_binary() {
     let mut cases = 0;
     for (name, bytes) in textbook_captures() {
         let whole = undamaged(&name, &bytes);
-        let expected: Vec<_> = MODES
-            .iter()
-            .map(|(m, _)| outputs(&whole.frames, m))
-            .collect();
+        let expected: Vec<_> = MODES.iter().map(|(m, _)| outputs(&whole, m)).collect();
         // Undamaged first: the binary prints exactly what the library printers produce, which
         // is what makes the prefix comparisons below meaningful.
         let path = scratch.file(&name, &bytes);

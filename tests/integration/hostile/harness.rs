@@ -41,6 +41,8 @@ pub struct LibRead {
     /// File offset just past each frame's record (so frame i survives a cut at >= ends[i]).
     pub ends: Vec<u64>,
     pub error: Option<String>,
+    /// The interfaces the capture described (they name the frames, as in the binary).
+    pub interfaces: sockeye::frame::InterfaceTable,
 }
 
 impl LibRead {
@@ -55,6 +57,7 @@ pub fn read_lib(bytes: &[u8]) -> LibRead {
         frames: Vec::new(),
         ends: Vec::new(),
         error: None,
+        interfaces: sockeye::frame::InterfaceTable::new(),
     };
     let mut source = match FileSource::from_reader(Box::new(Cursor::new(bytes.to_vec()))) {
         Ok(source) => source,
@@ -63,6 +66,7 @@ pub fn read_lib(bytes: &[u8]) -> LibRead {
             return read;
         }
     };
+    read.interfaces = source.interfaces();
     loop {
         match source.next_frame() {
             Ok(Some(frame)) => read.frames.push(frame.to_owned()),
@@ -80,12 +84,13 @@ pub fn read_lib(bytes: &[u8]) -> LibRead {
 /// Each frame's output in `mode_name`, as the binary prints it (same Dissector, same Printer).
 /// What the printer writes before the first packet (JSON's `[`) leads the first frame's
 /// output, and what it writes after the last (`]`) is one more element at the end.
-pub fn outputs(frames: &[OwnedFrame], mode_name: &str) -> Vec<Vec<u8>> {
+pub fn outputs(read: &LibRead, mode_name: &str) -> Vec<Vec<u8>> {
+    let frames = &read.frames;
     let mut printer = Printer::new(ReadConfig {
         mode: mode(mode_name),
         ..ReadConfig::summary()
     });
-    let mut dissector = Dissector::new();
+    let mut dissector = Dissector::new().with_interfaces(read.interfaces.clone());
     let mut head = Vec::new();
     printer.begin(&mut head).expect("print to memory");
     let mut per_frame: Vec<Vec<u8>> = frames
