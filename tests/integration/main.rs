@@ -40,5 +40,6 @@ mod ui_columns;
 mod ui_filter;
 mod ui_gone;
 mod ui_keys;
+mod ui_point;
 mod ui_run;
 mod verbose_reference;

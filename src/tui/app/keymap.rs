@@ -92,6 +92,23 @@ pub enum Action {
     Zoom,
     GrowPane,
     ShrinkPane,
+    /// Apply as Filter: the selected field, bytes or conversation, at once.
+    ApplyFilter,
+    /// Prepare as Filter: the same expression in the bar, to edit.
+    PrepareFilter,
+    /// Prepare "…and Selected" / "…or Selected" / "…and not Selected".
+    PrepareAnd,
+    PrepareOr,
+    PrepareAndNot,
+    Mark,
+    NextMark,
+    PrevMark,
+    Ignore,
+    Export,
+    /// Back to where the last jump along a `[… in frame: N]` line left.
+    GoBack,
+    Copy,
+    CopyFilter,
 }
 
 /// A key as the table names it.
@@ -288,6 +305,44 @@ pub const KEYMAP: &[Binding] = &[
     b(&[k('p')], Action::ToggleCapture, "live: stop/start"),
     b(&[k('i')], Action::PickInterface, "live: interface"),
     b(&[k('?')], Action::Help, "this help"),
+    // The analyst's keys: filters from the screen, marks, export, jumps, copy.
+    pair(
+        &[k('a')],
+        Action::ApplyFilter,
+        &[k('A')],
+        Action::PrepareFilter,
+        "apply / prepare as filter",
+    ),
+    pair(
+        &[k('&')],
+        Action::PrepareAnd,
+        &[k('|')],
+        Action::PrepareOr,
+        "…and / …or selected",
+    ),
+    b(&[k('!')], Action::PrepareAndNot, "…and not selected"),
+    b(&[k('m')], Action::Mark, "mark / unmark packet"),
+    pair(
+        &[k('\'')],
+        Action::NextMark,
+        &[k('"')],
+        Action::PrevMark,
+        "next / previous mark",
+    ),
+    b(&[k('I')], Action::Ignore, "ignore / unignore packet"),
+    b(&[k('W')], Action::Export, "export displayed/marked/range"),
+    b(
+        &[k('b'), code(KeyCode::Backspace)],
+        Action::GoBack,
+        "back (after Enter on [… frame: N])",
+    ),
+    pair(
+        &[k('y')],
+        Action::Copy,
+        &[k('Y')],
+        Action::CopyFilter,
+        "copy value·line·hex·stream / filter",
+    ),
 ];
 
 /// The action of a key press, if any.
@@ -328,6 +383,7 @@ pub fn key_label(key: &Key) -> String {
         KeyCode::PageDown => "PgDn".into(),
         KeyCode::Home => "Home".into(),
         KeyCode::End => "End".into(),
+        KeyCode::Backspace => "BS".into(),
         other => format!("{other:?}"),
     };
     if key.ctrl {

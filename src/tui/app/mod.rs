@@ -2,14 +2,20 @@
 //! test) in, state out. Nothing here touches a terminal, so the whole state machine is
 //! tested with plain function calls; drawing (`crate::tui::ui`) only reads this state.
 
+pub mod analyst;
+mod bar;
 pub mod columns;
 pub mod convs;
+mod copy;
 pub mod filter;
 mod input;
 pub mod keymap;
 pub mod ladder;
 pub mod layout;
+mod links;
+mod marks;
 mod nav;
+mod point;
 pub mod quit;
 pub mod replay;
 pub mod row;
@@ -46,6 +52,8 @@ pub enum PromptKind {
     Search,
     Goto,
     Save,
+    /// Export displayed / marked / a range of packets.
+    Export,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +72,8 @@ pub struct Search {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     OpenInterface(String),
+    /// Put this text on the user's clipboard (OSC 52, written by the run loop).
+    Copy(String),
 }
 
 /// Live capture controls the app may use (shared with the capture threads).
@@ -154,6 +164,8 @@ pub struct App {
     pub order: Option<columns::RowOrder>,
     pub split: PaneSplit,
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// Marks, filter history, jump-back stack, completions.
+    pub analyst: analyst::Analyst,
 }
 
 impl App {
@@ -210,6 +222,7 @@ impl App {
             order: None,
             split: PaneSplit::default(),
             note: opts.note,
+            analyst: analyst::Analyst::new(),
         }
     }
 

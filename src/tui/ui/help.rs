@@ -60,6 +60,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     lines.push(Line::raw(
         " In prompts (/ : w): Enter accepts, Esc cancels. Mouse: click, wheel.",
     ));
+    lines.push(Line::raw(
+        " In the / bar: ↑/↓ earlier filters, Tab completes. In W: Tab picks the set.",
+    ));
     let width = if two {
         (2 * col + 3) as u16
     } else {

@@ -82,7 +82,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .packet
             .tcp()
             .is_some_and(|t| t.syn() || t.fin() || t.rst());
-        let style = if i == app.selected {
+        let marks = app.frame_marks(i);
+        let style = if marks.marked && i != app.selected && !app.no_color {
+            // Wireshark draws marked packets white on black.
+            Style::new()
+                .fg(ratatui::style::Color::White)
+                .bg(ratatui::style::Color::Black)
+        } else if marks.ignored && i != app.selected && !app.no_color {
+            Style::new().fg(ratatui::style::Color::DarkGray)
+        } else if i == app.selected {
             if focused {
                 crate::tui::ui::palette(app).selected
             } else {
@@ -97,7 +105,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             Style::new()
         };
-        let mark = if i == app.selected { ">" } else { " " };
+        // The text tags keep marks readable without colour (NO_COLOR).
+        let mark = if marks.marked {
+            "*"
+        } else if marks.ignored {
+            "-"
+        } else if i == app.selected {
+            ">"
+        } else {
+            " "
+        };
         let cells = shown
             .iter()
             .map(|c| match c {
