@@ -40,6 +40,7 @@ mod ui_columns;
 mod ui_filter;
 mod ui_gone;
 mod ui_keys;
+mod ui_marks;
 mod ui_point;
 mod ui_run;
 mod verbose_reference;

@@ -101,11 +101,12 @@ impl App {
 
     /// The selected field's bytes (the whole frame when none is), as `0646…` hex.
     fn bytes_hex(&self) -> Result<String, String> {
+        // The range first: it locks the store itself.
+        let range = self.selected_range();
         let store = lock(&self.store);
         let frame = store
             .frame(self.selected)
             .ok_or_else(|| "no packet selected".to_string())?;
-        let range = self.selected_range();
         let bytes = range
             .and_then(|r| frame.data.get(r.start as usize..r.end()))
             .unwrap_or(frame.data);
