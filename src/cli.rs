@@ -199,6 +199,12 @@ pub struct IoArgs {
     #[arg(short = 't', value_name = "FORMAT", value_parser = parse_time_format)]
     pub time_format: Option<crate::headless::TimeFormat>,
 
+    /// The UI's preferences profile (as Wireshark's profiles): columns, widths and time
+    /// format are read from profiles/NAME.toml in sockeye's config directory instead of
+    /// preferences.toml, and `W` in the UI saves there. E.g. --profile classroom
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
     /// Statistics after the packets, as tshark -z: conv,tcp | conv,udp |
     /// follow,tcp,ascii,N | follow,udp,ascii,N (N = the tcp.stream / udp.stream index).
     #[arg(help_heading = "Statistics", short = 'z', value_name = "STAT")]
@@ -475,7 +481,18 @@ impl IoArgs {
             display: validate::compile_filter("-Y", self.display_filter.as_deref())?,
             capture: validate::compile_filter("-f", self.capture_filter.as_deref())?,
             time_format: self.time_format,
+            prefs: self.prefs()?,
         })
+    }
+
+    /// The UI's preferences: `--profile NAME`'s file or the default one. A bad profile
+    /// name is an error; no config directory means none (the defaults, nothing to save).
+    fn prefs(&self) -> anyhow::Result<Option<crate::prefs::Loaded>> {
+        match crate::prefs::load(self.profile.as_deref()) {
+            Ok(loaded) => Ok(Some(loaded)),
+            Err(crate::prefs::PrefsError::NoDir) => Ok(None),
+            Err(err) => Err(anyhow::anyhow!("--profile: {err}")),
+        }
     }
 }
 
@@ -529,7 +546,13 @@ impl Cli {
                 },
                 (None, None) if ui => {
                     let filters = self.io.ui_filters()?;
-                    let Some(name) = crate::interfaces::default_interface() else {
+                    // The preferences' default interface first, else the first one up.
+                    let preferred = filters
+                        .prefs
+                        .as_ref()
+                        .and_then(|p| p.prefs.default_interface.clone());
+                    let Some(name) = preferred.or_else(crate::interfaces::default_interface)
+                    else {
                         anyhow::bail!(
                             "no interface is up with an address to capture on; give -i INTERFACE \
                              (see `sockeye -D`), open a capture with -r FILE, or try `sockeye demo`"

@@ -12,7 +12,7 @@ use crate::filter::Filter;
 use crate::source::{RemoteOptions, RemoteSource, RemoteSpec};
 use crate::tui::{self, ui};
 
-/// The command-line filters of a UI session, and how it shows time.
+/// The command-line filters of a UI session, how it shows time, and its preferences.
 #[derive(Debug, Default, Clone)]
 pub struct UiFilters {
     /// `-Y`: applied when the UI opens, shown in the filter bar.
@@ -21,6 +21,9 @@ pub struct UiFilters {
     pub capture: Option<Filter>,
     /// `-t`: the Time column's format.
     pub time_format: Option<crate::headless::TimeFormat>,
+    /// The preferences file (`--profile`), loaded; `None` where there is no config
+    /// directory.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 /// The UI over a capture file or a pipe, with the command line's filters.
@@ -33,6 +36,7 @@ pub fn replay(path: &str, follow: bool, filters: UiFilters) -> anyhow::Result<Ex
             capture_filter: filters.capture,
             time_format: filters.time_format,
             follow,
+            prefs: filters.prefs,
         },
     )?;
     Ok(ExitCode::SUCCESS)
@@ -42,45 +46,30 @@ pub fn replay(path: &str, follow: bool, filters: UiFilters) -> anyhow::Result<Ex
 pub fn remote(
     spec: &RemoteSpec,
     remote: &RemoteOptions,
-    filters: UiFilters,
+    mut filters: UiFilters,
 ) -> anyhow::Result<ExitCode> {
     let source = RemoteSource::open(spec, remote)?;
     let title = source.label().to_string();
     let store = crate::store::LiveConfig {
-        capture_filter: filters.capture,
+        capture_filter: filters.capture.take(),
         ..Default::default()
     };
-    run_with_config(
-        Box::new(source),
-        &title,
-        None,
-        store,
-        filters.display,
-        filters.time_format,
-    )
+    run_with_config(Box::new(source), &title, store, filters)
 }
 
 /// Runs the live UI on `opts.interface` with the command line's filters.
 ///
 /// The source is opened before any thread exists: dropping capabilities only covers the
 /// threads alive at that moment.
-pub fn run(opts: &CaptureOptions, filters: UiFilters) -> anyhow::Result<ExitCode> {
+pub fn run(opts: &CaptureOptions, mut filters: UiFilters) -> anyhow::Result<ExitCode> {
     let source = open_source(opts)?;
     let store = crate::store::LiveConfig {
         store_limit: opts.store_limit(),
         record: opts.write.clone(),
-        capture_filter: filters.capture,
+        capture_filter: filters.capture.take(),
         ..Default::default()
     };
-    let time_format = filters.time_format;
-    run_with_config(
-        source,
-        &opts.interface,
-        None,
-        store,
-        filters.display,
-        time_format,
-    )
+    run_with_config(source, &opts.interface, store, filters)
 }
 
 /// The UI over an already opened source; `note` is a footer line the caller keeps
@@ -104,26 +93,26 @@ pub fn run_with(
     Ok(ExitCode::SUCCESS)
 }
 
-/// [`run_with`] with a store limit and an optional `-w` recording.
+/// [`run_with`] with a store limit, an optional `-w` recording and the command line's
+/// filters and preferences.
 fn run_with_config(
     source: Box<dyn crate::source::PacketSource + Send>,
     title: &str,
-    events: Option<Receiver<SocketEvent>>,
     store: crate::store::LiveConfig,
-    display_filter: Option<Filter>,
-    time_format: Option<crate::headless::TimeFormat>,
+    filters: UiFilters,
 ) -> anyhow::Result<ExitCode> {
     tui::run_live(
         source,
-        events,
+        None,
         tui::LiveOptions {
             title: title.to_string(),
             no_color: ui::theme::Theme::no_color_env(),
             open_interface: None,
             store,
-            display_filter,
-            time_format,
+            display_filter: filters.display,
+            time_format: filters.time_format,
             note: None,
+            prefs: filters.prefs,
         },
     )?;
     Ok(ExitCode::SUCCESS)

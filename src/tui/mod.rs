@@ -67,6 +67,8 @@ pub struct ReplayOptions {
     pub time_format: Option<crate::headless::TimeFormat>,
     /// `--follow`: at the end of the file, wait for more.
     pub follow: bool,
+    /// The preferences (`--profile`) the UI opens with and `W` saves.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 /// Opens a live source by interface name (the interface picker uses it).
@@ -88,6 +90,8 @@ pub struct LiveOptions {
     pub time_format: Option<crate::headless::TimeFormat>,
     /// A line kept current by the caller, shown in the footer (the demo's scenario).
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// The preferences (`--profile`) the UI opens with and `W` saves.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 /// Interface names for the picker (pnet's view of the system).
@@ -121,6 +125,7 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
             interfaces: interface_names(),
             no_color: opts.no_color || crate::tui::ui::theme::Theme::no_color_env(),
             time_format: opts.time_format,
+            prefs: opts.prefs,
             ..AppOptions::default()
         },
     );
@@ -161,6 +166,7 @@ pub fn run_live_on<B: Backend + clipboard::Clipboard>(
             events,
             time_format: opts.time_format,
             note: opts.note.clone(),
+            prefs: opts.prefs.clone(),
         },
     );
     if let Some(filter) = opts.display_filter {

@@ -22,6 +22,7 @@ mod hostile;
 mod live;
 mod narration_facts;
 mod pipes;
+mod prefs_ui;
 mod reference;
 mod regressions;
 mod remote;

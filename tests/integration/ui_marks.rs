@@ -72,7 +72,7 @@ fn mark_filter_on_marks_and_export_them() {
     keys(&mut a, "\x1b\x1b");
     assert!(a.filter.is_none());
     // Export: the prompt says the set and the count; Tab moves to the next set.
-    keys(&mut a, "W");
+    keys(&mut a, "X");
     let s = screen(&a);
     assert!(s.contains("export displayed (2 packets) to:"), "{s}");
     keys(&mut a, "\t");
@@ -83,7 +83,7 @@ fn mark_filter_on_marks_and_export_them() {
     let back = frames(&marked);
     assert_eq!(back, vec![original[0].clone(), original[2].clone()]);
     // A range to pcap: the ignored packet stays out.
-    keys(&mut a, "W\t\t");
+    keys(&mut a, "X\t\t");
     assert!(screen(&a).contains("export range N-M FILE (0 packets)"));
     let range = dir.join("range.pcap");
     keys(&mut a, &format!("2-3 {}", range.display()));

@@ -50,7 +50,7 @@ impl Column {
         }
     }
 
-    fn index(self) -> usize {
+    pub(super) fn index(self) -> usize {
         Column::ALL.iter().position(|c| *c == self).unwrap_or(0)
     }
 }

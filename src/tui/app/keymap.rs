@@ -92,6 +92,8 @@ pub enum Action {
     Zoom,
     GrowPane,
     ShrinkPane,
+    /// Write the columns, widths and time format to the preferences file.
+    SavePrefs,
     /// Apply as Filter: the selected field, bytes or conversation, at once.
     ApplyFilter,
     /// Prepare as Filter: the same expression in the bar, to edit.
@@ -278,6 +280,7 @@ pub const KEYMAP: &[Binding] = &[
         "column narrower / wider",
     ),
     b(&[k('t')], Action::TimeFormat, "time: r dd d a ad u ud e"),
+    b(&[k('W')], Action::SavePrefs, "save view as preferences"),
     b(&[k('z')], Action::Zoom, "zoom pane / unzoom"),
     pair(
         &[k('K')],
@@ -311,7 +314,7 @@ pub const KEYMAP: &[Binding] = &[
         Action::ApplyFilter,
         &[k('A')],
         Action::PrepareFilter,
-        "apply / prepare as filter",
+        "apply / prepare filter",
     ),
     pair(
         &[k('&')],
@@ -321,7 +324,13 @@ pub const KEYMAP: &[Binding] = &[
         "…and / …or selected",
     ),
     b(&[k('!')], Action::PrepareAndNot, "…and not selected"),
-    b(&[k('m')], Action::Mark, "mark / unmark packet"),
+    pair(
+        &[k('m')],
+        Action::Mark,
+        &[k('I')],
+        Action::Ignore,
+        "mark / ignore (toggles)",
+    ),
     pair(
         &[k('\'')],
         Action::NextMark,
@@ -329,19 +338,18 @@ pub const KEYMAP: &[Binding] = &[
         Action::PrevMark,
         "next / previous mark",
     ),
-    b(&[k('I')], Action::Ignore, "ignore / unignore packet"),
-    b(&[k('W')], Action::Export, "export displayed/marked/range"),
+    b(&[k('X')], Action::Export, "export packets"),
     b(
         &[k('b'), code(KeyCode::Backspace)],
         Action::GoBack,
-        "back (after Enter on [… frame: N])",
+        "back (after a jump)",
     ),
     pair(
         &[k('y')],
         Action::Copy,
         &[k('Y')],
         Action::CopyFilter,
-        "copy value·line·hex·stream / filter",
+        "copy / copy as filter",
     ),
 ];
 

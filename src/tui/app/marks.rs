@@ -102,7 +102,7 @@ impl App {
         )
     }
 
-    /// `W`: the export prompt, on the displayed packets (Tab changes the set).
+    /// `X`: the export prompt, on the displayed packets (Tab changes the set).
     pub fn open_export(&mut self) {
         self.analyst.export = ExportSet::Displayed;
         self.prompt = Some(Prompt {

@@ -16,6 +16,7 @@ mod links;
 mod marks;
 mod nav;
 mod point;
+mod prefs;
 pub mod quit;
 pub mod replay;
 pub mod row;
@@ -100,6 +101,8 @@ pub struct AppOptions {
     pub time_format: Option<crate::headless::TimeFormat>,
     /// A line someone else keeps current (the demo: which scenario runs, what to watch).
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// Preferences to open with (columns, time format, theme) and to save with `W`.
+    pub prefs: Option<crate::prefs::Loaded>,
 }
 
 /// Most recent socket calls kept for display.
@@ -164,6 +167,8 @@ pub struct App {
     pub order: Option<columns::RowOrder>,
     pub split: PaneSplit,
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// The session's preferences and their file; `W` writes the UI's choices there.
+    pub prefs: Option<crate::prefs::Loaded>,
     /// Marks, filter history, jump-back stack, completions.
     pub analyst: analyst::Analyst,
 }
@@ -171,7 +176,7 @@ pub struct App {
 impl App {
     pub fn new(store: SharedStore, opts: AppOptions) -> Self {
         let live = opts.live.is_some();
-        App {
+        let mut app = App {
             store,
             title: opts.title,
             live: opts.live,
@@ -222,8 +227,13 @@ impl App {
             order: None,
             split: PaneSplit::default(),
             note: opts.note,
+            prefs: None,
             analyst: analyst::Analyst::new(),
+        };
+        if let Some(prefs) = opts.prefs {
+            app.apply_prefs(prefs, opts.time_format.is_some());
         }
+        app
     }
 
     /// Takes in what arrived since the last tick: new packets, replay progress, socket

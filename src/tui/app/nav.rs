@@ -94,6 +94,7 @@ pub(super) fn handle(app: &mut App, action: Action) {
         Action::ColumnRight => app.move_column_cursor(1),
         Action::Sort => app.sort_by_cursor(),
         Action::HideColumn => app.hide_column(),
+        Action::SavePrefs => app.save_prefs(),
         Action::ShowColumns => app.show_all_columns(),
         Action::NarrowColumn => app.resize_column(-2),
         Action::WidenColumn => app.resize_column(2),
@@ -194,10 +195,12 @@ fn picker(app: &mut App, action: Action) {
         Action::Up => *cursor = cursor.saturating_sub(1),
         Action::Down => *cursor = (*cursor + 1).min(names.len().saturating_sub(1)),
         Action::Activate => {
-            if let Some(name) = names.get(*cursor) {
-                app.effects.push(Effect::OpenInterface(name.clone()));
-            }
+            let picked = names.get(*cursor).cloned();
             app.picker = None;
+            if let Some(name) = picked {
+                app.remember_interface(&name);
+                app.effects.push(Effect::OpenInterface(name));
+            }
         }
         Action::Quit => app.quit = true,
         _ => app.picker = None,

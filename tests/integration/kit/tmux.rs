@@ -19,8 +19,12 @@ impl Tmux {
             return None;
         }
         let name = format!("sockeye-{tag}-{}", std::process::id());
+        // The user's own preferences never shape a test's screen: an empty config
+        // directory unless the test names one (later assignments win in `env`).
+        let config = std::env::temp_dir().join("sockeye-tests-no-config");
         let shell = format!(
-            "env PS1='prompt$ ' TERM=xterm-256color {} bash --norc --noprofile",
+            "env PS1='prompt$ ' TERM=xterm-256color SOCKEYE_CONFIG_DIR={} {} bash --norc --noprofile",
+            config.display(),
             env.join(" ")
         );
         let (w, h) = (width.to_string(), height.to_string());
