@@ -80,7 +80,9 @@ mod tests {
         let mut screen = TestBackend::new(10, 2);
         assert!(copy(&mut screen, Some("xterm"), "x").is_err());
         let mut out = CrosstermBackend::new(Vec::new());
-        copy(&mut out, Some("xterm"), "x").unwrap();
-        assert_eq!(out.writer().as_slice(), b"\x1b]52;c;eA==\x07");
+        assert_eq!(copy(&mut out, Some("xterm"), "x"), Ok(()));
+        assert!(copy(&mut out, Some("linux"), "x").is_err());
+        let long = "x".repeat(MAX_BYTES + 1);
+        assert!(copy(&mut out, Some("xterm"), &long).is_err());
     }
 }

@@ -37,6 +37,7 @@ mod trace;
 mod trace_order;
 mod trace_ui;
 mod ui;
+mod ui_colouring;
 mod ui_columns;
 mod ui_filter;
 mod ui_gone;

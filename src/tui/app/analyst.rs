@@ -51,12 +51,15 @@ pub struct Analyst {
     pub export: ExportSet,
     /// `$TERM`, read once: some terminals cannot take OSC 52 (the Linux console, `dumb`).
     pub term: Option<String>,
+    /// The colouring rules of the packet list.
+    pub colours: super::colouring::Colouring,
 }
 
 impl Analyst {
     pub fn new() -> Analyst {
         Analyst {
             term: std::env::var("TERM").ok(),
+            colours: super::colouring::Colouring::defaults(),
             ..Analyst::default()
         }
     }

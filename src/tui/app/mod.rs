@@ -4,6 +4,7 @@
 
 pub mod analyst;
 mod bar;
+pub mod colouring;
 pub mod columns;
 pub mod convs;
 mod copy;
@@ -231,6 +232,10 @@ impl App {
             analyst: analyst::Analyst::new(),
         };
         if let Some(prefs) = opts.prefs {
+            // The user's colouring rules live beside the preferences file.
+            if let Some(dir) = prefs.path.parent() {
+                app.analyst.colours = colouring::Colouring::with_user_file(dir);
+            }
             app.apply_prefs(prefs, opts.time_format.is_some());
         }
         app

@@ -83,6 +83,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .tcp()
             .is_some_and(|t| t.syn() || t.fin() || t.rst());
         let marks = app.frame_marks(i);
+        let rule = (!app.no_color)
+            .then(|| app.analyst.colours.rule_for(&d, marks))
+            .flatten();
         let style = if marks.marked && i != app.selected && !app.no_color {
             // Wireshark draws marked packets white on black.
             Style::new()
@@ -98,6 +101,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             }
         } else if app.matches(&d) {
             crate::tui::ui::palette(app).search_hit
+        } else if let Some(rule) = rule {
+            let rgb = |c: [u8; 3]| ratatui::style::Color::Rgb(c[0], c[1], c[2]);
+            Style::new().fg(rgb(rule.fg)).bg(rgb(rule.bg))
         } else if flagged {
             crate::tui::ui::palette(app).bad_tcp
         } else if syn {
