@@ -38,7 +38,7 @@ pub fn parse(text: &str) -> Result<Expr, FilterError> {
 }
 
 /// What the user said about one frame (UI state the pipeline never sees).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct FrameMarks {
     pub marked: bool,
     pub ignored: bool,

@@ -6,6 +6,8 @@
 //! that are tried first. Drawing turns the colours into styles; with NO_COLOR nothing is
 //! coloured and the Info column's tags (`[TCP Retransmission]`) still say it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::dissect::Dissection;
@@ -28,7 +30,13 @@ pub struct ColourRule {
 pub struct Colouring {
     pub rules: Vec<ColourRule>,
     pub problems: Vec<String>,
+    /// Each packet's rule, once worked out: a redraw (every 40 ms live) then costs no
+    /// filter evaluation. Keyed by the marks too, which a rule may read.
+    cache: RefCell<HashMap<(usize, i64, FrameMarks), Option<usize>>>,
 }
+
+/// Packets whose rule is remembered before the cache starts again.
+const CACHE: usize = 100_000;
 
 impl Colouring {
     /// Wireshark's defaults.
@@ -36,7 +44,7 @@ impl Colouring {
         let (rules, _) = parse(DEFAULTS);
         Colouring {
             rules,
-            problems: Vec::new(),
+            ..Colouring::default()
         }
     }
 
@@ -58,9 +66,26 @@ impl Colouring {
 
     /// The first rule `d` matches.
     pub fn rule_for(&self, d: &Dissection<'_>, marks: FrameMarks) -> Option<&ColourRule> {
-        self.rules
-            .iter()
-            .find(|r| r.filter.matches_marked(d, marks))
+        // The timestamp too: a new live store (another interface) numbers from 1 again.
+        let key = (
+            (d.info.number as usize).saturating_sub(1),
+            d.info.ts_ns,
+            marks,
+        );
+        let known = self.cache.borrow().get(&key).copied();
+        let at = known.unwrap_or_else(|| {
+            let at = self
+                .rules
+                .iter()
+                .position(|r| r.filter.matches_marked(d, marks));
+            let mut cache = self.cache.borrow_mut();
+            if cache.len() >= CACHE {
+                cache.clear();
+            }
+            cache.insert(key, at);
+            at
+        });
+        self.rules.get(at?)
     }
 }
 
