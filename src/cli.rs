@@ -33,9 +33,12 @@ Examples, by the groups above:
  Output
   sockeye -r capture.pcapng -H              one line per packet, like tcpdump -n -r
   sockeye -r capture.pcapng -V              every layer and field of every packet
+  sockeye -r capture.pcapng -x              each packet's bytes as a hex dump (tshark -x)
   sockeye -r capture.pcapng -T fields -e frame.number -e ip.src -e tcp.seq -E header=y
                                             tshark-compatible columns (Wireshark field names)
-  sockeye -r capture.pcapng -T json         one JSON object per packet
+  sockeye -r capture.pcapng -T json         tshark's JSON: _index, _source.layers, one object
+                                            per layer (--no-duplicate-keys: arrays)
+  sockeye -r capture.pcapng -T ek           tshark's -T ek: an index line + one line per packet
  Filters
   sockeye -r capture.pcapng -Y 'tcp.port == 80 && ip.addr == 10.0.0.0/8'
                                             only the packets a Wireshark display filter selects
@@ -43,6 +46,15 @@ Examples, by the groups above:
   sockeye -r capture.pcapng -q -z conv,tcp  conversations, like tshark -z conv,tcp
   sockeye -r capture.pcapng -q -z follow,tcp,ascii,0
                                             the reassembled payload of TCP stream 0
+  sockeye -r capture.pcapng -q -z follow,tcp,hex,0
+                                            the same as a hex dump (raw: bare hex per chunk)
+  sockeye -r capture.pcapng -q -z expert    expert info by severity (also expert,warn)
+  sockeye -r capture.pcapng -q -z io,phs    the protocol hierarchy (frames, bytes per protocol)
+  sockeye -r capture.pcapng -q -z io,stat,1,tcp,'COUNT(tcp.analysis.retransmission)tcp'
+                                            per second: all frames, TCP frames, retransmissions
+  sockeye -r capture.pcapng -q -z endpoints,ip
+                                            IPv4 endpoints (also eth, ipv6, tcp, udp)
+  sockeye -r capture.pcapng -q -z conv,ip   IPv4 conversations (also eth, ipv6, tcp, udp)
  Teaching
   sockeye -r capture.pcapng --export ladder --packet 1 [--mermaid]
                                             the TCP sequence diagram of packet 1's stream
@@ -159,7 +171,8 @@ pub struct IoArgs {
     #[arg(help_heading = "Output", short = 'n')]
     pub numeric: bool,
 
-    /// Output format: text (summary lines), fields (-e columns), json (one object a line).
+    /// Output format: text (summary lines), fields (-e columns), json (tshark's -T json),
+    /// ek (tshark's -T ek: Elasticsearch bulk lines).
     #[arg(
         help_heading = "Output",
         short = 'T',
@@ -180,6 +193,16 @@ pub struct IoArgs {
     /// Print the full layer tree of each packet (every field, indented by layer).
     #[arg(help_heading = "Output", short = 'V')]
     pub verbose: bool,
+
+    /// With -T json: write a field that occurs several times in one object as one array
+    /// (tshark's --no-duplicate-keys) instead of repeating its key.
+    #[arg(help_heading = "Output", long)]
+    pub no_duplicate_keys: bool,
+
+    /// Hex and ASCII dump of each packet's bytes, as tshark -x (alone: the dumps only; with
+    /// -V: after each tree).
+    #[arg(help_heading = "Output", short = 'x')]
+    pub hex_dump: bool,
 
     /// Display filter (Wireshark syntax, as tshark -Y), applied after analysis: frames that
     /// do not match are analysed but neither printed nor written. E.g. "tcp.port in {80, 443}".
@@ -205,8 +228,11 @@ pub struct IoArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Statistics after the packets, as tshark -z: conv,tcp | conv,udp |
-    /// follow,tcp,ascii,N | follow,udp,ascii,N (N = the tcp.stream / udp.stream index).
+    /// Statistics after the packets, as tshark -z: conv,tcp|udp|eth|ip|ipv6 |
+    /// endpoints,eth|ip|ipv6|tcp|udp | io,phs[,FILTER] |
+    /// io,stat,INTERVAL[,FILTER|FUNC(FIELD)FILTER…] (FUNC: COUNT SUM MIN MAX AVG FRAMES BYTES) |
+    /// follow,tcp|udp,ascii|hex|raw,N (N = the tcp.stream / udp.stream index) |
+    /// expert[,error|warn|note|chat][,FILTER].
     #[arg(help_heading = "Statistics", short = 'z', value_name = "STAT")]
     pub stats: Vec<String>,
 
@@ -312,6 +338,8 @@ pub enum OutputFormat {
     Text,
     Fields,
     Json,
+    /// tshark's -T ek: an index line and a one-line document per packet.
+    Ek,
 }
 
 // Parsed once per run; boxing the flags would only complicate clap's derive.
@@ -413,6 +441,7 @@ impl IoArgs {
     pub fn wants_headless_output(&self) -> bool {
         self.format.is_some()
             || self.verbose
+            || self.hex_dump
             || self.write.is_some()
             || self.count.is_some()
             || !self.stats.is_empty()

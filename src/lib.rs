@@ -10,6 +10,7 @@
 //! tui (app, ui, lesson)     the terminal program: run loop; state and geometry (app,
 //!                           app/layout) that never import drawing (ui); lessons
 //! headless                  printers: tcpdump-style lines, -T fields/json, -V, -z
+//! stats                     expert info and IO intervals, for -z and the UI alike
 //! store · filter · teach    packet index for the UI, display filter, teaching views
 //! dissect                   the pipeline: frame → decode → reassembly → analysis → Dissection
 //! analysis · decode · field conversations and TCP facts; layers; the one field table
@@ -47,6 +48,7 @@ pub mod prefs;
 pub mod privileges;
 pub mod signals;
 pub mod source;
+pub mod stats;
 pub mod store;
 #[allow(unsafe_code)]
 pub mod sys;

@@ -21,6 +21,7 @@ pub use ingest::{
     spawn_live_with, IndexJob, LiveConfig, LiveControl, SharedStore, LIVE_CHANNEL,
 };
 
+use crate::dissect::process::{self, ConversationOwners, ProcessFacts};
 use std::net::IpAddr;
 use std::ops::Range;
 
@@ -342,6 +343,9 @@ pub struct Store {
     /// Packets not kept: a single batch larger than the whole store limit.
     pub store_dropped: u64,
     pub link: LinkType,
+    /// Live capture with attribution: each conversation's process owners, keyed (TCP?,
+    /// stream), so a packet dissected again shows what the pipeline found.
+    owners: std::collections::HashMap<(bool, u64), std::sync::Arc<ConversationOwners>>,
 }
 
 impl Store {
@@ -361,6 +365,7 @@ impl Store {
             error: None,
             store_dropped: 0,
             link,
+            owners: std::collections::HashMap::new(),
         }
     }
 
@@ -496,6 +501,14 @@ impl Store {
                 reassembled.as_ref(),
             )
         });
+        let key = match (&tcp, &udp) {
+            (Some(t), _) => Some((true, t.stream)),
+            (None, Some(u)) => Some((false, u.stream)),
+            _ => None,
+        };
+        let process = key
+            .and_then(|k| self.owners.get(&k))
+            .and_then(|o| Some(ProcessFacts::oriented(o, process::source_end(&packet)?)));
         Some(Dissection {
             packet,
             info,
@@ -503,6 +516,8 @@ impl Store {
             tcp,
             udp,
             app,
+            process,
+            comment: None,
         })
     }
 
@@ -510,6 +525,7 @@ impl Store {
     /// of their own buffer and every batch numbers its side-table rows from 0: both are
     /// made absolute here.
     fn append(&mut self, batch: &mut Batch) {
+        self.owners.extend(batch.owners.drain(..));
         if self.first_ts_ns.is_none() {
             self.first_ts_ns = batch.entries.first().map(|e| e.ts_ns);
         }

@@ -55,6 +55,28 @@ pub fn switch_user(uid: u32, gid: u32) -> io::Result<()> {
     check(unsafe { libc::setuid(uid) })
 }
 
+/// Asks the kernel to send `signal` to this process when its parent exits, then checks the
+/// parent `expected` is still there (it may have exited just before the request, which the
+/// kernel would then never report). Err(NotFound) when it is already gone.
+///
+/// The setting survives exec (not of set-uid programs), so it also holds across the
+/// `unshare` re-execution that moves sockeye into its private namespace.
+pub fn die_with_parent(signal: libc::c_int, expected: u32) -> io::Result<()> {
+    let signal = libc::c_ulong::try_from(signal).map_err(io::Error::other)?;
+    // SAFETY: PR_SET_PDEATHSIG takes a signal number and no pointers.
+    let rc = unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, signal, 0, 0, 0) };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if std::os::unix::process::parent_id() != expected {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the parent process {expected} has exited"),
+        ));
+    }
+    Ok(())
+}
+
 /// Hours, minutes and seconds of the Unix time `sec` in the local time zone; `None` when
 /// the C library cannot convert it.
 pub fn local_time_of_day(sec: i64) -> Option<(i64, i64, i64)> {
@@ -139,6 +161,18 @@ pub fn enter_net_namespace(ns: BorrowedFd<'_>) -> io::Result<()> {
     // SAFETY: `ns` is an open namespace file descriptor for the duration of the call;
     // setns only changes this thread's network namespace.
     let rc = unsafe { libc::setns(ns.as_raw_fd(), libc::CLONE_NEWNET) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Moves the calling thread into a new, empty network namespace (it needs CAP_SYS_ADMIN in
+/// its user namespace: root, or the private namespace `sockeye run` re-executes into).
+pub fn new_net_namespace() -> io::Result<()> {
+    // SAFETY: unshare takes flags only; CLONE_NEWNET changes this thread's namespace alone.
+    let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) };
     if rc == 0 {
         Ok(())
     } else {

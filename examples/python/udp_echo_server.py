@@ -5,14 +5,17 @@
 
 Echoes DATAGRAMS datagrams (default 1), then exits.
 """
+import os
 import socket
 import sys
 
 port = int(sys.argv[1]) if len(sys.argv) > 1 else 7008
+# The server's address: loopback, or the server host of `sockeye run --two-hosts`.
+host = os.environ.get("SOCKEYE_SERVER_IP", "127.0.0.1")
 count = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 
 with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-    s.bind(("127.0.0.1", port))
+    s.bind((host, port))
     print(f"waiting for datagrams on 127.0.0.1:{port}", flush=True)
     for _ in range(count):
         data, addr = s.recvfrom(1024)

@@ -88,7 +88,7 @@ const RULE: &str =
 const HEADER: &str = "                                                           |       <-      | |       ->      | |     Total     |    Relative    |   Duration   |\n                                                           | Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |\n";
 
 /// tshark's `format_size` with SI prefixes: whole units once the value reaches 10 of them.
-fn format_size(bytes: u64) -> String {
+pub fn format_size(bytes: u64) -> String {
     const UNITS: [(u64, &str); 4] = [
         (1_000_000_000_000, "TB"),
         (1_000_000_000, "GB"),
@@ -114,7 +114,7 @@ fn endpoint(e: &Endpoint) -> String {
 /// Wireshark's `nstime_to_sec`: whole seconds plus the nanosecond part, each converted on
 /// its own. Matching it matters: the 4-decimal duration is a difference of two such
 /// values, and computing it any other way rounds differently now and then.
-fn nstime_to_sec(ns: i64) -> f64 {
+pub fn nstime_to_sec(ns: i64) -> f64 {
     const NS: i64 = 1_000_000_000;
     (ns / NS) as f64 + (ns % NS) as f64 / 1e9
 }

@@ -262,7 +262,8 @@ impl UdpFollower {
     }
 }
 
-const FOLLOW_RULE: &str = "===================================================================\n";
+pub(super) const FOLLOW_RULE: &str =
+    "===================================================================\n";
 
 /// tshark's ASCII view: printable ASCII and line breaks kept, everything else a dot.
 fn push_ascii(out: &mut String, bytes: &[u8]) {
@@ -276,24 +277,8 @@ fn push_ascii(out: &mut String, bytes: &[u8]) {
 /// printed as tshark does: a chunk holding "[N bytes missing in capture file]" plus the
 /// C string's terminating NUL (shown as a dot).
 pub fn render_tshark_ascii(s: &FollowedStream) -> String {
-    let proto = match s.proto {
-        ConvProto::Tcp => "tcp",
-        ConvProto::Udp => "udp",
-    };
     let mut out = String::new();
-    out.push('\n');
-    out.push_str(FOLLOW_RULE);
-    let _ = writeln!(out, "Follow: {proto},ascii");
-    let _ = writeln!(out, "Filter: {proto}.stream eq {}", s.stream);
-    match &s.nodes {
-        Some([a, b]) => {
-            let _ = writeln!(out, "Node 0: {a}");
-            let _ = writeln!(out, "Node 1: {b}");
-        }
-        None => {
-            out.push_str("Node 0: :0\nNode 1: :0\n");
-        }
-    }
+    super::follow_dump::header(&mut out, s, super::follow_dump::FollowMode::Ascii);
     for item in &s.items {
         match item {
             FollowItem::Data { node, bytes } => {

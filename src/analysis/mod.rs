@@ -46,6 +46,7 @@
 pub mod conversations;
 pub mod flags;
 pub mod follow;
+pub mod follow_dump;
 mod hash;
 pub mod key;
 pub mod seq;

@@ -16,6 +16,8 @@ use anyhow::Context;
 use crate::privileges;
 use crate::source::{Backend, LiveError, LiveSource, PnetSource};
 
+pub mod owners;
+
 /// Validated live-capture options, taken from the shared tcpdump-style flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaptureOptions {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::frame::{Frame, LinkType, OwnedFrame};
-use crate::headless::{OutputMode, Printer, ReadConfig};
+use crate::headless::{Printer, ReadConfig};
 use crate::source::{MemorySource, Next, PacketSource, SourceError, SourceStats};
 
 /// Alternates "nothing yet" and a frame, like a quiet interface; sets `stop_after` frames.
@@ -63,13 +63,10 @@ fn frames(n: usize) -> MemorySource {
     )
 }
 
-/// Runs the headless loop in JSON mode (one line per packet) and returns the frame count and
-/// the timestamps printed.
+/// Runs the headless loop printing summary lines (one per packet) and returns the frame
+/// count and the lines printed.
 fn run(src: &mut Scripted, stop: &AtomicBool, count: Option<u64>) -> (u64, usize) {
-    let mut printer = Printer::new(ReadConfig {
-        mode: OutputMode::Json,
-        ..ReadConfig::summary()
-    });
+    let mut printer = Printer::new(ReadConfig::summary());
     let mut out = Vec::new();
     let outcome =
         crate::headless::run(src, &mut printer, None, None, count, stop, &mut out).expect("run");

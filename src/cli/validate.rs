@@ -30,6 +30,8 @@ pub fn plan(io: &IoArgs) -> anyhow::Result<Plan> {
         time_format: io.time_format,
         line_buffered: io.line_buffered,
         follow: io.follow,
+        hex_dump: io.hex_dump,
+        json_arrays: io.no_duplicate_keys,
     })
 }
 
@@ -42,6 +44,10 @@ pub fn read_config(io: &IoArgs) -> anyhow::Result<ReadConfig> {
         (Some(OutputFormat::Fields), _) => ReadConfig::fields(&io.fields, &io.field_options)?,
         (Some(OutputFormat::Json), _) => ReadConfig {
             mode: OutputMode::Json,
+            ..ReadConfig::summary()
+        },
+        (Some(OutputFormat::Ek), _) => ReadConfig {
+            mode: OutputMode::Ek,
             ..ReadConfig::summary()
         },
         (_, true) => ReadConfig {

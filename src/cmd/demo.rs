@@ -16,7 +16,7 @@ use crate::source::Backend;
 use anyhow::{bail, Context};
 
 /// Set in a re-executed `sockeye demo` or `sockeye run` once it runs inside its own network
-/// namespace.
+/// namespace, to the pid of the process that started sockeye.
 pub(crate) const INSIDE_ENV: &str = "SOCKEYE_DEMO_NETNS";
 /// Without --rounds the loop still ends: an hour of scenarios at most.
 pub const MAX_ROUNDS: u32 = 400;
@@ -124,7 +124,9 @@ pub(crate) fn reexec_in_private_netns(what: &str, host_command: &str) -> anyhow:
                     .args(["sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
                     .arg(&exe)
                     .args(&args)
-                    .env(INSIDE_ENV, "1")
+                    // The value is the pid that started us: `sockeye run` watches it
+                    // (its parent is the same process after these execs).
+                    .env(INSIDE_ENV, std::os::unix::process::parent_id().to_string())
                     .exec();
                 bail!("cannot start {what} in a private network namespace: {err}");
             }

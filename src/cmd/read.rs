@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use crate::capture::CaptureOptions;
+use crate::dissect::Dissector;
 use crate::filter::Filter;
 use crate::headless::{self, Printer, ReadConfig, StatSpec, Stats};
 use crate::pcapio::CaptureWriter;
@@ -36,6 +37,10 @@ pub struct Plan {
     pub line_buffered: bool,
     /// `--follow`: wait at the end of the file for more.
     pub follow: bool,
+    /// `-x`: a hex dump of each packet.
+    pub hex_dump: bool,
+    /// `--no-duplicate-keys`: `-T json` writes a repeated field as one array.
+    pub json_arrays: bool,
 }
 
 impl Plan {
@@ -47,11 +52,25 @@ impl Plan {
         stop: &AtomicBool,
         line_buffered: bool,
     ) -> anyhow::Result<headless::Outcome> {
+        self.run_with(Dissector::new(), source, writer, stop, line_buffered)
+    }
+
+    /// [`Self::run`] with the caller's dissector (live capture attributes processes).
+    fn run_with(
+        self,
+        dissector: Dissector,
+        source: &mut dyn PacketSource,
+        writer: Option<&mut CaptureWriter>,
+        stop: &AtomicBool,
+        line_buffered: bool,
+    ) -> anyhow::Result<headless::Outcome> {
         let stats = (!self.stats.is_empty()).then(|| Stats::new(&self.stats));
         let mut printer = Printer::new(self.config)
             .with_display_filter(self.display_filter)
             .with_capture_filter(self.capture_filter)
-            .with_time_format(self.time_format);
+            .with_time_format(self.time_format)
+            .with_hex_dump(self.hex_dump)
+            .with_json_arrays(self.json_arrays);
         let stdout = io::stdout();
         // A file is read as fast as it can be printed: block-buffered. A live capture on a
         // terminal shows each line as it comes (as tcpdump); the loop also flushes whenever
@@ -61,14 +80,18 @@ impl Plan {
         } else {
             Box::new(BufWriter::with_capacity(256 * 1024, stdout.lock()))
         };
-        Ok(headless::run(
-            source,
-            &mut printer,
+        let sinks = headless::Sinks {
             stats,
             writer,
+            out: &mut out,
+        };
+        Ok(headless::run_with(
+            dissector,
+            source,
+            &mut printer,
+            sinks,
             self.count,
             stop,
-            &mut out,
         )?)
     }
 }
@@ -114,7 +137,15 @@ pub fn read_capture(path: &str, plan: Plan) -> anyhow::Result<ExitCode> {
     // Packets that arrive over time are shown as they come on a terminal (as tcpdump).
     let line_buffered =
         plan.line_buffered || (source.is_streaming() && io::IsTerminal::is_terminal(&io::stdout()));
-    let outcome = plan.run(&mut source, writer.as_mut(), &stop, line_buffered)?;
+    // Packet comments become `frame.comment`, and the process owners sockeye wrote there.
+    let dissector = Dissector::with_comments(source.comments());
+    let outcome = plan.run_with(
+        dissector,
+        &mut source,
+        writer.as_mut(),
+        &stop,
+        line_buffered,
+    )?;
     if let Some(err) = outcome.source_error {
         eprintln!(
             "sockeye: {path}: {err} ({} packets read before it)",
@@ -129,6 +160,14 @@ pub fn read_capture(path: &str, plan: Plan) -> anyhow::Result<ExitCode> {
 /// `-T fields`, `-T json`, `-V`, `-q`, `-z`, `-Y`, `-f`, `-c` and `-w` together), with
 /// tcpdump's opening line and closing counters on stderr.
 pub fn capture_live(opts: &CaptureOptions, plan: Plan) -> anyhow::Result<ExitCode> {
+    // Opened before privileges are dropped; without it packets simply carry no owners.
+    let dissector = match crate::capture::owners::SocketOwners::open() {
+        Ok(owners) => Dissector::with_owners(Box::new(owners)),
+        Err(e) => {
+            eprintln!("sockeye: no process attribution (sock_diag: {e})");
+            Dissector::new()
+        }
+    };
     let mut source = crate::capture::open_source(opts)?;
     let stop = crate::capture::stop_flag()?;
     // Only now, with every privilege dropped, is the -w file created.
@@ -142,7 +181,13 @@ pub fn capture_live(opts: &CaptureOptions, plan: Plan) -> anyhow::Result<ExitCod
     };
     crate::capture::announce(source.as_ref(), opts.backend);
     let line_buffered = plan.line_buffered || io::IsTerminal::is_terminal(&io::stdout());
-    let outcome = plan.run(source.as_mut(), writer.as_mut(), &stop, line_buffered);
+    let outcome = plan.run_with(
+        dissector,
+        source.as_mut(),
+        writer.as_mut(),
+        &stop,
+        line_buffered,
+    );
     crate::capture::report_counts(source.as_ref(), outcome.as_ref().ok().map(|o| o.frames));
     let outcome = outcome?;
     if let Some(err) = outcome.source_error {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 
 use crate::endpoints::capture::{
-    capture_while, packet_lines, scenario_frames, write_frames, PacketTap, TapFrame,
+    capture_while, packet_lines, scenario_frames, write_frames_and_calls, PacketTap, TapFrame,
 };
 use crate::endpoints::events::{EventLog, EventSink, PrintSink, SocketEvent, Tee};
 use crate::endpoints::trace::merge_by_start;
@@ -32,9 +32,29 @@ pub struct RunOptions {
     pub host: bool,
     /// The program and its arguments.
     pub program: Vec<OsString>,
+    /// `--two-hosts`: a server and a client command in two namespaces joined by veth.
+    pub two_hosts: Option<TwoHosts>,
 }
 
+/// `--two-hosts --server CMD --client CMD`.
+#[derive(Debug, Clone)]
+pub struct TwoHosts {
+    pub server: String,
+    pub client: String,
+}
+
+/// The traced program of `--two-hosts`: a shell that starts the server, waits (bounded)
+/// until something listens or is bound in its namespace, runs the client in the client's
+/// namespace, then waits for the server. The commands and the namespace path are the
+/// shell's arguments, never spliced into its script, so no quoting can break out.
+const TWO_HOSTS_SCRIPT: &str = r#"eval "$1" &
+i=0
+until grep -q ' 0A ' /proc/net/tcp /proc/net/tcp6 2>/dev/null || [ "$(cat /proc/net/udp /proc/net/udp6 2>/dev/null | wc -l)" -gt 2 ] || [ $i -ge 250 ]; do sleep 0.02; i=$((i+1)); done
+nsenter --net="$3" sh -c "$2"
+wait"#;
+
 pub fn run(args: &RunOptions) -> anyhow::Result<ExitCode> {
+    die_with_parent()?;
     if !args.host && std::env::var_os(super::demo::INSIDE_ENV).is_none() {
         return super::demo::reexec_in_private_netns("sockeye run", "sockeye run --host");
     }
@@ -45,8 +65,34 @@ pub fn run(args: &RunOptions) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// A `sockeye run` outliving whoever started it (a closed ssh session, a killed script)
+/// would trace, capture and hold its program for nobody: it asks for SIGTERM when its
+/// parent exits, which stops the run as Ctrl-C does (the program killed, what was recorded
+/// kept). Inside the private namespace the parent to watch is the one the command was
+/// started from, passed through the re-execution (which execs, so keeps the process).
+fn die_with_parent() -> anyhow::Result<()> {
+    let parent = std::env::var(super::demo::INSIDE_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or_else(std::os::unix::process::parent_id);
+    crate::sys::die_with_parent(libc::SIGTERM, parent)
+        .context("sockeye run stops when the process that started it is gone")
+}
+
 /// The program as a command, without the variable that marks sockeye's own namespace.
-fn command(args: &RunOptions) -> anyhow::Result<Command> {
+/// `client_ns`: with --two-hosts, the path of the client's namespace.
+fn command(args: &RunOptions, client_ns: Option<&str>) -> anyhow::Result<Command> {
+    if let (Some(two), Some(ns)) = (&args.two_hosts, client_ns) {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", TWO_HOSTS_SCRIPT, "sh", &two.server, &two.client, ns])
+            .env_remove(super::demo::INSIDE_ENV)
+            // Where the client finds the server (the examples read it).
+            .env(
+                "SOCKEYE_SERVER_IP",
+                crate::endpoints::netns::SERVER_IP.to_string(),
+            );
+        return Ok(cmd);
+    }
     let Some((program, rest)) = args.program.split_first() else {
         bail!("give the program to run after --, e.g. sockeye run -- python3 server.py");
     };
@@ -56,6 +102,9 @@ fn command(args: &RunOptions) -> anyhow::Result<Command> {
 }
 
 fn describe(args: &RunOptions) -> String {
+    if let Some(two) = &args.two_hosts {
+        return format!("server '{}' and client '{}'", two.server, two.client);
+    }
     let words: Vec<String> = args
         .program
         .iter()
@@ -66,11 +115,22 @@ fn describe(args: &RunOptions) -> String {
 
 fn run_headless(args: &RunOptions) -> anyhow::Result<ExitCode> {
     let stop = crate::signals::stop_flag().context("installing the signal handlers")?;
-    let cmd = command(args)?;
+    // Lives until the run ends: the client's namespace is held by its descriptor.
+    let pair = match &args.two_hosts {
+        Some(_) => Some(crate::endpoints::netns::VethPair::create()?),
+        None => None,
+    };
+    let ns_path = pair.as_ref().map(|p| p.client_ns_path());
+    let cmd = command(args, ns_path.as_deref())?;
+    let interface = if pair.is_some() {
+        crate::endpoints::netns::VETH
+    } else {
+        "lo"
+    };
     // Packets are only printed with --trace and only saved with -w; without either, no
     // capture (a bulk transfer would otherwise be held in memory for nothing).
     let wants_packets = args.trace || args.write.is_some();
-    let tap = match PacketTap::open("lo") {
+    let tap = match PacketTap::open(interface) {
         _ if !wants_packets => None,
         Ok(t) => Some(t),
         Err(e) if args.write.is_some() => return Err(e.into()),
@@ -102,8 +162,11 @@ fn run_headless(args: &RunOptions) -> anyhow::Result<ExitCode> {
     }
     report(&describe(args), &outcome);
     if let Some(path) = &args.write {
-        let n = write_frames(path, &frames)?;
-        eprintln!("sockeye: wrote {n} packets to {path}");
+        let n = write_frames_and_calls(path, &frames, &events)?;
+        eprintln!(
+            "sockeye: wrote {n} packets and {} socket calls to {path}",
+            events.len()
+        );
     }
     Ok(exit_code(&outcome))
 }
@@ -167,29 +230,54 @@ fn run_ui(args: &RunOptions) -> anyhow::Result<ExitCode> {
         buffer_mib: 32,
         store_limit_mib: 0,
     };
-    // Opened (and privileges dropped) before the tracer thread exists.
+    // Opened (and privileges dropped) before the tracer thread exists; the socket table
+    // too, so the UI names each conversation's processes.
+    let owners = crate::capture::owners::shared();
     let source = crate::capture::open_source(&opts)?;
     let log_path = std::env::temp_dir().join(format!("sockeye-run-{}.log", std::process::id()));
     let log = std::fs::File::create(&log_path)
         .with_context(|| format!("creating {}", log_path.display()))?;
-    let mut cmd = command(args)?;
+    let log = Arc::new(std::sync::Mutex::new(log));
+    let mut cmd = command(args, None)?;
     cmd.stdin(Stdio::null())
-        .stdout(log.try_clone().context("duplicating the log file")?)
-        .stderr(log);
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let tracer_stop = stop.clone();
+    // The pipes are handed over by the tracer thread once the program exists; each pump
+    // ends when the program and its children have closed its pipe.
+    let output = crate::trace::output::ProgramOutput::default();
+    let (pumps_tx, pumps_rx) = mpsc::channel();
     let tracer = std::thread::Builder::new()
         .name("tracer".into())
-        .spawn(move || crate::trace::run(cmd, Arc::new(tx), tracer_stop))
+        .spawn(move || {
+            crate::trace::run_with_pipes(cmd, Arc::new(tx), tracer_stop, move |out, err| {
+                let _ = pumps_tx.send((out, err));
+            })
+        })
         .context("starting the tracer thread")?;
+    let pumps: Vec<_> = match pumps_rx.recv() {
+        Ok((out, err)) => [
+            out.map(|p| output.pump(p, log.clone())),
+            err.map(|p| output.pump(p, log.clone())),
+        ]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect(),
+        Err(_) => Vec::new(),
+    };
     let title = format!("run: {}", describe(args));
-    let ui = super::ui::run_with(source, &title, Some(rx), None);
+    let ui = super::ui::run_traced(source, &title, rx, output, owners);
     // Quitting the UI ends the program: nothing traced outlives sockeye.
     stop.store(true, Ordering::SeqCst);
     let outcome = tracer
         .join()
         .map_err(|_| anyhow::anyhow!("the tracer thread panicked"))??;
+    for pump in pumps {
+        let _ = pump.join();
+    }
     ui?;
     report(&describe(args), &outcome);
     eprintln!("sockeye: the program's output is in {}", log_path.display());

@@ -62,11 +62,13 @@ pub fn remote(
 /// The source is opened before any thread exists: dropping capabilities only covers the
 /// threads alive at that moment.
 pub fn run(opts: &CaptureOptions, mut filters: UiFilters) -> anyhow::Result<ExitCode> {
+    let owners = crate::capture::owners::shared();
     let source = open_source(opts)?;
     let store = crate::store::LiveConfig {
         store_limit: opts.store_limit(),
         record: opts.write.clone(),
         capture_filter: filters.capture.take(),
+        owners,
         ..Default::default()
     };
     run_with_config(source, &opts.interface, store, filters)
@@ -93,6 +95,31 @@ pub fn run_with(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `sockeye run`'s UI: [`run_with`] with the traced program's output under the ladder.
+pub fn run_traced(
+    source: Box<dyn crate::source::LiveSource + Send>,
+    title: &str,
+    events: Receiver<SocketEvent>,
+    output: crate::trace::output::ProgramOutput,
+    owners: Option<crate::dissect::process::SharedLookup>,
+) -> anyhow::Result<ExitCode> {
+    tui::run_live(
+        source,
+        Some(events),
+        tui::LiveOptions {
+            title: title.to_string(),
+            no_color: ui::theme::Theme::no_color_env(),
+            program_output: Some(output),
+            store: crate::store::LiveConfig {
+                owners,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// [`run_with`] with a store limit, an optional `-w` recording and the command line's
 /// filters and preferences.
 fn run_with_config(
@@ -113,6 +140,7 @@ fn run_with_config(
             time_format: filters.time_format,
             note: None,
             prefs: filters.prefs,
+            program_output: None,
         },
     )?;
     Ok(ExitCode::SUCCESS)

@@ -5,6 +5,7 @@ mod annotate;
 pub mod app;
 pub mod columns;
 mod defrag;
+pub mod process;
 pub mod reassembly;
 
 pub use annotate::{ip_addresses, tcp_segment, udp_datagram, Facts, SackBlocks};
@@ -13,6 +14,7 @@ use etherparse::defrag::IpDefragPayloadVec;
 
 use crate::analysis::{Analyzer, TcpFacts, UdpFacts};
 use crate::decode::{self, FieldList, FrameInfo, Interest, Packet};
+use crate::field::{FieldId, Value};
 use crate::frame::Frame;
 
 /// Streaming state across frames: numbering and relative times (and, with analysis, the
@@ -26,6 +28,10 @@ pub struct Dissector {
     analyzer: Analyzer,
     sack: SackBlocks,
     app: app::AppTracker,
+    /// Live capture only: who owns each conversation's local sockets.
+    owners: Option<process::Attribution>,
+    /// Capture files: the packet comment of the record being dissected.
+    comments: Option<crate::pcapio::CommentSlot>,
 }
 
 /// One frame, dissected.
@@ -41,6 +47,11 @@ pub struct Dissection<'a> {
     pub udp: Option<UdpFacts>,
     /// The application layer, the Protocol/Info columns and `frame.protocols`.
     pub app: app::AppFacts,
+    /// The processes owning the conversation's sockets (live capture with attribution,
+    /// or read back from the packet comment a capture file carries).
+    pub process: Option<process::ProcessFacts>,
+    /// `frame.comment`: the capture file's packet comment.
+    pub comment: Option<String>,
 }
 
 impl Dissection<'_> {
@@ -79,6 +90,14 @@ impl Dissection<'_> {
         if interest.contains(Interest::COLUMNS) {
             self.app.emit_columns(out);
         }
+        if interest.contains(Interest::FRAME_FACTS) {
+            if let Some(comment) = &self.comment {
+                out.fact(FieldId::FrameComment, Value::Text(comment), 0);
+            }
+            if let Some(process) = &self.process {
+                process.emit(out);
+            }
+        }
     }
 
     /// tshark's Protocol and Info columns for this packet (what the packet list shows).
@@ -103,9 +122,27 @@ impl Dissector {
         Self::default()
     }
 
+    /// A dissector that attributes each new TCP/UDP conversation to the processes owning
+    /// its sockets, through `lookup` (called once per conversation).
+    pub fn with_owners(lookup: Box<dyn process::OwnerLookup>) -> Self {
+        Dissector {
+            owners: Some(process::Attribution::new(lookup)),
+            ..Self::default()
+        }
+    }
+
     /// The conversation tables built so far.
     pub fn analyzer(&self) -> &Analyzer {
         &self.analyzer
+    }
+
+    /// A dissector that reads each record's packet comment from `slot` (a capture file's
+    /// reader fills it): `frame.comment`, and the process owners sockeye wrote there.
+    pub fn with_comments(slot: crate::pcapio::CommentSlot) -> Self {
+        Dissector {
+            comments: Some(slot),
+            ..Self::default()
+        }
     }
 
     /// Number of frames dissected so far.
@@ -136,6 +173,16 @@ impl Dissector {
             None => None,
         };
         let udp = udp_datagram(&packet, info.number, info.ts_ns).map(|d| self.analyzer.udp(&d));
+        let process = match (&mut self.owners, &tcp, &udp) {
+            (Some(owners), Some(t), _) => process_facts(owners, &packet, true, t.stream),
+            (Some(owners), None, Some(u)) => process_facts(owners, &packet, false, u.stream),
+            _ => None,
+        };
+        let comment = self.comments.as_ref().and_then(|slot| slot.take());
+        let process = process.or_else(|| {
+            let comment = comment.as_deref()?;
+            process::from_comment(comment, process::source_end(&packet))
+        });
         let app = self.app.observe(
             &packet,
             info.number,
@@ -150,6 +197,29 @@ impl Dissector {
             tcp,
             udp,
             app,
+            process,
+            comment,
         }
     }
+}
+
+/// The packet's conversation owners, from its addresses and ports.
+fn process_facts(
+    owners: &mut process::Attribution,
+    packet: &Packet<'_>,
+    tcp: bool,
+    stream: u64,
+) -> Option<process::ProcessFacts> {
+    let (src, dst) = ip_addresses(packet)?;
+    let (sport, dport) = match (packet.tcp(), packet.udp()) {
+        (Some(t), _) if tcp => (t.source_port(), t.destination_port()),
+        (_, Some(u)) if !tcp => (u.source_port(), u.destination_port()),
+        _ => return None,
+    };
+    Some(owners.facts(
+        tcp,
+        stream,
+        std::net::SocketAddr::new(src, sport),
+        std::net::SocketAddr::new(dst, dport),
+    ))
 }

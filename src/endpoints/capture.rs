@@ -142,8 +142,26 @@ pub fn packet_lines(frames: &[&TapFrame]) -> Vec<(TimestampNs, String)> {
 
 /// Saves frames as a capture file (format by extension, see [`CaptureWriter::create`]).
 pub fn write_frames(path: &str, frames: &[&TapFrame]) -> Result<u64, EndpointError> {
+    let w = CaptureWriter::create(path, SNAPLEN, LinkType::ETHERNET)
+        .map_err(|e| EndpointError::Failed(e.to_string()))?;
+    write_into(w, frames)
+}
+
+/// Saves frames and the socket calls beside them in a pcapng file (see
+/// [`super::saved`] for where the calls go and why).
+pub fn write_frames_and_calls(
+    path: &str,
+    frames: &[&TapFrame],
+    calls: &[super::events::SocketEvent],
+) -> Result<u64, EndpointError> {
+    let notes = calls.iter().filter_map(super::saved::to_note).collect();
+    let w = CaptureWriter::create_with_notes(path, SNAPLEN, notes)
+        .map_err(|e| EndpointError::Failed(e.to_string()))?;
+    write_into(w, frames)
+}
+
+fn write_into(mut w: CaptureWriter, frames: &[&TapFrame]) -> Result<u64, EndpointError> {
     let fail = |e: &dyn std::fmt::Display| EndpointError::Failed(e.to_string());
-    let mut w = CaptureWriter::create(path, SNAPLEN, LinkType::ETHERNET).map_err(|e| fail(&e))?;
     for f in frames {
         let frame = Frame {
             ts_ns: f.ts_ns,

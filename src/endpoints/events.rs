@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::frame::TimestampNs;
 
 /// Which endpoint made the call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Side {
     Client,
     Server,
@@ -26,7 +26,7 @@ impl Side {
 }
 
 /// The socket API call, named as in C so the trace reads like the man pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum SocketCall {
     Socket,
     Bind,
@@ -108,7 +108,7 @@ impl SocketCall {
 
 /// Who made a call of a traced program (`sockeye run`): the process, the thread, its
 /// command name, and the first bytes of the data it moved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Traced {
     pub pid: u32,
     pub tid: u32,
@@ -122,7 +122,7 @@ pub struct Traced {
 pub const DATA_HEAD: usize = 32;
 
 /// How the call returned: success, or the errno the kernel gave (with its text).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CallResult {
     Ok,
     Err { errno: i32, message: String },
@@ -159,7 +159,7 @@ impl CallResult {
 /// One socket call. `ts_ns` is taken just before the call and `ret_ns` just after it returns,
 /// both CLOCK_REALTIME ns like capture timestamps: a blocking `connect()` spans the SYN and
 /// the SYN-ACK, and the trace can show that.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SocketEvent {
     pub ts_ns: TimestampNs,
     pub ret_ns: TimestampNs,

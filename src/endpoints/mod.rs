@@ -9,6 +9,7 @@ pub mod capture;
 pub mod client;
 pub mod events;
 pub mod netns;
+pub mod saved;
 pub mod scenarios;
 pub mod server;
 pub mod trace;

@@ -100,6 +100,58 @@ impl Drop for Lab {
     }
 }
 
+/// Two hosts without root, for `sockeye run --two-hosts`: this process's own network
+/// namespace (the private one `sockeye run` re-executes into) is the server's, and a new
+/// one, held only by a descriptor of this process, is the client's; a veth pair joins
+/// them (192.0.2.1 server, 192.0.2.2 client). Nothing is named in /run/netns and no helper
+/// process exists, so nothing can be left behind: the client's namespace ends with the
+/// descriptor (and the last process inside it).
+#[derive(Debug)]
+pub struct VethPair {
+    /// The client's namespace (`/proc/PID/fd/N` of this process names it to `nsenter`).
+    pub client_ns: std::os::fd::OwnedFd,
+}
+
+impl VethPair {
+    pub fn create() -> Result<VethPair, EndpointError> {
+        let here = std::process::id().to_string();
+        // A thread moves into the new namespace; the commands it starts are born there.
+        let client_ns = thread::Builder::new()
+            .name("sockeye-veth".into())
+            .spawn(move || -> Result<std::os::fd::OwnedFd, EndpointError> {
+                crate::sys::new_net_namespace()
+                    .map_err(|e| EndpointError::Lab(format!("a second network namespace: {e}")))?;
+                quiet_ipv6()?;
+                ip(&["link", "set", "lo", "up"])?;
+                ip(&[
+                    "link", "add", VETH, "type", "veth", "peer", "name", VETH, "netns", &here,
+                ])?;
+                ip(&["addr", "add", "192.0.2.2/24", "dev", VETH])?;
+                ip(&["link", "set", VETH, "up"])?;
+                let ns = File::open("/proc/thread-self/ns/net")
+                    .map_err(|e| EndpointError::Lab(format!("the client's namespace: {e}")))?;
+                Ok(ns.into())
+            })
+            .map_err(|e| EndpointError::Failed(format!("cannot start thread: {e}")))?
+            .join()
+            .map_err(|_| EndpointError::Failed("namespace thread panicked".into()))??;
+        quiet_ipv6()?;
+        ip(&["addr", "add", "192.0.2.1/24", "dev", VETH])?;
+        ip(&["link", "set", VETH, "up"])?;
+        Ok(VethPair { client_ns })
+    }
+
+    /// A path naming the client's namespace for as long as this value lives.
+    pub fn client_ns_path(&self) -> String {
+        use std::os::fd::AsRawFd;
+        format!(
+            "/proc/{}/fd/{}",
+            std::process::id(),
+            self.client_ns.as_raw_fd()
+        )
+    }
+}
+
 /// Turns IPv6 off in the calling thread's namespace before the veth exists: otherwise the
 /// links' IPv6 autoconfiguration (MLD reports, router and neighbour solicitations) clutters
 /// a lab meant to show one IPv4 exchange. Best effort: a kernel without IPv6 has no knob.

@@ -381,4 +381,10 @@ field_table! {
     ImapResponseStatus = "imap.response.status", "Response Status", Text;
     // Text bodies (text/*, SMTP DATA): one field per line, as tshark's data-text-lines.
     DataTextLines = "data-text-lines", "Line-based text data", Protocol;
+    // ---- Process attribution (live capture; `sockeye run`): the processes owning a
+    // conversation's sockets, and the pcapng packet comment that carries them. ----
+    FrameComment = "frame.comment", "Comment", Text;
+    SockeyeProcess = "sockeye.process", "Process", Text;
+    SockeyeProcessPid = "sockeye.process.pid", "Process ID", Dec;
+    SockeyeProcessName = "sockeye.process.name", "Process name", Text;
 }

@@ -2,7 +2,9 @@
 //! `-T fields` columns, JSON lines, or the `-V` layer tree; optionally saved with `-w`.
 
 mod clock;
+mod ek;
 mod fields_out;
+mod hexdump;
 mod json;
 mod options;
 mod stats;
@@ -76,6 +78,12 @@ pub struct Printer {
     line: Vec<u8>,
     protocols: String,
     header_done: bool,
+    /// `-x`: each packet's bytes after it (instead of the summary line, as tshark).
+    hex_dump: bool,
+    /// `-T json`: packets printed so far (the array's separators depend on it).
+    json_packets: u64,
+    /// `--no-duplicate-keys`: a repeated field's occurrences as one JSON array.
+    json_arrays: bool,
 }
 
 impl Printer {
@@ -90,7 +98,20 @@ impl Printer {
             line: Vec::with_capacity(512),
             protocols: String::new(),
             header_done: false,
+            hex_dump: false,
+            json_packets: 0,
+            json_arrays: false,
         }
+    }
+
+    pub fn with_json_arrays(mut self, arrays: bool) -> Self {
+        self.json_arrays = arrays;
+        self
+    }
+
+    pub fn with_hex_dump(mut self, hex_dump: bool) -> Self {
+        self.hex_dump = hex_dump;
+        self
     }
 
     pub fn with_display_filter(mut self, filter: Option<Filter>) -> Self {
@@ -130,7 +151,18 @@ impl Printer {
                 fields_out::write_header(columns, &self.config.field_options, out)?;
             }
         }
+        if self.config.mode == OutputMode::Json && !self.header_done {
+            out.write_all(json::OPEN.as_bytes())?;
+        }
         self.header_done = true;
+        Ok(())
+    }
+
+    /// Writes whatever follows the last packet (the end of the JSON array).
+    pub fn end(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        if self.config.mode == OutputMode::Json && self.header_done {
+            out.write_all(json::close(self.json_packets > 0).as_bytes())?;
+        }
         Ok(())
     }
 
@@ -149,6 +181,8 @@ impl Printer {
         self.times.prev_displayed = Some(ts);
         self.line.clear();
         match &self.config.mode {
+            // tshark -x without -V/-P prints the bytes only.
+            OutputMode::Summary if self.hex_dump => {}
             OutputMode::Summary => {
                 match self.time {
                     Some(format) => self
@@ -177,14 +211,41 @@ impl Printer {
                 };
                 d.emit_fields_only(&mut self.protocols, interest, &mut fields);
                 match mode {
-                    OutputMode::Json => json::write_object(&fields, &mut self.line),
+                    OutputMode::Ek => {
+                        ek::write_packet(&fields, &json_index_date(ts), ts, &mut self.line)
+                    }
+                    OutputMode::Json => {
+                        let date = json_index_date(ts);
+                        json::write_packet(
+                            &fields,
+                            &date,
+                            self.json_packets == 0,
+                            self.json_arrays,
+                            &mut self.line,
+                        );
+                        self.json_packets += 1;
+                    }
                     _ => tree::write_tree(&d.packet, &fields, &mut self.line),
                 }
             }
         }
+        if self.hex_dump {
+            hexdump::write_hex_dump(d, &mut self.line);
+        }
         out.write_all(&self.line)?;
         Ok(true)
     }
+}
+
+/// The `_index` date of tshark's JSON: the packet's local calendar day.
+fn json_index_date(ts_ns: i64) -> String {
+    let tm = crate::sys::broken_down_time(ts_ns.div_euclid(1_000_000_000), true);
+    format!(
+        "{:04}-{:02}-{:02}",
+        i64::from(tm.tm_year) + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday
+    )
 }
 
 /// Reads `source` to the end (or `count` frames, or until `stop` is set), printing each
@@ -195,13 +256,38 @@ impl Printer {
 pub fn run(
     source: &mut dyn PacketSource,
     printer: &mut Printer,
-    mut stats: Option<Stats>,
-    mut writer: Option<&mut CaptureWriter>,
+    stats: Option<Stats>,
+    writer: Option<&mut CaptureWriter>,
     count: Option<u64>,
     stop: &AtomicBool,
     out: &mut dyn Write,
 ) -> Result<Outcome, HeadlessError> {
-    let mut dissector = Dissector::new();
+    let sinks = Sinks { stats, writer, out };
+    run_with(Dissector::new(), source, printer, sinks, count, stop)
+}
+
+/// Where [`run_with`] sends each packet besides the printer.
+pub struct Sinks<'w> {
+    pub stats: Option<Stats>,
+    pub writer: Option<&'w mut CaptureWriter>,
+    pub out: &'w mut dyn Write,
+}
+
+/// [`run`] with a dissector of the caller's (live capture's attributes each conversation
+/// to its processes; a `-w` file then carries them as packet comments).
+pub fn run_with(
+    mut dissector: Dissector,
+    source: &mut dyn PacketSource,
+    printer: &mut Printer,
+    sinks: Sinks<'_>,
+    count: Option<u64>,
+    stop: &AtomicBool,
+) -> Result<Outcome, HeadlessError> {
+    let Sinks {
+        mut stats,
+        mut writer,
+        out,
+    } = sinks;
     let mut source_error = None;
     let pumped = (|| -> Result<(), HeadlessError> {
         printer.begin(out)?;
@@ -229,9 +315,16 @@ pub fn run(
                 stats.observe(&dissection);
             }
             if let Some(writer) = writer.as_deref_mut().filter(|_| shown) {
-                writer.write_frame(&frame)?;
+                // A file's own comment is kept; a live capture writes the owners it found.
+                let comment = (dissection.comment.clone())
+                    .or_else(|| dissection.process.as_ref().map(|p| p.comment()));
+                match comment {
+                    Some(text) => writer.write_frame_commented(&frame, &text)?,
+                    None => writer.write_frame(&frame)?,
+                }
             }
         }
+        printer.end(out)?;
         Ok(out.flush()?)
     })();
     // The capture file is flushed whatever ended the loop (the end, damage, a signal, a

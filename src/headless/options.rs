@@ -36,8 +36,10 @@ pub enum OutputMode {
     Summary,
     /// `-T fields`: these columns.
     Fields(Columns),
-    /// `-T json`: one object per line.
+    /// `-T json`: tshark's JSON array.
     Json,
+    /// `-T ek`: tshark's Elasticsearch bulk lines (an index line, then the packet).
+    Ek,
     /// `-V`: the whole layer tree.
     Tree,
     /// Nothing per packet (e.g. `-w` while only statistics are wanted).

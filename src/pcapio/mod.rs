@@ -16,6 +16,41 @@ mod writer;
 pub use reader::{CaptureReader, Record};
 pub use writer::{CaptureFormat, CaptureWriter, WriteError, DEFAULT_SNAPLEN};
 
+/// The packet comment of the record just read, handed from the reader to whoever
+/// dissects it (the frame itself carries bytes and capture metadata only). Cheap when
+/// no record has a comment: one relaxed load per packet.
+#[derive(Debug, Clone, Default)]
+pub struct CommentSlot(std::sync::Arc<CommentCell>);
+
+#[derive(Debug, Default)]
+struct CommentCell {
+    set: std::sync::atomic::AtomicBool,
+    text: std::sync::Mutex<Option<String>>,
+}
+
+impl CommentSlot {
+    /// Leaves the current record's comment (or none).
+    pub fn put(&self, comment: Option<String>) {
+        use std::sync::atomic::Ordering;
+        if comment.is_none() && !self.0.set.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut text = self.0.text.lock().unwrap_or_else(|e| e.into_inner());
+        self.0.set.store(comment.is_some(), Ordering::Relaxed);
+        *text = comment;
+    }
+
+    /// The current record's comment, taken.
+    pub fn take(&self) -> Option<String> {
+        use std::sync::atomic::Ordering;
+        if !self.0.set.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.0.set.store(false, Ordering::Relaxed);
+        self.0.text.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
 /// Why a capture file could not be read further. Each prints as one line naming the byte
 /// offset, so a damaged file's problem can be found with a hex viewer.
 #[derive(Debug, thiserror::Error)]

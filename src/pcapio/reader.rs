@@ -13,6 +13,7 @@ use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketOption;
 use pcap_file::pcapng::blocks::interface_description::{
     InterfaceDescriptionBlock, InterfaceDescriptionOption,
 };
+use pcap_file::pcapng::blocks::section_header::SectionHeaderOption;
 use pcap_file::pcapng::{Block, PcapNgParser};
 use pcap_file::{Endianness, PcapError, TsResolution};
 
@@ -71,6 +72,10 @@ pub struct CaptureReader<R> {
     /// [`ReadError::Idle`] instead of waited for.
     header_read: bool,
     format: Format,
+    /// Where each pcapng record's packet comment goes, once someone asked for them.
+    comments: Option<super::CommentSlot>,
+    /// The comments of the pcapng section headers read so far.
+    section_notes: Vec<String>,
 }
 
 /// A record found by [`CaptureReader::advance`]; its bytes stay in the reader until the
@@ -95,10 +100,24 @@ impl<R: Read> CaptureReader<R> {
             format: Format::Pcap {
                 header: PcapHeader::default(),
             },
+            comments: None,
+            section_notes: Vec::new(),
         };
         reader.read_file_header()?;
         reader.header_read = true;
         Ok(reader)
+    }
+
+    /// From now on, each record's packet comment (pcapng `opt_comment`; none for pcap) is
+    /// left in the returned slot as the record is read.
+    pub fn share_comments(&mut self) -> super::CommentSlot {
+        self.comments.get_or_insert_with(Default::default).clone()
+    }
+
+    /// The comments of the section headers read so far (the first one's once the reader
+    /// is created): `sockeye run -w` keeps the program's socket calls there.
+    pub fn section_notes(&self) -> &[String] {
+        &self.section_notes
     }
 
     /// File offset of the next unread byte.
@@ -284,6 +303,12 @@ impl<R: Read> CaptureReader<R> {
         let (rest, parser) = PcapNgParser::new(self.window().get(..len).unwrap_or(&[]))
             .map_err(|err| self.malformed(format!("bad pcapng section header: {err}")))?;
         let endianness = parser.section().endianness;
+        let notes: Vec<String> = (parser.section().options.iter())
+            .filter_map(|option| match option {
+                SectionHeaderOption::Comment(text) => Some(text.to_string()),
+                _ => None,
+            })
+            .collect();
         let used = len - rest.len();
         self.consume(used);
         self.format = Format::PcapNg {
@@ -291,6 +316,7 @@ impl<R: Read> CaptureReader<R> {
             interfaces: Vec::new(),
             endianness,
         };
+        self.section_notes.extend(notes);
         Ok(())
     }
 
@@ -449,6 +475,13 @@ impl<R: Read> CaptureReader<R> {
                         _ => None,
                     })
                     .unwrap_or_default();
+                if let Some(slot) = &self.comments {
+                    let comment = epb.options.iter().find_map(|opt| match opt {
+                        EnhancedPacketOption::Comment(text) => Some(text.to_string()),
+                        _ => None,
+                    });
+                    slot.put(comment);
+                }
                 let data_offset = subslice_offset(block_bytes, &epb.data);
                 Step::Record(RecordMeta {
                     start: block_start + data_offset,

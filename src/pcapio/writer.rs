@@ -11,6 +11,7 @@ use pcap_file::pcapng::blocks::enhanced_packet::{EnhancedPacketBlock, EnhancedPa
 use pcap_file::pcapng::blocks::interface_description::{
     InterfaceDescriptionBlock, InterfaceDescriptionOption,
 };
+use pcap_file::pcapng::blocks::section_header::{SectionHeaderBlock, SectionHeaderOption};
 use pcap_file::pcapng::{Block, PcapNgWriter};
 use pcap_file::{DataLink, Endianness, TsResolution};
 
@@ -58,6 +59,8 @@ pub enum WriteError {
     Write(String),
     #[error("a classic pcap file holds one link type ({first}); this frame is {other}: write a .pcapng file instead")]
     MixedLinkTypes { first: LinkType, other: LinkType },
+    #[error("{0}: the socket calls are saved in a pcapng file's section header: name it .pcapng")]
+    NotesNeedPcapng(String),
 }
 
 enum Inner {
@@ -101,6 +104,49 @@ impl CaptureWriter {
             CaptureFormat::from_path(path)
         };
         Self::new(out, format, snaplen, link)
+    }
+
+    /// [`Self::create`] with `notes` as comments of the pcapng section header (one option
+    /// each; every pcapng reader, tshark included, accepts or skips them). A pcap file has
+    /// no place for them: `Err(NotesNeedPcapng)` before anything is created. (pcapng names
+    /// each packet's link type in its interface block, so none is needed here.)
+    pub fn create_with_notes(
+        path: &str,
+        snaplen: u32,
+        notes: Vec<String>,
+    ) -> Result<Self, WriteError> {
+        if path == "-" || CaptureFormat::from_path(path) != CaptureFormat::PcapNg {
+            return Err(WriteError::NotesNeedPcapng(path.to_string()));
+        }
+        let out = File::create(path).map_err(|source| WriteError::Create {
+            path: path.to_string(),
+            source,
+        })?;
+        let section = SectionHeaderBlock {
+            endianness: Endianness::native(),
+            options: notes
+                .into_iter()
+                .map(|n| SectionHeaderOption::Comment(Cow::Owned(n)))
+                .collect(),
+            ..Default::default()
+        };
+        let writer = PcapNgWriter::with_section_header(
+            BufWriter::with_capacity(256 * 1024, Box::new(out) as Box<dyn Write + Send>),
+            section,
+        )
+        .map_err(|e| WriteError::Write(e.to_string()))?;
+        Ok(CaptureWriter {
+            inner: Inner::PcapNg {
+                writer,
+                interfaces: Vec::new(),
+                snaplen: if snaplen == 0 {
+                    DEFAULT_SNAPLEN
+                } else {
+                    snaplen
+                },
+            },
+            written: 0,
+        })
     }
 
     pub fn new(
@@ -149,6 +195,20 @@ impl CaptureWriter {
     }
 
     pub fn write_frame(&mut self, frame: &Frame<'_>) -> Result<(), WriteError> {
+        self.write(frame, None)
+    }
+
+    /// [`Self::write_frame`] with a packet comment (pcapng's `opt_comment`, which tshark
+    /// shows as `frame.comment`); a pcap file has no place for it and drops it.
+    pub fn write_frame_commented(
+        &mut self,
+        frame: &Frame<'_>,
+        comment: &str,
+    ) -> Result<(), WriteError> {
+        self.write(frame, Some(comment))
+    }
+
+    fn write(&mut self, frame: &Frame<'_>, comment: Option<&str>) -> Result<(), WriteError> {
         let timestamp = Duration::from_nanos(u64::try_from(frame.ts_ns).unwrap_or(0));
         match &mut self.inner {
             Inner::Pcap {
@@ -200,6 +260,9 @@ impl CaptureWriter {
                     Direction::Inbound => options.push(EnhancedPacketOption::Flags(1)),
                     Direction::Outbound => options.push(EnhancedPacketOption::Flags(2)),
                     Direction::Unknown => {}
+                }
+                if let Some(text) = comment {
+                    options.push(EnhancedPacketOption::Comment(Cow::Borrowed(text)));
                 }
                 let epb = EnhancedPacketBlock {
                     interface_id: interface_id as u32,

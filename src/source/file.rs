@@ -85,6 +85,12 @@ impl FileSource {
         })
     }
 
+    /// Each record's packet comment, left in the slot as the record is read (see
+    /// [`crate::dissect::Dissector::with_comments`]).
+    pub fn comments(&mut self) -> crate::pcapio::CommentSlot {
+        self.reader.share_comments()
+    }
+
     /// A blocking read of an idle stream ends (as at the end of the input) once `stop` is
     /// set.
     pub fn with_stop(mut self, stop: Arc<AtomicBool>) -> Self {

@@ -3,6 +3,10 @@
 
 use super::{facts, Entry};
 use crate::analysis::Handshake;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::dissect::process::ConversationOwners;
 use crate::dissect::Dissection;
 use crate::frame::LinkType;
 
@@ -17,12 +21,26 @@ pub struct Batch {
     handshakes: Vec<Handshake>,
     /// How many TCP streams have begun (streams are numbered in order of appearance).
     streams_begun: u64,
+    /// Conversations' process owners first seen in this batch, keyed (TCP?, stream).
+    pub owners: Vec<((bool, u64), Arc<ConversationOwners>)>,
+    /// Every conversation whose owners were handed over (kept across batches).
+    owned: HashSet<(bool, u64)>,
 }
 
 impl Batch {
     /// Adds the packet `d`, whose bytes sit at `offset` of the backing (or of `bytes`).
     pub fn push(&mut self, d: &Dissection<'_>, offset: u64, link: LinkType) {
         let entry = Entry::from_dissection(d, offset, link, &mut self.facts);
+        let stream = match (&d.tcp, &d.udp) {
+            (Some(t), _) => Some((true, t.stream)),
+            (None, Some(u)) => Some((false, u.stream)),
+            _ => None,
+        };
+        if let (Some(key), Some(p)) = (stream, &d.process) {
+            if self.owned.insert(key) {
+                self.owners.push((key, Arc::clone(&p.owners)));
+            }
+        }
         if let Some(t) = &d.tcp {
             if t.stream >= self.streams_begun {
                 self.streams_begun = t.stream + 1;
@@ -55,5 +73,6 @@ impl Batch {
         self.entries.clear();
         self.bytes.clear();
         self.facts.clear();
+        self.owners.clear();
     }
 }

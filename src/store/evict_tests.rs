@@ -38,6 +38,7 @@ fn full_store_evicts_the_oldest() {
             store_limit: limit,
             record: None,
             capture_filter: None,
+            owners: None,
         },
     )
     .unwrap();

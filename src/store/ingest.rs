@@ -200,6 +200,9 @@ pub fn spawn_indexer(
             .spawn(move || {
                 let capture_filter = capture_filter;
                 let mut batcher = Batcher::new(store, copy, CONVS_EVERY_FILE);
+                // Packet comments (and the process owners sockeye wrote there) reach the
+                // details pane as they reach -V.
+                batcher.dissector = Dissector::with_comments(source.comments());
                 let error = loop {
                     if cancel.load(Ordering::Relaxed) {
                         break None;
@@ -277,6 +280,9 @@ pub struct LiveConfig {
     pub record: Option<String>,
     /// `-f`: frames it rejects are neither stored, recorded nor counted.
     pub capture_filter: Option<Filter>,
+    /// Attribute each new conversation to the processes owning its sockets (live capture
+    /// on this machine); the ingest thread takes the lookup.
+    pub owners: Option<crate::dissect::process::SharedLookup>,
 }
 
 impl Default for LiveConfig {
@@ -286,6 +292,7 @@ impl Default for LiveConfig {
             store_limit: super::DEFAULT_STORE_LIMIT,
             record: None,
             capture_filter: None,
+            owners: None,
         }
     }
 }
@@ -351,12 +358,17 @@ pub fn spawn_live_with(
             .map_err(spawn_err)?
     };
     let ingest = {
+        let owners = config.owners.clone();
         let store = Arc::clone(&store);
         let cancel = Arc::clone(&cancel);
         thread::Builder::new()
             .name("sockeye-ingest".into())
             .spawn(move || {
                 let mut batcher = Batcher::new(store, true, CONVS_EVERY);
+                let lookup = owners.and_then(|o| o.lock().ok()?.take());
+                if let Some(lookup) = lookup {
+                    batcher.dissector = Dissector::with_owners(lookup);
+                }
                 let mut record_error = None;
                 loop {
                     match rx.recv_timeout(FLUSH_EVERY) {

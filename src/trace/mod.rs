@@ -16,6 +16,7 @@
 pub mod calls;
 pub mod decode;
 pub mod memory;
+pub mod output;
 pub mod sides;
 pub mod sockets;
 // ptrace and seccomp-bpf: the tracer's system calls, kept beside the tracer that owns their
@@ -25,7 +26,7 @@ pub mod sys;
 pub mod syscalls;
 pub mod tracer;
 
-pub use tracer::{run, Ending, Outcome};
+pub use tracer::{run, run_with_pipes, Ending, Outcome};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TraceError {

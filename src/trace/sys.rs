@@ -74,12 +74,32 @@ pub fn syscall_info(tid: Pid) -> io::Result<SyscallInfo> {
 
 /// Makes `cmd`'s child ask to be traced by us and install `filter` just before exec, so
 /// the first thing we see is the exec stop and from then on only the filtered calls stop.
+///
+/// The child also dies with the thread that starts it (PR_SET_PDEATHSIG): if the tracer
+/// is killed before it attached, the program must not run on untraced and unowned. Its own
+/// children are covered by PTRACE_O_EXITKILL once tracing runs.
 pub fn trace_on_exec(cmd: &mut Command, filter: BpfProgram) {
+    let tracer = std::process::id();
     // SAFETY: the closure runs in the forked child before exec, where only async-signal-safe
-    // work is allowed: it makes two system calls (ptrace, then prctl + seccomp inside
-    // `apply_filter`, which does not allocate) on data built before the fork.
+    // work is allowed: it makes plain system calls (prctl, getppid, ptrace, then prctl +
+    // seccomp inside `apply_filter`, which does not allocate) on data built before the fork;
+    // the errors it builds from raw errnos do not allocate either.
     unsafe {
         cmd.pre_exec(move || {
+            if libc::prctl(
+                libc::PR_SET_PDEATHSIG,
+                libc::SIGKILL as libc::c_ulong,
+                0,
+                0,
+                0,
+            ) != 0
+            {
+                return Err(io::Error::last_os_error());
+            }
+            // The tracer died between fork and prctl: nobody would ever trace or reap us.
+            if libc::getppid() as u32 != tracer {
+                return Err(io::Error::from_raw_os_error(libc::ESRCH));
+            }
             nix::sys::ptrace::traceme().map_err(io::Error::from)?;
             seccompiler::apply_filter(&filter).map_err(|e| io::Error::other(e.to_string()))
         });

@@ -6,7 +6,7 @@
 //! loop runs on the thread that started the program.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::process::Command;
+use std::process::{ChildStderr, ChildStdout, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -24,6 +24,11 @@ use super::sys::{self, SyscallInfo};
 use super::syscalls;
 use super::TraceError;
 use crate::endpoints::events::{now_ns, CallResult, EventSink};
+
+/// How long what the program left running may go on after it exited.
+pub const LEFTOVER_GRACE: Duration = Duration::from_secs(1);
+/// How often the grace period looks for exits (a bounded, short phase).
+const GRACE_POLL: Duration = Duration::from_millis(10);
 
 /// How the traced program ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,15 +124,27 @@ fn watchdog(
 /// its children have exited (or `stop` is set: then they are killed). `cmd`'s standard
 /// streams are the caller's choice.
 pub fn run(
+    cmd: Command,
+    sink: Arc<dyn EventSink>,
+    stop: Arc<AtomicBool>,
+) -> Result<Outcome, TraceError> {
+    run_with_pipes(cmd, sink, stop, |_, _| {})
+}
+
+/// [`run`] for a `cmd` whose stdout and stderr are piped: `pipes` gets them as soon as the
+/// program is started (the tracing loop must run on this thread, so someone else reads).
+pub fn run_with_pipes(
     mut cmd: Command,
     sink: Arc<dyn EventSink>,
     stop: Arc<AtomicBool>,
+    pipes: impl FnOnce(Option<ChildStdout>, Option<ChildStderr>),
 ) -> Result<Outcome, TraceError> {
     if !syscalls::supported() {
         return Err(TraceError::Unsupported);
     }
     sys::trace_on_exec(&mut cmd, filter()?);
-    let child = cmd.spawn().map_err(TraceError::Spawn)?;
+    let mut child = cmd.spawn().map_err(TraceError::Spawn)?;
+    pipes(child.stdout.take(), child.stderr.take());
     let root = Pid::from_raw(child.id() as i32);
     let live = Arc::new(Mutex::new(HashSet::from([root.as_raw()])));
     let done = Arc::new(AtomicBool::new(false));
@@ -139,6 +156,7 @@ pub fn run(
         live,
         root,
         ending: None,
+        root_gone_at: None,
         events: 0,
         stops: 0,
         notes: Vec::new(),
@@ -172,6 +190,8 @@ struct Tracer {
     live: Arc<Mutex<HashSet<i32>>>,
     root: Pid,
     ending: Option<Ending>,
+    /// When the program sockeye started exited (its leftovers' grace starts then).
+    root_gone_at: Option<Instant>,
     events: u64,
     stops: u64,
     notes: Vec<String>,
@@ -215,9 +235,36 @@ impl Tracer {
         ptrace::cont(self.root, None).map_err(|e| TraceError::Ptrace("cont", e))
     }
 
+    /// Runs until no traced thread is left. Ending on ECHILD alone is not enough: sockeye
+    /// may have children of its own that are not traced (then waitpid would block for
+    /// them), and a thread that vanished without a report (a thread that was replaced by
+    /// another's exec) must not keep the loop alive. Once the program sockeye started has
+    /// exited, what it left running (a background server, a daemon) gets
+    /// [`LEFTOVER_GRACE`] to finish and is then killed, so nothing traced outlives the run.
     fn run_loop(&mut self) -> Result<(), TraceError> {
+        let mut leftovers_killed = false;
         loop {
-            let status = match waitpid(None::<Pid>, Some(WaitPidFlag::__WALL)) {
+            if let Some(since) = self.root_gone_at {
+                if self.tasks.is_empty() {
+                    return Ok(());
+                }
+                if !leftovers_killed && since.elapsed() >= LEFTOVER_GRACE {
+                    self.kill_leftovers();
+                    leftovers_killed = true;
+                }
+            }
+            // During the grace period the wait must not block past its end: poll.
+            let polling = self.root_gone_at.is_some() && !leftovers_killed;
+            let flags = if polling {
+                WaitPidFlag::__WALL | WaitPidFlag::WNOHANG
+            } else {
+                WaitPidFlag::__WALL
+            };
+            let status = match waitpid(None::<Pid>, Some(flags)) {
+                Ok(WaitStatus::StillAlive) => {
+                    std::thread::sleep(GRACE_POLL);
+                    continue;
+                }
                 Ok(s) => s,
                 Err(Errno::ECHILD) => return Ok(()),
                 Err(Errno::EINTR) => continue,
@@ -225,6 +272,24 @@ impl Tracer {
             };
             self.on_status(status);
         }
+    }
+
+    /// Kills what is still traced after the program ended, with a note per process.
+    fn kill_leftovers(&mut self) {
+        let mut procs: Vec<(Pid, String)> = self
+            .tasks
+            .iter()
+            .filter(|(tid, t)| **tid == t.tgid)
+            .map(|(tid, t)| (*tid, t.comm.clone()))
+            .collect();
+        procs.sort();
+        for (pid, comm) in procs {
+            self.notes.push(format!(
+                "process {pid} ({comm}) was still running {} s after the program ended: killed",
+                LEFTOVER_GRACE.as_secs()
+            ));
+        }
+        self.kill_all();
     }
 
     /// One stop. Errors resuming a thread mean it died meanwhile (killed, exit_group in
@@ -247,6 +312,14 @@ impl Tracer {
                 let _ = ptrace::cont(tid, None);
             }
             WaitStatus::PtraceEvent(tid, _, ev) if ev == Event::PTRACE_EVENT_EXEC as i32 => {
+                // A thread other than the leader that calls exec takes the leader's id; its
+                // own id vanishes without an exit report, so forget it here.
+                if let Ok(former) = ptrace::getevent(tid) {
+                    let former = Pid::from_raw(former as i32);
+                    if former != tid {
+                        self.forget(former);
+                    }
+                }
                 if let Some(t) = self.tasks.get_mut(&tid) {
                     t.comm = comm_of(tid);
                 }
@@ -276,6 +349,7 @@ impl Tracer {
                 self.forget(tid);
                 if tid == self.root {
                     self.ending = Some(Ending::Exited(code));
+                    self.root_gone_at = Some(Instant::now());
                 }
             }
             WaitStatus::Signaled(tid, sig, _) => {
@@ -283,6 +357,7 @@ impl Tracer {
                 let was = self.forget(tid);
                 if tid == self.root {
                     self.ending = Some(Ending::Killed(sig.as_str().to_string()));
+                    self.root_gone_at = Some(Instant::now());
                 } else if was.is_some_and(|t| t.tgid == tid) && sig != Signal::SIGKILL {
                     self.notes
                         .push(format!("process {tid} was killed by {}", sig.as_str()));

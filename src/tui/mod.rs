@@ -92,6 +92,8 @@ pub struct LiveOptions {
     pub note: Option<Arc<std::sync::Mutex<String>>>,
     /// The preferences (`--profile`) the UI opens with and `W` saves.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// `sockeye run`: the traced program's output, shown under the ladder.
+    pub program_output: Option<crate::trace::output::ProgramOutput>,
 }
 
 /// Interface names for the picker (pnet's view of the system).
@@ -118,11 +120,21 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
             follow: opts.follow,
         },
     )?;
+    // Socket calls `sockeye run -w` saved beside the packets, for the ladder.
+    let calls = crate::endpoints::saved::read_calls(path);
+    let events = (!calls.is_empty()).then(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for call in calls {
+            let _ = tx.send(call);
+        }
+        rx
+    });
     let mut app = App::new(
         Arc::clone(&job.store),
         AppOptions {
             title: path.to_string(),
             interfaces: interface_names(),
+            events,
             no_color: opts.no_color || crate::tui::ui::theme::Theme::no_color_env(),
             time_format: opts.time_format,
             prefs: opts.prefs,
@@ -166,6 +178,7 @@ pub fn run_live_on<B: Backend + clipboard::Clipboard>(
             events,
             time_format: opts.time_format,
             note: opts.note.clone(),
+            program_output: opts.program_output.clone(),
             prefs: opts.prefs.clone(),
         },
     );

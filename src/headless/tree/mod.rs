@@ -80,6 +80,21 @@ fn render_layer(packet: &Packet<'_>, layer: &Layer<'_, '_>, previous: FieldId, o
             let nested = matches!(previous, FieldId::Icmp | FieldId::Icmpv6);
             transport::data(layer, u8::from(nested), out)
         }
+        // tshark prints a packet comment as this two-line subtree.
+        FieldId::FrameComment => {
+            let root = layer.root();
+            if let Some(Value::Text(comment)) = layer.all.get(root).map(|f| &f.value) {
+                out.push(0, None, "Packet comments".into());
+                out.push(1, Some(root), (*comment).to_string());
+            }
+        }
+        // Who owns the conversation's sockets; its pid and name follow as facts.
+        FieldId::SockeyeProcess => {
+            let root = layer.root();
+            if let Some(Value::Text(owner)) = layer.all.get(root).map(|f| &f.value) {
+                out.push(0, Some(root), format!("[Process: {owner}]"));
+            }
+        }
         _ => {}
     }
 }

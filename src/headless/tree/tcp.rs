@@ -436,45 +436,11 @@ fn edge(title: &str, raw: u64, base: Option<u32>) -> String {
     }
 }
 
-/// The expert message tshark attaches to each analysis flag: (severity, message).
+/// The expert message tshark attaches to each analysis flag: (severity, message), from the
+/// one table the expert statistics also read.
 fn flag_expert(id: F) -> Option<(&'static str, &'static str)> {
-    Some(match id {
-        F::TcpAnalysisRetransmission => ("Note", "This frame is a (suspected) retransmission"),
-        F::TcpAnalysisFastRetransmission => {
-            ("Note", "This frame is a (suspected) fast retransmission")
-        }
-        F::TcpAnalysisSpuriousRetransmission => (
-            "Note",
-            "This frame is a (suspected) spurious retransmission",
-        ),
-        F::TcpAnalysisOutOfOrder => (
-            "Warning",
-            "This frame is a (suspected) out-of-order segment",
-        ),
-        F::TcpAnalysisLostSegment => (
-            "Warning",
-            "Previous segment(s) not captured (common at capture start)",
-        ),
-        F::TcpAnalysisAckLostSegment => (
-            "Warning",
-            "ACKed segment that wasn't captured (common at capture start)",
-        ),
-        F::TcpAnalysisZeroWindow => ("Warning", "TCP Zero Window segment"),
-        F::TcpAnalysisZeroWindowProbe => ("Note", "TCP Zero Window Probe"),
-        F::TcpAnalysisZeroWindowProbeAck => ("Note", "ACK to a TCP Zero Window Probe"),
-        F::TcpAnalysisKeepAlive => ("Note", "TCP keep-alive segment"),
-        F::TcpAnalysisKeepAliveAck => ("Note", "ACK to a TCP keep-alive segment"),
-        F::TcpAnalysisWindowUpdate => ("Chat", "TCP window update"),
-        F::TcpAnalysisWindowFull => (
-            "Warning",
-            "TCP window specified by the receiver is now completely full",
-        ),
-        F::TcpAnalysisReusedPorts => (
-            "Note",
-            "A new tcp session is started with the same ports as an earlier session in this trace",
-        ),
-        _ => return None,
-    })
+    crate::stats::expert::tcp_analysis_expert(id)
+        .map(|(severity, message)| (severity.tree_word(), message))
 }
 
 fn analysis(layer: &Layer<'_, '_>, out: &mut Lines) {

@@ -50,6 +50,15 @@ pub fn screen(area: Rect) -> Screen {
     }
 }
 
+/// The ladder view of `sockeye run`: the ladder, and under it the program's output (a
+/// third of the height, between 3 and 10 rows with its rule).
+pub fn ladder_and_output(body: Rect) -> (Rect, Rect) {
+    let rows = (body.height / 3).clamp(3, 10);
+    let [ladder, output] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(rows)]).areas(body);
+    (ladder, output)
+}
+
 /// The three panes of the packets view, stacked as in Wireshark.
 pub struct Packets {
     pub list: Rect,

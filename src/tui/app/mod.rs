@@ -104,6 +104,8 @@ pub struct AppOptions {
     pub note: Option<Arc<std::sync::Mutex<String>>>,
     /// Preferences to open with (columns, time format, theme) and to save with `W`.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// `sockeye run`: the traced program's output, shown under the ladder.
+    pub program_output: Option<crate::trace::output::ProgramOutput>,
 }
 
 /// Most recent socket calls kept for display.
@@ -170,6 +172,8 @@ pub struct App {
     pub note: Option<Arc<std::sync::Mutex<String>>>,
     /// The session's preferences and their file; `W` writes the UI's choices there.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// `sockeye run`: the traced program's output, shown under the ladder.
+    pub program_output: Option<crate::trace::output::ProgramOutput>,
     /// Marks, filter history, jump-back stack, completions.
     pub analyst: analyst::Analyst,
 }
@@ -229,6 +233,7 @@ impl App {
             split: PaneSplit::default(),
             note: opts.note,
             prefs: None,
+            program_output: opts.program_output,
             analyst: analyst::Analyst::new(),
         };
         if let Some(prefs) = opts.prefs {

@@ -12,6 +12,7 @@ pub mod help;
 pub mod hex;
 pub mod ladder;
 pub mod list;
+pub mod output;
 pub mod stats;
 pub mod status;
 pub mod teach;
@@ -50,8 +51,16 @@ impl Widget for &App {
                 hex::render(self, range, panes.hex, buf);
             }
             View::Ladder => {
+                let body = match &self.program_output {
+                    Some(lines) => {
+                        let (ladder, pane) = layout::ladder_and_output(screen.body);
+                        output::render(self, lines, pane, buf);
+                        ladder
+                    }
+                    None => screen.body,
+                };
                 // `e` explains the selected segment here too, under the ladder.
-                let (ladder_area, explain) = teach::split_list(self, screen.body);
+                let (ladder_area, explain) = teach::split_list(self, body);
                 ladder::render(self, ladder_area, buf);
                 if let Some(explain) = explain {
                     teach::render_narration(self, explain, buf);

@@ -78,13 +78,17 @@ pub fn read_lib(bytes: &[u8]) -> LibRead {
 }
 
 /// Each frame's output in `mode_name`, as the binary prints it (same Dissector, same Printer).
+/// What the printer writes before the first packet (JSON's `[`) leads the first frame's
+/// output, and what it writes after the last (`]`) is one more element at the end.
 pub fn outputs(frames: &[OwnedFrame], mode_name: &str) -> Vec<Vec<u8>> {
     let mut printer = Printer::new(ReadConfig {
         mode: mode(mode_name),
         ..ReadConfig::summary()
     });
     let mut dissector = Dissector::new();
-    frames
+    let mut head = Vec::new();
+    printer.begin(&mut head).expect("print to memory");
+    let mut per_frame: Vec<Vec<u8>> = frames
         .iter()
         .map(|frame| {
             let frame = frame.as_frame();
@@ -95,7 +99,15 @@ pub fn outputs(frames: &[OwnedFrame], mode_name: &str) -> Vec<Vec<u8>> {
                 .expect("print to memory");
             out
         })
-        .collect()
+        .collect();
+    if let Some(first) = per_frame.first_mut() {
+        head.append(first);
+        *first = head;
+    }
+    let mut tail = Vec::new();
+    printer.end(&mut tail).expect("print to memory");
+    per_frame.push(tail);
+    per_frame
 }
 
 /// The first `n` frames' output, concatenated.

@@ -1,0 +1,250 @@
+//! Process attribution in live capture: a Python server and client in a private
+//! namespace, `sockeye -i lo` naming their pids and command names on every packet of their
+//! conversation (`sockeye.process.pid`/`.name`, sender first), filterable with -Y, and the
+//! `-w` file carrying them as pcapng packet comments.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::kit::live::Capture;
+use crate::kit::netns::enter;
+use crate::kit::process::wait_status;
+use crate::kit::{root, Scratch};
+
+/// A Python program started without capabilities: sockeye drops its own after opening
+/// the capture, and then (like `ss -p` without root) may read the descriptors only of
+/// processes holding no more privilege than it does — as a user's own programs are when
+/// `sudo sockeye -i` switches back to that user.
+fn python(args: &[&str]) -> Option<Child> {
+    Command::new("setpriv")
+        .args(["--bounding-set", "-all", "--inh-caps", "-all"])
+        .args(["--securebits", "+noroot", "python3"])
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .ok()
+}
+
+/// A client that holds its connection a moment (the capture ring hands packets over in
+/// blocks, so a connection that ends within milliseconds is over before it is looked up:
+/// the short-lived case, which the pcapng comment then states).
+const SLOW_CLIENT: &str = "import socket, sys, time
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+time.sleep(1.0)
+s.sendall(b'hello, sockeye\\n')
+s.recv(1024)
+time.sleep(0.5)
+s.close()";
+
+#[test]
+fn a_conversation_names_its_client_and_server_processes() {
+    if !enter(
+        module_path!(),
+        "a_conversation_names_its_client_and_server_processes",
+    ) {
+        return;
+    }
+    let dir = Scratch::new("attribution");
+    let file = dir.join("owners.pcapng");
+    let mut cap = Capture::start_printing(
+        &[
+            "-i",
+            "lo",
+            "-c",
+            "10",
+            "-T",
+            "fields",
+            "-e",
+            "tcp.srcport",
+            "-e",
+            "sockeye.process.pid",
+            "-e",
+            "sockeye.process.name",
+        ],
+        &file,
+    );
+    let server_script = root().join("examples/python/tcp_echo_server.py");
+    let Some(mut server) = python(&[&server_script.to_string_lossy(), "7051"]) else {
+        println!("SKIPPED: setpriv is not installed");
+        return;
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let mut client = python(&["-c", SLOW_CLIENT, "7051"]).expect("start the client");
+    let (server_pid, client_pid) = (server.id(), client.id());
+    assert!(wait_status(&mut client, Duration::from_secs(20)).is_some_and(|s| s.success()));
+    assert!(wait_status(&mut server, Duration::from_secs(20)).is_some_and(|s| s.success()));
+    assert!(cap.wait_exit(Duration::from_secs(20)).success());
+    let printed = cap.printed();
+    let rows: Vec<Vec<&str>> = printed.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 10, "{printed}");
+    for row in &rows {
+        // Sender first: the client's packets name the client, then the server.
+        let (sender, receiver) = if row.first() == Some(&"7051") {
+            (server_pid, client_pid)
+        } else {
+            (client_pid, server_pid)
+        };
+        assert_eq!(
+            row.get(1).copied(),
+            Some(format!("{sender},{receiver}").as_str()),
+            "pids (client {client_pid}, server {server_pid}):\n{printed}"
+        );
+        assert_eq!(row.get(2).copied(), Some("python3,python3"), "{printed}");
+    }
+
+    // The file carries one comment per packet, read back through the same fields.
+    let back = crate::kit::sockeye(&[
+        "-r",
+        &file.to_string_lossy(),
+        "-T",
+        "fields",
+        "-e",
+        "frame.comment",
+        "-Y",
+        &format!("sockeye.process.pid == {server_pid}"),
+    ]);
+    let comments = crate::kit::stdout(&back);
+    assert_eq!(comments.lines().count(), 10, "{comments}");
+    assert!(
+        comments
+            .lines()
+            .all(|l| l.starts_with("sockeye.process: python3 (pid ")
+                && l.contains(&format!("(pid {server_pid})"))
+                && l.contains(&format!("(pid {client_pid})"))),
+        "{comments}"
+    );
+}
+
+/// A file `sockeye -i -w` wrote reads back as tshark reads it (`frame.comment`, recorded),
+/// and its owners are fields again: filterable, and in the -V tree.
+#[test]
+fn written_owners_read_back_as_tshark_reads_them() {
+    let file = root().join("tests/data/attribution/python_echo_owners.pcapng");
+    let file = file.to_string_lossy();
+    let expected = std::fs::read_to_string(
+        root().join("tests/data/attribution/python_echo_owners.tshark.tsv"),
+    )
+    .expect("recorded tshark output");
+    let ours = crate::kit::sockeye(&[
+        "-r",
+        &file,
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "tcp.srcport",
+        "-e",
+        "frame.comment",
+    ]);
+    assert_eq!(crate::kit::stdout(&ours), expected);
+    // The server (port 7040) is pid 24788: its packets name it first.
+    let server = crate::kit::sockeye(&[
+        "-r",
+        &file,
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "sockeye.process.name",
+        "-Y",
+        "tcp.srcport == 7040 && sockeye.process.pid == 24841",
+    ]);
+    assert_eq!(
+        crate::kit::stdout(&server),
+        "2\tpython3,python3\n5\tpython3,python3\n6\tpython3,python3\n9\tpython3,python3\n"
+    );
+    let tree = crate::kit::stdout(&crate::kit::sockeye(&["-r", &file, "-V", "-c", "1"]));
+    assert!(
+        tree.contains("\n[Process: python3 (pid 24841)]\n    [Process ID: 24841]\n"),
+        "{tree}"
+    );
+}
+
+/// The live UI's store keeps what the pipeline found: a packet dissected again for the
+/// details pane names the processes of its conversation (this test process owns both
+/// real sockets; the frame carries their addresses).
+#[test]
+fn the_live_store_keeps_each_conversations_owners() {
+    use sockeye::decode::FieldList;
+    use sockeye::frame::OwnedFrame;
+    use sockeye::source::MemorySource;
+    use sockeye::store::{lock, spawn_live_with, LiveConfig};
+    use std::net::{IpAddr, TcpListener, TcpStream};
+
+    let Some(owners) = sockeye::capture::owners::shared() else {
+        println!("SKIPPED: no sock_diag netlink here");
+        return;
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let server = listener.local_addr().unwrap();
+    let client = TcpStream::connect(server).unwrap();
+    let local = client.local_addr().unwrap();
+    let ip = |a: std::net::SocketAddr| match a.ip() {
+        IpAddr::V4(v4) => v4.octets(),
+        IpAddr::V6(_) => unreachable!("bound to 127.0.0.1"),
+    };
+    let mut syn = Vec::new();
+    etherparse::PacketBuilder::ethernet2([0; 6], [0; 6])
+        .ipv4(ip(local), ip(server), 64)
+        .tcp(local.port(), server.port(), 1, 65535)
+        .syn()
+        .write(&mut syn, &[])
+        .unwrap();
+    let source = MemorySource::new(vec![OwnedFrame::ethernet(1_000_000_000, syn)]);
+    let control = spawn_live_with(
+        Box::new(source),
+        LiveConfig {
+            owners: Some(owners),
+            ..LiveConfig::default()
+        },
+    )
+    .unwrap();
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while lock(&control.store).is_empty() && std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let store = lock(&control.store);
+    let d = store.dissect(0).expect("the SYN was stored");
+    let me = std::process::id();
+    let pids: Vec<u32> = d
+        .process
+        .as_ref()
+        .map(|p| p.ends().map(|e| e.owner.pid).collect())
+        .unwrap_or_default();
+    assert_eq!(pids, vec![me, me], "client then server");
+    let mut scratch = String::new();
+    let mut fields = FieldList::new();
+    d.emit_fields(&mut scratch, &mut fields);
+    let tree = sockeye::headless::tree_lines(&d.packet, &fields);
+    assert!(
+        tree.iter().any(|l| l.depth == 0
+            && l.text.starts_with("[Process: ")
+            && l.text.contains(&format!("(pid {me})"))),
+        "{tree:#?}"
+    );
+}
+
+/// The replay UI's store reads the owners back from the packet comments as -r does (the
+/// comments themselves are not kept per packet there: `frame.comment` is -r's).
+#[test]
+fn the_replay_store_reads_owners_back() {
+    let file = root().join("tests/data/attribution/python_echo_owners.pcapng");
+    let store = sockeye::store::spawn_file_indexer(file.to_str().unwrap())
+        .unwrap()
+        .wait();
+    let store = sockeye::store::lock(&store);
+    let pids = |i: usize| -> Vec<u32> {
+        let d = store.dissect(i).expect("a packet");
+        d.process
+            .as_ref()
+            .map(|p| p.ends().map(|e| e.owner.pid).collect())
+            .unwrap_or_default()
+    };
+    // The client's SYN, then the server's SYN-ACK: each names its sender first.
+    assert_eq!(pids(0), vec![24841, 24788]);
+    assert_eq!(pids(1), vec![24788, 24841]);
+}
