@@ -246,9 +246,26 @@ pub struct IoArgs {
     #[arg(help_heading = "Teaching", long, value_name = "N", default_value_t = 1)]
     pub packet: u64,
 
+    /// With --export: txt (the default), svg (ladder, diagram, encap drawn for slides) or md
+    /// (the text view in a fenced block with the narration, for handouts).
+    #[arg(
+        help_heading = "Teaching",
+        long = "format",
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub export_format: Option<ExportFormatArg>,
+
     /// With --export ladder: print Mermaid `sequenceDiagram` source instead of text.
     #[arg(help_heading = "Teaching", long)]
     pub mermaid: bool,
+
+    /// Privacy mode, for projecting a capture: IP addresses mapped prefix-preserving
+    /// (Crypto-PAn, a new key each run), MACs keep only their vendor prefix, everything above
+    /// the transport header (payload, host names) removed. Applies to the UI, every output
+    /// and -w (the anonymised bytes are what is written).
+    #[arg(help_heading = "Output", long)]
+    pub anonymize: bool,
 
     /// Quiet: print no packets (useful with -z, as tshark -q).
     #[arg(help_heading = "Output", short = 'q')]
@@ -333,6 +350,15 @@ impl From<ExportArg> for ExportKind {
     }
 }
 
+/// `--format` of `--export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    Txt,
+    Svg,
+    /// Markdown: the text view in a fenced block, then what the packet means.
+    Md,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Text,
@@ -364,6 +390,10 @@ pub enum Command {
     /// Watch the built-in endpoints run every teaching scenario in a loop, in a private
     /// network namespace (no sudo needed where user namespaces are allowed).
     Demo(DemoArgs),
+    /// Play a lesson file (TOML: a capture and steps, each a packet, a view, a field to
+    /// highlight, the lecturer's text and an optional quiz; see lessons/README.md):
+    /// ←/→ move, 3 Enter jumps to step 3, Q asks a quiz question, q quits.
+    Lesson(LessonArgs),
     /// Print a shell completion script: `source <(sockeye completions bash)`, or save it
     /// where your shell loads completions (zsh: a directory in $fpath as _sockeye; fish:
     /// ~/.config/fish/completions/sockeye.fish).
@@ -377,6 +407,26 @@ pub enum Command {
     /// Print the manual page (roff), made from these same definitions: `sockeye man >
     /// sockeye.1; man -l sockeye.1` (or `make man`).
     Man,
+}
+
+/// `sockeye lesson [--check] FILE`.
+#[derive(Debug, Args)]
+pub struct LessonArgs {
+    /// The lesson file (.toml).
+    pub file: std::path::PathBuf,
+    /// Only validate the file: print each problem as FILE:LINE: message (exit 1 if any).
+    #[arg(long)]
+    pub check: bool,
+    /// Print the whole lesson as one handout instead of playing it: md (Markdown, each
+    /// step's view in a fenced block, quiz answers folded away).
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "check")]
+    pub export: Option<HandoutFormat>,
+}
+
+/// `sockeye lesson --export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HandoutFormat {
+    Md,
 }
 
 /// Shells `sockeye completions` writes for.
@@ -510,6 +560,7 @@ impl IoArgs {
             display: validate::compile_filter("-Y", self.display_filter.as_deref())?,
             capture: validate::compile_filter("-f", self.capture_filter.as_deref())?,
             time_format: self.time_format,
+            anonymize: self.anonymize,
             prefs: self.prefs()?,
         })
     }
@@ -536,6 +587,11 @@ impl Cli {
             Some(Command::Send(a)) => cmd::Command::Send(a.job()?),
             Some(Command::Lab(a)) => cmd::Command::Lab(a.job()),
             Some(Command::Demo(a)) => cmd::Command::Demo(a.options()),
+            Some(Command::Lesson(a)) => cmd::Command::Lesson(cmd::lesson::LessonOptions {
+                path: a.file,
+                check: a.check,
+                markdown: a.export == Some(HandoutFormat::Md),
+            }),
             Some(Command::Run(a)) => cmd::Command::Run(a.options(stdout_is_terminal)?),
             Some(Command::Completions { shell }) => cmd::Command::Print(completions(shell)),
             Some(Command::Man) => cmd::Command::Print(man_page()?),
@@ -607,6 +663,38 @@ impl Cli {
 /// `-r FILE` printed, or one of its teaching views exported.
 fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
     Ok(match io.export {
+        Some(ExportArg::Ladder) if io.export_format == Some(ExportFormatArg::Svg) => {
+            cmd::Command::ExportSvg {
+                path,
+                packet: io.packet,
+                diagram: false,
+                encap: false,
+            }
+        }
+        Some(ExportArg::Diagram) if io.export_format == Some(ExportFormatArg::Svg) => {
+            cmd::Command::ExportSvg {
+                path,
+                packet: io.packet,
+                diagram: true,
+                encap: false,
+            }
+        }
+        Some(ExportArg::Encap) if io.export_format == Some(ExportFormatArg::Svg) => {
+            cmd::Command::ExportSvg {
+                path,
+                packet: io.packet,
+                diagram: false,
+                encap: true,
+            }
+        }
+        Some(_) if io.export_format == Some(ExportFormatArg::Svg) => {
+            anyhow::bail!("--format svg: the ladder, the header diagrams and the encapsulation are drawn as SVG")
+        }
+        Some(kind) if io.export_format == Some(ExportFormatArg::Md) => cmd::Command::ExportMd {
+            path,
+            kind: kind.into(),
+            packet: io.packet,
+        },
         Some(kind) => cmd::Command::Export {
             path,
             kind: kind.into(),

@@ -30,6 +30,7 @@ pub fn plan(io: &IoArgs) -> anyhow::Result<Plan> {
         time_format: io.time_format,
         line_buffered: io.line_buffered,
         follow: io.follow,
+        anonymize: io.anonymize,
         hex_dump: io.hex_dump,
         json_arrays: io.no_duplicate_keys,
     })

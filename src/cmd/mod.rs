@@ -4,6 +4,8 @@
 
 pub mod demo;
 pub mod lab;
+pub mod lesson;
+pub mod privacy;
 pub mod read;
 pub mod run;
 pub mod ui;
@@ -29,6 +31,21 @@ pub enum Command {
         kind: ExportKind,
         packet: u64,
         mermaid: bool,
+    },
+    /// `-r FILE --export KIND --format md --packet N`.
+    ExportMd {
+        path: String,
+        kind: ExportKind,
+        packet: u64,
+    },
+    /// `-r FILE --export ladder --format svg --packet N`.
+    ExportSvg {
+        path: String,
+        packet: u64,
+        /// The header diagrams rather than the ladder.
+        diagram: bool,
+        /// The encapsulation rather than the ladder.
+        encap: bool,
     },
     /// `-i IFACE` printed.
     Capture {
@@ -66,6 +83,8 @@ pub enum Command {
     Send(lab::SendJob),
     Lab(lab::LabJob),
     Demo(demo::DemoOptions),
+    /// `sockeye lesson [--check] FILE`.
+    Lesson(lesson::LessonOptions),
     /// `sockeye run -- PROGRAM`.
     Run(run::RunOptions),
     /// Text made from the command-line definitions (completions, the manual page).
@@ -82,6 +101,21 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             packet,
             mermaid,
         } => read::export(&path, kind, packet, mermaid),
+        Command::ExportMd { path, kind, packet } => read::export_md(&path, kind, packet),
+        Command::ExportSvg {
+            path,
+            packet,
+            diagram,
+            encap,
+        } => {
+            let mut out = std::io::stdout().lock();
+            if diagram || encap {
+                crate::teach::svg::export_diagrams(&path, packet, encap, &mut out)?;
+            } else {
+                crate::teach::svg::export_ladder(&path, packet, &mut out)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Capture { opts, plan } => read::capture_live(&opts, plan),
         Command::ReplayUi {
             path,
@@ -110,6 +144,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Send(job) => Ok(lab::send(job)?),
         Command::Lab(job) => Ok(lab::lab(job)?),
         Command::Demo(opts) => demo::run(&opts),
+        Command::Lesson(opts) => lesson::run(&opts),
         Command::Run(opts) => run::run(&opts),
         Command::Print(text) => {
             use std::io::Write;

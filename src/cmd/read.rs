@@ -37,6 +37,8 @@ pub struct Plan {
     pub line_buffered: bool,
     /// `--follow`: wait at the end of the file for more.
     pub follow: bool,
+    /// `--anonymize`: every frame rewritten before it is decoded, printed or written.
+    pub anonymize: bool,
     /// `-x`: a hex dump of each packet.
     pub hex_dump: bool,
     /// `--no-duplicate-keys`: `-T json` writes a repeated field as one array.
@@ -64,6 +66,17 @@ impl Plan {
         stop: &AtomicBool,
         line_buffered: bool,
     ) -> anyhow::Result<headless::Outcome> {
+        let mut private;
+        let source: &mut dyn PacketSource = if self.anonymize {
+            let anonymizer = crate::dissect::anonymize::Anonymizer::random()?;
+            private = crate::dissect::anonymize::AnonymizedSource::new(
+                &mut *source as &mut dyn PacketSource,
+                anonymizer,
+            );
+            &mut private
+        } else {
+            source
+        };
         let stats = (!self.stats.is_empty()).then(|| Stats::new(&self.stats));
         let mut printer = Printer::new(self.config)
             .with_display_filter(self.display_filter)
@@ -106,6 +119,24 @@ pub fn export(
     let stdout = io::stdout();
     let mut out = stdout.lock();
     crate::teach::export::run(path, kind, packet, mermaid, &mut out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--export KIND --format md`: the view in a fenced block, then the narration.
+pub fn export_md(path: &str, kind: ExportKind, packet: u64) -> anyhow::Result<ExitCode> {
+    let mut view = Vec::new();
+    if kind != ExportKind::Narrate {
+        crate::teach::export::run(path, kind, packet, false, &mut view)?;
+    }
+    let mut narration = Vec::new();
+    crate::teach::export::run(path, ExportKind::Narrate, packet, false, &mut narration)?;
+    let view = String::from_utf8_lossy(&view);
+    let mut out = io::stdout().lock();
+    writeln!(out, "## Packet {packet}\n")?;
+    if !view.trim().is_empty() {
+        writeln!(out, "```text\n{}\n```\n", view.trim_end())?;
+    }
+    write!(out, "{}", String::from_utf8_lossy(&narration))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -21,6 +21,8 @@ pub struct UiFilters {
     pub capture: Option<Filter>,
     /// `-t`: the Time column's format.
     pub time_format: Option<crate::headless::TimeFormat>,
+    /// `--anonymize`: the UI shows an anonymised copy of the capture.
+    pub anonymize: bool,
     /// The preferences file (`--profile`), loaded; `None` where there is no config
     /// directory.
     pub prefs: Option<crate::prefs::Loaded>,
@@ -28,8 +30,13 @@ pub struct UiFilters {
 
 /// The UI over a capture file or a pipe, with the command line's filters.
 pub fn replay(path: &str, follow: bool, filters: UiFilters) -> anyhow::Result<ExitCode> {
+    let private = match filters.anonymize {
+        true => Some(super::privacy::anonymized_copy(path)?),
+        false => None,
+    };
+    let shown = private.as_ref().map(|p| p.path());
     tui::run_replay(
-        path,
+        shown.as_deref().unwrap_or(path),
         tui::ReplayOptions {
             no_color: ui::theme::Theme::no_color_env(),
             display_filter: filters.display,
@@ -128,6 +135,16 @@ fn run_with_config(
     store: crate::store::LiveConfig,
     filters: UiFilters,
 ) -> anyhow::Result<ExitCode> {
+    // Privacy mode live: every frame is rewritten before the store (and a -w recording)
+    // sees it.
+    let source: Box<dyn crate::source::PacketSource + Send> = if filters.anonymize {
+        let anonymizer = crate::dissect::anonymize::Anonymizer::random()?;
+        Box::new(crate::dissect::anonymize::AnonymizedSource::new(
+            source, anonymizer,
+        ))
+    } else {
+        source
+    };
     tui::run_live(
         source,
         None,

@@ -2,8 +2,10 @@
 //! frame → decode → (analysis) → everything a printer or the UI needs about that packet.
 
 mod annotate;
+pub mod anonymize;
 pub mod app;
 pub mod columns;
+pub mod crypto_pan;
 mod defrag;
 pub mod process;
 pub mod reassembly;

@@ -3,11 +3,17 @@
 //! stream (text and Mermaid), and a narration of what a packet means. The UI draws the same
 //! text; `sockeye -r FILE --export …` prints it for slides.
 
+pub mod builtin;
 pub mod diagram;
 pub mod encap;
 pub mod export;
+pub mod handout;
 pub mod ladder;
+pub mod lesson_check;
+pub mod lesson_file;
 pub mod narrate;
+pub mod quiz;
+pub mod svg;
 pub mod timeline;
 
 pub use diagram::header_diagrams;

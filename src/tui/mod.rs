@@ -42,6 +42,9 @@ pub enum UiError {
     Source(#[from] SourceError),
     #[error("terminal: {0}")]
     Terminal(String),
+    /// A lesson that cannot be played (no steps).
+    #[error("lesson: {0}")]
+    Lesson(String),
 }
 
 fn term_err(e: impl std::fmt::Display) -> UiError {

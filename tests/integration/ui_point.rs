@@ -130,7 +130,7 @@ fn prepare_and_apply_a_field_from_the_details() {
     keys(&mut a, "\t");
     a.collapsed.clear();
     details_to(&mut a, "Source Address:");
-    keys(&mut a, "A");
+    keys(&mut a, "P");
     assert_eq!(bar(&a), "ip.src == 172.16.16.128");
     insta::assert_snapshot!("point_prepare_ip_src_100x30", screen(&a));
     // Editing the prepared text before Enter, as Wireshark's Prepare is for.
@@ -178,7 +178,7 @@ fn apply_and_the_and_or_not_variants() {
 fn conversation_ladder_and_byte_range_filters() {
     let mut a = app("dns_tcp.pcapng", 100, 30);
     keys(&mut a, "3");
-    keys(&mut a, "A");
+    keys(&mut a, "P");
     assert!(bar(&a).starts_with("tcp.stream == ") || bar(&a).starts_with("udp.stream == "));
     press(&mut a, KeyCode::Esc);
     keys(&mut a, "a");
@@ -186,7 +186,7 @@ fn conversation_ladder_and_byte_range_filters() {
     assert!(text.ends_with(".stream == 0"), "{text}");
     assert!(!shown(&a).is_empty());
     // The ladder of the selected packet's stream.
-    keys(&mut a, "\x1b2A");
+    keys(&mut a, "\x1b2P");
     assert_eq!(bar(&a), text);
     press(&mut a, KeyCode::Esc);
     // Bytes: the selected field's bytes in the hex pane.
@@ -194,7 +194,7 @@ fn conversation_ladder_and_byte_range_filters() {
     keys(&mut a, "\t");
     details_to(&mut a, "Source Port:");
     keys(&mut a, "\t");
-    keys(&mut a, "A");
+    keys(&mut a, "P");
     let store = sockeye::store::lock(&a.store);
     let data = store.frame(0).unwrap().data.to_vec();
     drop(store);

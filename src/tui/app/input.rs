@@ -30,6 +30,9 @@ impl App {
         if self.prompt.is_some() {
             return self.prompt_key(ev);
         }
+        if self.quiz_key(ev) {
+            return;
+        }
         // The help says "any key closes": letters without a binding too; q still quits.
         if self.help {
             self.help = false;

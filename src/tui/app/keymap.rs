@@ -92,6 +92,10 @@ pub enum Action {
     Zoom,
     GrowPane,
     ShrinkPane,
+    /// Ask a question about the selected packet (again: the next kind of question).
+    Quiz,
+    /// Privacy mode on/off: addresses anonymised, payload cut, in every view.
+    Privacy,
     /// Write the columns, widths and time format to the preferences file.
     SavePrefs,
     /// Apply as Filter: the selected field, bytes or conversation, at once.
@@ -232,7 +236,14 @@ pub const KEYMAP: &[Binding] = &[
         "next / previous match",
     ),
     b(&[k(':')], Action::Goto, "go to packet number"),
-    b(&[k('w')], Action::Save, "save as pcapng"),
+    // Export shares save's help row: the overlay must list every key at 80×24.
+    pair(
+        &[k('w')],
+        Action::Save,
+        &[k('X')],
+        Action::Export,
+        "save all / export some",
+    ),
     b(&[k('1')], Action::Show(View::Packets), "packets view"),
     b(
         &[k('2')],
@@ -307,12 +318,14 @@ pub const KEYMAP: &[Binding] = &[
     b(&[k('x')], Action::StopReplay, "replay: stop, show all"),
     b(&[k('p')], Action::ToggleCapture, "live: stop/start"),
     b(&[k('i')], Action::PickInterface, "live: interface"),
+    b(&[k('Q')], Action::Quiz, "quiz on this packet"),
+    b(&[k('A')], Action::Privacy, "privacy mode (anonymise)"),
     b(&[k('?')], Action::Help, "this help"),
     // The analyst's keys: filters from the screen, marks, export, jumps, copy.
     pair(
         &[k('a')],
         Action::ApplyFilter,
-        &[k('A')],
+        &[k('P')],
         Action::PrepareFilter,
         "apply / prepare filter",
     ),
@@ -338,7 +351,6 @@ pub const KEYMAP: &[Binding] = &[
         Action::PrevMark,
         "next / previous mark",
     ),
-    b(&[k('X')], Action::Export, "export packets"),
     b(
         &[k('b'), code(KeyCode::Backspace)],
         Action::GoBack,

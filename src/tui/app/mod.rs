@@ -18,7 +18,9 @@ mod marks;
 mod nav;
 mod point;
 mod prefs;
+pub mod privacy;
 pub mod quit;
+pub mod quiz;
 pub mod replay;
 pub mod row;
 mod rows;
@@ -170,6 +172,10 @@ pub struct App {
     pub order: Option<columns::RowOrder>,
     pub split: PaneSplit,
     pub note: Option<Arc<std::sync::Mutex<String>>>,
+    /// Quiz mode: the open question and the session's score.
+    pub quiz: quiz::QuizState,
+    /// Privacy mode (`A`): the real store kept aside while an anonymised copy shows.
+    pub privacy: privacy::PrivacyState,
     /// The session's preferences and their file; `W` writes the UI's choices there.
     pub prefs: Option<crate::prefs::Loaded>,
     /// `sockeye run`: the traced program's output, shown under the ladder.
@@ -232,6 +238,8 @@ impl App {
             order: None,
             split: PaneSplit::default(),
             note: opts.note,
+            quiz: quiz::QuizState::default(),
+            privacy: privacy::PrivacyState::default(),
             prefs: None,
             program_output: opts.program_output,
             analyst: analyst::Analyst::new(),
@@ -335,7 +343,11 @@ impl App {
             }
             return;
         }
-        if !teach::handle(self, action) {
+        if action == Action::Quiz {
+            self.start_quiz(None);
+        } else if action == Action::Privacy {
+            self.toggle_privacy();
+        } else if !teach::handle(self, action) {
             nav::handle(self, action);
         }
         self.ensure_visible();

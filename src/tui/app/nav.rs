@@ -88,7 +88,7 @@ pub(super) fn handle(app: &mut App, action: Action) {
         }
         Action::Help => app.help = true,
         // Handled by `super::teach` before this function runs.
-        Action::Explain => {}
+        Action::Explain | Action::Quiz | Action::Privacy => {}
         Action::StopReplay => stop_replay(app),
         Action::ColumnLeft => app.move_column_cursor(-1),
         Action::ColumnRight => app.move_column_cursor(1),

@@ -13,7 +13,11 @@ impl App {
         let d = (self.selected < self.visible)
             .then(|| store.dissect(self.selected))
             .flatten();
-        d.map_or_else(Vec::new, |d| tree::rows(&d, &self.collapsed))
+        d.map_or_else(Vec::new, |d| {
+            let mut rows = tree::rows(&d, &self.collapsed);
+            self.quiz.mask_rows(self.selected, &d, &mut rows);
+            rows
+        })
     }
 
     /// The selected field's byte range in the selected packet.

@@ -13,6 +13,7 @@ pub mod hex;
 pub mod ladder;
 pub mod list;
 pub mod output;
+pub mod quiz;
 pub mod stats;
 pub mod status;
 pub mod teach;
@@ -72,6 +73,7 @@ impl Widget for &App {
             View::Encap => encap::render(self, screen.body, buf),
             View::Diagram => teach::render_diagram_screen(self, buf),
         }
+        quiz::render(self, area, buf);
         status::footer(self, screen.footer, buf);
         filterbar::render(self, area, buf);
         if self.help {

@@ -136,6 +136,11 @@ fn grid_lines(app: &App, highlight: Option<usize>) -> Vec<Line<'static>> {
     let mut scratch = String::new();
     let mut fields = FieldList::new();
     d.emit_fields(&mut scratch, &mut fields);
+    // A quiz question's value is not drawn in its cell.
+    let hidden = app.quiz.hidden(app.selected);
+    for f in fields.fields.iter_mut().filter(|f| hidden.contains(&f.id)) {
+        f.value = crate::field::Value::Text("??");
+    }
     let mut out = Vec::new();
     for (k, dia) in diagram::diagrams(&d.packet, &fields).iter().enumerate() {
         if k > 0 {
