@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Seeds the fuzz corpora from the shipped captures (captures/textbook/*.pcap*):
+# Seeds the fuzz corpora from the shipped captures (captures/textbook/*.pcap*, and the
+# 802.3, tunnel and malformed-length frames of captures/*.pcapng):
 #   corpus/read_capture/  every capture file as it is
 #   corpus/decode_frame/  every frame, prefixed with its link-type selector byte
 #   corpus/tcp_analysis/  every capture as one frame sequence (format: harness::split_frames)
@@ -10,7 +11,7 @@
 # Seeds are generated, not committed: run this before `fuzz/run.sh` (run.sh does it).
 set -euo pipefail
 cd "$(dirname "$0")"
-exec python3 - ../captures/textbook/*.pcap* <<'PY'
+exec python3 - ../captures/textbook/*.pcap* ../captures/*.pcapng <<'PY'
 import hashlib, os, struct, sys
 
 LINKS = [0, 1, 101, 113, 228, 229, 276, 105]  # harness::LINKS, same order

@@ -167,9 +167,16 @@ pub struct IoArgs {
           value_parser = clap::value_parser!(u32).range(8..=1_048_576))]
     pub store_limit_mib: u32,
 
-    /// Numeric output (accepted for compatibility: sockeye never resolves names).
+    /// Numeric output: no name resolution (the default; -N overrides it, as in tshark).
     #[arg(help_heading = "Output", short = 'n')]
     pub numeric: bool,
+
+    /// Resolve names, as tshark -N: m = MAC vendors (HonHaiPr_6e:8b:24), t = port names
+    /// (http(80)), d = host names from the capture's own DNS answers (n and N are accepted
+    /// and add nothing: sockeye reads no hosts file and never sends a query). Shown in
+    /// -T fields (_ws.col.Source, _ws.col.Info, eth.src_resolved, ip.src_host, …) and -Y.
+    #[arg(help_heading = "Output", short = 'N', value_name = "LETTERS")]
+    pub resolve: Option<String>,
 
     /// Output format: text (summary lines), fields (-e columns), json (tshark's -T json),
     /// ek (tshark's -T ek: Elasticsearch bulk lines).

@@ -155,6 +155,12 @@ impl FieldId {
             .copied()
     }
 
+    /// A resolved name (`eth.src_resolved`, `ip.src_host`, …): computed by the pipeline's
+    /// name stage and emitted with the packet-list columns, not in the details tree.
+    pub fn is_name(self) -> bool {
+        (FieldId::WsColSource as usize..=FieldId::Ipv6DstHost as usize).contains(&(self as usize))
+    }
+
     /// The protocol a field belongs to: the part of its name before the first dot.
     pub fn protocol(self) -> &'static str {
         let name = self.name();

@@ -13,6 +13,7 @@
 //! stats                     expert info and IO intervals, for -z and the UI alike
 //! store · filter · teach    packet index for the UI, display filter, teaching views
 //! dissect                   the pipeline: frame → decode → reassembly → analysis → Dissection
+//! names                     name resolution: MAC vendors, port names, hosts from captured DNS
 //! analysis · decode · field conversations and TCP facts; layers; the one field table
 //! endpoints · capture       built-in endpoints; opening live capture (privileges dropped)
 //! trace                     `sockeye run`'s tracer: a program's socket calls as SocketEvents
@@ -43,6 +44,7 @@ pub mod frame;
 pub mod gen;
 pub mod headless;
 pub mod interfaces;
+pub mod names;
 pub mod pcapio;
 pub mod prefs;
 pub mod privileges;

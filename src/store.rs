@@ -343,6 +343,9 @@ pub struct Store {
     /// Packets not kept: a single batch larger than the whole store limit.
     pub store_dropped: u64,
     pub link: LinkType,
+    /// Host names the capture's DNS answers gave, as the indexer learned them (the UI's
+    /// name-resolution toggle reads them, each from the frame that taught it on).
+    pub hosts: crate::names::HostTable,
     /// Live capture with attribution: each conversation's process owners, keyed (TCP?,
     /// stream), so a packet dissected again shows what the pipeline found.
     owners: std::collections::HashMap<(bool, u64), std::sync::Arc<ConversationOwners>>,
@@ -364,6 +367,7 @@ impl Store {
             streaming: None,
             error: None,
             store_dropped: 0,
+            hosts: crate::names::HostTable::new(),
             link,
             owners: std::collections::HashMap::new(),
         }
@@ -516,6 +520,7 @@ impl Store {
             tcp,
             udp,
             app,
+            names: None,
             process,
             comment: None,
         })

@@ -43,6 +43,7 @@
     clippy::indexing_slicing
 )]
 
+mod chunked;
 pub mod conversations;
 pub mod flags;
 pub mod follow;

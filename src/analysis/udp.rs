@@ -2,6 +2,7 @@
 
 use std::net::IpAddr;
 
+use crate::analysis::chunked::Chunked;
 use crate::analysis::conversations::ConvStats;
 use crate::analysis::hash::FxHashMap;
 use crate::analysis::key::{ConvKey, Endpoint};
@@ -34,7 +35,7 @@ pub struct UdpFacts {
 #[derive(Debug, Default)]
 pub(crate) struct UdpTable {
     by_key: FxHashMap<ConvKey, usize>,
-    pub convs: Vec<ConvStats>,
+    pub convs: Chunked<ConvStats>,
 }
 
 impl UdpTable {

@@ -63,6 +63,9 @@ pub fn read_config(io: &IoArgs) -> anyhow::Result<ReadConfig> {
         },
         (None, false) => ReadConfig::summary(),
     };
+    if let Some(letters) = &io.resolve {
+        config.resolve = crate::names::Resolve::parse(letters)?;
+    }
     if config.mode != OutputMode::Summary
         && !io.field_options.is_empty()
         && io.format != Some(OutputFormat::Fields)

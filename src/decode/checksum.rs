@@ -108,27 +108,29 @@ pub fn check_transport(
         let expected = sum_without(Sum16BitWords::new(), segment, checksum_at).ones_complement();
         return verdict(stored, expected.to_be(), None, false);
     }
-    let pseudo = if let Some(ip) = packet.ipv4() {
-        if protocol == IpNumber::UDP && stored == 0 {
-            return ChecksumCheck {
-                status: ChecksumStatus::NotPresent,
-                expected: None,
-                likely_offload: false,
-            };
+    // The pseudo-header is the IP header that carries this segment (the inner one in a
+    // tunnel).
+    let pseudo = match packet.ip_before(layer_index).map(|(_, h)| h) {
+        Some(Header::Ipv4(ip)) => {
+            if protocol == IpNumber::UDP && stored == 0 {
+                return ChecksumCheck {
+                    status: ChecksumStatus::NotPresent,
+                    expected: None,
+                    likely_offload: false,
+                };
+            }
+            Sum16BitWords::new()
+                .add_4bytes(ip.source())
+                .add_4bytes(ip.destination())
+                .add_2bytes([0, protocol.0])
+                .add_2bytes((seg_len as u16).to_be_bytes())
         }
-        Sum16BitWords::new()
-            .add_4bytes(ip.source())
-            .add_4bytes(ip.destination())
-            .add_2bytes([0, protocol.0])
-            .add_2bytes((seg_len as u16).to_be_bytes())
-    } else if let Some(ip) = packet.ipv6() {
-        Sum16BitWords::new()
+        Some(Header::Ipv6(ip)) => Sum16BitWords::new()
             .add_16bytes(ip.source())
             .add_16bytes(ip.destination())
             .add_4bytes((seg_len as u32).to_be_bytes())
-            .add_4bytes([0, 0, 0, protocol.0])
-    } else {
-        return ChecksumCheck::unverified();
+            .add_4bytes([0, 0, 0, protocol.0]),
+        _ => return ChecksumCheck::unverified(),
     };
     let pseudo_only = pseudo.ones_complement().to_be();
     let mut expected = sum_without(pseudo, segment, checksum_at)

@@ -2,7 +2,7 @@
 
 use etherparse::{Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
-use super::walk::{Cursor, Failed, Next, ParseResult, Parsed};
+use super::walk::{Cursor, Failed, IpBounds, Next, ParseResult, Parsed};
 use super::Header;
 use crate::field::layout::{null as null_layout, sll as sll1, sll2 as sll_v2};
 
@@ -14,6 +14,16 @@ pub(super) fn ethernet<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     })?;
     let ether_type = eth.ether_type().0;
     let len = eth.slice().len();
+    if super::llc::is_length(ether_type) {
+        // IEEE 802.3: the field is the LLC frame's length; bytes after it are padding.
+        let claimed_end = cursor.at + len + usize::from(ether_type);
+        let mut parsed = Parsed::new(Header::Ethernet(eth), len, Next::Llc);
+        parsed.bounds = Some(IpBounds {
+            end: claimed_end.min(cursor.data.len()),
+            claimed_end,
+        });
+        return Ok(parsed);
+    }
     Ok(Parsed::new(
         Header::Ethernet(eth),
         len,

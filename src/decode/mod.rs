@@ -18,15 +18,17 @@ pub mod app;
 mod checksum;
 mod fields;
 mod link;
+mod llc;
 mod net;
 mod stop;
 mod transport;
+mod tunnel;
 mod walk;
 
 pub use checksum::{check_ipv4, check_transport, ChecksumCheck, ChecksumStatus};
 pub use fields::{
-    emit, emit_only, emit_quoted, emit_reassembled, protocols, tcp_flags, tcp_flags_str, Annotate,
-    FieldList, FrameInfo, Interest,
+    cdp_tlvs, emit, emit_only, emit_quoted, emit_reassembled, lldp_tlvs, protocols, tcp_flags,
+    tcp_flags_str, Annotate, FieldList, FrameInfo, Interest, LldpTlv,
 };
 pub use stop::{Stop, StopReason};
 
@@ -69,6 +71,35 @@ pub enum Header<'a> {
     Udp(UdpHeaderSlice<'a>),
     Icmpv4(Icmpv4Slice<'a>),
     Icmpv6(Icmpv6Slice<'a>),
+    /// IEEE 802.2 LLC after an 802.3 length (3 or 4 bytes; 8 with SNAP).
+    Llc(&'a [u8]),
+    /// A spanning tree BPDU (4, 35 or 36 bytes).
+    Stp(&'a [u8]),
+    /// An LLDPDU: its TLVs up to and including the End TLV.
+    Lldp(&'a [u8]),
+    /// A CDP message: version, TTL, checksum and its TLVs.
+    Cdp(&'a [u8]),
+    /// GRE with its optional checksum, key and sequence number.
+    Gre(&'a [u8]),
+    Vxlan(&'a [u8]),
+    /// Geneve with its options.
+    Geneve(&'a [u8]),
+    /// An MPLS label stack (every entry down to the bottom of stack).
+    Mpls(&'a [u8]),
+    /// A header that its own or its carrier's length fields cut short: the bytes that are
+    /// there, whose fixed fields are shown as tshark shows them before it gives up.
+    Cut {
+        kind: Cut,
+        bytes: &'a [u8],
+    },
+}
+
+/// Which protocol a [`Header::Cut`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    Ipv4,
+    Tcp,
+    Udp,
 }
 
 impl<'a> Header<'a> {
@@ -88,6 +119,33 @@ impl<'a> Header<'a> {
             Header::Udp(udp) => udp.slice(),
             Header::Icmpv4(icmp) => icmp.slice(),
             Header::Icmpv6(icmp) => icmp.slice(),
+            Header::Llc(bytes)
+            | Header::Stp(bytes)
+            | Header::Lldp(bytes)
+            | Header::Cdp(bytes)
+            | Header::Gre(bytes)
+            | Header::Vxlan(bytes)
+            | Header::Geneve(bytes)
+            | Header::Mpls(bytes) => bytes,
+            Header::Cut { bytes, .. } => bytes,
+        }
+    }
+
+    /// An Ethernet header whose type field is a length: IEEE 802.3, an LLC frame follows.
+    pub fn is_dot3(&self) -> bool {
+        match self {
+            Header::Ethernet(eth) => llc::is_length(eth.ether_type().0),
+            _ => false,
+        }
+    }
+
+    /// Whether tshark lists `ethertype` after this layer in `frame.protocols` (the
+    /// headers that name their payload by EtherType).
+    pub fn names_ethertype(&self) -> bool {
+        match self {
+            Header::Ethernet(_) => !self.is_dot3(),
+            Header::Vlan(_) | Header::Sll(_) | Header::Sll2(_) => true,
+            _ => false,
         }
     }
 
@@ -97,6 +155,7 @@ impl<'a> Header<'a> {
             Header::Null { .. } => layout::null::FIELDS,
             Header::Sll(_) => layout::sll::FIELDS,
             Header::Sll2(_) => layout::sll2::FIELDS,
+            Header::Ethernet(_) if self.is_dot3() => layout::eth_dot3::FIELDS,
             Header::Ethernet(_) => layout::eth::FIELDS,
             Header::Vlan(_) => layout::vlan::FIELDS,
             Header::Arp(_) => layout::arp::FIELDS,
@@ -111,6 +170,15 @@ impl<'a> Header<'a> {
             Header::Udp(_) => layout::udp::FIELDS,
             Header::Icmpv4(_) => layout::icmp::FIELDS,
             Header::Icmpv6(_) => layout::icmpv6::FIELDS,
+            Header::Llc(_) => layout::llc::FIELDS,
+            Header::Stp(_) => layout::stp::FIELDS,
+            Header::Gre(_) => layout::gre::FIELDS,
+            Header::Vxlan(_) => layout::vxlan::FIELDS,
+            Header::Geneve(_) => layout::geneve::FIELDS,
+            // Variable TLVs, or a stack that repeats its fields: emitted, not laid out.
+            Header::Lldp(_) | Header::Cdp(_) | Header::Mpls(_) => &[],
+            // The fields tshark shows before it gives up (those that fit are emitted).
+            Header::Cut { kind, bytes } => fields::cut_layout(*kind, bytes),
         }
     }
 
@@ -128,6 +196,46 @@ impl<'a> Header<'a> {
             Header::Udp(_) => "udp",
             Header::Icmpv4(_) => "icmp",
             Header::Icmpv6(_) => "icmpv6",
+            Header::Llc(_) => "llc",
+            Header::Stp(_) => "stp",
+            Header::Lldp(_) => "lldp",
+            Header::Cdp(_) => "cdp",
+            Header::Gre(_) => "gre",
+            Header::Vxlan(_) => "vxlan",
+            Header::Geneve(_) => "geneve",
+            Header::Mpls(_) => "mpls",
+            Header::Cut {
+                kind: Cut::Ipv4, ..
+            } => "ip",
+            Header::Cut { kind: Cut::Tcp, .. } => "tcp",
+            Header::Cut { kind: Cut::Udp, .. } => "udp",
+        }
+    }
+}
+
+/// What tshark says about a header whose length fields lie (`Bogus IP length`, `IPv4
+/// total length exceeds packet length (48 bytes)`, `Bad length value 40 > IP payload
+/// length`): the expert message, the text its Info column shows, and whether tshark counts
+/// the packet as malformed. Decoding goes on as far as the bytes allow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Index of the layer the note is about.
+    pub layer: usize,
+    /// `_ws.expert.message`.
+    pub expert: String,
+    /// What the layer's Info column shows instead of (IP) or inside (UDP) its usual text.
+    pub info: Option<String>,
+    /// tshark adds `_ws.malformed`.
+    pub malformed: bool,
+}
+
+impl Note {
+    pub fn new(expert: String, info: Option<String>, malformed: bool) -> Self {
+        Note {
+            layer: 0,
+            expert,
+            info,
+            malformed,
         }
     }
 }
@@ -160,12 +268,29 @@ pub struct Packet<'a> {
     pub fragment: bool,
     /// Where and why decoding stopped early.
     pub stop: Option<Stop>,
+    /// Length fields that lie, as tshark reports them (empty for a sound packet).
+    pub notes: Vec<Note>,
 }
 
 impl<'a> Packet<'a> {
-    /// First layer matching `pick`.
+    /// The innermost layer matching `pick`: inside a tunnel, the inner packet's headers
+    /// are the ones its conversation, columns and application layer are about.
     pub fn find<T>(&self, pick: impl Fn(&Header<'a>) -> Option<T>) -> Option<T> {
-        self.layers.iter().find_map(|layer| pick(&layer.header))
+        self.layers
+            .iter()
+            .rev()
+            .find_map(|layer| pick(&layer.header))
+    }
+
+    /// The innermost IP header (either version) before layer `before`, with its index.
+    pub fn ip_before(&self, before: usize) -> Option<(usize, &Header<'a>)> {
+        self.layers
+            .iter()
+            .take(before)
+            .enumerate()
+            .rev()
+            .find(|(_, layer)| matches!(layer.header, Header::Ipv4(_) | Header::Ipv6(_)))
+            .map(|(index, layer)| (index, &layer.header))
     }
 
     pub fn ipv4(&self) -> Option<Ipv4HeaderSlice<'a>> {
@@ -266,6 +391,7 @@ pub fn decode<'a>(frame: &Frame<'a>) -> Packet<'a> {
         net_end: None,
         fragment: false,
         stop: None,
+        notes: Vec::new(),
     };
     walk::walk(&mut packet, walk::Next::Link(frame.link), 0);
     packet
@@ -283,6 +409,7 @@ pub fn decode_ip_payload(protocol: IpNumber, bytes: &[u8]) -> Packet<'_> {
         net_end: Some(bytes.len()),
         fragment: false,
         stop: None,
+        notes: Vec::new(),
     };
     walk::walk(&mut packet, walk::Next::Ip(protocol), 0);
     packet
@@ -296,3 +423,11 @@ pub fn decode_ip_payload(protocol: IpNumber, bytes: &[u8]) -> Packet<'_> {
     clippy::indexing_slicing
 )]
 mod tests;
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod wire_tests;

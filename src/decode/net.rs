@@ -7,8 +7,8 @@ use etherparse::{ArpPacketSlice, IpNumber, Ipv4HeaderSlice, Ipv6HeaderSlice};
 use super::walk::{
     Cursor, Failed, IpBounds, Next, ParseResult, Parsed, ETHERTYPE_IPV4, ETHERTYPE_IPV6,
 };
-use super::{Header, StopReason};
-use crate::field::layout::{ipv6 as v6, ipv6_ext, ipv6_frag};
+use super::{Cut, Header, Note, StopReason};
+use crate::field::layout::{ipv4 as v4, ipv6 as v6, ipv6_ext, ipv6_frag};
 
 /// Raw IP and null links: the version nibble says which IP (as an EtherType).
 #[inline]
@@ -45,8 +45,51 @@ pub(super) fn arp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
     Ok(parsed)
 }
 
+/// tshark's checks of an IPv4 header's two lengths, in its order, before the header is
+/// trusted: a header length under 20, then a total length under the header length. Either
+/// ends the walk with an `ip` layer of the fields before the bad value.
+#[inline]
+fn ipv4_lengths<'a>(cursor: &Cursor<'a>) -> Option<Parsed<'a>> {
+    let rest = cursor.rest();
+    let (&first, total) = (rest.first()?, rest.get(2..4));
+    if first >> 4 != 4 {
+        return None;
+    }
+    let header_len = usize::from(first & 0x0f) * 4;
+    let (bytes, expert, info) = if header_len < v4::LEN {
+        let text = format!("Bogus IP header length ({header_len}, must be at least 20)");
+        (rest.get(..1)?, text.clone(), text)
+    } else {
+        let &[hi, lo] = total? else { return None };
+        let total = usize::from(u16::from_be_bytes([hi, lo]));
+        // 0 is what TCP segmentation offload leaves: not a lie (see below).
+        if total == 0 || total >= header_len {
+            return None;
+        }
+        (
+            rest.get(..4)?,
+            "Bogus IP length".to_string(),
+            format!("Bogus IP length ({total}, less than header length {header_len})"),
+        )
+    };
+    let header = Header::Cut {
+        kind: Cut::Ipv4,
+        bytes,
+    };
+    Some(
+        Parsed::new(header, bytes.len(), Next::Done).with_note(Note::new(
+            expert,
+            Some(info),
+            false,
+        )),
+    )
+}
+
 #[inline]
 pub(super) fn ipv4<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
+    if let Some(bogus) = ipv4_lengths(cursor) {
+        return Ok(bogus);
+    }
     let ip = Ipv4HeaderSlice::from_slice(cursor.rest()).map_err(|err| match err {
         V4Error::Len(err) => Failed::Truncated {
             layer: "ip",
@@ -67,19 +110,24 @@ pub(super) fn ipv4<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
         Next::Ip(protocol)
     };
     let mut parsed = Parsed::new(Header::Ipv4(ip), header_len, next);
-    if total_len != 0 && total_len < header_len {
-        parsed.problem = Some(Box::new(StopReason::Invalid(format!(
-            "total length {total_len} is smaller than the header length {header_len}"
-        ))));
-        return Ok(parsed);
-    }
     // A total length of 0 is what TCP segmentation offload leaves in outgoing captures:
     // like Wireshark, fall back to the captured length.
-    let claimed_end = if total_len == 0 {
+    let mut claimed_end = if total_len == 0 {
         cursor.data.len()
     } else {
         cursor.at + total_len
     };
+    // A total length beyond the packet's real end: tshark says so and uses the real end.
+    let reported = cursor.reported_end();
+    if claimed_end > reported {
+        let available = reported.saturating_sub(cursor.at);
+        parsed = parsed.with_note(Note::new(
+            format!("IPv4 total length exceeds packet length ({available} bytes)"),
+            None,
+            false,
+        ));
+        claimed_end = reported;
+    }
     parsed.bounds = Some(IpBounds {
         end: claimed_end.min(cursor.data.len()),
         claimed_end,
@@ -99,9 +147,20 @@ pub(super) fn ipv6<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
             reason: Box::new(StopReason::Invalid(err.to_string())),
         },
     })?;
-    let claimed_end = cursor.at + v6::LEN + usize::from(ip.payload_length());
+    let mut claimed_end = cursor.at + v6::LEN + usize::from(ip.payload_length());
     let next = Next::Ip(ip.next_header());
     let mut parsed = Parsed::new(Header::Ipv6(ip), v6::LEN, next);
+    // A payload length beyond the packet's real end: tshark says so and uses the real end.
+    let reported = cursor.reported_end();
+    if claimed_end > reported {
+        let available = reported.saturating_sub(cursor.at + v6::LEN);
+        parsed = parsed.with_note(Note::new(
+            format!("IPv6 payload length exceeds framing length ({available} bytes)"),
+            None,
+            false,
+        ));
+        claimed_end = reported;
+    }
     parsed.bounds = Some(IpBounds {
         end: claimed_end.min(cursor.data.len()),
         claimed_end,

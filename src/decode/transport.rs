@@ -4,12 +4,67 @@
 use etherparse::err::tcp::HeaderSliceError as TcpError;
 use etherparse::{Icmpv4Slice, Icmpv6Slice, TcpHeaderSlice, UdpHeaderSlice};
 
+use super::tunnel::{UDP_PORT_GENEVE, UDP_PORT_VXLAN};
 use super::walk::{Cursor, Failed, Next, ParseResult, Parsed};
-use super::{Header, StopReason};
-use crate::field::layout::udp as udp_layout;
+use super::{Cut, Header, Note, StopReason};
+use crate::field::layout::{tcp as tcp_layout, udp as udp_layout};
+
+/// Whether the enclosing IP packet's own length (not the capture) ends it before `needed`
+/// bytes of this header: the header lies inside a packet that says it is shorter.
+fn cut_by_ip_length(cursor: &Cursor<'_>, needed: usize) -> bool {
+    cursor.ip.is_some()
+        && cursor.claimed_end() <= cursor.data.len()
+        && cursor.ip_rest().len() < needed
+}
+
+/// A TCP header tshark takes apart only partly: one its IP packet cuts short (tshark shows
+/// what fits, then "Malformed Packet"), one whose data offset reaches past the segment
+/// ("Short segment"), or one whose data offset is under 5 words ("Bogus TCP header
+/// length"). `None` when the header is sound (or cut by the capture: that stays a plain
+/// truncation).
+#[inline]
+fn tcp_lies<'a>(cursor: &Cursor<'a>) -> Option<Parsed<'a>> {
+    let rest = cursor.ip_rest();
+    let cut = |bytes: &'a [u8]| Header::Cut {
+        kind: Cut::Tcp,
+        bytes,
+    };
+    if cut_by_ip_length(cursor, tcp_layout::LEN) {
+        let mut parsed = Parsed::new(cut(rest), rest.len(), Next::Done);
+        parsed.problem = Some(Box::new(StopReason::Truncated {
+            needed: tcp_layout::LEN,
+            available: rest.len(),
+            by_snaplen: false,
+        }));
+        return Some(parsed);
+    }
+    let header = rest.get(..tcp_layout::LEN)?;
+    let header_len = usize::from(header.get(12)? >> 4) * 4;
+    if header_len < tcp_layout::LEN {
+        let text = format!("Bogus TCP header length ({header_len}, must be at least 20)");
+        let info = format!(", bogus TCP header length ({header_len}, must be at least 20)");
+        let parsed = Parsed::new(cut(header), tcp_layout::LEN, Next::Done);
+        return Some(parsed.with_note(Note::new(text, Some(info), false)));
+    }
+    if cut_by_ip_length(cursor, header_len) {
+        let mut parsed = Parsed::new(cut(header), tcp_layout::LEN, Next::Done);
+        parsed.problem = Some(Box::new(StopReason::Truncated {
+            needed: header_len,
+            available: rest.len(),
+            by_snaplen: false,
+        }));
+        let note = "Short segment. Segment/fragment does not contain a full TCP header (might \
+                    be NMAP or someone else deliberately sending unusual packets)";
+        return Some(parsed.with_note(Note::new(note.to_string(), None, false)));
+    }
+    None
+}
 
 #[inline]
 pub(super) fn tcp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
+    if let Some(lie) = tcp_lies(cursor) {
+        return Ok(lie);
+    }
     let tcp = TcpHeaderSlice::from_slice(cursor.ip_rest()).map_err(|err| match err {
         TcpError::Len(err) => Failed::Truncated {
             layer: "tcp",
@@ -31,6 +86,21 @@ pub(super) fn tcp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
 
 #[inline]
 pub(super) fn udp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
+    if cut_by_ip_length(cursor, udp_layout::LEN) {
+        // tshark shows the ports that fit, then "Malformed Packet".
+        let rest = cursor.ip_rest();
+        let header = Header::Cut {
+            kind: Cut::Udp,
+            bytes: rest,
+        };
+        let mut parsed = Parsed::new(header, rest.len(), Next::Done);
+        parsed.problem = Some(Box::new(StopReason::Truncated {
+            needed: udp_layout::LEN,
+            available: rest.len(),
+            by_snaplen: false,
+        }));
+        return Ok(parsed);
+    }
     let udp = UdpHeaderSlice::from_slice(cursor.ip_rest()).map_err(|err| Failed::Truncated {
         layer: "udp",
         needed: err.required_len,
@@ -45,20 +115,37 @@ pub(super) fn udp<'a>(cursor: &Cursor<'a>) -> ParseResult<'a> {
         end
     };
     let payload = payload_end.saturating_sub(payload_start);
-    let mut parsed = Parsed::new(Header::Udp(udp), udp_layout::LEN, Next::Payload(payload));
+    let (sport, dport) = (udp.source_port(), udp.destination_port());
+    let is = |port: u16| sport == port || dport == port;
+    let next = if is(UDP_PORT_VXLAN) {
+        Next::Vxlan
+    } else if is(UDP_PORT_GENEVE) {
+        Next::Geneve
+    } else {
+        Next::Payload(payload)
+    };
     let ip_payload = cursor.claimed_end().saturating_sub(start);
+    // A length that lies: tshark's words, and it counts the packet as malformed. Under 8,
+    // nothing after the header is decoded; over the IP payload, the payload is what the
+    // IP packet holds.
     if udp_len < udp_layout::LEN {
-        parsed.problem = Some(Box::new(StopReason::Invalid(format!(
-            "length field {udp_len} is smaller than the 8-byte header"
-        ))));
-    } else if udp_len > ip_payload {
-        // Otherwise the summary would print a payload length the packet cannot hold
-        // (tshark: "Bad length value … > IP payload length").
-        parsed.problem = Some(Box::new(StopReason::Invalid(format!(
-            "length field {udp_len} is larger than the {ip_payload}-byte IP payload"
-        ))));
+        let note = Note::new(
+            format!("Bad length value {udp_len} < 8"),
+            Some(format!("[BAD UDP LENGTH {udp_len} < 8]")),
+            true,
+        );
+        return Ok(Parsed::new(Header::Udp(udp), udp_layout::LEN, Next::Done).with_note(note));
     }
-    Ok(parsed)
+    if udp_len > ip_payload {
+        let note = Note::new(
+            format!("Bad length value {udp_len} > IP payload length"),
+            Some(format!("[BAD UDP LENGTH {udp_len} > IP PAYLOAD LENGTH]")),
+            true,
+        );
+        let next = Next::Payload(payload);
+        return Ok(Parsed::new(Header::Udp(udp), udp_layout::LEN, next).with_note(note));
+    }
+    Ok(Parsed::new(Header::Udp(udp), udp_layout::LEN, next))
 }
 
 #[inline]

@@ -6,7 +6,7 @@
 
 use etherparse::IpNumber;
 
-use super::{link, net, transport, Packet, StopReason};
+use super::{link, llc, net, transport, tunnel, Note, Packet, StopReason};
 use crate::frame::LinkType;
 
 pub(super) const ETHERTYPE_IPV4: u16 = 0x0800;
@@ -15,6 +15,7 @@ pub(super) const ETHERTYPE_VLAN: u16 = 0x8100;
 pub(super) const ETHERTYPE_QINQ: u16 = 0x88a8;
 pub(super) const ETHERTYPE_QINQ_OLD: u16 = 0x9100;
 pub(super) const ETHERTYPE_IPV6: u16 = 0x86dd;
+pub(super) const ETHERTYPE_LLDP: u16 = 0x88cc;
 
 /// What follows a header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,16 @@ pub(super) enum Next {
     Fragment,
     /// Nothing follows inside this packet (ARP).
     Done,
+    /// An IEEE 802.2 LLC header (after an 802.3 length).
+    Llc,
+    /// A spanning tree BPDU (LLC SAP 0x42).
+    Stp,
+    /// CDP (SNAP, Cisco's organisation code).
+    Cdp,
+    /// VXLAN (UDP port 4789).
+    Vxlan,
+    /// Geneve (UDP port 6081).
+    Geneve,
 }
 
 /// Where the IP packet that holds the walk ends: as captured, and as its lengths claim.
@@ -49,6 +60,8 @@ pub(super) struct Cursor<'a> {
     pub data: &'a [u8],
     pub at: usize,
     pub ip: Option<IpBounds>,
+    /// The frame's length on the wire (its bytes past a snap-length cut included).
+    pub frame_len: usize,
 }
 
 impl<'a> Cursor<'a> {
@@ -72,6 +85,12 @@ impl<'a> Cursor<'a> {
     pub fn claimed_end(&self) -> usize {
         self.ip.map_or(self.data.len(), |ip| ip.claimed_end)
     }
+
+    /// Where the packet holding this header really ends (tshark's "reported length"): the
+    /// enclosing IP packet's end, else the frame's length on the wire.
+    pub fn reported_end(&self) -> usize {
+        self.ip.map_or(self.frame_len, |ip| ip.claimed_end)
+    }
 }
 
 /// A header a parser decoded, and what comes next.
@@ -87,6 +106,9 @@ pub(super) struct Parsed<'a> {
     /// The header decoded but holds an impossible value: it is kept, and the walk stops.
     /// Boxed: it is rare, and every layer's result is moved through the loop.
     pub problem: Option<Box<StopReason>>,
+    /// A header that lies about a length: what tshark says about it (the walk goes on
+    /// as the parser's `next` says).
+    pub note: Option<Box<Note>>,
 }
 
 impl<'a> Parsed<'a> {
@@ -98,7 +120,14 @@ impl<'a> Parsed<'a> {
             bounds: None,
             tcp_len: None,
             problem: None,
+            note: None,
         }
+    }
+
+    /// Adds what tshark says about a lying length field.
+    pub fn with_note(mut self, note: Note) -> Self {
+        self.note = Some(Box::new(note));
+        self
     }
 }
 
@@ -123,11 +152,13 @@ pub(super) fn walk(packet: &mut Packet<'_>, mut next: Next, mut at: usize) {
         end,
         claimed_end: end,
     });
+    let frame_len = (packet.orig_len as usize).max(packet.data.len());
     loop {
         let cursor = Cursor {
             data: packet.data,
             at,
             ip,
+            frame_len,
         };
         let parsed = match next {
             Next::Link(link) => match link {
@@ -156,6 +187,9 @@ pub(super) fn walk(packet: &mut Packet<'_>, mut next: Next, mut at: usize) {
                 ETHERTYPE_IPV6 => net::ipv6(&cursor),
                 ETHERTYPE_ARP => net::arp(&cursor),
                 ETHERTYPE_VLAN | ETHERTYPE_QINQ | ETHERTYPE_QINQ_OLD => link::vlan(&cursor),
+                ETHERTYPE_LLDP => llc::lldp(&cursor),
+                tunnel::ETHERTYPE_MPLS | tunnel::ETHERTYPE_MPLS_MULTICAST => tunnel::mpls(&cursor),
+                tunnel::ETHERTYPE_TEB => link::ethernet(&cursor),
                 // Unknown types leave the rest as undissected data.
                 _ => {
                     packet.payload = Some((at, packet.data.len().saturating_sub(at)));
@@ -171,6 +205,10 @@ pub(super) fn walk(packet: &mut Packet<'_>, mut next: Next, mut at: usize) {
                 | IpNumber::IPV6_ROUTE_HEADER
                 | IpNumber::IPV6_DESTINATION_OPTIONS => net::ipv6_extension(&cursor, protocol),
                 IpNumber::IPV6_FRAGMENTATION_HEADER => net::ipv6_fragment(&cursor),
+                // IP in IP (4in4, 4in6) and IPv6 in IP (6in4, 6in6), and GRE.
+                IpNumber::IPV4 => net::ipv4(&cursor),
+                IpNumber::IPV6 => net::ipv6(&cursor),
+                IpNumber::GRE => tunnel::gre(&cursor),
                 _ => {
                     packet.payload = Some((at, cursor.ip_end().saturating_sub(at)));
                     return;
@@ -186,6 +224,11 @@ pub(super) fn walk(packet: &mut Packet<'_>, mut next: Next, mut at: usize) {
                 return;
             }
             Next::Done => return,
+            Next::Llc => llc::llc(&cursor),
+            Next::Stp => llc::stp(&cursor),
+            Next::Cdp => llc::cdp(&cursor),
+            Next::Vxlan => tunnel::vxlan(&cursor),
+            Next::Geneve => tunnel::geneve(&cursor),
         };
         // Read the result in place: moving the whole struct out costs more than the walk.
         let parsed = match &parsed {
@@ -199,6 +242,11 @@ pub(super) fn walk(packet: &mut Packet<'_>, mut next: Next, mut at: usize) {
         };
         if !packet.push(parsed.header.clone(), at, parsed.len) {
             return;
+        }
+        if let Some(note) = &parsed.note {
+            let mut note = Note::clone(note);
+            note.layer = packet.layers.len() - 1;
+            packet.notes.push(note);
         }
         let after = at + parsed.len;
         if let Some(reason) = &parsed.problem {

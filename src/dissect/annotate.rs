@@ -7,17 +7,30 @@ use arrayvec::ArrayVec;
 use etherparse::{TcpOptionElement, TcpOptionsIterator};
 
 use crate::analysis::{ConnState, TcpFacts, TcpSegment, UdpDatagram, UdpFacts, WindowScale};
-use crate::decode::{tcp_flags, Annotate, FieldList, Packet};
+use crate::decode::{tcp_flags, Annotate, FieldList, Header, Packet};
 use crate::field::{FieldId as F, Value};
 
-/// The addresses of the innermost IP header.
+/// The addresses of the innermost IP header (a tunnel's inner packet is the conversation).
 pub fn ip_addresses(packet: &Packet<'_>) -> Option<(IpAddr, IpAddr)> {
-    if let Some(ip) = packet.ipv6() {
-        return Some((ip.source_addr().into(), ip.destination_addr().into()));
+    match packet.ip_before(packet.layers.len())?.1 {
+        Header::Ipv4(ip) => Some((ip.source_addr().into(), ip.destination_addr().into())),
+        Header::Ipv6(ip) => Some((ip.source_addr().into(), ip.destination_addr().into())),
+        _ => None,
     }
-    packet
-        .ipv4()
-        .map(|ip| (ip.source_addr().into(), ip.destination_addr().into()))
+}
+
+/// The addresses of the IP header that carries the innermost layer `pick` matches (a
+/// VXLAN packet's UDP is the outer one, its TCP the inner one).
+fn carrier_addresses(
+    packet: &Packet<'_>,
+    pick: impl Fn(&Header<'_>) -> bool,
+) -> Option<(IpAddr, IpAddr)> {
+    let index = packet.layers.iter().rposition(|l| pick(&l.header))?;
+    match packet.ip_before(index)?.1 {
+        Header::Ipv4(ip) => Some((ip.source_addr().into(), ip.destination_addr().into())),
+        Header::Ipv6(ip) => Some((ip.source_addr().into(), ip.destination_addr().into())),
+        _ => None,
+    }
 }
 
 /// SACK blocks of one segment (at most 4 fit in the options).
@@ -31,7 +44,7 @@ pub fn tcp_segment<'p>(
     sack: &'p mut SackBlocks,
 ) -> Option<TcpSegment<'p>> {
     let tcp = packet.tcp()?;
-    let (src, dst) = ip_addresses(packet)?;
+    let (src, dst) = carrier_addresses(packet, |h| matches!(h, Header::Tcp(_)))?;
     let mut window_scale = None;
     let mut sack_permitted = false;
     let mut mss = None;
@@ -74,7 +87,22 @@ pub fn tcp_segment<'p>(
 /// The analysis input for the packet's UDP datagram, if any.
 pub fn udp_datagram<'p>(packet: &Packet<'p>, frame: u64, ts_ns: i64) -> Option<UdpDatagram<'p>> {
     let udp = packet.udp()?;
-    let (src, dst) = ip_addresses(packet)?;
+    let (src, dst) = carrier_addresses(packet, |h| matches!(h, Header::Udp(_)))?;
+    // A tunnel's UDP (VXLAN, Geneve) carries the whole inner frame, not the innermost
+    // payload.
+    let payload = match packet.layers.last() {
+        Some(last) if !matches!(last.header, Header::Udp(_)) => packet
+            .layers
+            .iter()
+            .rfind(|l| matches!(l.header, Header::Udp(_)))
+            .and_then(|l| {
+                let start = l.offset + l.len;
+                let end = (l.offset + usize::from(udp.length())).min(packet.data.len());
+                packet.data.get(start..end)
+            })
+            .unwrap_or(&[]),
+        _ => packet.payload_bytes(),
+    };
     Some(UdpDatagram {
         frame,
         ts_ns,
@@ -83,7 +111,7 @@ pub fn udp_datagram<'p>(packet: &Packet<'p>, frame: u64, ts_ns: i64) -> Option<U
         dst,
         src_port: udp.source_port(),
         dst_port: udp.destination_port(),
-        payload: packet.payload_bytes(),
+        payload,
     })
 }
 

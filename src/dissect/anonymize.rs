@@ -124,7 +124,18 @@ impl Anonymizer {
                     self.mac_range(bytes, 6);
                     keep = at + len;
                 }
-                Header::Vlan(_) => keep = at + len,
+                // Headers that only say what comes next: kept, and the loop goes on to
+                // the frame or packet they carry (GRE, MPLS, IP-in-IP; VXLAN and Geneve
+                // ride in UDP, where the loop stops before them).
+                Header::Vlan(_)
+                | Header::Llc(_)
+                | Header::Gre(_)
+                | Header::Vxlan(_)
+                | Header::Geneve(_)
+                | Header::Mpls(_) => keep = at + len,
+                // Bridge and discovery messages name bridges, devices and their addresses;
+                // a header cut short is not understood: neither is kept.
+                Header::Stp(_) | Header::Lldp(_) | Header::Cdp(_) | Header::Cut { .. } => break,
                 Header::Arp(_) => {
                     // Ethernet/IPv4 ARP: sender MAC, sender IP, target MAC, target IP.
                     if bytes.get(4..6) == Some(&[6, 4]) {
@@ -177,6 +188,8 @@ impl Anonymizer {
         data.truncate(keep);
         reseal_transport(&packet, &mut data);
         reseal_icmp(&packet, &mut data);
+        // Last: a GRE checksum covers the packet it carries, resealed above.
+        reseal_gre(&packet, &mut data);
         OwnedFrame {
             ts_ns: frame.ts_ns,
             data,
@@ -278,15 +291,24 @@ fn reseal_icmp(packet: &decode::Packet<'_>, data: &mut [u8]) {
 /// gets its checksum recomputed over the new addresses, so it reads "good" rather than
 /// "bad"; a cut one cannot be checked and reads "unverified".
 fn reseal_transport(packet: &decode::Packet<'_>, data: &mut [u8]) {
+    let Some(t_at) = packet
+        .layers
+        .iter()
+        .position(|l| matches!(l.header, Header::Tcp(_) | Header::Udp(_)))
+    else {
+        return;
+    };
+    // The pseudo-header's addresses are those of the IP layer that carries the segment:
+    // in a tunnel (GRE, IP-in-IP) that is the inner one.
     let (Some(ip), Some(t)) = (
         packet
             .layers
+            .get(..t_at)
+            .unwrap_or_default()
             .iter()
+            .rev()
             .find(|l| matches!(l.header, Header::Ipv4(_) | Header::Ipv6(_))),
-        packet
-            .layers
-            .iter()
-            .find(|l| matches!(l.header, Header::Tcp(_) | Header::Udp(_))),
+        packet.layers.get(t_at),
     ) else {
         return;
     };
@@ -330,6 +352,29 @@ fn reseal_transport(packet: &decode::Packet<'_>, data: &mut [u8]) {
     }
     if let Some(c) = segment.get_mut(at_checksum..at_checksum + 2) {
         c.copy_from_slice(&check.to_be_bytes());
+    }
+}
+
+/// A GRE header with its checksum present (the C bit) gets the checksum of itself and
+/// what follows it, as kept (RFC 2784 §2.5).
+fn reseal_gre(packet: &decode::Packet<'_>, data: &mut [u8]) {
+    for layer in packet.layers.iter().rev() {
+        if !matches!(layer.header, Header::Gre(_)) {
+            continue;
+        }
+        let Some(gre) = data.get_mut(layer.offset..) else {
+            continue;
+        };
+        if gre.first().is_none_or(|b| b & 0x80 == 0) || gre.len() < 6 {
+            continue;
+        }
+        if let Some(c) = gre.get_mut(4..6) {
+            c.copy_from_slice(&[0, 0]);
+        }
+        let check = fold(sum16(gre));
+        if let Some(c) = gre.get_mut(4..6) {
+            c.copy_from_slice(&check.to_be_bytes());
+        }
     }
 }
 

@@ -10,7 +10,8 @@ use etherparse::{TcpOptionElement, TcpOptionsIterator};
 
 use crate::analysis::{AnalysisFlag, TcpFacts};
 use crate::decode::app::be_u16;
-use crate::decode::{Header, Packet};
+use crate::decode::{Cut, Header, Packet};
+use crate::names::{write_port, Transport};
 
 /// The tags tshark prepends to a TCP segment's Info, in the order they appear. tshark
 /// prepends each in this code order (retransmission first), so the last one ends up first.
@@ -32,23 +33,25 @@ const TAG_ORDER: [AnalysisFlag; 15] = [
     AnalysisFlag::ReusedPorts,
 ];
 
-/// Protocol and Info of the innermost decoded layer below the application.
-pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>) -> (&'static str, String) {
+/// Protocol and Info of the innermost decoded layer below the application. `ports`: name
+/// the ports as tshark's `-N t` does (`http(80)`).
+pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>, ports: bool) -> (&'static str, String) {
     let mut info = String::new();
     let protocol = match packet.layers.last().map(|l| &l.header) {
         Some(Header::Tcp(_)) => {
-            tcp_info(packet, tcp, &mut info);
+            tcp_info(packet, tcp, ports, &mut info);
             "TCP"
         }
         Some(Header::Udp(udp)) => {
-            let _ = write!(
-                info,
-                "{} → {} Len={}",
-                udp.source_port(),
-                udp.destination_port(),
-                udp.length().saturating_sub(8)
-            );
+            udp_info(udp, note_info(packet), ports, &mut info);
             "UDP"
+        }
+        Some(Header::Cut { kind, bytes }) => {
+            cut_info(*kind, bytes, &mut info);
+            if let Some(text) = note_info(packet) {
+                info.push_str(text);
+            }
+            layer_protocol(&Header::Cut { kind: *kind, bytes })
         }
         Some(Header::Arp(arp)) => {
             arp_info(arp.slice(), &mut info);
@@ -82,6 +85,20 @@ pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>) -> (&'static str, Strin
             ipv6_fragment_info(packet, &mut info);
             "IPv6"
         }
+        Some(Header::Stp(bpdu)) => {
+            super::wire_columns::stp_info(bpdu, &mut info);
+            "STP"
+        }
+        Some(Header::Lldp(lldpdu)) => {
+            super::wire_columns::lldp_info(lldpdu, &mut info);
+            "LLDP"
+        }
+        Some(Header::Cdp(message)) => {
+            super::wire_columns::cdp_info(message, &mut info);
+            "CDP"
+        }
+        Some(other @ (Header::Llc(_) | Header::Gre(_) | Header::Vxlan(_))) => layer_protocol(other),
+        Some(other @ (Header::Geneve(_) | Header::Mpls(_))) => layer_protocol(other),
         Some(Header::Vlan(_)) => "VLAN",
         Some(Header::Ethernet(_)) => "Ethernet",
         Some(Header::Sll(_) | Header::Sll2(_)) => "SLL",
@@ -94,9 +111,7 @@ pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>) -> (&'static str, Strin
         }
     };
     if let Some(stop) = &packet.stop {
-        if !info.is_empty() {
-            info.push(' ');
-        }
+        // tshark appends these with no separator: `40100 → 80[Malformed Packet]`.
         info.push_str(if stop.is_malformed() {
             "[Malformed Packet]"
         } else {
@@ -104,6 +119,25 @@ pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>) -> (&'static str, Strin
         });
     }
     (protocol, info)
+}
+
+/// `1060 → domain(53) Len=31` (ports named when `ports`).
+pub fn udp_info(
+    udp: &etherparse::UdpHeaderSlice<'_>,
+    note: Option<&str>,
+    ports: bool,
+    out: &mut String,
+) {
+    let _ = write_port(out, Transport::Udp, udp.source_port(), ports);
+    out.push_str(" → ");
+    let _ = write_port(out, Transport::Udp, udp.destination_port(), ports);
+    // A lying length: tshark's bracketed words, and no payload length under 8.
+    if let Some(text) = note {
+        let _ = write!(out, " {text}");
+    }
+    if udp.length() >= 8 {
+        let _ = write!(out, " Len={}", udp.length() - 8);
+    }
 }
 
 /// `IPv6 fragment (off=0 more=y ident=0x00001234 nxt=17)` for a fragment.
@@ -130,7 +164,7 @@ fn ipv6_fragment_info(packet: &Packet<'_>, out: &mut String) {
 }
 
 /// `[TCP Retransmission] 1048 → 1043 [PSH, ACK] Seq=1 Ack=1 Win=8760 Len=648 MSS=1460 …`.
-pub fn tcp_info(packet: &Packet<'_>, facts: Option<&TcpFacts>, out: &mut String) {
+pub fn tcp_info(packet: &Packet<'_>, facts: Option<&TcpFacts>, ports: bool, out: &mut String) {
     let Some(tcp) = packet.tcp() else { return };
     if let Some(facts) = facts {
         for flag in TAG_ORDER.iter().rev() {
@@ -155,13 +189,10 @@ pub fn tcp_info(packet: &Packet<'_>, facts: Option<&TcpFacts>, out: &mut String)
             }
         }
     }
-    let _ = write!(
-        out,
-        "{} → {} [{}]",
-        tcp.source_port(),
-        tcp.destination_port(),
-        flag_names(&tcp)
-    );
+    let _ = write_port(out, Transport::Tcp, tcp.source_port(), ports);
+    out.push_str(" → ");
+    let _ = write_port(out, Transport::Tcp, tcp.destination_port(), ports);
+    let _ = write!(out, " [{}]", flag_names(&tcp));
     let (seq, ack, win) = match facts {
         Some(f) => (f.seq_rel, f.ack_rel, f.window_size),
         None => (
@@ -433,5 +464,65 @@ pub fn ip_proto_name(p: u8) -> &'static str {
         89 => "OSPF",
         132 => "SCTP",
         _ => "Unknown",
+    }
+}
+
+/// The Info text of the innermost layer's note (a length that lies), if it has one.
+fn note_info<'p>(packet: &'p Packet<'_>) -> Option<&'p str> {
+    let last = packet.layers.len().checked_sub(1)?;
+    packet
+        .notes
+        .iter()
+        .find(|note| note.layer == last)
+        .and_then(|note| note.info.as_deref())
+}
+
+/// What tshark's Info shows for a header it gave up on: the ports, and for a TCP header
+/// whose fixed 20 bytes are there, its flags and raw numbers (no analysis ran on it).
+fn cut_info(kind: Cut, bytes: &[u8], out: &mut String) {
+    let word = |i: usize| be_u16(bytes, i);
+    match kind {
+        Cut::Ipv4 => {}
+        Cut::Udp | Cut::Tcp => {
+            let (Some(src), Some(dst)) = (word(0), word(2)) else {
+                return;
+            };
+            let _ = write!(out, "{src} → {dst}");
+            if kind == Cut::Udp {
+                return;
+            }
+            // Read the fixed header as if its data offset were 5 (it lies).
+            let Some(fixed) = bytes.get(..20) else { return };
+            let mut copy = [0u8; 20];
+            copy.copy_from_slice(fixed);
+            copy[12] = 0x50 | (copy[12] & 0x0f);
+            if let Ok(tcp) = etherparse::TcpHeaderSlice::from_slice(&copy) {
+                let _ = write!(out, " [{}] Seq={}", flag_names(&tcp), tcp.sequence_number());
+                if tcp.ack() {
+                    let _ = write!(out, " Ack={}", tcp.acknowledgment_number());
+                }
+                let _ = write!(out, " Win={}", tcp.window_size());
+            }
+        }
+    }
+}
+
+/// tshark's Protocol column name for the 802.3/LLC, bridge, tunnel and cut headers.
+pub fn layer_protocol(header: &Header<'_>) -> &'static str {
+    match header {
+        Header::Llc(_) => "LLC",
+        Header::Stp(_) => "STP",
+        Header::Lldp(_) => "LLDP",
+        Header::Cdp(_) => "CDP",
+        Header::Gre(_) => "GRE",
+        Header::Vxlan(_) => "VXLAN",
+        Header::Geneve(_) => "Geneve",
+        Header::Mpls(_) => "MPLS",
+        Header::Cut {
+            kind: Cut::Ipv4, ..
+        } => "IPv4",
+        Header::Cut { kind: Cut::Tcp, .. } => "TCP",
+        Header::Cut { kind: Cut::Udp, .. } => "UDP",
+        other => other.name(),
     }
 }

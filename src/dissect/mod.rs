@@ -9,6 +9,7 @@ pub mod crypto_pan;
 mod defrag;
 pub mod process;
 pub mod reassembly;
+mod wire_columns;
 
 pub use annotate::{ip_addresses, tcp_segment, udp_datagram, Facts, SackBlocks};
 
@@ -16,8 +17,9 @@ use etherparse::defrag::IpDefragPayloadVec;
 
 use crate::analysis::{Analyzer, TcpFacts, UdpFacts};
 use crate::decode::{self, FieldList, FrameInfo, Interest, Packet};
-use crate::field::{FieldId, Value};
+use crate::field::{FieldId, FieldId as F, Value};
 use crate::frame::Frame;
+use crate::names::{oui, FrameNames, Names, Resolve};
 
 /// Streaming state across frames: numbering and relative times (and, with analysis, the
 /// conversation tables). Memory is per conversation, never per packet.
@@ -30,6 +32,8 @@ pub struct Dissector {
     analyzer: Analyzer,
     sack: SackBlocks,
     app: app::AppTracker,
+    /// Name resolution, when asked for (`-N`).
+    names: Option<Names>,
     /// Live capture only: who owns each conversation's local sockets.
     owners: Option<process::Attribution>,
     /// Capture files: the packet comment of the record being dissected.
@@ -49,6 +53,9 @@ pub struct Dissection<'a> {
     pub udp: Option<UdpFacts>,
     /// The application layer, the Protocol/Info columns and `frame.protocols`.
     pub app: app::AppFacts,
+    /// Resolved names (`-N`): MAC vendors, learned host names, the resolved Source and
+    /// Destination columns. `None` when resolution is off.
+    pub names: Option<Box<FrameNames>>,
     /// The processes owning the conversation's sockets (live capture with attribution,
     /// or read back from the packet comment a capture file carries).
     pub process: Option<process::ProcessFacts>,
@@ -76,6 +83,16 @@ impl Dissection<'_> {
         let protocols: &'s str = &self.app.protocols;
         let facts = self.facts();
         decode::emit_only(&self.packet, &self.info, protocols, &facts, interest, out);
+        if interest.contains(Interest::PROBLEMS) {
+            // What tshark says about length fields that lie (texts owned by the packet).
+            for note in &self.packet.notes {
+                out.fact(
+                    crate::field::FieldId::WsExpertMessage,
+                    crate::field::Value::Text(&note.expert),
+                    1,
+                );
+            }
+        }
         if let Some(whole) = &self.reassembled {
             let inner = decode::decode_ip_payload(whole.ip_number, &whole.payload);
             decode::emit_reassembled(&inner, &self.info, &(), out);
@@ -91,6 +108,7 @@ impl Dissection<'_> {
         }
         if interest.contains(Interest::COLUMNS) {
             self.app.emit_columns(out);
+            self.emit_names(out);
         }
         if interest.contains(Interest::FRAME_FACTS) {
             if let Some(comment) = &self.comment {
@@ -98,6 +116,98 @@ impl Dissection<'_> {
             }
             if let Some(process) = &self.process {
                 process.emit(out);
+            }
+        }
+    }
+
+    /// `_ws.col.Source`/`Destination` and the resolved-name fields, as tshark emits them:
+    /// resolved with `-N`, the plain addresses without (no allocation then).
+    fn emit_names<'s>(&'s self, out: &mut FieldList<'s>) {
+        let wanted = (F::WsColSource as usize..=F::Ipv6DstHost as usize).any(|i| {
+            crate::field::FIELDS
+                .get(i)
+                .is_some_and(|def| out.wants(def.id))
+        });
+        if !wanted {
+            return;
+        }
+        let names = self.names.as_deref();
+        let (mut eth_at, mut ip_at) = (0usize, 0usize);
+        let mut columns: Option<(Value<'s>, Value<'s>)> = None;
+        let mut link_columns: Option<(Value<'s>, Value<'s>)> = None;
+        for layer in &self.packet.layers {
+            match &layer.header {
+                crate::decode::Header::Ethernet(eth) => {
+                    let resolved = names.and_then(|n| n.eth.get(eth_at));
+                    eth_at += 1;
+                    let (dst, src) = (eth.destination(), eth.source());
+                    let text = |name: Option<&'s String>, mac: [u8; 6]| {
+                        name.map_or(Value::Mac(mac), |n| Value::Text(n.as_str()))
+                    };
+                    let dst_name = text(resolved.map(|r| &r.0), dst);
+                    let src_name = text(resolved.map(|r| &r.1), src);
+                    for (name, mac, ids) in [
+                        (
+                            dst_name,
+                            dst,
+                            [F::EthDstResolved, F::EthDstOui, F::EthDstOuiResolved],
+                        ),
+                        (
+                            src_name,
+                            src,
+                            [F::EthSrcResolved, F::EthSrcOui, F::EthSrcOuiResolved],
+                        ),
+                    ] {
+                        let [resolved_id, oui_id, vendor_id] = ids;
+                        out.fact(resolved_id, name, 1);
+                        out.fact(oui_id, Value::U64(u64::from(oui::oui(mac))), 1);
+                        if out.wants(vendor_id) {
+                            if let Some(vendor) = oui::vendor_long_name(oui::oui(mac)) {
+                                out.fact(vendor_id, Value::Text(vendor), 1);
+                            }
+                        }
+                    }
+                    link_columns.get_or_insert((src_name, dst_name));
+                }
+                crate::decode::Header::Ipv4(ip) => {
+                    let hosts = names.and_then(|n| n.hosts.get(ip_at));
+                    ip_at += 1;
+                    let src =
+                        host_value(hosts.and_then(|h| h.0.as_deref()), Value::Ipv4(ip.source()));
+                    let dst = host_value(
+                        hosts.and_then(|h| h.1.as_deref()),
+                        Value::Ipv4(ip.destination()),
+                    );
+                    out.fact(F::IpSrcHost, src, 1);
+                    out.fact(F::IpDstHost, dst, 1);
+                    columns.get_or_insert((src, dst));
+                }
+                crate::decode::Header::Ipv6(ip) => {
+                    let hosts = names.and_then(|n| n.hosts.get(ip_at));
+                    ip_at += 1;
+                    let src =
+                        host_value(hosts.and_then(|h| h.0.as_deref()), Value::Ipv6(ip.source()));
+                    let dst = host_value(
+                        hosts.and_then(|h| h.1.as_deref()),
+                        Value::Ipv6(ip.destination()),
+                    );
+                    out.fact(F::Ipv6SrcHost, src, 1);
+                    out.fact(F::Ipv6DstHost, dst, 1);
+                    columns.get_or_insert((src, dst));
+                }
+                _ => {}
+            }
+        }
+        match names {
+            Some(n) => {
+                out.fact(F::WsColSource, Value::Text(&n.source), 0);
+                out.fact(F::WsColDestination, Value::Text(&n.destination), 0);
+            }
+            None => {
+                if let Some((src, dst)) = columns.or(link_columns) {
+                    out.fact(F::WsColSource, src, 0);
+                    out.fact(F::WsColDestination, dst, 0);
+                }
             }
         }
     }
@@ -119,9 +229,31 @@ impl Dissection<'_> {
     }
 }
 
+fn host_value<'s>(name: Option<&'s str>, addr: Value<'s>) -> Value<'s> {
+    name.map_or(addr, Value::Text)
+}
+
 impl Dissector {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A dissector that resolves names as `resolve` asks (nothing when it asks nothing).
+    pub fn with_names(resolve: Resolve) -> Self {
+        let mut dissector = Self::default();
+        dissector.resolve_names(resolve);
+        dissector
+    }
+
+    /// Resolves names as `resolve` asks from the next frame on (`-N`).
+    pub fn resolve_names(&mut self, resolve: Resolve) {
+        self.app.port_names = resolve.transport;
+        self.names = resolve.any().then(|| Names::new(resolve));
+    }
+
+    /// The names learned so far (host names from the capture's DNS answers).
+    pub fn names(&self) -> Option<&Names> {
+        self.names.as_ref()
     }
 
     /// A dissector that attributes each new TCP/UDP conversation to the processes owning
@@ -192,6 +324,25 @@ impl Dissector {
             udp.as_ref(),
             reassembled.as_ref(),
         );
+        let names = self.names.as_mut().map(|names| {
+            let mut frame_names = names.frame_names(&packet, info.number);
+            // The frame's own DNS answers name hosts from here on; tshark reads them before
+            // it fills the Source/Destination columns, after the IP fields.
+            if names.resolve.dns {
+                let mut learned = false;
+                for placed in &app.messages {
+                    if let app::Message::Dns(d) = &placed.message {
+                        learned |= names.hosts.learn(d, info.number);
+                    }
+                }
+                if learned {
+                    let (source, destination) = names.columns(&packet, info.number, true);
+                    frame_names.source = source;
+                    frame_names.destination = destination;
+                }
+            }
+            Box::new(frame_names)
+        });
         Dissection {
             packet,
             info,
@@ -199,6 +350,7 @@ impl Dissector {
             tcp,
             udp,
             app,
+            names,
             process,
             comment,
         }

@@ -87,6 +87,14 @@ impl Reassembler {
         }
     }
 
+    /// Gives up the pending bytes (the stream is gone) and returns them to the budget.
+    pub fn release(&mut self, budget: &mut Budget) {
+        budget.held = budget.held.saturating_sub(self.pending.len());
+        self.pending = Vec::new();
+        self.next_seq = None;
+        self.need = None;
+    }
+
     /// Whether `data` (the pending bytes and a new segment) is still short of the pending
     /// PDU's known length: no need to parse it again yet.
     pub fn still_short(&self, data: &[u8], carried: usize) -> bool {
@@ -143,6 +151,16 @@ mod tests {
         );
         assert_eq!((data.as_slice(), carried), (&b"x"[..], 0));
         assert_eq!(budget.held(), 0);
+    }
+
+    #[test]
+    fn release_returns_the_bytes_to_the_budget() {
+        let mut budget = Budget::default();
+        let mut r = Reassembler::default();
+        r.keep(b"abcdef".to_vec(), 2, Some(10), &mut budget);
+        assert_eq!(budget.held(), 4);
+        r.release(&mut budget);
+        assert_eq!((budget.held(), r.pending(), r.need()), (0, 0, None));
     }
 
     #[test]

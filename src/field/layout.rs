@@ -116,6 +116,9 @@ impl Layout {
 
 use FieldId as F;
 
+mod wire;
+pub use wire::{eth_dot3, geneve, gre, llc, mpls, stp, vxlan};
+
 /// BSD loopback: a 4-byte address family in the writer's byte order (so computed, not read).
 pub mod null {
     use super::*;
@@ -436,6 +439,18 @@ pub const PROTOCOLS: &[(&str, usize, &[Layout], &[Layout])] = &[
     ("sll", sll::LEN, sll::FIELDS, sll::OTHERS),
     ("sll2", sll2::LEN, sll2::FIELDS, sll2::OTHERS),
     ("eth", eth::LEN, eth::FIELDS, eth::OTHERS),
+    (
+        "eth 802.3",
+        eth_dot3::LEN,
+        eth_dot3::FIELDS,
+        eth_dot3::OTHERS,
+    ),
+    ("llc", llc::SNAP_LEN, llc::FIELDS, llc::OTHERS),
+    ("stp", stp::CONFIG_LEN + 1, stp::FIELDS, stp::OTHERS),
+    ("gre", gre::LEN, gre::FIELDS, gre::OTHERS),
+    ("vxlan", vxlan::LEN, vxlan::FIELDS, vxlan::OTHERS),
+    ("geneve", geneve::LEN, geneve::FIELDS, geneve::OTHERS),
+    ("mpls", mpls::LEN, mpls::FIELDS, mpls::OTHERS),
     ("vlan", vlan::LEN, vlan::FIELDS, vlan::OTHERS),
     ("arp", arp::LEN, arp::FIELDS, arp::OTHERS),
     (

@@ -226,6 +226,91 @@ field_table! {
     TcpConnectionFinActive = "tcp.connection.fin_active", "This frame initiates the connection closing", Protocol;
     TcpConnectionFinPassive = "tcp.connection.fin_passive", "This frame undergoes the connection closing", Protocol;
 
+    // ---- 802.3 length, LLC/SNAP and the bridge protocols (STP, LLDP, CDP), then tunnels
+    // (GRE, VXLAN, Geneve, MPLS); parsers in src/decode/llc.rs and src/decode/tunnel.rs. ----
+    EthLen = "eth.len", "Length", Dec;
+    Llc = "llc", "Logical-Link Control", Protocol;
+    LlcDsap = "llc.dsap", "DSAP", H2;
+    LlcSsap = "llc.ssap", "SSAP", H2;
+    LlcControl = "llc.control", "Control field", H4;
+    LlcOui = "llc.oui", "Organization Code", Dec;
+    LlcPid = "llc.pid", "PID", H4;
+    LlcCiscoPid = "llc.cisco_pid", "PID", H4;
+    LlcType = "llc.type", "Type", H4;
+    Stp = "stp", "Spanning Tree Protocol", Protocol;
+    StpProtocol = "stp.protocol", "Protocol Identifier", H4;
+    StpVersion = "stp.version", "Protocol Version Identifier", Dec;
+    StpType = "stp.type", "BPDU Type", H2;
+    StpFlags = "stp.flags", "BPDU flags", H2;
+    StpFlagsTcack = "stp.flags.tcack", "Topology Change Acknowledgment", Bool;
+    StpFlagsTc = "stp.flags.tc", "Topology Change", Bool;
+    StpRootPrio = "stp.root.prio", "Root Bridge Priority", Dec;
+    StpRootExt = "stp.root.ext", "Root Bridge System ID Extension", Dec;
+    StpRootHw = "stp.root.hw", "Root Bridge System ID", Mac;
+    StpRootCost = "stp.root.cost", "Root Path Cost", Dec;
+    StpBridgePrio = "stp.bridge.prio", "Bridge Priority", Dec;
+    StpBridgeExt = "stp.bridge.ext", "Bridge System ID Extension", Dec;
+    StpBridgeHw = "stp.bridge.hw", "Bridge System ID", Mac;
+    StpPort = "stp.port", "Port identifier", H4;
+    StpMsgAge = "stp.msg_age", "Message Age", Dec;
+    StpMaxAge = "stp.max_age", "Max Age", Dec;
+    StpHello = "stp.hello", "Hello Time", Dec;
+    StpForward = "stp.forward", "Forward Delay", Dec;
+    StpVersion1Length = "stp.version_1_length", "Version 1 Length", Dec;
+    Lldp = "lldp", "Link Layer Discovery Protocol", Protocol;
+    LldpTlvType = "lldp.tlv.type", "TLV Type", Dec;
+    LldpTlvLen = "lldp.tlv.len", "TLV Length", Dec;
+    LldpChassisSubtype = "lldp.chassis.subtype", "Chassis Id Subtype", Dec;
+    LldpChassisIdMac = "lldp.chassis.id.mac", "Chassis Id", Mac;
+    LldpChassisId = "lldp.chassis.id", "Chassis Id", Text;
+    LldpPortSubtype = "lldp.port.subtype", "Port Id Subtype", Dec;
+    LldpPortIdMac = "lldp.port.id.mac", "Port Id", Mac;
+    LldpPortId = "lldp.port.id", "Port Id", Text;
+    LldpTimeToLive = "lldp.time_to_live", "Seconds", Dec;
+    LldpPortDesc = "lldp.port.desc", "Port Description", Text;
+    LldpSystemName = "lldp.tlv.system.name", "System Name", Text;
+    LldpSystemDesc = "lldp.tlv.system.desc", "System Description", Text;
+    Cdp = "cdp", "Cisco Discovery Protocol", Protocol;
+    CdpVersion = "cdp.version", "Version", Dec;
+    CdpTtl = "cdp.ttl", "TTL", Dec;
+    CdpChecksum = "cdp.checksum", "Checksum", H4;
+    CdpChecksumStatus = "cdp.checksum.status", "Checksum Status", Dec;
+    CdpTlvType = "cdp.tlv.type", "Type", H4;
+    CdpTlvLen = "cdp.tlv.len", "Length", Dec;
+    CdpDeviceid = "cdp.deviceid", "Device ID", Text;
+    CdpPortid = "cdp.portid", "Sent through Interface", Text;
+    CdpSoftwareVersion = "cdp.software_version", "Software version", Text;
+    CdpPlatform = "cdp.platform", "Platform", Text;
+    Gre = "gre", "Generic Routing Encapsulation", Protocol;
+    GreFlagsAndVersion = "gre.flags_and_version", "Flags and Version", H4;
+    GreFlagsChecksum = "gre.flags.checksum", "Checksum Bit", Bool;
+    GreFlagsRouting = "gre.flags.routing", "Routing Bit", Bool;
+    GreFlagsKey = "gre.flags.key", "Key Bit", Bool;
+    GreFlagsSequenceNumber = "gre.flags.sequence_number", "Sequence Number Bit", Bool;
+    GreFlagsVersion = "gre.flags.version", "Version", Dec;
+    GreProto = "gre.proto", "Protocol Type", H4;
+    GreChecksum = "gre.checksum", "Checksum", H4;
+    GreKey = "gre.key", "Key", H8;
+    GreSequenceNumber = "gre.sequence_number", "Sequence Number", Dec;
+    Vxlan = "vxlan", "Virtual eXtensible Local Area Network", Protocol;
+    VxlanFlags = "vxlan.flags", "Flags", H4;
+    VxlanGbp = "vxlan.gbp", "Group Policy ID", Dec;
+    VxlanVni = "vxlan.vni", "VXLAN Network Identifier (VNI)", Dec;
+    Geneve = "geneve", "Generic Network Virtualization Encapsulation", Protocol;
+    GeneveVersion = "geneve.version", "Version", Dec;
+    GeneveOptionLength = "geneve.option.length", "Length", Dec;
+    GeneveFlags = "geneve.flags", "Flags", H2;
+    GeneveProtoType = "geneve.proto_type", "Protocol Type", H4;
+    GeneveVni = "geneve.vni", "Virtual Network Identifier (VNI)", Hex(6);
+    GeneveOptions = "geneve.options", "Options", Bytes;
+    GeneveOptionClass = "geneve.option.class", "Class", H4;
+    GeneveOptionType = "geneve.option.type", "Type", H2;
+    Mpls = "mpls", "MultiProtocol Label Switching Header", Protocol;
+    MplsLabel = "mpls.label", "MPLS Label", Dec;
+    MplsExp = "mpls.exp", "MPLS Experimental Bits", Dec;
+    MplsBottom = "mpls.bottom", "MPLS Bottom Of Label Stack", Dec;
+    MplsTtl = "mpls.ttl", "MPLS TTL", Dec;
+
     // ---- Packet-list columns and application protocols (computed by the pipeline's
     // application stage, src/dissect/app.rs; parsers in src/decode/app/). ----
     WsColProtocol = "_ws.col.Protocol", "Protocol", Text;
@@ -387,4 +472,20 @@ field_table! {
     SockeyeProcess = "sockeye.process", "Process", Text;
     SockeyeProcessPid = "sockeye.process.pid", "Process ID", Dec;
     SockeyeProcessName = "sockeye.process.name", "Process name", Text;
+
+    // ---- Name resolution (src/names/): what tshark prints with -N; without it they hold
+    // the plain addresses, as tshark's do. Emitted with the packet-list columns, not in
+    // the details tree (see FieldId::is_name). ----
+    WsColSource = "_ws.col.Source", "Source", Text;
+    WsColDestination = "_ws.col.Destination", "Destination", Text;
+    EthDstResolved = "eth.dst_resolved", "Destination (resolved)", Text;
+    EthDstOui = "eth.dst.oui", "Destination OUI", Dec;
+    EthDstOuiResolved = "eth.dst.oui_resolved", "Destination OUI (resolved)", Text;
+    EthSrcResolved = "eth.src_resolved", "Source (resolved)", Text;
+    EthSrcOui = "eth.src.oui", "Source OUI", Dec;
+    EthSrcOuiResolved = "eth.src.oui_resolved", "Source OUI (resolved)", Text;
+    IpSrcHost = "ip.src_host", "Source Host", Text;
+    IpDstHost = "ip.dst_host", "Destination Host", Text;
+    Ipv6SrcHost = "ipv6.src_host", "Source Host", Text;
+    Ipv6DstHost = "ipv6.dst_host", "Destination Host", Text;
 }

@@ -74,15 +74,25 @@ pub enum Virtual {
     EthAddr,
     TcpPort,
     UdpPort,
+    EthAddrResolved,
+    EthAddrOui,
+    EthAddrOuiResolved,
+    IpHost,
+    Ipv6Host,
 }
 
 impl Virtual {
-    pub const ALL: [Virtual; 5] = [
+    pub const ALL: [Virtual; 10] = [
         Virtual::IpAddr,
         Virtual::Ipv6Addr,
         Virtual::EthAddr,
         Virtual::TcpPort,
         Virtual::UdpPort,
+        Virtual::EthAddrResolved,
+        Virtual::EthAddrOui,
+        Virtual::EthAddrOuiResolved,
+        Virtual::IpHost,
+        Virtual::Ipv6Host,
     ];
 
     pub fn name(self) -> &'static str {
@@ -92,6 +102,11 @@ impl Virtual {
             Virtual::EthAddr => "eth.addr",
             Virtual::TcpPort => "tcp.port",
             Virtual::UdpPort => "udp.port",
+            Virtual::EthAddrResolved => "eth.addr_resolved",
+            Virtual::EthAddrOui => "eth.addr.oui",
+            Virtual::EthAddrOuiResolved => "eth.addr.oui_resolved",
+            Virtual::IpHost => "ip.host",
+            Virtual::Ipv6Host => "ipv6.host",
         }
     }
 
@@ -103,6 +118,13 @@ impl Virtual {
             Virtual::EthAddr => &[FieldId::EthSrc, FieldId::EthDst],
             Virtual::TcpPort => &[FieldId::TcpSrcport, FieldId::TcpDstport],
             Virtual::UdpPort => &[FieldId::UdpSrcport, FieldId::UdpDstport],
+            Virtual::EthAddrResolved => &[FieldId::EthDstResolved, FieldId::EthSrcResolved],
+            Virtual::EthAddrOui => &[FieldId::EthDstOui, FieldId::EthSrcOui],
+            Virtual::EthAddrOuiResolved => {
+                &[FieldId::EthDstOuiResolved, FieldId::EthSrcOuiResolved]
+            }
+            Virtual::IpHost => &[FieldId::IpSrcHost, FieldId::IpDstHost],
+            Virtual::Ipv6Host => &[FieldId::Ipv6SrcHost, FieldId::Ipv6DstHost],
         }
     }
 }

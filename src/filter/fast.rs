@@ -6,7 +6,7 @@
 
 use super::eval::FieldSource;
 use super::source::protocol_bytes;
-use crate::decode::{FrameInfo, Header, Packet};
+use crate::decode::{Cut, FrameInfo, Header, Packet};
 use crate::field::{layout, FieldId as F, Value};
 
 /// Whether [`Fast`] can produce `id` without emitting: frame facts, protocol markers,
@@ -104,10 +104,29 @@ impl FieldSource for Fast<'_, '_> {
             F::Eth => self.protocol(|h| matches!(h, H::Ethernet(_)), f),
             F::Vlan => self.protocol(|h| matches!(h, H::Vlan(_)), f),
             F::Arp => self.protocol(|h| matches!(h, H::Arp(_)), f),
-            F::Ip => self.protocol(|h| matches!(h, H::Ipv4(_)), f),
+            // A header cut short by a lying length is still its protocol.
+            F::Ip => self.protocol(
+                |h| {
+                    matches!(
+                        h,
+                        H::Ipv4(_)
+                            | H::Cut {
+                                kind: Cut::Ipv4,
+                                ..
+                            }
+                    )
+                },
+                f,
+            ),
             F::Ipv6 => self.protocol(|h| matches!(h, H::Ipv6(_)), f),
-            F::Tcp => self.protocol(|h| matches!(h, H::Tcp(_)), f),
-            F::Udp => self.protocol(|h| matches!(h, H::Udp(_)), f),
+            F::Tcp => self.protocol(
+                |h| matches!(h, H::Tcp(_) | H::Cut { kind: Cut::Tcp, .. }),
+                f,
+            ),
+            F::Udp => self.protocol(
+                |h| matches!(h, H::Udp(_) | H::Cut { kind: Cut::Udp, .. }),
+                f,
+            ),
             F::Icmp => self.protocol(|h| matches!(h, H::Icmpv4(_)), f),
             F::Icmpv6 => self.protocol(|h| matches!(h, H::Icmpv6(_)), f),
             F::TcpLen => p

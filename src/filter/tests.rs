@@ -170,13 +170,20 @@ fn canonical_printing() {
     );
 }
 
-/// Every fast getter agrees with what `decode::emit` produces, on every textbook frame.
+/// Every fast getter agrees with what `decode::emit` produces, on every textbook frame and
+/// every 802.3, tunnel and malformed-length frame.
 #[test]
 fn fast_path_agrees_with_emitted_fields() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/textbook");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths: Vec<_> = std::fs::read_dir(root.join("captures/textbook"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    for name in ["link_layers", "tunnels", "malformed"] {
+        paths.push(root.join(format!("captures/{name}.pcapng")));
+    }
     let mut checked = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
+    for path in paths {
         let mut source = FileSource::open(path.to_str().unwrap()).unwrap();
         let mut dissector = crate::dissect::Dissector::new();
         while let Ok(Some(frame)) = source.next_frame() {

@@ -104,6 +104,11 @@ impl Printer {
         }
     }
 
+    /// Which names the pipeline feeding this printer should resolve (`-N`).
+    pub fn resolve(&self) -> crate::names::Resolve {
+        self.config.resolve
+    }
+
     pub fn with_json_arrays(mut self, arrays: bool) -> Self {
         self.json_arrays = arrays;
         self
@@ -288,6 +293,9 @@ pub fn run_with(
         mut writer,
         out,
     } = sinks;
+    // -N: whatever dissector the caller made (live capture's attributes processes) also
+    // resolves the names the printer shows.
+    dissector.resolve_names(printer.resolve());
     let mut source_error = None;
     let pumped = (|| -> Result<(), HeadlessError> {
         printer.begin(out)?;

@@ -117,6 +117,8 @@ pub enum OptionError {
 pub struct ReadConfig {
     pub mode: OutputMode,
     pub field_options: FieldOptions,
+    /// `-N`: which names the pipeline resolves (none by default, as tshark -n).
+    pub resolve: crate::names::Resolve,
 }
 
 impl ReadConfig {
@@ -124,6 +126,7 @@ impl ReadConfig {
         ReadConfig {
             mode: OutputMode::Summary,
             field_options: FieldOptions::default(),
+            resolve: crate::names::Resolve::default(),
         }
     }
 
@@ -144,6 +147,7 @@ impl ReadConfig {
         Ok(ReadConfig {
             mode: OutputMode::Fields(Columns::new(columns)),
             field_options: parse_field_options(options)?,
+            resolve: crate::names::Resolve::default(),
         })
     }
 }

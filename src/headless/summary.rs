@@ -8,6 +8,7 @@ use etherparse::{IpNumber, TcpOptionElement, TcpOptionsIterator};
 use crate::decode::{tcp_flags, Header, Packet};
 
 mod app_lines;
+mod wire_lines;
 
 /// Relative TCP numbers from the analysis, as tcpdump prints them by default.
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +59,18 @@ pub fn write_summary(packet: &Packet<'_>, rel: Option<RelativeSeq>, out: &mut Ve
         return;
     }
     let mut wrote_net = false;
-    for layer in &packet.layers {
+    // A tunnel: tcpdump prints each carrying header, then the innermost IP packet.
+    let inner = packet
+        .layers
+        .iter()
+        .rposition(|l| matches!(l.header, Header::Ipv4(_) | Header::Ipv6(_)))
+        .unwrap_or(0);
+    if inner > 1 {
+        let mut text = String::new();
+        wire_lines::outer(packet, inner, &mut text);
+        out.extend_from_slice(text.as_bytes());
+    }
+    for layer in packet.layers.iter().skip(inner) {
         match &layer.header {
             Header::Arp(arp) => {
                 write_arp(arp.slice(), out);
@@ -115,6 +127,16 @@ pub fn write_summary(packet: &Packet<'_>, rel: Option<RelativeSeq>, out: &mut Ve
 }
 
 fn write_stop(packet: &Packet<'_>, out: &mut Vec<u8>) {
+    // Length fields that lie, in tshark's words.
+    for note in &packet.notes {
+        out.extend_from_slice(if note.malformed {
+            b" [malformed: "
+        } else {
+            b" ["
+        });
+        out.extend_from_slice(note.expert.as_bytes());
+        out.push(b']');
+    }
     if let Some(stop) = &packet.stop {
         out.extend_from_slice(if stop.is_malformed() {
             b" [malformed: "
@@ -153,7 +175,8 @@ fn write_ip_endpoints(packet: &Packet<'_>, addr: impl Fn(&mut Vec<u8>, Side), ou
 }
 
 fn write_transport(packet: &Packet<'_>, rel: Option<RelativeSeq>, out: &mut Vec<u8>) {
-    let transport = packet.layers.iter().find(|l| {
+    // The innermost one: a VXLAN packet's UDP carries the TCP segment this line is about.
+    let transport = packet.layers.iter().rev().find(|l| {
         matches!(
             l.header,
             Header::Tcp(_) | Header::Udp(_) | Header::Icmpv4(_) | Header::Icmpv6(_)
@@ -409,6 +432,11 @@ fn write_arp(bytes: &[u8], out: &mut Vec<u8>) {
 }
 
 fn write_link_only(packet: &Packet<'_>, out: &mut Vec<u8>) {
+    let mut text = String::new();
+    if wire_lines::bridge(packet, &mut text) {
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
     match packet.layers.first().map(|l| &l.header) {
         Some(Header::Ethernet(eth)) => {
             push_mac(out, eth.source());

@@ -51,6 +51,9 @@ struct Batcher {
     last_flush: Instant,
     last_convs: Instant,
     convs_every: Duration,
+    /// Host names learned from DNS answers; copied to the store when they change.
+    hosts: crate::names::HostTable,
+    hosts_changed: bool,
 }
 
 impl Batcher {
@@ -63,11 +66,18 @@ impl Batcher {
             last_flush: Instant::now(),
             last_convs: Instant::now(),
             convs_every,
+            hosts: crate::names::HostTable::new(),
+            hosts_changed: false,
         }
     }
 
     fn push(&mut self, frame: &Frame<'_>, file_offset: u64, progress: (u64, u64)) {
         let d = self.dissector.dissect(frame);
+        for placed in &d.app.messages {
+            if let crate::dissect::app::Message::Dns(dns) = &placed.message {
+                self.hosts_changed |= self.hosts.learn(dns, d.info.number);
+            }
+        }
         let offset = if self.copy {
             let at = self.batch.bytes.len() as u64;
             self.batch.bytes.extend_from_slice(frame.data);
@@ -92,6 +102,9 @@ impl Batcher {
         let mut store = lock(&self.store);
         store.append(&mut self.batch);
         store.progress = progress;
+        if std::mem::take(&mut self.hosts_changed) {
+            store.hosts = self.hosts.clone();
+        }
         if let Some(convs) = convs {
             store.convs = convs;
         }

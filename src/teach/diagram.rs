@@ -328,15 +328,36 @@ fn cut(text: &str, width: usize) -> String {
 
 const RULER: &str = " 0                   1                   2                   3\n 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1\n";
 
+/// RFC 1035's ruler for headers drawn 16 bits a row, three columns a bit.
+const RULER16: &str = "                                1  1  1  1  1  1\n  0  1  2  3  4  5  6  7  8  9  0  1  2  3  4  5\n";
+
+/// Columns per bit: two in the 32-bit rows of most RFCs, three in the 16-bit rows of
+/// RFC 1035 (so one-bit flags can be labelled `QR`, `AA`, `RD` as there).
+pub fn columns_per_bit(diagram: &Diagram) -> usize {
+    let row_bits = diagram
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.bits).sum::<usize>())
+        .max()
+        .unwrap_or(32);
+    if row_bits <= 16 {
+        3
+    } else {
+        2
+    }
+}
+
 /// Renders a diagram as text. The cell of field `highlight` is drawn with `>` `<` marks.
 pub fn render(diagram: &Diagram, highlight: Option<usize>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", diagram.title);
-    out.push_str(RULER);
+    let per_bit = columns_per_bit(diagram);
+    out.push_str(if per_bit == 3 { RULER16 } else { RULER });
     let border = |cells: &[Cell], out: &mut String| {
         let bits: usize = cells.iter().map(|c| c.bits).sum();
         out.push('+');
-        out.push_str(&"-+".repeat(bits));
+        let step = "-".repeat(per_bit - 1) + "+";
+        out.push_str(&step.repeat(bits));
         out.push('\n');
     };
     if let Some(first) = diagram.rows.first() {
@@ -346,7 +367,7 @@ pub fn render(diagram: &Diagram, highlight: Option<usize>) -> String {
         for line in 0..2 {
             out.push('|');
             for cell in row {
-                let width = cell.bits * 2 - 1;
+                let width = cell.bits * per_bit - 1;
                 let text = match (line, cell.continued) {
                     (0, false) => cell.label.as_str(),
                     (0, true) => "…",
@@ -375,6 +396,23 @@ pub fn render(diagram: &Diagram, highlight: Option<usize>) -> String {
 /// Every header of the packet as text diagrams.
 pub fn header_diagrams(packet: &Packet<'_>, fields: &FieldList<'_>) -> String {
     diagrams(packet, fields)
+        .iter()
+        .map(|d| render(d, None))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The diagrams of a dissected packet: the decoded layers', then the application headers
+/// (DNS, TLS records) the pipeline found.
+pub fn diagrams_of(d: &crate::dissect::Dissection<'_>, fields: &FieldList<'_>) -> Vec<Diagram> {
+    let mut out = diagrams(&d.packet, fields);
+    out.extend(super::app_diagram::app_diagrams(d, fields));
+    out
+}
+
+/// Every header of a dissected packet as text diagrams ([`diagrams_of`]).
+pub fn all_diagrams(d: &crate::dissect::Dissection<'_>, fields: &FieldList<'_>) -> String {
+    diagrams_of(d, fields)
         .iter()
         .map(|d| render(d, None))
         .collect::<Vec<_>>()

@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::decode::{Header, Packet};
+use crate::dissect::app::Message;
+use crate::dissect::Dissection;
 
 /// One level of the nesting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +140,14 @@ pub fn layers(packet: &Packet<'_>) -> Vec<EncapLayer> {
                 format!("type {}, code {}", icmp.type_u8(), icmp.code_u8()),
                 'C',
             ),
+            // LLC, the bridge protocols and tunnel headers: a box named as tshark's
+            // frame.protocols names it; a tunnel's inner packet nests as its own boxes.
+            other => (
+                other.name().to_uppercase(),
+                format!("{} bytes as decoded", layer.len),
+                String::new(),
+                'W',
+            ),
         };
         out.push(EncapLayer {
             name,
@@ -216,10 +226,56 @@ fn preview(bytes: &[u8]) -> String {
     format!("\"{text}{more}\"")
 }
 
+/// The layers of a dissected packet: as [`layers`], with the application message the
+/// pipeline decoded as the innermost box (Ethernet ⊃ IPv4 ⊃ UDP ⊃ DNS; HTTP inside TCP;
+/// TLS records) in place of an anonymous payload.
+pub fn layers_of(d: &Dissection<'_>) -> Vec<EncapLayer> {
+    let mut out = layers(&d.packet);
+    let Some(last) = d.app.messages.last() else {
+        return out;
+    };
+    let Some(payload) = out.last_mut().filter(|l| l.tag == 'P') else {
+        return out;
+    };
+    let (protocol, info) = d.columns();
+    let what = match &last.message {
+        Message::Dns(_) => "Domain Name System message".to_string(),
+        Message::Http(h) if h.is_request() => "HTTP request".to_string(),
+        Message::Http(_) => "HTTP response".to_string(),
+        Message::Tls(t) => format!("TLS record{}", if t.records.len() == 1 { "" } else { "s" }),
+        _ => format!("{protocol} message"),
+    };
+    let count = d.app.messages.len();
+    payload.name = protocol.to_string();
+    payload.detail = if count > 1 {
+        format!("{count} messages: {}", info.trim_end())
+    } else {
+        format!("{what}: {}", info.trim_end())
+    };
+    if let Some(pdu) = &d.app.pdu {
+        // The message began in earlier segments: this frame completed it.
+        payload.how = format!(
+            "{}; completes a {}-byte message begun in earlier segments",
+            payload.how,
+            pdu.len()
+        );
+    }
+    payload.tag = 'A';
+    out
+}
+
+/// The encapsulation view of a dissected packet, the application layer innermost.
+pub fn encapsulation_of(d: &Dissection<'_>, width: usize) -> String {
+    render(&d.packet, &layers_of(d), width)
+}
+
 /// The encapsulation view as text, `width` columns wide (at least 60).
 pub fn encapsulation(packet: &Packet<'_>, width: usize) -> String {
+    render(packet, &layers(packet), width)
+}
+
+fn render(packet: &Packet<'_>, layers: &[EncapLayer], width: usize) -> String {
     let width = width.max(60);
-    let layers = layers(packet);
     let mut out = String::new();
     let depth = layers.len();
     // A box at depth i has i rails on each side (2 columns each) and its own two borders:
@@ -268,7 +324,7 @@ pub fn encapsulation(packet: &Packet<'_>, width: usize) -> String {
         let _ = writeln!(out, "decoding stopped: {stop}");
     }
     out.push('\n');
-    out.push_str(&tagged_hex(packet, &layers));
+    out.push_str(&tagged_hex(packet, layers));
     out
 }
 

@@ -7,7 +7,7 @@ use crate::decode::FieldList;
 use crate::dissect::Dissector;
 use crate::source::{FileSource, PacketSource, SourceError};
 
-use super::{encapsulation, header_diagrams, narrate, Ladder, StreamTimeline};
+use super::{narrate_with, Exchanges, Ladder, StreamTimeline};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportKind {
@@ -55,12 +55,12 @@ pub fn run(
             continue;
         }
         let text = match kind {
-            ExportKind::Encap => encapsulation(&d.packet, WIDTH),
+            ExportKind::Encap => super::encap::encapsulation_of(&d, WIDTH),
             ExportKind::Diagram => {
                 let mut scratch = String::new();
                 let mut fields = FieldList::new();
                 d.emit_fields(&mut scratch, &mut fields);
-                header_diagrams(&d.packet, &fields)
+                super::diagram::all_diagrams(&d, &fields)
             }
             ExportKind::Narrate => {
                 let stream = d.tcp.as_ref().map(|t| t.stream);
@@ -97,32 +97,33 @@ pub fn run(
     Ok(())
 }
 
-/// The narration of packet `packet` with its TCP stream's timeline (`stream`): one pass
-/// lays out the stream, a second narrates the packet knowing what came after it.
+/// The narration of packet `packet` with its TCP stream's timeline (`stream`) and the
+/// capture's DNS/HTTP exchanges: one pass lays them out, a second narrates the packet
+/// knowing what came after it.
 fn narrate_packet(
     path: &str,
     packet: u64,
     stream: Option<u64>,
     out: &mut dyn Write,
 ) -> Result<(), ExportError> {
-    let timeline = match stream {
-        Some(stream) => {
-            let mut timeline = StreamTimeline::new(stream);
-            let mut source = FileSource::open(path)?;
-            let mut dissector = Dissector::new();
-            while let Some(frame) = source.next_frame()? {
-                timeline.push(&dissector.dissect(&frame));
-            }
-            Some(timeline)
+    let mut timeline = stream.map(StreamTimeline::new);
+    let mut exchanges = Exchanges::new();
+    let mut source = FileSource::open(path)?;
+    let mut dissector = Dissector::new();
+    while let Some(frame) = source.next_frame()? {
+        let d = dissector.dissect(&frame);
+        if let Some(timeline) = timeline.as_mut() {
+            timeline.push(&d);
         }
-        None => None,
-    };
+        exchanges.push(&d);
+    }
     let mut source = FileSource::open(path)?;
     let mut dissector = Dissector::new();
     while let Some(frame) = source.next_frame()? {
         let d = dissector.dissect(&frame);
         if d.info.number == packet {
-            out.write_all((narrate(&d, timeline.as_ref()) + "\n").as_bytes())?;
+            let text = narrate_with(&d, timeline.as_ref(), Some(&exchanges));
+            out.write_all((text + "\n").as_bytes())?;
             return Ok(());
         }
     }

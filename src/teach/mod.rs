@@ -3,9 +3,11 @@
 //! stream (text and Mermaid), and a narration of what a packet means. The UI draws the same
 //! text; `sockeye -r FILE --export …` prints it for slides.
 
+pub mod app_diagram;
 pub mod builtin;
 pub mod diagram;
 pub mod encap;
+pub mod exchanges;
 pub mod export;
 pub mod handout;
 pub mod ladder;
@@ -18,6 +20,7 @@ pub mod timeline;
 
 pub use diagram::header_diagrams;
 pub use encap::encapsulation;
+pub use exchanges::Exchanges;
 pub use ladder::{Ladder, LadderRow};
-pub use narrate::narrate;
+pub use narrate::{narrate, narrate_with};
 pub use timeline::StreamTimeline;

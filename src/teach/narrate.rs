@@ -12,6 +12,10 @@ use crate::decode::{tcp_flags, Header};
 use crate::dissect::Dissection;
 
 use super::timeline::{Segment, StreamTimeline};
+use super::Exchanges;
+use crate::decode::app::dns::RData;
+use crate::decode::app::http::Start;
+use crate::dissect::app::Message;
 
 fn role(r: Role) -> &'static str {
     match r {
@@ -32,6 +36,186 @@ fn secs(ns: i64) -> String {
 /// The narration for `d`; `stream` (its TCP stream's timeline) lets it say what later
 /// packets did with it.
 pub fn narrate(d: &Dissection<'_>, stream: Option<&StreamTimeline>) -> String {
+    narrate_with(d, stream, None)
+}
+
+/// The narration for `d`, with the application layer's exchanges (`exchanges`: which
+/// frame answers which DNS query or HTTP request, and when) to say what answered it.
+pub fn narrate_with(
+    d: &Dissection<'_>,
+    stream: Option<&StreamTimeline>,
+    exchanges: Option<&Exchanges>,
+) -> String {
+    let mut text = transport(d, stream);
+    let app = application(d, exchanges);
+    if !app.is_empty() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&app);
+    }
+    text
+}
+
+/// What the application message of `d` says, and which frame answered it.
+fn application(d: &Dissection<'_>, exchanges: Option<&Exchanges>) -> String {
+    let mut out = String::new();
+    let frame = d.info.number;
+    let ips = crate::dissect::ip_addresses(&d.packet);
+    let after = |other: u64, out: &mut String| {
+        if let Some(ts) = exchanges.and_then(|e| e.ts_ns(other)) {
+            // In parentheses: a time right after a frame number would read as a list of
+            // frames ("frame 1, 29.678 ms").
+            let _ = write!(out, " ({} ", ms((d.info.ts_ns - ts).abs()));
+            out.push_str(if ts <= d.info.ts_ns {
+                "after it)"
+            } else {
+                "later)"
+            });
+        }
+    };
+    let Some(placed) = d.app.messages.first() else {
+        return out;
+    };
+    match &placed.message {
+        Message::Dns(dns) if !dns.is_response() => {
+            let asked: Vec<String> = dns
+                .questions
+                .iter()
+                .map(|q| format!("the {} record of {}", dns_type(q.qtype), q.name))
+                .collect();
+            let _ = write!(
+                out,
+                "Port {}: {} asks {} for {} (query ID 0x{:04x}).",
+                match dns.flavor {
+                    crate::decode::app::dns::Flavor::Dns => "53 is DNS",
+                    crate::decode::app::dns::Flavor::Mdns => "5353 is multicast DNS",
+                    crate::decode::app::dns::Flavor::Llmnr => "5355 is LLMNR",
+                },
+                ips.map_or_else(|| "the client".to_string(), |(s, _)| s.to_string()),
+                ips.map_or_else(|| "the server".to_string(), |(_, t)| t.to_string()),
+                if asked.is_empty() {
+                    "nothing (no question)".to_string()
+                } else {
+                    asked.join(" and ")
+                },
+                dns.id
+            );
+            match (exchanges, exchanges.and_then(|e| e.answer_to(frame))) {
+                (Some(_), Some(answer)) => {
+                    let _ = write!(out, " Frame {answer} answers it");
+                    after(answer, &mut out);
+                    out.push('.');
+                }
+                (Some(_), None) => out.push_str(" No answer to it appears in the capture."),
+                _ => {}
+            }
+        }
+        Message::Dns(dns) => {
+            let answers: Vec<String> = dns
+                .records
+                .iter()
+                .filter(|(section, _)| *section == crate::decode::app::dns::Section::Answer)
+                .filter_map(|(_, r)| {
+                    let value = match &r.data {
+                        RData::A(a) => std::net::Ipv4Addr::from(*a).to_string(),
+                        RData::Aaaa(a) => std::net::Ipv6Addr::from(*a).to_string(),
+                        RData::Cname(n) | RData::Ptr(n) | RData::Ns(n) => n.clone(),
+                        RData::Mx(_, n) => n.clone(),
+                        _ => return None,
+                    };
+                    Some(format!("{} {} {value}", r.name, dns_type(r.rtype)))
+                })
+                .collect();
+            let _ = write!(out, "DNS response (ID 0x{:04x})", dns.id);
+            if let Some(query) = dns.response_to {
+                let _ = write!(out, " to the query in frame {query}");
+                after(query, &mut out);
+            }
+            out.push_str(": ");
+            match dns.rcode() {
+                0 if answers.is_empty() => out.push_str("no error, but no answer records."),
+                0 => {
+                    let _ = write!(out, "the answer is {}.", answers.join(", "));
+                }
+                3 => out.push_str("no such name (NXDOMAIN): the name does not exist."),
+                code => {
+                    let _ = write!(out, "the server reports error {code}.");
+                }
+            }
+        }
+        Message::Http(http) => {
+            let count = d.app.messages.len();
+            let whole = if d.app.pdu.is_some() {
+                " (reassembled: it began in earlier segments of this stream)"
+            } else {
+                ""
+            };
+            match &http.start {
+                Start::Request { method, uri, .. } => {
+                    let _ = write!(out, "It carries an HTTP request{whole}: {method} {uri}");
+                    if let Some(host) = http.header("Host") {
+                        let _ = write!(out, " on {host}");
+                    }
+                    out.push('.');
+                    match (exchanges, exchanges.and_then(|e| e.answer_to(frame))) {
+                        (Some(_), Some(answer)) => {
+                            let _ = write!(out, " Frame {answer} completes the response");
+                            after(answer, &mut out);
+                            out.push('.');
+                        }
+                        (Some(_), None) => {
+                            out.push_str(" No response to it appears in the capture.")
+                        }
+                        _ => {}
+                    }
+                }
+                Start::Response { code, phrase, .. } => {
+                    let _ = write!(
+                        out,
+                        "It completes an HTTP response{whole}: status {code} {phrase}"
+                    );
+                    if let Some(kind) = http.header("Content-Type") {
+                        let _ = write!(out, " ({kind})");
+                    }
+                    match http.request_in {
+                        Some(request) => {
+                            let _ = write!(out, ", the answer to the request in frame {request}");
+                            after(request, &mut out);
+                            out.push('.');
+                        }
+                        None => out.push('.'),
+                    }
+                }
+            }
+            if count > 1 {
+                let _ = write!(out, " The segment holds {count} HTTP messages.");
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A DNS record type as people say it (`A`, `AAAA`, `MX`), else its number.
+fn dns_type(t: u16) -> String {
+    match t {
+        1 => "A".into(),
+        2 => "NS".into(),
+        5 => "CNAME".into(),
+        6 => "SOA".into(),
+        12 => "PTR".into(),
+        15 => "MX".into(),
+        16 => "TXT".into(),
+        28 => "AAAA".into(),
+        33 => "SRV".into(),
+        255 => "ANY".into(),
+        other => format!("type-{other}"),
+    }
+}
+
+/// The narration of the transport layer (and below) of `d`.
+fn transport(d: &Dissection<'_>, stream: Option<&StreamTimeline>) -> String {
     let mut out = String::new();
     if let (Some(facts), Some(tcp)) = (&d.tcp, d.packet.tcp()) {
         let flags = tcp_flags(&tcp);

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use regex::Regex;
 use sockeye::dissect::Dissector;
 use sockeye::source::{FileSource, PacketSource};
-use sockeye::teach::{narrate, StreamTimeline};
+use sockeye::teach::{narrate_with, Exchanges, StreamTimeline};
 
 use crate::kit;
 
@@ -39,6 +39,9 @@ fn captures() -> Vec<std::path::PathBuf> {
     all
 }
 
+/// UDP conversations are keyed apart from TCP streams.
+const UDP_STREAMS: u64 = 1 << 40;
+
 fn numbers(re: &Regex, text: &str) -> Vec<u64> {
     re.captures_iter(text)
         .flat_map(|c| {
@@ -58,6 +61,7 @@ fn every_frame_number_and_time_the_narration_names_is_in_the_capture() {
     let ack_re = Regex::new(r"(?:ack|ACK|up to|relative) (\d+)").unwrap();
     let time_re = Regex::new(r"(\d+\.\d+) (ms|s)\b").unwrap();
     let mut sentences = 0;
+    let mut app_sentences = 0;
     let mut problems = Vec::new();
     for path in captures() {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -65,10 +69,12 @@ fn every_frame_number_and_time_the_narration_names_is_in_the_capture() {
         // Pass 1: every TCP stream's timeline, and what each frame may be quoted for.
         let mut streams: BTreeMap<u64, StreamTimeline> = BTreeMap::new();
         let mut known: BTreeMap<u64, Known> = BTreeMap::new();
+        let mut exchanges = Exchanges::new();
         let mut source = FileSource::open(&path).unwrap();
         let mut dissector = Dissector::new();
         while let Some(frame) = source.next_frame().unwrap() {
             let d = dissector.dissect(&frame);
+            exchanges.push(&d);
             let mut k = Known {
                 stream: None,
                 ts_ns: d.info.ts_ns,
@@ -101,6 +107,10 @@ fn every_frame_number_and_time_the_narration_names_is_in_the_capture() {
                     .collect();
                 k.rtt_ns = hs.rtt_ns.into_iter().chain(f.ack_rtt_ns).collect();
             }
+            if let (Some(f), Some(udp)) = (&d.udp, d.packet.udp()) {
+                k.stream = Some(UDP_STREAMS + f.stream);
+                k.numbers = vec![udp.source_port().into(), udp.destination_port().into()];
+            }
             known.insert(d.info.number, k);
         }
         // Pass 2: narrate every packet and check what it names.
@@ -108,10 +118,17 @@ fn every_frame_number_and_time_the_narration_names_is_in_the_capture() {
         let mut dissector = Dissector::new();
         while let Some(frame) = source.next_frame().unwrap() {
             let d = dissector.dissect(&frame);
-            let Some(stream) = d.tcp.as_ref().map(|f| f.stream) else {
-                continue;
+            // TCP and UDP (DNS) frames: the frames a narration names must be in its stream
+            // (a DNS answer is in its query's UDP conversation).
+            let stream = match (&d.tcp, &d.udp) {
+                (Some(f), _) => f.stream,
+                (None, Some(u)) => UDP_STREAMS + u.stream,
+                _ => continue,
             };
-            let text = narrate(&d, streams.get(&stream));
+            let text = narrate_with(&d, streams.get(&stream), Some(&exchanges));
+            if !d.app.messages.is_empty() {
+                app_sentences += 1;
+            }
             sentences += 1;
             let here = &known[&d.info.number];
             let named: BTreeSet<u64> = numbers(&frame_re, &text).into_iter().collect();
@@ -168,6 +185,10 @@ fn every_frame_number_and_time_the_narration_names_is_in_the_capture() {
         }
     }
     assert!(sentences > 150, "only {sentences} narrations checked");
+    assert!(
+        app_sentences > 100,
+        "only {app_sentences} narrations of DNS/HTTP frames checked"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

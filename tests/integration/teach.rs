@@ -160,3 +160,92 @@ fn export_errors_are_clear() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("only 1 packets"), "{}", stderr(&out));
 }
+
+/// The application layer in the teaching views: DNS innermost in the encapsulation, its
+/// header as RFC 1035 draws it, the question and the answer narrated with the frame that
+/// answers and the time it took; an HTTP request and its reassembled response; a TLS
+/// record's header and the handshake header inside it.
+#[test]
+fn application_layer_views() {
+    let answer = export("dns_query_response.pcapng", "narrate", 2, &[]);
+    assert!(
+        answer.contains("DNS response (ID 0x180f) to the query in frame 1")
+            && answer.contains("wireshark.org A 128.121.50.122"),
+        "{answer}"
+    );
+    let narration = [
+        export("dns_query_response.pcapng", "narrate", 1, &[]),
+        answer,
+    ];
+    insta::assert_snapshot!("dns_narration", narration.concat());
+    insta::assert_snapshot!(
+        "dns_response_encap",
+        export("dns_query_response.pcapng", "encap", 2, &[])
+    );
+    insta::assert_snapshot!(
+        "dns_response_diagram",
+        export("dns_query_response.pcapng", "diagram", 2, &[])
+    );
+    // http_google: the GET in frame 4, its response completed by a later segment.
+    let request = export("http_google.pcapng", "narrate", 4, &[]);
+    assert!(
+        request.contains("HTTP request: GET /") && request.contains("completes the response"),
+        "{request}"
+    );
+    insta::assert_snapshot!("http_request_narration", request);
+    insta::assert_snapshot!(
+        "http_request_encap",
+        export("http_google.pcapng", "encap", 4, &[])
+    );
+    let out = crate::kit::sockeye(&[
+        "-r",
+        crate::kit::textbook("http_google.pcapng").to_str().unwrap(),
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "http.response.code",
+    ]);
+    let response: u64 = stdout(&out)
+        .lines()
+        .find_map(|l| {
+            l.split_once('\t')
+                .filter(|(_, code)| !code.is_empty())
+                .map(|(n, _)| n.parse().unwrap())
+        })
+        .expect("an HTTP response");
+    let text = export("http_google.pcapng", "narrate", response, &[]);
+    assert!(
+        text.contains("the answer to the request in frame 4"),
+        "{text}"
+    );
+    insta::assert_snapshot!("http_response_narration", text);
+    // The first TLS record of the mail capture (after STARTTLS).
+    let out = crate::kit::sockeye(&[
+        "-r",
+        crate::kit::textbook("mail_receiver_server_3.pcapng")
+            .to_str()
+            .unwrap(),
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "tls.handshake.type",
+    ]);
+    let hello: u64 = stdout(&out)
+        .lines()
+        .find_map(|l| {
+            l.split_once('\t')
+                .filter(|(_, t)| *t == "1")
+                .map(|(n, _)| n.parse().unwrap())
+        })
+        .expect("a Client Hello");
+    let diagram = export("mail_receiver_server_3.pcapng", "diagram", hello, &[]);
+    assert!(
+        diagram.contains("TLS record header (RFC 8446 §5.1) and handshake header"),
+        "{diagram}"
+    );
+    insta::assert_snapshot!("tls_client_hello_diagram", diagram);
+}

@@ -43,9 +43,9 @@ impl TcpConv {
                 base_seq: f.base_seq.map(|s| s.0),
                 window_scale: f.win_scale,
                 next_seq_rel: f.rel(f.nextseq),
-                syn_frame: f.syn_frame,
-                fin_frame: f.fin_frame,
-                rst_frame: f.rst_frame,
+                syn_frame: f.syn_frame.map(std::num::NonZeroU64::get),
+                fin_frame: f.fin_frame.map(std::num::NonZeroU64::get),
+                rst_frame: f.rst_frame.map(std::num::NonZeroU64::get),
             }
         };
         let b_side = if a_side == KeySide::Lo {
@@ -54,7 +54,7 @@ impl TcpConv {
             KeySide::Lo
         };
         TcpStreamInfo {
-            stream: self.stream,
+            stream: self.stats.stream,
             state: self.conn.state,
             handshake: self.conn.handshake,
             directions: [dir(a_side, self.stats.a), dir(b_side, self.stats.b)],

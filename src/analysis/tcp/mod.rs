@@ -7,11 +7,13 @@ mod sequence;
 mod state;
 
 use std::net::IpAddr;
+use std::num::NonZeroU64;
 
 pub use flow::WindowScale;
 pub use info::{DirectionInfo, TcpStreamInfo};
 pub use state::{ConnState, Handshake, Role};
 
+use crate::analysis::chunked::Chunked;
 use crate::analysis::conversations::ConvStats;
 use crate::analysis::flags::{AnalysisFlag, AnalysisFlags};
 use crate::analysis::hash::FxHashMap;
@@ -140,7 +142,6 @@ impl TcpFacts {
 /// One TCP conversation (a `tcp.stream`).
 #[derive(Debug, Clone)]
 pub(crate) struct TcpConv {
-    pub stream: u64,
     flows: [Flow; 2],
     conn: Connection,
     /// Most recent pure SYN time and the first RTT derived from it; 0 = unset (tshark's
@@ -158,7 +159,6 @@ pub(crate) struct TcpConv {
 impl TcpConv {
     fn new(stream: u64, seg: &TcpSegment<'_>, key: &ConvKey, side: KeySide) -> Self {
         TcpConv {
-            stream,
             flows: [Flow::default(), Flow::default()],
             conn: Connection::default(),
             ts_mru_syn: 0,
@@ -188,7 +188,7 @@ impl TcpConv {
 #[derive(Debug, Default)]
 pub(crate) struct TcpTable {
     by_key: FxHashMap<ConvKey, usize>,
-    pub convs: Vec<TcpConv>,
+    pub convs: Chunked<TcpConv>,
 }
 
 /// The `tcp.completeness` bits one segment adds. Derived from tshark 4.0's output on the
@@ -273,7 +273,7 @@ impl TcpTable {
     /// tshark still numbers its stream but skips every sequence-based analysis.
     pub fn stream_only(&mut self, seg: &TcpSegment<'_>) -> u64 {
         let (idx, _, _) = self.locate(seg);
-        self.convs.get(idx).map_or(idx as u64, |c| c.stream)
+        self.convs.get(idx).map_or(idx as u64, |c| c.stats.stream)
     }
 
     pub fn process(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
@@ -329,7 +329,7 @@ impl TcpTable {
         conv.prev_ts_ns = seg.ts_ns;
         conv.completeness |= completeness_bits(seg, conv.stats.frames() == 1);
         TcpFacts {
-            stream: conv.stream,
+            stream: conv.stats.stream,
             seq_rel,
             ack_rel,
             ack_valid,
@@ -392,7 +392,7 @@ fn after_analysis(conv: &mut TcpConv, side: KeySide, seg: &TcpSegment<'_>) {
     }
     // Connection state: FIN bookkeeping, then the state machine.
     if flags & FIN != 0 && fwd.fin_frame.is_none() {
-        fwd.fin_frame = Some(seg.frame);
+        fwd.fin_frame = NonZeroU64::new(seg.frame);
         let phantom_end = SeqNum(seg.seq) + seg.payload_len + 1;
         fwd.fin_nextseq = Some(phantom_end);
     }
@@ -404,14 +404,14 @@ fn after_analysis(conv: &mut TcpConv, side: KeySide, seg: &TcpSegment<'_>) {
         }
     }
     if flags & SYN != 0 {
-        if flags & ACK == 0 {
-            fwd.syn_frame.get_or_insert(seg.frame);
+        if flags & ACK == 0 && fwd.syn_frame.is_none() {
+            fwd.syn_frame = NonZeroU64::new(seg.frame);
         }
         // The base follows the latest SYN / re-based SYN-ACK, so it is the ISN.
         fwd.isn = fwd.base_seq;
     }
-    if flags & tcp_flags::RST != 0 {
-        fwd.rst_frame.get_or_insert(seg.frame);
+    if flags & tcp_flags::RST != 0 && fwd.rst_frame.is_none() {
+        fwd.rst_frame = NonZeroU64::new(seg.frame);
     }
     let fins_acked = fwd.fin_acked && rev.fin_acked;
     conv.conn

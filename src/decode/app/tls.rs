@@ -451,7 +451,7 @@ fn cert_layers(cert: &[u8], layers: &mut Vec<&'static str>) {
     }
 }
 
-fn handshake_name(t: u8) -> &'static str {
+pub fn handshake_name(t: u8) -> &'static str {
     match t {
         0 => "Hello Request",
         1 => "Client Hello",

@@ -4,7 +4,9 @@ use etherparse::{Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
 use super::super::Packet;
 use super::FieldList;
-use crate::field::layout::{eth, null as null_layout, sll as sll1, sll2 as sll_v2, vlan as tag};
+use crate::field::layout::{
+    eth, eth_dot3, null as null_layout, sll as sll1, sll2 as sll_v2, vlan as tag,
+};
 use crate::field::{FieldId as F, Value};
 
 pub(super) fn null(family: u32, at: usize, out: &mut FieldList<'_>) {
@@ -47,9 +49,15 @@ pub(super) fn ethernet<'a>(
     out.at(F::Eth, Value::None, at, eth::LEN, 0);
     out.fixed(&eth::DST, bytes, at);
     out.fixed(&eth::SRC, bytes, at);
-    out.fixed(&eth::TYPE, bytes, at);
-    // Bytes after the network packet are padding up to the 60-byte Ethernet minimum.
-    if let Some(end) = packet.net_end {
+    if super::super::llc::is_length(eth.ether_type().0) {
+        out.fixed(&eth_dot3::LENGTH, bytes, at);
+    } else {
+        out.fixed(&eth::TYPE, bytes, at);
+    }
+    // Bytes after the network packet are padding up to the 60-byte Ethernet minimum; they
+    // belong to the frame's own Ethernet header, not to one inside a tunnel.
+    let outermost = packet.layers.first().is_some_and(|l| l.offset == at);
+    if let Some(end) = packet.net_end.filter(|_| outermost) {
         if let Some(padding) = packet.data.get(end..).filter(|p| !p.is_empty()) {
             out.at(F::EthPadding, Value::Bytes(padding), end, padding.len(), 1);
         }

@@ -5,8 +5,11 @@
 mod link;
 mod net;
 mod transport;
+mod wire;
 
 pub use transport::{tcp_flags, tcp_flags_str};
+pub(super) use wire::cut_layout;
+pub use wire::{cdp_tlvs, lldp_tlvs, LldpTlv};
 
 use crate::field::{ByteRange, Field, FieldId, FieldSet, Layout, Value};
 use crate::frame::{Direction, TimestampNs};
@@ -163,12 +166,16 @@ impl Interest {
     /// The packet-list columns (`_ws.col.Protocol`, `_ws.col.Info`): fields for `-T fields`
     /// and `-Y`, but not part of the details tree, so not in [`Interest::ALL`].
     pub const COLUMNS: Interest = Interest(1 << 12);
+    /// LLC/SNAP and the bridge protocols (STP, LLDP, CDP).
+    pub const BRIDGE: Interest = Interest(1 << 14);
+    /// Tunnel headers (GRE, VXLAN, Geneve, MPLS).
+    pub const TUNNEL: Interest = Interest(1 << 15);
     /// Every layer of the details tree (the columns are asked for separately).
     pub const ALL: Interest = Interest(!Self::COLUMNS.0);
 
     /// The layer whose emitter produces `id` (by the protocol part of its name).
     pub fn of_field(id: FieldId) -> Interest {
-        if id.name().starts_with("_ws.col.") {
+        if id.name().starts_with("_ws.col.") || id.is_name() {
             return Self::COLUMNS;
         }
         if matches!(
@@ -197,6 +204,8 @@ impl Interest {
             "icmp" => Self::ICMP,
             "icmpv6" => Self::ICMPV6,
             "data" => Self::DATA,
+            "llc" | "stp" | "lldp" | "cdp" => Self::BRIDGE,
+            "gre" | "vxlan" | "geneve" | "mpls" => Self::TUNNEL,
             "_ws" if matches!(id, FieldId::WsMalformed | FieldId::WsUndecoded) => Self::PROBLEMS,
             // Expert notes come from any layer's checks; fields of protocols without a
             // layer bit of their own (application layers) are found by walking everything.
@@ -226,6 +235,13 @@ impl Interest {
             Header::Udp(_) => Self::UDP,
             Header::Icmpv4(_) => Self::ICMP,
             Header::Icmpv6(_) => Self::ICMPV6,
+            Header::Llc(_) | Header::Stp(_) | Header::Lldp(_) | Header::Cdp(_) => Self::BRIDGE,
+            Header::Gre(_) | Header::Vxlan(_) | Header::Geneve(_) | Header::Mpls(_) => Self::TUNNEL,
+            Header::Cut { kind, .. } => match kind {
+                super::Cut::Ipv4 => Self::IPV4,
+                super::Cut::Tcp => Self::TCP,
+                super::Cut::Udp => Self::UDP,
+            },
         }
     }
 }
@@ -262,6 +278,9 @@ pub fn emit_only<'a>(
     }
     if !interest.contains(Interest::PROBLEMS) {
         return;
+    }
+    if packet.notes.iter().any(|note| note.malformed) {
+        out.fact(FieldId::WsMalformed, Value::Text(""), 0);
     }
     if let Some(stop) = &packet.stop {
         if stop.is_malformed() {
@@ -350,6 +369,15 @@ fn emit_layers<'a>(
             Header::Icmpv6(icmp) => {
                 transport::icmpv6(icmp, packet, index, info.direction, layer.offset, out)
             }
+            Header::Llc(bytes) => wire::llc(bytes, layer.offset, out),
+            Header::Stp(bytes) => wire::stp(bytes, layer.offset, out),
+            Header::Lldp(bytes) => wire::lldp(bytes, layer.offset, out),
+            Header::Cdp(bytes) => wire::cdp(bytes, layer.offset, out),
+            Header::Gre(bytes) => wire::gre(bytes, layer.offset, out),
+            Header::Vxlan(bytes) => wire::vxlan(bytes, layer.offset, out),
+            Header::Geneve(bytes) => wire::geneve(bytes, layer.offset, out),
+            Header::Mpls(bytes) => wire::mpls(bytes, layer.offset, out),
+            Header::Cut { kind, bytes } => wire::cut(kind, bytes, layer.offset, out),
         }
     }
 }
@@ -405,10 +433,7 @@ pub fn protocols(packet: &Packet<'_>, out: &mut String) {
             out.push(':');
         }
         out.push_str(name);
-        if matches!(
-            layer.header,
-            Header::Ethernet(_) | Header::Vlan(_) | Header::Sll(_) | Header::Sll2(_)
-        ) {
+        if layer.header.names_ethertype() {
             out.push_str(":ethertype");
         }
     }

@@ -212,7 +212,15 @@ pub(super) fn udp<'a>(
     checksum_facts(out, F::UdpChecksumStatus, || {
         check_transport(packet, index, direction)
     });
-    annotate.udp(out);
+    // The analysis is about the innermost datagram: a tunnel's outer UDP (VXLAN, Geneve
+    // carrying UDP) must not show the inner one's stream.
+    let innermost = packet
+        .layers
+        .iter()
+        .rposition(|l| matches!(l.header, Header::Udp(_)));
+    if innermost == Some(index) {
+        annotate.udp(out);
+    }
 }
 
 pub(super) fn icmpv4<'a>(

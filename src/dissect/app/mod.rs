@@ -17,7 +17,7 @@ use etherparse::defrag::IpDefragPayloadVec;
 
 use super::columns;
 use super::reassembly::{Budget, Segment};
-use crate::analysis::{AnalysisFlag, TcpFacts, UdpFacts};
+use crate::analysis::{AnalysisFlag, ConnState, TcpFacts, UdpFacts};
 use crate::decode::app::{dhcp, dhcpv6, dns, Parse};
 use crate::decode::{self, Header, Packet};
 use facts::quoted_frame;
@@ -42,6 +42,8 @@ pub struct AppTracker {
     ftp_data: HashMap<(IpAddr, u16), u64>,
     /// Bytes held by all streams' incomplete PDUs.
     budget: Budget,
+    /// Name the ports in the Info column (`-N t`).
+    pub(super) port_names: bool,
 }
 
 /// Bounds a map by forgetting everything when it is full (simple and O(1) amortised; the
@@ -62,7 +64,7 @@ impl AppTracker {
         udp: Option<&UdpFacts>,
         reassembled: Option<&IpDefragPayloadVec>,
     ) -> AppFacts {
-        let (protocol, info) = columns::base(packet, tcp);
+        let (protocol, info) = columns::base(packet, tcp, self.port_names);
         let mut facts = AppFacts {
             protocol: protocol.into(),
             info,
@@ -133,12 +135,8 @@ impl AppTracker {
             }
             Some(Header::Udp(udp)) => {
                 facts.protocol = "UDP".into();
-                facts.info = format!(
-                    "{} → {} Len={}",
-                    udp.source_port(),
-                    udp.destination_port(),
-                    udp.length().saturating_sub(8)
-                );
+                facts.info.clear();
+                columns::udp_info(udp, None, self.port_names, &mut facts.info);
                 // A fragmented DNS or DHCP message: decoded from the datagram's bytes.
                 self.udp(inner, frame, None, false, facts);
                 if facts.data.is_some() {
@@ -292,6 +290,39 @@ impl AppTracker {
     }
 
     fn tcp(&mut self, packet: &Packet<'_>, frame: u64, facts_tcp: &TcpFacts, facts: &mut AppFacts) {
+        self.tcp_payload(packet, frame, facts_tcp, facts);
+        // Once both sides have closed (or one reset), the connection carries no more
+        // application data: its state goes, so memory follows the connections still open
+        // rather than every one the capture ever held. An FTP control connection stays: a
+        // data connection it announced may still read how it was set up.
+        if matches!(facts_tcp.state, ConnState::Closed | ConnState::Reset { .. }) {
+            self.forget(facts_tcp.stream);
+        }
+    }
+
+    /// Drops a closed stream's application state (and the bytes it held for reassembly).
+    fn forget(&mut self, stream: u64) {
+        if self
+            .streams
+            .get(&stream)
+            .is_some_and(|s| s.proto == Some(Proto::Ftp))
+        {
+            return;
+        }
+        if let Some(mut gone) = self.streams.remove(&stream) {
+            for direction in &mut gone.reassembler {
+                direction.release(&mut self.budget);
+            }
+        }
+    }
+
+    fn tcp_payload(
+        &mut self,
+        packet: &Packet<'_>,
+        frame: u64,
+        facts_tcp: &TcpFacts,
+        facts: &mut AppFacts,
+    ) {
         let Some(tcp) = packet.tcp() else { return };
         let payload = packet.payload_bytes();
         if payload.is_empty() {
@@ -514,10 +545,7 @@ fn layer_protocols(packet: &Packet<'_>, out: &mut String) {
             out.push(':');
         }
         out.push_str(name);
-        if matches!(
-            layer.header,
-            Header::Ethernet(_) | Header::Vlan(_) | Header::Sll(_) | Header::Sll2(_)
-        ) {
+        if layer.header.names_ethertype() {
             out.push_str(":ethertype");
         }
     }

@@ -30,11 +30,13 @@ pub(super) fn ethernet(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lin
         .peek(F::EthSrc)
         .map(|f| mac(&f.value))
         .unwrap_or_default();
-    out.push(
-        0,
-        Some(root),
-        format!("Ethernet II, Src: {src}, Dst: {dst}"),
-    );
+    // An 802.3 frame's type field is a length; tshark titles it so (with tshark's trailing space).
+    let title = if layer.peek(F::EthLen).is_some() {
+        "IEEE 802.3 Ethernet ".to_string()
+    } else {
+        format!("Ethernet II, Src: {src}, Dst: {dst}")
+    };
+    out.push(0, Some(root), title);
     for (id, title) in [(F::EthDst, "Destination"), (F::EthSrc, "Source")] {
         let Some((i, f)) = layer.take(id) else {
             continue;
@@ -72,8 +74,19 @@ pub(super) fn ethernet(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lin
         let value = value_u64(&f.value);
         out.push(1, Some(i), format!("Type: {}", ether_type(value)));
     }
+    if let Some((i, f)) = layer.take(F::EthLen) {
+        out.push(1, Some(i), format!("Length: {}", value_u64(&f.value)));
+    }
     if let Some((i, f)) = layer.take(F::EthPadding) {
-        out.push(1, Some(i), generic(packet, f));
+        // tshark shows at most 36 bytes of a byte string, then an ellipsis.
+        let text = match f.value {
+            Value::Bytes(bytes) if bytes.len() > 36 => {
+                let hex: String = bytes.iter().take(36).map(|b| format!("{b:02x}")).collect();
+                format!("Padding: {hex}…")
+            }
+            _ => generic(packet, f),
+        };
+        out.push(1, Some(i), text);
     }
 }
 

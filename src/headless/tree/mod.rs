@@ -8,12 +8,14 @@
 //! nothing the pipeline computed is ever hidden. Lines sockeye adds that tshark lacks start
 //! with `[sockeye: `.
 
+mod discovery;
 mod frame;
 mod link;
 mod net;
 mod picture;
 mod tcp;
 mod transport;
+mod wire;
 
 use std::fmt::Write as _;
 
@@ -75,6 +77,13 @@ fn render_layer(packet: &Packet<'_>, layer: &Layer<'_, '_>, previous: FieldId, o
         FieldId::Udp => transport::udp(layer, out),
         FieldId::Icmp => transport::icmp(layer, out),
         FieldId::Icmpv6 => transport::icmpv6(layer, out),
+        FieldId::Llc => wire::llc(layer, out),
+        FieldId::Stp => wire::stp(layer, out),
+        FieldId::Gre => wire::gre(layer, out),
+        FieldId::Vxlan => wire::vxlan(layer, out),
+        FieldId::Mpls => wire::mpls(layer, out),
+        FieldId::Lldp => discovery::lldp(packet, layer, out),
+        FieldId::Cdp => discovery::cdp(layer, out),
         // ICMP's echo data is part of the ICMP message: tshark nests it there.
         FieldId::Data => {
             let nested = matches!(previous, FieldId::Icmp | FieldId::Icmpv6);

@@ -153,15 +153,16 @@ pub(super) fn checksum(
 
 pub(super) fn ipv4(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
     let root = layer.root();
-    out.push(
-        0,
-        Some(root),
-        format!(
+    // A header whose lengths lie stops before its addresses; tshark's title then has none.
+    let title = match (layer.peek(F::IpSrc), layer.peek(F::IpDst)) {
+        (None, None) => "Internet Protocol Version 4".to_string(),
+        (src, dst) => format!(
             "Internet Protocol Version 4, Src: {}, Dst: {}",
-            addr(layer.peek(F::IpSrc)),
-            addr(layer.peek(F::IpDst))
+            addr(src),
+            addr(dst)
         ),
-    );
+    };
+    out.push(0, Some(root), title);
     if let Some((i, f)) = layer.take(F::IpVersion) {
         out.push(1, Some(i), pictured(packet, f, format_args!("Version: 4")));
     }

@@ -46,6 +46,8 @@ impl View {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
+    /// Name resolution in the list on/off (tshark's -N mtd).
+    ResolveNames,
     /// Esc: close the overlay or prompt, else go back to the packet list; never quits.
     Back,
     Up,
@@ -215,10 +217,13 @@ pub const KEYMAP: &[Binding] = &[
         Action::PrevPane,
         "next / previous pane",
     ),
-    b(
+    // Back after Enter followed a `[… in frame: N]` line: one help row for the pair.
+    pair(
         &[code(KeyCode::Enter)],
         Action::Activate,
-        "expand/collapse, open",
+        &[k('b'), code(KeyCode::Backspace)],
+        Action::GoBack,
+        "open, go to / back",
     ),
     pair(
         &[k('h'), code(KeyCode::Left)],
@@ -291,6 +296,7 @@ pub const KEYMAP: &[Binding] = &[
         "column narrower / wider",
     ),
     b(&[k('t')], Action::TimeFormat, "time: r dd d a ad u ud e"),
+    b(&[k('R')], Action::ResolveNames, "resolve names (-N mtd)"),
     b(&[k('W')], Action::SavePrefs, "save view as preferences"),
     b(&[k('z')], Action::Zoom, "zoom pane / unzoom"),
     pair(
@@ -350,11 +356,6 @@ pub const KEYMAP: &[Binding] = &[
         &[k('"')],
         Action::PrevMark,
         "next / previous mark",
-    ),
-    b(
-        &[k('b'), code(KeyCode::Backspace)],
-        Action::GoBack,
-        "back (after a jump)",
     ),
     pair(
         &[k('y')],

@@ -178,6 +178,8 @@ pub struct App {
     pub privacy: privacy::PrivacyState,
     /// The session's preferences and their file; `W` writes the UI's choices there.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// `R`: the list names MAC vendors, ports and hosts (from the capture's DNS answers).
+    pub resolve_names: bool,
     /// `sockeye run`: the traced program's output, shown under the ladder.
     pub program_output: Option<crate::trace::output::ProgramOutput>,
     /// Marks, filter history, jump-back stack, completions.
@@ -219,6 +221,7 @@ impl App {
             quit_after_save: false,
             prompt: None,
             message: None,
+            resolve_names: false,
             help: false,
             picker: None,
             interfaces: opts.interfaces,
@@ -381,8 +384,8 @@ impl App {
         // stream's timeline over the packets shown.
         let store = lock(&self.store);
         let text = store.dissect(self.selected).map(|d| {
-            let timeline = teach::stream_timeline(&store, self.selected, self.visible);
-            crate::teach::narrate(&d, timeline.as_ref())
+            let (timeline, exchanges) = teach::stream_context(&store, self.selected, self.visible);
+            crate::teach::narrate_with(&d, timeline.as_ref(), Some(&exchanges))
         });
         drop(store);
         self.teach.narration = text.map(|t| (self.selected, self.visible, t));

@@ -99,6 +99,15 @@ pub(super) fn handle(app: &mut App, action: Action) {
         Action::NarrowColumn => app.resize_column(-2),
         Action::WidenColumn => app.resize_column(2),
         Action::TimeFormat => app.next_time_format(),
+        Action::ResolveNames => {
+            app.resolve_names = !app.resolve_names;
+            app.message = Some(if app.resolve_names {
+                "Names: MAC vendors, port names, hosts from the capture's DNS answers (R: off)"
+                    .to_string()
+            } else {
+                "Names off: addresses and port numbers (R: on)".to_string()
+            });
+        }
         Action::Zoom => zoom(app),
         Action::GrowPane => resize_pane(app, 5),
         Action::ShrinkPane => resize_pane(app, -5),

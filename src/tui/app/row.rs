@@ -71,6 +71,29 @@ pub fn row(d: &Dissection<'_>) -> Row {
     }
 }
 
+/// The row with names resolved, as the `R` toggle shows it (tshark's `-N mtd`): Source and
+/// Destination by learned host name or MAC vendor, and the ports of a plain TCP/UDP Info
+/// by service name (`http(80)`).
+pub fn row_resolved(d: &Dissection<'_>, hosts: &crate::names::HostTable) -> Row {
+    let mut row = row(d);
+    let (source, destination) = crate::names::address_columns(
+        crate::names::Resolve::ALL,
+        hosts,
+        &d.packet,
+        d.info.number,
+        true,
+    );
+    row.source = source;
+    row.destination = destination;
+    // Only an Info the transport layer wrote alone is rewritten: application text and
+    // reassembly notes stay as the pipeline made them.
+    let (_, plain) = crate::dissect::columns::base(&d.packet, d.tcp.as_ref(), false);
+    if row.info == plain {
+        row.info = crate::dissect::columns::base(&d.packet, d.tcp.as_ref(), true).1;
+    }
+    row
+}
+
 fn mac(m: &[u8]) -> String {
     let mut s = String::with_capacity(17);
     for (i, b) in m.iter().enumerate() {
@@ -107,6 +130,8 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
         Some(Header::Ethernet(_)) => "Ethernet",
         Some(Header::Sll(_) | Header::Sll2(_)) => "SLL",
         Some(Header::Null { .. }) => "Null",
+        // The layers tshark names in capitals in its Protocol column (STP, GRE, MPLS…).
+        Some(other) => crate::dissect::columns::layer_protocol(other),
         None => "Frame",
     }
 }

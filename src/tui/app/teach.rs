@@ -98,7 +98,7 @@ pub fn diagram_fields(app: &App) -> Vec<(usize, usize)> {
     d.emit_fields(&mut scratch, &mut fields);
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut line = 0;
-    for dia in diagram::diagrams(&d.packet, &fields) {
+    for dia in diagram::diagrams_of(&d, &fields) {
         // Title, two ruler lines and the top border come before the first row.
         for (r, row) in dia.rows.iter().enumerate() {
             for cell in row.iter().filter(|c| !c.continued) {
@@ -232,18 +232,42 @@ pub fn stream_timeline(
     i: usize,
     visible: usize,
 ) -> Option<crate::teach::StreamTimeline> {
+    stream_context(store, i, visible).0
+}
+
+/// The TCP timeline of packet `i`'s stream (as [`stream_timeline`]) and the DNS/HTTP
+/// exchanges of its TCP stream or UDP conversation (which frame answers which, and when),
+/// over the first `visible` packets: what `--export narrate` reads from the whole capture.
+pub fn stream_context(
+    store: &crate::store::Store,
+    i: usize,
+    visible: usize,
+) -> (
+    Option<crate::teach::StreamTimeline>,
+    crate::teach::Exchanges,
+) {
     use crate::store::Kind;
-    let e = store.entry(i).filter(|e| e.kind == Kind::Tcp)?;
+    let mut exchanges = crate::teach::Exchanges::new();
+    let Some(e) = store
+        .entry(i)
+        .filter(|e| matches!(e.kind, Kind::Tcp | Kind::Udp))
+    else {
+        return (None, exchanges);
+    };
     let mut packets = Vec::new();
-    store.scan_stream(Kind::Tcp, e.stream, 0..visible, &mut packets);
+    store.scan_stream(e.kind, e.stream, 0..visible, &mut packets);
     if packets.len() > crate::teach::timeline::MAX_SEGMENTS {
-        return None;
+        return (None, exchanges);
     }
-    let mut timeline = crate::teach::StreamTimeline::new(u64::from(e.stream));
+    let mut timeline =
+        (e.kind == Kind::Tcp).then(|| crate::teach::StreamTimeline::new(u64::from(e.stream)));
     for p in packets {
         if let Some(d) = store.dissect(p as usize) {
-            timeline.push(&d);
+            if let Some(timeline) = timeline.as_mut() {
+                timeline.push(&d);
+            }
+            exchanges.push(&d);
         }
     }
-    Some(timeline)
+    (timeline, exchanges)
 }

@@ -70,8 +70,8 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     else {
         return vec![Line::raw("No packet selected.")];
     };
-    let layers = encap::layers(&d.packet);
-    let text = encap::encapsulation(&d.packet, width.clamp(1, MAX_WIDTH));
+    let layers = encap::layers_of(&d);
+    let text = encap::encapsulation_of(&d, width.clamp(1, MAX_WIDTH));
     let (boxes, hex) = text.split_once("\n\n").unwrap_or((text.as_str(), ""));
     let owner = line_layers(&layers, d.packet.stop.is_some());
     let mut out: Vec<Line<'static>> = boxes

@@ -10,7 +10,7 @@ use ratatui::widgets::{Row, Table, Widget};
 use super::fit::{widths, Need};
 use crate::store::lock;
 use crate::tui::app::columns::Column;
-use crate::tui::app::row::row;
+use crate::tui::app::row::{row, row_resolved};
 use crate::tui::app::{group, App, Pane};
 
 /// Narrowest an address may be cut to (`10.0.0.…` still says which network).
@@ -76,7 +76,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     for r in app.list_top..(app.list_top + rows_n).min(app.row_count()) {
         let Some(i) = app.row_packet(r) else { break };
         let Some(d) = store.dissect(i) else { continue };
-        let fields = row(&d);
+        let fields = if app.resolve_names {
+            row_resolved(&d, &store.hosts)
+        } else {
+            row(&d)
+        };
         let flagged = d.tcp.as_ref().is_some_and(|t| !t.flags.is_empty());
         let syn = d
             .packet

@@ -142,7 +142,8 @@ fn grid_lines(app: &App, highlight: Option<usize>) -> Vec<Line<'static>> {
         f.value = crate::field::Value::Text("??");
     }
     let mut out = Vec::new();
-    for (k, dia) in diagram::diagrams(&d.packet, &fields).iter().enumerate() {
+    for (k, dia) in diagram::diagrams_of(&d, &fields).iter().enumerate() {
+        let per_bit = diagram::columns_per_bit(dia);
         if k > 0 {
             out.push(Line::raw(""));
         }
@@ -157,8 +158,9 @@ fn grid_lines(app: &App, highlight: Option<usize>) -> Vec<Line<'static>> {
                 let mut col = 1;
                 cells.iter().find_map(|c| {
                     let at = col;
-                    col += c.bits * 2;
-                    (highlight.is_some() && c.field == highlight).then_some((at, c.bits * 2 - 1))
+                    col += c.bits * per_bit;
+                    (highlight.is_some() && c.field == highlight)
+                        .then_some((at, c.bits * per_bit - 1))
                 })
             });
             out.push(match (n, lit) {
