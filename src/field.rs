@@ -14,6 +14,7 @@
 
 mod format;
 pub mod layout;
+pub mod links;
 pub mod names;
 mod table;
 

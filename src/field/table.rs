@@ -42,6 +42,9 @@ field_table! {
     FrameCapLen = "frame.cap_len", "Capture Length", Dec;
     FrameProtocols = "frame.protocols", "Protocols in frame", Text;
     FrameDirection = "frame.p2p_dir", "Direction (0 = sent, 1 = received)", Dec;
+    // The analyst's marks (UI state, not the pipeline's: the UI's filter supplies them).
+    FrameMarked = "frame.marked", "Frame is marked", Bool;
+    FrameIgnored = "frame.ignored", "Frame is ignored", Bool;
     // Link layers other than Ethernet.
     Null = "null", "Null/Loopback", Protocol;
     NullFamily = "null.family", "Family", Dec;

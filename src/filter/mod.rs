@@ -8,6 +8,7 @@
 //! filter evaluated on each frame before it is kept; see [`Filter::matches_frame`]).
 
 pub mod ast;
+pub mod build;
 mod error;
 mod eval;
 mod fast;
@@ -34,6 +35,13 @@ use crate::frame::Frame;
 /// Parses `text` into an expression (no compilation); see [`Filter::parse`].
 pub fn parse(text: &str) -> Result<Expr, FilterError> {
     parser::parse(text)
+}
+
+/// What the user said about one frame (UI state the pipeline never sees).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct FrameMarks {
+    pub marked: bool,
+    pub ignored: bool,
 }
 
 /// A compiled display filter.
@@ -105,6 +113,12 @@ impl Filter {
     /// Does the dissected frame pass? Analysis facts, when the dissection has them, are
     /// visible to the filter (apply it after dissection).
     pub fn matches(&self, d: &Dissection<'_>) -> bool {
+        self.matches_marked(d, FrameMarks::default())
+    }
+
+    /// [`Filter::matches`] with the user's marks on this frame: `frame.marked` and
+    /// `frame.ignored` occur in every frame, as in Wireshark, true where the UI says so.
+    pub fn matches_marked(&self, d: &Dissection<'_>, marks: FrameMarks) -> bool {
         // The fast path reads the frame's own headers: not a reassembled datagram's, nor
         // the headers an ICMP error quotes.
         if self.fast && d.reassembled.is_none() && d.app.quoted_at.is_none() {
@@ -120,6 +134,14 @@ impl Filter {
         // One allocation per packet on this path; a TCP packet has ~40 fields.
         let mut fields = FieldList::with_capacity(64);
         d.emit_fields_only(&mut scratch, self.interest, &mut fields);
+        for (id, on) in [
+            (FieldId::FrameMarked, marks.marked),
+            (FieldId::FrameIgnored, marks.ignored),
+        ] {
+            if self.fields.contains(&id) {
+                fields.fact(id, crate::field::Value::Bool(on), 1);
+            }
+        }
         self.matches_fields(&fields, d.packet.data, d.packet.net_end)
     }
 

@@ -10,6 +10,7 @@
 //! crossterm's reader spins for ever on a tty that reads EOF or EIO and never reports it.
 
 pub mod app;
+pub mod clipboard;
 pub mod lesson;
 mod tty;
 pub mod ui;
@@ -160,7 +161,7 @@ pub fn run_live(
 }
 
 /// [`run_live`] on any backend with any input (tests).
-pub fn run_live_on<B: Backend>(
+pub fn run_live_on<B: Backend + clipboard::Clipboard>(
     terminal: &mut Terminal<B>,
     source: Box<dyn PacketSource + Send>,
     events: Option<Receiver<SocketEvent>>,
@@ -190,6 +191,8 @@ pub fn run_live_on<B: Backend>(
     let mut session = Some(control);
     let opener = opts.open_interface;
     let mut on_effect = |app: &mut App, effect: Effect| match effect {
+        // The run loop copies before effects reach here.
+        Effect::Copy(_) => {}
         Effect::OpenInterface(name) => match &opener {
             Some(open) => match open(&name).and_then(|s| {
                 // A new interface gets a new store; the `-w` file belongs to the first.
@@ -233,7 +236,7 @@ fn link(control: &LiveControl) -> LiveLink {
 type EffectHandler<'a> = &'a mut dyn FnMut(&mut App, Effect);
 
 /// The loop: take in new packets, draw when something changed, wait for input.
-pub fn run_loop<B: Backend>(
+pub fn run_loop<B: Backend + clipboard::Clipboard>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     input: &Receiver<UiEvent>,
@@ -275,8 +278,16 @@ pub fn run_loop<B: Backend>(
             }
         }
         for effect in std::mem::take(&mut app.effects) {
+            if let Effect::Copy(text) = &effect {
+                let term = app.analyst.term.clone();
+                if let Err(why) = clipboard::copy(terminal.backend_mut(), term.as_deref(), text) {
+                    app.message = Some(format!("cannot copy: {why}"));
+                }
+                continue;
+            }
             match (on_effect.as_deref_mut(), effect) {
                 (Some(handler), effect) => handler(app, effect),
+                (None, Effect::Copy(_)) => {}
                 (None, Effect::OpenInterface(name)) => {
                     app.message = Some(format!(
                         "cannot capture on {name} from a replay: start `sockeye -i {name}`"

@@ -149,6 +149,7 @@ impl App {
             }
             BarText::Filter(f) => {
                 self.search = None;
+                self.analyst.remember(text);
                 self.set_filter(f);
                 true
             }
@@ -167,7 +168,7 @@ impl App {
 
     /// Applies a filter from code (tests, a future `-Y` for the UI).
     pub fn set_filter(&mut self, filter: Filter) {
-        self.filter = Some(FilterView::new(filter, self.selected));
+        self.filter = Some(self.filter_view(filter));
         self.refilter();
     }
 

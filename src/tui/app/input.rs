@@ -47,6 +47,18 @@ impl App {
     }
 
     fn prompt_key(&mut self, ev: KeyEvent) {
+        if self.bar_key(&ev) {
+            return;
+        }
+        if ev.code == KeyCode::Tab
+            && self
+                .prompt
+                .as_ref()
+                .is_some_and(|p| p.kind == PromptKind::Export)
+        {
+            self.analyst.export = self.analyst.export.next();
+            return;
+        }
         let Some(prompt) = &mut self.prompt else {
             return;
         };
@@ -116,6 +128,7 @@ impl App {
                     ))
                 }
             },
+            PromptKind::Export => self.submit_export(text),
             PromptKind::Save if text.is_empty() => self.quit_after_save = false,
             PromptKind::Save => {
                 let (message, ok) = self.save(text);

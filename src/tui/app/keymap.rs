@@ -100,6 +100,23 @@ pub enum Action {
     Privacy,
     /// Write the columns, widths and time format to the preferences file.
     SavePrefs,
+    /// Apply as Filter: the selected field, bytes or conversation, at once.
+    ApplyFilter,
+    /// Prepare as Filter: the same expression in the bar, to edit.
+    PrepareFilter,
+    /// Prepare "…and Selected" / "…or Selected" / "…and not Selected".
+    PrepareAnd,
+    PrepareOr,
+    PrepareAndNot,
+    Mark,
+    NextMark,
+    PrevMark,
+    Ignore,
+    Export,
+    /// Back to where the last jump along a `[… in frame: N]` line left.
+    GoBack,
+    Copy,
+    CopyFilter,
 }
 
 /// A key as the table names it.
@@ -200,10 +217,13 @@ pub const KEYMAP: &[Binding] = &[
         Action::PrevPane,
         "next / previous pane",
     ),
-    b(
+    // Back after Enter followed a `[… in frame: N]` line: one help row for the pair.
+    pair(
         &[code(KeyCode::Enter)],
         Action::Activate,
-        "expand/collapse, open",
+        &[k('b'), code(KeyCode::Backspace)],
+        Action::GoBack,
+        "open, go to / back",
     ),
     pair(
         &[k('h'), code(KeyCode::Left)],
@@ -221,7 +241,14 @@ pub const KEYMAP: &[Binding] = &[
         "next / previous match",
     ),
     b(&[k(':')], Action::Goto, "go to packet number"),
-    b(&[k('w')], Action::Save, "save as pcapng"),
+    // Export shares save's help row: the overlay must list every key at 80×24.
+    pair(
+        &[k('w')],
+        Action::Save,
+        &[k('X')],
+        Action::Export,
+        "save all / export some",
+    ),
     b(&[k('1')], Action::Show(View::Packets), "packets view"),
     b(
         &[k('2')],
@@ -300,6 +327,43 @@ pub const KEYMAP: &[Binding] = &[
     b(&[k('Q')], Action::Quiz, "quiz on this packet"),
     b(&[k('A')], Action::Privacy, "privacy mode (anonymise)"),
     b(&[k('?')], Action::Help, "this help"),
+    // The analyst's keys: filters from the screen, marks, export, jumps, copy.
+    pair(
+        &[k('a')],
+        Action::ApplyFilter,
+        &[k('P')],
+        Action::PrepareFilter,
+        "apply / prepare filter",
+    ),
+    pair(
+        &[k('&')],
+        Action::PrepareAnd,
+        &[k('|')],
+        Action::PrepareOr,
+        "…and / …or selected",
+    ),
+    b(&[k('!')], Action::PrepareAndNot, "…and not selected"),
+    pair(
+        &[k('m')],
+        Action::Mark,
+        &[k('I')],
+        Action::Ignore,
+        "mark / ignore (toggles)",
+    ),
+    pair(
+        &[k('\'')],
+        Action::NextMark,
+        &[k('"')],
+        Action::PrevMark,
+        "next / previous mark",
+    ),
+    pair(
+        &[k('y')],
+        Action::Copy,
+        &[k('Y')],
+        Action::CopyFilter,
+        "copy / copy as filter",
+    ),
 ];
 
 /// The action of a key press, if any.
@@ -340,6 +404,7 @@ pub fn key_label(key: &Key) -> String {
         KeyCode::PageDown => "PgDn".into(),
         KeyCode::Home => "Home".into(),
         KeyCode::End => "End".into(),
+        KeyCode::Backspace => "BS".into(),
         other => format!("{other:?}"),
     };
     if key.ctrl {

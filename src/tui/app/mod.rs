@@ -2,14 +2,21 @@
 //! test) in, state out. Nothing here touches a terminal, so the whole state machine is
 //! tested with plain function calls; drawing (`crate::tui::ui`) only reads this state.
 
+pub mod analyst;
+mod bar;
+pub mod colouring;
 pub mod columns;
 pub mod convs;
+mod copy;
 pub mod filter;
 mod input;
 pub mod keymap;
 pub mod ladder;
 pub mod layout;
+mod links;
+mod marks;
 mod nav;
+mod point;
 mod prefs;
 pub mod privacy;
 pub mod quit;
@@ -49,6 +56,8 @@ pub enum PromptKind {
     Search,
     Goto,
     Save,
+    /// Export displayed / marked / a range of packets.
+    Export,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +76,8 @@ pub struct Search {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     OpenInterface(String),
+    /// Put this text on the user's clipboard (OSC 52, written by the run loop).
+    Copy(String),
 }
 
 /// Live capture controls the app may use (shared with the capture threads).
@@ -171,6 +182,8 @@ pub struct App {
     pub resolve_names: bool,
     /// `sockeye run`: the traced program's output, shown under the ladder.
     pub program_output: Option<crate::trace::output::ProgramOutput>,
+    /// Marks, filter history, jump-back stack, completions.
+    pub analyst: analyst::Analyst,
 }
 
 impl App {
@@ -232,8 +245,13 @@ impl App {
             privacy: privacy::PrivacyState::default(),
             prefs: None,
             program_output: opts.program_output,
+            analyst: analyst::Analyst::new(),
         };
         if let Some(prefs) = opts.prefs {
+            // The user's colouring rules live beside the preferences file.
+            if let Some(dir) = prefs.path.parent() {
+                app.analyst.colours = colouring::Colouring::with_user_file(dir);
+            }
             app.apply_prefs(prefs, opts.time_format.is_some());
         }
         app

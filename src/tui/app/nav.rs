@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::{replay, tree, Action, App, Effect, Pane, Prompt, PromptKind, View};
 use crate::analysis::follow::{render_tshark_ascii, TcpFollower, UdpFollower};
 use crate::dissect::{tcp_segment, udp_datagram, SackBlocks};
+use crate::filter::build::Combine;
 use crate::store::{lock, Kind, Store};
 
 pub(super) fn handle(app: &mut App, action: Action) {
@@ -110,6 +111,19 @@ pub(super) fn handle(app: &mut App, action: Action) {
         Action::Zoom => zoom(app),
         Action::GrowPane => resize_pane(app, 5),
         Action::ShrinkPane => resize_pane(app, -5),
+        Action::ApplyFilter => app.apply_selected(Combine::Selected),
+        Action::PrepareFilter => app.prepare_selected(Combine::Selected),
+        Action::PrepareAnd => app.prepare_selected(Combine::AndSelected),
+        Action::PrepareOr => app.prepare_selected(Combine::OrSelected),
+        Action::PrepareAndNot => app.prepare_selected(Combine::AndNotSelected),
+        Action::Mark => app.toggle_mark(),
+        Action::NextMark => app.next_mark(true),
+        Action::PrevMark => app.next_mark(false),
+        Action::Ignore => app.toggle_ignore(),
+        Action::Export => app.open_export(),
+        Action::GoBack => app.go_back(),
+        Action::Copy => app.copy("text"),
+        Action::CopyFilter => app.copy_filter(),
     }
 }
 
@@ -278,6 +292,10 @@ fn hex_lines(app: &App) -> usize {
 }
 
 fn activate(app: &mut App) {
+    // A `[… in frame: N]` line goes there; any other line opens or closes its layer.
+    if app.view == View::Packets && app.focus == Pane::Details && app.follow_link() {
+        return;
+    }
     match app.view {
         View::Packets if app.focus == Pane::List => app.focus = Pane::Details,
         View::Packets => {

@@ -15,17 +15,27 @@ impl App {
     /// Writes the rows of the list (all visible packets, or the filter's matches) to
     /// `path` (pcapng unless it ends in .pcap/.cap). Returns the message and success.
     pub(super) fn save(&mut self, path: &str) -> (String, bool) {
-        let path = &expand_home(path);
         // A file is written in capture order whatever the list's sort.
         let mut rows: Vec<usize> = (0..self.row_count())
             .filter_map(|r| self.row_packet(r))
             .collect();
         rows.sort_unstable();
+        let (message, ok) = self.write_packets(path, &rows);
+        if ok && self.filter.is_none() && self.evicted == 0 {
+            self.saved_upto = self.saved_upto.max(self.visible);
+        }
+        (message, ok)
+    }
+
+    /// Writes packets `rows` (store indices, capture order) to `path`, whole or not at
+    /// all. Returns the message and success.
+    pub(super) fn write_packets(&self, path: &str, rows: &[usize]) -> (String, bool) {
+        let path = &expand_home(path);
         let tmp = temp_name(path);
         let result = (|| {
             let store = lock(&self.store);
             let mut w = CaptureWriter::create(&tmp, 262_144, save_link(&store))?;
-            for &i in &rows {
+            for &i in rows {
                 if let Some(frame) = store.frame(i) {
                     w.write_frame(&frame)?;
                 }
@@ -39,12 +49,7 @@ impl App {
             Ok::<u64, WriteError>(rows.len() as u64)
         })();
         match result {
-            Ok(n) => {
-                if self.filter.is_none() && self.evicted == 0 {
-                    self.saved_upto = self.saved_upto.max(self.visible);
-                }
-                (format!("saved {n} packets to {path}"), true)
-            }
+            Ok(n) => (format!("saved {n} packets to {path}"), true),
             Err(err) => {
                 let _ = std::fs::remove_file(&tmp);
                 (format!("save failed: {}", describe(&err, path)), false)

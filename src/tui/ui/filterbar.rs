@@ -35,6 +35,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let bottom = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
     let above = Rect::new(area.x, bottom.y - 1, area.width, 1);
     let typed = format!("/{}█", prompt.text);
+    // Tab's candidates, on the line above the bar (an error's caret line wins it).
+    if !app.analyst.completions.is_empty() {
+        let text = format!("Tab: {}", app.analyst.completions.join("  "));
+        Paragraph::new(Line::styled(
+            format!("{:<width$}", super::fit(&text, width)),
+            crate::tui::ui::palette(app).header,
+        ))
+        .render(above, buf);
+    }
     let line = |text: String, style: Style| {
         Line::styled(format!("{:<width$}", super::fit(&text, width)), style)
     };

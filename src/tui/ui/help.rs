@@ -57,9 +57,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             ))
         })
         .collect();
-    lines.push(Line::raw(
+    // The notes go where there is room; every key comes first (80×24 holds just them).
+    for note in [
         " In prompts (/ : w): Enter accepts, Esc cancels. Mouse: click, wheel.",
-    ));
+        " In the / bar: ↑/↓ earlier filters, Tab completes. In X: Tab picks the set.",
+    ] {
+        if lines.len() + 2 < usize::from(area.height) {
+            lines.push(Line::raw(note));
+        }
+    }
     let width = if two {
         (2 * col + 3) as u16
     } else {

@@ -86,7 +86,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .packet
             .tcp()
             .is_some_and(|t| t.syn() || t.fin() || t.rst());
-        let style = if i == app.selected {
+        let marks = app.frame_marks(i);
+        let rule = (!app.no_color)
+            .then(|| app.analyst.colours.rule_for(&d, marks))
+            .flatten();
+        let style = if marks.marked && i != app.selected && !app.no_color {
+            // Wireshark draws marked packets white on black.
+            Style::new()
+                .fg(ratatui::style::Color::White)
+                .bg(ratatui::style::Color::Black)
+        } else if marks.ignored && i != app.selected && !app.no_color {
+            Style::new().fg(ratatui::style::Color::DarkGray)
+        } else if i == app.selected {
             if focused {
                 crate::tui::ui::palette(app).selected
             } else {
@@ -94,6 +105,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             }
         } else if app.matches(&d) {
             crate::tui::ui::palette(app).search_hit
+        } else if let Some(rule) = rule {
+            let rgb = |c: [u8; 3]| ratatui::style::Color::Rgb(c[0], c[1], c[2]);
+            Style::new().fg(rgb(rule.fg)).bg(rgb(rule.bg))
         } else if flagged {
             crate::tui::ui::palette(app).bad_tcp
         } else if syn {
@@ -101,7 +115,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             Style::new()
         };
-        let mark = if i == app.selected { ">" } else { " " };
+        // The text tags keep marks readable without colour (NO_COLOR).
+        let mark = if marks.marked {
+            "*"
+        } else if marks.ignored {
+            "-"
+        } else if i == app.selected {
+            ">"
+        } else {
+            " "
+        };
         let cells = shown
             .iter()
             .map(|c| match c {

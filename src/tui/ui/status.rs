@@ -88,10 +88,12 @@ pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let text = if let Some(q) = app.confirm_text() {
         q
     } else if let Some(p) = &app.prompt {
+        let export = app.export_label(&p.text);
         let label = match p.kind {
             PromptKind::Search => "/",
             PromptKind::Goto => "go to packet: ",
             PromptKind::Save => "save as (pcapng): ",
+            PromptKind::Export => export.as_str(),
         };
         format!("{label}{}█", p.text)
     } else if let Some(m) = &app.message {
