@@ -41,9 +41,11 @@ const CACHE: usize = 100_000;
 impl Colouring {
     /// Wireshark's defaults.
     pub fn defaults() -> Colouring {
-        let (rules, _) = parse(DEFAULTS);
+        // Compiled once per process: a rule naming a protocol sockeye does not decode
+        // costs a failed parse (and its spelling suggestions), and every App starts here.
+        static DEFAULT_RULES: std::sync::OnceLock<Vec<ColourRule>> = std::sync::OnceLock::new();
         Colouring {
-            rules,
+            rules: DEFAULT_RULES.get_or_init(|| parse(DEFAULTS).0).clone(),
             ..Colouring::default()
         }
     }
