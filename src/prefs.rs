@@ -1,8 +1,10 @@
 //! Preferences kept between runs, as Wireshark's and termshark's: the UI's choices (visible
-//! columns and their widths, time format, theme, name resolution, colouring rules, the
+//! columns and their widths, time format, theme, name resolution, the
 //! default interface) in a TOML file in the XDG config directory
 //! (`~/.config/sockeye/preferences.toml`), or a named profile beside it
-//! (`profiles/NAME.toml`, `--profile NAME`).
+//! (`profiles/NAME.toml`, `--profile NAME`). Colouring rules are not here: they live in
+//! Wireshark's own `colorfilters` format in the same directory, so a Wireshark user's file
+//! works as it is (see `tui::app::colouring`).
 //!
 //! A broken file is never fatal and never overwritten: loading says in one line which file,
 //! line and key are wrong and goes on with the defaults; saving refuses to replace a file
@@ -34,9 +36,6 @@ pub struct Prefs {
     /// What a bare `sockeye` captures on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_interface: Option<String>,
-    /// Row colours by display filter, first match wins (Wireshark's colouring rules).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub coloring_rules: Vec<ColoringRule>,
 }
 
 /// The packet list's columns, by their header text (`No.`, `Time`, `Source`, …).
@@ -48,15 +47,6 @@ pub struct ColumnPrefs {
     /// Width changes the user made, in cells (positive wider, negative narrower).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub widths: BTreeMap<String, i16>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ColoringRule {
-    pub name: String,
-    pub filter: String,
-    pub foreground: Option<String>,
-    pub background: Option<String>,
 }
 
 /// Why preferences could not be read or written. One line each, naming the file.
@@ -215,12 +205,6 @@ mod tests {
             theme: Some("mono".into()),
             resolve_names: true,
             default_interface: Some("eth0".into()),
-            coloring_rules: vec![ColoringRule {
-                name: "Bad TCP".into(),
-                filter: "tcp.analysis.flags".into(),
-                foreground: Some("red".into()),
-                background: None,
-            }],
         }
     }
 

@@ -80,6 +80,11 @@ fn a_preferences_file_shapes_the_list_and_w_writes_the_ui_back() {
     assert_eq!(p.columns.hidden, ["No.", "Len"], "{saved}");
     assert_eq!(p.columns.widths.get("Info"), Some(&-3), "{saved}");
     assert_ne!(p.time_format.as_deref(), Some("e"), "t changed it: {saved}");
+    assert!(!p.resolve_names, "{saved}");
+    // R turns name resolution on; W keeps it, and the next session opens with it.
+    keys(&mut app, "RW");
+    assert!(load_path(file.clone()).prefs.resolve_names);
+    assert!(app_with_prefs(&file).resolve_names);
     assert!(
         screen(&app).contains("preferences saved to"),
         "{}",

@@ -1,5 +1,6 @@
 //! Preferences in the UI: the file's choices applied when the UI opens, and the UI's
-//! choices (columns, widths, time format, the interface picked) written back by `W`.
+//! choices (columns, widths, time format, name resolution, the interface picked) written
+//! back by `W`.
 //! Reading and writing the file, and what happens to a broken one, live in `crate::prefs`.
 
 use super::columns::Column;
@@ -51,6 +52,7 @@ impl App {
                 None => unusable.push(format!("time_format: {name:?} is not r d dd a ad u ud e")),
             }
         }
+        self.resolve_names = p.resolve_names;
         match p.theme.as_deref() {
             None | Some("color") => {}
             Some("mono") => self.no_color = true,
@@ -88,6 +90,7 @@ impl App {
             .map(|c| (c.title().to_string(), self.columns.extra(c)))
             .collect();
         next.prefs.time_format = Some(self.columns.time.tshark_name().to_string());
+        next.prefs.resolve_names = self.resolve_names;
         self.message = Some(match next.save() {
             Ok(()) => {
                 let shown = format!("preferences saved to {}", next.path.display());
