@@ -34,7 +34,8 @@ pub fn write_port(
     port: u16,
     resolve: bool,
 ) -> fmt::Result {
-    match port_name(transport, port).filter(|_| resolve) {
+    // Looked up only when asked: the Info column of every TCP/UDP packet comes here.
+    match resolve.then(|| port_name(transport, port)).flatten() {
         Some(name) => write!(out, "{name}({port})"),
         None => write!(out, "{port}"),
     }
