@@ -4,8 +4,13 @@
 //! domain options, so nothing below this module knows clap.
 
 mod endpoints;
+mod help;
+mod io;
 mod run;
 mod validate;
+
+pub use help::{completions, man_page};
+use help::{ABOUT, AFTER_HELP};
 
 pub use endpoints::{
     DemoArgs, LabArgs, LabCommand, LabRunArgs, ModeArg, Proto, SendArgs, ServeArgs,
@@ -17,77 +22,6 @@ use crate::capture::CaptureOptions;
 use crate::cmd::{self, ui::UiFilters};
 use crate::source::{RemoteOptions, RemoteSpec};
 use crate::teach::export::ExportKind;
-
-const ABOUT: &str = "sockeye — a terminal packet inspector: see the TCP handshake, sequence \
-numbers and UDP datagrams of live traffic or of saved captures.";
-
-const AFTER_HELP: &str = "\
-Examples, by the groups above:
- Input
-  sockeye -r capture.pcapng                 browse the capture in the terminal UI
-  tcpdump -U -w - | sockeye -r -            read a pipe, packets shown as they come (also -i -)
-  sockeye -r growing.pcap --follow          keep showing packets as the file grows (Ctrl-C ends)
- Capture
-  sockeye -D                                list the interfaces you can capture on
-  sockeye -i lo -c 10 -w out.pcapng         capture 10 packets on loopback and save them
- Output
-  sockeye -r capture.pcapng -H              one line per packet, like tcpdump -n -r
-  sockeye -r capture.pcapng -V              every layer and field of every packet
-  sockeye -r capture.pcapng -x              each packet's bytes as a hex dump (tshark -x)
-  sockeye -r capture.pcapng -T fields -e frame.number -e ip.src -e tcp.seq -E header=y
-                                            tshark-compatible columns (Wireshark field names)
-  sockeye -r capture.pcapng -T json         tshark's JSON: _index, _source.layers, one object
-                                            per layer (--no-duplicate-keys: arrays)
-  sockeye -r capture.pcapng -T ek           tshark's -T ek: an index line + one line per packet
- Filters
-  sockeye -r capture.pcapng -Y 'tcp.port == 80 && ip.addr == 10.0.0.0/8'
-                                            only the packets a Wireshark display filter selects
- Statistics
-  sockeye -r capture.pcapng -q -z conv,tcp  conversations, like tshark -z conv,tcp
-  sockeye -r capture.pcapng -q -z follow,tcp,ascii,0
-                                            the reassembled payload of TCP stream 0
-  sockeye -r capture.pcapng -q -z follow,tcp,hex,0
-                                            the same as a hex dump (raw: bare hex per chunk)
-  sockeye -r capture.pcapng -q -z expert    expert info by severity (also expert,warn)
-  sockeye -r capture.pcapng -q -z io,phs    the protocol hierarchy (frames, bytes per protocol)
-  sockeye -r capture.pcapng -q -z io,stat,1,tcp,'COUNT(tcp.analysis.retransmission)tcp'
-                                            per second: all frames, TCP frames, retransmissions
-  sockeye -r capture.pcapng -q -z endpoints,ip
-                                            IPv4 endpoints (also eth, ipv6, tcp, udp)
-  sockeye -r capture.pcapng -q -z conv,ip   IPv4 conversations (also eth, ipv6, tcp, udp)
- Teaching
-  sockeye -r capture.pcapng --export ladder --packet 1 [--mermaid]
-                                            the TCP sequence diagram of packet 1's stream
-  sockeye -r capture.pcapng --export diagram --packet 3
-                                            RFC header diagrams filled with packet 3's values
-  sockeye lab list                          the teaching scenarios (handshake, reset, udp…)
-  sockeye run --trace -- python3 client.py  your own program's socket calls beside its packets
- Remote capture
-  sockeye -i ssh://me@gw/eth0 --remote-filter 'port 53'
-                                            capture on another machine (runs tcpdump there over ssh)
-  sockeye -i k8s://prod/api-0/app/eth0      capture inside a Kubernetes pod (kubectl exec)
-  sockeye -i 'cmd://tcpdump -U -w - -i eth0' read any command's pcap output
- Several sources
-  sockeye -r a.pcapng -r b.pcap -w both.pcapng
-                                            merge files by time, as mergecap (frame.interface_name
-                                            tells them apart; one pcapng interface each)
-  sockeye -i eth0 -i ssh://me@gw/eth0       capture here and there at once, one timeline
-  sockeye -r both.pcapng -T fields -e frame.number -e sockeye.vantage.delay
-                                            a segment seen at both ends: its one-way delay
-  sudo sockeye lab run handshake --netns --capture both
-                                            one connection drawn from both ends of the link
- Shell
-  source <(sockeye completions bash)        Tab completion (also zsh, fish); `make man` for sockeye.1
-
-Field names are Wireshark's (ip.src, tcp.flags.syn, tcp.analysis.retransmission):
-`sockeye fields` lists every one with its type and description.
-
-Terminal UI: `sockeye -r FILE` opens the interactive UI when standard output is a terminal
-and no output flag (-T, -V, -w, -c, -z, -Y, -e) or `read` subcommand is given; otherwise it
-prints lines. --ui forces the UI, -H/--headless forces lines. In the UI press ? for keys.
-
-Exit codes: 0 success, 2 bad input, missing permission or damaged capture (the packets read
-before the damage are still printed, and one line on stderr says what and where).";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -464,47 +398,6 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
-/// The completion script for `shell`.
-pub fn completions(shell: ShellArg) -> Vec<u8> {
-    use clap::CommandFactory;
-    let shell = match shell {
-        ShellArg::Bash => clap_complete::Shell::Bash,
-        ShellArg::Zsh => clap_complete::Shell::Zsh,
-        ShellArg::Fish => clap_complete::Shell::Fish,
-    };
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "sockeye", &mut out);
-    out
-}
-
-/// The manual page, in roff: clap_mangen's sections from the same definitions as
-/// `--help`, with the help's examples as an EXAMPLES section.
-pub fn man_page() -> std::io::Result<Vec<u8>> {
-    use clap::CommandFactory;
-    use std::io::Write;
-    let man = clap_mangen::Man::new(Cli::command());
-    let mut out = Vec::new();
-    man.render_title(&mut out)?;
-    man.render_name_section(&mut out)?;
-    man.render_synopsis_section(&mut out)?;
-    man.render_description_section(&mut out)?;
-    man.render_options_section(&mut out)?;
-    man.render_subcommands_section(&mut out)?;
-    writeln!(out, ".SH EXAMPLES\n.nf")?;
-    for line in AFTER_HELP.lines() {
-        // Roff reads a backslash as an escape and a leading dot or quote as a request.
-        let line = line.replace('\\', "\\e");
-        let line = match line.chars().next() {
-            Some('.' | '\'') => format!("\\&{line}"),
-            _ => line,
-        };
-        writeln!(out, "{line}")?;
-    }
-    writeln!(out, ".fi")?;
-    man.render_version_section(&mut out)?;
-    Ok(out)
-}
-
 impl IoArgs {
     /// Whether a flag asks for headless output (lines, fields, a file, a count, stats).
     pub fn wants_headless_output(&self) -> bool {
@@ -527,130 +420,6 @@ impl Cli {
             return true;
         }
         !self.headless && stdout_is_terminal && !self.io.wants_headless_output()
-    }
-}
-
-impl IoArgs {
-    /// A remote source (`-i ssh://…`, `k8s://…`, `cmd://…`), validated.
-    fn remote(&self) -> anyhow::Result<Option<(RemoteSpec, RemoteOptions)>> {
-        let Some(spec) = self
-            .single_interface()
-            .filter(|i| crate::source::is_remote(i))
-        else {
-            return Ok(None);
-        };
-        let spec = RemoteSpec::parse(spec)?;
-        Ok(Some((spec, self.remote_options()?)))
-    }
-
-    /// How remote producers are run; the BPF filter is checked before it can reach a
-    /// command line.
-    fn remote_options(&self) -> anyhow::Result<RemoteOptions> {
-        if let Some(filter) = &self.remote_filter {
-            crate::source::remote::check_bpf(filter)?;
-        }
-        Ok(RemoteOptions {
-            ssh: self.ssh_command.clone(),
-            kubectl: self.kubectl_command.clone(),
-            remote_command: self.remote_capture_command.clone(),
-            remote_filter: self.remote_filter.clone(),
-        })
-    }
-
-    /// The one `-i`, when exactly one was given.
-    fn single_interface(&self) -> Option<&str> {
-        match self.interface.as_slice() {
-            [one] => Some(one),
-            _ => None,
-        }
-    }
-
-    /// Several inputs (`-r` and `-i` counted together): merged by time.
-    fn is_merge(&self) -> bool {
-        self.read.len() + self.interface.len() > 1
-    }
-
-    /// The inputs of a merge, in the order given: files first, then interfaces.
-    fn merge_job(&self) -> anyhow::Result<cmd::merge::MergeJob> {
-        let mut inputs: Vec<cmd::merge::Input> = self
-            .read
-            .iter()
-            .map(|path| cmd::merge::Input::File(path.clone()))
-            .collect();
-        for spec in &self.interface {
-            inputs.push(if spec == "-" {
-                cmd::merge::Input::File("-".into())
-            } else if crate::source::is_remote(spec) {
-                cmd::merge::Input::Remote(RemoteSpec::parse(spec)?)
-            } else {
-                cmd::merge::Input::Interface(spec.clone())
-            });
-        }
-        if inputs
-            .iter()
-            .filter(|i| matches!(i, cmd::merge::Input::File(p) if p == "-"))
-            .count()
-            > 1
-        {
-            anyhow::bail!("standard input (-) can be read only once");
-        }
-        Ok(cmd::merge::MergeJob {
-            inputs,
-            follow: self.follow,
-            // Every interface gets the same flags; -f (a filter sockeye evaluates on each
-            // frame) applies to the merged stream, so to every source alike.
-            capture: self.capture_options_for(String::new()),
-            remote: self.remote_options()?,
-        })
-    }
-
-    /// The capture file to read: `-r FILE`, or `-i -` (standard input, as Wireshark).
-    fn read_path(&self) -> Option<String> {
-        match (self.read.as_slice(), self.single_interface()) {
-            ([one], _) => Some(one.clone()),
-            ([], Some("-")) => Some("-".to_string()),
-            _ => None,
-        }
-    }
-
-    /// Validated live-capture options; `None` unless one `-i` was given.
-    pub fn capture_options(&self) -> Option<CaptureOptions> {
-        Some(self.capture_options_for(self.single_interface()?.to_string()))
-    }
-
-    /// The live-capture flags applied to `interface`.
-    fn capture_options_for(&self, interface: String) -> CaptureOptions {
-        CaptureOptions {
-            interface,
-            count: self.count,
-            write: self.write.clone(),
-            snaplen: self.snaplen,
-            promiscuous: !self.no_promiscuous,
-            backend: self.backend.into(),
-            buffer_mib: self.buffer_mib,
-            store_limit_mib: self.store_limit_mib,
-        }
-    }
-
-    /// The command-line filters, compiled (for the UI).
-    fn ui_filters(&self) -> anyhow::Result<UiFilters> {
-        Ok(UiFilters {
-            display: validate::compile_filter("-Y", self.display_filter.as_deref())?,
-            capture: validate::compile_filter("-f", self.capture_filter.as_deref())?,
-            time_format: self.time_format,
-            anonymize: self.anonymize,
-            prefs: self.prefs()?,
-        })
-    }
-
-    /// The UI's preferences: `--profile NAME`'s file or the default one. A bad profile
-    /// name is an error; no config directory means none (the defaults, nothing to save).
-    fn prefs(&self) -> anyhow::Result<Option<crate::prefs::Loaded>> {
-        match crate::prefs::load(self.profile.as_deref()) {
-            Ok(loaded) => Ok(Some(loaded)),
-            Err(crate::prefs::PrefsError::NoDir) => Ok(None),
-            Err(err) => Err(anyhow::anyhow!("--profile: {err}")),
-        }
     }
 }
 

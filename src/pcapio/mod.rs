@@ -10,6 +10,7 @@
     clippy::indexing_slicing
 )]
 
+mod interface;
 mod reader;
 mod writer;
 
