@@ -40,6 +40,6 @@ fn display_and_capture_filters_from_the_command_line_reach_the_ui() {
     let closed = tmux.wait(10, |t| !t.contains("acks_frame█"));
     assert!(closed.is_some(), "Esc did not close the bar");
     tmux.send(&["q"]);
-    let back = tmux.wait(10, |t| t.contains("EXITED="));
+    let back = tmux.wait_exited(10);
     assert!(back.is_some(), "sockeye did not quit");
 }

@@ -272,7 +272,7 @@ fn lesson_in_tmux() {
         tmux.send(&["Right"]);
     }
     tmux.send(&["q"]);
-    let back = tmux.wait(10, |t| t.contains("EXITED="));
+    let back = tmux.wait_exited(10);
     assert!(missing.is_empty(), "steps not shown: {missing:?}");
     let back = back.expect("the lesson did not exit on q");
     assert!(back.contains("EXITED=0"), "{back}");

@@ -41,7 +41,7 @@ fn run_ui_shows_the_ladder_of_a_traced_program() {
     tmux.send(&["q"]);
     let _ = tmux.wait(5, |t| t.contains("quit anyway"));
     tmux.send(&["q"]);
-    let back = tmux.wait(15, |t| t.lines().any(|l| l.starts_with("EXITED=")));
+    let back = tmux.wait_exited(15);
     assert!(list.is_some(), "the packets never appeared");
     let ladder = ladder.expect("the ladder did not show the traced calls");
     assert!(

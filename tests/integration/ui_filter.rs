@@ -170,7 +170,7 @@ fn sigterm_during_a_save_leaves_a_complete_file() {
     // The signal races the save: either way the file must be whole once sockeye exits.
     let pid = pid.expect("sockeye runs in the pane");
     signal(pid, libc::SIGTERM).expect("SIGTERM sockeye");
-    let gone = tmux.wait(10, |t| t.contains("EXITED="));
+    let gone = tmux.wait_exited(10);
     assert!(gone.is_some(), "sockeye did not exit on SIGTERM");
     if out.exists() {
         let text = Command::new(bin)

@@ -352,7 +352,7 @@ fn the_demo_says_which_scenario_runs_and_what_to_watch_for() {
     tmux.send(&["q"]);
     let _ = tmux.wait(5, |t| t.contains("unsaved packet"));
     tmux.send(&["q"]);
-    let back = tmux.wait(10, |t| t.contains("EXITED="));
+    let back = tmux.wait_exited(10);
     if back.is_none() {
         if let Some(pid) = pid {
             // SAFETY: a signal to the sockeye process this test started.

@@ -208,7 +208,7 @@ fn sigterm_restores_the_terminal() {
     if let Some(pid) = child {
         signal(pid, libc::SIGTERM).expect("SIGTERM sockeye");
     }
-    let back = tmux.wait(10, |t| t.contains("EXITED="));
+    let back = tmux.wait_exited(10);
     assert!(up.is_some(), "the UI did not start");
     assert!(child.is_some(), "no sockeye process under the shell");
     let back = back.expect("sockeye did not exit on SIGTERM");

@@ -68,6 +68,13 @@ impl Tmux {
         }
     }
 
+    /// Waits up to `secs` for the line `EXITED=<status>` that a command typed as
+    /// `…; echo EXITED=$?` prints when it ends. The typed command itself contains
+    /// `EXITED=` too, so only a line that starts with it counts.
+    pub fn wait_exited(&self, secs: u64) -> Option<String> {
+        self.wait(secs, |t| t.lines().any(|l| l.starts_with("EXITED=")))
+    }
+
     /// Kills the session only, as a closed terminal window does: the program in the pane
     /// must notice by itself (the tests of the UI ending with its terminal).
     pub fn hang_up(&self) {
