@@ -15,6 +15,18 @@ use sockeye::tui::app::{App, AppOptions, View};
 use crate::kit;
 use crate::ui::{app, app_for, keys, screen};
 
+/// `8`, then ticks until the view has counted every packet (it counts in time slices).
+fn open_expert(a: &mut App) {
+    keys(a, "8");
+    for _ in 0..10_000 {
+        if !a.expert_counting() {
+            return;
+        }
+        a.tick(Duration::ZERO);
+    }
+    panic!("the expert view never finished counting");
+}
+
 /// One message line as (severity word, summary, group, protocol, count).
 type Message = (String, String, String, String, usize);
 
@@ -101,7 +113,7 @@ fn expert_view_counts_equal_tshark_expert() {
             continue; // stats_expert::KNOWN_GAPS says why
         }
         let mut a = app_for(&path, 170, 60);
-        keys(&mut a, "8");
+        open_expert(&mut a);
         let (messages, severities) = shown(&screen(&a));
         let want = recorded(&name);
         assert_eq!(messages, want, "{name}");
@@ -117,7 +129,7 @@ fn expert_view_counts_equal_tshark_expert() {
 #[test]
 fn expert_open_jump_and_back() {
     let mut a = app("tcp_retransmissions.pcapng", 100, 24);
-    keys(&mut a, "8");
+    open_expert(&mut a);
     insta::assert_snapshot!("expert_retrans_100x24", screen(&a));
     // Down to the message, open it: its packets are listed under it.
     keys(&mut a, "j\n");
@@ -153,7 +165,7 @@ fn expert_open_jump_and_back() {
 #[test]
 fn expert_empty_and_filter_hidden_target() {
     let mut a = app("arp_resolution.pcapng", 80, 24);
-    keys(&mut a, "8");
+    open_expert(&mut a);
     assert!(screen(&a).contains("No expert information in the"));
     // A packet the display filter hides is not jumped to: the view says why.
     let mut a = app("tcp_refuseconnection.pcapng", 100, 24);
@@ -164,7 +176,8 @@ fn expert_empty_and_filter_hidden_target() {
         }
         a.tick(Duration::ZERO);
     }
-    keys(&mut a, "8j\nj\n");
+    open_expert(&mut a);
+    keys(&mut a, "j\nj\n");
     assert_eq!(a.view, View::Expert);
     let s = screen(&a);
     assert!(s.contains("is hidden by the filter"), "{s}");
@@ -184,7 +197,7 @@ fn expert_no_color_keeps_severity_words() {
     );
     a.resize(100, 30);
     a.tick(Duration::ZERO);
-    keys(&mut a, "8");
+    open_expert(&mut a);
     let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
     t.draw(|f| f.render_widget(&a, f.area())).unwrap();
     let buf = t.backend().buffer();

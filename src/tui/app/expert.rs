@@ -5,14 +5,16 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::{Action, App, View};
 use crate::stats::expert::{ExpertTable, Severity};
 use crate::store::lock;
 
-/// Packets dissected per tick while the table catches up, so opening the view on a big
-/// capture never freezes the screen (the title says how far it got).
-const PER_TICK: usize = 20_000;
+/// Time spent counting per tick while the table catches up (as the filter's scan), so
+/// opening the view on a big capture never freezes the screen; the title says how far
+/// it got.
+const SLICE: Duration = Duration::from_millis(20);
 
 /// One line of the view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,9 +99,9 @@ impl ExpertState {
 }
 
 impl App {
-    /// Counts the expert items of the packets shown since the last call (at most
-    /// [`PER_TICK`] of them); starts over when fewer packets show than were counted (a
-    /// replay restarted) or the store was replaced.
+    /// Counts the expert items of the packets shown since the last call, for one
+    /// [`SLICE`] of time; starts over when fewer packets show than were counted (a replay
+    /// restarted). Only while the view shows: nobody else reads the table.
     pub fn sync_expert(&mut self) {
         if self.view != View::Expert {
             return;
@@ -109,19 +111,24 @@ impl App {
         }
         let store = Arc::clone(&self.store);
         let store = lock(&store);
-        let from = self.expert.seen.max(store.first_kept());
-        let upto = self.visible.min(from + PER_TICK);
-        for i in from..upto {
-            if let Some(d) = store.dissect(i) {
+        let started = Instant::now();
+        let mut at = self.expert.seen.max(store.first_kept());
+        while at < self.visible {
+            if let Some(d) = store.dissect(at) {
                 self.expert.table.observe(&d);
             }
+            at += 1;
+            if at % 64 == 0 && started.elapsed() >= SLICE {
+                break;
+            }
         }
-        self.expert.seen = upto.max(self.expert.seen);
+        self.expert.seen = at.max(self.expert.seen);
     }
 
-    /// Whether the table still has packets to count.
+    /// Whether the view shows and its table still has packets to count (the run loop
+    /// then ticks quickly).
     pub fn expert_counting(&self) -> bool {
-        self.expert.seen < self.visible
+        self.view == View::Expert && self.expert.seen < self.visible
     }
 }
 

@@ -312,7 +312,7 @@ impl App {
             dirty = true;
         }
         self.update_stats(&lock(&Arc::clone(&self.store)));
-        if self.view == View::Expert && self.expert_counting() {
+        if self.expert_counting() {
             self.sync_expert();
             dirty = true;
         }
