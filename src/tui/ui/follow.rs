@@ -92,9 +92,10 @@ fn styled<'a>(app: &App, view: &FollowView, index: usize, line: &'a FollowLine) 
     Line::from(spans)
 }
 
-/// The line as the terminal may show it: a carriage return (kept by tshark's ASCII view)
-/// would move the cursor, so it becomes a space; other control bytes a dot. One byte per
-/// byte, so search offsets still point at the same place.
+/// The line as drawn: ratatui skips control characters, and dropping the carriage returns
+/// tshark's ASCII view keeps would shift every column after them away from the search
+/// offsets; so a carriage return becomes a space and any other control character a dot,
+/// one byte for one byte.
 fn printable(text: &str) -> String {
     text.chars()
         .map(|c| match c {
