@@ -56,6 +56,7 @@ mod ui_colouring;
 mod ui_columns;
 mod ui_filter;
 mod ui_gone;
+mod ui_graphs;
 mod ui_keys;
 mod ui_marks;
 mod ui_names;

@@ -129,6 +129,7 @@ impl App {
                 }
             },
             PromptKind::Export => self.submit_export(text),
+            PromptKind::GraphLine => self.submit_graph_line(text),
             PromptKind::Save if text.is_empty() => self.quit_after_save = false,
             PromptKind::Save => {
                 let (message, ok) = self.save(text);

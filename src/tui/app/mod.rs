@@ -10,6 +10,7 @@ pub mod convs;
 mod copy;
 pub mod filter;
 mod input;
+pub mod io_graph;
 pub mod keymap;
 pub mod ladder;
 pub mod layout;
@@ -27,6 +28,7 @@ mod rows;
 mod save;
 mod selection;
 pub mod stats;
+pub mod stevens;
 pub mod teach;
 pub mod tree;
 
@@ -58,6 +60,8 @@ pub enum PromptKind {
     Save,
     /// Export displayed / marked / a range of packets.
     Export,
+    /// A line of the IO graph: a display filter (or tshark's `SUM(field)filter`).
+    GraphLine,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,6 +188,10 @@ pub struct App {
     pub program_output: Option<crate::trace::output::ProgramOutput>,
     /// Marks, filter history, jump-back stack, completions.
     pub analyst: analyst::Analyst,
+    /// The IO graph's lines, interval and counts (kept while other views show).
+    pub io_graph: io_graph::IoGraph,
+    /// The TCP stream graph of the stream picked last.
+    pub stevens: Option<stevens::Stevens>,
 }
 
 impl App {
@@ -246,6 +254,8 @@ impl App {
             prefs: None,
             program_output: opts.program_output,
             analyst: analyst::Analyst::new(),
+            io_graph: io_graph::IoGraph::default(),
+            stevens: None,
         };
         if let Some(prefs) = opts.prefs {
             // The user's colouring rules live beside the preferences file.
@@ -312,6 +322,7 @@ impl App {
         self.ensure_visible();
         self.sync_stream();
         self.sync_narration();
+        dirty |= self.sync_io_graph() | self.sync_stevens();
         dirty || self.live.is_some()
     }
 
@@ -350,7 +361,10 @@ impl App {
             self.start_quiz(None);
         } else if action == Action::Privacy {
             self.toggle_privacy();
-        } else if !teach::handle(self, action) {
+        } else if !teach::handle(self, action)
+            && !io_graph::handle(self, action)
+            && !stevens::handle(self, action)
+        {
             nav::handle(self, action);
         }
         self.ensure_visible();

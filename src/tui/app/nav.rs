@@ -124,6 +124,13 @@ pub(super) fn handle(app: &mut App, action: Action) {
         Action::GoBack => app.go_back(),
         Action::Copy => app.copy("text"),
         Action::CopyFilter => app.copy_filter(),
+        // The graphs take these in their views (`super::io_graph`, `super::stevens`).
+        Action::GraphInterval
+        | Action::GraphUnit
+        | Action::AddGraphLine
+        | Action::DropGraphLine => {
+            app.message = Some("graph keys: o opens the IO graph, S the TCP stream graph".into());
+        }
     }
 }
 
@@ -266,7 +273,7 @@ fn step(app: &mut App, delta: i64) {
             let n = app.follow.as_ref().map_or(0, |f| f.1.len());
             app.follow_top = clamp(app.follow_top, delta, n);
         }
-        View::Stats | View::Encap | View::Diagram => {}
+        View::Stats | View::Encap | View::Diagram | View::IoGraph | View::Stevens => {}
     }
 }
 

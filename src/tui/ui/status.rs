@@ -75,7 +75,12 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
             }
         })
         .collect();
-    parts.push(tabs.join(" "));
+    let mut tabs = tabs.join(" ");
+    // The graphs are no numbered tab: their name joins the tabs while they show.
+    if !View::ALL.contains(&app.view) {
+        tabs.push_str(&format!(" [{}]", app.view.title()));
+    }
+    parts.push(tabs);
     let text = super::fit(&parts.join(" │ "), usize::from(area.width));
     Paragraph::new(Line::styled(
         format!("{text:<w$}", w = usize::from(area.width)),
@@ -94,6 +99,7 @@ pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
             PromptKind::Goto => "go to packet: ",
             PromptKind::Save => "save as (pcapng): ",
             PromptKind::Export => export.as_str(),
+            PromptKind::GraphLine => "graph line (filter, or SUM(field)filter): ",
         };
         format!("{label}{}█", p.text)
     } else if let Some(m) = &app.message {
@@ -131,6 +137,8 @@ fn hints(app: &App) -> &'static str {
         View::Stats => "? help  q quit  / filter (counts follow it)  Esc back",
         View::Encap => "? help  q quit  h/l packet  j/k scroll  7 diagrams  Esc back",
         View::Diagram => "? help  q quit  j/k field  h/l packet  6 encapsulation  Esc back",
+        View::IoGraph => "? help  v interval  u packets/bytes  O add line  Enter edit  D drop  j/k line  Esc back",
+        View::Stevens => "? help  u other direction  S this packet's stream  Esc back",
     }
 }
 
