@@ -16,6 +16,9 @@ pub const MAX_LINES: usize = 4;
 /// The interval chosen on opening is the longest that still cuts the capture into this
 /// many intervals, so the first picture has a shape rather than one or two bars.
 const MIN_INTERVALS: u64 = 10;
+/// Most intervals `v` offers: every one is a point the chart draws on every frame, so an
+/// hour at 1 ms (3.6 million) is skipped rather than drawn slowly.
+const MAX_INTERVALS: u64 = 100_000;
 /// How long one tick may count packets (a filtered line decodes each one): the rest is
 /// counted on the next ticks, so a big capture keeps the keys responsive.
 const SLICE: Duration = Duration::from_millis(20);
@@ -224,10 +227,24 @@ impl IoGraph {
             .collect()
     }
 
-    /// Moves to the next interval (after 1 min, back to 1 ms).
+    /// Moves to the next interval (after 1 min, back to the shortest one that gives no
+    /// more than [`MAX_INTERVALS`]).
     fn next_interval(&mut self) {
-        let next = (self.interval + 1) % INTERVALS_US.len();
+        let duration = self.series.duration_us();
+        let n = INTERVALS_US.len();
+        let next = (1..=n)
+            .map(|k| (self.interval + k) % n)
+            .find(|&i| duration / INTERVALS_US[i] <= MAX_INTERVALS)
+            .unwrap_or(n - 1);
         self.picked = Some(next);
+    }
+
+    /// Line `n`'s packets and bytes over the whole graph.
+    pub fn totals(&self, n: usize) -> (u64, u64) {
+        self.series
+            .cells(n)
+            .iter()
+            .fold((0, 0), |(f, b), c| (f + c.frames, b + c.bytes))
     }
 }
 
@@ -380,6 +397,20 @@ mod tests {
         assert_eq!(auto_interval(8_829_645), 2);
         assert_eq!(auto_interval(12_304_034), 3);
         assert_eq!(auto_interval(3_600_000_000), 5);
+    }
+
+    #[test]
+    fn an_hour_skips_the_intervals_too_many_to_draw() {
+        let mut g = IoGraph::default();
+        g.series.observe_frame(0, 60);
+        g.series.observe_frame(3_600_000_000_000, 60);
+        g.interval = 5;
+        g.next_interval();
+        // 1 ms and 10 ms would be 3.6 million and 360,000 points; 100 ms is 36,000.
+        assert_eq!(g.picked, Some(2));
+        g.interval = 2;
+        g.next_interval();
+        assert_eq!(g.picked, Some(3));
     }
 
     #[test]

@@ -172,9 +172,7 @@ fn legend_lines(app: &App, g: &IoGraph) -> Vec<Line<'static>> {
         .iter()
         .enumerate()
         .map(|(n, line)| {
-            let cells = g.cells(n);
-            let frames: u64 = cells.iter().map(|c| c.frames).sum();
-            let bytes: u64 = cells.iter().map(|c| c.bytes).sum();
+            let (frames, bytes) = g.totals(n);
             let cursor = if n == g.cursor { "▶" } else { " " };
             let (_, mark) = MARKERS[n % MARKERS.len()];
             let per = if line.is_rate() {
