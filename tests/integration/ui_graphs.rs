@@ -260,3 +260,24 @@ fn graphs_on_tiny_terminals_do_not_panic() {
     settle(&mut a);
     insta::assert_snapshot!("io_graph_20x5", screen(&a));
 }
+
+#[test]
+fn io_graph_follows_the_replay() {
+    // The graph counts only what the list shows: stepping the replay adds packets to it,
+    // and restarting it counts again from the first.
+    let mut a = open(80, 24, false);
+    keys(&mut a, "o..");
+    settle(&mut a);
+    assert_eq!(a.visible, 2);
+    let first_two: u64 = [0usize, 1]
+        .iter()
+        .map(|&i| u64::from(sockeye::store::lock(&a.store).entry(i).unwrap().orig_len))
+        .sum();
+    assert_eq!(a.io_graph.totals(0), (2, first_two));
+    keys(&mut a, ".");
+    settle(&mut a);
+    assert_eq!(a.io_graph.totals(0).0, 3);
+    keys(&mut a, "x");
+    settle(&mut a);
+    assert_eq!(a.io_graph.totals(0), (54, 29_742));
+}

@@ -134,7 +134,7 @@ fn hints(app: &App) -> &'static str {
         View::Ladder => "? help  q quit  j/k segment  e explain  f follow  3 conversations  Esc back",
         View::Conversations => "? help  q quit  j/k move  Enter ladder  f follow  Esc back",
         View::Follow => "? help  q quit  j/k scroll  Esc back",
-        View::Stats => "? help  q quit  / filter (counts follow it)  Esc back",
+        View::Stats => "? help  q quit  / filter (counts follow it)  o IO graph  Esc back",
         View::Encap => "? help  q quit  h/l packet  j/k scroll  7 diagrams  Esc back",
         View::Diagram => "? help  q quit  j/k field  h/l packet  6 encapsulation  Esc back",
         View::IoGraph => "? help  v interval  u packets/bytes  O add line  Enter edit  D drop  j/k line  Esc back",
