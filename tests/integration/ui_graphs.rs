@@ -281,3 +281,18 @@ fn io_graph_follows_the_replay() {
     settle(&mut a);
     assert_eq!(a.io_graph.totals(0), (54, 29_742));
 }
+
+#[test]
+fn privacy_mode_redraws_the_stream_graph_from_the_anonymised_packets() {
+    let mut a = open(120, 40, false);
+    keys(&mut a, ":16\nS");
+    settle(&mut a);
+    assert!(screen(&a).contains("10.2.2.104:80"));
+    keys(&mut a, "A");
+    settle(&mut a);
+    let g = a.stevens.as_ref().expect("the graph stays open");
+    assert_eq!(g.points.len(), 19);
+    assert_ne!(g.sender.ip().to_string(), "10.2.2.104");
+    let s = screen(&a);
+    assert!(!s.contains("10.2.2.10"), "{s}");
+}

@@ -133,6 +133,11 @@ impl IoGraph {
         self.scanned >= visible
     }
 
+    /// Counts every packet again (the store was replaced).
+    pub(super) fn recount(&mut self) {
+        self.rebuild();
+    }
+
     fn rebuild(&mut self) {
         self.series = series(self.interval, &self.lines);
         self.scanned = 0;

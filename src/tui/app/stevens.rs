@@ -107,6 +107,15 @@ pub(super) fn handle(app: &mut App, action: Action) -> bool {
     true
 }
 
+/// After the store was replaced: the graph showing is drawn again from the new store (for
+/// the selected packet); one not showing is forgotten.
+pub(super) fn reopen(app: &mut App) {
+    app.stevens = None;
+    if app.view == View::Stevens {
+        open(app);
+    }
+}
+
 /// Opens the graph of the selected packet's stream, in the direction that packet went.
 fn open(app: &mut App) {
     let store = Arc::clone(&app.store);
