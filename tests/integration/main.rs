@@ -58,6 +58,7 @@ mod ui_expert;
 mod ui_filter;
 mod ui_follow;
 mod ui_gone;
+mod ui_graphs;
 mod ui_keys;
 mod ui_marks;
 mod ui_names;

@@ -136,6 +136,7 @@ impl App {
             PromptKind::Export => self.submit_export(text),
             PromptKind::FollowFind => self.follow_find(text),
             PromptKind::FollowSave => self.follow_save(text),
+            PromptKind::GraphLine => self.submit_graph_line(text),
             PromptKind::Save if text.is_empty() => self.quit_after_save = false,
             PromptKind::Save => {
                 let (message, ok) = self.save(text);

@@ -17,6 +17,10 @@ pub enum View {
     Diagram,
     /// Wireshark's Analyze → Expert Information (key 8; a tab only while shown).
     Expert,
+    /// Statistics → I/O Graphs: packets or bytes per second, lines by display filter.
+    IoGraph,
+    /// Statistics → TCP Stream Graphs → Stevens: the selected stream's seq over time.
+    Stevens,
 }
 
 impl View {
@@ -41,6 +45,8 @@ impl View {
             View::Encap => "Encapsulation",
             View::Diagram => "Header diagrams",
             View::Expert => "Expert Info",
+            View::IoGraph => "IO graph",
+            View::Stevens => "TCP stream graph",
         }
     }
 }
@@ -122,6 +128,12 @@ pub enum Action {
     CopyFilter,
     /// Follow view: long lines wrap, or are cut and scroll sideways.
     FollowWrap,
+    /// Graphs: the next interval (IO graph).
+    GraphInterval,
+    /// Graphs: packets/s ↔ bytes/s (IO graph), the other direction (stream graph).
+    GraphUnit,
+    AddGraphLine,
+    DropGraphLine,
 }
 
 /// A key as the table names it.
@@ -338,12 +350,28 @@ pub const KEYMAP: &[Binding] = &[
         Action::Slower,
         "replay: faster / slower",
     ),
-    b(&[k('r')], Action::Restart, "replay: from start"),
-    b(&[k('x')], Action::StopReplay, "replay: stop, show all"),
-    b(&[k('p')], Action::ToggleCapture, "live: stop/start"),
-    b(&[k('i')], Action::PickInterface, "live: interface"),
-    b(&[k('Q')], Action::Quiz, "quiz on this packet"),
-    b(&[k('A')], Action::Privacy, "privacy mode (anonymise)"),
+    // Pairs of rows that once stood alone, so the help still fits 80×24 with the graphs.
+    pair(
+        &[k('r')],
+        Action::Restart,
+        &[k('x')],
+        Action::StopReplay,
+        "replay: restart / stop",
+    ),
+    pair(
+        &[k('p')],
+        Action::ToggleCapture,
+        &[k('i')],
+        Action::PickInterface,
+        "live: stop·start / iface",
+    ),
+    pair(
+        &[k('Q')],
+        Action::Quiz,
+        &[k('A')],
+        Action::Privacy,
+        "quiz / privacy mode",
+    ),
     b(&[k('?')], Action::Help, "this help"),
     // The analyst's keys: filters from the screen, marks, export, jumps, copy.
     pair(
@@ -381,6 +409,28 @@ pub const KEYMAP: &[Binding] = &[
         &[k('Y')],
         Action::CopyFilter,
         "copy / copy as filter",
+    ),
+    // The graphs: Statistics → I/O Graphs and TCP Stream Graphs → Stevens.
+    pair(
+        &[k('o')],
+        Action::Show(View::IoGraph),
+        &[k('S')],
+        Action::Show(View::Stevens),
+        "IO graph / TCP seq graph",
+    ),
+    pair(
+        &[k('v')],
+        Action::GraphInterval,
+        &[k('u')],
+        Action::GraphUnit,
+        "graph: interval / y, dir",
+    ),
+    pair(
+        &[k('O')],
+        Action::AddGraphLine,
+        &[k('D')],
+        Action::DropGraphLine,
+        "graph: add / drop line",
     ),
 ];
 

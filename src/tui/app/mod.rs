@@ -12,6 +12,7 @@ pub mod expert;
 pub mod filter;
 pub mod follow;
 mod input;
+pub mod io_graph;
 pub mod keymap;
 pub mod ladder;
 pub mod layout;
@@ -29,6 +30,7 @@ mod rows;
 mod save;
 mod selection;
 pub mod stats;
+pub mod stevens;
 pub mod teach;
 pub mod tree;
 
@@ -64,6 +66,8 @@ pub enum PromptKind {
     FollowFind,
     /// `w` in the follow view: where to save the shown text.
     FollowSave,
+    /// A line of the IO graph: a display filter (or tshark's `SUM(field)filter`).
+    GraphLine,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +195,10 @@ pub struct App {
     pub analyst: analyst::Analyst,
     /// The Expert Information view: the grouped items and what is open.
     pub expert: expert::ExpertState,
+    /// The IO graph's lines, interval and counts (kept while other views show).
+    pub io_graph: io_graph::IoGraph,
+    /// The TCP stream graph of the stream picked last.
+    pub stevens: Option<stevens::Stevens>,
 }
 
 impl App {
@@ -253,6 +261,8 @@ impl App {
             program_output: opts.program_output,
             analyst: analyst::Analyst::new(),
             expert: expert::ExpertState::default(),
+            io_graph: io_graph::IoGraph::default(),
+            stevens: None,
         };
         if let Some(prefs) = opts.prefs {
             // The user's colouring rules live beside the preferences file.
@@ -323,6 +333,7 @@ impl App {
         self.ensure_visible();
         self.sync_stream();
         self.sync_narration();
+        dirty |= self.sync_io_graph() | self.sync_stevens();
         dirty || self.live.is_some()
     }
 
@@ -364,6 +375,8 @@ impl App {
         } else if !teach::handle(self, action)
             && !expert::handle(self, action)
             && !follow::handle(self, action)
+            && !io_graph::handle(self, action)
+            && !stevens::handle(self, action)
         {
             nav::handle(self, action);
         }

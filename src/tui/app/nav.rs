@@ -122,6 +122,13 @@ pub(super) fn handle(app: &mut App, action: Action) {
         Action::GoBack => app.go_back(),
         Action::Copy => app.copy("text"),
         Action::CopyFilter => app.copy_filter(),
+        // The graphs take these in their views (`super::io_graph`, `super::stevens`).
+        Action::GraphInterval
+        | Action::GraphUnit
+        | Action::AddGraphLine
+        | Action::DropGraphLine => {
+            app.message = Some("graph keys: o opens the IO graph, S the TCP stream graph".into());
+        }
     }
 }
 
@@ -261,7 +268,7 @@ fn step(app: &mut App, delta: i64) {
             app.conv_cursor = clamp(app.conv_cursor, delta, n);
         }
         // The follow and expert views move in their own modules.
-        View::Follow | View::Expert | View::Stats | View::Encap | View::Diagram => {}
+        View::Follow | View::Expert | View::Stats | View::Encap | View::Diagram | View::IoGraph | View::Stevens => {}
     }
 }
 

@@ -9,6 +9,7 @@ pub mod expert;
 pub mod filterbar;
 pub mod fit;
 pub mod follow;
+pub mod graphs;
 pub mod help;
 pub mod hex;
 pub mod ladder;
@@ -74,6 +75,8 @@ impl Widget for &App {
             View::Encap => encap::render(self, screen.body, buf),
             View::Diagram => teach::render_diagram_screen(self, buf),
             View::Expert => expert::render(self, screen.body, buf),
+            View::IoGraph => graphs::render_io(self, screen.body, buf),
+            View::Stevens => graphs::render_stevens(self, screen.body, buf),
         }
         quiz::render(self, area, buf);
         status::footer(self, screen.footer, buf);

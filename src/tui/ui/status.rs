@@ -75,9 +75,13 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
             }
         })
         .collect();
-    // A view beyond the numbered tabs (Expert Info, key 8) shows as one while it is open.
+    // A view beyond the numbered tabs shows as one while it is open: Expert Info with
+    // its key (8), the graphs by name.
     if !View::ALL.contains(&app.view) {
-        tabs.push(format!("[{} {}]", View::ALL.len() + 1, app.view.title()));
+        tabs.push(match app.view {
+            View::Expert => format!("[{} {}]", View::ALL.len() + 1, app.view.title()),
+            _ => format!("[{}]", app.view.title()),
+        });
     }
     parts.push(tabs.join(" "));
     let text = super::fit(&parts.join(" │ "), usize::from(area.width));
@@ -104,6 +108,7 @@ pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
             PromptKind::Export => export.as_str(),
             PromptKind::FollowFind => "find in stream: ",
             PromptKind::FollowSave => follow_save.as_str(),
+            PromptKind::GraphLine => "graph line (filter, or SUM(field)filter): ",
         };
         format!("{label}{}█", p.text)
     } else if let Some(m) = &app.message {
@@ -138,10 +143,12 @@ fn hints(app: &App) -> &'static str {
         View::Ladder => "? help  q quit  j/k segment  e explain  f follow  3 conversations  Esc back",
         View::Conversations => "? help  q quit  j/k move  Enter ladder  f follow  Esc back",
         View::Follow => "? help  j/k scroll  f mode  L wrap  / find  n/N  w save  y copy  Esc back",
-        View::Stats => "? help  q quit  / filter (counts follow it)  Esc back",
+        View::Stats => "? help  q quit  / filter (counts follow it)  o IO graph  Esc back",
         View::Encap => "? help  q quit  h/l packet  j/k scroll  7 diagrams  Esc back",
         View::Diagram => "? help  q quit  j/k field  h/l packet  6 encapsulation  Esc back",
         View::Expert => "? help  q quit  j/k move  Enter open/go to packet  h/l close/open  b back",
+        View::IoGraph => "? help  v interval  u packets/bytes  O add line  Enter edit  D drop  j/k line  Esc back",
+        View::Stevens => "? help  u other direction  S this packet's stream  Esc back",
     }
 }
 
