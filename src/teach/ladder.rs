@@ -185,6 +185,11 @@ impl Ladder {
         }
     }
 
+    /// The capture time of the ladder's first packet (its rows' times count from it).
+    pub fn start_ns(&self) -> Option<i64> {
+        self.first_ts
+    }
+
     /// Adds `d` if it belongs to this ladder's stream.
     pub fn push(&mut self, d: &Dissection<'_>) {
         if self.udp {

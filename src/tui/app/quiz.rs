@@ -53,16 +53,35 @@ impl QuizState {
         }
     }
 
-    /// Whether the Info column of packet `index` must be hidden (it would give the answer
-    /// away: the acknowledgement of the packet asked about, or the next segment's flags).
+    /// Whether what packet `index` says of itself (its Info column, its ladder arrow) must
+    /// be hidden because it would give the answer away: the acknowledgement of the packet
+    /// asked about; and for the questions about what comes next (the next sequence number,
+    /// the acknowledgement, the next segment's flags) every later packet, whose `Seq=` or
+    /// flags are the answer.
     pub fn hides_info(&self, index: usize) -> bool {
         match &self.open {
             Some(q) if q.verdict.is_none() => match q.question.kind {
-                QuizKind::Ack => index == q.packet,
-                QuizKind::NextFlags => index > q.packet,
+                QuizKind::Ack => index >= q.packet,
+                QuizKind::NextSeq | QuizKind::NextFlags => index > q.packet,
                 _ => false,
             },
             _ => false,
+        }
+    }
+
+    /// The label of packet `index`'s arrow on the ladder while a question is open: the
+    /// asked packet's `Ack=` as `??` (the rest of its words are what the student works
+    /// from), a later packet's words replaced when they would give the answer away.
+    pub fn ladder_label(&self, index: usize, label: &str) -> String {
+        let Some(q) = self.open.as_ref().filter(|q| q.verdict.is_none()) else {
+            return label.to_string();
+        };
+        if q.question.kind == QuizKind::Ack && index == q.packet {
+            mask_word(label, "Ack=")
+        } else if self.hides_info(index) {
+            "·· (quiz)".to_string()
+        } else {
+            label.to_string()
         }
     }
 
@@ -216,6 +235,21 @@ fn mask_value(text: &str) -> String {
     }
 }
 
+/// `[ACK] Seq=1 Ack=7 Len=0` → `[ACK] Seq=1 Ack=?? Len=0`.
+fn mask_word(text: &str, label: &str) -> String {
+    let Some(at) = text.find(label) else {
+        return text.to_string();
+    };
+    let start = at + label.len();
+    let rest = text.get(start..).unwrap_or("");
+    let end = rest.find(' ').unwrap_or(rest.len());
+    format!(
+        "{}??{}",
+        text.get(..start).unwrap_or(""),
+        rest.get(end..).unwrap_or("")
+    )
+}
+
 /// `…, Ack: 7, Len: 6` → `…, Ack: ??, Len: 6`.
 fn mask_after(text: &str, label: &str) -> String {
     let Some(at) = text.find(label) else {
@@ -269,5 +303,10 @@ mod tests {
             mask_after("TCP, Src Port: 1, Seq: 1, Ack: 7, Len: 6", "Ack: "),
             "TCP, Src Port: 1, Seq: 1, Ack: ??, Len: 6"
         );
+        assert_eq!(
+            mask_word("[ACK] Seq=1 Ack=7 Win=5 Len=0", "Ack="),
+            "[ACK] Seq=1 Ack=?? Win=5 Len=0"
+        );
+        assert_eq!(mask_word("[SYN] Seq=0 Len=0", "Ack="), "[SYN] Seq=0 Len=0");
     }
 }
