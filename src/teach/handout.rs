@@ -171,7 +171,7 @@ fn view(
                 ladder.push(other);
             }
             (
-                ladder.render_text(WIDTH),
+                ladder.render_text_with(WIDTH, &ladder.calls(calls)),
                 Some(svg::ladder_svg_in(&ladder, calls, id)),
             )
         }

@@ -42,7 +42,7 @@ pub fn ladder_svg(ladder: &Ladder, events: &[SocketEvent]) -> String {
 /// [`ladder_svg`] for embedding: `id` prefixes the document's one element id, so several
 /// ladders can sit in one HTML page.
 pub fn ladder_svg_in(ladder: &Ladder, events: &[SocketEvent], id: &str) -> String {
-    let calls = ladder_calls(ladder, events);
+    let calls = ladder.calls(events);
     // Segments and calls merged by time, as the terminal's ladder merges them: a call goes
     // before a segment of the same instant (a call returns after the packet it sent).
     let mut items = Vec::with_capacity(ladder.rows.len() + calls.len());
@@ -119,15 +119,6 @@ pub fn ladder_svg_in(ladder: &Ladder, events: &[SocketEvent], id: &str) -> Strin
     }
     s.push_str("</svg>\n");
     s
-}
-
-/// The calls of `events` on the ladder's connection (all of them: an export draws the
-/// whole stream).
-fn ladder_calls(ladder: &Ladder, events: &[SocketEvent]) -> Vec<CallNote> {
-    if events.is_empty() {
-        return Vec::new();
-    }
-    super::calls::call_notes(&ladder.left, &ladder.right, events, i64::MIN, i64::MAX)
 }
 
 /// One arrow at height `y`: the frame and time on the left, the label above the arrow,
