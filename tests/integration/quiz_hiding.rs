@@ -31,9 +31,13 @@ fn go(a: &mut App, from: usize, to: usize) {
 /// and hex bytes are not decimal values.
 fn seen(a: &App) -> String {
     let mut lines = Vec::new();
+    let mut in_box = false;
     for line in screen(a).lines() {
-        if line.contains("Quiz — score") {
-            break;
+        in_box |= line.contains("Quiz — score");
+        if in_box {
+            // The box ends at its bottom border; the footer below it is scanned too.
+            in_box = !line.trim_start_matches('"').starts_with('└');
+            continue;
         }
         lines.push(without_hex(line));
     }
@@ -131,6 +135,12 @@ fn the_encapsulation_view_writes_question_marks() {
     assert!(closed.contains("data offset 5 × 4 = 20 bytes"), "{closed}");
     a.start_quiz(Some(QuizKind::IpLength));
     let open = seen(&a);
+    // What is scanned: the screen without the question's box, its footer included.
+    assert!(screen(&a).contains("Type the answer"));
+    assert!(
+        !open.contains("Type the answer") && open.contains("? help"),
+        "{open}"
+    );
     assert!(open.contains("total length ?? (header"), "{open}");
     assert!(open.contains("IP total length ?? −"), "{open}");
     a.quiz_close();
