@@ -14,10 +14,10 @@ use crate::endpoints::events::SocketEvent;
 use crate::frame::OwnedFrame;
 
 use super::diagram::{all_diagrams, diagrams_of};
-use super::encap::encapsulation_of;
+use super::encap::encapsulation_hiding;
 use super::lesson_check::{dissect_all, read_frames};
 use super::lesson_file::{CaptureRef, LessonFile, LessonStep, LessonView};
-use super::quiz::{self, Question};
+use super::quiz::{self, Question, QuizKind};
 use super::{narrate_with, svg, Exchanges, Ladder, StreamTimeline};
 
 const WIDTH: usize = 100;
@@ -104,7 +104,8 @@ fn work_out(number: usize, step: &LessonStep, capture: &Loaded) -> Result<Handou
         ));
     };
     let id = format!("step{number}-");
-    let (view_text, figure) = match view(step.view, d, &all, &capture.calls, &id) {
+    let asked = step.quiz.map(|kind| Asked { kind, index });
+    let (view_text, figure) = match view(step.view, d, &all, &capture.calls, &id, asked) {
         Some((text, figure)) => (Some(text), figure),
         None => (None, None),
     };
@@ -138,6 +139,15 @@ fn narration(d: &Dissection<'_>, all: &[Dissection<'_>]) -> String {
     narrate_with(d, timeline.as_ref(), Some(&exchanges))
 }
 
+/// A quiz step's question: its kind and the index of the packet it asks about. The views
+/// of such a step hide what the terminal hides while the question is open, so the handout
+/// does not show the answer above the fold that holds it.
+#[derive(Clone, Copy)]
+struct Asked {
+    kind: QuizKind,
+    index: usize,
+}
+
 /// The step's view as text and as an SVG drawing (the list, tree and hex views, which
 /// only the terminal draws, are shown as the packet's header diagrams); `None` for the
 /// explain view.
@@ -147,14 +157,13 @@ fn view(
     all: &[Dissection<'_>],
     calls: &[SocketEvent],
     id: &str,
+    asked: Option<Asked>,
 ) -> Option<(String, Option<String>)> {
-    let diagrams = || {
-        let mut scratch = String::new();
-        let mut fields = FieldList::new();
-        d.emit_fields(&mut scratch, &mut fields);
+    let hidden = asked.map_or(&[][..], |a| a.kind.hides());
+    let encap = || {
         (
-            all_diagrams(d, &fields),
-            svg::diagrams_svg(&diagrams_of(d, &fields)),
+            encapsulation_hiding(d, WIDTH, hidden),
+            Some(svg::encap_svg_hiding(&d.packet, hidden)),
         )
     };
     Some(match view {
@@ -163,37 +172,57 @@ fn view(
             let mut ladder = match (&d.tcp, &d.udp) {
                 (Some(t), _) => Ladder::new(t.stream),
                 (None, Some(u)) => Ladder::udp(u.stream),
-                (None, None) => {
-                    return Some((encapsulation_of(d, WIDTH), Some(svg::encap_svg(&d.packet))))
-                }
+                (None, None) => return Some(encap()),
             };
             for other in all {
                 ladder.push(other);
+            }
+            if let Some(a) = asked {
+                for row in &mut ladder.rows {
+                    let index = usize::try_from(row.frame.saturating_sub(1)).unwrap_or(0);
+                    row.label = a.kind.ladder_label(index, a.index, &row.label);
+                    if a.kind.hides_info(index, a.index) {
+                        row.marks.clear();
+                    }
+                }
             }
             (
                 ladder.render_text_with(WIDTH, &ladder.calls(calls)),
                 Some(svg::ladder_svg_in(&ladder, calls, id)),
             )
         }
-        LessonView::Encap => (encapsulation_of(d, WIDTH), Some(svg::encap_svg(&d.packet))),
-        LessonView::List => (packet_list(d, all), None),
+        LessonView::Encap => encap(),
+        LessonView::List => (packet_list(d, all, asked), None),
         LessonView::Tree | LessonView::Hex | LessonView::Diagram => {
-            let (text, figure) = diagrams();
-            (text, Some(figure))
+            let mut scratch = String::new();
+            let mut fields = FieldList::new();
+            d.emit_fields(&mut scratch, &mut fields);
+            for f in fields.fields.iter_mut().filter(|f| hidden.contains(&f.id)) {
+                f.value = crate::field::Value::Text("??");
+            }
+            (
+                all_diagrams(d, &fields),
+                Some(svg::diagrams_svg(&diagrams_of(d, &fields))),
+            )
         }
     })
 }
 
 /// The packet list as text, the step's packet marked with `>`.
-fn packet_list(d: &Dissection<'_>, all: &[Dissection<'_>]) -> String {
+fn packet_list(d: &Dissection<'_>, all: &[Dissection<'_>], asked: Option<Asked>) -> String {
     all.iter()
-        .map(|o| {
+        .enumerate()
+        .map(|(i, o)| {
             let mark = if o.info.number == d.info.number {
                 '>'
             } else {
                 ' '
             };
             let (proto, info) = o.columns();
+            let info = match asked {
+                Some(a) if a.kind.hides_info(i, a.index) => quiz::HIDDEN_INFO,
+                _ => info,
+            };
             format!("{mark}{:<4} {proto:<6} {info}", o.info.number)
         })
         .collect::<Vec<_>>()
@@ -224,15 +253,22 @@ pub fn markdown(handout: &Handout) -> String {
         if let Some(text) = &step.view_text {
             let _ = writeln!(md, "{}\n", fenced(text.trim_end()));
         }
-        let _ = writeln!(md, "**This packet:** {}", inline(&step.narration));
-        if let Some(q) = &step.quiz {
-            let _ = writeln!(
-                md,
-                "\n**Quiz:** {}\n\n<details><summary>Answer</summary>\n\n{}: {}\n\n</details>",
-                inline(&q.ask),
-                inline(&q.answer.text()),
-                inline(&q.why)
-            );
+        match &step.quiz {
+            None => {
+                let _ = writeln!(md, "**This packet:** {}", inline(&step.narration));
+            }
+            // The narration may say the answer: it is folded away with it.
+            Some(q) => {
+                let _ = writeln!(
+                    md,
+                    "**Quiz:** {}\n\n<details><summary>Answer</summary>\n\n{}: {}\n\n\
+                     **This packet:** {}\n\n</details>",
+                    inline(&q.ask),
+                    inline(&q.answer.text()),
+                    inline(&q.why),
+                    inline(&step.narration)
+                );
+            }
         }
     }
     md

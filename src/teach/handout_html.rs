@@ -90,22 +90,28 @@ fn write_step(page: &mut String, number: usize, step: &HandoutStep) {
             escape(text.trim_end())
         );
     }
-    let _ = writeln!(
-        page,
+    let narration = format!(
         r#"<p class="narration"><strong>This packet:</strong> {}</p>"#,
         escape(&step.narration)
     );
-    if let Some(q) = &step.quiz {
-        let _ = writeln!(
-            page,
-            concat!(
-                r#"<div class="quiz"><p><strong>Quiz:</strong> {}</p>"#,
-                r#"<details><summary>Answer</summary><p class="answer">{}: {}</p></details></div>"#
-            ),
-            escape(&q.ask),
-            escape(&q.answer.text()),
-            escape(&q.why)
-        );
+    match &step.quiz {
+        None => {
+            let _ = writeln!(page, "{narration}");
+        }
+        // The narration may say the answer: it is folded away with it.
+        Some(q) => {
+            let _ = writeln!(
+                page,
+                concat!(
+                    r#"<div class="quiz"><p><strong>Quiz:</strong> {}</p>"#,
+                    r#"<details><summary>Answer</summary><p class="answer">{}: {}</p>{}</details></div>"#
+                ),
+                escape(&q.ask),
+                escape(&q.answer.text()),
+                escape(&q.why),
+                narration
+            );
+        }
     }
     let _ = writeln!(page, "</section>");
 }

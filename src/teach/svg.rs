@@ -262,6 +262,15 @@ pub fn diagrams_svg(diagrams: &[super::diagram::Diagram]) -> String {
 /// The encapsulation of one packet as nested rectangles: the frame outermost, each layer
 /// inside the one that carries it, each labelled with its name, length and byte range.
 pub fn encap_svg(packet: &crate::decode::Packet<'_>) -> String {
+    encap_svg_hiding(packet, &[])
+}
+
+/// [`encap_svg`] with the TCP header's length written `??` when `hidden` (an open quiz
+/// question) asks for it.
+pub fn encap_svg_hiding(
+    packet: &crate::decode::Packet<'_>,
+    hidden: &[crate::field::FieldId],
+) -> String {
     const INSET: usize = 18;
     const W: usize = 760;
     let mut boxes: Vec<String> = vec![format!(
@@ -269,8 +278,13 @@ pub fn encap_svg(packet: &crate::decode::Packet<'_>) -> String {
         packet.data.len(),
         packet.orig_len
     )];
+    let hide_tcp = hidden.contains(&crate::field::FieldId::TcpHdrLen);
     for layer in &packet.layers {
         let len = layer.header.bytes().len();
+        if hide_tcp && matches!(layer.header, crate::decode::Header::Tcp(_)) {
+            boxes.push(format!("TCP header: ?? bytes (bytes {}–??)", layer.offset));
+            continue;
+        }
         boxes.push(format!(
             "{} header: {len} bytes (bytes {}–{})",
             layer.header.name().to_uppercase(),

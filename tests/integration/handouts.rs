@@ -124,6 +124,20 @@ fn a_lesson_as_one_html_page() {
         assert_eq!(pre.len(), usize::from(written), "step {}", n + 1);
         let narration = class(*section, "p", "narration");
         assert!(text_of(narration[0]).len() > 40, "step {}", n + 1);
+        // A quiz step does not show its answer above the fold that holds it: the value
+        // is `??` in the drawing and the text, the narration is folded away with it.
+        if step.quiz.is_some() {
+            assert!(narration[0].ancestors().any(|a| a.has_tag_name("details")));
+        }
+        if step.quiz == Some(sockeye::teach::quiz::QuizKind::IpLength) {
+            let values: Vec<String> = class(*section, "text", "value")
+                .into_iter()
+                .map(text_of)
+                .collect();
+            assert!(values.contains(&"??".to_string()), "{values:?}");
+            assert!(!values.iter().any(|v| v == "34"), "{values:?}");
+            assert!(text_of(pre[0]).contains("??"));
+        }
     }
     // The ladder step draws one arrow per segment of the stream (14 for the TCP half).
     let arrows = html

@@ -54,34 +54,20 @@ impl QuizState {
     }
 
     /// Whether what packet `index` says of itself (its Info column, its ladder arrow) must
-    /// be hidden because it would give the answer away: the acknowledgement of the packet
-    /// asked about; and for the questions about what comes next (the next sequence number,
-    /// the acknowledgement, the next segment's flags) every later packet, whose `Seq=` or
-    /// flags are the answer.
+    /// be hidden now (see [`QuizKind::hides_info`]).
     pub fn hides_info(&self, index: usize) -> bool {
         match &self.open {
-            Some(q) if q.verdict.is_none() => match q.question.kind {
-                QuizKind::Ack => index >= q.packet,
-                QuizKind::NextSeq | QuizKind::NextFlags => index > q.packet,
-                _ => false,
-            },
+            Some(q) if q.verdict.is_none() => q.question.kind.hides_info(index, q.packet),
             _ => false,
         }
     }
 
-    /// The label of packet `index`'s arrow on the ladder while a question is open: the
-    /// asked packet's `Ack=` as `??` (the rest of its words are what the student works
-    /// from), a later packet's words replaced when they would give the answer away.
+    /// The label of packet `index`'s arrow on the ladder now (see
+    /// [`QuizKind::ladder_label`]).
     pub fn ladder_label(&self, index: usize, label: &str) -> String {
-        let Some(q) = self.open.as_ref().filter(|q| q.verdict.is_none()) else {
-            return label.to_string();
-        };
-        if q.question.kind == QuizKind::Ack && index == q.packet {
-            mask_word(label, "Ack=")
-        } else if self.hides_info(index) {
-            "·· (quiz)".to_string()
-        } else {
-            label.to_string()
+        match &self.open {
+            Some(q) if q.verdict.is_none() => q.question.kind.ladder_label(index, q.packet, label),
+            _ => label.to_string(),
         }
     }
 
@@ -235,21 +221,6 @@ fn mask_value(text: &str) -> String {
     }
 }
 
-/// `[ACK] Seq=1 Ack=7 Len=0` → `[ACK] Seq=1 Ack=?? Len=0`.
-fn mask_word(text: &str, label: &str) -> String {
-    let Some(at) = text.find(label) else {
-        return text.to_string();
-    };
-    let start = at + label.len();
-    let rest = text.get(start..).unwrap_or("");
-    let end = rest.find(' ').unwrap_or(rest.len());
-    format!(
-        "{}??{}",
-        text.get(..start).unwrap_or(""),
-        rest.get(end..).unwrap_or("")
-    )
-}
-
 /// `…, Ack: 7, Len: 6` → `…, Ack: ??, Len: 6`.
 fn mask_after(text: &str, label: &str) -> String {
     let Some(at) = text.find(label) else {
@@ -304,9 +275,16 @@ mod tests {
             "TCP, Src Port: 1, Seq: 1, Ack: ??, Len: 6"
         );
         assert_eq!(
-            mask_word("[ACK] Seq=1 Ack=7 Win=5 Len=0", "Ack="),
+            QuizKind::Ack.ladder_label(3, 3, "[ACK] Seq=1 Ack=7 Win=5 Len=0"),
             "[ACK] Seq=1 Ack=?? Win=5 Len=0"
         );
-        assert_eq!(mask_word("[SYN] Seq=0 Len=0", "Ack="), "[SYN] Seq=0 Len=0");
+        assert_eq!(
+            QuizKind::Ack.ladder_label(3, 3, "[SYN] Seq=0 Len=0"),
+            "[SYN] Seq=0 Len=0"
+        );
+        assert_eq!(
+            QuizKind::NextSeq.ladder_label(4, 3, "[ACK] Seq=7"),
+            "·· (quiz)"
+        );
     }
 }
