@@ -125,6 +125,8 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
     )?;
     // Socket calls `sockeye run -w` saved beside the packets, for the ladder.
     let calls = crate::endpoints::saved::read_calls(path);
+    // A file `sockeye run -w` wrote, or one whose packets name their processes.
+    let process_column = !calls.is_empty() || crate::dissect::process::file_names_processes(path);
     let events = (!calls.is_empty()).then(|| {
         let (tx, rx) = std::sync::mpsc::channel();
         for call in calls {
@@ -141,6 +143,7 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
             no_color: opts.no_color || crate::tui::ui::theme::Theme::no_color_env(),
             time_format: opts.time_format,
             prefs: opts.prefs,
+            process_column,
             ..AppOptions::default()
         },
     );
@@ -183,6 +186,7 @@ pub fn run_live_on<B: Backend + clipboard::Clipboard>(
             note: opts.note.clone(),
             program_output: opts.program_output.clone(),
             prefs: opts.prefs.clone(),
+            process_column: config.owners.is_some(),
         },
     );
     if let Some(filter) = opts.display_filter {

@@ -55,6 +55,9 @@ fn need(app: &App, c: Column, natural: usize) -> Need {
         Column::Length => Need::number(grown).droppable(1),
         Column::Source | Column::Destination => Need::text(cut, MIN_ADDRESS.min(cut)),
         Column::Protocol => Need::text(cut, cut.min(4)),
+        // Who made the traffic is worth less room than what it says: dropped after the
+        // time, before anything is cut.
+        Column::Process => Need::text(cut, cut.min(12)).droppable(3),
         Column::Info => Need::text(cut, 0).filling(),
     }
 }
@@ -134,6 +137,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Column::Destination => fields.destination.clone(),
                 Column::Protocol => fields.protocol.to_string(),
                 Column::Length => fields.length.to_string(),
+                Column::Process => crate::tui::app::row::process(&d),
                 Column::Info if app.quiz.hides_info(i) => "·· (quiz)".to_string(),
                 Column::Info => fields.info.clone(),
             })
