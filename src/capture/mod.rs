@@ -50,15 +50,15 @@ pub fn open_source(opts: &CaptureOptions) -> anyhow::Result<Box<dyn LiveSource +
     Ok(source)
 }
 
+/// A lookup of conversations' owning processes, handed to the pipeline.
+pub type OwnerLookupBox = Box<dyn crate::dissect::process::OwnerLookup>;
+
 /// [`open_source`] with the lookup that names each conversation's processes: the socket
 /// table, asked as each connection's SYN goes by (see [`early`]) and again when the
 /// pipeline reaches it. `None`, with a line on stderr, where sock_diag is unavailable.
 pub fn open_source_attributed(
     opts: &CaptureOptions,
-) -> anyhow::Result<(
-    Box<dyn LiveSource + Send>,
-    Option<Box<dyn crate::dissect::process::OwnerLookup>>,
-)> {
+) -> anyhow::Result<(Box<dyn LiveSource + Send>, Option<OwnerLookupBox>)> {
     let table = owners::SocketOwners::open();
     let source = open_interface(opts)?;
     // Needs the capture's privilege, like the capture socket.
@@ -67,14 +67,14 @@ pub fn open_source_attributed(
         Err(_) => None,
     };
     drop_privileges()?;
-    let lookup: Option<Box<dyn crate::dissect::process::OwnerLookup>> = match (table, watch) {
+    let lookup: Option<OwnerLookupBox> = match (table, watch) {
         (Ok(table), Some(watch)) => match watch.start(table) {
             Ok(early) => Some(Box::new(early)),
             Err(e) => {
                 eprintln!("sockeye: processes looked up when packets arrive only ({e})");
                 owners::SocketOwners::open()
                     .ok()
-                    .map(|t| Box::new(t) as Box<dyn crate::dissect::process::OwnerLookup>)
+                    .map(|t| Box::new(t) as OwnerLookupBox)
             }
         },
         (Ok(table), None) => Some(Box::new(table)),

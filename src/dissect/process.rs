@@ -224,6 +224,10 @@ const RECORDS_TO_LOOK_AT: usize = 64;
 /// Whether one of the first records of the capture file at `path` carries sockeye's
 /// process comment. Unreadable or damaged files simply do not.
 pub fn file_names_processes(path: &str) -> bool {
+    // A pipe or FIFO is read once, by the indexer: never peeked at.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let Ok(file) = std::fs::File::open(path) else {
         return false;
     };

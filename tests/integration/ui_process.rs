@@ -88,18 +88,142 @@ fn a_run_capture_shows_who_sent_each_packet() {
     let sorted = screen(&app);
     assert!(sorted.contains("sorted by Process ▲"), "{sorted}");
     keys(&mut app, "c");
-    assert!(!screen(&app).contains("Process"), "hidden");
+    assert!(!header(&screen(&app)).contains("Process"), "hidden");
     keys(&mut app, "C");
-    assert!(screen(&app).contains("Process"), "shown again");
+    assert!(header(&screen(&app)).contains("Process"), "shown again");
+}
+
+/// The list's header line.
+fn header(text: &str) -> String {
+    text.lines()
+        .find(|l| l.contains("No.") && l.contains("Info"))
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
 fn a_file_without_owners_opens_without_the_column() {
     let mut app = opened(&kit::textbook("tcp_handshake.pcapng"), 120, 30);
-    assert!(!screen(&app).contains("Process"));
+    assert!(!header(&screen(&app)).contains("Process"));
     // Shown on request, it is empty rather than wrong.
     keys(&mut app, "C");
     let text = screen(&app);
-    assert!(text.contains("Process"), "{text}");
+    assert!(header(&text).contains("Process"), "{text}");
     assert!(!text.contains("not found"), "{text}");
+}
+
+/// `W` records a hidden Process column only where hiding it was a choice: a session that
+/// cannot name processes opens with it hidden, and saving that would hide it from the next
+/// live capture too.
+#[test]
+fn w_saves_a_hidden_process_column_only_when_it_was_a_choice() {
+    use sockeye::prefs::load_path;
+    use sockeye::tui::app::AppOptions;
+
+    let dir = std::env::temp_dir().join(format!("sockeye-prefs-process-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("preferences.toml");
+    let store =
+        sockeye::store::spawn_file_indexer(kit::textbook("tcp_handshake.pcapng").to_str().unwrap())
+            .unwrap()
+            .wait();
+    let session = |process_column: bool| {
+        let mut app = App::new(
+            std::sync::Arc::clone(&store),
+            AppOptions {
+                prefs: Some(load_path(file.clone())),
+                process_column,
+                ..AppOptions::default()
+            },
+        );
+        app.resize(120, 30);
+        app.tick(Duration::ZERO);
+        app
+    };
+    let saved = || std::fs::read_to_string(&file).unwrap_or_default();
+
+    let mut files_only = session(false);
+    keys(&mut files_only, "W");
+    assert!(saved().contains("[columns]"), "{}", saved());
+    assert!(!saved().contains("Process"), "{}", saved());
+
+    let mut live = session(true);
+    assert!(screen(&live).contains("Process"));
+    keys(&mut live, ">>>>>>cW");
+    assert!(saved().contains("\"Process\""), "{}", saved());
+    assert!(
+        !screen(&session(true)).contains("Process"),
+        "the choice holds"
+    );
+    // A session without owners saving again keeps the choice it did not make.
+    keys(&mut session(false), "W");
+    assert!(saved().contains("\"Process\""), "{}", saved());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The live UI with process attribution opens with the column, filled from the
+/// pipeline's lookup (this test process owns both ends of a real connection; the frame
+/// carries their addresses).
+#[test]
+fn the_live_ui_names_the_processes_of_its_conversations() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    use sockeye::frame::OwnedFrame;
+    use sockeye::source::MemorySource;
+    use sockeye::tui::{run_live_on, LiveOptions, UiEvent};
+    use std::net::{IpAddr, TcpListener, TcpStream};
+
+    let Some(owners) = sockeye::capture::owners::shared() else {
+        println!("SKIPPED: no sock_diag netlink here");
+        return;
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let server = listener.local_addr().unwrap();
+    let client = TcpStream::connect(server).unwrap();
+    let local = client.local_addr().unwrap();
+    let v4 = |a: std::net::SocketAddr| match a.ip() {
+        IpAddr::V4(v4) => v4.octets(),
+        IpAddr::V6(_) => unreachable!("bound to 127.0.0.1"),
+    };
+    let mut syn = Vec::new();
+    etherparse::PacketBuilder::ethernet2([0; 6], [0; 6])
+        .ipv4(v4(local), v4(server), 64)
+        .tcp(local.port(), server.port(), 1, 65535)
+        .syn()
+        .write(&mut syn, &[])
+        .unwrap();
+    let source = MemorySource::new(vec![OwnedFrame::ethernet(1_000_000_000, syn)]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let quit = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        let _ = tx.send(UiEvent::Key(KeyEvent::new(
+            KeyCode::Char('q'),
+            KeyModifiers::NONE,
+        )));
+    });
+    let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let opts = LiveOptions {
+        title: "lo".into(),
+        store: sockeye::store::LiveConfig {
+            owners: Some(owners),
+            ..Default::default()
+        },
+        ..LiveOptions::default()
+    };
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    run_live_on(&mut terminal, Box::new(source), None, opts, &rx, &stop).unwrap();
+    quit.join().unwrap();
+    let text = terminal.backend().to_string();
+    let me = std::process::id();
+    let row = text
+        .lines()
+        .find(|l| l.contains("[SYN]"))
+        .unwrap_or_else(|| panic!("no SYN row:\n{text}"));
+    assert!(text.contains(" Process "), "{text}");
+    assert!(
+        row.matches(&format!(" ({me})")).count() == 2,
+        "both ends are this process ({me}):\n{text}"
+    );
 }
