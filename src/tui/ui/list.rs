@@ -55,9 +55,8 @@ fn need(app: &App, c: Column, natural: usize) -> Need {
         Column::Length => Need::number(grown).droppable(1),
         Column::Source | Column::Destination => Need::text(cut, MIN_ADDRESS.min(cut)),
         Column::Protocol => Need::text(cut, cut.min(4)),
-        // Who made the traffic is worth less room than what it says: dropped after the
-        // time, before anything is cut.
-        Column::Process => Need::text(cut, cut.min(12)).droppable(3),
+        // Cut rather than dropped: a long command name still shows how it starts.
+        Column::Process => Need::text(cut, cut.min(8)),
         Column::Info => Need::text(cut, 0).filling(),
     }
 }
