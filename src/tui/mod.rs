@@ -263,6 +263,7 @@ pub fn run_loop<B: Backend + clipboard::Clipboard>(
         let busy = app.replay.is_playing()
             || app.live.is_some()
             || app.filter_pending()
+            || app.expert_counting()
             || !lock(&app.store).done;
         let timeout = Duration::from_millis(if busy { 40 } else { 250 });
         let first = match input.recv_timeout(timeout) {

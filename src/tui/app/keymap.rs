@@ -15,6 +15,8 @@ pub enum View {
     /// Teaching screens: the encapsulation boxes and the RFC header diagrams.
     Encap,
     Diagram,
+    /// Wireshark's Analyze → Expert Information (key 8; a tab only while shown).
+    Expert,
 }
 
 impl View {
@@ -38,6 +40,7 @@ impl View {
             View::Stats => "Statistics",
             View::Encap => "Encapsulation",
             View::Diagram => "Header diagrams",
+            View::Expert => "Expert Info",
         }
     }
 }
@@ -117,6 +120,8 @@ pub enum Action {
     GoBack,
     Copy,
     CopyFilter,
+    /// Follow view: long lines wrap, or are cut and scroll sideways.
+    FollowWrap,
 }
 
 /// A key as the table names it.
@@ -260,8 +265,21 @@ pub const KEYMAP: &[Binding] = &[
         Action::Show(View::Conversations),
         "conversations",
     ),
-    b(&[k('4'), k('f')], Action::FollowStream, "follow stream"),
-    b(&[k('5')], Action::Show(View::Stats), "statistics"),
+    // f again in the follow view shows the bytes as hex, then raw, then ASCII.
+    pair(
+        &[k('4'), k('f')],
+        Action::FollowStream,
+        &[k('L')],
+        Action::FollowWrap,
+        "follow, f: mode / wrap",
+    ),
+    pair(
+        &[k('5')],
+        Action::Show(View::Stats),
+        &[k('8')],
+        Action::Show(View::Expert),
+        "stats / expert info",
+    ),
     b(
         &[k('6'), k('E')],
         Action::Show(View::Encap),

@@ -8,7 +8,9 @@ pub mod colouring;
 pub mod columns;
 pub mod convs;
 mod copy;
+pub mod expert;
 pub mod filter;
+pub mod follow;
 mod input;
 pub mod keymap;
 pub mod ladder;
@@ -58,6 +60,10 @@ pub enum PromptKind {
     Save,
     /// Export displayed / marked / a range of packets.
     Export,
+    /// `/` in the follow view: text to find in the stream.
+    FollowFind,
+    /// `w` in the follow view: where to save the shown text.
+    FollowSave,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,9 +144,8 @@ pub struct App {
     pub detail_top: usize,
     pub hex_top: usize,
     pub conv_cursor: usize,
-    /// Follow view: title and lines, each tagged with the node (0 or 1) that sent it.
-    pub follow: Option<(String, Vec<(u8, String)>)>,
-    pub follow_top: usize,
+    /// The follow view: the stream, its mode, scroll, wrap and search.
+    pub follow: Option<follow::FollowView>,
     pub search: Option<Search>,
     /// The applied display filter (rows it hides are not in the list).
     pub filter: Option<filter::FilterView>,
@@ -191,6 +196,8 @@ pub struct App {
     pub program_output: Option<crate::trace::output::ProgramOutput>,
     /// Marks, filter history, jump-back stack, completions.
     pub analyst: analyst::Analyst,
+    /// The Expert Information view: the grouped items and what is open.
+    pub expert: expert::ExpertState,
 }
 
 impl App {
@@ -218,7 +225,6 @@ impl App {
             hex_top: 0,
             conv_cursor: 0,
             follow: None,
-            follow_top: 0,
             search: None,
             filter: None,
             evicted: 0,
@@ -254,6 +260,7 @@ impl App {
             prefs: None,
             program_output: opts.program_output,
             analyst: analyst::Analyst::new(),
+            expert: expert::ExpertState::default(),
         };
         if let Some(prefs) = opts.prefs {
             // The user's colouring rules live beside the preferences file.
@@ -313,6 +320,10 @@ impl App {
             dirty = true;
         }
         self.update_stats(&lock(&Arc::clone(&self.store)));
+        if self.expert_counting() {
+            self.sync_expert();
+            dirty = true;
+        }
         if changed || dirty {
             self.settle_selection();
             dirty = true;
@@ -358,7 +369,10 @@ impl App {
             self.start_quiz(None);
         } else if action == Action::Privacy {
             self.toggle_privacy();
-        } else if !teach::handle(self, action) {
+        } else if !teach::handle(self, action)
+            && !expert::handle(self, action)
+            && !follow::handle(self, action)
+        {
             nav::handle(self, action);
         }
         self.ensure_visible();

@@ -90,6 +90,7 @@ impl App {
     fn after_store_change(&mut self) {
         self.teach.narration = None;
         self.follow = None;
+        self.expert = Default::default();
         self.stats = Default::default();
         self.stream = Default::default();
         self.quiz.open = None;

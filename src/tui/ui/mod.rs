@@ -5,6 +5,7 @@
 pub mod conversations;
 pub mod details;
 pub mod encap;
+pub mod expert;
 pub mod filterbar;
 pub mod fit;
 pub mod follow;
@@ -72,6 +73,7 @@ impl Widget for &App {
             View::Stats => stats::render(self, screen.body, buf),
             View::Encap => encap::render(self, screen.body, buf),
             View::Diagram => teach::render_diagram_screen(self, buf),
+            View::Expert => expert::render(self, screen.body, buf),
         }
         quiz::render(self, area, buf);
         status::footer(self, screen.footer, buf);
