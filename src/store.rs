@@ -19,8 +19,8 @@ pub use entry::{Entry, Kind, PROTOCOLS};
 pub use stream::StreamPackets;
 
 pub use ingest::{
-    lock, save_link, spawn_file_indexer, spawn_file_indexer_with, spawn_indexer, spawn_live,
-    spawn_live_with, IndexJob, LiveConfig, LiveControl, SharedStore, LIVE_CHANNEL,
+    anonymized_live, lock, save_link, spawn_file_indexer, spawn_file_indexer_with, spawn_indexer,
+    spawn_live, spawn_live_with, IndexJob, LiveConfig, LiveControl, SharedStore, LIVE_CHANNEL,
 };
 
 use crate::dissect::process::{self, ConversationOwners, ProcessFacts};

@@ -16,6 +16,7 @@ use anyhow::Context;
 use crate::privileges;
 use crate::source::{Backend, LiveError, LiveSource, PnetSource};
 
+pub mod early;
 pub mod owners;
 
 /// Validated live-capture options, taken from the shared tcpdump-style flags.
@@ -47,6 +48,42 @@ pub fn open_source(opts: &CaptureOptions) -> anyhow::Result<Box<dyn LiveSource +
     let source = open_interface(opts)?;
     drop_privileges()?;
     Ok(source)
+}
+
+/// A lookup of conversations' owning processes, handed to the pipeline.
+pub type OwnerLookupBox = Box<dyn crate::dissect::process::OwnerLookup>;
+
+/// [`open_source`] with the lookup that names each conversation's processes: the socket
+/// table, asked as each connection's SYN goes by (see [`early`]) and again when the
+/// pipeline reaches it. `None`, with a line on stderr, where sock_diag is unavailable.
+pub fn open_source_attributed(
+    opts: &CaptureOptions,
+) -> anyhow::Result<(Box<dyn LiveSource + Send>, Option<OwnerLookupBox>)> {
+    let table = owners::SocketOwners::open();
+    let source = open_interface(opts)?;
+    // Needs the capture's privilege, like the capture socket.
+    let watch = match &table {
+        Ok(_) => early::EarlyWatch::open(&opts.interface),
+        Err(_) => None,
+    };
+    drop_privileges()?;
+    let lookup: Option<OwnerLookupBox> = match (table, watch) {
+        (Ok(table), Some(watch)) => match watch.start(table) {
+            Ok(early) => Some(Box::new(early)),
+            Err(e) => {
+                eprintln!("sockeye: processes looked up when packets arrive only ({e})");
+                owners::SocketOwners::open()
+                    .ok()
+                    .map(|t| Box::new(t) as OwnerLookupBox)
+            }
+        },
+        (Ok(table), None) => Some(Box::new(table)),
+        (Err(e), _) => {
+            eprintln!("sockeye: no process attribution (sock_diag: {e})");
+            None
+        }
+    };
+    Ok((source, lookup))
 }
 
 /// Every privilege dropped, once all the sockets that need one are open (several `-i`

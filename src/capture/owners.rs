@@ -21,7 +21,13 @@ use crate::dissect::process::{Owner, OwnerLookup};
 /// The kernel's socket table, open for single-socket queries.
 pub struct SocketOwners {
     socket: Socket,
+    /// Processes found owning sockets lately, looked at first: a program that opens one
+    /// short-lived connection after another is found before its next socket is gone.
+    recent: Vec<u32>,
 }
+
+/// How many owners [`SocketOwners::recent`] remembers.
+const RECENT: usize = 16;
 
 impl std::fmt::Debug for SocketOwners {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -39,7 +45,10 @@ impl SocketOwners {
         // The kernel answers a single-socket query before `send` returns; a missing
         // answer must never block the capture thread.
         socket.set_non_blocking(true)?;
-        Ok(SocketOwners { socket })
+        Ok(SocketOwners {
+            socket,
+            recent: Vec::new(),
+        })
     }
 
     /// The inode of this machine's socket whose own end is `local` (talking to `remote`).
@@ -127,6 +136,11 @@ pub fn shared() -> Option<crate::dissect::process::SharedLookup> {
     }
 }
 
+/// `lookup`, ready to hand to a live store's ingest thread.
+pub fn share(lookup: Box<dyn OwnerLookup>) -> crate::dissect::process::SharedLookup {
+    std::sync::Arc::new(std::sync::Mutex::new(Some(lookup)))
+}
+
 /// Whether a socket whose own end is `own` serves `local` (a listener or unconnected UDP
 /// socket bound to the wildcard address serves every local address of its port).
 fn is_end(own: SocketAddr, local: SocketAddr) -> bool {
@@ -146,7 +160,12 @@ impl OwnerLookup for SocketOwners {
         if wanted.is_empty() {
             return (None, None);
         }
-        let found = holders(&wanted);
+        let found = holders(&wanted, &self.recent);
+        for (_, owner) in &found {
+            self.recent.retain(|p| *p != owner.pid);
+            self.recent.insert(0, owner.pid);
+        }
+        self.recent.truncate(RECENT);
         let owner_of = |inode: Option<u32>| {
             let inode = inode?;
             found
@@ -158,9 +177,13 @@ impl OwnerLookup for SocketOwners {
     }
 }
 
-/// The processes holding sockets `inodes` (the lowest pid when several share one, e.g.
-/// a server's forked children inherit its listening socket), from `/proc/*/fd`.
-pub fn holders(inodes: &[u32]) -> Vec<(u32, Owner)> {
+/// The processes holding sockets `inodes`, from `/proc/*/fd`. The walk looks at `first`
+/// (recent owners), then at the newest processes, and stops once every socket is found: a
+/// short-lived socket is most often a new or a recent owner's, and must be seen before it
+/// closes (a whole walk of a busy machine's `/proc` takes tens of milliseconds). Where
+/// several processes share a socket (a forking server's children inherit its listener),
+/// the one named is the oldest ancestor holding it, the one that opened it.
+pub fn holders(inodes: &[u32], first: &[u32]) -> Vec<(u32, Owner)> {
     let targets: Vec<String> = inodes.iter().map(|i| format!("socket:[{i}]")).collect();
     let mut found: Vec<(u32, Owner)> = Vec::new();
     let Ok(procs) = std::fs::read_dir("/proc") else {
@@ -170,22 +193,16 @@ pub fn holders(inodes: &[u32]) -> Vec<(u32, Owner)> {
         .flatten()
         .filter_map(|e| e.file_name().to_str()?.parse().ok())
         .collect();
-    pids.sort_unstable();
-    for pid in pids {
-        // Processes come and go, and others' descriptors are unreadable without
-        // privilege: any failure just means "not this one".
-        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-            continue;
-        };
-        for fd in fds.flatten() {
-            let Ok(link) = std::fs::read_link(fd.path()) else {
-                continue;
-            };
-            let Some(at) = targets.iter().position(|t| link.as_os_str() == t.as_str()) else {
-                continue;
-            };
-            let inode = inodes.get(at).copied().unwrap_or(0);
+    pids.sort_unstable_by(|a, b| b.cmp(a));
+    let order = first
+        .iter()
+        .copied()
+        .chain(pids.into_iter().filter(|p| !first.contains(p)));
+    for pid in order {
+        for (at, inode) in held(pid, &targets) {
+            let inode = inodes.get(at).copied().unwrap_or(inode);
             if !found.iter().any(|(i, _)| *i == inode) {
+                let pid = oldest_holder(pid, &targets[at]);
                 found.push((
                     inode,
                     Owner {
@@ -200,6 +217,45 @@ pub fn holders(inodes: &[u32]) -> Vec<(u32, Owner)> {
         }
     }
     found
+}
+
+/// Which of `targets` (`socket:[N]` links) process `pid` holds, by index. Processes come
+/// and go, and others' descriptors are unreadable without privilege: any failure just
+/// means "none".
+fn held(pid: u32, targets: &[String]) -> Vec<(usize, u32)> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    fds.flatten()
+        .filter_map(|fd| {
+            let link = std::fs::read_link(fd.path()).ok()?;
+            let at = targets
+                .iter()
+                .position(|t| link.as_os_str() == t.as_str())?;
+            Some((at, 0))
+        })
+        .collect()
+}
+
+/// `pid`, or its parent (and so on up) while the parent holds `target` too.
+fn oldest_holder(pid: u32, target: &str) -> u32 {
+    let mut holder = pid;
+    // Bounded: a chain of forks deeper than this is not worth following.
+    for _ in 0..8 {
+        match parent(holder) {
+            Some(up) if up > 1 && !held(up, &[target.to_string()]).is_empty() => holder = up,
+            _ => break,
+        }
+    }
+    holder
+}
+
+/// The parent pid from `/proc/PID/stat` (after the command name, which may hold spaces
+/// and parentheses, so read from the last `)`).
+fn parent(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = stat.rsplit_once(')')?;
+    rest.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn comm(pid: u32) -> String {

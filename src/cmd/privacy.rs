@@ -34,8 +34,18 @@ pub fn anonymized_copy(path: &str) -> anyhow::Result<PrivateCopy> {
         crate::pcapio::DEFAULT_SNAPLEN,
         source.link_type(),
     )?;
+    let comments = source.comments();
     while let Some(frame) = source.next_frame()? {
-        writer.write_frame(&anonymizer.frame(&frame).as_frame())?;
+        let private = anonymizer.frame(&frame);
+        // sockeye's process comments stay (they name programs on the capturing machine,
+        // not hosts); any other comment is free text that could hold anything, and goes.
+        match comments
+            .take()
+            .filter(|c| c.starts_with(crate::dissect::process::COMMENT_PREFIX))
+        {
+            Some(text) => writer.write_frame_commented(&private.as_frame(), &text)?,
+            None => writer.write_frame(&private.as_frame())?,
+        }
     }
     writer.flush()?;
     Ok(copy)

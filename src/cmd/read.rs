@@ -61,7 +61,7 @@ impl Plan {
     /// [`Self::run`] with the caller's dissector (live capture attributes processes).
     fn run_with(
         self,
-        dissector: Dissector,
+        mut dissector: Dissector,
         source: &mut dyn PacketSource,
         writer: Option<&mut CaptureWriter>,
         stop: &AtomicBool,
@@ -70,6 +70,7 @@ impl Plan {
         let mut private;
         let source: &mut dyn PacketSource = if self.anonymize {
             let anonymizer = crate::dissect::anonymize::Anonymizer::random()?;
+            dissector.look_up_owners_behind(anonymizer.originals());
             private = crate::dissect::anonymize::AnonymizedSource::new(
                 &mut *source as &mut dyn PacketSource,
                 anonymizer,
@@ -210,14 +211,11 @@ pub fn read_capture(path: &str, plan: Plan) -> anyhow::Result<ExitCode> {
 /// tcpdump's opening line and closing counters on stderr.
 pub fn capture_live(opts: &CaptureOptions, plan: Plan) -> anyhow::Result<ExitCode> {
     // Opened before privileges are dropped; without it packets simply carry no owners.
-    let dissector = match crate::capture::owners::SocketOwners::open() {
-        Ok(owners) => Dissector::with_owners(Box::new(owners)),
-        Err(e) => {
-            eprintln!("sockeye: no process attribution (sock_diag: {e})");
-            Dissector::new()
-        }
+    let (mut source, owners) = crate::capture::open_source_attributed(opts)?;
+    let dissector = match owners {
+        Some(owners) => Dissector::with_owners(owners),
+        None => Dissector::new(),
     };
-    let mut source = crate::capture::open_source(opts)?;
     let stop = crate::capture::stop_flag()?;
     // Only now, with every privilege dropped, is the -w file created.
     let mut writer = match &plan.write {

@@ -231,9 +231,16 @@ fn run_ui(args: &RunOptions) -> anyhow::Result<ExitCode> {
         store_limit_mib: 0,
     };
     // Opened (and privileges dropped) before the tracer thread exists; the socket table
-    // too, so the UI names each conversation's processes.
-    let owners = crate::capture::owners::shared();
-    let source = crate::capture::open_source(&opts)?;
+    // too, so the UI names each conversation's processes. The program's own calls name
+    // its sockets first: they are known before its packets reach the pipeline, even for
+    // a connection closed within a millisecond.
+    let calls = crate::endpoints::call_owners::SharedCallOwners::default();
+    let (source, table) = crate::capture::open_source_attributed(&opts)?;
+    let owners =
+        crate::capture::owners::share(Box::new(crate::endpoints::call_owners::CallsThenTable {
+            calls: calls.clone(),
+            fallback: table,
+        }));
     let log_path = std::env::temp_dir().join(format!("sockeye-run-{}.log", std::process::id()));
     let log = std::fs::File::create(&log_path)
         .with_context(|| format!("creating {}", log_path.display()))?;
@@ -252,7 +259,11 @@ fn run_ui(args: &RunOptions) -> anyhow::Result<ExitCode> {
     let tracer = std::thread::Builder::new()
         .name("tracer".into())
         .spawn(move || {
-            crate::trace::run_with_pipes(cmd, Arc::new(tx), tracer_stop, move |out, err| {
+            let sink = crate::endpoints::call_owners::Learning {
+                owners: calls,
+                next: Arc::new(tx),
+            };
+            crate::trace::run_with_pipes(cmd, Arc::new(sink), tracer_stop, move |out, err| {
                 let _ = pumps_tx.send((out, err));
             })
         })
@@ -269,7 +280,7 @@ fn run_ui(args: &RunOptions) -> anyhow::Result<ExitCode> {
         Err(_) => Vec::new(),
     };
     let title = format!("run: {}", describe(args));
-    let ui = super::ui::run_traced(source, &title, rx, output, owners);
+    let ui = super::ui::run_traced(source, &title, rx, output, Some(owners));
     // Quitting the UI ends the program: nothing traced outlives sockeye.
     stop.store(true, Ordering::SeqCst);
     let outcome = tracer

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 
-use crate::capture::{open_source, CaptureOptions};
+use crate::capture::CaptureOptions;
 use crate::endpoints::events::SocketEvent;
 use crate::filter::Filter;
 use crate::source::{RemoteOptions, RemoteSource, RemoteSpec};
@@ -69,13 +69,12 @@ pub fn remote(
 /// The source is opened before any thread exists: dropping capabilities only covers the
 /// threads alive at that moment.
 pub fn run(opts: &CaptureOptions, mut filters: UiFilters) -> anyhow::Result<ExitCode> {
-    let owners = crate::capture::owners::shared();
-    let source = open_source(opts)?;
+    let (source, owners) = crate::capture::open_source_attributed(opts)?;
     let store = crate::store::LiveConfig {
         store_limit: opts.store_limit(),
         record: opts.write.clone(),
         capture_filter: filters.capture.take(),
-        owners,
+        owners: owners.map(crate::capture::owners::share),
         ..Default::default()
     };
     run_with_config(source, &opts.interface, store, filters)
@@ -137,11 +136,8 @@ pub(super) fn run_with_config(
 ) -> anyhow::Result<ExitCode> {
     // Privacy mode live: every frame is rewritten before the store (and a -w recording)
     // sees it.
-    let source: Box<dyn crate::source::PacketSource + Send> = if filters.anonymize {
-        let anonymizer = crate::dissect::anonymize::Anonymizer::random()?;
-        Box::new(crate::dissect::anonymize::AnonymizedSource::new(
-            source, anonymizer,
-        ))
+    let source = if filters.anonymize {
+        crate::store::anonymized_live(source, &store)?
     } else {
         source
     };

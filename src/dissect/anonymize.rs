@@ -14,11 +14,14 @@
 //!   decode keeps no bytes at all.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use aes::cipher::{generic_array::GenericArray, BlockEncrypt, KeyInit};
 use aes::Aes128;
 
 use super::crypto_pan::CryptoPan;
+use super::process::{Owner, OwnerLookup};
 use crate::decode::{self, Header};
 use crate::frame::{Frame, LinkType, OwnedFrame};
 use crate::source::{PacketSource, SourceError, SourceStats};
@@ -29,6 +32,70 @@ pub struct Anonymizer {
     mac_cipher: Aes128,
     v4: HashMap<[u8; 4], [u8; 4]>,
     v6: HashMap<[u8; 16], [u8; 16]>,
+    originals: Originals,
+}
+
+/// The original of every IP address the session's anonymizer has rewritten, for the one
+/// consumer that must see through it: live process attribution, which asks the kernel
+/// about this machine's real sockets (asking about a rewritten address would find nobody,
+/// or a stranger that happens to hold it). Only the lookup reads it; nothing it finds
+/// carries an address on. Grows per distinct address, as the anonymizer's own maps do.
+#[derive(Debug, Clone, Default)]
+pub struct Originals(Arc<Mutex<HashMap<IpAddr, IpAddr>>>);
+
+impl Originals {
+    fn record(&self, original: IpAddr, mapped: IpAddr) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(mapped, original);
+    }
+
+    /// The address `mapped` was rewritten from, if this session rewrote it.
+    pub fn original(&self, mapped: IpAddr) -> Option<IpAddr> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&mapped)
+            .copied()
+    }
+
+    fn socket(&self, mapped: SocketAddr) -> Option<SocketAddr> {
+        Some(SocketAddr::new(self.original(mapped.ip())?, mapped.port()))
+    }
+}
+
+/// An owner lookup behind the anonymizer: each rewritten address is turned back into the
+/// original before `inner` asks the kernel. An address the session never rewrote is not
+/// asked about at all.
+#[derive(Debug)]
+pub struct Deanonymized {
+    pub inner: Box<dyn OwnerLookup>,
+    pub originals: Originals,
+}
+
+impl OwnerLookup for Deanonymized {
+    fn lookup(
+        &mut self,
+        tcp: bool,
+        src: SocketAddr,
+        dst: SocketAddr,
+    ) -> (Option<Owner>, Option<Owner>) {
+        match (self.originals.socket(src), self.originals.socket(dst)) {
+            (Some(src), Some(dst)) => self.inner.lookup(tcp, src, dst),
+            _ => (None, None),
+        }
+    }
+
+    fn late(
+        &mut self,
+        tcp: bool,
+        src: SocketAddr,
+        dst: SocketAddr,
+    ) -> Option<(Option<Owner>, Option<Owner>)> {
+        let (src, dst) = (self.originals.socket(src)?, self.originals.socket(dst)?);
+        self.inner.late(tcp, src, dst)
+    }
 }
 
 impl Anonymizer {
@@ -43,7 +110,13 @@ impl Anonymizer {
             mac_cipher: Aes128::new(GenericArray::from_slice(&mac_key)),
             v4: HashMap::new(),
             v6: HashMap::new(),
+            originals: Originals::default(),
         }
+    }
+
+    /// The originals of the addresses this anonymizer rewrites, as it rewrites them.
+    pub fn originals(&self) -> Originals {
+        self.originals.clone()
     }
 
     /// A key nobody knows (from the kernel's random source): the mapping lasts this run.
@@ -58,10 +131,11 @@ impl Anonymizer {
         let Ok(orig) = <[u8; 4]>::try_from(&*at) else {
             return;
         };
-        let pan = &self.pan;
+        let (pan, originals) = (&self.pan, &self.originals);
         let mapped = *self.v4.entry(orig).or_insert_with(|| {
             let mut a = orig;
             pan.anonymize(&mut a);
+            originals.record(IpAddr::from(orig), IpAddr::from(a));
             a
         });
         at.copy_from_slice(&mapped);
@@ -71,10 +145,11 @@ impl Anonymizer {
         let Ok(orig) = <[u8; 16]>::try_from(&*at) else {
             return;
         };
-        let pan = &self.pan;
+        let (pan, originals) = (&self.pan, &self.originals);
         let mapped = *self.v6.entry(orig).or_insert_with(|| {
             let mut a = orig;
             pan.anonymize(&mut a);
+            originals.record(IpAddr::from(orig), IpAddr::from(a));
             a
         });
         at.copy_from_slice(&mapped);

@@ -327,6 +327,14 @@ impl Dissector {
         }
     }
 
+    /// Frames reach this dissector anonymised: owners are looked up by the addresses
+    /// `originals` says they were rewritten from (see [`anonymize::Deanonymized`]).
+    pub fn look_up_owners_behind(&mut self, originals: anonymize::Originals) {
+        if let Some(owners) = &mut self.owners {
+            owners.wrap_lookup(|inner| Box::new(anonymize::Deanonymized { inner, originals }));
+        }
+    }
+
     /// The conversation tables built so far.
     pub fn analyzer(&self) -> &Analyzer {
         &self.analyzer

@@ -39,6 +39,18 @@ pub trait OwnerLookup: Send + fmt::Debug {
         src: SocketAddr,
         dst: SocketAddr,
     ) -> (Option<Owner>, Option<Owner>);
+
+    /// A cheap second look, asked on each later packet of a conversation nobody was found
+    /// for: owners learned since it started (a traced program's call that was recorded
+    /// after its first packet arrived). `None`: nothing new, or no such source.
+    fn late(
+        &mut self,
+        _tcp: bool,
+        _src: SocketAddr,
+        _dst: SocketAddr,
+    ) -> Option<(Option<Owner>, Option<Owner>)> {
+        None
+    }
 }
 
 /// What is said about a conversation whose sockets were all gone when it was looked up.
@@ -102,6 +114,21 @@ impl ProcessFacts {
             format!("{COMMENT_PREFIX}{NOT_FOUND}")
         } else {
             format!("{COMMENT_PREFIX}{}", ends.join(", "))
+        }
+    }
+
+    /// The packet list's Process column: each owned end as `name (pid)`, sender first,
+    /// joined with commas as Wireshark joins a repeated field in a custom column; `not
+    /// found` when neither end was found.
+    pub fn column(&self) -> String {
+        let ends: Vec<String> = self
+            .ends()
+            .map(|e| format!("{} ({})", e.owner.name, e.owner.pid))
+            .collect();
+        if ends.is_empty() {
+            "not found".to_string()
+        } else {
+            ends.join(", ")
         }
     }
 
@@ -190,6 +217,54 @@ pub fn from_comment(comment: &str, src: Option<SocketAddr>) -> Option<ProcessFac
     })
 }
 
+/// Records a file is searched for owners before its UI opens: a file sockeye attributed
+/// carries them on every TCP/UDP packet, so the first few tell.
+const RECORDS_TO_LOOK_AT: usize = 64;
+
+/// Whether one of the first records of the capture file at `path` carries sockeye's
+/// process comment. Unreadable or damaged files simply do not.
+pub fn file_names_processes(path: &str) -> bool {
+    // A pipe or FIFO is read once, by the indexer: never peeked at.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut reader) = crate::pcapio::CaptureReader::new(std::io::BufReader::new(file)) else {
+        return false;
+    };
+    let comments = reader.share_comments();
+    for _ in 0..RECORDS_TO_LOOK_AT {
+        match reader.next_frame() {
+            Ok(Some(_)) => {}
+            _ => return false,
+        }
+        if comments
+            .take()
+            .is_some_and(|c| c.starts_with(COMMENT_PREFIX))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Finds nobody (a placeholder while a lookup is being wrapped).
+#[derive(Debug)]
+struct Nobody;
+
+impl OwnerLookup for Nobody {
+    fn lookup(
+        &mut self,
+        _tcp: bool,
+        _src: SocketAddr,
+        _dst: SocketAddr,
+    ) -> (Option<Owner>, Option<Owner>) {
+        (None, None)
+    }
+}
+
 /// The per-conversation cache the pipeline keeps beside its conversation tables.
 #[derive(Debug)]
 pub(crate) struct Attribution {
@@ -205,6 +280,15 @@ impl Attribution {
         }
     }
 
+    /// Puts the lookup behind `wrap` (e.g. [`super::anonymize::Deanonymized`]).
+    pub(crate) fn wrap_lookup(
+        &mut self,
+        wrap: impl FnOnce(Box<dyn OwnerLookup>) -> Box<dyn OwnerLookup>,
+    ) {
+        let inner = std::mem::replace(&mut self.lookup, Box::new(Nobody));
+        self.lookup = wrap(inner);
+    }
+
     /// The owners of stream `stream` (TCP when `tcp`), looked up on its first packet.
     pub(crate) fn facts(
         &mut self,
@@ -214,18 +298,32 @@ impl Attribution {
         dst: SocketAddr,
     ) -> ProcessFacts {
         let lookup = &mut self.lookup;
-        let owners = self
-            .known
-            .entry((tcp, stream))
-            .or_insert_with(|| {
+        let entry = self.known.entry((tcp, stream));
+        let owners = match entry {
+            std::collections::hash_map::Entry::Occupied(mut known) => {
+                let nobody = known.get().first.is_none() && known.get().second.is_none();
+                if nobody {
+                    let first_end = known.get().first_end;
+                    let other = if first_end == src { dst } else { src };
+                    if let Some((first, second)) = lookup.late(tcp, first_end, other) {
+                        known.insert(Arc::new(ConversationOwners {
+                            first_end,
+                            first: first.map(OwnedEnd::new),
+                            second: second.map(OwnedEnd::new),
+                        }));
+                    }
+                }
+                Arc::clone(known.get())
+            }
+            std::collections::hash_map::Entry::Vacant(new) => {
                 let (first, second) = lookup.lookup(tcp, src, dst);
-                Arc::new(ConversationOwners {
+                Arc::clone(new.insert(Arc::new(ConversationOwners {
                     first_end: src,
                     first: first.map(OwnedEnd::new),
                     second: second.map(OwnedEnd::new),
-                })
-            })
-            .clone();
+                })))
+            }
+        };
         ProcessFacts {
             reversed: owners.first_end != src,
             owners,
@@ -271,6 +369,45 @@ mod tests {
         assert!(!first.reversed && reply.reversed && !other.reversed);
         assert_eq!(first.comment(), "sockeye.process: python3 (pid 40000)");
         assert_eq!(reply.ends().count(), 1);
+    }
+
+    /// Knows nobody at first; learns the client once asked late.
+    #[derive(Debug)]
+    struct LearnsLate;
+
+    impl OwnerLookup for LearnsLate {
+        fn lookup(
+            &mut self,
+            _tcp: bool,
+            _src: SocketAddr,
+            _dst: SocketAddr,
+        ) -> (Option<Owner>, Option<Owner>) {
+            (None, None)
+        }
+
+        fn late(
+            &mut self,
+            _tcp: bool,
+            src: SocketAddr,
+            _dst: SocketAddr,
+        ) -> Option<(Option<Owner>, Option<Owner>)> {
+            let client = Owner {
+                pid: u32::from(src.port()),
+                name: "python3".into(),
+            };
+            Some((Some(client), None))
+        }
+    }
+
+    #[test]
+    fn a_conversation_found_late_is_named_from_then_on_oriented_as_it_started() {
+        let mut a = Attribution::new(Box::new(LearnsLate));
+        let (c, s) = (addr("127.0.0.1:40000"), addr("127.0.0.1:7007"));
+        assert_eq!(a.facts(true, 0, c, s).ends().count(), 0);
+        // The server's reply: the client (the conversation's first end) is named.
+        let reply = a.facts(true, 0, s, c);
+        assert!(reply.reversed);
+        assert_eq!(reply.comment(), "sockeye.process: python3 (pid 40000)");
     }
 
     #[test]

@@ -144,11 +144,13 @@ pub fn packet_lines(frames: &[&TapFrame]) -> Vec<(TimestampNs, String)> {
 pub fn write_frames(path: &str, frames: &[&TapFrame]) -> Result<u64, EndpointError> {
     let w = CaptureWriter::create(path, SNAPLEN, LinkType::ETHERNET)
         .map_err(|e| EndpointError::Failed(e.to_string()))?;
-    write_into(w, frames)
+    write_into(w, frames, None)
 }
 
 /// Saves frames and the socket calls beside them in a pcapng file (see
-/// [`super::saved`] for where the calls go and why).
+/// [`super::saved`] for where the calls go and why). Calls a traced program made name the
+/// process owning each conversation's sockets: every packet carries them as its comment,
+/// as `sockeye -i -w` writes them, computed by the same pipeline stage.
 pub fn write_frames_and_calls(
     path: &str,
     frames: &[&TapFrame],
@@ -157,10 +159,17 @@ pub fn write_frames_and_calls(
     let notes = calls.iter().filter_map(super::saved::to_note).collect();
     let w = CaptureWriter::create_with_notes(path, SNAPLEN, notes)
         .map_err(|e| EndpointError::Failed(e.to_string()))?;
-    write_into(w, frames)
+    let owners = super::call_owners::CallOwners::from_events(calls);
+    let dissector =
+        (!owners.is_empty()).then(|| crate::dissect::Dissector::with_owners(Box::new(owners)));
+    write_into(w, frames, dissector)
 }
 
-fn write_into(mut w: CaptureWriter, frames: &[&TapFrame]) -> Result<u64, EndpointError> {
+fn write_into(
+    mut w: CaptureWriter,
+    frames: &[&TapFrame],
+    mut owners: Option<crate::dissect::Dissector>,
+) -> Result<u64, EndpointError> {
     let fail = |e: &dyn std::fmt::Display| EndpointError::Failed(e.to_string());
     for f in frames {
         let frame = Frame {
@@ -175,7 +184,14 @@ fn write_into(mut w: CaptureWriter, frames: &[&TapFrame]) -> Result<u64, Endpoin
                 Direction::Inbound
             },
         };
-        w.write_frame(&frame).map_err(|e| fail(&e))?;
+        let comment = owners
+            .as_mut()
+            .and_then(|d| d.dissect(&frame).process.map(|p| p.comment()));
+        match comment {
+            Some(text) => w.write_frame_commented(&frame, &text),
+            None => w.write_frame(&frame),
+        }
+        .map_err(|e| fail(&e))?;
     }
     w.flush().map_err(|e| fail(&e))?;
     Ok(w.written())

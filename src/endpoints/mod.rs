@@ -5,6 +5,7 @@
 //! [`events::SocketEvent`] stamped with the packet clock, so the UI can put `connect()` next
 //! to the SYN it caused ([`trace::merge`]). [`netns`] builds the two-host lab.
 
+pub mod call_owners;
 pub mod capture;
 pub mod client;
 pub mod events;

@@ -37,6 +37,10 @@ pub fn from_notes(notes: &[String]) -> Vec<SocketEvent> {
 /// The calls saved in capture file `path` (none for a pcap file, a file without them, or
 /// one that cannot be read: the packets are still shown).
 pub fn read_calls(path: &str) -> Vec<SocketEvent> {
+    // A pipe or FIFO is read once, by the indexer: a second reader would steal its bytes.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Vec::new();
+    }
     let Ok(file) = File::open(path) else {
         return Vec::new();
     };

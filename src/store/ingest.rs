@@ -71,8 +71,19 @@ impl Batcher {
         }
     }
 
-    fn push(&mut self, frame: &Frame<'_>, file_offset: u64, progress: (u64, u64)) {
+    /// Dissects and stores `frame`; with `comment`, returns the process comment a `-w`
+    /// recording writes with it (as `sockeye -i -w` does).
+    fn push(
+        &mut self,
+        frame: &Frame<'_>,
+        file_offset: u64,
+        progress: (u64, u64),
+        comment: bool,
+    ) -> Option<String> {
         let d = self.dissector.dissect(frame);
+        let comment = comment
+            .then(|| d.process.as_ref().map(|p| p.comment()))
+            .flatten();
         for placed in &d.app.messages {
             if let crate::dissect::app::Message::Dns(dns) = &placed.message {
                 self.hosts_changed |= self.hosts.learn(dns, d.info.number);
@@ -92,6 +103,7 @@ impl Batcher {
         {
             self.flush(progress, false);
         }
+        comment
     }
 
     fn flush(&mut self, progress: (u64, u64), final_flush: bool) {
@@ -234,7 +246,7 @@ pub fn spawn_indexer(
                                 .as_ref()
                                 .is_none_or(|f| f.matches_frame(&frame))
                             {
-                                batcher.push(&frame, offset, progress);
+                                batcher.push(&frame, offset, progress, false);
                             }
                         }
                         Ok(Step::End) => break None,
@@ -308,6 +320,27 @@ impl Default for LiveConfig {
             owners: None,
         }
     }
+}
+
+/// `--anonymize` live: `source` rewritten frame by frame before the store (and a `-w`
+/// recording) sees it, while the owners of conversations are still looked up by the
+/// addresses the frames had on this machine (the anonymised ones name no local socket).
+pub fn anonymized_live(
+    source: Box<dyn PacketSource + Send>,
+    config: &LiveConfig,
+) -> std::io::Result<Box<dyn PacketSource + Send>> {
+    use crate::dissect::anonymize::{AnonymizedSource, Anonymizer, Deanonymized};
+    let anonymizer = Anonymizer::random()?;
+    if let Some(shared) = &config.owners {
+        let mut slot = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(inner) = slot.take() {
+            *slot = Some(Box::new(Deanonymized {
+                inner,
+                originals: anonymizer.originals(),
+            }));
+        }
+    }
+    Ok(Box::new(AnonymizedSource::new(source, anonymizer)))
 }
 
 /// [`spawn_live_with`] with the default store limit and no recording.
@@ -391,13 +424,19 @@ pub fn spawn_live_with(
                         Ok(_) if cancel.load(Ordering::Relaxed) => break,
                         Ok(frame) => {
                             let frame = frame.as_frame();
+                            let comment = batcher.push(&frame, 0, (0, 0), recorder.is_some());
                             if let Some(w) = &mut recorder {
-                                if let Err(e) = w.write_frame(&frame) {
+                                // The owners the pipeline found go with the packet, as
+                                // `sockeye -i -w` writes them.
+                                let written = match &comment {
+                                    Some(text) => w.write_frame_commented(&frame, text),
+                                    None => w.write_frame(&frame),
+                                };
+                                if let Err(e) = written {
                                     record_error = Some(format!("recording stopped: {e}"));
                                     recorder = None;
                                 }
                             }
-                            batcher.push(&frame, 0, (0, 0));
                         }
                         Err(RecvTimeoutError::Timeout) => {
                             if cancel.load(Ordering::Relaxed) {

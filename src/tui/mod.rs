@@ -137,7 +137,10 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
         },
     )?;
     // Socket calls `sockeye run -w` saved beside the packets, for the ladder.
-    let events = saved_calls(crate::endpoints::saved::read_calls(path));
+    let calls = crate::endpoints::saved::read_calls(path);
+    // A file `sockeye run -w` wrote, or one whose packets name their processes.
+    let process_column = !calls.is_empty() || crate::dissect::process::file_names_processes(path);
+    let events = saved_calls(calls);
     let mut app = App::new(
         Arc::clone(&job.store),
         AppOptions {
@@ -147,6 +150,7 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
             no_color: opts.no_color || crate::tui::ui::theme::Theme::no_color_env(),
             time_format: opts.time_format,
             prefs: opts.prefs,
+            process_column,
             ..AppOptions::default()
         },
     );
@@ -189,6 +193,7 @@ pub fn run_live_on<B: Backend + clipboard::Clipboard>(
             note: opts.note.clone(),
             program_output: opts.program_output.clone(),
             prefs: opts.prefs.clone(),
+            process_column: config.owners.is_some(),
         },
     );
     if let Some(filter) = opts.display_filter {

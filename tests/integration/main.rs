@@ -65,6 +65,7 @@ mod ui_keys;
 mod ui_marks;
 mod ui_names;
 mod ui_point;
+mod ui_process;
 mod ui_program_output;
 mod ui_run;
 mod vantage;

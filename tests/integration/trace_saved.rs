@@ -84,4 +84,39 @@ fn calls_saved_with_the_packets_give_back_the_same_ladder() {
         "{}",
         stdout(&packets)
     );
+
+    // Every packet names the processes that sent and received it, from the traced calls:
+    // the server's port is the listener's pid, the other end the connecting client's.
+    let pid_of = |call: sockeye::endpoints::events::SocketCall| {
+        calls
+            .iter()
+            .find(|c| c.call == call)
+            .and_then(|c| c.traced.as_ref())
+            .map(|t| t.pid)
+            .expect("a traced call")
+    };
+    let server = pid_of(sockeye::endpoints::events::SocketCall::Listen);
+    let client = pid_of(sockeye::endpoints::events::SocketCall::Connect);
+    let owners = crate::kit::sockeye(&[
+        "-r",
+        &file_arg,
+        "-Y",
+        "tcp",
+        "-T",
+        "fields",
+        "-e",
+        "tcp.srcport",
+        "-e",
+        "sockeye.process.pid",
+    ]);
+    let owners = stdout(&owners);
+    assert!(owners.lines().count() >= 8, "{owners}");
+    for line in owners.lines() {
+        let want = if line.starts_with("7062\t") {
+            format!("\t{server},{client}")
+        } else {
+            format!("\t{client},{server}")
+        };
+        assert!(line.ends_with(&want), "{line:?}, want {want:?}:\n{owners}");
+    }
 }

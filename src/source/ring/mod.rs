@@ -11,6 +11,7 @@
 
 mod block;
 mod setup;
+pub mod syn_watch;
 mod sys;
 
 use std::cell::Cell;

@@ -165,6 +165,39 @@ pub fn attach_snaplen_filter(fd: &OwnedFd, snaplen: u32) -> io::Result<()> {
     }
 }
 
+/// Attaches a classic BPF program (SO_ATTACH_FILTER); the kernel copies it.
+pub fn attach_filter(fd: &OwnedFd, program: &[libc::sock_filter]) -> io::Result<()> {
+    let len = u16::try_from(program.len())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "filter too long"))?;
+    let fprog = libc::sock_fprog {
+        len,
+        // The kernel only reads the program; the cast to *mut is what the C type demands.
+        filter: program.as_ptr().cast_mut(),
+    };
+    // SAFETY: fprog points at `len` live instructions for the duration of the call.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_ATTACH_FILTER,
+            (&fprog as *const libc::sock_fprog).cast(),
+            mem::size_of::<libc::sock_fprog>() as libc::socklen_t,
+        )
+    };
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
+/// One datagram into `buf` without blocking; its length (cut to `buf`).
+pub fn recv_nonblocking(fd: libc::c_int, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: buf is a writable buffer of buf.len() bytes for the duration of the call.
+    let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) };
+    usize::try_from(n).map_err(|_| io::Error::last_os_error())
+}
+
 /// Binds the socket to `ifindex` (0 = every interface) for all protocols.
 pub fn bind_all_protocols(fd: &OwnedFd, iface: &str, ifindex: i32) -> Result<(), LiveError> {
     // SAFETY: sockaddr_ll is plain old data; all-zero is valid.

@@ -23,17 +23,23 @@ pub enum Column {
     Destination,
     Protocol,
     Length,
+    /// The processes owning the conversation's sockets (`sockeye.process`).
+    Process,
     Info,
 }
 
+/// How many columns the list has.
+pub const COLUMNS: usize = Column::ALL.len();
+
 impl Column {
-    pub const ALL: [Column; 7] = [
+    pub const ALL: [Column; 8] = [
         Column::No,
         Column::Time,
         Column::Source,
         Column::Destination,
         Column::Protocol,
         Column::Length,
+        Column::Process,
         Column::Info,
     ];
 
@@ -46,6 +52,7 @@ impl Column {
             Column::Destination => "Destination",
             Column::Protocol => "Proto",
             Column::Length => "Len",
+            Column::Process => "Process",
             Column::Info => "Info",
         }
     }
@@ -59,13 +66,26 @@ impl Column {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ColumnState {
     pub cursor: usize,
-    pub hidden: [bool; 7],
+    pub hidden: [bool; COLUMNS],
     /// Columns the user widened (+) or narrowed (−) from their measured width.
-    pub extra: [i16; 7],
+    pub extra: [i16; COLUMNS],
     pub time: TimeFormat,
 }
 
 impl ColumnState {
+    /// The columns a session opens with. Like a Wireshark profile's column list, what is
+    /// shown is decided when the session opens and never by the packets as they arrive (a
+    /// column appearing mid-capture would shift every other one under the cursor); the
+    /// Process column is in the opening set only where packets can name their processes.
+    pub fn opening(time: TimeFormat, process: bool) -> Self {
+        let mut state = ColumnState {
+            time,
+            ..Default::default()
+        };
+        state.hidden[Column::Process.index()] = !process;
+        state
+    }
+
     pub fn cursor(&self) -> Column {
         Column::ALL[self.cursor.min(Column::ALL.len() - 1)]
     }
@@ -181,8 +201,8 @@ impl App {
     }
 
     pub(super) fn show_all_columns(&mut self) {
-        self.columns.hidden = [false; 7];
-        self.columns.extra = [0; 7];
+        self.columns.hidden = [false; COLUMNS];
+        self.columns.extra = [0; COLUMNS];
         self.message = Some("every column shown at its measured width".into());
     }
 
@@ -327,13 +347,18 @@ impl App {
                 let ts = entry.map_or(0, |e| e.ts_ns);
                 Key::Num(self.columns.time.sort_key(ts, &self.time_context(store, p)))
             }
-            Column::Source | Column::Destination | Column::Protocol | Column::Info => {
+            Column::Source
+            | Column::Destination
+            | Column::Protocol
+            | Column::Process
+            | Column::Info => {
                 let Some(d) = store.dissect(p) else {
                     return Key::Text(String::new());
                 };
                 match column {
                     Column::Source => addr_key(super::row::addresses(&d.packet).0),
                     Column::Destination => addr_key(super::row::addresses(&d.packet).1),
+                    Column::Process => Key::Text(super::row::process(&d)),
                     // Sorted by what the column shows (tshark's texts, see `row`).
                     Column::Protocol => Key::Text(super::row::row(&d).protocol),
                     _ => Key::Text(super::row::row(&d).info),

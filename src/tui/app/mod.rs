@@ -118,6 +118,10 @@ pub struct AppOptions {
     pub prefs: Option<crate::prefs::Loaded>,
     /// `sockeye run`: the traced program's output, shown under the ladder.
     pub program_output: Option<crate::trace::output::ProgramOutput>,
+    /// The session names the processes owning its conversations (live capture on this
+    /// machine, `sockeye run`, a file sockeye wrote them into): the Process column shows
+    /// unless the preferences hide it.
+    pub process_column: bool,
 }
 
 /// Most recent socket calls kept for display.
@@ -177,6 +181,9 @@ pub struct App {
     pub now: Duration,
     /// Column cursor, hidden/resized columns, time format.
     pub columns: columns::ColumnState,
+    /// The Process column shows by default in this session (see
+    /// [`AppOptions::process_column`]).
+    pub process_by_default: bool,
     /// The list's sort, when it is not capture order.
     pub order: Option<columns::RowOrder>,
     pub split: PaneSplit,
@@ -248,10 +255,11 @@ impl App {
             effects: Vec::new(),
             quit: false,
             now: Duration::ZERO,
-            columns: columns::ColumnState {
-                time: opts.time_format.unwrap_or_default(),
-                ..Default::default()
-            },
+            columns: columns::ColumnState::opening(
+                opts.time_format.unwrap_or_default(),
+                opts.process_column,
+            ),
+            process_by_default: opts.process_column,
             order: None,
             split: PaneSplit::default(),
             note: opts.note,

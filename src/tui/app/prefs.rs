@@ -79,9 +79,20 @@ impl App {
             return;
         };
         let mut next = loaded.clone();
+        // The Process column hidden because this session cannot name processes is the
+        // session's default, not a choice: saving it would hide the column from the next
+        // live capture too. Hidden where it would show, or hidden in the file already, is.
+        let process_hidden_by_choice = self.process_by_default
+            || loaded
+                .prefs
+                .columns
+                .hidden
+                .iter()
+                .any(|name| column_named(name) == Some(Column::Process));
         next.prefs.columns.hidden = Column::ALL
             .into_iter()
             .filter(|c| !self.columns.shown(*c))
+            .filter(|c| *c != Column::Process || process_hidden_by_choice)
             .map(|c| c.title().to_string())
             .collect();
         next.prefs.columns.widths = Column::ALL

@@ -63,8 +63,17 @@ impl App {
                 .map_err(|e| e.to_string())?;
             for i in 0..store.len() {
                 if let Some(frame) = store.frame(i) {
-                    w.write_frame(&anonymizer.frame(&frame).as_frame())
-                        .map_err(|e| e.to_string())?;
+                    let private = anonymizer.frame(&frame);
+                    // The owners found stay (they name programs here, not hosts); any
+                    // other comment is free text that could hold anything, and goes.
+                    let owners = store
+                        .dissect(i)
+                        .and_then(|d| d.process.as_ref().map(|p| p.comment()));
+                    match owners {
+                        Some(text) => w.write_frame_commented(&private.as_frame(), &text),
+                        None => w.write_frame(&private.as_frame()),
+                    }
+                    .map_err(|e| e.to_string())?;
                 }
             }
             w.flush().map_err(|e| e.to_string())

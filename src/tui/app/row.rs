@@ -36,6 +36,15 @@ impl Row {
     }
 }
 
+/// The Process column's cell: the owners the pipeline found for the packet's conversation
+/// (the same facts `-T fields -e sockeye.process` prints), empty where there are none to
+/// find (no TCP/UDP, or a session without attribution).
+pub fn process(d: &Dissection<'_>) -> String {
+    d.process
+        .as_ref()
+        .map_or_else(String::new, crate::dissect::process::ProcessFacts::column)
+}
+
 /// Builds the row of one packet.
 pub fn row(d: &Dissection<'_>) -> Row {
     let p = &d.packet;

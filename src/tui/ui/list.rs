@@ -55,6 +55,8 @@ fn need(app: &App, c: Column, natural: usize) -> Need {
         Column::Length => Need::number(grown).droppable(1),
         Column::Source | Column::Destination => Need::text(cut, MIN_ADDRESS.min(cut)),
         Column::Protocol => Need::text(cut, cut.min(4)),
+        // Cut rather than dropped: a long command name still shows how it starts.
+        Column::Process => Need::text(cut, cut.min(8)),
         Column::Info => Need::text(cut, 0).filling(),
     }
 }
@@ -134,6 +136,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Column::Destination => fields.destination.clone(),
                 Column::Protocol => fields.protocol.to_string(),
                 Column::Length => fields.length.to_string(),
+                Column::Process => crate::tui::app::row::process(&d),
                 Column::Info if app.quiz.hides_info(i) => {
                     crate::teach::quiz::HIDDEN_INFO.to_string()
                 }

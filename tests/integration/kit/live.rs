@@ -98,6 +98,16 @@ impl Capture {
         wait_status(&mut self.child, limit).expect("sockeye did not exit by itself")
     }
 
+    /// SIGINT, then the exit status and what sockeye printed on stdout.
+    pub fn stop_printing(mut self) -> (ExitStatus, String) {
+        let stdout = self.stdout.take();
+        let (status, _) = self.stop();
+        let printed = stdout
+            .map(|t| t.join().expect("stdout reader"))
+            .unwrap_or_default();
+        (status, printed)
+    }
+
     /// SIGINT, then the exit status and every stderr line.
     pub fn stop(self) -> (ExitStatus, Vec<String>) {
         self.stop_with(libc::SIGINT)
