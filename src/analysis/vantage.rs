@@ -22,6 +22,15 @@ use std::collections::VecDeque;
 use std::net::IpAddr;
 
 use super::hash::FxHashMap;
+use crate::field::FieldId;
+
+/// The fields the pairing produces: a consumer that reads none of them (a `-T fields`
+/// without them, summary lines, `-q`) need not pay for it.
+pub const FIELDS: [FieldId; 3] = [
+    FieldId::SockeyeVantageDelay,
+    FieldId::SockeyeVantageDeparture,
+    FieldId::SockeyeVantageDepartureInterface,
+];
 
 /// How long (capture time) a sighting waits for its pair: far above a one-way delay.
 pub const PAIR_WINDOW: i64 = 2_000_000_000;

@@ -142,6 +142,22 @@ impl Printer {
             .is_none_or(|filter| filter.matches_frame(frame))
     }
 
+    /// Whether what is printed or filtered on reads `sockeye.vantage.*` (the tree, JSON
+    /// and EK show every field; `-T fields` and `-Y` only those they name).
+    pub fn reads_vantage(&self) -> bool {
+        let vantage = |id: &crate::field::FieldId| crate::analysis::vantage::FIELDS.contains(id);
+        let filtered =
+            (self.display_filter.as_ref()).is_some_and(|f| f.fields().iter().any(vantage));
+        filtered
+            || match &self.config.mode {
+                OutputMode::Fields(columns) => {
+                    columns.columns.iter().any(|c| c.parts.iter().any(vantage))
+                }
+                OutputMode::Summary | OutputMode::Quiet => false,
+                OutputMode::Json | OutputMode::Ek | OutputMode::Tree => true,
+            }
+    }
+
     /// Whether the display filter (if any) shows this dissected frame.
     pub fn shows(&self, d: &Dissection<'_>) -> bool {
         self.display_filter
@@ -298,6 +314,10 @@ pub fn run_with(
     // -N: whatever dissector the caller made (live capture's attributes processes) also
     // resolves the names the printer shows.
     dissector.resolve_names(printer.resolve());
+    // Pairing a merge's sightings is for those who read it (statistics may filter on it).
+    if !printer.reads_vantage() && stats.is_none() {
+        dissector.skip_vantage();
+    }
     let mut source_error = None;
     let pumped = (|| -> Result<(), HeadlessError> {
         printer.begin(out)?;

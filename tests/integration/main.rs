@@ -62,6 +62,7 @@ mod ui_names;
 mod ui_point;
 mod ui_program_output;
 mod ui_run;
+mod ui_vantage;
 mod vantage;
 mod verbose_reference;
 mod wire;
