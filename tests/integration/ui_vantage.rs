@@ -89,3 +89,12 @@ fn a_small_ladder_follows_the_selected_arrival() {
         "{text}"
     );
 }
+
+#[test]
+fn the_two_vantage_ladder_survives_tiny_terminals() {
+    for (w, h) in [(1, 1), (12, 4), (30, 7), (50, 9)] {
+        let mut a = app_for(&both_sides(), w, h);
+        keys(&mut a, "jjjj2jjjjjjj");
+        let _ = screen(&a);
+    }
+}

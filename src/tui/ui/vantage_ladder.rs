@@ -172,7 +172,9 @@ fn draw(grid: &mut [Vec<Cell>], c: &Crossing, span: usize, style: Style) {
             *cell = (ch, style);
         }
     };
-    for j in 0..=steps {
+    // Only the steps on screen (a crossing may start far above the rows shown).
+    let shown = (-c.from_row).max(0)..=steps.min(grid.len() as isize - 1 - c.from_row);
+    for j in shown {
         let Some(cells) = usize::try_from(c.from_row + j)
             .ok()
             .and_then(|r| grid.get_mut(r))
