@@ -22,7 +22,6 @@
 use std::collections::VecDeque;
 use std::net::IpAddr;
 
-use super::hash::FxHashMap;
 use crate::field::FieldId;
 
 /// The fields the pairing produces: a consumer that reads none of them (a `-T fields`
@@ -76,18 +75,22 @@ pub struct Pair {
 /// must not make each lookup a long scan); beyond it the oldest is dropped.
 const MAX_COPIES: usize = 8;
 
-/// "No slot" in a chain.
-const END: u64 = u64::MAX;
+/// Buckets of the index: twice the most sightings waiting, a power of two.
+const BUCKETS: usize = 2 * MAX_WAITING;
+/// "No sighting" in the index and the chains.
+const END: u32 = u32::MAX;
+/// Links hold a sighting's sequence number modulo this (never [`END`]); the ring's
+/// sightings span far less, so a link is unambiguous.
+const LINK_MASK: u64 = 0x7FFF_FFFF;
 
 /// One waiting sighting, in the order they were seen.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     key: SegmentKey,
-    /// The key's fingerprint (see [`fingerprint`]).
-    hash: u64,
+    bucket: u32,
     seen: Sighting,
-    /// The next (younger) waiting sighting with the same fingerprint, or [`END`].
-    next: u64,
+    /// The next (younger) waiting sighting in the same bucket, or [`END`].
+    next: u32,
     /// Still waiting (not paired, not dropped).
     alive: bool,
 }
@@ -97,23 +100,26 @@ struct Slot {
 /// Hand-written rather than a map from key to a queue of sightings: every TCP packet of a
 /// merge goes through here (most of them, in a merge of unrelated captures, never pair),
 /// so the structure is one ring of sightings in capture order — which is also the expiry
-/// order — and a small index from each key's 64-bit fingerprint to its oldest waiting
-/// sighting; sightings sharing a fingerprint (copies of one segment, or the rare
-/// collision) are chained oldest first through the ring. A packet costs one hash of its
-/// key and no allocation.
+/// order — and a direct-mapped index (256 KiB, cache-resident) from each bucket of key
+/// hashes to its oldest waiting sighting; the sightings of one bucket (copies of one
+/// segment, or other keys) are chained oldest first through the ring and told apart by
+/// their whole key. A packet costs one hash of its key, an index read and write, and no
+/// allocation; a hostile capture that fills one bucket makes lookups longer, never wrong.
 #[derive(Debug, Default)]
 pub struct VantageMatcher {
     /// Sightings, oldest first; `slots[0]` has sequence number `base`.
     slots: VecDeque<Slot>,
     base: u64,
-    /// The oldest waiting sighting of each fingerprint, by sequence number.
-    heads: FxHashMap<u64, u64>,
+    /// The oldest waiting sighting of each bucket (a link), allocated on first use.
+    heads: Vec<u32>,
     count: usize,
+    /// log2 of the bucket count; 0 = the usual [`BUCKETS`] (tests use a few, so that
+    /// chains mix keys).
+    bucket_bits: u32,
 }
 
-/// A key's 64-bit fingerprint (the FxHash mix over its words): equal keys always agree;
-/// different keys that collide share a chain and are told apart by the whole key.
-fn fingerprint(key: &SegmentKey) -> u64 {
+/// The bucket of `key` among `1 << bits`: the top bits of its FxHash over the key's words.
+fn bucket(key: &SegmentKey, bits: u32) -> u32 {
     use std::hash::Hasher as _;
     let mut h = super::hash::FxHasher::default();
     let mut addr = |a: IpAddr| match a {
@@ -129,7 +135,7 @@ fn fingerprint(key: &SegmentKey) -> u64 {
     h.write_u64(u64::from(key.src_port) << 48 | u64::from(key.dst_port) << 32 | u64::from(key.seq));
     h.write_u64(u64::from(key.ack) << 32 | u64::from(key.len));
     h.write_u64(u64::from(key.flags) << 32 | key.ip_id.map_or(1 << 16, u64::from));
-    h.finish()
+    (h.finish() >> (64 - bits)) as u32
 }
 
 impl VantageMatcher {
@@ -137,49 +143,69 @@ impl VantageMatcher {
         Self::default()
     }
 
-    fn slot(&self, seq: u64) -> Option<&Slot> {
-        self.slots
-            .get(usize::try_from(seq.checked_sub(self.base)?).ok()?)
+    fn link(seq: u64) -> u32 {
+        (seq & LINK_MASK) as u32
     }
 
-    fn slot_mut(&mut self, seq: u64) -> Option<&mut Slot> {
-        let at = usize::try_from(seq.checked_sub(self.base)?).ok()?;
-        self.slots.get_mut(at)
+    /// The ring position `link` names, if it names a sighting still in the ring.
+    fn position(&self, link: u32) -> Option<usize> {
+        if link == END {
+            return None;
+        }
+        let offset = u64::from(link).wrapping_sub(self.base) & LINK_MASK;
+        usize::try_from(offset)
+            .ok()
+            .filter(|&at| at < self.slots.len())
     }
 
-    /// Takes sighting `seq` out of its chain (`prev` is the one before it, if any).
-    fn unlink(&mut self, hash: u64, prev: Option<u64>, seq: u64) {
-        let Some(slot) = self.slot_mut(seq) else {
+    fn head(&self, bucket: u32) -> u32 {
+        self.heads.get(bucket as usize).copied().unwrap_or(END)
+    }
+
+    fn set_head(&mut self, bucket: u32, link: u32) {
+        if let Some(head) = self.heads.get_mut(bucket as usize) {
+            *head = link;
+        }
+    }
+
+    /// Takes the sighting at ring position `at` out of its bucket's chain (`prev` is the
+    /// position of the one before it, if any).
+    fn unlink(&mut self, prev: Option<usize>, at: usize) {
+        let Some(slot) = self.slots.get_mut(at) else {
             return;
         };
         slot.alive = false;
-        let next = slot.next;
+        let (next, bucket) = (slot.next, slot.bucket);
         self.count = self.count.saturating_sub(1);
-        match prev.and_then(|p| self.slot_mut(p)) {
+        match prev.and_then(|p| self.slots.get_mut(p)) {
             Some(before) => before.next = next,
-            None if next == END => {
-                self.heads.remove(&hash);
-            }
-            None => {
-                self.heads.insert(hash, next);
-            }
+            None => self.set_head(bucket, next),
         }
     }
 
     /// Records `seen`; when an earlier sighting of `key` on another interface is waiting,
     /// pairs with the oldest one and returns it (this sighting is the arrival).
     pub fn observe(&mut self, key: SegmentKey, seen: Sighting) -> Option<Pair> {
+        if self.heads.is_empty() {
+            if self.bucket_bits == 0 {
+                self.bucket_bits = BUCKETS.trailing_zeros();
+            }
+            self.heads = vec![END; 1 << self.bucket_bits];
+        }
         self.expire(seen.ts_ns);
-        let hash = fingerprint(&key);
-        // Walk the fingerprint's chain, oldest first.
+        let bucket = bucket(&key, self.bucket_bits);
+        // Walk the bucket's chain, oldest first.
         let mut prev = None;
-        let mut at = self.heads.get(&hash).copied().unwrap_or(END);
+        let mut cursor = self.position(self.head(bucket));
         let mut copies = 0;
         let mut oldest_copy = None;
-        while let Some(slot) = self.slot(at).copied() {
+        while let Some(at) = cursor {
+            let Some(slot) = self.slots.get(at).copied() else {
+                break;
+            };
             if slot.key == key {
                 if slot.seen.interface != seen.interface {
-                    self.unlink(hash, prev, at);
+                    self.unlink(prev, at);
                     return Some(Pair {
                         departure: slot.seen,
                         delay_ns: seen.ts_ns.saturating_sub(slot.seen.ts_ns),
@@ -189,30 +215,28 @@ impl VantageMatcher {
                 oldest_copy.get_or_insert((prev, at));
             }
             prev = Some(at);
-            at = slot.next;
+            cursor = self.position(slot.next);
         }
         let mut tail = prev;
         if copies >= MAX_COPIES {
             if let Some((before, oldest)) = oldest_copy {
-                self.unlink(hash, before, oldest);
+                self.unlink(before, oldest);
                 if tail == Some(oldest) {
                     tail = before;
                 }
             }
         }
-        let seq = self.base + self.slots.len() as u64;
+        let link = Self::link(self.base + self.slots.len() as u64);
         self.slots.push_back(Slot {
             key,
-            hash,
+            bucket,
             seen,
             next: END,
             alive: true,
         });
-        match tail.and_then(|t| self.slot_mut(t)) {
-            Some(last) => last.next = seq,
-            None => {
-                self.heads.insert(hash, seq);
-            }
+        match tail.and_then(|t| self.slots.get_mut(t)) {
+            Some(last) => last.next = link,
+            None => self.set_head(bucket, link),
         }
         self.count += 1;
         None
@@ -225,7 +249,7 @@ impl VantageMatcher {
 
     /// Drops paired sightings from the front of the ring, and the oldest waiting ones
     /// beyond the window or the cap. The oldest waiting sighting is the first of its
-    /// chain (chains run oldest first), so it leaves the index from its head.
+    /// bucket's chain (chains run oldest first), so it leaves the index from its head.
     fn expire(&mut self, now: i64) {
         while let Some(front) = self.slots.front().copied() {
             let too_old = now.saturating_sub(front.seen.ts_ns) > PAIR_WINDOW;
@@ -233,7 +257,7 @@ impl VantageMatcher {
                 break;
             }
             if front.alive {
-                self.unlink(front.hash, None, self.base);
+                self.unlink(None, 0);
             }
             self.slots.pop_front();
             self.base += 1;
@@ -398,7 +422,12 @@ mod tests {
             state ^= state << 17;
             state % n
         };
+        // The usual index, and one of two buckets where every chain mixes keys.
         let mut matcher = VantageMatcher::new();
+        let mut crowded = VantageMatcher {
+            bucket_bits: 1,
+            ..VantageMatcher::new()
+        };
         let mut model = Model {
             ring: VecDeque::new(),
         };
@@ -416,10 +445,11 @@ mod tests {
             };
             let k = key(next(40) as u32, ip_id);
             let seen = seen(frame, ts, next(3) as u32);
-            let got = matcher.observe(k, seen);
             let want = model.observe(k, seen, MAX_WAITING);
-            assert_eq!(got, want, "frame {frame}");
+            assert_eq!(matcher.observe(k, seen), want, "frame {frame}");
+            assert_eq!(crowded.observe(k, seen), want, "frame {frame}, two buckets");
             assert_eq!(matcher.waiting(), model.waiting(), "frame {frame}");
+            assert_eq!(crowded.waiting(), model.waiting(), "frame {frame}");
         }
     }
 }
