@@ -12,6 +12,7 @@ mod talkers;
 use crate::analysis::follow::{render_tshark_ascii, TcpFollower, UdpFollower};
 use crate::analysis::follow_dump::{render_tshark_dump, FollowMode};
 use crate::analysis::{render_tshark, Analyzer, ConvProto, RenderOptions};
+use crate::decode::Interest;
 use crate::dissect::{tcp_segment, udp_datagram, Dissection, SackBlocks};
 use crate::filter::Filter;
 use crate::stats::expert::{ExpertTable, Severity};
@@ -273,6 +274,8 @@ enum Collector {
 /// Collects every requested statistic while packets stream past.
 pub struct Stats {
     collectors: Vec<Collector>,
+    /// What the collectors read from each dissection.
+    interest: Interest,
     first_ts: Option<i64>,
     sack: SackBlocks,
 }
@@ -281,6 +284,17 @@ fn render_follow(stream: &crate::analysis::follow::FollowedStream, mode: FollowM
     match mode {
         FollowMode::Ascii => render_tshark_ascii(stream),
         mode => render_tshark_dump(stream, mode),
+    }
+}
+
+impl StatSpec {
+    /// The layers this statistic reads from each dissection: the conversation and
+    /// endpoint tables read addresses and the analysis only; the others read anything.
+    pub fn interest(&self) -> Interest {
+        match self {
+            StatSpec::Conv(_) | StatSpec::ConvAddr(_) | StatSpec::Endpoints(_) => Interest::NONE,
+            _ => Interest::ALL.union(Interest::COLUMNS),
+        }
     }
 }
 
@@ -321,9 +335,17 @@ impl Stats {
             .collect();
         Stats {
             collectors,
+            interest: specs
+                .iter()
+                .fold(Interest::NONE, |acc, spec| acc.union(spec.interest())),
             first_ts: None,
             sack: SackBlocks::new(),
         }
+    }
+
+    /// The layers the statistics read from each dissection.
+    pub fn interest(&self) -> Interest {
+        self.interest
     }
 
     pub fn is_empty(&self) -> bool {
