@@ -203,56 +203,10 @@ impl IoStatSpec {
         })
     }
 
-    /// `""`, `FILTER`, or `FUNC(FIELD)FILTER`.
+    /// `""`, `FILTER`, or `FUNC(FIELD)FILTER`, with the text as tshark titles it.
     fn column(text: &str) -> Result<(Option<String>, IoLine), String> {
-        let compile = |f: &str| -> Result<Option<Filter>, String> {
-            if f.trim().is_empty() {
-                return Ok(None);
-            }
-            Filter::parse(f).map(Some).map_err(|e| e.to_string())
-        };
         let title = (!text.is_empty()).then(|| text.to_string());
-        for func in ["COUNT", "SUM", "MIN", "MAX", "AVG", "FRAMES", "BYTES"] {
-            let Some(rest) = text.strip_prefix(func).and_then(|r| r.strip_prefix('(')) else {
-                continue;
-            };
-            let (field, filter) = rest
-                .split_once(')')
-                .ok_or_else(|| format!("{func}( needs its closing parenthesis"))?;
-            let calc = match func {
-                "FRAMES" | "BYTES" if !field.is_empty() => {
-                    return Err(format!("{func}() takes no field"));
-                }
-                "FRAMES" => Calc::Frames,
-                "BYTES" => Calc::Bytes,
-                _ => {
-                    let id = crate::field::FieldId::from_name(field).ok_or_else(|| {
-                        format!("{func}({field}): no field named '{field}' (see `sockeye fields`)")
-                    })?;
-                    match func {
-                        "COUNT" => Calc::Count(id),
-                        "SUM" => Calc::Sum(id),
-                        "MIN" => Calc::Min(id),
-                        "MAX" => Calc::Max(id),
-                        _ => Calc::Avg(id),
-                    }
-                }
-            };
-            return Ok((
-                title,
-                IoLine {
-                    calc,
-                    filter: compile(filter)?,
-                },
-            ));
-        }
-        Ok((
-            title,
-            IoLine {
-                calc: Calc::FramesAndBytes,
-                filter: compile(text)?,
-            },
-        ))
+        Ok((title, IoLine::parse(text)?))
     }
 }
 
