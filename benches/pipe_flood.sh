@@ -5,6 +5,8 @@
 # (bounded: at most RATE x SECS datagrams), in a private network namespace. Prints what was
 # sent, what the producer captured (and the kernel dropped), and what the reader read: a
 # pipe loses nothing, so read = captured; the producer keeps up when captured = sent.
+# Where the sender cannot reach RATE on the machine, it says so and states the rate
+# the run did test.
 #
 # usage: benches/pipe_flood.sh [SECS=5] [RATE=300000]
 set -eu
@@ -43,8 +45,18 @@ captured=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured.*/\1/p' "$OUT/producer"
 dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$OUT/producer")
 read=$(wc -l <"$OUT/read")
 set -- $(cat "$OUT/times")
-awk -v s="$sent" -v c="${captured:-0}" -v d="${dropped:-?}" -v r="$read" -v t0="$1" -v t1="$2" 'BEGIN {
-    printf "flood: %d datagrams in %.2f s (%.0f/s)\n", s, t1 - t0, s / (t1 - t0)
+awk -v s="$sent" -v c="${captured:-0}" -v d="${dropped:-?}" -v r="$read" -v t0="$1" -v t1="$2" \
+    -v target="$RATE" -v secs="$SECS" 'BEGIN {
+    rate = s / (t1 - t0)
+    printf "flood: %d datagrams in %.2f s (%.0f/s)\n", s, t1 - t0, rate
     printf "producer (sockeye -i lo -w -): captured %d (%.1f%% of sent), kernel drops %s\n", c, 100 * c / s, d
     printf "reader (sockeye -r -):         read %d (%.1f%% of captured, %.1f%% of sent)\n", r, 100 * r / (c ? c : 1), 100 * r / s
+    # What the run shows, said plainly: the rate asked for is only tested if it was sent.
+    printf "target %d/s for %d s: the sender reached %.0f/s (%.0f%% of it)", target, secs, rate, 100 * rate / target
+    if (rate < 0.95 * target)
+        printf "; the sender is the limit here, so this run tests %.0f/s, not %d/s\n", rate, target
+    else
+        printf "\n"
+    printf "lost between producer and reader (the pipe): %d of %d (%.2f%%)%s\n", c - r, c, 100 * (c - r) / (c ? c : 1), (c == r ? ": none" : "")
+    printf "lost before the pipe (capture): %d of %d sent (%.2f%%)\n", s - c, s, 100 * (s - c) / s
 }'

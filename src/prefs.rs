@@ -44,6 +44,10 @@ pub struct Prefs {
 pub struct ColumnPrefs {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hidden: Vec<String>,
+    /// Columns hidden by default that the user keeps shown (Interface: shown on its own
+    /// only when a capture has more than one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shown: Vec<String>,
     /// Width changes the user made, in cells (positive wider, negative narrower).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub widths: BTreeMap<String, i16>,
@@ -199,6 +203,7 @@ mod tests {
         Prefs {
             columns: ColumnPrefs {
                 hidden: vec!["Len".into()],
+                shown: vec!["Interface".into()],
                 widths: BTreeMap::from([("Source".into(), 4), ("Info".into(), -2)]),
             },
             time_format: Some("ad".into()),

@@ -206,6 +206,28 @@ impl Store {
             .map(|i| self.first + i)
     }
 
+    /// The departure the pipeline paired packet `i` (0-based) with, when `i` is a segment's
+    /// arriving copy in a capture from two vantage points (`sockeye.vantage.*`).
+    pub fn vantage(&self, i: usize) -> Option<crate::analysis::vantage::Pair> {
+        if i < self.first {
+            return None;
+        }
+        self.facts.vantage(i as u64 + 1)
+    }
+
+    /// How many capture interfaces (a merge's sources, a pcapng's interfaces) are known.
+    pub fn interface_count(&self) -> usize {
+        self.interfaces.len()
+    }
+
+    /// What the UI calls interface `id`: its name (`frame.interface_name`), else `#id`.
+    pub fn interface_label(&self, id: u32) -> String {
+        match self.interfaces.get(id).and_then(|desc| desc.name) {
+            Some(name) => name.to_string(),
+            None => format!("#{id}"),
+        }
+    }
+
     /// Time of the first packet ever stored (evicted or not).
     pub fn first_ts(&self) -> i64 {
         self.first_ts_ns.unwrap_or(0)
@@ -292,8 +314,7 @@ impl Store {
             udp,
             app,
             names: None,
-            // The UI's store keeps no vantage pairs yet: the headless pipeline has them.
-            vantage: None,
+            vantage: self.facts.vantage(number),
             process,
             comment: None,
         })
@@ -329,6 +350,7 @@ impl Store {
                     .find(|&x| x != facts::NONE)
                     .map_or(usize::MAX, |x| x as usize);
                 self.facts.evict_before(kept_extra);
+                self.facts.evict_vantage_before(self.first as u64 + 1);
             }
             let dead = self.first - self.base;
             if dead > 0 && dead * 2 >= self.entries.len() {

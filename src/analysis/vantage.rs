@@ -15,19 +15,28 @@
 //! copy lost on the way leaves an unpaired departure rather than shifting every pair.
 //!
 //! Memory is bounded: a sighting waits for its pair at most [`PAIR_WINDOW`] of capture time
-//! and at most [`MAX_WAITING`] sightings wait at once (a capture whose sources never see
-//! the same segments pairs nothing and must not grow without end, nor slow down).
+//! and while fewer than [`MAX_WAITING`] TCP sightings came after it (a capture whose
+//! sources never see the same segments pairs nothing and must not grow without end, nor
+//! slow down).
 
 use std::collections::VecDeque;
 use std::net::IpAddr;
 
-use super::hash::FxHashMap;
+use crate::field::FieldId;
+
+/// The fields the pairing produces: a consumer that reads none of them (a `-T fields`
+/// without them, summary lines, `-q`) need not pay for it.
+pub const FIELDS: [FieldId; 3] = [
+    FieldId::SockeyeVantageDelay,
+    FieldId::SockeyeVantageDeparture,
+    FieldId::SockeyeVantageDepartureInterface,
+];
 
 /// How long (capture time) a sighting waits for its pair: far above a one-way delay.
 pub const PAIR_WINDOW: i64 = 2_000_000_000;
-/// The most sightings waiting at once: 100 ms of a 300k packets/s link, and small enough
-/// for the table to stay in cache (on a capture whose segments never pair, every lookup
-/// would otherwise miss it: merging was 35% slower with 200,000).
+/// The most TCP sightings a sighting waits behind: 100 ms of a 300k packets/s link, and
+/// small enough for the tables to stay in cache (on a capture whose segments never pair,
+/// every lookup would otherwise miss it: merging was 35% slower with 200,000).
 pub const MAX_WAITING: usize = 32_768;
 
 /// What identifies one TCP segment at both vantage points.
@@ -62,25 +71,71 @@ pub struct Pair {
     pub delay_ns: i64,
 }
 
-/// The sightings of one key still waiting, oldest first. Almost every key is seen once per
-/// vantage point, so one sighting is kept inline (no allocation per segment).
-#[derive(Debug)]
-enum Waiting {
-    One(Sighting),
-    Many(VecDeque<Sighting>),
-}
-
 /// Identical copies of one segment kept waiting at most (a flood of identical segments
 /// must not make each lookup a long scan); beyond it the oldest is dropped.
 const MAX_COPIES: usize = 8;
 
+/// Buckets of the index: twice the most sightings waiting, a power of two.
+const BUCKETS: usize = 2 * MAX_WAITING;
+/// "No sighting" in the index and the chains.
+const END: u32 = u32::MAX;
+/// Links hold a sighting's sequence number modulo this (never [`END`]); the ring's
+/// sightings span far less, so a link is unambiguous.
+const LINK_MASK: u64 = 0x7FFF_FFFF;
+
+/// One waiting sighting, in the order they were seen.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    key: SegmentKey,
+    bucket: u32,
+    seen: Sighting,
+    /// The next (younger) waiting sighting in the same bucket, or [`END`].
+    next: u32,
+    /// Still waiting (not paired, not dropped).
+    alive: bool,
+}
+
 /// Pairs sightings of the same segment on different interfaces, in capture order.
+///
+/// Hand-written rather than a map from key to a queue of sightings: every TCP packet of a
+/// merge goes through here (most of them, in a merge of unrelated captures, never pair),
+/// so the structure is one ring of sightings in capture order — which is also the expiry
+/// order — and a direct-mapped index (256 KiB, cache-resident) from each bucket of key
+/// hashes to its oldest waiting sighting; the sightings of one bucket (copies of one
+/// segment, or other keys) are chained oldest first through the ring and told apart by
+/// their whole key. A packet costs one hash of its key, an index read and write, and no
+/// allocation; a hostile capture that fills one bucket makes lookups longer, never wrong.
 #[derive(Debug, Default)]
 pub struct VantageMatcher {
-    waiting: FxHashMap<SegmentKey, Waiting>,
-    /// Every waiting sighting's key, oldest first (for expiry).
-    order: VecDeque<(i64, SegmentKey)>,
+    /// Sightings, oldest first; `slots[0]` has sequence number `base`.
+    slots: VecDeque<Slot>,
+    base: u64,
+    /// The oldest waiting sighting of each bucket (a link), allocated on first use.
+    heads: Vec<u32>,
     count: usize,
+    /// log2 of the bucket count; 0 = the usual [`BUCKETS`] (tests use a few, so that
+    /// chains mix keys).
+    bucket_bits: u32,
+}
+
+/// The bucket of `key` among `1 << bits`: the top bits of its FxHash over the key's words.
+fn bucket(key: &SegmentKey, bits: u32) -> u32 {
+    use std::hash::Hasher as _;
+    let mut h = super::hash::FxHasher::default();
+    let mut addr = |a: IpAddr| match a {
+        IpAddr::V4(v4) => h.write_u64(u64::from(u32::from(v4))),
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6);
+            h.write_u64(bits as u64 ^ 1);
+            h.write_u64((bits >> 64) as u64);
+        }
+    };
+    addr(key.src);
+    addr(key.dst);
+    h.write_u64(u64::from(key.src_port) << 48 | u64::from(key.dst_port) << 32 | u64::from(key.seq));
+    h.write_u64(u64::from(key.ack) << 32 | u64::from(key.len));
+    h.write_u64(u64::from(key.flags) << 32 | key.ip_id.map_or(1 << 16, u64::from));
+    (h.finish() >> (64 - bits)) as u32
 }
 
 impl VantageMatcher {
@@ -88,47 +143,101 @@ impl VantageMatcher {
         Self::default()
     }
 
+    fn link(seq: u64) -> u32 {
+        (seq & LINK_MASK) as u32
+    }
+
+    /// The ring position `link` names, if it names a sighting still in the ring.
+    fn position(&self, link: u32) -> Option<usize> {
+        if link == END {
+            return None;
+        }
+        let offset = u64::from(link).wrapping_sub(self.base) & LINK_MASK;
+        usize::try_from(offset)
+            .ok()
+            .filter(|&at| at < self.slots.len())
+    }
+
+    fn head(&self, bucket: u32) -> u32 {
+        self.heads.get(bucket as usize).copied().unwrap_or(END)
+    }
+
+    fn set_head(&mut self, bucket: u32, link: u32) {
+        if let Some(head) = self.heads.get_mut(bucket as usize) {
+            *head = link;
+        }
+    }
+
+    /// Takes the sighting at ring position `at` out of its bucket's chain (`prev` is the
+    /// position of the one before it, if any).
+    fn unlink(&mut self, prev: Option<usize>, at: usize) {
+        let Some(slot) = self.slots.get_mut(at) else {
+            return;
+        };
+        slot.alive = false;
+        let (next, bucket) = (slot.next, slot.bucket);
+        self.count = self.count.saturating_sub(1);
+        match prev.and_then(|p| self.slots.get_mut(p)) {
+            Some(before) => before.next = next,
+            None => self.set_head(bucket, next),
+        }
+    }
+
     /// Records `seen`; when an earlier sighting of `key` on another interface is waiting,
     /// pairs with the oldest one and returns it (this sighting is the arrival).
     pub fn observe(&mut self, key: SegmentKey, seen: Sighting) -> Option<Pair> {
+        if self.heads.is_empty() {
+            if self.bucket_bits == 0 {
+                self.bucket_bits = BUCKETS.trailing_zeros();
+            }
+            self.heads = vec![END; 1 << self.bucket_bits];
+        }
         self.expire(seen.ts_ns);
-        let pair = |departure: Sighting| Pair {
-            departure,
-            delay_ns: seen.ts_ns.saturating_sub(departure.ts_ns),
-        };
-        match self.waiting.get_mut(&key) {
-            None => {
-                self.waiting.insert(key, Waiting::One(seen));
-            }
-            Some(Waiting::One(first)) if first.interface != seen.interface => {
-                let departure = *first;
-                self.waiting.remove(&key);
-                self.count = self.count.saturating_sub(1);
-                return Some(pair(departure));
-            }
-            Some(slot @ Waiting::One(_)) => {
-                let Waiting::One(first) = *slot else {
-                    return None;
-                };
-                *slot = Waiting::Many(VecDeque::from([first, seen]));
-            }
-            Some(Waiting::Many(queue)) => {
-                if let Some(at) = queue.iter().position(|s| s.interface != seen.interface) {
-                    let departure = queue.remove(at)?;
-                    self.count = self.count.saturating_sub(1);
-                    if queue.is_empty() {
-                        self.waiting.remove(&key);
-                    }
-                    return Some(pair(departure));
+        let bucket = bucket(&key, self.bucket_bits);
+        // Walk the bucket's chain, oldest first.
+        let mut prev = None;
+        let mut cursor = self.position(self.head(bucket));
+        let mut copies = 0;
+        let mut oldest_copy = None;
+        while let Some(at) = cursor {
+            let Some(slot) = self.slots.get(at).copied() else {
+                break;
+            };
+            if slot.key == key {
+                if slot.seen.interface != seen.interface {
+                    self.unlink(prev, at);
+                    return Some(Pair {
+                        departure: slot.seen,
+                        delay_ns: seen.ts_ns.saturating_sub(slot.seen.ts_ns),
+                    });
                 }
-                if queue.len() >= MAX_COPIES {
-                    queue.pop_front();
-                    self.count = self.count.saturating_sub(1);
+                copies += 1;
+                oldest_copy.get_or_insert((prev, at));
+            }
+            prev = Some(at);
+            cursor = self.position(slot.next);
+        }
+        let mut tail = prev;
+        if copies >= MAX_COPIES {
+            if let Some((before, oldest)) = oldest_copy {
+                self.unlink(before, oldest);
+                if tail == Some(oldest) {
+                    tail = before;
                 }
-                queue.push_back(seen);
             }
         }
-        self.order.push_back((seen.ts_ns, key));
+        let link = Self::link(self.base + self.slots.len() as u64);
+        self.slots.push_back(Slot {
+            key,
+            bucket,
+            seen,
+            next: END,
+            alive: true,
+        });
+        match tail.and_then(|t| self.slots.get_mut(t)) {
+            Some(last) => last.next = link,
+            None => self.set_head(bucket, link),
+        }
         self.count += 1;
         None
     }
@@ -138,33 +247,20 @@ impl VantageMatcher {
         self.count
     }
 
-    /// Drops sightings older than the window, and the oldest beyond the cap.
+    /// Drops paired sightings from the front of the ring, and the oldest waiting ones
+    /// beyond the window or the cap. The oldest waiting sighting is the first of its
+    /// bucket's chain (chains run oldest first), so it leaves the index from its head.
     fn expire(&mut self, now: i64) {
-        while let Some(&(ts, key)) = self.order.front() {
-            let too_old = now.saturating_sub(ts) > PAIR_WINDOW;
-            if !too_old && self.count < MAX_WAITING {
+        while let Some(front) = self.slots.front().copied() {
+            let too_old = now.saturating_sub(front.seen.ts_ns) > PAIR_WINDOW;
+            if front.alive && !too_old && self.slots.len() < MAX_WAITING {
                 break;
             }
-            self.order.pop_front();
-            // The key's oldest sighting is this one unless it was paired (or dropped)
-            // already: then the key's queue starts later, or is gone.
-            let emptied = match self.waiting.get_mut(&key) {
-                Some(Waiting::One(first)) if first.ts_ns <= ts => true,
-                Some(Waiting::Many(queue)) => {
-                    if queue.front().is_some_and(|s| s.ts_ns <= ts) {
-                        queue.pop_front();
-                        self.count = self.count.saturating_sub(1);
-                    }
-                    queue.is_empty()
-                }
-                _ => false,
-            };
-            if emptied {
-                if matches!(self.waiting.get(&key), Some(Waiting::One(_))) {
-                    self.count = self.count.saturating_sub(1);
-                }
-                self.waiting.remove(&key);
+            if front.alive {
+                self.unlink(None, 0);
             }
+            self.slots.pop_front();
+            self.base += 1;
         }
     }
 }
@@ -262,5 +358,98 @@ mod tests {
             None
         );
         assert_eq!(m.waiting(), 1);
+    }
+
+    #[test]
+    fn a_sighting_waits_behind_at_most_the_cap() {
+        let mut m = VantageMatcher::new();
+        m.observe(key(1, Some(1)), seen(0, 0, 0));
+        for i in 1..MAX_WAITING as u64 {
+            m.observe(key(2, Some(i as u16)), seen(i, 1, 0));
+        }
+        assert_eq!(m.waiting(), MAX_WAITING);
+        assert_eq!(m.observe(key(1, Some(1)), seen(1 << 20, 2, 1)), None);
+        assert_eq!(m.waiting(), MAX_WAITING);
+    }
+
+    /// The matcher against the plainest model of its rules (a list scanned front to back)
+    /// on long pseudo-random runs with few distinct keys, three interfaces, copies,
+    /// expiry by time and by the cap: every answer and the waiting count agree.
+    #[test]
+    fn agrees_with_a_list_scanned_in_order() {
+        struct Model {
+            ring: VecDeque<(SegmentKey, Sighting, bool)>,
+        }
+        impl Model {
+            fn observe(&mut self, key: SegmentKey, seen: Sighting, cap: usize) -> Option<Pair> {
+                while let Some(&(_, front, alive)) = self.ring.front() {
+                    let too_old = seen.ts_ns - front.ts_ns > PAIR_WINDOW;
+                    if alive && !too_old && self.ring.len() < cap {
+                        break;
+                    }
+                    self.ring.pop_front();
+                }
+                let found = self
+                    .ring
+                    .iter_mut()
+                    .find(|(k, s, alive)| *alive && *k == key && s.interface != seen.interface);
+                if let Some((_, departure, alive)) = found {
+                    *alive = false;
+                    return Some(Pair {
+                        departure: *departure,
+                        delay_ns: seen.ts_ns - departure.ts_ns,
+                    });
+                }
+                let same = |(k, s, alive): &&mut (SegmentKey, Sighting, bool)| {
+                    *alive && *k == key && s.interface == seen.interface
+                };
+                if self.ring.iter_mut().filter(same).count() >= MAX_COPIES {
+                    if let Some(oldest) = self.ring.iter_mut().find(same) {
+                        oldest.2 = false;
+                    }
+                }
+                self.ring.push_back((key, seen, true));
+                None
+            }
+            fn waiting(&self) -> usize {
+                self.ring.iter().filter(|e| e.2).count()
+            }
+        }
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        // The usual index, and one of two buckets where every chain mixes keys.
+        let mut matcher = VantageMatcher::new();
+        let mut crowded = VantageMatcher {
+            bucket_bits: 1,
+            ..VantageMatcher::new()
+        };
+        let mut model = Model {
+            ring: VecDeque::new(),
+        };
+        let mut ts = 0i64;
+        for frame in 0..10_000u64 {
+            // Mostly small steps; now and then a jump past the window.
+            ts += if next(200) == 0 {
+                PAIR_WINDOW
+            } else {
+                next(40_000) as i64
+            };
+            let ip_id = match next(3) {
+                0 => None,
+                n => Some(n as u16),
+            };
+            let k = key(next(40) as u32, ip_id);
+            let seen = seen(frame, ts, next(3) as u32);
+            let want = model.observe(k, seen, MAX_WAITING);
+            assert_eq!(matcher.observe(k, seen), want, "frame {frame}");
+            assert_eq!(crowded.observe(k, seen), want, "frame {frame}, two buckets");
+            assert_eq!(matcher.waiting(), model.waiting(), "frame {frame}");
+            assert_eq!(crowded.waiting(), model.waiting(), "frame {frame}");
+        }
     }
 }

@@ -40,6 +40,8 @@ pub struct Dissector {
     interface_names: Vec<Option<std::sync::Arc<str>>>,
     /// Pairs a segment's sightings on two interfaces; on once there are two.
     vantage: Option<crate::analysis::vantage::VantageMatcher>,
+    /// Nobody reads `sockeye.vantage.*`: sightings are not paired (see `skip_vantage`).
+    vantage_unread: bool,
     /// Live capture only: who owns each conversation's local sockets.
     owners: Option<process::Attribution>,
     /// Capture files: the packet comment of the record being dissected.
@@ -311,11 +313,18 @@ impl Dissector {
                 .into_iter()
                 .map(|desc| desc.name)
                 .collect();
-            if self.interface_names.len() > 1 && self.vantage.is_none() {
+            if self.interface_names.len() > 1 && self.vantage.is_none() && !self.vantage_unread {
                 self.vantage = Some(crate::analysis::vantage::VantageMatcher::new());
             }
         }
         self.interface_names.get(id as usize).cloned().flatten()
+    }
+
+    /// Leaves a merge's sightings unpaired: for consumers that read no
+    /// `sockeye.vantage.*` field (pairing is most of what a merge costs on top of reading).
+    pub fn skip_vantage(&mut self) {
+        self.vantage_unread = true;
+        self.vantage = None;
     }
 
     /// A dissector that attributes each new TCP/UDP conversation to the processes owning

@@ -166,6 +166,22 @@ impl Printer {
             .is_none_or(|filter| filter.matches_frame(frame))
     }
 
+    /// Whether what is printed or filtered on reads `sockeye.vantage.*` (the tree, JSON
+    /// and EK show every field; `-T fields` and `-Y` only those they name).
+    pub fn reads_vantage(&self) -> bool {
+        let vantage = |id: &crate::field::FieldId| crate::analysis::vantage::FIELDS.contains(id);
+        let filtered =
+            (self.display_filter.as_ref()).is_some_and(|f| f.fields().iter().any(vantage));
+        filtered
+            || match &self.config.mode {
+                OutputMode::Fields(columns) => {
+                    columns.columns.iter().any(|c| c.parts.iter().any(vantage))
+                }
+                OutputMode::Summary | OutputMode::Quiet => false,
+                OutputMode::Json | OutputMode::Ek | OutputMode::Tree => true,
+            }
+    }
+
     /// Whether the display filter (if any) shows this dissected frame.
     pub fn shows(&self, d: &Dissection<'_>) -> bool {
         self.display_filter
@@ -342,6 +358,10 @@ pub fn run_with(
     dissector.resolve_names(printer.resolve());
     let stats_interest = stats.as_ref().map_or(Interest::NONE, Stats::interest);
     dissector.limit_to(printer.interest().union(stats_interest));
+    // Pairing a merge's sightings is for those who read it (statistics may filter on it).
+    if !printer.reads_vantage() && stats.is_none() {
+        dissector.skip_vantage();
+    }
     let mut source_error = None;
     let pumped = std::thread::scope(|scope| -> Result<(), HeadlessError> {
         let mut lines = match printer.lines_in_parallel() {

@@ -58,6 +58,9 @@ impl Batch {
                 }
             }
         }
+        if let Some(pair) = d.vantage {
+            self.facts.vantage.push((d.info.number, pair));
+        }
         self.entries.push(entry);
     }
 

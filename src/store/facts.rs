@@ -12,6 +12,7 @@
 
 use etherparse::defrag::IpDefragPayloadVec;
 
+use crate::analysis::vantage::Pair;
 use crate::analysis::{AnalysisFlag, ConnState, Handshake, Role, TcpFacts, WindowScale};
 use crate::dissect::app::AppFacts;
 
@@ -213,6 +214,10 @@ pub struct FactTable {
     handshakes: Vec<Handshake>,
     /// Timestamp of every TCP stream's first frame.
     stream_starts: Vec<i64>,
+    /// A two-vantage capture's pairs (`sockeye.vantage.*`), by arrival frame number in
+    /// capture order: only arriving copies pay for them, and a capture from one vantage
+    /// point not at all.
+    vantage: Vec<(u64, Pair)>,
 }
 
 impl FactTable {
@@ -236,6 +241,21 @@ impl FactTable {
         self.heavy.get((row as usize).checked_sub(self.heavy_base)?)
     }
 
+    /// The departure of frame `number` (1-based), when it is a segment's arriving copy.
+    pub fn vantage(&self, number: u64) -> Option<Pair> {
+        let at = self
+            .vantage
+            .binary_search_by_key(&number, |(n, _)| *n)
+            .ok()?;
+        self.vantage.get(at).map(|(_, pair)| *pair)
+    }
+
+    /// Forgets the pairs of frames before `number` (a live store evicted them).
+    pub fn evict_vantage_before(&mut self, number: u64) {
+        let dead = self.vantage.partition_point(|(n, _)| *n < number);
+        self.vantage.drain(..dead);
+    }
+
     pub fn handshake(&self, stream: u32) -> Handshake {
         self.handshakes
             .get(stream as usize)
@@ -256,6 +276,7 @@ impl FactTable {
         self.heavy_bytes += batch.heavy.iter().map(Heavy::bytes).sum::<usize>();
         self.extras.append(&mut batch.extras);
         self.heavy.append(&mut batch.heavy);
+        self.vantage.append(&mut batch.vantage);
         for (stream, start) in batch.stream_starts.drain(..) {
             let Ok(i) = usize::try_from(stream) else {
                 continue;
@@ -311,6 +332,7 @@ impl FactTable {
             + self.heavy_bytes
             + self.handshakes.len() * std::mem::size_of::<Handshake>()
             + self.stream_starts.len() * std::mem::size_of::<i64>()
+            + self.vantage.len() * std::mem::size_of::<(u64, Pair)>()
     }
 }
 
@@ -323,12 +345,15 @@ pub struct FactBatch {
     pub handshakes: Vec<(u64, Handshake)>,
     /// First-frame timestamps of the streams that began in this batch.
     pub stream_starts: Vec<(u64, i64)>,
+    /// Arriving copies' departures, by frame number (see [`FactTable::vantage`]).
+    pub vantage: Vec<(u64, Pair)>,
 }
 
 impl FactBatch {
     pub fn bytes(&self) -> usize {
         self.extras.len() * std::mem::size_of::<Extra>()
             + self.heavy.iter().map(Heavy::bytes).sum::<usize>()
+            + self.vantage.len() * std::mem::size_of::<(u64, Pair)>()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -336,6 +361,7 @@ impl FactBatch {
             && self.heavy.is_empty()
             && self.handshakes.is_empty()
             && self.stream_starts.is_empty()
+            && self.vantage.is_empty()
     }
 
     pub fn clear(&mut self) {
@@ -343,6 +369,7 @@ impl FactBatch {
         self.heavy.clear();
         self.handshakes.clear();
         self.stream_starts.clear();
+        self.vantage.clear();
     }
 }
 

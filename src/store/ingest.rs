@@ -227,7 +227,9 @@ pub fn spawn_indexer(
                 let mut batcher = Batcher::new(store, copy, CONVS_EVERY_FILE);
                 // Packet comments (and the process owners sockeye wrote there) reach the
                 // details pane as they reach -V.
-                batcher.dissector = Dissector::with_comments(source.comments());
+                // The interfaces name the frames and pair a two-vantage capture's sightings.
+                batcher.dissector = Dissector::with_comments(source.comments())
+                    .with_interfaces(source.interfaces());
                 let error = loop {
                     if cancel.load(Ordering::Relaxed) {
                         break None;
@@ -377,6 +379,7 @@ pub fn spawn_live_with(
         None => None,
     };
     let recording = recorder.is_some();
+    let interfaces = source.interfaces();
     let store = Arc::new(Mutex::new(store));
     let paused = Arc::new(AtomicBool::new(false));
     let cancel = Arc::new(AtomicBool::new(false));
@@ -417,6 +420,9 @@ pub fn spawn_live_with(
                 if let Some(lookup) = lookup {
                     batcher.dissector = Dissector::with_owners(lookup);
                 }
+                // A merge's sources pair a two-vantage capture's sightings (the ladder).
+                batcher.dissector =
+                    std::mem::take(&mut batcher.dissector).with_interfaces(interfaces);
                 let mut record_error = None;
                 loop {
                     match rx.recv_timeout(FLUSH_EVERY) {

@@ -68,6 +68,7 @@ mod ui_point;
 mod ui_process;
 mod ui_program_output;
 mod ui_run;
+mod ui_vantage;
 mod vantage;
 mod verbose_reference;
 mod wire;

@@ -208,3 +208,31 @@ fn a_profile_is_its_own_file_in_the_real_binary() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_interface_column_follows_the_capture_until_saved_shown_or_hidden() {
+    let dir = config_dir("interface");
+    let file = dir.join("preferences.toml");
+    std::fs::write(&file, "[columns]\nhidden = [\"Len\"]\n").unwrap();
+    // One interface: no Interface column, and saving leaves it to follow the capture.
+    let mut app = app_with_prefs(&file);
+    assert!(!header(&screen(&app)).contains("Interface"));
+    keys(&mut app, "W");
+    let p = load_path(file.clone()).prefs;
+    assert_eq!(p.columns.hidden, ["Len"]);
+    assert!(p.columns.shown.is_empty());
+    // C shows every column, Interface too; W keeps it shown on the next one-interface
+    // capture.
+    keys(&mut app, "CW");
+    let p = load_path(file.clone()).prefs;
+    assert_eq!(p.columns.shown, ["Interface"]);
+    assert!(p.columns.hidden.is_empty());
+    assert!(header(&screen(&app_with_prefs(&file))).contains("Interface"));
+    // Hidden with c (cursor: No., Time, Interface) it is saved hidden.
+    let mut app = app_with_prefs(&file);
+    keys(&mut app, ">>cW");
+    let p = load_path(file.clone()).prefs;
+    assert_eq!(p.columns.hidden, ["Interface"]);
+    assert!(p.columns.shown.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}

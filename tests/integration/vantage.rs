@@ -267,3 +267,48 @@ fn the_lab_captures_both_namespaces_and_draws_each_crossing() {
         ["client 192.0.2.2 (veth0)", "server 192.0.2.1 (veth0)"]
     );
 }
+
+/// The committed two-vantage capture (`captures/vantage/echo-both.pcapng`): every TCP
+/// segment's second sighting names the first as its departure, and leaving the pairing
+/// out (a `-T fields` that reads none of it) changes no other column.
+#[test]
+fn the_recorded_capture_pairs_each_arrival_and_unread_pairs_change_nothing() {
+    let file = crate::kit::root().join("captures/vantage/echo-both.pcapng");
+    let file = file.to_str().unwrap();
+    let fields = |extra: &[&str]| {
+        let mut args = vec!["-r", file, "-T", "fields", "-E", "separator=|"];
+        for f in [
+            "frame.number",
+            "frame.interface_id",
+            "tcp.stream",
+            "tcp.analysis.flags",
+        ] {
+            args.extend(["-e", f]);
+        }
+        args.extend(extra.iter().flat_map(|f| ["-e", *f]));
+        crate::kit::stdout(&crate::kit::sockeye(&args))
+    };
+    let paired = fields(&[
+        "sockeye.vantage.departure",
+        "sockeye.vantage.departure_interface",
+    ]);
+    let plain = fields(&[]);
+    let mut arrivals = 0;
+    for (with, without) in paired.lines().zip(plain.lines()) {
+        let cells: Vec<&str> = with.split('|').collect();
+        assert_eq!(cells[..4].join("|"), without, "the same packet either way");
+        let [number, interface, stream, _, departure, departed_on] = cells[..] else {
+            panic!("{with}")
+        };
+        if stream.is_empty() || departure.is_empty() {
+            continue;
+        }
+        arrivals += 1;
+        // The lab wrote each segment's two sightings next to each other.
+        let number: u64 = number.parse().unwrap();
+        assert_eq!(departure, (number - 1).to_string(), "{with}");
+        assert_ne!(departed_on, interface, "{with}");
+    }
+    assert_eq!(plain.lines().count(), 32);
+    assert_eq!(arrivals, 14, "{paired}");
+}

@@ -1,6 +1,9 @@
 //! The packet list's columns as a Wireshark user works them: a column cursor (`<` `>`),
 //! sort by the column under it (`s`, again to reverse; `No.` ascending is capture order),
 //! hide (`c`) and show all (`C`), narrow and widen (`{` `}`), and the time format (`t`).
+//! The Interface column (`frame.interface_name`: which capture source saw the packet) is
+//! shown by default only when the capture has more than one interface: Wireshark has no
+//! such column by default, and with one interface every row would say the same thing.
 //!
 //! A sort is computed once, on the key press (or once when the rows it covered change:
 //! indexing finished, a filter applied or finished, a replay rewound), never per frame.
@@ -19,6 +22,9 @@ use crate::store::{lock, Store};
 pub enum Column {
     No,
     Time,
+    /// The capture source (`frame.interface_name`): which interface, file or remote
+    /// producer of a merge saw the packet.
+    Interface,
     Source,
     Destination,
     Protocol,
@@ -29,12 +35,13 @@ pub enum Column {
 }
 
 /// How many columns the list has.
-pub const COLUMNS: usize = Column::ALL.len();
+pub const COLUMNS: usize = 9;
 
 impl Column {
-    pub const ALL: [Column; 8] = [
+    pub const ALL: [Column; COLUMNS] = [
         Column::No,
         Column::Time,
+        Column::Interface,
         Column::Source,
         Column::Destination,
         Column::Protocol,
@@ -48,6 +55,7 @@ impl Column {
         match self {
             Column::No => "No.",
             Column::Time => "Time",
+            Column::Interface => "Interface",
             Column::Source => "Source",
             Column::Destination => "Destination",
             Column::Protocol => "Proto",
@@ -63,13 +71,30 @@ impl Column {
 }
 
 /// What the user chose about the columns.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnState {
     pub cursor: usize,
     pub hidden: [bool; COLUMNS],
     /// Columns the user widened (+) or narrowed (−) from their measured width.
     pub extra: [i16; COLUMNS],
     pub time: TimeFormat,
+    /// The Interface column follows the capture (shown with more than one interface)
+    /// until the user, or the preferences, say otherwise.
+    pub interface_auto: bool,
+}
+
+impl Default for ColumnState {
+    fn default() -> Self {
+        let mut hidden = [false; COLUMNS];
+        hidden[Column::Interface.index()] = true;
+        ColumnState {
+            cursor: 0,
+            hidden,
+            extra: [0; COLUMNS],
+            time: TimeFormat::default(),
+            interface_auto: true,
+        }
+    }
 }
 
 impl ColumnState {
@@ -96,6 +121,18 @@ impl ColumnState {
 
     pub fn extra(&self, c: Column) -> i16 {
         self.extra[c.index()]
+    }
+
+    /// Shows the Interface column once the capture has more than one interface, unless
+    /// the user chose; returns whether that changed anything.
+    pub fn follow_interfaces(&mut self, interfaces: usize) -> bool {
+        let slot = &mut self.hidden[Column::Interface.index()];
+        let hide = interfaces <= 1;
+        if !self.interface_auto || *slot == hide {
+            return false;
+        }
+        *slot = hide;
+        true
     }
 }
 
@@ -196,6 +233,9 @@ impl App {
             return;
         }
         self.columns.hidden[c.index()] = true;
+        if c == Column::Interface {
+            self.columns.interface_auto = false;
+        }
         self.move_column_cursor(1);
         self.message = Some(format!("{} hidden (C shows every column)", c.title()));
     }
@@ -203,6 +243,7 @@ impl App {
     pub(super) fn show_all_columns(&mut self) {
         self.columns.hidden = [false; COLUMNS];
         self.columns.extra = [0; COLUMNS];
+        self.columns.interface_auto = false;
         self.message = Some("every column shown at its measured width".into());
     }
 
@@ -347,7 +388,8 @@ impl App {
                 let ts = entry.map_or(0, |e| e.ts_ns);
                 Key::Num(self.columns.time.sort_key(ts, &self.time_context(store, p)))
             }
-            Column::Source
+            Column::Interface
+            | Column::Source
             | Column::Destination
             | Column::Protocol
             | Column::Process
@@ -356,6 +398,7 @@ impl App {
                     return Key::Text(String::new());
                 };
                 match column {
+                    Column::Interface => Key::Text(interface_text(&d.info)),
                     Column::Source => addr_key(super::row::addresses(&d.packet).0),
                     Column::Destination => addr_key(super::row::addresses(&d.packet).1),
                     Column::Process => Key::Text(super::row::process(&d)),
@@ -365,5 +408,15 @@ impl App {
                 }
             }
         }
+    }
+}
+
+/// The Interface column's text: the interface's name (`frame.interface_name`), else its id
+/// (`frame.interface_id`), as a capture whose interfaces have no names still tells them
+/// apart.
+pub fn interface_text(info: &crate::decode::FrameInfo) -> String {
+    match &info.interface_name {
+        Some(name) => name.to_string(),
+        None => format!("#{}", info.interface),
     }
 }

@@ -33,6 +33,7 @@ pub mod stats;
 pub mod stevens;
 pub mod teach;
 pub mod tree;
+pub mod vantage_ladder;
 
 pub use keymap::{Action, View, KEYMAP};
 pub use quit::group;
@@ -320,6 +321,7 @@ impl App {
         let visible = self.replay.visible(available);
         let changed = visible != self.visible;
         self.visible = visible;
+        dirty |= self.columns.follow_interfaces(store.interface_count());
         drop(store);
         dirty |= self.tick_filter();
         if evicted_more {

@@ -35,6 +35,20 @@ impl App {
                 None => unusable.push(format!("columns.hidden: no column {name:?}")),
             }
         }
+        for name in &p.columns.shown {
+            match column_named(name) {
+                Some(c) => self.columns.hidden[c.index()] = false,
+                None => unusable.push(format!("columns.shown: no column {name:?}")),
+            }
+        }
+        // Named either way, the Interface column no longer follows the capture.
+        if [&p.columns.hidden, &p.columns.shown].iter().any(|names| {
+            names
+                .iter()
+                .any(|n| column_named(n) == Some(Column::Interface))
+        }) {
+            self.columns.interface_auto = false;
+        }
         if self.columns.hidden.iter().all(|h| *h) {
             // The list always keeps a column, as the `c` key does.
             self.columns.hidden[Column::Info.index()] = false;
@@ -89,10 +103,18 @@ impl App {
                 .hidden
                 .iter()
                 .any(|name| column_named(name) == Some(Column::Process));
+        // A column that follows the capture (Interface, until the user chose) is saved
+        // neither hidden nor shown, so it keeps following.
+        let chosen = |c: &Column| *c != Column::Interface || !self.columns.interface_auto;
         next.prefs.columns.hidden = Column::ALL
             .into_iter()
-            .filter(|c| !self.columns.shown(*c))
+            .filter(|c| !self.columns.shown(*c) && chosen(c))
             .filter(|c| *c != Column::Process || process_hidden_by_choice)
+            .map(|c| c.title().to_string())
+            .collect();
+        next.prefs.columns.shown = [Column::Interface]
+            .into_iter()
+            .filter(|c| self.columns.shown(*c) && chosen(c))
             .map(|c| c.title().to_string())
             .collect();
         next.prefs.columns.widths = Column::ALL

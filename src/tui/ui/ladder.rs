@@ -19,13 +19,27 @@ const PREFIX: usize = 18;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let height = usize::from(area.height.saturating_sub(3));
-    let (ladder, start) = {
+    // A connection seen at both ends of a link (a merged capture) is drawn from both.
+    let two_sides = usize::from(area.height.saturating_sub(super::vantage_ladder::CHROME));
+    let (two_vantage, ladder, start) = {
         let store = lock(&app.store);
-        (
-            build(&store, &app.stream, app.selected, app.visible, height),
-            store.first_ts(),
-        )
+        let two_vantage = crate::tui::app::vantage_ladder::build(
+            &store,
+            &app.stream,
+            app.selected,
+            app.visible,
+            two_sides,
+        );
+        let ladder = match two_vantage {
+            Some(_) => None,
+            None => build(&store, &app.stream, app.selected, app.visible, height),
+        };
+        (two_vantage, ladder, store.first_ts())
     };
+    if let Some(two) = two_vantage {
+        super::vantage_ladder::render(app, &two, two_sides, area, buf);
+        return;
+    }
     let Some(ladder) = ladder else {
         let block = super::pane_block(app, " Ladder ", None);
         Paragraph::new(

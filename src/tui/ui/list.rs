@@ -13,6 +13,9 @@ use crate::tui::app::columns::Column;
 use crate::tui::app::row::{row, row_resolved};
 use crate::tui::app::{group, App, Pane};
 
+/// Widest the Interface column grows on its own (`}` widens it): a source's name may be
+/// a whole command line, and the list keeps its Time column before it shows all of it.
+const INTERFACE_WIDTH: usize = 20;
 /// Narrowest an address may be cut to (`10.0.0.…` still says which network).
 const MIN_ADDRESS: usize = 8;
 
@@ -45,6 +48,11 @@ fn title(app: &App) -> String {
 
 /// What one column needs, from its cells on screen.
 fn need(app: &App, c: Column, natural: usize) -> Need {
+    let natural = if c == Column::Interface {
+        natural.min(INTERFACE_WIDTH)
+    } else {
+        natural
+    };
     let extra = app.columns.extra(c);
     let grown = natural.saturating_add_signed(isize::from(extra.max(0)));
     let cut = natural.saturating_add_signed(isize::from(extra)).max(1);
@@ -54,6 +62,9 @@ fn need(app: &App, c: Column, natural: usize) -> Need {
         Column::Time => Need::number(grown).droppable(2),
         Column::Length => Need::number(grown).droppable(1),
         Column::Source | Column::Destination => Need::text(cut, MIN_ADDRESS.min(cut)),
+        // A source's name may be a long command line: cut (widest first) rather than
+        // dropped, since in a merged capture which side saw a packet is the point.
+        Column::Interface => Need::text(cut, cut.min(MIN_ADDRESS)),
         Column::Protocol => Need::text(cut, cut.min(4)),
         // Cut rather than dropped: a long command name still shows how it starts.
         Column::Process => Need::text(cut, cut.min(8)),
@@ -132,6 +143,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .map(|c| match c {
                 Column::No => format!("{mark}{}", fields.number),
                 Column::Time => app.time_text(&store, i),
+                Column::Interface => crate::tui::app::columns::interface_text(&d.info),
                 Column::Source => fields.source.clone(),
                 Column::Destination => fields.destination.clone(),
                 Column::Protocol => fields.protocol.to_string(),
@@ -198,7 +210,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Row::new(
                 keep.iter()
                     .map(|&k| match shown[k] {
-                        Column::Source | Column::Destination => {
+                        Column::Source | Column::Destination | Column::Interface => {
                             super::fit_middle(&cells[k], width_of(k))
                         }
                         _ => super::fit(&cells[k], width_of(k)),

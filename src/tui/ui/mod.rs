@@ -20,6 +20,7 @@ pub mod stats;
 pub mod status;
 pub mod teach;
 pub mod theme;
+pub mod vantage_ladder;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

@@ -1,0 +1,251 @@
+//! The two-vantage ladder model: one TCP connection captured at both ends of a link (a
+//! merge of the client side's and the server side's captures), drawn as a propagation-
+//! delay diagram. Each capture is a time axis of its own — the client's vantage point on
+//! the left, the server's on the right — and each segment is one sloped arrow from the
+//! row where it left one side to the row where it reached the other, labelled with the
+//! one-way delay between them.
+//!
+//! Which copy departed and which arrived is the pipeline's pairing (`sockeye.vantage.*`,
+//! kept in the store's facts): this model only places what the dissections say, it never
+//! matches segments itself.
+
+use std::net::SocketAddr;
+
+use crate::analysis::vantage::Pair;
+use crate::analysis::{AnalysisFlags, Role};
+use crate::store::{Kind, Store, StreamPackets};
+use crate::teach::ladder::{LabelState, Stage};
+
+/// Sightings after the rows shown that are looked at for the arrivals of the rows'
+/// departures (a lookup each, no decoding): far more than the segments one side has in
+/// flight on a lab link, so a departure whose arrival is not among them was not seen
+/// arriving.
+const LOOKAHEAD: usize = 512;
+
+/// One sighting of a segment: a row of the ladder, on the time axis of the side that saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SightingRow {
+    /// Packet index (0-based) in the capture.
+    pub index: usize,
+    pub rel_ns: i64,
+    /// Seen by the left (client side) vantage point; else by the right one.
+    pub left: bool,
+    /// Neither a paired departure nor a paired arrival: seen at one vantage point only.
+    pub alone: bool,
+}
+
+/// One segment crossing the link: from the row it left on to the row it arrived on. Rows
+/// count from the first row shown and may lie outside them (the arrow is cut at the edge).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crossing {
+    pub from_row: isize,
+    pub to_row: isize,
+    /// Left (client side) to right.
+    pub rightwards: bool,
+    /// Packet indices of the departing and the arriving copy.
+    pub departure: usize,
+    pub arrival: usize,
+    pub departed_ns: i64,
+    pub arrived_ns: i64,
+    /// `sockeye.vantage.delay`: arrival time minus departure time.
+    pub delay_ns: i64,
+    /// `[SYN] Seq=0 Len=0`, as every ladder writes it.
+    pub label: String,
+    pub stage: Option<Stage>,
+    /// The departing copy's analysis verdicts.
+    pub flags: AnalysisFlags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VantageLadder {
+    pub stream: u32,
+    /// The connection's ends (`SocketAddr` text).
+    pub client: String,
+    pub server: String,
+    /// The two vantage points (`frame.interface_name`, else `#id`).
+    pub left_name: String,
+    pub right_name: String,
+    /// Sightings of the connection visible so far.
+    pub total: usize,
+    /// Position of `rows[0]` among them.
+    pub first: usize,
+    pub rows: Vec<SightingRow>,
+    /// Crossings with an end among the rows shown, or passing them, by departure.
+    pub crossings: Vec<Crossing>,
+}
+
+impl VantageLadder {
+    /// The crossing packet `index` took part in, as its departure or its arrival.
+    pub fn crossing_of(&self, index: usize) -> Option<&Crossing> {
+        self.crossings
+            .iter()
+            .find(|c| c.departure == index || c.arrival == index)
+    }
+}
+
+/// The two-vantage ladder of the TCP connection of packet `selected` (`height` rows around
+/// it, only packets below `visible`), when the pipeline paired sightings of that connection
+/// near those rows; `None` for a connection seen from one vantage point (the one-capture
+/// ladder draws it).
+pub fn build(
+    store: &Store,
+    stream: &StreamPackets,
+    selected: usize,
+    visible: usize,
+    height: usize,
+) -> Option<VantageLadder> {
+    let e = store.entry(selected).filter(|e| e.kind == Kind::Tcp)?;
+    let all = stream.get(e.kind, e.stream)?;
+    let all = &all[..all.partition_point(|&i| (i as usize) < visible)];
+    let pos = all.partition_point(|&i| (i as usize) < selected);
+    let first = pos
+        .saturating_sub(height / 2)
+        .min(all.len().saturating_sub(height));
+    let end = (first + height).min(all.len());
+    let ahead = (end + LOOKAHEAD).min(all.len());
+    // Any pair near the rows shown tells which interface is which side.
+    let nearby = all.get(first..ahead).unwrap_or_default().iter().chain(
+        all.get(..first)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .take(LOOKAHEAD),
+    );
+    let (probe, pair) = nearby
+        .filter_map(|&i| Some((i as usize, store.vantage(i as usize)?)))
+        .next()?;
+
+    let (client, server) = ends(store, all)?;
+    let sender = |i: usize| -> Option<String> {
+        let d = store.dissect(i)?;
+        let (src, _) = crate::dissect::ip_addresses(&d.packet)?;
+        Some(SocketAddr::new(src, d.packet.tcp()?.source_port()).to_string())
+    };
+    let arrival_iface = u32::from(store.entry(probe)?.interface);
+    let from_client = sender(probe)? == client;
+    let (left_iface, right_iface) = if from_client {
+        (pair.departure.interface, arrival_iface)
+    } else {
+        (arrival_iface, pair.departure.interface)
+    };
+    let start = store.first_ts();
+    let row_of = |i: usize| -> Option<isize> {
+        let at = all.binary_search(&u32::try_from(i).ok()?).ok()?;
+        Some(at as isize - first as isize)
+    };
+
+    // Arrivals among the rows shown and after them; their departures anywhere before.
+    let mut pairs: Vec<(usize, Pair)> = all
+        .get(first..ahead)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|&i| Some((i as usize, store.vantage(i as usize)?)))
+        .collect();
+    pairs.retain(|(arrival, pair)| {
+        let departure = pair.departure.frame.saturating_sub(1) as usize;
+        let shown = |i: usize| row_of(i).is_some_and(|r| r < (end - first) as isize);
+        shown(departure) || shown(*arrival)
+    });
+    pairs.sort_by_key(|(_, pair)| pair.departure.frame);
+
+    let mut words = LabelState::default();
+    let mut crossings = Vec::with_capacity(pairs.len());
+    for (arrival, pair) in pairs {
+        let departure = pair.departure.frame.saturating_sub(1) as usize;
+        let (Some(from_row), Some(to_row)) = (row_of(departure), row_of(arrival)) else {
+            continue;
+        };
+        // The departing copy says what was sent (an evicted one: the arriving copy, the
+        // same segment).
+        let Some(d) = store.dissect(departure).or_else(|| store.dissect(arrival)) else {
+            continue;
+        };
+        let Some(tcp) = d.packet.tcp() else { continue };
+        let rightwards = pair.departure.interface == left_iface;
+        let w = words.tcp(&d, &tcp, rightwards);
+        crossings.push(Crossing {
+            from_row,
+            to_row,
+            rightwards,
+            departure,
+            arrival,
+            departed_ns: pair.departure.ts_ns - start,
+            arrived_ns: pair.departure.ts_ns.saturating_add(pair.delay_ns) - start,
+            delay_ns: pair.delay_ns,
+            label: w.label,
+            stage: w.stage,
+            flags: d.tcp.as_ref().map_or(AnalysisFlags::EMPTY, |f| f.flags),
+        });
+    }
+
+    let rows = all
+        .get(first..end)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|&i| {
+            let i = i as usize;
+            let entry = store.entry(i)?;
+            let iface = u32::from(entry.interface);
+            Some(SightingRow {
+                index: i,
+                rel_ns: entry.ts_ns - start,
+                // A third vantage point (not this link's) goes with the right side.
+                left: iface == left_iface,
+                alone: !crossings.iter().any(|c| c.departure == i || c.arrival == i),
+            })
+        })
+        .collect();
+    Some(VantageLadder {
+        stream: e.stream,
+        client,
+        server,
+        left_name: store.interface_label(left_iface),
+        right_name: store.interface_label(right_iface),
+        total: all.len(),
+        first,
+        rows,
+        crossings,
+    })
+}
+
+/// The connection's client and server: the first sender unless it is known to be the
+/// server (as the one-capture ladder decides).
+fn ends(store: &Store, all: &[u32]) -> Option<(String, String)> {
+    let d0 = store.dissect(*all.first()? as usize)?;
+    let (a, b) = crate::dissect::ip_addresses(&d0.packet)?;
+    let tcp = d0.packet.tcp()?;
+    let (sa, sb) = (
+        SocketAddr::new(a, tcp.source_port()).to_string(),
+        SocketAddr::new(b, tcp.destination_port()).to_string(),
+    );
+    let server_first = d0.tcp.as_ref().is_some_and(|f| f.role == Role::Server);
+    Some(if server_first { (sb, sa) } else { (sa, sb) })
+}
+
+/// A one-way delay as people say it: `41.2 µs`, `3.105 ms`, `1.250000 s`; negative when
+/// the two captures' clocks disagree by more than the delay.
+pub fn delay_text(ns: i64) -> String {
+    let abs = ns.unsigned_abs();
+    let sign = if ns < 0 { "-" } else { "" };
+    if abs < 1_000_000 {
+        format!("{sign}{:.1} µs", abs as f64 / 1e3)
+    } else if abs < 1_000_000_000 {
+        format!("{sign}{:.3} ms", abs as f64 / 1e6)
+    } else {
+        format!("{sign}{:.6} s", abs as f64 / 1e9)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::delay_text;
+
+    #[test]
+    fn delays_read_in_the_unit_that_fits() {
+        assert_eq!(delay_text(41_200), "41.2 µs");
+        assert_eq!(delay_text(999), "1.0 µs");
+        assert_eq!(delay_text(3_105_000), "3.105 ms");
+        assert_eq!(delay_text(1_250_000_000), "1.250000 s");
+        assert_eq!(delay_text(-3_000), "-3.0 µs");
+    }
+}

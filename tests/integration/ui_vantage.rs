@@ -1,0 +1,100 @@
+//! One connection seen from both ends of a link, in the UI: the packet list's Interface
+//! column names the vantage point of every packet (shown on its own because the capture
+//! has two interfaces), and the ladder draws each segment from the side it left to the
+//! side it reached, its one-way delay labelled — the pipeline's `sockeye.vantage.*` pairs,
+//! read back from the store. The capture is `captures/vantage/echo-both.pcapng` (the lab's
+//! `echo` scenario captured in both namespaces, see captures/README.md).
+
+use crate::kit;
+use crate::ui::{app_for, keys, screen};
+
+fn both_sides() -> std::path::PathBuf {
+    kit::root().join("captures/vantage/echo-both.pcapng")
+}
+
+/// The rows between the list's column header and the details pane.
+fn list_rows(text: &str) -> Vec<String> {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| l.trim_matches('"').to_string())
+        .collect();
+    let header = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("No."))
+        .expect("a list header");
+    lines[header + 1..]
+        .iter()
+        .take_while(|l| !l.contains("Details ─") && !l.trim().is_empty())
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn two_interfaces_show_the_interface_column_and_c_hides_it() {
+    let mut a = app_for(&both_sides(), 120, 40);
+    let text = screen(&a);
+    insta::assert_snapshot!("vantage_list_120x40", text);
+    let rows = list_rows(&text);
+    assert!(rows[0].contains("client 19"), "{text}");
+    assert!(rows[1].contains("server 19"), "{text}");
+    // The cursor to the Interface column (No., Time, Interface), hidden with c.
+    keys(&mut a, ">>c");
+    let text = screen(&a);
+    let rows = list_rows(&text);
+    assert!(rows.iter().all(|r| !r.contains("client 19")), "{text}");
+    assert!(text.contains("Interface hidden"), "{text}");
+    // C shows every column again.
+    keys(&mut a, "C");
+    assert!(list_rows(&screen(&a))[0].contains("client 19"));
+}
+
+#[test]
+fn one_interface_has_no_interface_column_until_every_column_is_shown() {
+    let mut a = crate::ui::app("tcp_handshake.pcapng", 120, 40);
+    assert!(!screen(&a).contains("Interface"));
+    keys(&mut a, "C");
+    let text = screen(&a);
+    // A pcapng interface without a name is told apart by its id.
+    assert!(list_rows(&text)[0].contains("#0"), "{text}");
+}
+
+#[test]
+fn the_ladder_draws_each_crossing_from_its_departure_to_its_arrival() {
+    // The client's SYN (packet 5, after the ARP exchange), in the ladder.
+    let mut a = app_for(&both_sides(), 120, 40);
+    keys(&mut a, "jjjj2");
+    let text = screen(&a);
+    insta::assert_snapshot!("vantage_ladder_120x40", text);
+    assert!(
+        text.contains("No. 5 → 6: [SYN] Seq=0 Win=64240 Len=0"),
+        "{text}"
+    );
+    // Every one of the connection's 28 sightings is one end of one of its 14 crossings.
+    assert!(!text.contains("one side only"), "{text}");
+    // The client sent 8 of them (left to right), the server 6.
+    assert_eq!(text.matches('▶').count(), 8, "{text}");
+    assert_eq!(text.matches('◀').count(), 6, "{text}");
+}
+
+#[test]
+fn a_small_ladder_follows_the_selected_arrival() {
+    // The server's first echo as it reaches the client (packet 16): its crossing drawn
+    // on top, its story on the bottom line.
+    let mut a = app_for(&both_sides(), 80, 24);
+    keys(&mut a, "jjjj2jjjjjjjjjjj");
+    let text = screen(&a);
+    insta::assert_snapshot!("vantage_ladder_80x24", text);
+    assert!(
+        text.contains("server side 0.000325 → client side 0.000326: one-way delay 1.4 µs"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_two_vantage_ladder_survives_tiny_terminals() {
+    for (w, h) in [(1, 1), (12, 4), (30, 7), (50, 9)] {
+        let mut a = app_for(&both_sides(), w, h);
+        keys(&mut a, "jjjj2jjjjjjj");
+        let _ = screen(&a);
+    }
+}
