@@ -153,9 +153,11 @@ impl<'a> Annotate<'a> for Facts<'a> {
                 let resolved = named.map_or(Value::Mac(mac), |name| Value::Text(name));
                 out.fact(resolved_id, resolved, 2);
                 out.fact(oui_id, Value::U64(u64::from(oui::oui(mac))), 2);
-                // tshark fills the vendor's long name with or without names; it costs the
-                // vendor table's unpacking once, so only a list that keeps it asks.
-                if out.wants(vendor_id) {
+                // The vendor's long name costs the vendor table's unpacking (a pause on the
+                // UI's first tree): only when vendors are resolved anyway, or this field
+                // was asked for by name. tshark fills it without names too.
+                let vendors = self.names.is_some_and(|n| n.resolve.mac);
+                if vendors || out.asks(vendor_id) {
                     if let Some(vendor) = oui::vendor_long_name(oui::oui(mac)) {
                         out.fact(vendor_id, Value::Text(vendor), 2);
                     }

@@ -178,6 +178,11 @@ fn json_names_agree_with_tshark() {
                 continue;
             }
             for (doc, want) in docs.iter().zip([plain, resolved]) {
+                // Without names sockeye leaves out the vendor's long name (it would unpack
+                // the vendor table for every tree; `-T fields -e` asks for it by name).
+                if path.ends_with(".oui_resolved") && std::ptr::eq(doc, &docs[0]) {
+                    continue;
+                }
                 let got = at(&doc[index], path).and_then(|v| v.as_str());
                 if got == Some(want) {
                     agreed += 1;

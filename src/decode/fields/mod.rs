@@ -102,6 +102,11 @@ impl<'a> FieldList<'a> {
         self.want.as_ref().is_none_or(|want| want.contains(id))
     }
 
+    /// Whether `id` was asked for by name (a list that keeps only some fields keeps it).
+    pub fn asks(&self, id: FieldId) -> bool {
+        self.want.as_ref().is_some_and(|want| want.contains(id))
+    }
+
     /// Whether any of `ids` would be kept.
     pub fn wants_any(&self, ids: &[FieldId]) -> bool {
         ids.iter().any(|id| self.wants(*id))
