@@ -50,6 +50,10 @@ pub struct Cli {
     /// Print version information.
     #[arg(long, action = clap::ArgAction::Version)]
     pub version: Option<bool>,
+
+    /// With --export lesson: the lesson file (.toml) to write as one handout.
+    #[arg(help_heading = "Teaching", value_name = "LESSON")]
+    pub lesson: Option<std::path::PathBuf>,
 }
 
 /// The tcpdump/tshark flags shared by reading and live capture.
@@ -192,6 +196,7 @@ pub struct IoArgs {
     /// Print one teaching view instead of packets: ladder (the TCP sequence diagram of
     /// the packet's stream), diagram (RFC header diagrams), encap (nested layers and
     /// bytes) or narrate (what the packet means). Pick the packet with --packet.
+    /// `--export lesson LESSON --format md|html` writes a whole lesson file as one handout.
     #[arg(help_heading = "Teaching", long, value_enum, value_name = "VIEW")]
     pub export: Option<ExportArg>,
 
@@ -200,7 +205,8 @@ pub struct IoArgs {
     pub packet: u64,
 
     /// With --export: txt (the default), svg (ladder, diagram, encap drawn for slides) or md
-    /// (the text view in a fenced block with the narration, for handouts).
+    /// (the text view in a fenced block with the narration, for handouts); with --export
+    /// lesson: md (the default) or html (one self-contained page, the views drawn as SVG).
     #[arg(
         help_heading = "Teaching",
         long = "format",
@@ -290,15 +296,19 @@ pub enum ExportArg {
     Encap,
     /// What the packet means, in plain sentences.
     Narrate,
+    /// A whole lesson file (the LESSON argument) as one handout, Markdown or HTML.
+    Lesson,
 }
 
-impl From<ExportArg> for ExportKind {
-    fn from(e: ExportArg) -> Self {
-        match e {
-            ExportArg::Ladder => ExportKind::Ladder,
-            ExportArg::Diagram => ExportKind::Diagram,
-            ExportArg::Encap => ExportKind::Encap,
-            ExportArg::Narrate => ExportKind::Narrate,
+impl ExportArg {
+    /// The teaching view of one packet this asks for (`None`: a lesson's handout).
+    fn view(self) -> Option<ExportKind> {
+        match self {
+            ExportArg::Ladder => Some(ExportKind::Ladder),
+            ExportArg::Diagram => Some(ExportKind::Diagram),
+            ExportArg::Encap => Some(ExportKind::Encap),
+            ExportArg::Narrate => Some(ExportKind::Narrate),
+            ExportArg::Lesson => None,
         }
     }
 }
@@ -310,6 +320,8 @@ pub enum ExportFormatArg {
     Svg,
     /// Markdown: the text view in a fenced block, then what the packet means.
     Md,
+    /// HTML: one self-contained page (--export lesson only).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -371,7 +383,8 @@ pub struct LessonArgs {
     #[arg(long)]
     pub check: bool,
     /// Print the whole lesson as one handout instead of playing it: md (Markdown, each
-    /// step's view in a fenced block, quiz answers folded away).
+    /// step's view in a fenced block, quiz answers folded away) or html (one
+    /// self-contained page, the views also drawn as SVG). Same as --export lesson FILE.
     #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "check")]
     pub export: Option<HandoutFormat>,
 }
@@ -380,6 +393,16 @@ pub struct LessonArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HandoutFormat {
     Md,
+    Html,
+}
+
+impl From<HandoutFormat> for crate::teach::handout::HandoutFormat {
+    fn from(f: HandoutFormat) -> Self {
+        match f {
+            HandoutFormat::Md => crate::teach::handout::HandoutFormat::Markdown,
+            HandoutFormat::Html => crate::teach::handout::HandoutFormat::Html,
+        }
+    }
 }
 
 /// Shells `sockeye completions` writes for.
@@ -437,11 +460,20 @@ impl Cli {
             Some(Command::Lesson(a)) => cmd::Command::Lesson(cmd::lesson::LessonOptions {
                 path: a.file,
                 check: a.check,
-                markdown: a.export == Some(HandoutFormat::Md),
+                export: a.export.map(Into::into),
             }),
             Some(Command::Run(a)) => cmd::Command::Run(a.options(stdout_is_terminal)?),
             Some(Command::Completions { shell }) => cmd::Command::Print(completions(shell)),
             Some(Command::Man) => cmd::Command::Print(man_page()?),
+            None if self.io.export == Some(ExportArg::Lesson) => lesson_handout(&self)?,
+            None if self.lesson.is_some() => {
+                let name = self.lesson.unwrap_or_default();
+                anyhow::bail!(
+                    "unexpected argument '{}': a file named alone is a lesson for --export lesson \
+                     (read a capture with -r FILE; `sockeye --help` lists the commands)",
+                    name.display()
+                )
+            }
             None if self.io.list_interfaces => cmd::Command::ListInterfaces,
             None if self.io.is_merge() => {
                 let job = self.io.merge_job()?;
@@ -521,10 +553,46 @@ impl Cli {
     }
 }
 
+/// `--export lesson LESSON --format md|html`: the same command as `sockeye lesson --export`.
+fn lesson_handout(cli: &Cli) -> anyhow::Result<cmd::Command> {
+    let Some(path) = cli.lesson.clone() else {
+        anyhow::bail!(
+            "--export lesson needs the lesson file: --export lesson LESSON.toml --format md|html"
+        );
+    };
+    if !cli.io.read.is_empty() {
+        anyhow::bail!("--export lesson reads the captures its lesson file names: drop -r");
+    }
+    let export = match cli.io.export_format {
+        None | Some(ExportFormatArg::Md) => HandoutFormat::Md,
+        Some(ExportFormatArg::Html) => HandoutFormat::Html,
+        Some(ExportFormatArg::Txt | ExportFormatArg::Svg) => {
+            anyhow::bail!("--export lesson writes md or html: give --format md or --format html")
+        }
+    };
+    Ok(cmd::Command::Lesson(cmd::lesson::LessonOptions {
+        path,
+        check: false,
+        export: Some(export.into()),
+    }))
+}
+
 /// `-r FILE` printed, or one of its teaching views exported.
 fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
-    Ok(match io.export {
-        Some(ExportArg::Ladder) if io.export_format == Some(ExportFormatArg::Svg) => {
+    let export = match io.export {
+        Some(arg) => match arg.view() {
+            Some(kind) => Some(kind),
+            None => anyhow::bail!(
+                "--export lesson reads the captures its lesson file names: give the lesson file instead of -r"
+            ),
+        },
+        None => None,
+    };
+    if io.export_format == Some(ExportFormatArg::Html) {
+        anyhow::bail!("--format html is for --export lesson: one packet's view is txt, svg or md");
+    }
+    Ok(match export {
+        Some(ExportKind::Ladder) if io.export_format == Some(ExportFormatArg::Svg) => {
             cmd::Command::ExportSvg {
                 path,
                 packet: io.packet,
@@ -532,7 +600,7 @@ fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
                 encap: false,
             }
         }
-        Some(ExportArg::Diagram) if io.export_format == Some(ExportFormatArg::Svg) => {
+        Some(ExportKind::Diagram) if io.export_format == Some(ExportFormatArg::Svg) => {
             cmd::Command::ExportSvg {
                 path,
                 packet: io.packet,
@@ -540,7 +608,7 @@ fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
                 encap: false,
             }
         }
-        Some(ExportArg::Encap) if io.export_format == Some(ExportFormatArg::Svg) => {
+        Some(ExportKind::Encap) if io.export_format == Some(ExportFormatArg::Svg) => {
             cmd::Command::ExportSvg {
                 path,
                 packet: io.packet,
@@ -553,12 +621,12 @@ fn read_command(path: String, io: &IoArgs) -> anyhow::Result<cmd::Command> {
         }
         Some(kind) if io.export_format == Some(ExportFormatArg::Md) => cmd::Command::ExportMd {
             path,
-            kind: kind.into(),
+            kind,
             packet: io.packet,
         },
         Some(kind) => cmd::Command::Export {
             path,
-            kind: kind.into(),
+            kind,
             packet: io.packet,
             mermaid: io.mermaid,
         },

@@ -1,11 +1,9 @@
 //! Follow stream: the payload of one TCP stream reassembled in order per direction
-//! (retransmitted bytes once, holes marked), or the datagrams of one UDP stream, and the
-//! `tshark -q -z follow,tcp|udp,ascii,N` rendering.
+//! (retransmitted bytes once, holes marked), or the datagrams of one UDP stream; its text in
+//! every mode is made by [`super::follow_dump`].
 //!
 //! A follower is fed by the caller alongside the [`Analyzer`](super::Analyzer), so only the
 //! followed stream's bytes are ever kept.
-
-use std::fmt::Write as _;
 
 use crate::analysis::conversations::ConvProto;
 use crate::analysis::key::Endpoint;
@@ -265,38 +263,8 @@ impl UdpFollower {
 pub(super) const FOLLOW_RULE: &str =
     "===================================================================\n";
 
-/// tshark's ASCII view: printable ASCII and line breaks kept, everything else a dot.
-fn push_ascii(out: &mut String, bytes: &[u8]) {
-    out.extend(bytes.iter().map(|&b| match b {
-        b'\n' | b'\r' | 0x20..=0x7e => char::from(b),
-        _ => '.',
-    }));
-}
-
-/// Renders `tshark -q -z follow,tcp|udp,ascii,N`. A hole the receiver acknowledged is
-/// printed as tshark does: a chunk holding "[N bytes missing in capture file]" plus the
-/// C string's terminating NUL (shown as a dot).
+/// Renders `tshark -q -z follow,tcp|udp,ascii,N` (the lines come from
+/// [`super::follow_dump::follow_lines`], as every mode's do).
 pub fn render_tshark_ascii(s: &FollowedStream) -> String {
-    let mut out = String::new();
-    super::follow_dump::header(&mut out, s, super::follow_dump::FollowMode::Ascii);
-    for item in &s.items {
-        match item {
-            FollowItem::Data { node, bytes } => {
-                let indent = if *node == 0 { "" } else { "\t" };
-                let _ = writeln!(out, "{indent}{}", bytes.len());
-                push_ascii(&mut out, bytes);
-                out.push('\n');
-            }
-            FollowItem::Gap { node, len } => {
-                let indent = if *node == 0 { "" } else { "\t" };
-                // tshark prints the count with %d of a 32-bit int.
-                let text = format!("[{} bytes missing in capture file]", *len as i32);
-                let _ = writeln!(out, "{indent}{}", text.len() + 1);
-                out.push_str(&text);
-                out.push_str(".\n");
-            }
-        }
-    }
-    out.push_str(FOLLOW_RULE);
-    out
+    super::follow_dump::render(s, super::follow_dump::FollowMode::Ascii)
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::endpoints::capture::{
-    capture_while, packet_lines, scenario_frames, write_frames, PacketTap,
+    capture_while, packet_lines, scenario_frames, write_frames, write_frames_and_calls, PacketTap,
 };
 use crate::endpoints::client::{self, pattern_payload, ClientConfig, MAX_PAYLOAD};
 use crate::endpoints::events::{EventLog, EventSink, PrintSink};
@@ -18,6 +18,7 @@ use crate::endpoints::server::{self, ServerConfig};
 use crate::endpoints::trace::merge;
 use crate::endpoints::traced::Transport;
 use crate::endpoints::EndpointError;
+use crate::pcapio::CaptureFormat;
 
 /// `sockeye lab …`, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,7 +183,13 @@ fn lab_run(r: LabRun) -> Result<ExitCode, EndpointError> {
         println!("note: {n}");
     }
     if let Some(path) = &r.write {
-        let n = write_frames(path, &frames)?;
+        // A pcapng file keeps the endpoints' socket calls beside the packets, so a replay
+        // (and an exported ladder) draws them as the live run did; pcap has no place.
+        let n = if CaptureFormat::from_path(path) == CaptureFormat::PcapNg {
+            write_frames_and_calls(path, &frames, &events)?
+        } else {
+            write_frames(path, &frames)?
+        };
         println!("wrote {n} packets to {path}");
     }
     drop(lab);

@@ -1,5 +1,7 @@
 //! `sockeye lesson FILE` plays a lesson file; `sockeye lesson --check FILE` only validates
-//! it, printing each problem as `FILE:LINE: message` (exit status 1 when there is one).
+//! it, printing each problem as `FILE:LINE: message` (exit status 1 when there is one);
+//! `sockeye lesson --export md|html FILE` (or `sockeye --export lesson FILE --format
+//! md|html`) prints it as one handout.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -7,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 
+use crate::teach::handout::HandoutFormat;
 use crate::teach::lesson_file::{self, LessonFile, Problem};
 
 /// `sockeye lesson`, validated.
@@ -14,8 +17,8 @@ use crate::teach::lesson_file::{self, LessonFile, Problem};
 pub struct LessonOptions {
     pub path: PathBuf,
     pub check: bool,
-    /// `--export md`: print the lesson as a Markdown handout.
-    pub markdown: bool,
+    /// `--export md|html`: print the lesson as one handout in this format.
+    pub export: Option<HandoutFormat>,
 }
 
 fn validate(path: &Path) -> anyhow::Result<(Option<LessonFile>, Vec<Problem>)> {
@@ -41,10 +44,10 @@ pub fn run(opts: &LessonOptions) -> anyhow::Result<ExitCode> {
         });
     }
     if let (Some(lesson), true) = (lesson, problems.is_empty()) {
-        if opts.markdown {
-            let md = crate::teach::handout::lesson_markdown(&lesson)
+        if let Some(format) = opts.export {
+            let text = crate::teach::handout::lesson_handout(&lesson, format)
                 .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-            print!("{md}");
+            print!("{text}");
             return Ok(ExitCode::SUCCESS);
         }
         if !std::io::stdout().is_terminal() {

@@ -54,7 +54,8 @@ impl Plan {
         stop: &AtomicBool,
         line_buffered: bool,
     ) -> anyhow::Result<headless::Outcome> {
-        self.run_with(Dissector::new(), source, writer, stop, line_buffered)
+        let delivery = Delivery::new(line_buffered, false);
+        self.run_with(Dissector::new(), source, writer, stop, delivery)
     }
 
     /// [`Self::run`] with the caller's dissector (live capture attributes processes).
@@ -64,7 +65,7 @@ impl Plan {
         source: &mut dyn PacketSource,
         writer: Option<&mut CaptureWriter>,
         stop: &AtomicBool,
-        line_buffered: bool,
+        delivery: Delivery,
     ) -> anyhow::Result<headless::Outcome> {
         let mut private;
         let source: &mut dyn PacketSource = if self.anonymize {
@@ -83,12 +84,13 @@ impl Plan {
             .with_capture_filter(self.capture_filter)
             .with_time_format(self.time_format)
             .with_hex_dump(self.hex_dump)
-            .with_json_arrays(self.json_arrays);
+            .with_json_arrays(self.json_arrays)
+            .with_parallel_lines(delivery == Delivery::Batches);
         let stdout = io::stdout();
         // A file is read as fast as it can be printed: block-buffered. A live capture on a
         // terminal shows each line as it comes (as tcpdump); the loop also flushes whenever
         // the source is idle.
-        let mut out: Box<dyn Write> = if line_buffered {
+        let mut out: Box<dyn Write> = if delivery == Delivery::Lines {
             Box::new(io::LineWriter::new(stdout.lock()))
         } else {
             Box::new(BufWriter::with_capacity(256 * 1024, stdout.lock()))
@@ -106,6 +108,28 @@ impl Plan {
             self.count,
             stop,
         )?)
+    }
+}
+
+/// How output lines reach stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delivery {
+    /// Each line as its packet arrives (a live source on a terminal, `-l`).
+    Lines,
+    /// Block-buffered.
+    Blocks,
+    /// Block-buffered, and summary lines may be formatted a batch at a time on a second
+    /// thread: a capture file that is complete, whose lines nobody waits for one by one.
+    Batches,
+}
+
+impl Delivery {
+    fn new(line_buffered: bool, complete_file: bool) -> Self {
+        match (line_buffered, complete_file) {
+            (true, _) => Delivery::Lines,
+            (false, false) => Delivery::Blocks,
+            (false, true) => Delivery::Batches,
+        }
     }
 }
 
@@ -169,13 +193,8 @@ pub fn read_capture(path: &str, plan: Plan) -> anyhow::Result<ExitCode> {
         plan.line_buffered || (source.is_streaming() && io::IsTerminal::is_terminal(&io::stdout()));
     // Packet comments become `frame.comment`, and the process owners sockeye wrote there.
     let dissector = Dissector::with_comments(source.comments());
-    let outcome = plan.run_with(
-        dissector,
-        &mut source,
-        writer.as_mut(),
-        &stop,
-        line_buffered,
-    )?;
+    let delivery = Delivery::new(line_buffered, !source.is_streaming());
+    let outcome = plan.run_with(dissector, &mut source, writer.as_mut(), &stop, delivery)?;
     if let Some(err) = outcome.source_error {
         eprintln!(
             "sockeye: {path}: {err} ({} packets read before it)",
@@ -215,7 +234,7 @@ pub fn capture_live(opts: &CaptureOptions, plan: Plan) -> anyhow::Result<ExitCod
         source.as_mut(),
         writer.as_mut(),
         &stop,
-        line_buffered,
+        Delivery::new(line_buffered, false),
     );
     crate::capture::report_counts(source.as_ref(), outcome.as_ref().ok().map(|o| o.frames));
     let outcome = outcome?;

@@ -381,20 +381,35 @@ impl<'a> Packet<'a> {
 /// Decodes one frame. Never panics; a damaged frame decodes as far as it can and says where
 /// it stopped in [`Packet::stop`].
 pub fn decode<'a>(frame: &Frame<'a>) -> Packet<'a> {
-    let mut packet = Packet {
-        data: frame.data,
-        orig_len: frame.orig_len,
-        link: frame.link,
-        layers: ArrayVec::new(),
-        payload: None,
-        tcp_len: None,
-        net_end: None,
-        fragment: false,
-        stop: None,
-        notes: Vec::new(),
-    };
-    walk::walk(&mut packet, walk::Next::Link(frame.link), 0);
+    let mut packet = Packet::undecoded(frame);
+    decode_in_place(&mut packet);
     packet
+}
+
+/// Decodes `packet` (made by [`Packet::undecoded`]) where it lies: a packet is about
+/// 800 bytes with its layers inline, and the per-frame pipeline builds it in its final
+/// place rather than moving it there.
+pub fn decode_in_place(packet: &mut Packet<'_>) {
+    let link = packet.link;
+    walk::walk(packet, walk::Next::Link(link), 0);
+}
+
+impl<'a> Packet<'a> {
+    /// `frame`'s bytes with no layer decoded yet.
+    pub fn undecoded(frame: &Frame<'a>) -> Self {
+        Packet {
+            data: frame.data,
+            orig_len: frame.orig_len,
+            link: frame.link,
+            layers: ArrayVec::new(),
+            payload: None,
+            tcp_len: None,
+            net_end: None,
+            fragment: false,
+            stop: None,
+            notes: Vec::new(),
+        }
+    }
 }
 
 /// Decodes the payload of a reassembled IP datagram (its transport header and data).

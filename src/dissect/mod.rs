@@ -216,6 +216,20 @@ impl Dissector {
         self.names = resolve.any().then(|| Names::new(resolve));
     }
 
+    /// Computes from now on only what consumers reading the layers in `interest` can see
+    /// (a tcpdump-style line reads no application layer; see [`app::AppTracker::limit_to`]).
+    /// Call after [`Dissector::resolve_names`] and before the first frame. Host names are
+    /// learned from DNS answers, so resolving them keeps the application layer.
+    pub fn limit_to(&mut self, interest: Interest) {
+        let learns_hosts = self.names.as_ref().is_some_and(|n| n.resolve.dns);
+        let interest = if learns_hosts {
+            interest.union(Interest::APP)
+        } else {
+            interest
+        };
+        self.app.limit_to(interest);
+    }
+
     /// The names learned so far (host names from the capture's DNS answers).
     pub fn names(&self) -> Option<&Names> {
         self.names.as_ref()
@@ -287,74 +301,76 @@ impl Dissector {
             interface_name: self.interface_name(frame.interface),
             direction: frame.direction,
         };
-        let packet = decode::decode(frame);
-        let reassembled = if packet.fragment {
-            self.defrag.push(&packet, frame.ts_ns)
-        } else {
-            None
+        // Built in place and filled stage by stage: a Dissection is about 1.4 kB (the
+        // packet's layers are inline), and moving it between stages was a tenth of the
+        // summary path's time.
+        let mut d = Dissection {
+            packet: Packet::undecoded(frame),
+            info,
+            reassembled: None,
+            tcp: None,
+            udp: None,
+            app: app::AppFacts::default(),
+            names: None,
+            vantage: None,
+            process: None,
+            comment: None,
         };
-        let tcp = match tcp_segment(&packet, info.number, info.ts_ns, &mut self.sack) {
-            Some(segment) => Some(self.analyzer.tcp(&segment)),
-            None => None,
-        };
-        let vantage = match (self.vantage.as_mut(), tcp.as_ref()) {
-            (Some(matcher), Some(_)) => vantage_key(&packet).and_then(|key| {
+        decode::decode_in_place(&mut d.packet);
+        let packet = &d.packet;
+        if packet.fragment {
+            d.reassembled = self.defrag.push(packet, frame.ts_ns);
+        }
+        let number = d.info.number;
+        d.tcp = tcp_segment(packet, number, frame.ts_ns, &mut self.sack)
+            .map(|segment| self.analyzer.tcp(&segment));
+        d.vantage = match (self.vantage.as_mut(), d.tcp.as_ref()) {
+            (Some(matcher), Some(_)) => vantage_key(packet).and_then(|key| {
                 matcher.observe(
                     key,
                     crate::analysis::vantage::Sighting {
-                        frame: info.number,
-                        ts_ns: info.ts_ns,
-                        interface: info.interface,
+                        frame: number,
+                        ts_ns: frame.ts_ns,
+                        interface: frame.interface,
                     },
                 )
             }),
             _ => None,
         };
-        let udp = udp_datagram(&packet, info.number, info.ts_ns).map(|d| self.analyzer.udp(&d));
-        let process = match (&mut self.owners, &tcp, &udp) {
-            (Some(owners), Some(t), _) => process_facts(owners, &packet, true, t.stream),
-            (Some(owners), None, Some(u)) => process_facts(owners, &packet, false, u.stream),
+        d.udp = udp_datagram(packet, number, frame.ts_ns).map(|u| self.analyzer.udp(&u));
+        let process = match (&mut self.owners, &d.tcp, &d.udp) {
+            (Some(owners), Some(t), _) => process_facts(owners, packet, true, t.stream),
+            (Some(owners), None, Some(u)) => process_facts(owners, packet, false, u.stream),
             _ => None,
         };
-        let comment = self.comments.as_ref().and_then(|slot| slot.take());
-        let process = process.or_else(|| {
-            let comment = comment.as_deref()?;
-            process::from_comment(comment, process::source_end(&packet))
+        d.comment = self.comments.as_ref().and_then(|slot| slot.take());
+        d.process = process.or_else(|| {
+            let comment = d.comment.as_deref()?;
+            process::from_comment(comment, process::source_end(packet))
         });
-        let app = self.app.observe(
-            &packet,
-            info.number,
-            tcp.as_ref(),
-            udp.as_ref(),
-            reassembled.as_ref(),
+        d.app = self.app.observe(
+            packet,
+            number,
+            d.tcp.as_ref(),
+            d.udp.as_ref(),
+            d.reassembled.as_ref(),
         );
-        let names = self.names.as_mut().map(|names| {
+        d.names = self.names.as_mut().map(|names| {
             // The frame's own DNS answers name hosts from here on; tshark reads them before
             // it fills the Source/Destination columns and draws the tree, after the IP
             // fields (which `frame_names` looks up as of the frames before).
             let mut carried = Vec::new();
             if names.resolve.dns {
-                for placed in &app.messages {
-                    if let app::Message::Dns(d) = &placed.message {
-                        names.hosts.learn(d, info.number);
-                        carried.extend(crate::names::HostTable::addresses(d));
+                for placed in &d.app.messages {
+                    if let app::Message::Dns(dns) = &placed.message {
+                        names.hosts.learn(dns, number);
+                        carried.extend(crate::names::HostTable::addresses(dns));
                     }
                 }
             }
-            Box::new(names.frame_names(&packet, info.number, &carried))
+            Box::new(names.frame_names(packet, number, &carried))
         });
-        Dissection {
-            packet,
-            info,
-            reassembled,
-            tcp,
-            udp,
-            app,
-            names,
-            vantage,
-            process,
-            comment,
-        }
+        d
     }
 }
 

@@ -9,6 +9,7 @@
 //! (tshark, Wireshark's Capture File Properties) accepts the file as it is.
 
 use std::fs::File;
+use std::io::Read;
 
 use super::events::SocketEvent;
 use crate::pcapio::CaptureReader;
@@ -39,7 +40,12 @@ pub fn read_calls(path: &str) -> Vec<SocketEvent> {
     let Ok(file) = File::open(path) else {
         return Vec::new();
     };
-    match CaptureReader::new(file) {
+    read_calls_from(file)
+}
+
+/// The calls saved in the capture `input` holds (a file, or one built into sockeye).
+pub fn read_calls_from(input: impl Read) -> Vec<SocketEvent> {
+    match CaptureReader::new(input) {
         Ok(reader) => from_notes(reader.section_notes()),
         Err(_) => Vec::new(),
     }

@@ -7,6 +7,7 @@ mod fields_out;
 mod hexdump;
 mod json;
 mod options;
+mod parallel;
 mod stats;
 mod summary;
 mod timefmt;
@@ -54,13 +55,17 @@ pub enum HeadlessError {
 /// The summary line of a dissected packet (no timestamp), with the analysis's relative
 /// sequence numbers as tcpdump prints them.
 pub fn write_dissection_summary(d: &Dissection<'_>, line: &mut Vec<u8>) {
-    let rel = d.tcp.as_ref().map(|facts| RelativeSeq {
+    write_summary(&d.packet, relative_seq(d), line);
+}
+
+/// What a summary line takes from the TCP analysis.
+fn relative_seq(d: &Dissection<'_>) -> Option<RelativeSeq> {
+    d.tcp.as_ref().map(|facts| RelativeSeq {
         seq: facts.seq_rel,
         ack: facts.ack_rel,
         // tcpdump prints the raw numbers of each direction's opening segment.
         first_in_direction: d.packet.tcp().is_some_and(|t| t.syn()),
-    });
-    write_summary(&d.packet, rel, line);
+    })
 }
 
 /// Prints packets in the configured mode, keeping those that pass its filters.
@@ -80,6 +85,8 @@ pub struct Printer {
     header_done: bool,
     /// `-x`: each packet's bytes after it (instead of the summary line, as tshark).
     hex_dump: bool,
+    /// Summary lines may be formatted on a second thread (see `parallel`).
+    parallel_lines: bool,
     /// `-T json`: packets printed so far (the array's separators depend on it).
     json_packets: u64,
     /// `--no-duplicate-keys`: a repeated field's occurrences as one JSON array.
@@ -99,6 +106,7 @@ impl Printer {
             protocols: String::new(),
             header_done: false,
             hex_dump: false,
+            parallel_lines: false,
             json_packets: 0,
             json_arrays: false,
         }
@@ -112,6 +120,22 @@ impl Printer {
     pub fn with_json_arrays(mut self, arrays: bool) -> Self {
         self.json_arrays = arrays;
         self
+    }
+
+    /// Lets summary lines be formatted on a second thread, a batch of frames at a time: for
+    /// a capture file, whose lines nobody waits for one by one.
+    pub fn with_parallel_lines(mut self, parallel: bool) -> Self {
+        self.parallel_lines = parallel;
+        self
+    }
+
+    /// Whether this run's lines go to the formatting thread: plain summary lines with
+    /// tcpdump's clock (the other time formats keep state from line to line).
+    fn lines_in_parallel(&self) -> bool {
+        self.parallel_lines
+            && self.config.mode == OutputMode::Summary
+            && !self.hex_dump
+            && self.time.is_none()
     }
 
     pub fn with_hex_dump(mut self, hex_dump: bool) -> Self {
@@ -147,6 +171,24 @@ impl Printer {
         self.display_filter
             .as_ref()
             .is_none_or(|filter| filter.matches(d))
+    }
+
+    /// The layers this printer reads from each dissection: its output mode's and its
+    /// display filter's. A tcpdump-style line reads the decoded headers and the TCP
+    /// analysis only.
+    pub fn interest(&self) -> Interest {
+        let output = match &self.config.mode {
+            OutputMode::Summary if !self.hex_dump => Interest::NONE,
+            OutputMode::Quiet => Interest::NONE,
+            OutputMode::Fields(columns) => columns.interest,
+            // The tree, JSON and -x (its data sources include reassembled PDUs).
+            _ => Interest::ALL.union(Interest::COLUMNS),
+        };
+        let filter = self
+            .display_filter
+            .as_ref()
+            .map_or(Interest::NONE, Filter::interest);
+        output.union(filter)
     }
 
     /// Writes whatever precedes the first packet (the -E header=y line).
@@ -298,8 +340,14 @@ pub fn run_with(
     // -N: whatever dissector the caller made (live capture's attributes processes) also
     // resolves the names the printer shows.
     dissector.resolve_names(printer.resolve());
+    let stats_interest = stats.as_ref().map_or(Interest::NONE, Stats::interest);
+    dissector.limit_to(printer.interest().union(stats_interest));
     let mut source_error = None;
-    let pumped = (|| -> Result<(), HeadlessError> {
+    let pumped = std::thread::scope(|scope| -> Result<(), HeadlessError> {
+        let mut lines = match printer.lines_in_parallel() {
+            true => Some(parallel::ParallelLines::start(scope)?),
+            false => None,
+        };
         printer.begin(out)?;
         let mut draining = false;
         while count.is_none_or(|limit| dissector.frames() < limit) {
@@ -328,7 +376,16 @@ pub fn run_with(
                 continue;
             }
             let dissection = dissector.dissect(&frame);
-            let shown = printer.print(&dissection, out)?;
+            let shown = match lines.as_mut() {
+                Some(lines) => {
+                    let shown = printer.shows(&dissection);
+                    if shown {
+                        lines.push(&frame, &dissection, out)?;
+                    }
+                    shown
+                }
+                None => printer.print(&dissection, out)?,
+            };
             if let Some(stats) = stats.as_mut() {
                 stats.observe(&dissection);
             }
@@ -342,9 +399,12 @@ pub fn run_with(
                 }
             }
         }
+        if let Some(lines) = lines {
+            lines.finish(out)?;
+        }
         printer.end(out)?;
         Ok(out.flush()?)
-    })();
+    });
     // The capture file is flushed whatever ended the loop (the end, damage, a signal, a
     // failed stdout): every frame handed to the writer is a complete record on disk.
     let flushed = writer.map_or(Ok(()), |writer| writer.flush());

@@ -58,6 +58,55 @@ pub struct IoLine {
     pub filter: Option<Filter>,
 }
 
+impl IoLine {
+    /// tshark's column syntax: `""` (every frame), `FILTER`, or `FUNC(FIELD)FILTER` with
+    /// FUNC one of COUNT, SUM, MIN, MAX, AVG (FRAMES() and BYTES() take no field). The
+    /// error is one line, naming what is wrong.
+    pub fn parse(text: &str) -> Result<IoLine, String> {
+        let compile = |f: &str| -> Result<Option<Filter>, String> {
+            if f.trim().is_empty() {
+                return Ok(None);
+            }
+            Filter::parse(f).map(Some).map_err(|e| e.to_string())
+        };
+        for func in ["COUNT", "SUM", "MIN", "MAX", "AVG", "FRAMES", "BYTES"] {
+            let Some(rest) = text.strip_prefix(func).and_then(|r| r.strip_prefix('(')) else {
+                continue;
+            };
+            let (field, filter) = rest
+                .split_once(')')
+                .ok_or_else(|| format!("{func}( needs its closing parenthesis"))?;
+            let calc = match func {
+                "FRAMES" | "BYTES" if !field.is_empty() => {
+                    return Err(format!("{func}() takes no field"));
+                }
+                "FRAMES" => Calc::Frames,
+                "BYTES" => Calc::Bytes,
+                _ => {
+                    let id = FieldId::from_name(field).ok_or_else(|| {
+                        format!("{func}({field}): no field named '{field}' (see `sockeye fields`)")
+                    })?;
+                    match func {
+                        "COUNT" => Calc::Count(id),
+                        "SUM" => Calc::Sum(id),
+                        "MIN" => Calc::Min(id),
+                        "MAX" => Calc::Max(id),
+                        _ => Calc::Avg(id),
+                    }
+                }
+            };
+            return Ok(IoLine {
+                calc,
+                filter: compile(filter)?,
+            });
+        }
+        Ok(IoLine {
+            calc: Calc::FramesAndBytes,
+            filter: compile(text)?,
+        })
+    }
+}
+
 /// One interval of one line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Cell {
@@ -155,18 +204,48 @@ impl IoSeries {
         self.cells.get(line).map_or(&[], |c| c.as_slice())
     }
 
+    /// Whether a line reads the packet (a filter or a field): then every frame must come
+    /// through [`IoSeries::observe`]; otherwise [`IoSeries::observe_frame`] is enough.
+    pub fn reads_packets(&self) -> bool {
+        self.lines
+            .iter()
+            .any(|l| l.filter.is_some() || l.calc.field().is_some())
+    }
+
     pub fn observe(&mut self, d: &Dissection<'_>) {
-        let first = *self.first_ns.get_or_insert(d.info.ts_ns);
-        let rel = relative_us(d.info.ts_ns.saturating_sub(first));
-        self.last_us = self.last_us.max(rel);
-        let index = usize::try_from(rel / self.interval_us).unwrap_or(usize::MAX);
         let mut scratch = String::new();
         let mut fields = FieldList::wanting(self.want);
         if self.interest != Interest::NONE {
             d.emit_fields_only(&mut scratch, self.interest, &mut fields);
         }
+        self.count(d.info.ts_ns, d.packet.orig_len, &fields, |line| {
+            line.filter.as_ref().is_none_or(|f| f.matches(d))
+        });
+    }
+
+    /// Counts a frame known only by its time and length: the UI's all-packets line counts
+    /// its index this way, without decoding a frame. Lines that read the packet (see
+    /// [`IoSeries::reads_packets`]) leave it out.
+    pub fn observe_frame(&mut self, ts_ns: i64, orig_len: u32) {
+        let fields = FieldList::wanting(FieldSet::new());
+        self.count(ts_ns, orig_len, &fields, |line| {
+            line.filter.is_none() && line.calc.field().is_none()
+        });
+    }
+
+    fn count(
+        &mut self,
+        ts_ns: i64,
+        orig_len: u32,
+        fields: &FieldList<'_>,
+        passes: impl Fn(&IoLine) -> bool,
+    ) {
+        let first = *self.first_ns.get_or_insert(ts_ns);
+        let rel = relative_us(ts_ns.saturating_sub(first));
+        self.last_us = self.last_us.max(rel);
+        let index = usize::try_from(rel / self.interval_us).unwrap_or(usize::MAX);
         for (line, cells) in self.lines.iter().zip(self.cells.iter_mut()) {
-            if !line.filter.as_ref().is_none_or(|f| f.matches(d)) {
+            if !passes(line) {
                 continue;
             }
             if cells.len() <= index {
@@ -180,7 +259,7 @@ impl IoSeries {
             };
             let first_frame = cell.frames == 0;
             cell.frames += 1;
-            cell.bytes += u64::from(d.packet.orig_len);
+            cell.bytes += u64::from(orig_len);
             let Some(id) = line.calc.field() else {
                 continue;
             };

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::decode::{Header, Packet};
 use crate::dissect::app::Message;
 use crate::dissect::Dissection;
+use crate::field::FieldId;
 
 /// One level of the nesting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +21,8 @@ pub struct EncapLayer {
     pub detail: String,
     /// Tag letter used under the hex bytes.
     pub tag: char,
+    /// The box's byte range and length are not written (a quiz asks for the length).
+    pub hide_len: bool,
 }
 
 fn ipv4_str(a: [u8; 4]) -> String {
@@ -28,6 +31,26 @@ fn ipv4_str(a: [u8; 4]) -> String {
 
 /// The layers of `packet` with their lengths and how each is known.
 pub fn layers(packet: &Packet<'_>) -> Vec<EncapLayer> {
+    layers_hiding(packet, &[])
+}
+
+/// What a quiz question hides: `??` in place of the value (the mask the details tree and
+/// the diagrams use).
+const HIDDEN: &str = "??";
+
+/// [`layers`] with the values of the `hidden` fields written as `??`, wherever a box
+/// would give them away (an open quiz question asks for them): IPv4's total length and
+/// IPv6's payload length, the TCP header's length (its byte range too) and its
+/// acknowledgement number.
+pub fn layers_hiding(packet: &Packet<'_>, hidden: &[FieldId]) -> Vec<EncapLayer> {
+    let hides = |id: FieldId| hidden.contains(&id);
+    let shown = |id: FieldId, value: String| {
+        if hides(id) {
+            HIDDEN.to_string()
+        } else {
+            value
+        }
+    };
     let mut out = Vec::new();
     for layer in &packet.layers {
         let (name, how, detail, tag) = match &layer.header {
@@ -77,7 +100,7 @@ pub fn layers(packet: &Packet<'_>) -> Vec<EncapLayer> {
                     "{} → {}, total length {} (header + everything inside), TTL {}, protocol {}",
                     ipv4_str(ip.source()),
                     ipv4_str(ip.destination()),
-                    ip.total_len(),
+                    shown(FieldId::IpLen, ip.total_len().to_string()),
                     ip.ttl(),
                     ip.protocol().0
                 ),
@@ -90,7 +113,7 @@ pub fn layers(packet: &Packet<'_>) -> Vec<EncapLayer> {
                     "{} → {}, payload length {}, next header {}",
                     ip.source_addr(),
                     ip.destination_addr(),
-                    ip.payload_length(),
+                    shown(FieldId::Ipv6Plen, ip.payload_length().to_string()),
                     ip.next_header().0
                 ),
                 'I',
@@ -106,14 +129,14 @@ pub fn layers(packet: &Packet<'_>) -> Vec<EncapLayer> {
                 format!(
                     "data offset {} × 4 = {} bytes",
                     tcp.data_offset(),
-                    layer.len
+                    shown(FieldId::TcpHdrLen, layer.len.to_string())
                 ),
                 format!(
                     "port {} → {}, seq {}, ack {}",
                     tcp.source_port(),
                     tcp.destination_port(),
                     tcp.sequence_number(),
-                    tcp.acknowledgment_number()
+                    shown(FieldId::TcpAckRaw, tcp.acknowledgment_number().to_string())
                 ),
                 'T',
             ),
@@ -156,10 +179,11 @@ pub fn layers(packet: &Packet<'_>) -> Vec<EncapLayer> {
             how,
             detail,
             tag,
+            hide_len: matches!(layer.header, Header::Tcp(_)) && hides(FieldId::TcpHdrLen),
         });
     }
     if let Some((start, len)) = packet.payload {
-        let how = payload_how(packet, len);
+        let how = payload_how(packet, len, &shown);
         out.push(EncapLayer {
             name: "Payload".to_string(),
             start,
@@ -167,12 +191,17 @@ pub fn layers(packet: &Packet<'_>) -> Vec<EncapLayer> {
             how,
             detail: preview(packet.payload_bytes()),
             tag: 'P',
+            hide_len: false,
         });
     }
     out
 }
 
-fn payload_how(packet: &Packet<'_>, len: usize) -> String {
+fn payload_how(
+    packet: &Packet<'_>,
+    len: usize,
+    shown: &dyn Fn(FieldId, String) -> String,
+) -> String {
     if packet.fragment {
         return format!(
             "an IP fragment: {len} bytes of a bigger datagram, reassembled when all fragments arrive"
@@ -188,11 +217,15 @@ fn payload_how(packet: &Packet<'_>, len: usize) -> String {
             let tcp_hl = packet.layers.last().map_or(0, |l| l.len);
             match (packet.ipv4(), ip_hl) {
                 (Some(ip), Some(hl)) => format!(
-                    "IP total length {} − IP header {hl} − TCP header {tcp_hl} = {} bytes",
-                    ip.total_len(),
+                    "IP total length {} − IP header {hl} − TCP header {} = {} bytes",
+                    shown(FieldId::IpLen, ip.total_len().to_string()),
+                    shown(FieldId::TcpHdrLen, tcp_hl.to_string()),
                     packet.tcp_len.unwrap_or(0)
                 ),
-                _ => format!("IP payload length − TCP header {tcp_hl} = {len} bytes"),
+                _ => format!(
+                    "IP payload length − TCP header {} = {len} bytes",
+                    shown(FieldId::TcpHdrLen, tcp_hl.to_string())
+                ),
             }
         }
         Some(Header::Udp(udp)) => format!("UDP length {} − 8 = {len} bytes", udp.length()),
@@ -230,7 +263,12 @@ fn preview(bytes: &[u8]) -> String {
 /// pipeline decoded as the innermost box (Ethernet ⊃ IPv4 ⊃ UDP ⊃ DNS; HTTP inside TCP;
 /// TLS records) in place of an anonymous payload.
 pub fn layers_of(d: &Dissection<'_>) -> Vec<EncapLayer> {
-    let mut out = layers(&d.packet);
+    layers_of_hiding(d, &[])
+}
+
+/// [`layers_of`] with the `hidden` fields' values as `??` (see [`layers_hiding`]).
+pub fn layers_of_hiding(d: &Dissection<'_>, hidden: &[FieldId]) -> Vec<EncapLayer> {
+    let mut out = layers_hiding(&d.packet, hidden);
     let Some(last) = d.app.messages.last() else {
         return out;
     };
@@ -269,6 +307,12 @@ pub fn encapsulation_of(d: &Dissection<'_>, width: usize) -> String {
     render(&d.packet, &layers_of(d), width)
 }
 
+/// [`encapsulation_of`] with the `hidden` fields' values as `??`: what the encapsulation
+/// view shows while a quiz question asks for one of them.
+pub fn encapsulation_hiding(d: &Dissection<'_>, width: usize, hidden: &[FieldId]) -> String {
+    render(&d.packet, &layers_of_hiding(d, hidden), width)
+}
+
 /// The encapsulation view as text, `width` columns wide (at least 60).
 pub fn encapsulation(packet: &Packet<'_>, width: usize) -> String {
     render(packet, &layers(packet), width)
@@ -285,6 +329,11 @@ fn render(packet: &Packet<'_>, layers: &[EncapLayer], width: usize) -> String {
         let inner = width.saturating_sub(4 * i + 1);
         let title = if layer.header_len == 0 {
             format!("┌ {} — empty ({}) ", layer.name, layer.how)
+        } else if layer.hide_len {
+            format!(
+                "┌ {} — bytes {}–{HIDDEN} ({HIDDEN} bytes: {}) ",
+                layer.name, layer.start, layer.how
+            )
         } else {
             format!(
                 "┌ {} — bytes {}–{} ({} bytes: {}) ",

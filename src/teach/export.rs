@@ -91,7 +91,8 @@ pub fn run(
     let text = if mermaid {
         ladder.render_mermaid()
     } else {
-        ladder.render_text(WIDTH)
+        let calls = ladder.calls(&crate::endpoints::saved::read_calls(path));
+        ladder.render_text_with(WIDTH, &calls)
     };
     out.write_all(text.as_bytes())?;
     Ok(())

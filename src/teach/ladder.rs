@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use etherparse::TcpHeaderSlice;
 
+use super::calls::CallNote;
 use crate::analysis::Role;
 use crate::dissect::Dissection;
 
@@ -185,6 +186,11 @@ impl Ladder {
         }
     }
 
+    /// The capture time of the ladder's first packet (its rows' times count from it).
+    pub fn start_ns(&self) -> Option<i64> {
+        self.first_ts
+    }
+
     /// Adds `d` if it belongs to this ladder's stream.
     pub fn push(&mut self, d: &Dissection<'_>) {
         if self.udp {
@@ -265,6 +271,21 @@ impl Ladder {
 
     /// Text rendering, `width` columns (at least 50).
     pub fn render_text(&self, width: usize) -> String {
+        self.render_text_with(width, &[])
+    }
+
+    /// The socket calls of `events` made on this ladder's connection, placed as every
+    /// ladder places them (see [`super::calls`]).
+    pub fn calls(&self, events: &[crate::endpoints::events::SocketEvent]) -> Vec<CallNote> {
+        if events.is_empty() {
+            return Vec::new();
+        }
+        super::calls::call_notes(&self.left, &self.right, events, i64::MIN, i64::MAX)
+    }
+
+    /// [`Self::render_text`] with socket calls on their side's lifeline between the arrows
+    /// (`● connect()`), merged by time as the terminal's ladder merges them.
+    pub fn render_text_with(&self, width: usize, calls: &[CallNote]) -> String {
         let width = width.max(50);
         let prefix = 16; // "frame  seconds  "
         let span = width - prefix - 2;
@@ -282,7 +303,26 @@ impl Ladder {
         );
         let _ = writeln!(out, "{:prefix$}{heads}", "");
         let _ = writeln!(out, "{:prefix$}│{}│", "", " ".repeat(span));
+        let start = self.first_ts.unwrap_or(0);
+        let mut pending = calls.iter().peekable();
+        let call_line = |out: &mut String, call: &CallNote| {
+            let text: String = format!("● {}", call.text)
+                .chars()
+                .take(span.saturating_sub(2))
+                .collect();
+            let w = span.saturating_sub(2);
+            let body = if call.client_side {
+                format!(" {text:<w$} ")
+            } else {
+                format!(" {text:>w$} ")
+            };
+            let secs = (call.at_ns - start) as f64 / 1e9;
+            let _ = writeln!(out, "{:>5} {secs:>9.6} │{body}│", "");
+        };
         for row in &self.rows {
+            while let Some(call) = pending.next_if(|c| c.at_ns - start <= row.rel_ns) {
+                call_line(&mut out, call);
+            }
             let secs = row.rel_ns as f64 / 1e9;
             let body = arrow(&row.label, span, row.from_left);
             let marks = if row.marks.is_empty() {
@@ -291,6 +331,9 @@ impl Ladder {
                 format!(" [{}]", row.marks.join(", "))
             };
             let _ = writeln!(out, "{:>5} {:>9.6} │{body}│{marks}", row.frame, secs);
+        }
+        for call in pending {
+            call_line(&mut out, call);
         }
         out
     }

@@ -69,6 +69,14 @@ impl CaptureRef {
         }
     }
 
+    /// The socket calls saved beside the capture's packets (`sockeye run -w`), if any.
+    pub fn calls(&self) -> Vec<crate::endpoints::events::SocketEvent> {
+        match self {
+            CaptureRef::File(p) => crate::endpoints::saved::read_calls(&p.to_string_lossy()),
+            CaptureRef::Builtin(b) => crate::endpoints::saved::read_calls_from(b.bytes),
+        }
+    }
+
     /// Same capture (two steps over one file are dissected once).
     pub fn same(&self, other: &CaptureRef) -> bool {
         match (self, other) {

@@ -5,14 +5,17 @@
 
 pub mod app_diagram;
 pub mod builtin;
+pub mod calls;
 pub mod diagram;
 pub mod encap;
 pub mod exchanges;
 pub mod export;
 pub mod handout;
+pub mod handout_html;
 pub mod ladder;
 pub mod lesson_check;
 pub mod lesson_file;
+pub mod markup;
 pub mod narrate;
 pub mod quiz;
 pub mod svg;

@@ -51,6 +51,33 @@ impl QuizKind {
         }
     }
 
+    /// Whether what packet `index` says of itself (its Info column, its ladder arrow) must
+    /// be hidden while this question about packet `asked` is open (indexes in capture
+    /// order): the acknowledgement of the packet asked about; and for the questions about
+    /// what comes next (the next sequence number, the acknowledgement, the next segment's
+    /// flags) every later packet, whose `Seq=` or flags are the answer.
+    pub fn hides_info(self, index: usize, asked: usize) -> bool {
+        match self {
+            QuizKind::Ack => index >= asked,
+            QuizKind::NextSeq | QuizKind::NextFlags => index > asked,
+            _ => false,
+        }
+    }
+
+    /// The label of packet `index`'s ladder arrow while this question about packet `asked`
+    /// is open: the asked packet's `Ack=` as `??` (the rest of its words are what the
+    /// student works from), a later packet's words replaced when they would give the
+    /// answer away.
+    pub fn ladder_label(self, index: usize, asked: usize, label: &str) -> String {
+        if self == QuizKind::Ack && index == asked {
+            mask_word(label, "Ack=")
+        } else if self.hides_info(index, asked) {
+            HIDDEN_INFO.to_string()
+        } else {
+            label.to_string()
+        }
+    }
+
     /// The fields a view must not show while this question is open.
     pub fn hides(self) -> &'static [FieldId] {
         match self {
@@ -67,6 +94,24 @@ impl QuizKind {
             QuizKind::IpLength => &[FieldId::IpLen, FieldId::Ipv6Plen],
         }
     }
+}
+
+/// What a packet list or ladder writes in place of a packet's words a question hides.
+pub const HIDDEN_INFO: &str = "·· (quiz)";
+
+/// `[ACK] Seq=1 Ack=7 Len=0` → `[ACK] Seq=1 Ack=?? Len=0`.
+fn mask_word(text: &str, label: &str) -> String {
+    let Some(at) = text.find(label) else {
+        return text.to_string();
+    };
+    let start = at + label.len();
+    let rest = text.get(start..).unwrap_or("");
+    let end = rest.find(' ').unwrap_or(rest.len());
+    format!(
+        "{}??{}",
+        text.get(..start).unwrap_or(""),
+        rest.get(end..).unwrap_or("")
+    )
 }
 
 /// The expected answer, in the form the student's text is compared with.

@@ -107,6 +107,19 @@ pub fn interface_names() -> Vec<String> {
         .collect()
 }
 
+/// Calls saved beside a capture's packets, as the app's event stream (none: no stream).
+pub(crate) fn saved_calls(
+    calls: Vec<crate::endpoints::events::SocketEvent>,
+) -> Option<std::sync::mpsc::Receiver<crate::endpoints::events::SocketEvent>> {
+    (!calls.is_empty()).then(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for call in calls {
+            let _ = tx.send(call);
+        }
+        rx
+    })
+}
+
 /// `sockeye -r FILE` in a terminal: open at once, index in the background.
 pub fn run_replay(path: &str, opts: ReplayOptions) -> Result<(), UiError> {
     let (_job, mut app) = replay_app(path, opts)?;
@@ -124,14 +137,7 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
         },
     )?;
     // Socket calls `sockeye run -w` saved beside the packets, for the ladder.
-    let calls = crate::endpoints::saved::read_calls(path);
-    let events = (!calls.is_empty()).then(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        for call in calls {
-            let _ = tx.send(call);
-        }
-        rx
-    });
+    let events = saved_calls(crate::endpoints::saved::read_calls(path));
     let mut app = App::new(
         Arc::clone(&job.store),
         AppOptions {
@@ -259,6 +265,7 @@ pub fn run_loop<B: Backend + clipboard::Clipboard>(
         let busy = app.replay.is_playing()
             || app.live.is_some()
             || app.filter_pending()
+            || app.expert_counting()
             || !lock(&app.store).done;
         let timeout = Duration::from_millis(if busy { 40 } else { 250 });
         let first = match input.recv_timeout(timeout) {

@@ -265,3 +265,59 @@ fn follow_shows_packets_appended_to_a_growing_file() {
     assert!(status.success());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A complete file's summary lines are formatted a batch at a time on a second thread; a
+/// pipe's one by one on the reading thread. Both give the same bytes, over many batches,
+/// with `-c` ending mid-batch and with a display filter.
+#[test]
+fn a_file_and_the_same_bytes_through_a_pipe_print_the_same_lines() {
+    let dir = kit::Scratch::new("parallel-lines");
+    let file = dir.join("gen.pcap");
+    let made = Command::new(env!("CARGO_BIN_EXE_sockeye-gen"))
+        .args([file.to_str().unwrap_or_default(), "3000", "7"])
+        .output()
+        .expect("run sockeye-gen");
+    assert!(made.status.success(), "{}", kit::stderr(&made));
+    let bytes = std::fs::read(&file).expect("read the generated capture");
+    for extra in [
+        &[][..],
+        &["-c", "1001"],
+        &["-Y", "tcp.flags.syn == 1 || dns"],
+    ] {
+        let mut args = vec!["-r", file.to_str().unwrap_or_default()];
+        args.extend_from_slice(extra);
+        let from_file = kit::sockeye(&args);
+        assert!(from_file.status.success(), "{}", kit::stderr(&from_file));
+        let mut args = vec!["-r", "-"];
+        args.extend_from_slice(extra);
+        let mut child = Command::new(BIN)
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start sockeye -r -");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let fed = bytes.clone();
+        let feeder = std::thread::spawn(move || {
+            let _ = stdin.write_all(&fed);
+        });
+        // Read while it writes (3,000 lines fill a pipe); killed by pid if it hangs.
+        let pid = child.id();
+        let (done, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(child.wait_with_output());
+        });
+        let Ok(Ok(from_pipe)) = output.recv_timeout(Duration::from_secs(60)) else {
+            let _ = kill(pid, libc::SIGKILL);
+            panic!("sockeye -r - {extra:?} did not finish");
+        };
+        let _ = feeder.join();
+        let (a, b) = (kit::stdout(&from_file), kit::stdout(&from_pipe));
+        assert!(
+            a.lines().count() > 500,
+            "{extra:?}: {} lines",
+            a.lines().count()
+        );
+        assert_eq!(a, b, "{extra:?}");
+    }
+}

@@ -19,7 +19,7 @@ use super::columns;
 use super::reassembly::{Budget, Segment};
 use crate::analysis::{AnalysisFlag, ConnState, TcpFacts, UdpFacts};
 use crate::decode::app::{dhcp, dhcpv6, dns, Parse};
-use crate::decode::{self, Header, Packet};
+use crate::decode::{self, Header, Interest, Packet};
 use facts::quoted_frame;
 use stream::{tcp_port_protocol, Proto, TcpStream};
 
@@ -44,6 +44,19 @@ pub struct AppTracker {
     budget: Budget,
     /// Name the ports in the Info column (`-N t`).
     pub(super) port_names: bool,
+    /// What the run's consumers will never read, so it is not computed (see
+    /// [`AppTracker::limit_to`]). Nothing is skipped by default.
+    skip: Skip,
+}
+
+/// The parts of the application stage a run can do without. A tcpdump-style line needs
+/// none of them, and they were most of the per-packet cost of `sockeye -r`: building the
+/// Info text, the `frame.protocols` text, and reassembling every TCP stream.
+#[derive(Debug, Default, Clone, Copy)]
+struct Skip {
+    columns: bool,
+    protocols: bool,
+    payloads: bool,
 }
 
 /// Bounds a map by forgetting everything when it is full (simple and O(1) amortised; the
@@ -55,6 +68,26 @@ fn bound<K, V>(map: &mut HashMap<K, V>, cap: usize) {
 }
 
 impl AppTracker {
+    /// Computes from now on only what a consumer reading the layers in `interest` can see:
+    /// the Protocol/Info columns for [`Interest::COLUMNS`], `frame.protocols` for
+    /// [`Interest::FRAME`], and the transport payloads (reassembly, application messages,
+    /// `data`) for any of those or [`Interest::APP`]/[`Interest::DATA`]. Set it before the
+    /// first frame: a stream's reassembly cannot start in its middle. ICMP's echo links
+    /// and quoted datagrams are always kept (the IP and transport fields read them).
+    pub fn limit_to(&mut self, interest: Interest) {
+        let columns = interest.contains(Interest::COLUMNS);
+        let protocols = interest.contains(Interest::FRAME);
+        let payloads = columns
+            || protocols
+            || interest.contains(Interest::APP)
+            || interest.contains(Interest::DATA);
+        self.skip = Skip {
+            columns: !columns,
+            protocols: !protocols,
+            payloads: !payloads,
+        };
+    }
+
     /// Computes the application facts of one frame (after its analysis).
     pub fn observe(
         &mut self,
@@ -64,25 +97,43 @@ impl AppTracker {
         udp: Option<&UdpFacts>,
         reassembled: Option<&IpDefragPayloadVec>,
     ) -> AppFacts {
-        let (protocol, info) = columns::base(packet, tcp, self.port_names);
-        let mut facts = AppFacts {
-            protocol: protocol.into(),
-            info,
-            ..AppFacts::default()
-        };
-        layer_protocols(packet, &mut facts.protocols);
+        let mut facts = AppFacts::default();
+        if !self.skip.columns {
+            let (protocol, info) = columns::base(packet, tcp, self.port_names);
+            facts.protocol = protocol.into();
+            facts.info = info;
+        }
+        if !self.skip.protocols {
+            layer_protocols(packet, &mut facts.protocols);
+        }
+        self.layers(packet, frame, tcp, udp, reassembled, &mut facts);
+        if self.skip.protocols {
+            // What the stages appended is a tail without its head: nobody reads it.
+            facts.protocols.clear();
+        }
+        facts
+    }
+
+    fn layers(
+        &mut self,
+        packet: &Packet<'_>,
+        frame: u64,
+        tcp: Option<&TcpFacts>,
+        udp: Option<&UdpFacts>,
+        reassembled: Option<&IpDefragPayloadVec>,
+        facts: &mut AppFacts,
+    ) {
         if let Some(whole) = reassembled {
             let inner = decode::decode_ip_payload(whole.ip_number, &whole.payload);
-            self.reassembled_datagram(packet, &inner, frame, &mut facts);
-            return facts;
+            self.reassembled_datagram(packet, &inner, frame, facts);
+            return;
         }
         if packet.fragment {
             facts.protocols.push_str(":data");
             facts.data = packet.payload;
-            return facts;
+            return;
         }
-        self.transport(packet, frame, tcp, udp, &mut facts);
-        facts
+        self.transport(packet, frame, tcp, udp, facts);
     }
 
     fn transport(
@@ -94,6 +145,7 @@ impl AppTracker {
         facts: &mut AppFacts,
     ) {
         match packet.layers.last().map(|l| &l.header) {
+            Some(Header::Tcp(_) | Header::Udp(_)) if self.skip.payloads => {}
             Some(Header::Tcp(_)) => {
                 if let Some(tcp) = tcp {
                     self.tcp(packet, frame, tcp, facts);

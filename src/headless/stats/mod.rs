@@ -12,6 +12,7 @@ mod talkers;
 use crate::analysis::follow::{render_tshark_ascii, TcpFollower, UdpFollower};
 use crate::analysis::follow_dump::{render_tshark_dump, FollowMode};
 use crate::analysis::{render_tshark, Analyzer, ConvProto, RenderOptions};
+use crate::decode::Interest;
 use crate::dissect::{tcp_segment, udp_datagram, Dissection, SackBlocks};
 use crate::filter::Filter;
 use crate::stats::expert::{ExpertTable, Severity};
@@ -202,56 +203,10 @@ impl IoStatSpec {
         })
     }
 
-    /// `""`, `FILTER`, or `FUNC(FIELD)FILTER`.
+    /// `""`, `FILTER`, or `FUNC(FIELD)FILTER`, with the text as tshark titles it.
     fn column(text: &str) -> Result<(Option<String>, IoLine), String> {
-        let compile = |f: &str| -> Result<Option<Filter>, String> {
-            if f.trim().is_empty() {
-                return Ok(None);
-            }
-            Filter::parse(f).map(Some).map_err(|e| e.to_string())
-        };
         let title = (!text.is_empty()).then(|| text.to_string());
-        for func in ["COUNT", "SUM", "MIN", "MAX", "AVG", "FRAMES", "BYTES"] {
-            let Some(rest) = text.strip_prefix(func).and_then(|r| r.strip_prefix('(')) else {
-                continue;
-            };
-            let (field, filter) = rest
-                .split_once(')')
-                .ok_or_else(|| format!("{func}( needs its closing parenthesis"))?;
-            let calc = match func {
-                "FRAMES" | "BYTES" if !field.is_empty() => {
-                    return Err(format!("{func}() takes no field"));
-                }
-                "FRAMES" => Calc::Frames,
-                "BYTES" => Calc::Bytes,
-                _ => {
-                    let id = crate::field::FieldId::from_name(field).ok_or_else(|| {
-                        format!("{func}({field}): no field named '{field}' (see `sockeye fields`)")
-                    })?;
-                    match func {
-                        "COUNT" => Calc::Count(id),
-                        "SUM" => Calc::Sum(id),
-                        "MIN" => Calc::Min(id),
-                        "MAX" => Calc::Max(id),
-                        _ => Calc::Avg(id),
-                    }
-                }
-            };
-            return Ok((
-                title,
-                IoLine {
-                    calc,
-                    filter: compile(filter)?,
-                },
-            ));
-        }
-        Ok((
-            title,
-            IoLine {
-                calc: Calc::FramesAndBytes,
-                filter: compile(text)?,
-            },
-        ))
+        Ok((title, IoLine::parse(text)?))
     }
 }
 
@@ -273,6 +228,8 @@ enum Collector {
 /// Collects every requested statistic while packets stream past.
 pub struct Stats {
     collectors: Vec<Collector>,
+    /// What the collectors read from each dissection.
+    interest: Interest,
     first_ts: Option<i64>,
     sack: SackBlocks,
 }
@@ -281,6 +238,17 @@ fn render_follow(stream: &crate::analysis::follow::FollowedStream, mode: FollowM
     match mode {
         FollowMode::Ascii => render_tshark_ascii(stream),
         mode => render_tshark_dump(stream, mode),
+    }
+}
+
+impl StatSpec {
+    /// The layers this statistic reads from each dissection: the conversation and
+    /// endpoint tables read addresses and the analysis only; the others read anything.
+    pub fn interest(&self) -> Interest {
+        match self {
+            StatSpec::Conv(_) | StatSpec::ConvAddr(_) | StatSpec::Endpoints(_) => Interest::NONE,
+            _ => Interest::ALL.union(Interest::COLUMNS),
+        }
     }
 }
 
@@ -321,9 +289,17 @@ impl Stats {
             .collect();
         Stats {
             collectors,
+            interest: specs
+                .iter()
+                .fold(Interest::NONE, |acc, spec| acc.union(spec.interest())),
             first_ts: None,
             sack: SackBlocks::new(),
         }
+    }
+
+    /// The layers the statistics read from each dissection.
+    pub fn interest(&self) -> Interest {
+        self.interest
     }
 
     pub fn is_empty(&self) -> bool {

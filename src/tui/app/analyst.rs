@@ -7,9 +7,10 @@ use std::collections::BTreeSet;
 /// Most filters remembered by ↑/↓ in the bar.
 const HISTORY: usize = 100;
 
-/// Where a jump started, so Back returns to the same packet and tree line.
+/// Where a jump started, so Back returns to the same view, packet and tree line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
+    pub view: super::View,
     pub packet: usize,
     pub detail_cursor: usize,
 }

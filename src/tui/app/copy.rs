@@ -15,16 +15,11 @@ impl App {
     /// The text `y` copies here, or why there is none.
     pub fn copy_text(&self) -> Result<String, String> {
         match self.view {
+            // The shown mode's text, as `-z follow,…` prints it.
             View::Follow => self
                 .follow
                 .as_ref()
-                .map(|(_, lines)| {
-                    lines
-                        .iter()
-                        .map(|(_, l)| l.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                })
+                .map(|f| f.text())
                 .ok_or_else(|| "no stream followed".to_string()),
             View::Packets => match self.focus {
                 Pane::List => self.summary_line(),

@@ -98,7 +98,12 @@ impl App {
             }
             KeyCode::Enter => {
                 if let Some(p) = self.prompt.take() {
-                    self.submit(p.kind, p.text.trim());
+                    // A search in the stream may look for spaces too.
+                    let text = match p.kind {
+                        PromptKind::FollowFind => p.text.as_str(),
+                        _ => p.text.trim(),
+                    };
+                    self.submit(p.kind, text);
                 }
             }
             _ => {}
@@ -129,6 +134,9 @@ impl App {
                 }
             },
             PromptKind::Export => self.submit_export(text),
+            PromptKind::FollowFind => self.follow_find(text),
+            PromptKind::FollowSave => self.follow_save(text),
+            PromptKind::GraphLine => self.submit_graph_line(text),
             PromptKind::Save if text.is_empty() => self.quit_after_save = false,
             PromptKind::Save => {
                 let (message, ok) = self.save(text);

@@ -15,6 +15,12 @@ pub enum View {
     /// Teaching screens: the encapsulation boxes and the RFC header diagrams.
     Encap,
     Diagram,
+    /// Wireshark's Analyze → Expert Information (key 8; a tab only while shown).
+    Expert,
+    /// Statistics → I/O Graphs: packets or bytes per second, lines by display filter.
+    IoGraph,
+    /// Statistics → TCP Stream Graphs → Stevens: the selected stream's seq over time.
+    Stevens,
 }
 
 impl View {
@@ -38,6 +44,9 @@ impl View {
             View::Stats => "Statistics",
             View::Encap => "Encapsulation",
             View::Diagram => "Header diagrams",
+            View::Expert => "Expert Info",
+            View::IoGraph => "IO graph",
+            View::Stevens => "TCP stream graph",
         }
     }
 }
@@ -117,6 +126,14 @@ pub enum Action {
     GoBack,
     Copy,
     CopyFilter,
+    /// Follow view: long lines wrap, or are cut and scroll sideways.
+    FollowWrap,
+    /// Graphs: the next interval (IO graph).
+    GraphInterval,
+    /// Graphs: packets/s ↔ bytes/s (IO graph), the other direction (stream graph).
+    GraphUnit,
+    AddGraphLine,
+    DropGraphLine,
 }
 
 /// A key as the table names it.
@@ -260,8 +277,21 @@ pub const KEYMAP: &[Binding] = &[
         Action::Show(View::Conversations),
         "conversations",
     ),
-    b(&[k('4'), k('f')], Action::FollowStream, "follow stream"),
-    b(&[k('5')], Action::Show(View::Stats), "statistics"),
+    // f again in the follow view shows the bytes as hex, then raw, then ASCII.
+    pair(
+        &[k('4'), k('f')],
+        Action::FollowStream,
+        &[k('L')],
+        Action::FollowWrap,
+        "follow, f: mode / wrap",
+    ),
+    pair(
+        &[k('5')],
+        Action::Show(View::Stats),
+        &[k('8')],
+        Action::Show(View::Expert),
+        "stats / expert info",
+    ),
     b(
         &[k('6'), k('E')],
         Action::Show(View::Encap),
@@ -320,12 +350,28 @@ pub const KEYMAP: &[Binding] = &[
         Action::Slower,
         "replay: faster / slower",
     ),
-    b(&[k('r')], Action::Restart, "replay: from start"),
-    b(&[k('x')], Action::StopReplay, "replay: stop, show all"),
-    b(&[k('p')], Action::ToggleCapture, "live: stop/start"),
-    b(&[k('i')], Action::PickInterface, "live: interface"),
-    b(&[k('Q')], Action::Quiz, "quiz on this packet"),
-    b(&[k('A')], Action::Privacy, "privacy mode (anonymise)"),
+    // Pairs of rows that once stood alone, so the help still fits 80×24 with the graphs.
+    pair(
+        &[k('r')],
+        Action::Restart,
+        &[k('x')],
+        Action::StopReplay,
+        "replay: restart / stop",
+    ),
+    pair(
+        &[k('p')],
+        Action::ToggleCapture,
+        &[k('i')],
+        Action::PickInterface,
+        "live: stop·start / iface",
+    ),
+    pair(
+        &[k('Q')],
+        Action::Quiz,
+        &[k('A')],
+        Action::Privacy,
+        "quiz / privacy mode",
+    ),
     b(&[k('?')], Action::Help, "this help"),
     // The analyst's keys: filters from the screen, marks, export, jumps, copy.
     pair(
@@ -363,6 +409,28 @@ pub const KEYMAP: &[Binding] = &[
         &[k('Y')],
         Action::CopyFilter,
         "copy / copy as filter",
+    ),
+    // The graphs: Statistics → I/O Graphs and TCP Stream Graphs → Stevens.
+    pair(
+        &[k('o')],
+        Action::Show(View::IoGraph),
+        &[k('S')],
+        Action::Show(View::Stevens),
+        "IO graph / TCP seq graph",
+    ),
+    pair(
+        &[k('v')],
+        Action::GraphInterval,
+        &[k('u')],
+        Action::GraphUnit,
+        "graph: interval / y, dir",
+    ),
+    pair(
+        &[k('O')],
+        Action::AddGraphLine,
+        &[k('D')],
+        Action::DropGraphLine,
+        "graph: add / drop line",
     ),
 ];
 

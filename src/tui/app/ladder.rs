@@ -6,8 +6,9 @@
 use std::net::SocketAddr;
 
 use crate::analysis::{AnalysisFlags, Role};
-use crate::endpoints::events::{data_head, errno_name, task_label, CallResult, Side, SocketEvent};
+use crate::endpoints::events::SocketEvent;
 use crate::store::{Kind, Store, StreamPackets};
+use crate::teach::calls::call_notes;
 use crate::teach::ladder::{datagram_label, LabelState, Stage};
 
 /// Segments before the first row shown that are read to know each sender's last window.
@@ -68,72 +69,14 @@ pub fn notes(ladder: &Ladder, events: &[SocketEvent], start_ts: i64) -> Vec<Ladd
     } else {
         last.rel_ns + start_ts
     };
-    let mut out: Vec<LadderNote> = events
-        .iter()
-        .filter(|e| on_connection(ladder, e))
-        .filter_map(|e| {
-            let (at, returned) = placed_at(e);
-            if at < from || at > until {
-                return None;
-            }
-            let result = match &e.result {
-                CallResult::Ok => String::new(),
-                CallResult::Err { errno, .. } => format!(" = -1 {}", errno_name(*errno)),
-            };
-            let verb = if returned { " returned" } else { "" };
-            let mut text = format!("{}(){verb}{result} {}", e.call.name(), e.detail)
-                .trim_end()
-                .to_string();
-            // A traced program's call also says who made it and what the data began with.
-            if let Some(t) = &e.traced {
-                if let Some(n) = e.bytes {
-                    text.push_str(&format!(" {n} bytes"));
-                    if !t.data.is_empty() {
-                        text.push_str(&format!(" {}", data_head(&t.data, n)));
-                    }
-                }
-                text.push_str(&format!(" {}", task_label(t)));
-            }
-            Some(LadderNote {
-                rel_ns: at - start_ts,
-                client_side: on_client_side(ladder, e),
-                text,
-            })
+    call_notes(&ladder.client, &ladder.server, events, from, until)
+        .into_iter()
+        .map(|n| LadderNote {
+            rel_ns: n.at_ns - start_ts,
+            client_side: n.client_side,
+            text: n.text,
         })
-        .collect();
-    // Events arrive in the order calls *returned*; the ladder merges by placement time.
-    out.sort_by_key(|n| n.rel_ns);
-    out
-}
-
-/// Whether `e` goes on the client's lifeline: the end its local address is, when known (a
-/// traced program's `bind()` is made before anything says it is a server), else its side.
-fn on_client_side(ladder: &Ladder, e: &SocketEvent) -> bool {
-    match e.local.map(|a| a.to_string()) {
-        Some(local) if local == ladder.client => true,
-        Some(local) if local == ladder.server => false,
-        _ => e.side == Side::Client,
-    }
-}
-
-/// Whether `e` was made on `ladder`'s connection: with both its addresses known they must
-/// be the connection's two ends (a UDP server's recvfrom() from another client is not this
-/// conversation's); with one known (socket(), bind(), listen()), it must be one of them.
-fn on_connection(ladder: &Ladder, e: &SocketEvent) -> bool {
-    let ours = |a: &SocketAddr| {
-        let text = a.to_string();
-        // A socket bound to the wildcard address (0.0.0.0:7) serves the port on every address.
-        let wildcard = a.ip().is_unspecified()
-            && [&ladder.client, &ladder.server]
-                .iter()
-                .any(|end| end.rsplit(':').next() == Some(a.port().to_string().as_str()));
-        text == ladder.client || text == ladder.server || wildcard
-    };
-    match (&e.local, &e.peer) {
-        (Some(local), Some(peer)) => ours(local) && ours(peer) && local != peer,
-        (Some(one), None) | (None, Some(one)) => ours(one),
-        (None, None) => false,
-    }
+        .collect()
 }
 
 /// Where a call goes on the time axis, and whether that is its return. A call that
@@ -241,46 +184,10 @@ fn ports(packet: &crate::decode::Packet<'_>) -> Option<(u16, u16)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::endpoints::events::SocketCall;
+    use crate::endpoints::events::{Side, SocketCall};
 
     fn ev(call: SocketCall, ts_ns: i64, ret_ns: i64) -> SocketEvent {
         SocketEvent::fixture(Side::Server, call, ts_ns, ret_ns)
-    }
-
-    #[test]
-    fn calls_belong_to_a_conversation_only_between_its_two_ends() {
-        let ladder = Ladder {
-            kind: Kind::Udp,
-            stream: 0,
-            client: "127.0.0.1:40000".into(),
-            server: "127.0.0.1:7".into(),
-            total: 0,
-            first: 0,
-            rows: Vec::new(),
-        };
-        let at = |s: &str| Some(s.parse::<SocketAddr>().unwrap());
-        let call = |local, peer| SocketEvent {
-            local,
-            peer,
-            ..ev(SocketCall::RecvFrom, 0, 0)
-        };
-        // The server's recvfrom() from this client, and from another one.
-        assert!(on_connection(
-            &ladder,
-            &call(at("127.0.0.1:7"), at("127.0.0.1:40000"))
-        ));
-        assert!(!on_connection(
-            &ladder,
-            &call(at("127.0.0.1:7"), at("127.0.0.1:40001"))
-        ));
-        // bind() on one end; a listener on the wildcard address; unrelated sockets.
-        assert!(on_connection(&ladder, &call(at("127.0.0.1:7"), None)));
-        assert!(on_connection(
-            &ladder,
-            &call(at("0.0.0.0:7"), at("127.0.0.1:40000"))
-        ));
-        assert!(!on_connection(&ladder, &call(at("0.0.0.0:8"), None)));
-        assert!(!on_connection(&ladder, &call(None, None)));
     }
 
     #[test]

@@ -178,6 +178,16 @@ pub fn encap_rows(size: Rect) -> usize {
     usize::from(screen(size).body.height.saturating_sub(1))
 }
 
+/// Lines of the Expert Information view (below its title and the column header).
+pub fn expert_rows(size: Rect) -> usize {
+    usize::from(screen(size).body.height.saturating_sub(2))
+}
+
+/// Text lines of the follow view (below its title).
+pub fn follow_rows(size: Rect) -> usize {
+    usize::from(screen(size).body.height.saturating_sub(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::column_at;

@@ -1,6 +1,7 @@
 //! Going where the tree points: on `[This is an ACK to the segment in frame: 2]`,
 //! `[Request in frame: 1]`, `[Reassembled PDU in frame: 9]`, Enter selects that frame; Back
-//! returns, a stack of places as in a browser.
+//! returns, a stack of places as in a browser. The Expert Information view jumps the same
+//! way, and Back returns to it.
 
 use super::analyst::Place;
 use super::{App, View};
@@ -33,6 +34,13 @@ impl App {
         let Some(number) = self.link_at_cursor() else {
             return false;
         };
+        self.jump_to_frame(number);
+        true
+    }
+
+    /// Selects frame `number` in the packet list, remembering the place it leaves (view,
+    /// packet and tree line) for Back; says why when the frame is not there to select.
+    pub(super) fn jump_to_frame(&mut self, number: u64) {
         let target = (number as usize).saturating_sub(1);
         if number == 0 || target >= self.visible {
             self.message = Some(format!("frame {number} is not in the capture (yet)"));
@@ -40,6 +48,7 @@ impl App {
             self.message = Some(format!("frame {number} is hidden by the filter"));
         } else {
             self.analyst.back.push(Place {
+                view: self.view,
                 packet: self.selected,
                 detail_cursor: self.detail_cursor,
             });
@@ -49,9 +58,9 @@ impl App {
             self.detail_cursor = 0;
             self.detail_top = 0;
             self.follow_tail = false;
+            self.view = View::Packets;
             self.message = Some(format!("frame {number} (b goes back)"));
         }
-        true
     }
 
     /// Back: the place the last jump left.
@@ -61,7 +70,7 @@ impl App {
                 self.selected = place.packet;
                 self.detail_cursor = place.detail_cursor;
                 self.follow_tail = false;
-                self.view = View::Packets;
+                self.view = place.view;
             }
             _ => self.message = Some("nothing to go back to".into()),
         }

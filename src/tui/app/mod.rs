@@ -8,8 +8,11 @@ pub mod colouring;
 pub mod columns;
 pub mod convs;
 mod copy;
+pub mod expert;
 pub mod filter;
+pub mod follow;
 mod input;
+pub mod io_graph;
 pub mod keymap;
 pub mod ladder;
 pub mod layout;
@@ -27,6 +30,7 @@ mod rows;
 mod save;
 mod selection;
 pub mod stats;
+pub mod stevens;
 pub mod teach;
 pub mod tree;
 
@@ -58,6 +62,12 @@ pub enum PromptKind {
     Save,
     /// Export displayed / marked / a range of packets.
     Export,
+    /// `/` in the follow view: text to find in the stream.
+    FollowFind,
+    /// `w` in the follow view: where to save the shown text.
+    FollowSave,
+    /// A line of the IO graph: a display filter (or tshark's `SUM(field)filter`).
+    GraphLine,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,9 +144,8 @@ pub struct App {
     pub detail_top: usize,
     pub hex_top: usize,
     pub conv_cursor: usize,
-    /// Follow view: title and lines, each tagged with the node (0 or 1) that sent it.
-    pub follow: Option<(String, Vec<(u8, String)>)>,
-    pub follow_top: usize,
+    /// The follow view: the stream, its mode, scroll, wrap and search.
+    pub follow: Option<follow::FollowView>,
     pub search: Option<Search>,
     /// The applied display filter (rows it hides are not in the list).
     pub filter: Option<filter::FilterView>,
@@ -184,6 +193,12 @@ pub struct App {
     pub program_output: Option<crate::trace::output::ProgramOutput>,
     /// Marks, filter history, jump-back stack, completions.
     pub analyst: analyst::Analyst,
+    /// The Expert Information view: the grouped items and what is open.
+    pub expert: expert::ExpertState,
+    /// The IO graph's lines, interval and counts (kept while other views show).
+    pub io_graph: io_graph::IoGraph,
+    /// The TCP stream graph of the stream picked last.
+    pub stevens: Option<stevens::Stevens>,
 }
 
 impl App {
@@ -222,7 +237,6 @@ impl App {
             hex_top: 0,
             conv_cursor: 0,
             follow: None,
-            follow_top: 0,
             search: None,
             filter: None,
             evicted: 0,
@@ -257,6 +271,9 @@ impl App {
             prefs: None,
             program_output: opts.program_output,
             analyst: analyst::Analyst::new(),
+            expert: expert::ExpertState::default(),
+            io_graph: io_graph::IoGraph::default(),
+            stevens: None,
         };
         if let Some(prefs) = opts.prefs {
             // The user's colouring rules live beside the preferences file.
@@ -316,6 +333,10 @@ impl App {
             dirty = true;
         }
         self.update_stats(&lock(&Arc::clone(&self.store)));
+        if self.expert_counting() {
+            self.sync_expert();
+            dirty = true;
+        }
         if changed || dirty {
             self.settle_selection();
             dirty = true;
@@ -323,6 +344,7 @@ impl App {
         self.ensure_visible();
         self.sync_stream();
         self.sync_narration();
+        dirty |= self.sync_io_graph() | self.sync_stevens();
         dirty || self.live.is_some()
     }
 
@@ -361,7 +383,12 @@ impl App {
             self.start_quiz(None);
         } else if action == Action::Privacy {
             self.toggle_privacy();
-        } else if !teach::handle(self, action) {
+        } else if !teach::handle(self, action)
+            && !expert::handle(self, action)
+            && !follow::handle(self, action)
+            && !io_graph::handle(self, action)
+            && !stevens::handle(self, action)
+        {
             nav::handle(self, action);
         }
         self.ensure_visible();

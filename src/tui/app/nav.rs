@@ -4,10 +4,8 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::{replay, tree, Action, App, Effect, Pane, Prompt, PromptKind, View};
-use crate::analysis::follow::{render_tshark_ascii, TcpFollower, UdpFollower};
-use crate::dissect::{tcp_segment, udp_datagram, SackBlocks};
 use crate::filter::build::Combine;
-use crate::store::{lock, Kind, Store};
+use crate::store::lock;
 
 pub(super) fn handle(app: &mut App, action: Action) {
     if app.picker.is_some() {
@@ -43,7 +41,7 @@ pub(super) fn handle(app: &mut App, action: Action) {
         Action::NextMatch => find(app, true),
         Action::PrevMatch => find(app, false),
         Action::Show(view) => app.view = view,
-        Action::FollowStream => follow(app),
+        Action::FollowStream => app.follow_stream(),
         Action::PlayPause => play_pause(app),
         Action::Step => {
             if app.replay.mode == replay::Mode::Off {
@@ -87,8 +85,8 @@ pub(super) fn handle(app: &mut App, action: Action) {
             }
         }
         Action::Help => app.help = true,
-        // Handled by `super::teach` before this function runs.
-        Action::Explain | Action::Quiz | Action::Privacy => {}
+        // Handled by `super::teach` (and `follow`) before this function runs.
+        Action::Explain | Action::Quiz | Action::Privacy | Action::FollowWrap => {}
         Action::StopReplay => stop_replay(app),
         Action::ColumnLeft => app.move_column_cursor(-1),
         Action::ColumnRight => app.move_column_cursor(1),
@@ -124,6 +122,13 @@ pub(super) fn handle(app: &mut App, action: Action) {
         Action::GoBack => app.go_back(),
         Action::Copy => app.copy("text"),
         Action::CopyFilter => app.copy_filter(),
+        // The graphs take these in their views (`super::io_graph`, `super::stevens`).
+        Action::GraphInterval
+        | Action::GraphUnit
+        | Action::AddGraphLine
+        | Action::DropGraphLine => {
+            app.message = Some("graph keys: o opens the IO graph, S the TCP stream graph".into());
+        }
     }
 }
 
@@ -262,11 +267,8 @@ fn step(app: &mut App, delta: i64) {
             let n = app.conversation_lines(&lock(&app.store)).len();
             app.conv_cursor = clamp(app.conv_cursor, delta, n);
         }
-        View::Follow => {
-            let n = app.follow.as_ref().map_or(0, |f| f.1.len());
-            app.follow_top = clamp(app.follow_top, delta, n);
-        }
-        View::Stats | View::Encap | View::Diagram => {}
+        // The follow and expert views move in their own modules.
+        View::Follow | View::Expert | View::Stats | View::Encap | View::Diagram | View::IoGraph | View::Stevens => {}
     }
 }
 
@@ -421,89 +423,4 @@ fn play_pause(app: &mut App) {
     }
     drop(store);
     app.tick(app.now);
-}
-
-/// Builds the follow-stream text of the selected packet's (or conversation's) stream.
-fn follow(app: &mut App) {
-    let store = Arc::clone(&app.store);
-    let store = lock(&store);
-    let target = if app.view == View::Conversations {
-        app.conversation_lines(&store)
-            .get(app.conv_cursor)
-            .map(|l| (l.kind, l.stream))
-    } else {
-        store
-            .entry(app.selected)
-            .filter(|e| e.kind != Kind::Other)
-            .map(|e| (e.kind, e.stream))
-    };
-    let Some((kind, stream)) = target else {
-        app.message = Some("select a TCP or UDP packet to follow its stream".into());
-        return;
-    };
-    let text = follow_text(&store, kind, stream, app.visible);
-    let title = format!(
-        "{} stream {stream}",
-        if kind == Kind::Tcp { "TCP" } else { "UDP" }
-    );
-    app.follow = Some((title, tag_nodes(&text)));
-    app.follow_top = 0;
-    app.view = View::Follow;
-}
-
-/// Tags each line of tshark's follow text with its sender: a byte count line starts a
-/// block (indented by a tab for node 1), and the data lines after it belong to that node.
-fn tag_nodes(text: &str) -> Vec<(u8, String)> {
-    let mut node = 0u8;
-    let mut in_body = false;
-    text.lines()
-        .map(|line| {
-            let (tab, rest) = match line.strip_prefix('\t') {
-                Some(rest) => (true, rest),
-                None => (false, line),
-            };
-            let count = !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
-            if line.starts_with("Node 1:") {
-                in_body = true;
-            }
-            if in_body && (count || rest.starts_with('[')) {
-                node = u8::from(tab);
-            }
-            if line.starts_with("=====") {
-                node = 0;
-            }
-            (node, rest.to_string())
-        })
-        .collect()
-}
-
-fn follow_text(store: &Store, kind: Kind, stream: u32, visible: usize) -> String {
-    let mut packets = Vec::new();
-    store.scan_stream(kind, stream, 0..visible, &mut packets);
-    let mut sack = SackBlocks::new();
-    if kind == Kind::Tcp {
-        let mut f = TcpFollower::new(u64::from(stream));
-        for &i in packets.iter().take_while(|&&i| (i as usize) < visible) {
-            let Some(d) = store.dissect(i as usize) else {
-                continue;
-            };
-            let seg = tcp_segment(&d.packet, d.info.number, d.info.ts_ns, &mut sack);
-            if let (Some(seg), Some(facts)) = (seg, &d.tcp) {
-                f.push(&seg, facts);
-            }
-        }
-        render_tshark_ascii(&f.finish())
-    } else {
-        let mut f = UdpFollower::new(u64::from(stream));
-        for &i in packets.iter().take_while(|&&i| (i as usize) < visible) {
-            let Some(d) = store.dissect(i as usize) else {
-                continue;
-            };
-            let dg = udp_datagram(&d.packet, d.info.number, d.info.ts_ns);
-            if let (Some(dg), Some(facts)) = (dg, &d.udp) {
-                f.push(&dg, facts);
-            }
-        }
-        render_tshark_ascii(&f.finish())
-    }
 }

@@ -81,9 +81,13 @@ impl App {
     fn after_store_change(&mut self) {
         self.teach.narration = None;
         self.follow = None;
+        self.expert = Default::default();
         self.stats = Default::default();
         self.stream = Default::default();
         self.quiz.open = None;
+        // The graphs count again from the new store (its addresses and lengths differ).
+        self.io_graph.recount();
+        super::stevens::reopen(self);
         let now = self.now;
         self.tick(now);
         self.sync_stream();

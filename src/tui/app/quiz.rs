@@ -53,16 +53,21 @@ impl QuizState {
         }
     }
 
-    /// Whether the Info column of packet `index` must be hidden (it would give the answer
-    /// away: the acknowledgement of the packet asked about, or the next segment's flags).
+    /// Whether what packet `index` says of itself (its Info column, its ladder arrow) must
+    /// be hidden now (see [`QuizKind::hides_info`]).
     pub fn hides_info(&self, index: usize) -> bool {
         match &self.open {
-            Some(q) if q.verdict.is_none() => match q.question.kind {
-                QuizKind::Ack => index == q.packet,
-                QuizKind::NextFlags => index > q.packet,
-                _ => false,
-            },
+            Some(q) if q.verdict.is_none() => q.question.kind.hides_info(index, q.packet),
             _ => false,
+        }
+    }
+
+    /// The label of packet `index`'s arrow on the ladder now (see
+    /// [`QuizKind::ladder_label`]).
+    pub fn ladder_label(&self, index: usize, label: &str) -> String {
+        match &self.open {
+            Some(q) if q.verdict.is_none() => q.question.kind.ladder_label(index, q.packet, label),
+            _ => label.to_string(),
         }
     }
 
@@ -268,6 +273,18 @@ mod tests {
         assert_eq!(
             mask_after("TCP, Src Port: 1, Seq: 1, Ack: 7, Len: 6", "Ack: "),
             "TCP, Src Port: 1, Seq: 1, Ack: ??, Len: 6"
+        );
+        assert_eq!(
+            QuizKind::Ack.ladder_label(3, 3, "[ACK] Seq=1 Ack=7 Win=5 Len=0"),
+            "[ACK] Seq=1 Ack=?? Win=5 Len=0"
+        );
+        assert_eq!(
+            QuizKind::Ack.ladder_label(3, 3, "[SYN] Seq=0 Len=0"),
+            "[SYN] Seq=0 Len=0"
+        );
+        assert_eq!(
+            QuizKind::NextSeq.ladder_label(4, 3, "[ACK] Seq=7"),
+            "·· (quiz)"
         );
     }
 }

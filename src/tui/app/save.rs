@@ -58,6 +58,21 @@ impl App {
     }
 }
 
+/// Writes `text` to `path` (a leading `~/` is home) through a temporary file renamed into
+/// place, as the captures are. Returns the path written, or why not in the user's terms.
+pub(super) fn write_text(path: &str, text: &str) -> Result<String, String> {
+    let path = expand_home(path);
+    let tmp = temp_name(&path);
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, &path));
+    match written {
+        Ok(()) => Ok(path),
+        Err(err) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(format!("cannot write {path}: {err}"))
+        }
+    }
+}
+
 /// A leading `~/` is the home directory, as in a shell (the prompt is not one).
 fn expand_home(path: &str) -> String {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {

@@ -281,15 +281,17 @@ fn follow_stream_and_conversations() {
     assert!(!lock(&a.store).conversations().is_empty());
     type_keys(&mut a, "f");
     assert_eq!(a.view, View::Follow);
-    let (_, lines) = a.follow.as_ref().unwrap();
+    let lines = &a.follow.as_ref().unwrap().lines;
     assert!(
-        lines.iter().any(|(n, l)| *n == 0 && l.contains("GET")),
+        lines
+            .iter()
+            .any(|l| l.sender == Some(0) && l.text.contains("GET")),
         "{lines:?}"
     );
     assert!(
         lines
             .iter()
-            .any(|(n, l)| *n == 1 && l.contains("HTTP/1.1 200 OK")),
+            .any(|l| l.sender == Some(1) && l.text.contains("HTTP/1.1 200 OK")),
         "{lines:?}"
     );
 }

@@ -206,6 +206,8 @@ fn load(
         AppOptions {
             title: step.capture.label(),
             no_color,
+            // The socket calls saved with the capture, on the ladder as in the handout.
+            events: crate::tui::saved_calls(step.capture.calls()),
             ..AppOptions::default()
         },
     );

@@ -70,8 +70,10 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     else {
         return vec![Line::raw("No packet selected.")];
     };
-    let layers = encap::layers_of(&d);
-    let text = encap::encapsulation_of(&d, width.clamp(1, MAX_WIDTH));
+    // An open quiz question's value is not written in any box.
+    let hidden = app.quiz.hidden(app.selected);
+    let layers = encap::layers_of_hiding(&d, hidden);
+    let text = encap::encapsulation_hiding(&d, width.clamp(1, MAX_WIDTH), hidden);
     let (boxes, hex) = text.split_once("\n\n").unwrap_or((text.as_str(), ""));
     let owner = line_layers(&layers, d.packet.stop.is_some());
     let mut out: Vec<Line<'static>> = boxes
@@ -194,6 +196,7 @@ mod tests {
             how: String::new(),
             detail: detail.to_string(),
             tag,
+            hide_len: false,
         }
     }
 

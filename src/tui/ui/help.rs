@@ -61,6 +61,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     for note in [
         " In prompts (/ : w): Enter accepts, Esc cancels. Mouse: click, wheel.",
         " In the / bar: ↑/↓ earlier filters, Tab completes. In X: Tab picks the set.",
+        " In follow: f ascii→hex→raw, L wrap, / n N find, w saves, y copies.",
+        " In expert info (8): Enter opens a message or goes to a packet; b back.",
     ] {
         if lines.len() + 2 < usize::from(area.height) {
             lines.push(Line::raw(note));

@@ -126,7 +126,9 @@ fn note_line<'a>(app: &App, note: &LadderNote, span: usize) -> Line<'a> {
 }
 
 fn arrow_line<'a>(app: &App, row: &'a LadderRow, span: usize, notes: usize) -> Line<'a> {
-    let label = super::fit(&row.label, span.saturating_sub(4));
+    // An open quiz question's answer is not written on any arrow.
+    let label = app.quiz.ladder_label(row.index, &row.label);
+    let label = super::fit(&label, span.saturating_sub(4));
     let fill = span.saturating_sub(label.chars().count() + 3);
     let arrow = if row.from_client {
         format!("─{label}{}─▶", "─".repeat(fill))
@@ -148,8 +150,10 @@ fn arrow_line<'a>(app: &App, row: &'a LadderRow, span: usize, notes: usize) -> L
     }
     // The note every ladder writes (the exports too), without the "TCP " every verdict
     // of a TCP ladder would repeat.
+    // (A stage word would tell a hidden segment's flags.)
     let note = crate::teach::ladder::note(row.flags, row.stage)
         .first()
+        .filter(|_| !app.quiz.hides_info(row.index))
         .map_or(String::new(), |n| {
             n.strip_prefix("TCP ").unwrap_or(n).to_string()
         });

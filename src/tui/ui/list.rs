@@ -134,7 +134,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Column::Destination => fields.destination.clone(),
                 Column::Protocol => fields.protocol.to_string(),
                 Column::Length => fields.length.to_string(),
-                Column::Info if app.quiz.hides_info(i) => "·· (quiz)".to_string(),
+                Column::Info if app.quiz.hides_info(i) => {
+                    crate::teach::quiz::HIDDEN_INFO.to_string()
+                }
                 Column::Info => fields.info.clone(),
             })
             .collect();

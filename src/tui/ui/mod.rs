@@ -5,9 +5,11 @@
 pub mod conversations;
 pub mod details;
 pub mod encap;
+pub mod expert;
 pub mod filterbar;
 pub mod fit;
 pub mod follow;
+pub mod graphs;
 pub mod help;
 pub mod hex;
 pub mod ladder;
@@ -72,6 +74,9 @@ impl Widget for &App {
             View::Stats => stats::render(self, screen.body, buf),
             View::Encap => encap::render(self, screen.body, buf),
             View::Diagram => teach::render_diagram_screen(self, buf),
+            View::Expert => expert::render(self, screen.body, buf),
+            View::IoGraph => graphs::render_io(self, screen.body, buf),
+            View::Stevens => graphs::render_stevens(self, screen.body, buf),
         }
         quiz::render(self, area, buf);
         status::footer(self, screen.footer, buf);

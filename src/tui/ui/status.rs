@@ -64,7 +64,7 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
             .unwrap_or(0);
         parts.push(format!("{state} │ drops {}", dropped + kernel));
     }
-    let tabs: Vec<String> = View::ALL
+    let mut tabs: Vec<String> = View::ALL
         .iter()
         .enumerate()
         .map(|(i, v)| {
@@ -75,6 +75,14 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
             }
         })
         .collect();
+    // A view beyond the numbered tabs shows as one while it is open: Expert Info with
+    // its key (8), the graphs by name.
+    if !View::ALL.contains(&app.view) {
+        tabs.push(match app.view {
+            View::Expert => format!("[{} {}]", View::ALL.len() + 1, app.view.title()),
+            _ => format!("[{}]", app.view.title()),
+        });
+    }
     parts.push(tabs.join(" "));
     let text = super::fit(&parts.join(" │ "), usize::from(area.width));
     Paragraph::new(Line::styled(
@@ -89,11 +97,18 @@ pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
         q
     } else if let Some(p) = &app.prompt {
         let export = app.export_label(&p.text);
+        let follow_save = format!(
+            "save stream ({}) as: ",
+            app.follow.as_ref().map_or("", |f| f.mode.word())
+        );
         let label = match p.kind {
             PromptKind::Search => "/",
             PromptKind::Goto => "go to packet: ",
             PromptKind::Save => "save as (pcapng): ",
             PromptKind::Export => export.as_str(),
+            PromptKind::FollowFind => "find in stream: ",
+            PromptKind::FollowSave => follow_save.as_str(),
+            PromptKind::GraphLine => "graph line (filter, or SUM(field)filter): ",
         };
         format!("{label}{}█", p.text)
     } else if let Some(m) = &app.message {
@@ -127,10 +142,13 @@ fn hints(app: &App) -> &'static str {
         View::Packets => "? help  q quit  / filter  : go to  Tab pane  s sort  t time  z zoom  2 ladder  e explain  Space replay",
         View::Ladder => "? help  q quit  j/k segment  e explain  f follow  3 conversations  Esc back",
         View::Conversations => "? help  q quit  j/k move  Enter ladder  f follow  Esc back",
-        View::Follow => "? help  q quit  j/k scroll  Esc back",
-        View::Stats => "? help  q quit  / filter (counts follow it)  Esc back",
+        View::Follow => "? help  j/k scroll  f mode  L wrap  / find  n/N  w save  y copy  Esc back",
+        View::Stats => "? help  q quit  / filter (counts follow it)  o IO graph  Esc back",
         View::Encap => "? help  q quit  h/l packet  j/k scroll  7 diagrams  Esc back",
         View::Diagram => "? help  q quit  j/k field  h/l packet  6 encapsulation  Esc back",
+        View::Expert => "? help  q quit  j/k move  Enter open/go to packet  h/l close/open  b back",
+        View::IoGraph => "? help  v interval  u packets/bytes  O add line  Enter edit  D drop  j/k line  Esc back",
+        View::Stevens => "? help  u other direction  S this packet's stream  Esc back",
     }
 }
 

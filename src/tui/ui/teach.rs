@@ -74,7 +74,13 @@ pub fn narration_text(app: &App) -> Option<String> {
 pub fn render_narration(app: &App, area: Rect, buf: &mut Buffer) {
     let title = format!(" Explain — packet {} (e hides) ", app.selected + 1);
     let block = super::pane_block(app, title, None);
-    let text = narration_text(app).unwrap_or_default();
+    // The narration says what the packet's values mean, the one a question asks for
+    // included: it waits for the answer.
+    let text = if app.quiz.typing() {
+        "The explanation comes back once the quiz question is answered (Esc closes it).".to_string()
+    } else {
+        narration_text(app).unwrap_or_default()
+    };
     let rows = usize::from(area.height.saturating_sub(1));
     let lines: Vec<Line> = wrap_rows(&text, usize::from(area.width), rows)
         .into_iter()

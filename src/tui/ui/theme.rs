@@ -21,6 +21,9 @@ pub struct Theme {
     pub status: Style,
     pub arrow_client: Style,
     pub arrow_server: Style,
+    /// Expert severities as Wireshark colours them, indexed comment, chat, note, warning,
+    /// error (the view always writes the severity's name too).
+    pub severity: [Style; 5],
 }
 
 const fn fg(c: Color) -> Style {
@@ -43,6 +46,13 @@ pub const THEME: Theme = Theme {
     status: Style::new().fg(Color::Black).bg(Color::Gray),
     arrow_client: fg(Color::LightCyan),
     arrow_server: fg(Color::LightMagenta),
+    severity: [
+        fg(Color::Green),
+        fg(Color::LightBlue),
+        fg(Color::Cyan),
+        fg(Color::Yellow),
+        fg(Color::LightRed),
+    ],
 };
 
 const B: Style = Style::new().add_modifier(Modifier::BOLD);
@@ -65,6 +75,7 @@ pub const MONO: Theme = Theme {
     status: R,
     arrow_client: PLAIN,
     arrow_server: PLAIN,
+    severity: [PLAIN, PLAIN, PLAIN, B, B],
 };
 
 impl Theme {

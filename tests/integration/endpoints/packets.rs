@@ -234,6 +234,14 @@ fn lab_run_write_saves_a_readable_capture() {
         n += 1;
     }
     assert_eq!(n, 2, "SYN and RST-ACK");
+    // The endpoints' socket calls are saved beside the packets, for the replayed ladder.
+    let calls = sockeye::endpoints::saved::read_calls(&p);
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.call.name() == "connect" && c.result.errno() == Some(libc::ECONNREFUSED)),
+        "{calls:?}"
+    );
 }
 
 #[test]

@@ -1,0 +1,191 @@
+//! tcpdump-style lines formatted on a second thread while the first reads, decodes and
+//! analyses the next frames.
+//!
+//! Reading a capture to summary lines is the busiest thing sockeye does, and formatting
+//! the lines is about a third of it. The analysis must see frames in order on one thread,
+//! but a line needs only the frame's bytes and the two relative sequence numbers the
+//! analysis computed; so the reading thread copies each frame into a batch with those
+//! numbers, and a formatting thread decodes it again with the same decoder and writes the
+//! same line [`super::Printer`] would. One formatting thread and first-in-first-out
+//! channels keep the lines in capture order; at most [`IN_FLIGHT`] batches are out, so
+//! memory stays bounded. Only capture files use it: a live source's lines must appear
+//! as their packets do, not a batch later.
+
+use std::io::{self, Write};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::{Scope, ScopedJoinHandle};
+
+use super::clock::Clock;
+use super::summary::{write_summary, RelativeSeq};
+use crate::decode;
+use crate::dissect::Dissection;
+use crate::frame::{Direction, Frame, LinkType, TimestampNs};
+
+/// Frames per batch: big enough that the channel costs nothing per frame, small enough
+/// that the first lines come at once.
+const BATCH_FRAMES: usize = 256;
+/// Batches handed over and not yet written back.
+const IN_FLIGHT: usize = 2;
+
+/// What a line needs of one frame besides its bytes.
+#[derive(Debug, Clone, Copy)]
+struct Meta {
+    end: usize,
+    ts_ns: TimestampNs,
+    orig_len: u32,
+    link: LinkType,
+    interface: u32,
+    direction: Direction,
+    rel: Option<RelativeSeq>,
+}
+
+#[derive(Debug, Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    frames: Vec<Meta>,
+    text: Vec<u8>,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.frames.clear();
+        self.text.clear();
+    }
+
+    /// Writes every frame's line into `text`, as [`super::Printer`] writes it.
+    fn format(&mut self, clock: &mut Clock) {
+        let mut start = 0;
+        for meta in &self.frames {
+            let frame = Frame {
+                ts_ns: meta.ts_ns,
+                data: self.bytes.get(start..meta.end).unwrap_or_default(),
+                orig_len: meta.orig_len,
+                link: meta.link,
+                interface: meta.interface,
+                direction: meta.direction,
+            };
+            start = meta.end;
+            let packet = decode::decode(&frame);
+            clock.write_time(meta.ts_ns, &mut self.text);
+            self.text.push(b' ');
+            write_summary(&packet, meta.rel, &mut self.text);
+            self.text.push(b'\n');
+        }
+    }
+}
+
+/// The reading side: batches frames, hands them to the formatting thread and writes the
+/// lines that come back, in order.
+pub(super) struct ParallelLines<'scope> {
+    batch: Batch,
+    spare: Vec<Batch>,
+    in_flight: usize,
+    to_worker: Option<SyncSender<Batch>>,
+    from_worker: Receiver<Batch>,
+    worker: Option<ScopedJoinHandle<'scope, ()>>,
+}
+
+impl<'scope> ParallelLines<'scope> {
+    /// Starts the formatting thread in `scope`.
+    pub(super) fn start<'env>(scope: &'scope Scope<'scope, 'env>) -> io::Result<Self> {
+        let (to_worker, batches) = sync_channel::<Batch>(IN_FLIGHT);
+        let (done, from_worker) = sync_channel::<Batch>(IN_FLIGHT);
+        let worker = std::thread::Builder::new()
+            .name("sockeye-lines".into())
+            .spawn_scoped(scope, move || {
+                let mut clock = Clock::default();
+                for mut batch in batches {
+                    batch.format(&mut clock);
+                    if done.send(batch).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(ParallelLines {
+            batch: Batch::default(),
+            spare: Vec::new(),
+            in_flight: 0,
+            to_worker: Some(to_worker),
+            from_worker,
+            worker: Some(worker),
+        })
+    }
+
+    /// Queues `d`'s line (its frame is `frame`); writes finished lines to `out`.
+    pub(super) fn push(
+        &mut self,
+        frame: &Frame<'_>,
+        d: &Dissection<'_>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.batch.bytes.extend_from_slice(frame.data);
+        self.batch.frames.push(Meta {
+            end: self.batch.bytes.len(),
+            ts_ns: frame.ts_ns,
+            orig_len: frame.orig_len,
+            link: frame.link,
+            interface: frame.interface,
+            direction: frame.direction,
+            rel: super::relative_seq(d),
+        });
+        if self.batch.frames.len() >= BATCH_FRAMES {
+            self.hand_over(out)?;
+        }
+        Ok(())
+    }
+
+    fn hand_over(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let next = self.spare.pop().unwrap_or_default();
+        let full = std::mem::replace(&mut self.batch, next);
+        let sent = self.to_worker.as_ref().map(|tx| tx.send(full).is_ok());
+        if sent != Some(true) {
+            return Err(worker_gone());
+        }
+        self.in_flight += 1;
+        while self.in_flight >= IN_FLIGHT {
+            self.write_back(out)?;
+        }
+        Ok(())
+    }
+
+    fn write_back(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let mut batch = self.from_worker.recv().map_err(|_| worker_gone())?;
+        self.in_flight -= 1;
+        out.write_all(&batch.text)?;
+        batch.clear();
+        self.spare.push(batch);
+        Ok(())
+    }
+
+    /// Writes every queued line to `out` and ends the formatting thread.
+    pub(super) fn finish(mut self, out: &mut dyn Write) -> io::Result<()> {
+        if !self.batch.frames.is_empty() {
+            self.hand_over(out)?;
+        }
+        while self.in_flight > 0 {
+            self.write_back(out)?;
+        }
+        self.stop()
+    }
+
+    fn stop(&mut self) -> io::Result<()> {
+        self.to_worker = None;
+        match self.worker.take().map(ScopedJoinHandle::join) {
+            Some(Err(_)) => Err(worker_gone()),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Drop for ParallelLines<'_> {
+    /// An early end (a failed stdout): the thread is told to stop, lines not yet written
+    /// are dropped with it (the scope joins it).
+    fn drop(&mut self) {
+        self.to_worker = None;
+    }
+}
+
+fn worker_gone() -> io::Error {
+    io::Error::other("the line-formatting thread ended early")
+}
