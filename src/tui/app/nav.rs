@@ -268,7 +268,13 @@ fn step(app: &mut App, delta: i64) {
             app.conv_cursor = clamp(app.conv_cursor, delta, n);
         }
         // The follow and expert views move in their own modules.
-        View::Follow | View::Expert | View::Stats | View::Encap | View::Diagram | View::IoGraph | View::Stevens => {}
+        View::Follow
+        | View::Expert
+        | View::Stats
+        | View::Encap
+        | View::Diagram
+        | View::IoGraph
+        | View::Stevens => {}
     }
 }
 
