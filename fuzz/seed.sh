@@ -55,6 +55,7 @@ APP_PORTS = {53: "app_dns", 5353: "app_dns", 5355: "app_dns", 80: "app_http",
              443: "app_tls", 143: "app_text", 25: "app_text", 21: "app_text",
              67: "app_dhcp", 68: "app_dhcp", 546: "app_dhcp", 547: "app_dhcp"}
 STREAM_PORTS = [21, 25, 53, 80, 143, 443, 5001, 9]  # harness::app_stream, same order
+STREAM_MAX_FRAMES = 24  # harness::APP_STREAM_MAX_FRAMES
 
 def transport(link, data):
     """(proto, sport, dport, payload) of an Ethernet/IPv4 TCP or UDP frame, else None."""
@@ -86,12 +87,19 @@ for path in sys.argv[1:]:
         if proto == 6:
             server = next((p for p in (sport, dport) if p in STREAM_PORTS), None)
             if server is not None:
-                rec = streams.setdefault(server, bytearray([STREAM_PORTS.index(server)]))
+                recs = streams.setdefault(server, [])
                 for i in range(0, len(payload), 255):
                     chunk = payload[i:i + 255]
-                    rec += bytes([1 if sport == server else 0, len(chunk)]) + chunk
-    for rec in streams.values():
-        save("app_stream", bytes(rec))
+                    recs.append(bytes([1 if sport == server else 0, len(chunk)]) + chunk)
+    # The harness reads at most STREAM_MAX_FRAMES records: a long stream becomes several
+    # seeds (its first windows), the first also with name resolution on (selector bit 3).
+    for server, recs in streams.items():
+        sel = STREAM_PORTS.index(server)
+        for w, at in enumerate(range(0, min(len(recs), 8 * STREAM_MAX_FRAMES), STREAM_MAX_FRAMES)):
+            body = b"".join(recs[at:at + STREAM_MAX_FRAMES])
+            save("app_stream", bytes([sel]) + body)
+            if w == 0:
+                save("app_stream", bytes([sel | 8]) + body)
     seq, prev = bytearray(), None
     for link, ts, data in frames(path):
         if link not in LINKS:

@@ -104,6 +104,9 @@ pub struct Store {
     /// Host names the capture's DNS answers gave, as the indexer learned them (the UI's
     /// name-resolution toggle reads them, each from the frame that taught it on).
     pub hosts: crate::names::HostTable,
+    /// Which names packets dissected again carry (the UI's `R`): their details tree shows
+    /// them as `-V -N` does.
+    pub resolve: crate::names::Resolve,
     /// The source's interfaces, for `frame.interface_name` (a merge's sources).
     interfaces: crate::frame::InterfaceTable,
     /// Live capture with attribution: each conversation's process owners, keyed (TCP?,
@@ -128,6 +131,7 @@ impl Store {
             error: None,
             store_dropped: 0,
             hosts: crate::names::HostTable::new(),
+            resolve: crate::names::Resolve::default(),
             link,
             interfaces: crate::frame::InterfaceTable::new(),
             owners: std::collections::HashMap::new(),
@@ -306,6 +310,24 @@ impl Store {
         let process = key
             .and_then(|k| self.owners.get(&k))
             .and_then(|o| Some(ProcessFacts::oriented(o, process::source_end(&packet)?)));
+        let names = self.resolve.any().then(|| {
+            let carried: Vec<std::net::IpAddr> = app
+                .messages
+                .iter()
+                .filter_map(|placed| match &placed.message {
+                    crate::dissect::app::Message::Dns(d) => Some(d),
+                    _ => None,
+                })
+                .flat_map(crate::names::HostTable::addresses)
+                .collect();
+            Box::new(crate::names::frame_names(
+                self.resolve,
+                &self.hosts,
+                &packet,
+                number,
+                &carried,
+            ))
+        });
         Some(Dissection {
             packet,
             info,
@@ -313,7 +335,7 @@ impl Store {
             tcp,
             udp,
             app,
-            names: None,
+            names,
             vantage: self.facts.vantage(number),
             process,
             comment: None,

@@ -28,7 +28,7 @@ mod walk;
 pub use checksum::{check_ipv4, check_transport, ChecksumCheck, ChecksumStatus};
 pub use fields::{
     cdp_tlvs, emit, emit_only, emit_quoted, emit_reassembled, lldp_tlvs, protocols, tcp_flags,
-    tcp_flags_str, Annotate, FieldList, FrameInfo, Interest, LldpTlv,
+    tcp_flags_str, Address, Annotate, FieldList, FrameInfo, Interest, LldpTlv,
 };
 pub use stop::{Stop, StopReason};
 

@@ -7,8 +7,9 @@ use arrayvec::ArrayVec;
 use etherparse::{TcpOptionElement, TcpOptionsIterator};
 
 use crate::analysis::{ConnState, TcpFacts, TcpSegment, UdpDatagram, UdpFacts, WindowScale};
-use crate::decode::{tcp_flags, Annotate, FieldList, Header, Packet};
+use crate::decode::{tcp_flags, Address, Annotate, FieldList, Header, Packet};
 use crate::field::{FieldId as F, Value};
+use crate::names::{oui, FrameNames};
 
 /// The addresses of the innermost IP header (a tunnel's inner packet is the conversation).
 pub fn ip_addresses(packet: &Packet<'_>) -> Option<(IpAddr, IpAddr)> {
@@ -128,9 +129,61 @@ pub struct Facts<'f> {
     pub tcp_len: u32,
     /// The segment carries FIN: it either starts or completes the close.
     pub fin: bool,
+    /// The names the pipeline resolved for this frame (`-N`, or the UI's `R`).
+    pub names: Option<&'f FrameNames>,
 }
 
 impl<'a> Annotate<'a> for Facts<'a> {
+    /// tshark's resolved-name fields of an address: the vendor name of a MAC
+    /// (`eth.dst_resolved`, with `eth.dst.oui` and the vendor's long name) inside its
+    /// subtree, and the learned host name of an IP address (`ip.src_host`) beside it.
+    /// Without resolution they hold the plain address, as tshark's do.
+    fn address(&self, address: Address, out: &mut FieldList<'a>) {
+        match address {
+            Address::Eth { nth, source, mac } => {
+                let [resolved_id, oui_id, vendor_id] = if source {
+                    [F::EthSrcResolved, F::EthSrcOui, F::EthSrcOuiResolved]
+                } else {
+                    [F::EthDstResolved, F::EthDstOui, F::EthDstOuiResolved]
+                };
+                let named =
+                    self.names
+                        .and_then(|n| n.eth.get(nth))
+                        .map(|(dst, src)| if source { src } else { dst });
+                let resolved = named.map_or(Value::Mac(mac), |name| Value::Text(name));
+                out.fact(resolved_id, resolved, 2);
+                out.fact(oui_id, Value::U64(u64::from(oui::oui(mac))), 2);
+                // The vendor's long name costs the vendor table's unpacking (a pause on the
+                // UI's first tree): only when vendors are resolved anyway, or this field
+                // was asked for by name. tshark fills it without names too.
+                let vendors = self.names.is_some_and(|n| n.resolve.mac);
+                if vendors || out.asks(vendor_id) {
+                    if let Some(vendor) = oui::vendor_long_name(oui::oui(mac)) {
+                        out.fact(vendor_id, Value::Text(vendor), 2);
+                    }
+                }
+            }
+            Address::Ip { nth, source, addr } => {
+                let id = match (addr, source) {
+                    (IpAddr::V4(_), true) => F::IpSrcHost,
+                    (IpAddr::V4(_), false) => F::IpDstHost,
+                    (IpAddr::V6(_), true) => F::Ipv6SrcHost,
+                    (IpAddr::V6(_), false) => F::Ipv6DstHost,
+                };
+                let host = self
+                    .names
+                    .and_then(|n| n.hosts.get(nth))
+                    .and_then(|(src, dst)| if source { src } else { dst }.as_deref());
+                let value = match (host, addr) {
+                    (Some(name), _) => Value::Text(name),
+                    (None, IpAddr::V4(a)) => Value::Ipv4(a.octets()),
+                    (None, IpAddr::V6(a)) => Value::Ipv6(a.octets()),
+                };
+                out.fact(id, value, 1);
+            }
+        }
+    }
+
     fn tcp(&self, out: &mut FieldList<'a>) {
         let Some(facts) = self.tcp else {
             return;

@@ -19,7 +19,7 @@ use crate::analysis::{Analyzer, TcpFacts, UdpFacts};
 use crate::decode::{self, FieldList, FrameInfo, Interest, Packet};
 use crate::field::{FieldId, FieldId as F, Value};
 use crate::frame::Frame;
-use crate::names::{oui, FrameNames, Names, Resolve};
+use crate::names::{FrameNames, Names, Resolve};
 
 /// Streaming state across frames: numbering and relative times (and, with analysis, the
 /// conversation tables). Memory is per conversation, never per packet.
@@ -145,95 +145,40 @@ impl Dissection<'_> {
         }
     }
 
-    /// `_ws.col.Source`/`Destination` and the resolved-name fields, as tshark emits them:
-    /// resolved with `-N`, the plain addresses without (no allocation then).
+    /// `_ws.col.Source`/`Destination`: resolved with `-N`, the plain addresses of the
+    /// outermost IP header (else the Ethernet header) without. The resolved-name fields of
+    /// each address (`eth.src_resolved`, `ip.src_host`) sit in their own layers (see
+    /// `Facts`' `address`).
     fn emit_names<'s>(&'s self, out: &mut FieldList<'s>) {
-        let wanted = (F::WsColSource as usize..=F::Ipv6DstHost as usize).any(|i| {
-            crate::field::FIELDS
-                .get(i)
-                .is_some_and(|def| out.wants(def.id))
-        });
-        if !wanted {
+        if !out.wants_any(&[F::WsColSource, F::WsColDestination]) {
             return;
         }
-        let names = self.names.as_deref();
-        let (mut eth_at, mut ip_at) = (0usize, 0usize);
-        let mut columns: Option<(Value<'s>, Value<'s>)> = None;
-        let mut link_columns: Option<(Value<'s>, Value<'s>)> = None;
+        if let Some(n) = self.names.as_deref() {
+            out.fact(F::WsColSource, Value::Text(&n.source), 0);
+            out.fact(F::WsColDestination, Value::Text(&n.destination), 0);
+            return;
+        }
+        let mut link: Option<(Value<'s>, Value<'s>)> = None;
         for layer in &self.packet.layers {
-            match &layer.header {
-                crate::decode::Header::Ethernet(eth) => {
-                    let resolved = names.and_then(|n| n.eth.get(eth_at));
-                    eth_at += 1;
-                    let (dst, src) = (eth.destination(), eth.source());
-                    let text = |name: Option<&'s String>, mac: [u8; 6]| {
-                        name.map_or(Value::Mac(mac), |n| Value::Text(n.as_str()))
-                    };
-                    let dst_name = text(resolved.map(|r| &r.0), dst);
-                    let src_name = text(resolved.map(|r| &r.1), src);
-                    for (name, mac, ids) in [
-                        (
-                            dst_name,
-                            dst,
-                            [F::EthDstResolved, F::EthDstOui, F::EthDstOuiResolved],
-                        ),
-                        (
-                            src_name,
-                            src,
-                            [F::EthSrcResolved, F::EthSrcOui, F::EthSrcOuiResolved],
-                        ),
-                    ] {
-                        let [resolved_id, oui_id, vendor_id] = ids;
-                        out.fact(resolved_id, name, 1);
-                        out.fact(oui_id, Value::U64(u64::from(oui::oui(mac))), 1);
-                        if out.wants(vendor_id) {
-                            if let Some(vendor) = oui::vendor_long_name(oui::oui(mac)) {
-                                out.fact(vendor_id, Value::Text(vendor), 1);
-                            }
-                        }
-                    }
-                    link_columns.get_or_insert((src_name, dst_name));
-                }
+            let (src, dst) = match &layer.header {
                 crate::decode::Header::Ipv4(ip) => {
-                    let hosts = names.and_then(|n| n.hosts.get(ip_at));
-                    ip_at += 1;
-                    let src =
-                        host_value(hosts.and_then(|h| h.0.as_deref()), Value::Ipv4(ip.source()));
-                    let dst = host_value(
-                        hosts.and_then(|h| h.1.as_deref()),
-                        Value::Ipv4(ip.destination()),
-                    );
-                    out.fact(F::IpSrcHost, src, 1);
-                    out.fact(F::IpDstHost, dst, 1);
-                    columns.get_or_insert((src, dst));
+                    (Value::Ipv4(ip.source()), Value::Ipv4(ip.destination()))
                 }
                 crate::decode::Header::Ipv6(ip) => {
-                    let hosts = names.and_then(|n| n.hosts.get(ip_at));
-                    ip_at += 1;
-                    let src =
-                        host_value(hosts.and_then(|h| h.0.as_deref()), Value::Ipv6(ip.source()));
-                    let dst = host_value(
-                        hosts.and_then(|h| h.1.as_deref()),
-                        Value::Ipv6(ip.destination()),
-                    );
-                    out.fact(F::Ipv6SrcHost, src, 1);
-                    out.fact(F::Ipv6DstHost, dst, 1);
-                    columns.get_or_insert((src, dst));
+                    (Value::Ipv6(ip.source()), Value::Ipv6(ip.destination()))
                 }
-                _ => {}
-            }
+                crate::decode::Header::Ethernet(eth) => {
+                    link.get_or_insert((Value::Mac(eth.source()), Value::Mac(eth.destination())));
+                    continue;
+                }
+                _ => continue,
+            };
+            link = Some((src, dst));
+            break;
         }
-        match names {
-            Some(n) => {
-                out.fact(F::WsColSource, Value::Text(&n.source), 0);
-                out.fact(F::WsColDestination, Value::Text(&n.destination), 0);
-            }
-            None => {
-                if let Some((src, dst)) = columns.or(link_columns) {
-                    out.fact(F::WsColSource, src, 0);
-                    out.fact(F::WsColDestination, dst, 0);
-                }
-            }
+        if let Some((src, dst)) = link {
+            out.fact(F::WsColSource, src, 0);
+            out.fact(F::WsColDestination, dst, 0);
         }
     }
 
@@ -250,12 +195,9 @@ impl Dissection<'_> {
             syn: self.packet.tcp().is_some_and(|t| t.syn()),
             tcp_len: self.packet.tcp_len.unwrap_or(0),
             fin: self.packet.tcp().is_some_and(|t| t.fin()),
+            names: self.names.as_deref(),
         }
     }
-}
-
-fn host_value<'s>(name: Option<&'s str>, addr: Value<'s>) -> Value<'s> {
-    name.map_or(addr, Value::Text)
 }
 
 impl Dissector {
@@ -431,23 +373,19 @@ impl Dissector {
             d.reassembled.as_ref(),
         );
         d.names = self.names.as_mut().map(|names| {
-            let mut frame_names = names.frame_names(packet, number);
             // The frame's own DNS answers name hosts from here on; tshark reads them before
-            // it fills the Source/Destination columns, after the IP fields.
+            // it fills the Source/Destination columns and draws the tree, after the IP
+            // fields (which `frame_names` looks up as of the frames before).
+            let mut carried = Vec::new();
             if names.resolve.dns {
-                let mut learned = false;
                 for placed in &d.app.messages {
                     if let app::Message::Dns(dns) = &placed.message {
-                        learned |= names.hosts.learn(dns, number);
+                        names.hosts.learn(dns, number);
+                        carried.extend(crate::names::HostTable::addresses(dns));
                     }
                 }
-                if learned {
-                    let (source, destination) = names.columns(packet, number, true);
-                    frame_names.source = source;
-                    frame_names.destination = destination;
-                }
             }
-            Box::new(frame_names)
+            Box::new(names.frame_names(packet, number, &carried))
         });
         d
     }

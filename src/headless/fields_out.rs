@@ -120,6 +120,15 @@ mod tests {
                     crate::decode::Interest::ALL.union(crate::decode::Interest::COLUMNS);
                 d.emit_fields_only(&mut scratch, everything, &mut all);
                 for set in &columns {
+                    // The vendor's long name is filled only when asked for by name (or
+                    // with vendor names on): the full list leaves it out.
+                    if set
+                        .columns
+                        .iter()
+                        .any(|c| c.name.ends_with(".oui_resolved"))
+                    {
+                        continue;
+                    }
                     let mut expected = Vec::new();
                     write_row(&set.columns, &opts, &all, &mut expected);
                     let mut lean_scratch = String::new();

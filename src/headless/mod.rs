@@ -288,7 +288,7 @@ impl Printer {
                         );
                         self.json_packets += 1;
                     }
-                    _ => tree::write_tree(&d.packet, &fields, &mut self.line),
+                    _ => tree::write_tree(&d.packet, &fields, d.names.as_deref(), &mut self.line),
                 }
             }
         }

@@ -48,6 +48,17 @@ impl HostTable {
         learned
     }
 
+    /// The addresses of `dns`'s A/AAAA records (what the details tree may name).
+    pub fn addresses(dns: &Dns) -> impl Iterator<Item = IpAddr> + '_ {
+        dns.records
+            .iter()
+            .filter_map(|(_, record)| match record.data {
+                RData::A(a) => Some(IpAddr::from(a)),
+                RData::Aaaa(a) => Some(IpAddr::from(a)),
+                _ => None,
+            })
+    }
+
     fn insert(&mut self, addr: IpAddr, name: &str, frame: u64) -> bool {
         if !self.names.contains_key(&addr) && self.names.len() >= MAX_HOSTS {
             return false;

@@ -9,14 +9,13 @@
 
 pub mod hosts;
 pub mod oui;
-mod port_table;
 pub mod ports;
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
 pub use hosts::HostTable;
-pub use ports::{port_name, write_port, Transport};
+pub use ports::{port_display, port_name, write_port, Transport};
 
 use crate::decode::{Header, Packet};
 
@@ -86,6 +85,9 @@ pub type HostPair = (Option<Arc<str>>, Option<Arc<str>>);
 /// One frame's resolved names (only when some resolution is on).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrameNames {
+    /// What was asked for: the details tree shows an address as `name (address)` when its
+    /// kind is resolved, even where no name was found (as tshark does).
+    pub resolve: Resolve,
     /// Per Ethernet header, in frame order: the destination's and the source's name
     /// (`eth.dst_resolved`, `eth.src_resolved`).
     pub eth: Vec<(String, String)>,
@@ -95,6 +97,21 @@ pub struct FrameNames {
     /// `_ws.col.Source` and `_ws.col.Destination`, resolved.
     pub source: String,
     pub destination: String,
+    /// The host names of this frame's IP and ARP addresses as the details tree shows them:
+    /// learned by the end of the frame, its own DNS answers included (tshark names an
+    /// address when it draws the tree, after the whole frame was read; the `*_host` fields
+    /// hold what was known when the IP header was read). Only the named addresses.
+    pub shown: Vec<(IpAddr, Arc<str>)>,
+}
+
+impl FrameNames {
+    /// The name the details tree gives `addr`, if any.
+    pub fn shown_host(&self, addr: IpAddr) -> Option<&str> {
+        self.shown
+            .iter()
+            .find(|(a, _)| *a == addr)
+            .map(|(_, name)| &**name)
+    }
 }
 
 impl Names {
@@ -105,30 +122,12 @@ impl Names {
         }
     }
 
-    /// The names of `packet` (frame `frame`): host names as learned before this frame.
-    pub fn frame_names(&self, packet: &Packet<'_>, frame: u64) -> FrameNames {
-        let mut names = FrameNames::default();
-        for layer in &packet.layers {
-            match &layer.header {
-                Header::Ethernet(eth) if self.resolve.mac => names.eth.push((
-                    oui::mac_name(eth.destination()),
-                    oui::mac_name(eth.source()),
-                )),
-                Header::Ipv4(ip) => names.hosts.push((
-                    self.host(IpAddr::from(ip.source()), frame, false),
-                    self.host(IpAddr::from(ip.destination()), frame, false),
-                )),
-                Header::Ipv6(ip) => names.hosts.push((
-                    self.host(IpAddr::from(ip.source()), frame, false),
-                    self.host(IpAddr::from(ip.destination()), frame, false),
-                )),
-                _ => {}
-            }
-        }
-        let (source, destination) = self.columns(packet, frame, false);
-        names.source = source;
-        names.destination = destination;
-        names
+    /// The names of `packet` (frame `frame`), this frame's own DNS answers already learned
+    /// (see [`frame_names`]).
+    /// `carried`: the addresses the application layer carries (DNS answers), which the
+    /// tree names too.
+    pub fn frame_names(&self, packet: &Packet<'_>, frame: u64, carried: &[IpAddr]) -> FrameNames {
+        frame_names(self.resolve, &self.hosts, packet, frame, carried)
     }
 
     /// `_ws.col.Source` / `_ws.col.Destination`: the outermost IP addresses (by host name
@@ -138,13 +137,79 @@ impl Names {
     pub fn columns(&self, packet: &Packet<'_>, frame: u64, including: bool) -> (String, String) {
         address_columns(self.resolve, &self.hosts, packet, frame, including)
     }
+}
 
-    fn host(&self, addr: IpAddr, frame: u64, including: bool) -> Option<Arc<str>> {
-        if !self.resolve.dns {
-            return None;
+/// The names of `packet` (frame `frame`) as `resolve` asks, from the hosts `hosts` learned:
+/// the IP headers' `*_host` fields from the frames before this one, the Source/Destination
+/// columns and the tree's names from this frame too (as tshark fills them). The pipeline
+/// calls it through [`Names::frame_names`] once it has learned the frame's DNS answers; the
+/// UI's toggle calls it with the hosts its indexer learned.
+pub fn frame_names(
+    resolve: Resolve,
+    hosts: &HostTable,
+    packet: &Packet<'_>,
+    frame: u64,
+    carried: &[IpAddr],
+) -> FrameNames {
+    let host = |addr: IpAddr| {
+        resolve
+            .dns
+            .then(|| hosts.lookup(addr, frame, false).cloned())
+            .flatten()
+    };
+    let mut names = FrameNames {
+        resolve,
+        ..FrameNames::default()
+    };
+    let mut shown = |addr: IpAddr| {
+        if let Some(name) = hosts.lookup(addr, frame, true).filter(|_| resolve.dns) {
+            if !names.shown.iter().any(|(a, _)| *a == addr) {
+                names.shown.push((addr, Arc::clone(name)));
+            }
         }
-        self.hosts.lookup(addr, frame, including).cloned()
+    };
+    let mut addresses = Vec::new();
+    for layer in &packet.layers {
+        match &layer.header {
+            Header::Ipv4(ip) => addresses.push((ip.source().into(), ip.destination().into())),
+            Header::Ipv6(ip) => addresses.push((ip.source().into(), ip.destination().into())),
+            Header::Arp(arp) => {
+                let ipv4 = |bytes: &[u8]| <[u8; 4]>::try_from(bytes).ok().map(IpAddr::from);
+                if let (Some(src), Some(dst)) = (
+                    ipv4(arp.sender_protocol_addr()),
+                    ipv4(arp.target_protocol_addr()),
+                ) {
+                    shown(src);
+                    shown(dst);
+                }
+            }
+            _ => {}
+        }
     }
+    for &(src, dst) in &addresses {
+        shown(src);
+        shown(dst);
+    }
+    for addr in carried {
+        shown(*addr);
+    }
+    for layer in &packet.layers {
+        match &layer.header {
+            Header::Ethernet(eth) if resolve.mac => names.eth.push((
+                oui::mac_name(eth.destination()),
+                oui::mac_name(eth.source()),
+            )),
+            _ => {}
+        }
+    }
+    names.hosts = addresses
+        .into_iter()
+        .map(|(src, dst)| (host(src), host(dst)))
+        .collect();
+    let (source, destination) = address_columns(resolve, hosts, packet, frame, true);
+    names.source = source;
+    names.destination = destination;
+    names
 }
 
 /// The Source and Destination columns of `packet` (frame `frame`) as `resolve` and the

@@ -192,7 +192,8 @@ fn named(name: &str, mac: &[u8; 6], whole: usize, extra: u8) -> String {
     out
 }
 
-fn plain(mac: &[u8; 6]) -> String {
+/// The address in colon-separated hex (`00:05:5d:21:99:4c`).
+pub fn plain(mac: &[u8; 6]) -> String {
     let mut out = String::with_capacity(17);
     for (i, byte) in mac.iter().enumerate() {
         if i > 0 {

@@ -238,7 +238,7 @@ fn live_store_owners(anonymize: bool) {
     let mut scratch = String::new();
     let mut fields = FieldList::new();
     d.emit_fields(&mut scratch, &mut fields);
-    let tree = sockeye::headless::tree_lines(&d.packet, &fields);
+    let tree = sockeye::headless::tree_lines(&d.packet, &fields, d.names.as_deref());
     assert!(
         tree.iter().any(|l| l.depth == 0
             && l.text.starts_with("[Process: ")

@@ -25,6 +25,7 @@ mod hostile;
 mod live;
 mod merge;
 mod names;
+mod names_tree;
 mod narration_facts;
 mod pipes;
 mod prefs_ui;

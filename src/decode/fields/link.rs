@@ -3,7 +3,7 @@
 use etherparse::{Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
 use super::super::Packet;
-use super::FieldList;
+use super::{Address, Annotate, FieldList};
 use crate::field::layout::{
     eth, eth_dot3, null as null_layout, sll as sll1, sll2 as sll_v2, vlan as tag,
 };
@@ -42,13 +42,31 @@ pub(super) fn sll2<'a>(bytes: &'a [u8], at: usize, out: &mut FieldList<'a>) {
 pub(super) fn ethernet<'a>(
     eth: Ethernet2HeaderSlice<'a>,
     packet: &Packet<'a>,
+    (nth, annotate): (usize, &dyn Annotate<'a>),
     at: usize,
     out: &mut FieldList<'a>,
 ) {
     let bytes = eth.slice();
     out.at(F::Eth, Value::None, at, eth::LEN, 0);
     out.fixed(&eth::DST, bytes, at);
+    let (dst, src) = (eth.destination(), eth.source());
+    annotate.address(
+        Address::Eth {
+            nth,
+            source: false,
+            mac: dst,
+        },
+        out,
+    );
     out.fixed(&eth::SRC, bytes, at);
+    annotate.address(
+        Address::Eth {
+            nth,
+            source: true,
+            mac: src,
+        },
+        out,
+    );
     if super::super::llc::is_length(eth.ether_type().0) {
         out.fixed(&eth_dot3::LENGTH, bytes, at);
     } else {

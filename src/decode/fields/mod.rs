@@ -40,6 +40,26 @@ pub trait Annotate<'a> {
     fn tcp_end(&self, _out: &mut FieldList<'a>) {}
     /// Called after the UDP header fields.
     fn udp(&self, _out: &mut FieldList<'a>) {}
+    /// Called right after each Ethernet or IP address: the names the pipeline gave it
+    /// (`eth.dst_resolved`, `ip.src_host`), where tshark places them.
+    fn address(&self, _address: Address, _out: &mut FieldList<'a>) {}
+}
+
+/// An address a link or network header just emitted, for [`Annotate::address`]. `nth`
+/// counts the headers of its kind in the frame (a tunnel carries more than one), Ethernet
+/// and IP (v4 and v6 together) apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Address {
+    Eth {
+        nth: usize,
+        source: bool,
+        mac: [u8; 6],
+    },
+    Ip {
+        nth: usize,
+        source: bool,
+        addr: std::net::IpAddr,
+    },
 }
 
 impl Annotate<'_> for () {}
@@ -80,6 +100,11 @@ impl<'a> FieldList<'a> {
     /// Whether `id` would be kept (emitters ask before computing an expensive value).
     pub fn wants(&self, id: FieldId) -> bool {
         self.want.as_ref().is_none_or(|want| want.contains(id))
+    }
+
+    /// Whether `id` was asked for by name (a list that keeps only some fields keeps it).
+    pub fn asks(&self, id: FieldId) -> bool {
+        self.want.as_ref().is_some_and(|want| want.contains(id))
     }
 
     /// Whether any of `ids` would be kept.
@@ -177,7 +202,7 @@ impl Interest {
 
     /// The layer whose emitter produces `id` (by the protocol part of its name).
     pub fn of_field(id: FieldId) -> Interest {
-        if id.name().starts_with("_ws.col.") || id.is_name() {
+        if id.name().starts_with("_ws.col.") {
             return Self::COLUMNS;
         }
         if matches!(
@@ -335,7 +360,16 @@ fn emit_layers<'a>(
     interest: Interest,
     out: &mut FieldList<'a>,
 ) {
+    // Which Ethernet and IP header this is, counted over every layer (emitted or not), so
+    // the names annotated to it are its own.
+    let (mut eth_nth, mut ip_nth) = (0usize, 0usize);
     for (index, layer) in packet.layers.iter().enumerate() {
+        let (eth_at, ip_at) = (eth_nth, ip_nth);
+        match layer.header {
+            Header::Ethernet(_) => eth_nth += 1,
+            Header::Ipv4(_) | Header::Ipv6(_) => ip_nth += 1,
+            _ => {}
+        }
         if !interest.contains(Interest::layer(&layer.header)) {
             continue;
         }
@@ -343,11 +377,13 @@ fn emit_layers<'a>(
             Header::Null { family } => link::null(family, layer.offset, out),
             Header::Sll(bytes) => link::sll(bytes, layer.offset, out),
             Header::Sll2(bytes) => link::sll2(bytes, layer.offset, out),
-            Header::Ethernet(eth) => link::ethernet(eth, packet, layer.offset, out),
+            Header::Ethernet(eth) => {
+                link::ethernet(eth, packet, (eth_at, annotate), layer.offset, out)
+            }
             Header::Vlan(vlan) => link::vlan(vlan, layer.offset, out),
             Header::Arp(arp) => net::arp(arp, layer.offset, out),
-            Header::Ipv4(ip) => net::ipv4(ip, layer.offset, out),
-            Header::Ipv6(ip) => net::ipv6(ip, layer.offset, out),
+            Header::Ipv4(ip) => net::ipv4(ip, (ip_at, annotate), layer.offset, out),
+            Header::Ipv6(ip) => net::ipv6(ip, (ip_at, annotate), layer.offset, out),
             Header::Ipv6Ext { kind, slice } => net::ipv6_ext(kind, slice, layer.offset, out),
             Header::Tcp(tcp) => transport::tcp(
                 tcp,

@@ -1,9 +1,11 @@
 //! Fields of ARP, IPv4 and IPv6. Byte positions come from the layout in `field::layout`.
 
+use std::net::IpAddr;
+
 use etherparse::{ArpPacketSlice, IpNumber, Ipv4HeaderSlice, Ipv6HeaderSlice};
 
 use super::super::checksum::check_ipv4;
-use super::FieldList;
+use super::{Address, Annotate, FieldList};
 use crate::field::layout::{arp as arp_layout, ipv4 as v4, ipv6 as v6, ipv6_ext, ipv6_frag};
 use crate::field::{FieldId as F, Value};
 
@@ -23,7 +25,12 @@ pub(super) fn arp<'a>(arp: ArpPacketSlice<'a>, at: usize, out: &mut FieldList<'a
     }
 }
 
-pub(super) fn ipv4<'a>(ip: Ipv4HeaderSlice<'a>, at: usize, out: &mut FieldList<'a>) {
+pub(super) fn ipv4<'a>(
+    ip: Ipv4HeaderSlice<'a>,
+    (nth, annotate): (usize, &dyn Annotate<'a>),
+    at: usize,
+    out: &mut FieldList<'a>,
+) {
     let bytes = ip.slice();
     out.at(F::Ip, Value::None, at, bytes.len(), 0);
     for layout in [
@@ -49,7 +56,25 @@ pub(super) fn ipv4<'a>(ip: Ipv4HeaderSlice<'a>, at: usize, out: &mut FieldList<'
         check_ipv4(bytes, ip.header_checksum())
     });
     out.fixed(&v4::SRC, bytes, at);
+    let addr = IpAddr::from(ip.source());
+    annotate.address(
+        Address::Ip {
+            nth,
+            source: true,
+            addr,
+        },
+        out,
+    );
     out.fixed(&v4::DST, bytes, at);
+    let addr = IpAddr::from(ip.destination());
+    annotate.address(
+        Address::Ip {
+            nth,
+            source: false,
+            addr,
+        },
+        out,
+    );
     let options = ip.options();
     if !options.is_empty() {
         out.at(
@@ -62,11 +87,23 @@ pub(super) fn ipv4<'a>(ip: Ipv4HeaderSlice<'a>, at: usize, out: &mut FieldList<'
     }
 }
 
-pub(super) fn ipv6<'a>(ip: Ipv6HeaderSlice<'a>, at: usize, out: &mut FieldList<'a>) {
+pub(super) fn ipv6<'a>(
+    ip: Ipv6HeaderSlice<'a>,
+    (nth, annotate): (usize, &dyn Annotate<'a>),
+    at: usize,
+    out: &mut FieldList<'a>,
+) {
     let bytes = ip.slice();
     out.at(F::Ipv6, Value::None, at, v6::LEN, 0);
     for layout in v6::FIELDS {
         out.fixed(layout, bytes, at);
+        let (source, addr) = match layout.id {
+            F::Ipv6Src => (true, ip.source()),
+            F::Ipv6Dst => (false, ip.destination()),
+            _ => continue,
+        };
+        let addr = IpAddr::from(addr);
+        annotate.address(Address::Ip { nth, source, addr }, out);
     }
 }
 

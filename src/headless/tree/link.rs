@@ -22,14 +22,21 @@ pub(super) fn ether_type(value: u64) -> String {
 
 pub(super) fn ethernet(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
     let root = layer.root();
-    let dst = layer
-        .peek(F::EthDst)
-        .map(|f| mac(&f.value))
-        .unwrap_or_default();
-    let src = layer
-        .peek(F::EthSrc)
-        .map(|f| mac(&f.value))
-        .unwrap_or_default();
+    // With vendor names on, every address shows as `D-Link_21:99:4c (00:05:5d:21:99:4c)`;
+    // the name fields (and the OUI facts beside them) are not lines of their own.
+    let shown = |id: F| match layer.peek(id).map(|f| f.value) {
+        Some(Value::Mac(m)) => layer.naming.mac(m),
+        _ => String::new(),
+    };
+    let (dst, src) = (shown(F::EthDst), shown(F::EthSrc));
+    layer.hide(&[
+        F::EthDstResolved,
+        F::EthDstOui,
+        F::EthDstOuiResolved,
+        F::EthSrcResolved,
+        F::EthSrcOui,
+        F::EthSrcOuiResolved,
+    ]);
     // An 802.3 frame's type field is a length; tshark titles it so (with tshark's trailing space).
     let title = if layer.peek(F::EthLen).is_some() {
         "IEEE 802.3 Ethernet ".to_string()
@@ -37,14 +44,16 @@ pub(super) fn ethernet(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lin
         format!("Ethernet II, Src: {src}, Dst: {dst}")
     };
     out.push(0, Some(root), title);
-    for (id, title) in [(F::EthDst, "Destination"), (F::EthSrc, "Source")] {
+    for (id, title, text) in [
+        (F::EthDst, "Destination", &dst),
+        (F::EthSrc, "Source", &src),
+    ] {
         let Some((i, f)) = layer.take(id) else {
             continue;
         };
         let Value::Mac(m) = f.value else {
             continue;
         };
-        let text = mac(&f.value);
         out.push(1, Some(i), format!("{title}: {text}"));
         out.push(2, Some(i), format!("Address: {text}"));
         // The two low bits of the first octet, drawn over the first three octets.
@@ -237,7 +246,10 @@ pub(super) fn arp(layer: &Layer<'_, '_>, out: &mut Lines) {
         F::ArpDstProtoIpv4,
     ] {
         if let Some((i, f)) = layer.take(id) {
-            let value = crate::field::ValueFormatter(f.def(), &f.value);
+            let value = layer
+                .naming
+                .value(&f.value)
+                .unwrap_or_else(|| crate::field::ValueFormatter(f.def(), &f.value).to_string());
             out.push(1, Some(i), format!("{}: {value}", f.def().title));
         }
     }

@@ -21,6 +21,7 @@ use std::fmt::Write as _;
 
 use crate::decode::{FieldList, Packet};
 use crate::field::{Field, FieldId, Value, ValueFormatter};
+use crate::names::{port_display, FrameNames, Resolve, Transport};
 
 pub(crate) use picture::bit_picture;
 
@@ -35,8 +36,14 @@ pub struct TreeLine {
     pub field: Option<usize>,
 }
 
-/// Every line of the packet's tree, in tshark's order.
-pub fn tree_lines(packet: &Packet<'_>, fields: &FieldList<'_>) -> Vec<TreeLine> {
+/// Every line of the packet's tree, in tshark's order. `names`: the names the pipeline
+/// resolved for this packet (`-N`, the UI's `R`): an address then shows as `name (address)`.
+pub fn tree_lines(
+    packet: &Packet<'_>,
+    fields: &FieldList<'_>,
+    names: Option<&FrameNames>,
+) -> Vec<TreeLine> {
+    let naming = Naming { names };
     let mut out = Lines::default();
     let all = &fields.fields;
     let mut start = 0;
@@ -47,7 +54,7 @@ pub fn tree_lines(packet: &Packet<'_>, fields: &FieldList<'_>) -> Vec<TreeLine> 
             .skip(start + 1)
             .position(|f| f.depth == 0)
             .map_or(all.len(), |p| start + 1 + p);
-        let layer = Layer::new(all, start, end);
+        let layer = Layer::new(all, start, end, naming);
         render_layer(packet, &layer, previous, &mut out);
         layer.rest(packet, &mut out);
         previous = layer.id();
@@ -109,9 +116,14 @@ fn render_layer(packet: &Packet<'_>, layer: &Layer<'_, '_>, previous: FieldId, o
 }
 
 /// The whole tree as `-V` prints it: four spaces per level, a blank line after the packet.
-pub fn write_tree(packet: &Packet<'_>, fields: &FieldList<'_>, line: &mut Vec<u8>) {
+pub fn write_tree(
+    packet: &Packet<'_>,
+    fields: &FieldList<'_>,
+    names: Option<&FrameNames>,
+    line: &mut Vec<u8>,
+) {
     let mut text = String::with_capacity(4096);
-    for row in tree_lines(packet, fields) {
+    for row in tree_lines(packet, fields, names) {
         for _ in 0..row.depth {
             text.push_str("    ");
         }
@@ -141,15 +153,75 @@ pub(crate) struct Layer<'f, 'a> {
     start: usize,
     end: usize,
     taken: std::cell::RefCell<Vec<bool>>,
+    /// How addresses and ports are named.
+    pub(crate) naming: Naming<'f>,
+}
+
+/// How the tree names addresses and ports: as tshark's tree shows a value whose kind is
+/// resolved, `name (value)`, the value standing in for a missing name (`192.168.0.1
+/// (192.168.0.1)`, `40001 (40001)`); the value alone when its kind is not resolved.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Naming<'n> {
+    names: Option<&'n FrameNames>,
+}
+
+impl Naming<'_> {
+    pub(crate) fn resolve(&self) -> Resolve {
+        self.names.map_or_else(Resolve::default, |n| n.resolve)
+    }
+
+    /// A MAC address, by vendor (the table the pipeline's names come from).
+    pub(crate) fn mac(&self, mac: [u8; 6]) -> String {
+        let plain = crate::names::oui::plain(&mac);
+        if !self.resolve().mac {
+            return plain;
+        }
+        format!("{} ({plain})", crate::names::oui::mac_name(mac))
+    }
+
+    /// An IP address, by the host name the capture's DNS gave it by the end of this frame.
+    pub(crate) fn ip(&self, addr: std::net::IpAddr) -> String {
+        let plain = addr.to_string();
+        let name = self
+            .names
+            .and_then(|n| n.shown_host(addr))
+            .map(str::to_string);
+        resolved(self.resolve().dns, name, plain)
+    }
+
+    pub(crate) fn port(&self, transport: Transport, port: u64) -> String {
+        let port = u16::try_from(port).unwrap_or(0);
+        port_display(transport, port, self.resolve().transport)
+    }
+
+    /// A field's value when it is an address (a generic line, ARP's, DHCP's, an ICMPv6
+    /// target): named as its kind is resolved.
+    pub(crate) fn value(&self, value: &Value<'_>) -> Option<String> {
+        match *value {
+            Value::Mac(m) => Some(self.mac(m)),
+            Value::Ipv4(a) => Some(self.ip(a.into())),
+            Value::Ipv6(a) => Some(self.ip(a.into())),
+            _ => None,
+        }
+    }
 }
 
 impl<'f, 'a> Layer<'f, 'a> {
-    fn new(all: &'f [Field<'a>], start: usize, end: usize) -> Self {
+    fn new(all: &'f [Field<'a>], start: usize, end: usize, naming: Naming<'f>) -> Self {
         Layer {
             all,
             start,
             end,
             taken: std::cell::RefCell::new(vec![false; end - start]),
+            naming,
+        }
+    }
+
+    /// Takes the fields tshark keeps hidden in its tree (the resolved names the pipeline
+    /// put beside each address, for `-T fields` and JSON).
+    pub(crate) fn hide(&self, ids: &[FieldId]) {
+        for id in ids {
+            while self.take(*id).is_some() {}
         }
     }
 
@@ -231,7 +303,18 @@ impl<'f, 'a> Layer<'f, 'a> {
                 continue;
             }
             if let Some(field) = self.all.get(index) {
-                out.push(field.depth, Some(index), generic(packet, field));
+                // A mask or a magic number is not a host: tshark names neither.
+                let host = !matches!(
+                    field.id,
+                    FieldId::DhcpCookie | FieldId::DhcpOptionSubnetMask
+                );
+                let text = match self.naming.value(&field.value).filter(|_| host) {
+                    Some(value) if field.depth > 0 && field.range.is_some() => {
+                        format!("{}: {value}", field.def().title)
+                    }
+                    _ => generic(packet, field),
+                };
+                out.push(field.depth, Some(index), text);
             }
         }
     }
@@ -271,6 +354,16 @@ pub(crate) fn set(b: bool) -> &'static str {
     } else {
         "Not set"
     }
+}
+
+/// `name (value)` when resolution is `on` (the value standing in for a missing name, as
+/// tshark prints `40001 (40001)`), else the value alone.
+pub(crate) fn resolved(on: bool, name: Option<String>, value: String) -> String {
+    if !on {
+        return value;
+    }
+    let name = name.unwrap_or_else(|| value.clone());
+    format!("{name} ({value})")
 }
 
 /// `name (value)` when the value has a name, else the value alone.

@@ -153,14 +153,12 @@ pub(super) fn checksum(
 
 pub(super) fn ipv4(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
     let root = layer.root();
+    let (src_title, src) = shown(layer, F::IpSrc, F::IpSrcHost);
+    let (dst_title, dst) = shown(layer, F::IpDst, F::IpDstHost);
     // A header whose lengths lie stops before its addresses; tshark's title then has none.
     let title = match (layer.peek(F::IpSrc), layer.peek(F::IpDst)) {
         (None, None) => "Internet Protocol Version 4".to_string(),
-        (src, dst) => format!(
-            "Internet Protocol Version 4, Src: {}, Dst: {}",
-            addr(src),
-            addr(dst)
-        ),
+        _ => format!("Internet Protocol Version 4, Src: {src_title}, Dst: {dst_title}"),
     };
     out.push(0, Some(root), title);
     if let Some((i, f)) = layer.take(F::IpVersion) {
@@ -253,23 +251,40 @@ pub(super) fn ipv4(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) 
         "(may be caused by \"IP checksum offload\"?)",
         Calculated::AfterStatus,
     );
-    for id in [F::IpSrc, F::IpDst] {
+    for (id, text) in [(F::IpSrc, &src), (F::IpDst, &dst)] {
         if let Some((i, f)) = layer.take(id) {
-            out.push(1, Some(i), generic(packet, f));
+            out.push(1, Some(i), format!("{}: {text}", f.def().title));
         }
     }
 }
 
+/// An IP address as the tree shows it with host names on: `example.org (93.184.216.34)`.
+/// Returns the protocol line's form and the address line's: tshark writes the protocol
+/// line as it reads the header, with the name the `*_host` field holds (learned before this
+/// frame), and the address line when it draws the tree, after the frame's own DNS answers
+/// were read. The `*_host` field itself is one tshark keeps hidden.
+fn shown(layer: &Layer<'_, '_>, id: F, host_id: F) -> (String, String) {
+    let plain = addr(layer.peek(id));
+    let as_read = layer
+        .take(host_id)
+        .map(|(_, f)| ValueFormatter(f.def(), &f.value).to_string());
+    let on = layer.naming.resolve().dns;
+    let drawn = match layer.peek(id).map(|f| f.value) {
+        Some(Value::Ipv4(a)) => layer.naming.ip(a.into()),
+        Some(Value::Ipv6(a)) => layer.naming.ip(a.into()),
+        _ => plain.clone(),
+    };
+    (super::resolved(on, as_read, plain), drawn)
+}
+
 pub(super) fn ipv6(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
     let root = layer.root();
+    let (src_title, src) = shown(layer, F::Ipv6Src, F::Ipv6SrcHost);
+    let (dst_title, dst) = shown(layer, F::Ipv6Dst, F::Ipv6DstHost);
     out.push(
         0,
         Some(root),
-        format!(
-            "Internet Protocol Version 6, Src: {}, Dst: {}",
-            addr(layer.peek(F::Ipv6Src)),
-            addr(layer.peek(F::Ipv6Dst))
-        ),
+        format!("Internet Protocol Version 6, Src: {src_title}, Dst: {dst_title}"),
     );
     if let Some((i, f)) = layer.take(F::Ipv6Version) {
         out.push(1, Some(i), pictured(packet, f, format_args!("Version: 6")));
@@ -317,9 +332,9 @@ pub(super) fn ipv6(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) 
     if let Some((i, f)) = layer.take(F::Ipv6Hlim) {
         out.push(1, Some(i), format!("Hop Limit: {}", value_u64(&f.value)));
     }
-    for id in [F::Ipv6Src, F::Ipv6Dst] {
+    for (id, text) in [(F::Ipv6Src, &src), (F::Ipv6Dst, &dst)] {
         if let Some((i, f)) = layer.take(id) {
-            out.push(1, Some(i), generic(packet, f));
+            out.push(1, Some(i), format!("{}: {text}", f.def().title));
         }
     }
     // Extension headers and what was reassembled: their own fields, in emitted order.

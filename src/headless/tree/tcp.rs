@@ -7,6 +7,7 @@ use super::picture::picture;
 use super::{bit_picture, expert, named, seconds, set, Layer, Lines};
 use crate::decode::Packet;
 use crate::field::{names, Field, FieldId as F, Value};
+use crate::names::Transport;
 
 /// Flag bits, low to high, as tshark lists them in `Flags: 0x018 (PSH, ACK)`.
 const FLAG_NAMES: [(u64, &str); 9] = [
@@ -23,8 +24,12 @@ const FLAG_NAMES: [(u64, &str); 9] = [
 
 pub(super) fn tcp(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
     let root = layer.root();
-    let src = layer.u64(F::TcpSrcport).unwrap_or(0);
-    let dst = layer.u64(F::TcpDstport).unwrap_or(0);
+    let (src_port, dst_port) = (
+        layer.u64(F::TcpSrcport).unwrap_or(0),
+        layer.u64(F::TcpDstport).unwrap_or(0),
+    );
+    let src = layer.naming.port(Transport::Tcp, src_port);
+    let dst = layer.naming.port(Transport::Tcp, dst_port);
     let flags = layer.u64(F::TcpFlags).unwrap_or(0);
     let relative = layer.peek(F::TcpSeq).is_some();
     let seq = layer
@@ -44,12 +49,12 @@ pub(super) fn tcp(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
     }
     summary.push_str(&format!(", Len: {len}"));
     out.push(0, Some(root), summary);
-    for (id, title) in [
-        (F::TcpSrcport, "Source Port"),
-        (F::TcpDstport, "Destination Port"),
+    for (id, title, text) in [
+        (F::TcpSrcport, "Source Port", &src),
+        (F::TcpDstport, "Destination Port", &dst),
     ] {
-        if let Some((i, f)) = layer.take(id) {
-            out.push(1, Some(i), format!("{title}: {}", value_u64(&f.value)));
+        if let Some((i, _)) = layer.take(id) {
+            out.push(1, Some(i), format!("{title}: {text}"));
         }
     }
     if let Some((i, f)) = layer.take(F::TcpStream) {
@@ -126,7 +131,7 @@ pub(super) fn tcp(packet: &Packet<'_>, layer: &Layer<'_, '_>, out: &mut Lines) {
         };
         out.push(1, Some(i), text);
     }
-    flag_lines(layer, flags, src, dst, out);
+    flag_lines(layer, flags, src_port, dst_port, out);
     if let Some((i, f)) = layer.take(F::TcpWindowSizeValue) {
         out.push(1, Some(i), format!("Window: {}", value_u64(&f.value)));
     }

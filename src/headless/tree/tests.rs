@@ -41,7 +41,7 @@ fn reassembled_ipv6_says_ipv6() {
     let mut scratch = String::new();
     let mut fields = FieldList::new();
     d.emit_fields(&mut scratch, &mut fields);
-    let lines: Vec<String> = tree_lines(&d.packet, &fields)
+    let lines: Vec<String> = tree_lines(&d.packet, &fields, d.names.as_deref())
         .into_iter()
         .map(|l| l.text)
         .collect();

@@ -6,24 +6,31 @@ use super::link::value_u64;
 use super::net::{checksum, Calculated};
 use super::{named, Layer, Lines};
 use crate::field::{names, FieldId as F, Value, ValueFormatter};
+use crate::names::Transport;
 
 pub(super) fn udp(layer: &Layer<'_, '_>, out: &mut Lines) {
     let root = layer.root();
-    let src = layer.u64(F::UdpSrcport).unwrap_or(0);
-    let dst = layer.u64(F::UdpDstport).unwrap_or(0);
+    let src = layer
+        .naming
+        .port(Transport::Udp, layer.u64(F::UdpSrcport).unwrap_or(0));
+    let dst = layer
+        .naming
+        .port(Transport::Udp, layer.u64(F::UdpDstport).unwrap_or(0));
     out.push(
         0,
         Some(root),
         format!("User Datagram Protocol, Src Port: {src}, Dst Port: {dst}"),
     );
-    for (id, title) in [
-        (F::UdpSrcport, "Source Port"),
-        (F::UdpDstport, "Destination Port"),
-        (F::UdpLength, "Length"),
+    for (id, title, text) in [
+        (F::UdpSrcport, "Source Port", &src),
+        (F::UdpDstport, "Destination Port", &dst),
     ] {
-        if let Some((i, f)) = layer.take(id) {
-            out.push(1, Some(i), format!("{title}: {}", value_u64(&f.value)));
+        if let Some((i, _)) = layer.take(id) {
+            out.push(1, Some(i), format!("{title}: {text}"));
         }
+    }
+    if let Some((i, f)) = layer.take(F::UdpLength) {
+        out.push(1, Some(i), format!("Length: {}", value_u64(&f.value)));
     }
     checksum(
         layer,
@@ -128,7 +135,13 @@ pub(super) fn icmpv6(layer: &Layer<'_, '_>, out: &mut Lines) {
         out.push(
             1,
             Some(i),
-            format!("Target Address: {}", ValueFormatter(f.def(), &f.value)),
+            format!(
+                "Target Address: {}",
+                layer
+                    .naming
+                    .value(&f.value)
+                    .unwrap_or_else(|| ValueFormatter(f.def(), &f.value).to_string())
+            ),
         );
     }
 }

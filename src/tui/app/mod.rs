@@ -210,6 +210,17 @@ pub struct App {
 }
 
 impl App {
+    /// `R` (and the saved preference): names in the packet list and in the details tree,
+    /// whose packets the store dissects with the names it learned.
+    pub fn set_resolve_names(&mut self, on: bool) {
+        self.resolve_names = on;
+        lock(&self.store).resolve = if on {
+            crate::names::Resolve::ALL
+        } else {
+            crate::names::Resolve::default()
+        };
+    }
+
     pub fn new(store: SharedStore, opts: AppOptions) -> Self {
         let live = opts.live.is_some();
         let mut app = App {

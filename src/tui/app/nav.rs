@@ -98,7 +98,7 @@ pub(super) fn handle(app: &mut App, action: Action) {
         Action::WidenColumn => app.resize_column(2),
         Action::TimeFormat => app.next_time_format(),
         Action::ResolveNames => {
-            app.resolve_names = !app.resolve_names;
+            app.set_resolve_names(!app.resolve_names);
             app.message = Some(if app.resolve_names {
                 "Names: MAC vendors, port names, hosts from the capture's DNS answers (R: off)"
                     .to_string()

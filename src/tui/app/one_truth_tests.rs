@@ -57,7 +57,7 @@ fn verbose_blocks(path: &str) -> Vec<Vec<String>> {
         let mut fields = FieldList::new();
         d.emit_fields(&mut scratch, &mut fields);
         let mut text = Vec::new();
-        crate::headless::write_tree(&d.packet, &fields, &mut text);
+        crate::headless::write_tree(&d.packet, &fields, d.names.as_deref(), &mut text);
         let text = String::from_utf8(text).unwrap();
         out.push(
             text.lines()

@@ -66,7 +66,7 @@ impl App {
                 None => unusable.push(format!("time_format: {name:?} is not r d dd a ad u ud e")),
             }
         }
-        self.resolve_names = p.resolve_names;
+        self.set_resolve_names(p.resolve_names);
         match p.theme.as_deref() {
             None | Some("color") => {}
             Some("mono") => self.no_color = true,

@@ -31,7 +31,7 @@ pub fn rows(d: &Dissection<'_>, collapsed: &HashSet<FieldId>) -> Vec<TreeRow> {
     let mut scratch = String::new();
     let mut fields = FieldList::new();
     d.emit_fields(&mut scratch, &mut fields);
-    let lines = tree_lines(&d.packet, &fields);
+    let lines = tree_lines(&d.packet, &fields, d.names.as_deref());
     let mut out = Vec::with_capacity(lines.len());
     let mut layer = FieldId::Frame;
     for line in lines {
