@@ -137,32 +137,13 @@ pub fn set_packet_opt<T>(fd: &OwnedFd, opt: libc::c_int, value: &T) -> io::Resul
 /// most that many bytes into the ring. This is how libpcap applies the snap length — the
 /// ring itself only caps frames at its block geometry.
 pub fn attach_snaplen_filter(fd: &OwnedFd, snaplen: u32) -> io::Result<()> {
-    let mut program = [libc::sock_filter {
+    let program = [libc::sock_filter {
         code: (libc::BPF_RET | libc::BPF_K) as u16,
         jt: 0,
         jf: 0,
         k: snaplen,
     }];
-    let fprog = libc::sock_fprog {
-        len: 1,
-        filter: program.as_mut_ptr(),
-    };
-    // SAFETY: fprog points at a live one-instruction program for the duration of the call;
-    // the kernel copies it.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_ATTACH_FILTER,
-            (&fprog as *const libc::sock_fprog).cast(),
-            mem::size_of::<libc::sock_fprog>() as libc::socklen_t,
-        )
-    };
-    if rc < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(())
-    }
+    attach_filter(fd, &program)
 }
 
 /// Attaches a classic BPF program (SO_ATTACH_FILTER); the kernel copies it.
