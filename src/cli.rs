@@ -6,11 +6,15 @@
 mod endpoints;
 mod help;
 mod io;
+mod lesson;
 mod run;
 mod validate;
 
-pub use help::{completions, man_page};
+pub use help::{completions, man_page, ShellArg, VERSION};
 use help::{ABOUT, AFTER_HELP};
+
+use lesson::lesson_handout;
+pub use lesson::{HandoutFormat, LessonArgs};
 
 pub use endpoints::{
     DemoArgs, LabArgs, LabCommand, LabRunArgs, ModeArg, Proto, SendArgs, ServeArgs,
@@ -374,53 +378,6 @@ pub enum Command {
     Man,
 }
 
-/// `sockeye lesson [--check] FILE`.
-#[derive(Debug, Args)]
-pub struct LessonArgs {
-    /// The lesson file (.toml).
-    pub file: std::path::PathBuf,
-    /// Only validate the file: print each problem as FILE:LINE: message (exit 1 if any).
-    #[arg(long)]
-    pub check: bool,
-    /// Print the whole lesson as one handout instead of playing it: md (Markdown, each
-    /// step's view in a fenced block, quiz answers folded away) or html (one
-    /// self-contained page, the views also drawn as SVG). Same as --export lesson FILE.
-    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "check")]
-    pub export: Option<HandoutFormat>,
-}
-
-/// `sockeye lesson --export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HandoutFormat {
-    Md,
-    Html,
-}
-
-impl From<HandoutFormat> for crate::teach::handout::HandoutFormat {
-    fn from(f: HandoutFormat) -> Self {
-        match f {
-            HandoutFormat::Md => crate::teach::handout::HandoutFormat::Markdown,
-            HandoutFormat::Html => crate::teach::handout::HandoutFormat::Html,
-        }
-    }
-}
-
-/// Shells `sockeye completions` writes for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShellArg {
-    Bash,
-    Zsh,
-    Fish,
-}
-
-/// `--version`: the package version and the commit it was built from (`build.rs`).
-pub const VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    " (",
-    env!("SOCKEYE_GIT_COMMIT"),
-    ")"
-);
-
 impl IoArgs {
     /// Whether a flag asks for headless output (lines, fields, a file, a count, stats).
     pub fn wants_headless_output(&self) -> bool {
@@ -551,30 +508,6 @@ impl Cli {
             },
         })
     }
-}
-
-/// `--export lesson LESSON --format md|html`: the same command as `sockeye lesson --export`.
-fn lesson_handout(cli: &Cli) -> anyhow::Result<cmd::Command> {
-    let Some(path) = cli.lesson.clone() else {
-        anyhow::bail!(
-            "--export lesson needs the lesson file: --export lesson LESSON.toml --format md|html"
-        );
-    };
-    if !cli.io.read.is_empty() {
-        anyhow::bail!("--export lesson reads the captures its lesson file names: drop -r");
-    }
-    let export = match cli.io.export_format {
-        None | Some(ExportFormatArg::Md) => HandoutFormat::Md,
-        Some(ExportFormatArg::Html) => HandoutFormat::Html,
-        Some(ExportFormatArg::Txt | ExportFormatArg::Svg) => {
-            anyhow::bail!("--export lesson writes md or html: give --format md or --format html")
-        }
-    };
-    Ok(cmd::Command::Lesson(cmd::lesson::LessonOptions {
-        path,
-        check: false,
-        export: Some(export.into()),
-    }))
 }
 
 /// `-r FILE` printed, or one of its teaching views exported.

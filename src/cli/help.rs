@@ -2,7 +2,9 @@
 //! grouped as tcpdump and tshark users look for them; the completion scripts and the manual page
 //! made from the same definitions.
 
-use super::{Cli, ShellArg};
+use clap::ValueEnum;
+
+use super::Cli;
 
 pub(super) const ABOUT: &str =
     "sockeye — a terminal packet inspector: see the TCP handshake, sequence \
@@ -116,3 +118,19 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     man.render_version_section(&mut out)?;
     Ok(out)
 }
+
+/// Shells `sockeye completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// `--version`: the package version and the commit it was built from (`build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("SOCKEYE_GIT_COMMIT"),
+    ")"
+);

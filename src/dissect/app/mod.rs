@@ -6,6 +6,8 @@
 //! backward only), and kept owned on the frame's [`AppFacts`].
 
 mod facts;
+mod skip;
+use skip::Skip;
 mod stream;
 
 pub use facts::{AppFacts, FtpData, Message, Placed};
@@ -19,7 +21,7 @@ use super::columns;
 use super::reassembly::{Budget, Segment};
 use crate::analysis::{AnalysisFlag, ConnState, TcpFacts, UdpFacts};
 use crate::decode::app::{dhcp, dhcpv6, dns, Parse};
-use crate::decode::{self, Header, Interest, Packet};
+use crate::decode::{self, Header, Packet};
 use facts::quoted_frame;
 use stream::{tcp_port_protocol, Proto, TcpStream};
 
@@ -49,16 +51,6 @@ pub struct AppTracker {
     skip: Skip,
 }
 
-/// The parts of the application stage a run can do without. A tcpdump-style line needs
-/// none of them, and they were most of the per-packet cost of `sockeye -r`: building the
-/// Info text, the `frame.protocols` text, and reassembling every TCP stream.
-#[derive(Debug, Default, Clone, Copy)]
-struct Skip {
-    columns: bool,
-    protocols: bool,
-    payloads: bool,
-}
-
 /// Bounds a map by forgetting everything when it is full (simple and O(1) amortised; the
 /// links lost are those of exchanges that never completed).
 fn bound<K, V>(map: &mut HashMap<K, V>, cap: usize) {
@@ -68,26 +60,6 @@ fn bound<K, V>(map: &mut HashMap<K, V>, cap: usize) {
 }
 
 impl AppTracker {
-    /// Computes from now on only what a consumer reading the layers in `interest` can see:
-    /// the Protocol/Info columns for [`Interest::COLUMNS`], `frame.protocols` for
-    /// [`Interest::FRAME`], and the transport payloads (reassembly, application messages,
-    /// `data`) for any of those or [`Interest::APP`]/[`Interest::DATA`]. Set it before the
-    /// first frame: a stream's reassembly cannot start in its middle. ICMP's echo links
-    /// and quoted datagrams are always kept (the IP and transport fields read them).
-    pub fn limit_to(&mut self, interest: Interest) {
-        let columns = interest.contains(Interest::COLUMNS);
-        let protocols = interest.contains(Interest::FRAME);
-        let payloads = columns
-            || protocols
-            || interest.contains(Interest::APP)
-            || interest.contains(Interest::DATA);
-        self.skip = Skip {
-            columns: !columns,
-            protocols: !protocols,
-            payloads: !payloads,
-        };
-    }
-
     /// Computes the application facts of one frame (after its analysis).
     pub fn observe(
         &mut self,
