@@ -184,27 +184,13 @@ fn live_store_owners(anonymize: bool) {
     use sockeye::frame::OwnedFrame;
     use sockeye::source::MemorySource;
     use sockeye::store::{lock, spawn_live_with, LiveConfig};
-    use std::net::{IpAddr, TcpListener, TcpStream};
 
     let Some(owners) = sockeye::capture::owners::shared() else {
         println!("SKIPPED: no sock_diag netlink here");
         return;
     };
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let server = listener.local_addr().unwrap();
-    let client = TcpStream::connect(server).unwrap();
-    let local = client.local_addr().unwrap();
-    let ip = |a: std::net::SocketAddr| match a.ip() {
-        IpAddr::V4(v4) => v4.octets(),
-        IpAddr::V6(_) => unreachable!("bound to 127.0.0.1"),
-    };
-    let mut syn = Vec::new();
-    etherparse::PacketBuilder::ethernet2([0; 6], [0; 6])
-        .ipv4(ip(local), ip(server), 64)
-        .tcp(local.port(), server.port(), 1, 65535)
-        .syn()
-        .write(&mut syn, &[])
-        .unwrap();
+    let conn = crate::kit::live::loopback_connection();
+    let (local, syn) = (conn.local, conn.syn.clone());
     let config = LiveConfig {
         owners: Some(owners),
         ..LiveConfig::default()

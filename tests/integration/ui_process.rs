@@ -173,27 +173,13 @@ fn the_live_ui_names_the_processes_of_its_conversations() {
     use sockeye::frame::OwnedFrame;
     use sockeye::source::MemorySource;
     use sockeye::tui::{run_live_on, LiveOptions, UiEvent};
-    use std::net::{IpAddr, TcpListener, TcpStream};
 
     let Some(owners) = sockeye::capture::owners::shared() else {
         println!("SKIPPED: no sock_diag netlink here");
         return;
     };
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let server = listener.local_addr().unwrap();
-    let client = TcpStream::connect(server).unwrap();
-    let local = client.local_addr().unwrap();
-    let v4 = |a: std::net::SocketAddr| match a.ip() {
-        IpAddr::V4(v4) => v4.octets(),
-        IpAddr::V6(_) => unreachable!("bound to 127.0.0.1"),
-    };
-    let mut syn = Vec::new();
-    etherparse::PacketBuilder::ethernet2([0; 6], [0; 6])
-        .ipv4(v4(local), v4(server), 64)
-        .tcp(local.port(), server.port(), 1, 65535)
-        .syn()
-        .write(&mut syn, &[])
-        .unwrap();
+    let conn = crate::kit::live::loopback_connection();
+    let syn = conn.syn.clone();
     let source = MemorySource::new(vec![OwnedFrame::ethernet(1_000_000_000, syn)]);
     let (tx, rx) = std::sync::mpsc::channel();
     let quit = std::thread::spawn(move || {

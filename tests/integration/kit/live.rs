@@ -250,3 +250,37 @@ pub fn read_back(file: &Path, port: u16, link: LinkType) -> Seen {
 pub fn expected_datagrams() -> Vec<(usize, usize)> {
     (0..DATAGRAMS).map(|i| (i, datagram(i).len())).collect()
 }
+
+/// A real TCP connection on 127.0.0.1 (both sockets open while this lives) and the
+/// Ethernet frame of the SYN that would have opened it: what process attribution looks up.
+pub struct LoopbackConnection {
+    pub _listener: std::net::TcpListener,
+    pub _client: std::net::TcpStream,
+    pub local: std::net::SocketAddr,
+    pub syn: Vec<u8>,
+}
+
+pub fn loopback_connection() -> LoopbackConnection {
+    use std::net::{IpAddr, TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let server = listener.local_addr().expect("listener address");
+    let client = TcpStream::connect(server).expect("connect on loopback");
+    let local = client.local_addr().expect("client address");
+    let v4 = |a: std::net::SocketAddr| match a.ip() {
+        IpAddr::V4(v4) => v4.octets(),
+        IpAddr::V6(_) => unreachable!("bound to 127.0.0.1"),
+    };
+    let mut syn = Vec::new();
+    etherparse::PacketBuilder::ethernet2([0; 6], [0; 6])
+        .ipv4(v4(local), v4(server), 64)
+        .tcp(local.port(), server.port(), 1, 65535)
+        .syn()
+        .write(&mut syn, &[])
+        .expect("build the SYN");
+    LoopbackConnection {
+        _listener: listener,
+        _client: client,
+        local,
+        syn,
+    }
+}
