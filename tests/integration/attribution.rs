@@ -10,6 +10,7 @@ use crate::kit::live::Capture;
 use crate::kit::netns::enter;
 use crate::kit::process::wait_status;
 use crate::kit::{root, Scratch};
+use sockeye::endpoints::events::SocketCall;
 
 /// A Python program started without capabilities: sockeye drops its own after opening
 /// the capture, and then (like `ss -p` without root) may read the descriptors only of
@@ -369,16 +370,8 @@ fn a_traced_program_s_short_lived_connections_are_all_named() {
     }
     assert!(out.status.success(), "{err}");
     let calls = sockeye::endpoints::saved::read_calls(&file_arg);
-    let pid_of = |call: sockeye::endpoints::events::SocketCall| {
-        calls
-            .iter()
-            .find(|c| c.call == call)
-            .and_then(|c| c.traced.as_ref())
-            .map(|t| t.pid)
-            .expect("a traced call")
-    };
-    let server = pid_of(sockeye::endpoints::events::SocketCall::Listen);
-    let client = pid_of(sockeye::endpoints::events::SocketCall::Connect);
+    let server = crate::kit::traced::pid_of(&calls, SocketCall::Listen, 7053);
+    let client = crate::kit::traced::pid_of(&calls, SocketCall::Connect, 7053);
     let syns = crate::kit::sockeye(&[
         "-r",
         &file_arg,

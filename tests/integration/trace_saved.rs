@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use sockeye::endpoints::capture::{packet_lines, TapFrame};
+use sockeye::endpoints::events::SocketCall;
 use sockeye::endpoints::saved::read_calls;
 use sockeye::endpoints::trace::merge_by_start;
 use sockeye::frame::Direction;
@@ -21,7 +22,7 @@ fn calls_saved_with_the_packets_give_back_the_same_ladder() {
     let file = dir.join("echo.pcapng");
     let file_arg = file.to_string_lossy().to_string();
     let script = "python3 examples/python/tcp_echo_server.py 7062 & \
-         i=0; until grep -qi ':1B9E ' /proc/net/tcp || [ $i -ge 250 ]; do sleep 0.02; i=$((i+1)); done; \
+         i=0; until grep -qi ':1B96 ' /proc/net/tcp || [ $i -ge 250 ]; do sleep 0.02; i=$((i+1)); done; \
          python3 examples/python/tcp_echo_client.py 7062; wait";
     let child = Command::new(SOCKEYE)
         .args(["run", "--trace", "-w", &file_arg, "--", "sh", "-c", script])
@@ -87,16 +88,8 @@ fn calls_saved_with_the_packets_give_back_the_same_ladder() {
 
     // Every packet names the processes that sent and received it, from the traced calls:
     // the server's port is the listener's pid, the other end the connecting client's.
-    let pid_of = |call: sockeye::endpoints::events::SocketCall| {
-        calls
-            .iter()
-            .find(|c| c.call == call)
-            .and_then(|c| c.traced.as_ref())
-            .map(|t| t.pid)
-            .expect("a traced call")
-    };
-    let server = pid_of(sockeye::endpoints::events::SocketCall::Listen);
-    let client = pid_of(sockeye::endpoints::events::SocketCall::Connect);
+    let server = crate::kit::traced::pid_of(&calls, SocketCall::Listen, 7062);
+    let client = crate::kit::traced::pid_of(&calls, SocketCall::Connect, 7062);
     let owners = crate::kit::sockeye(&[
         "-r",
         &file_arg,

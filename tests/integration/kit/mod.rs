@@ -9,6 +9,7 @@ pub mod netns;
 pub mod process;
 pub mod synth;
 pub mod tmux;
+pub mod traced;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
