@@ -332,8 +332,8 @@ pub const APP_STREAM_MAX_FRAMES: usize = 24;
 
 /// Target `app_stream`: a TCP conversation on an application port through the whole
 /// pipeline (reassembly, STARTTLS, FTP announcements, request/response links, host names
-/// learned from DNS over TCP), printed as JSON, `-V` tree and summary lines. Input: a
-/// selector byte (bits 0-2 the port, bit 3 name resolution on), then up to
+/// learned from DNS over TCP), each frame printed as a summary line, JSON or the `-V` tree
+/// in turn. Input: a selector byte (bits 0-2 the port, bit 3 name resolution on), then up to
 /// [`APP_STREAM_MAX_FRAMES`] records `[flags][len][bytes]`: flag bit 0 = from the server,
 /// bit 1 = resend the previous sequence number (a retransmission), bit 2 = skip 100 bytes
 /// ahead (a gap).
@@ -381,7 +381,11 @@ pub fn app_stream(data: &[u8]) {
             direction: Direction::Unknown,
         };
         let dissection = dissector.dissect(&frame);
-        for printer in &mut printers {
+        // One printer per frame, in turn: every input of three frames or more still meets
+        // the summary line, JSON and the tree, at a third of the cost (printing all three
+        // for every frame was seven tenths of each execution; `decode_frame` prints every
+        // frame all three ways).
+        if let Some(printer) = printers.get_mut(frames % 3) {
             let _ = printer.print(&dissection, &mut out);
         }
         out.clear();

@@ -15,15 +15,26 @@ pub fn write_value(out: &mut impl fmt::Write, def: &FieldDef, value: &Value<'_>)
             write!(out, "0x{:0width$x}", v, width = width as usize)
         }
         (Value::U64(v), Display::Bool) => out.write_str(if v != 0 { "1" } else { "0" }),
-        (Value::U64(v), _) => write!(out, "{v}"),
-        (Value::I64(v), _) => write!(out, "{v}"),
+        // Numbers and addresses through itoa: `-T fields` writes millions of them, and the
+        // formatting machinery was a fifth of a row's cost.
+        (Value::U64(v), _) => out.write_str(itoa::Buffer::new().format(v)),
+        (Value::I64(v), _) => out.write_str(itoa::Buffer::new().format(v)),
         (Value::Bool(b), _) => out.write_str(if b { "1" } else { "0" }),
         (Value::Mac(m), _) => write!(
             out,
             "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
             m[0], m[1], m[2], m[3], m[4], m[5]
         ),
-        (Value::Ipv4(a), _) => write!(out, "{}.{}.{}.{}", a[0], a[1], a[2], a[3]),
+        (Value::Ipv4(a), _) => {
+            let mut digits = itoa::Buffer::new();
+            for (i, octet) in a.iter().enumerate() {
+                if i > 0 {
+                    out.write_char('.')?;
+                }
+                out.write_str(digits.format(*octet))?;
+            }
+            Ok(())
+        }
         (Value::Ipv6(a), _) => write!(out, "{}", Ipv6Addr::from(a)),
         (Value::Bytes(bytes), Display::Text) => out.write_str(&String::from_utf8_lossy(bytes)),
         (Value::Bytes(bytes), _) => {

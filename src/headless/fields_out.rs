@@ -35,7 +35,9 @@ pub fn write_row(
     fields: &FieldList<'_>,
     line: &mut Vec<u8>,
 ) {
-    let mut text = String::with_capacity(256);
+    // Written straight into `line`: a row used to be built in a String of its own and
+    // each column's occurrences collected in a Vec, three allocations per row.
+    let mut text = Utf8Bytes(line);
     for (i, column) in columns.iter().enumerate() {
         if i > 0 {
             text.push_str(&opts.separator);
@@ -43,13 +45,8 @@ pub fn write_row(
         if let Some(q) = opts.quote {
             text.push(q);
         }
-        let matches = fields.iter().filter(|f| column.parts.contains(&f.id));
-        let chosen: Vec<_> = match opts.occurrence {
-            Occurrence::First => matches.take(1).collect(),
-            Occurrence::Last => matches.last().into_iter().collect(),
-            Occurrence::All => matches.collect(),
-        };
-        for (n, field) in chosen.iter().enumerate() {
+        let mut matches = fields.iter().filter(|f| column.parts.contains(&f.id));
+        let mut write = |n: usize, field: &crate::field::Field<'_>| {
             if n > 0 {
                 text.push_str(&opts.aggregator);
             }
@@ -60,13 +57,37 @@ pub fn write_row(
             } else {
                 let _ = write_value(&mut text, field.def(), &field.value);
             }
+        };
+        match opts.occurrence {
+            Occurrence::First => matches.next().into_iter().for_each(|f| write(0, f)),
+            Occurrence::Last => matches.last().into_iter().for_each(|f| write(0, f)),
+            Occurrence::All => matches.enumerate().for_each(|(n, f)| write(n, f)),
         }
         if let Some(q) = opts.quote {
             text.push(q);
         }
     }
     text.push('\n');
-    line.extend_from_slice(text.as_bytes());
+}
+
+/// Text appended to a byte buffer: what is written is UTF-8, so the bytes stay text.
+struct Utf8Bytes<'a>(&'a mut Vec<u8>);
+
+impl Utf8Bytes<'_> {
+    fn push_str(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+}
+
+impl std::fmt::Write for Utf8Bytes<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.push_str(s);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -129,13 +129,21 @@ impl Printer {
         self
     }
 
-    /// Whether this run's lines go to the formatting thread: plain summary lines with
-    /// tcpdump's clock (the other time formats keep state from line to line).
-    fn lines_in_parallel(&self) -> bool {
-        self.parallel_lines
-            && self.config.mode == OutputMode::Summary
-            && !self.hex_dump
-            && self.time.is_none()
+    /// What the formatting thread writes for this run, if it has one: plain summary lines
+    /// with tcpdump's clock (the other time formats keep state from line to line), or
+    /// `-T fields` rows.
+    fn parallel_work(&self) -> Option<parallel::Work> {
+        if !self.parallel_lines || self.hex_dump {
+            return None;
+        }
+        match &self.config.mode {
+            OutputMode::Summary if self.time.is_none() => Some(parallel::Work::Summary),
+            OutputMode::Fields(columns) => Some(parallel::Work::Fields {
+                columns: columns.clone(),
+                options: self.config.field_options.clone(),
+            }),
+            _ => None,
+        }
     }
 
     pub fn with_hex_dump(mut self, hex_dump: bool) -> Self {
@@ -364,9 +372,9 @@ pub fn run_with(
     }
     let mut source_error = None;
     let pumped = std::thread::scope(|scope| -> Result<(), HeadlessError> {
-        let mut lines = match printer.lines_in_parallel() {
-            true => Some(parallel::ParallelLines::start(scope)?),
-            false => None,
+        let mut lines = match printer.parallel_work() {
+            Some(work) => Some(parallel::ParallelLines::start(scope, work)?),
+            None => None,
         };
         printer.begin(out)?;
         let mut draining = false;
@@ -396,15 +404,9 @@ pub fn run_with(
                 continue;
             }
             dissector.dissect_with(&frame, |dissection| -> Result<(), HeadlessError> {
-                let shown = match lines.as_mut() {
-                    Some(lines) => {
-                        let shown = printer.shows(dissection);
-                        if shown {
-                            lines.push(&frame, dissection, out)?;
-                        }
-                        shown
-                    }
-                    None => printer.print(dissection, out)?,
+                let shown = match lines.is_some() {
+                    true => printer.shows(dissection),
+                    false => printer.print(dissection, out)?,
                 };
                 if let Some(stats) = stats.as_mut() {
                     stats.observe(dissection);
@@ -417,6 +419,10 @@ pub fn run_with(
                         Some(text) => writer.write_frame_commented(&frame, &text)?,
                         None => writer.write_frame(&frame)?,
                     }
+                }
+                // Last: a row takes the dissection's computed facts with it.
+                if let Some(lines) = lines.as_mut().filter(|_| shown) {
+                    lines.push(&frame, dissection, out)?;
                 }
                 Ok(())
             })?;

@@ -1,24 +1,27 @@
-//! tcpdump-style lines formatted on a second thread while the first reads, decodes and
-//! analyses the next frames.
+//! tcpdump-style lines and `-T fields` rows formatted on a second thread while the first
+//! reads, decodes and analyses the next frames.
 //!
 //! Reading a capture to summary lines is the busiest thing sockeye does, and formatting
-//! the lines is about a third of it. The analysis must see frames in order on one thread,
-//! but a line needs only the frame's bytes and the two relative sequence numbers the
-//! analysis computed; so the reading thread copies each frame into a batch with those
-//! numbers, and a formatting thread decodes it again with the same decoder and writes the
-//! same line [`super::Printer`] would. One formatting thread and first-in-first-out
-//! channels keep the lines in capture order; at most [`IN_FLIGHT`] batches are out, so
-//! memory stays bounded. Only capture files use it: a live source's lines must appear
-//! as their packets do, not a batch later.
+//! the lines is about a third of it (for `-T fields` rows, half). The analysis must see
+//! frames in order on one thread, but a line needs only the frame's bytes and what the
+//! analysis computed: so the reading thread copies each frame into a batch with the two
+//! relative sequence numbers a line needs (for a row, the dissection's computed facts,
+//! moved, not copied), and a formatting thread decodes the frame again with the same
+//! decoder and writes the same line [`super::Printer`] would. One formatting thread and
+//! first-in-first-out channels keep the lines in capture order; at most [`IN_FLIGHT`]
+//! batches are out, so memory stays bounded. Only capture files use it: a live source's
+//! lines must appear as their packets do, not a batch later.
 
 use std::io::{self, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::{Scope, ScopedJoinHandle};
 
 use super::clock::Clock;
+use super::fields_out;
+use super::options::{Columns, FieldOptions};
 use super::summary::{write_summary, RelativeSeq};
 use crate::decode;
-use crate::dissect::Dissection;
+use crate::dissect::{Computed, Dissection};
 use crate::frame::{Direction, Frame, LinkType, TimestampNs};
 
 /// Frames per batch: big enough that the channel costs nothing per frame, small enough
@@ -39,10 +42,24 @@ struct Meta {
     rel: Option<RelativeSeq>,
 }
 
+/// What the formatting thread writes for each frame.
+#[derive(Debug, Clone)]
+pub(super) enum Work {
+    /// A tcpdump-style line.
+    Summary,
+    /// A `-T fields` row.
+    Fields {
+        columns: Columns,
+        options: FieldOptions,
+    },
+}
+
 #[derive(Debug, Default)]
 struct Batch {
     bytes: Vec<u8>,
     frames: Vec<Meta>,
+    /// For rows: each frame's computed facts, in the order of `frames`.
+    computed: Vec<Computed>,
     text: Vec<u8>,
 }
 
@@ -50,11 +67,13 @@ impl Batch {
     fn clear(&mut self) {
         self.bytes.clear();
         self.frames.clear();
+        self.computed.clear();
         self.text.clear();
     }
 
-    /// Writes every frame's line into `text`, as [`super::Printer`] writes it.
-    fn format(&mut self, clock: &mut Clock) {
+    /// Writes every frame's line or row into `text`, as [`super::Printer`] writes it.
+    fn format(&mut self, work: &Work, clock: &mut Clock, scratch: &mut String) {
+        let mut computed = self.computed.drain(..);
         let mut start = 0;
         for meta in &self.frames {
             let frame = Frame {
@@ -68,12 +87,22 @@ impl Batch {
             start = meta.end;
             // Decoded where it lies: `decode::decode` returns the packet (about 1.4 kB with
             // its layers inline), and that copy was a tenth of this thread's time.
-            let mut packet = decode::Packet::undecoded(&frame);
-            decode::decode_in_place(&mut packet);
-            clock.write_time(meta.ts_ns, &mut self.text);
-            self.text.push(b' ');
-            write_summary(&packet, meta.rel, &mut self.text);
-            self.text.push(b'\n');
+            match work {
+                Work::Summary => {
+                    let mut packet = decode::Packet::undecoded(&frame);
+                    decode::decode_in_place(&mut packet);
+                    clock.write_time(meta.ts_ns, &mut self.text);
+                    self.text.push(b' ');
+                    write_summary(&packet, meta.rel, &mut self.text);
+                    self.text.push(b'\n');
+                }
+                Work::Fields { columns, options } => {
+                    let facts = computed.next().unwrap_or_default();
+                    let mut d = Dissection::undecoded_with(&frame, facts);
+                    decode::decode_in_place(&mut d.packet);
+                    fields_out::write_packet(&d, columns, options, scratch, &mut self.text);
+                }
+            }
         }
     }
 }
@@ -87,19 +116,23 @@ pub(super) struct ParallelLines<'scope> {
     to_worker: Option<SyncSender<Batch>>,
     from_worker: Receiver<Batch>,
     worker: Option<ScopedJoinHandle<'scope, ()>>,
+    /// The work is `-T fields` rows: each frame's computed facts go with it.
+    rows: bool,
 }
 
 impl<'scope> ParallelLines<'scope> {
-    /// Starts the formatting thread in `scope`.
-    pub(super) fn start<'env>(scope: &'scope Scope<'scope, 'env>) -> io::Result<Self> {
+    /// Starts the formatting thread in `scope`, writing what `work` says.
+    pub(super) fn start<'env>(scope: &'scope Scope<'scope, 'env>, work: Work) -> io::Result<Self> {
+        let rows = matches!(work, Work::Fields { .. });
         let (to_worker, batches) = sync_channel::<Batch>(IN_FLIGHT);
         let (done, from_worker) = sync_channel::<Batch>(IN_FLIGHT);
         let worker = std::thread::Builder::new()
             .name("sockeye-lines".into())
             .spawn_scoped(scope, move || {
                 let mut clock = Clock::default();
+                let mut scratch = String::new();
                 for mut batch in batches {
-                    batch.format(&mut clock);
+                    batch.format(&work, &mut clock, &mut scratch);
                     if done.send(batch).is_err() {
                         break;
                     }
@@ -112,14 +145,16 @@ impl<'scope> ParallelLines<'scope> {
             to_worker: Some(to_worker),
             from_worker,
             worker: Some(worker),
+            rows,
         })
     }
 
-    /// Queues `d`'s line (its frame is `frame`); writes finished lines to `out`.
+    /// Queues `d`'s line (its frame is `frame`); writes finished lines to `out`. For rows,
+    /// `d`'s computed facts move to the batch: `d` is done with after this.
     pub(super) fn push(
         &mut self,
         frame: &Frame<'_>,
-        d: &Dissection<'_>,
+        d: &mut Dissection<'_>,
         out: &mut dyn Write,
     ) -> io::Result<()> {
         self.batch.bytes.extend_from_slice(frame.data);
@@ -132,6 +167,9 @@ impl<'scope> ParallelLines<'scope> {
             direction: frame.direction,
             rel: super::relative_seq(d),
         });
+        if self.rows {
+            self.batch.computed.push(d.take_computed());
+        }
         if self.batch.frames.len() >= BATCH_FRAMES {
             self.hand_over(out)?;
         }

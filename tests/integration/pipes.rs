@@ -266,9 +266,10 @@ fn follow_shows_packets_appended_to_a_growing_file() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// A complete file's summary lines are formatted a batch at a time on a second thread; a
-/// pipe's one by one on the reading thread. Both give the same bytes, over many batches,
-/// with `-c` ending mid-batch and with a display filter.
+/// A complete file's summary lines and `-T fields` rows are formatted a batch at a time on
+/// a second thread; a pipe's one by one on the reading thread. Both give the same bytes,
+/// over many batches, with `-c` ending mid-batch, with a display filter and with tshark's
+/// `-E` options.
 #[test]
 fn a_file_and_the_same_bytes_through_a_pipe_print_the_same_lines() {
     let dir = kit::Scratch::new("parallel-lines");
@@ -283,6 +284,42 @@ fn a_file_and_the_same_bytes_through_a_pipe_print_the_same_lines() {
         &[][..],
         &["-c", "1001"],
         &["-Y", "tcp.flags.syn == 1 || dns"],
+        &[
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+            "-e",
+            "ip.src",
+            "-e",
+            "tcp.seq",
+            "-e",
+            "tcp.analysis.ack_rtt",
+            "-e",
+            "_ws.col.Info",
+            "-e",
+            "dns.a",
+            "-E",
+            "occurrence=a",
+            "-E",
+            "quote=d",
+            "-E",
+            "header=y",
+        ],
+        &[
+            "-T",
+            "fields",
+            "-e",
+            "frame.protocols",
+            "-e",
+            "http.request.uri",
+            "-e",
+            "udp.stream",
+            "-Y",
+            "!(tcp.len == 0) || udp",
+            "-c",
+            "2000",
+        ],
     ] {
         let mut args = vec!["-r", file.to_str().unwrap_or_default()];
         args.extend_from_slice(extra);
