@@ -112,8 +112,14 @@ pub struct LabRunArgs {
     /// With --netns: `both` captures in the client's and the server's namespace at once
     /// and draws each segment leaving one and reaching the other, with the one-way delay
     /// (with -w, one pcapng interface per side).
+    /// On a terminal the UI opens on that ladder, at the first segment seen at both ends
+    /// (q quits; the namespaces are already gone).
     #[arg(long, value_enum, value_name = "WHERE", requires = "netns")]
     pub capture: Option<CaptureWhere>,
+    /// With --capture both: print the ladder as text instead of opening the terminal UI
+    /// (the default when standard output is not a terminal).
+    #[arg(short = 'H', long)]
+    pub headless: bool,
 }
 
 /// `lab run --capture WHERE`.
@@ -179,7 +185,8 @@ impl SendArgs {
 }
 
 impl LabArgs {
-    pub fn job(self) -> LabJob {
+    /// The UI opens on a terminal unless `-H` asks for printed output.
+    pub fn job(self, stdout_is_terminal: bool) -> LabJob {
         match self.command {
             LabCommand::List => LabJob::List,
             LabCommand::Run(r) => LabJob::Run(LabRun {
@@ -188,6 +195,7 @@ impl LabArgs {
                 trace: r.trace,
                 write: r.write,
                 both_sides: r.capture == Some(CaptureWhere::Both),
+                ui: stdout_is_terminal && !r.headless,
             }),
         }
     }

@@ -72,6 +72,11 @@ pub struct ReplayOptions {
     pub follow: bool,
     /// The preferences (`--profile`) the UI opens with and `W` saves.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// The title bar's name for the capture, when the file's own name would not say what
+    /// it holds (the lab's temporary file).
+    pub title: Option<String>,
+    /// Open on the two-vantage ladder at the first segment seen at both vantage points.
+    pub open_first_crossing: bool,
 }
 
 /// Opens a live source by interface name (the interface picker uses it).
@@ -144,13 +149,14 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
     let mut app = App::new(
         Arc::clone(&job.store),
         AppOptions {
-            title: path.to_string(),
+            title: opts.title.unwrap_or_else(|| path.to_string()),
             interfaces: interface_names(),
             events,
             no_color: opts.no_color || crate::tui::ui::theme::Theme::no_color_env(),
             time_format: opts.time_format,
             prefs: opts.prefs,
             process_column,
+            open_first_crossing: opts.open_first_crossing,
             ..AppOptions::default()
         },
     );
@@ -194,6 +200,7 @@ pub fn run_live_on<B: Backend + clipboard::Clipboard>(
             program_output: opts.program_output.clone(),
             prefs: opts.prefs.clone(),
             process_column: config.owners.is_some(),
+            ..AppOptions::default()
         },
     );
     if let Some(filter) = opts.display_filter {

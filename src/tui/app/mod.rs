@@ -123,6 +123,9 @@ pub struct AppOptions {
     /// machine, `sockeye run`, a file sockeye wrote them into): the Process column shows
     /// unless the preferences hide it.
     pub process_column: bool,
+    /// Open on the two-vantage ladder at the first segment seen at both ends of a link
+    /// (`lab run --capture both`), as soon as the store has paired it.
+    pub open_first_crossing: bool,
 }
 
 /// Most recent socket calls kept for display.
@@ -207,6 +210,9 @@ pub struct App {
     pub io_graph: io_graph::IoGraph,
     /// The TCP stream graph of the stream picked last.
     pub stevens: Option<stevens::Stevens>,
+    /// Still waiting to open on the first crossing (see [`AppOptions::open_first_crossing`]);
+    /// the user's first key ends the wait.
+    pub opening_crossing: bool,
 }
 
 impl App {
@@ -283,6 +289,7 @@ impl App {
             expert: expert::ExpertState::default(),
             io_graph: io_graph::IoGraph::default(),
             stevens: None,
+            opening_crossing: opts.open_first_crossing,
         };
         if let Some(prefs) = opts.prefs {
             // The user's colouring rules live beside the preferences file.
@@ -351,6 +358,7 @@ impl App {
             self.settle_selection();
             dirty = true;
         }
+        dirty |= self.open_first_crossing();
         self.ensure_visible();
         self.sync_stream();
         self.sync_narration();
@@ -382,6 +390,7 @@ impl App {
     /// Applies one action.
     pub fn handle(&mut self, action: Action) {
         self.message = None;
+        self.opening_crossing = false;
         if self.help {
             self.help = false;
             if action == Action::Quit {

@@ -83,6 +83,35 @@ impl VantageLadder {
     }
 }
 
+impl super::App {
+    /// Opens on the two-vantage ladder at the first segment seen at both ends of the link,
+    /// once the store has paired it: its departing copy selected, as a teacher would pick
+    /// it (`lab run --capture both`). A capture without any pair says so when indexed.
+    /// Returns whether the screen changed.
+    pub(super) fn open_first_crossing(&mut self) -> bool {
+        if !self.opening_crossing {
+            return false;
+        }
+        let store = std::sync::Arc::clone(&self.store);
+        let store = crate::store::lock(&store);
+        match store.first_crossing() {
+            Some(departure) if departure < self.visible => {
+                self.opening_crossing = false;
+                self.selected = departure;
+                self.follow_tail = false;
+                self.view = super::View::Ladder;
+                true
+            }
+            None if store.done => {
+                self.opening_crossing = false;
+                self.message = Some("no segment was seen at both vantage points".into());
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// The two-vantage ladder of the TCP connection of packet `selected` (`height` rows around
 /// it, only packets below `visible`), when the pipeline paired sightings of that connection
 /// near those rows; `None` for a connection seen from one vantage point (the one-capture
