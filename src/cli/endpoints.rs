@@ -212,3 +212,32 @@ impl DemoArgs {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::Cli;
+    use crate::cmd::lab::LabJob;
+    use crate::cmd::Command;
+
+    /// Whether `args` would open the UI, given whether standard output is a terminal.
+    fn lab_ui(args: &[&str], terminal: bool) -> bool {
+        let cli = Cli::try_parse_from(args).expect("valid flags");
+        match cli.into_command(terminal).expect("a command") {
+            Command::Lab(LabJob::Run(run)) => run.ui,
+            other => panic!("not lab run: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_two_vantage_lab_opens_the_ui_on_a_terminal_unless_told_not_to() {
+        let both = ["sockeye", "lab", "run", "handshake", "--netns", "--capture", "both"];
+        assert!(lab_ui(&both, true));
+        assert!(!lab_ui(&both, false), "a pipe gets the text ladder");
+        for flag in ["-H", "--headless"] {
+            let args: Vec<&str> = both.iter().copied().chain([flag]).collect();
+            assert!(!lab_ui(&args, true), "{flag}");
+        }
+    }
+}

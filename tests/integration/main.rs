@@ -22,6 +22,7 @@ mod formats;
 mod guards;
 mod handouts;
 mod hostile;
+mod lab_ui;
 mod live;
 mod merge;
 mod names;

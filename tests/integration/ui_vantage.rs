@@ -5,6 +5,12 @@
 //! read back from the store. The capture is `captures/vantage/echo-both.pcapng` (the lab's
 //! `echo` scenario captured in both namespaces, see captures/README.md).
 
+use std::time::{Duration, Instant};
+
+use sockeye::store::lock;
+use sockeye::tui::app::App;
+use sockeye::tui::ReplayOptions;
+
 use crate::kit;
 use crate::ui::{app_for, keys, screen};
 
@@ -97,4 +103,59 @@ fn the_two_vantage_ladder_survives_tiny_terminals() {
         keys(&mut a, "jjjj2jjjjjjj");
         let _ = screen(&a);
     }
+}
+
+/// The app as `lab run --capture both` opens it on its capture: as `sockeye -r` opens a
+/// file, told to open on the first segment seen at both vantage points.
+fn opened_on_first_crossing(path: &std::path::Path, width: u16, height: u16) -> App {
+    let opts = ReplayOptions {
+        title: Some("lab echo, both ends".into()),
+        open_first_crossing: true,
+        ..ReplayOptions::default()
+    };
+    let (job, mut app) = sockeye::tui::replay_app(path.to_str().unwrap(), opts).unwrap();
+    app.resize(width, height);
+    let until = Instant::now() + Duration::from_secs(20);
+    while !lock(&job.store).done {
+        assert!(Instant::now() < until, "indexing never finished");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    app.tick(Duration::ZERO);
+    app
+}
+
+#[test]
+fn the_lab_opens_on_the_ladder_at_the_first_crossing() {
+    let mut a = opened_on_first_crossing(&both_sides(), 80, 24);
+    let text = screen(&a);
+    insta::assert_snapshot!("vantage_opening_80x24", text);
+    // The client's SYN (packet 5, after the ARP exchange) selected, its delay told.
+    assert!(text.contains("lab echo, both ends"), "{text}");
+    assert!(text.contains("[2 Ladder]"), "{text}");
+    assert!(
+        text.contains("No. 5 → 6: [SYN] Seq=0 Win=64240 Len=0"),
+        "{text}"
+    );
+    assert!(text.contains("one-way delay"), "{text}");
+    let selected = |text: &str| {
+        text.lines()
+            .find_map(|l| l.trim_matches('"').strip_prefix('>').map(str::to_string))
+            .unwrap_or_default()
+    };
+    assert!(selected(&text).trim_start().starts_with("5 "), "{text}");
+    // From there the keys are the ladder's: j moves to the SYN's arrival.
+    keys(&mut a, "j");
+    let text = screen(&a);
+    assert!(selected(&text).trim_start().starts_with("6 "), "{text}");
+}
+
+#[test]
+fn a_capture_from_one_vantage_point_opens_on_the_list_and_says_why() {
+    let a = opened_on_first_crossing(&kit::textbook("tcp_handshake.pcapng"), 120, 40);
+    let text = screen(&a);
+    assert!(
+        text.contains("no segment was seen at both vantage points"),
+        "{text}"
+    );
+    assert!(text.contains("[1 Packets]"), "{text}");
 }
