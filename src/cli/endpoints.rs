@@ -232,7 +232,15 @@ mod tests {
 
     #[test]
     fn the_two_vantage_lab_opens_the_ui_on_a_terminal_unless_told_not_to() {
-        let both = ["sockeye", "lab", "run", "handshake", "--netns", "--capture", "both"];
+        let both = [
+            "sockeye",
+            "lab",
+            "run",
+            "handshake",
+            "--netns",
+            "--capture",
+            "both",
+        ];
         assert!(lab_ui(&both, true));
         assert!(!lab_ui(&both, false), "a pipe gets the text ladder");
         for flag in ["-H", "--headless"] {

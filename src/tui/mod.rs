@@ -143,8 +143,11 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
     )?;
     // Socket calls `sockeye run -w` saved beside the packets, for the ladder.
     let calls = crate::endpoints::saved::read_calls(path);
-    // A file `sockeye run -w` wrote, or one whose packets name their processes.
-    let process_column = !calls.is_empty() || crate::dissect::process::file_names_processes(path);
+    // A file `sockeye run -w` wrote (its calls name the traced program; the built-in
+    // endpoints' calls in a lab's file name none), or one whose packets name their
+    // processes.
+    let process_column = calls.iter().any(|c| c.traced.is_some())
+        || crate::dissect::process::file_names_processes(path);
     let events = saved_calls(calls);
     let mut app = App::new(
         Arc::clone(&job.store),

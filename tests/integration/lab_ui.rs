@@ -92,18 +92,30 @@ fn the_lab_opens_the_two_vantage_ladder_with_its_namespaces_gone() {
     // Both vantage points are columns, the first crossing (the client's SYN) is selected,
     // and the footer tells its one-way delay.
     assert!(text.contains("at two vantage points"), "{text}");
-    assert!(text.contains("client 19") && text.contains("server 19"), "{text}");
+    assert!(
+        text.contains("client 19") && text.contains("server 19"),
+        "{text}"
+    );
     let selected = text
         .lines()
         .find(|l| l.starts_with('>'))
         .unwrap_or_default();
     assert!(selected.contains("[SYN]"), "{text}");
-    assert!(text.contains("client side") && text.contains("→ server side"), "{text}");
+    assert!(
+        text.contains("client side") && text.contains("→ server side"),
+        "{text}"
+    );
     assert!(text.contains("µs"), "{text}");
     // While the UI shows, the lab's namespaces are already removed.
     let shell = shell.expect("the shell running sockeye");
     let netns = Command::new("nsenter")
-        .args(["-t", &shell.to_string(), "-U", "-m", "--preserve-credentials"])
+        .args([
+            "-t",
+            &shell.to_string(),
+            "-U",
+            "-m",
+            "--preserve-credentials",
+        ])
         .args(["sh", "-c", "ls -A /run/netns 2>/dev/null; true"])
         .output()
         .expect("nsenter");
@@ -113,6 +125,15 @@ fn the_lab_opens_the_two_vantage_ladder_with_its_namespaces_gone() {
         String::from_utf8_lossy(&netns.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&netns.stdout).trim(), "", "{text}");
+    // The list names each packet's vantage point; the built-in endpoints' calls saved
+    // beside the packets name no process, so no empty Process column takes the room.
+    tmux.send(&["1"]);
+    let list = tmux
+        .wait(10, |t| t.contains("[1 Packets]"))
+        .expect("the packet list");
+    let header = list.lines().find(|l| l.contains("No.")).unwrap_or_default();
+    assert!(header.contains("Interface"), "{list}");
+    assert!(!header.contains("Process"), "{list}");
     tmux.send(&["q"]);
     let back = tmux.wait_exited(15).expect("sockeye did not exit on q");
     assert!(back.lines().any(|l| l == "NAMESPACES=0"), "{back}");
