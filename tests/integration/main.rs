@@ -63,6 +63,7 @@ mod ui_filter;
 mod ui_follow;
 mod ui_gone;
 mod ui_graphs;
+mod ui_help;
 mod ui_keys;
 mod ui_marks;
 mod ui_names;

@@ -33,13 +33,10 @@ impl App {
         if self.quiz_key(ev) {
             return;
         }
-        // The help says "any key closes": letters without a binding too; q still quits.
+        // The help scrolls with the moving keys; any other key closes it, letters without a
+        // binding too; q still quits.
         if self.help {
-            self.help = false;
-            if keymap::lookup(&ev) == Some(Action::Quit) {
-                self.request_quit();
-            }
-            return;
+            return self.help_key(keymap::lookup(&ev));
         }
         if let Some(action) = keymap::lookup(&ev) {
             self.handle(action);

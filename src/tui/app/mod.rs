@@ -11,6 +11,7 @@ mod copy;
 pub mod expert;
 pub mod filter;
 pub mod follow;
+pub mod help;
 mod input;
 pub mod io_graph;
 pub mod keymap;
@@ -170,6 +171,8 @@ pub struct App {
     pub prompt: Option<Prompt>,
     pub message: Option<String>,
     pub help: bool,
+    /// The first line of the help overlay shown (it scrolls on small terminals).
+    pub help_top: usize,
     pub picker: Option<(Vec<String>, usize)>,
     pub interfaces: Vec<String>,
     pub replay: replay::Replay,
@@ -262,6 +265,7 @@ impl App {
             message: None,
             resolve_names: false,
             help: false,
+            help_top: 0,
             picker: None,
             interfaces: opts.interfaces,
             replay: replay::Replay::default(),
@@ -392,11 +396,7 @@ impl App {
         self.message = None;
         self.opening_crossing = false;
         if self.help {
-            self.help = false;
-            if action == Action::Quit {
-                self.request_quit();
-            }
-            return;
+            return self.help_key(Some(action));
         }
         if action == Action::Quiz {
             self.start_quiz(None);
