@@ -98,10 +98,13 @@ fn a_small_ladder_follows_the_selected_arrival() {
 
 #[test]
 fn the_two_vantage_ladder_survives_tiny_terminals() {
-    for (w, h) in [(1, 1), (12, 4), (30, 7), (50, 9)] {
-        let mut a = app_for(&both_sides(), w, h);
-        keys(&mut a, "jjjj2jjjjjjj");
-        let _ = screen(&a);
+    let with_calls = kit::root().join("captures/vantage/handshake-both.pcapng");
+    for path in [both_sides(), with_calls] {
+        for (w, h) in [(1, 1), (12, 4), (30, 7), (50, 9)] {
+            let mut a = opened_on_first_crossing(&path, w, h);
+            keys(&mut a, "jjjjjjj");
+            let _ = screen(&a);
+        }
     }
 }
 
@@ -109,7 +112,7 @@ fn the_two_vantage_ladder_survives_tiny_terminals() {
 /// file, told to open on the first segment seen at both vantage points.
 fn opened_on_first_crossing(path: &std::path::Path, width: u16, height: u16) -> App {
     let opts = ReplayOptions {
-        title: Some("lab echo, both ends".into()),
+        title: Some("lab, both ends".into()),
         open_first_crossing: true,
         ..ReplayOptions::default()
     };
@@ -130,7 +133,7 @@ fn the_lab_opens_on_the_ladder_at_the_first_crossing() {
     let text = screen(&a);
     insta::assert_snapshot!("vantage_opening_80x24", text);
     // The client's SYN (packet 5, after the ARP exchange) selected, its delay told.
-    assert!(text.contains("lab echo, both ends"), "{text}");
+    assert!(text.contains("lab, both ends"), "{text}");
     assert!(text.contains("[2 Ladder]"), "{text}");
     assert!(
         text.contains("No. 5 → 6: [SYN] Seq=0 Win=64240 Len=0"),
@@ -158,4 +161,38 @@ fn a_capture_from_one_vantage_point_opens_on_the_list_and_says_why() {
         "{text}"
     );
     assert!(text.contains("[1 Packets]"), "{text}");
+}
+
+/// The line of `text` (a screen) holding `needle`, and its column; panics with the screen.
+fn find(text: &str, needle: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| Some((i, l.find(needle)?)))
+        .unwrap_or_else(|| panic!("{needle:?} not on screen:\n{text}"))
+}
+
+#[test]
+fn the_calls_sit_on_their_sides_lifeline_between_the_crossings() {
+    // The lab's handshake with the built-in endpoints' calls saved beside both sides.
+    let path = kit::root().join("captures/vantage/handshake-both.pcapng");
+    let a = opened_on_first_crossing(&path, 100, 32);
+    let text = screen(&a);
+    insta::assert_snapshot!("vantage_calls_100x32", text);
+    let syn = find(&text, "[SYN] Seq=0");
+    let ack_arrives = find(&text, "▶● 0.000");
+    // The client calls connect() before its SYN leaves, on the left.
+    let connect = find(&text, "● connect()");
+    assert!(connect.0 < syn.0, "{text}");
+    // The server's accept() returns once the handshake's last ACK has arrived, on the
+    // right: its words end at the right lifeline.
+    let accept = find(&text, "● accept() returned");
+    let third_ack = find(&text, "[ACK] Seq=1 Ack=1");
+    assert!(accept.0 > third_ack.0 && accept.0 > ack_arrives.0, "{text}");
+    assert!(accept.1 > connect.1 + 20, "{text}");
+    // The server's listen() came before the capture's first packet: a negative time.
+    let listen = text
+        .lines()
+        .find(|l| l.contains("● listen()"))
+        .unwrap_or_default();
+    assert!(listen.contains("│ -0.0"), "{text}");
 }
