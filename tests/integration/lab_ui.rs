@@ -106,6 +106,10 @@ fn the_lab_opens_the_two_vantage_ladder_with_its_namespaces_gone() {
         "{text}"
     );
     assert!(text.contains("µs"), "{text}");
+    // The endpoints' calls on their side's lifeline: connect() above the SYN.
+    let connect = text.lines().position(|l| l.contains("● connect()"));
+    let syn = text.lines().position(|l| l.starts_with('>'));
+    assert!(connect.is_some() && connect < syn, "{text}");
     // While the UI shows, the lab's namespaces are already removed.
     let shell = shell.expect("the shell running sockeye");
     let netns = Command::new("nsenter")
