@@ -217,9 +217,14 @@ impl FromIterator<FieldId> for FieldSet {
 pub fn suggest(name: &str) -> Option<&'static str> {
     // A third of the name may be wrong, at most three characters: `tcp.srcprt` suggests
     // tcp.srcport, but `http` is not a typo of `tcp`.
-    let allowed = (name.chars().count() / 3).min(3);
+    let chars = name.chars().count();
+    let allowed = (chars / 3).min(3);
     FIELDS
         .iter()
+        // Names whose lengths differ by more than `allowed` cannot be within it: skipping
+        // them spares most of the table's edit distances (the UI's colouring rules try
+        // every Wireshark protocol name sockeye lacks).
+        .filter(|def| def.name.chars().count().abs_diff(chars) <= allowed)
         .map(|def| (edit_distance(name, def.name), def.name))
         .filter(|(d, _)| *d <= allowed)
         .min_by_key(|(d, _)| *d)

@@ -396,6 +396,7 @@ pub fn decode_in_place(packet: &mut Packet<'_>) {
 
 impl<'a> Packet<'a> {
     /// `frame`'s bytes with no layer decoded yet.
+    #[inline(always)]
     pub fn undecoded(frame: &Frame<'a>) -> Self {
         Packet {
             data: frame.data,

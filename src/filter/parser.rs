@@ -149,7 +149,7 @@ impl Parser {
                 super::ast::Virtual::ALL
                     .iter()
                     .map(|v| v.name())
-                    .find(|v| crate::field::suggest(name).is_none() && close(name, v))
+                    .find(|v| close(name, v))
             });
             FilterError::new(
                 ErrorKind::UnknownField {

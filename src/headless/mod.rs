@@ -395,29 +395,31 @@ pub fn run_with(
             if !printer.captures(&frame) {
                 continue;
             }
-            let dissection = dissector.dissect(&frame);
-            let shown = match lines.as_mut() {
-                Some(lines) => {
-                    let shown = printer.shows(&dissection);
-                    if shown {
-                        lines.push(&frame, &dissection, out)?;
+            dissector.dissect_with(&frame, |dissection| -> Result<(), HeadlessError> {
+                let shown = match lines.as_mut() {
+                    Some(lines) => {
+                        let shown = printer.shows(dissection);
+                        if shown {
+                            lines.push(&frame, dissection, out)?;
+                        }
+                        shown
                     }
-                    shown
+                    None => printer.print(dissection, out)?,
+                };
+                if let Some(stats) = stats.as_mut() {
+                    stats.observe(dissection);
                 }
-                None => printer.print(&dissection, out)?,
-            };
-            if let Some(stats) = stats.as_mut() {
-                stats.observe(&dissection);
-            }
-            if let Some(writer) = writer.as_deref_mut().filter(|_| shown) {
-                // A file's own comment is kept; a live capture writes the owners it found.
-                let comment = (dissection.comment.clone())
-                    .or_else(|| dissection.process.as_ref().map(|p| p.comment()));
-                match comment {
-                    Some(text) => writer.write_frame_commented(&frame, &text)?,
-                    None => writer.write_frame(&frame)?,
+                if let Some(writer) = writer.as_deref_mut().filter(|_| shown) {
+                    // A file's own comment is kept; a live capture writes the owners it found.
+                    let comment = (dissection.comment.clone())
+                        .or_else(|| dissection.process.as_ref().map(|p| p.comment()));
+                    match comment {
+                        Some(text) => writer.write_frame_commented(&frame, &text)?,
+                        None => writer.write_frame(&frame)?,
+                    }
                 }
-            }
+                Ok(())
+            })?;
         }
         if let Some(lines) = lines {
             lines.finish(out)?;

@@ -75,10 +75,15 @@ fn ladder_after(scenario: &'static str) -> Option<String> {
         std::thread::sleep(Duration::from_millis(300));
         let sink: Arc<dyn EventSink> = Arc::new(events);
         let report = scenarios::run(scenario, &ScenarioConfig::default(), sink);
-        std::thread::sleep(Duration::from_millis(500));
         let key = |code| UiEvent::Key(KeyEvent::new(code, KeyModifiers::NONE));
-        for code in [KeyCode::Char('g'), KeyCode::Char('2')] {
-            let _ = keys.send(key(code));
+        // On a busy machine the live store may index the scenario's packets well after it
+        // ended, and `g` on an empty list selects nothing. Both keys are idempotent, so
+        // they are sent again over a second: the last ones find the packets there.
+        for _ in 0..4 {
+            std::thread::sleep(Duration::from_millis(250));
+            for code in [KeyCode::Char('g'), KeyCode::Char('2')] {
+                let _ = keys.send(key(code));
+            }
         }
         std::thread::sleep(Duration::from_millis(300));
         let _ = keys.send(UiEvent::Resize(120, 50));

@@ -59,7 +59,7 @@ fn server_and_client_on_two_hosts_joined_by_veth() {
         x.contains("ARP, Request who-has 192.0.2.1")
     });
     let connect = position(&l, "connect()", |x| {
-        x.contains(" client python3[") && x.contains("connect()")
+        x.contains(" client python3[") && x.contains("connect()") && x.contains("192.0.2.1:7071")
     });
     let syn = position(&l, "SYN", |x| {
         x.contains("IP 192.0.2.2.") && x.contains("> 192.0.2.1.7071: Flags [S],")
