@@ -25,9 +25,46 @@ pub fn key_rows(width: u16) -> usize {
     }
 }
 
+/// The overlay's width on a terminal `width` columns wide: its key columns (two of 38 or
+/// one of 36) and the borders.
+pub fn popup_width(width: u16) -> u16 {
+    let wanted = if width >= TWO_COLUMNS_FROM {
+        2 * 38 + 3
+    } else {
+        36 + 3
+    };
+    wanted.min(width)
+}
+
+/// The notes as the overlay shows them: each wrapped at spaces to fit between its
+/// borders (a narrow terminal would otherwise cut them), continuation lines indented.
+pub fn note_lines(width: u16) -> Vec<String> {
+    let room = usize::from(popup_width(width).saturating_sub(2)).max(12);
+    let mut lines = Vec::new();
+    for note in NOTES {
+        let mut line = String::from(" ");
+        // Nothing but the indent on the line yet: the next word goes there whatever its
+        // length.
+        let mut fresh = true;
+        for word in note.split_whitespace() {
+            if !fresh && line.chars().count() + 1 + word.chars().count() > room {
+                lines.push(std::mem::replace(&mut line, String::from("   ")));
+                fresh = true;
+            }
+            if !fresh {
+                line.push(' ');
+            }
+            line.push_str(word);
+            fresh = false;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 /// Every line the overlay holds at `width`: the keys, then the notes.
 pub fn line_count(width: u16) -> usize {
-    key_rows(width) + NOTES.len()
+    key_rows(width) + note_lines(width).len()
 }
 
 /// The first line shown when the overlay is scrolled to `top` at `size`: never past the

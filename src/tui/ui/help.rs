@@ -55,14 +55,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     // Every key first, then the notes; what does not fit is scrolled to.
-    lines.extend(help::NOTES.iter().map(|note| Line::raw(*note)));
-    let width = if two {
-        (2 * col + 3) as u16
-    } else {
-        (col + 3) as u16
-    };
+    lines.extend(help::note_lines(area.width).into_iter().map(Line::raw));
     let height = (lines.len() + 2) as u16;
-    let w = width.min(area.width);
+    let w = help::popup_width(area.width);
     let h = height.min(area.height);
     let popup = Rect::new(
         area.x + (area.width - w) / 2,
