@@ -185,12 +185,22 @@ struct TempCapture {
 impl TempCapture {
     fn create() -> Result<TempCapture, EndpointError> {
         use std::os::unix::fs::DirBuilderExt;
-        let dir = std::env::temp_dir().join(format!("sockeye-lab-{}", std::process::id()));
-        std::fs::DirBuilder::new()
-            .mode(0o700)
-            .create(&dir)
-            .map_err(|e| EndpointError::Failed(format!("cannot create {}: {e}", dir.display())))?;
-        Ok(TempCapture { dir })
+        let base = std::env::temp_dir();
+        let fail = |dir: &std::path::Path, e: &dyn std::fmt::Display| {
+            EndpointError::Failed(format!("cannot create {}: {e}", dir.display()))
+        };
+        // Another name when one exists (left by a process killed before it cleaned up,
+        // whose pid this one reuses): never into a directory this run did not make.
+        let mut last = base.clone();
+        for n in 0..16 {
+            let dir = base.join(format!("sockeye-lab-{}-{n}", std::process::id()));
+            match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+                Ok(()) => return Ok(TempCapture { dir }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = dir,
+                Err(e) => return Err(fail(&dir, &e)),
+            }
+        }
+        Err(fail(&last, &"it exists, and so do the other names tried"))
     }
 
     fn path(&self) -> PathBuf {
