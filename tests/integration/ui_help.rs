@@ -64,7 +64,7 @@ fn at_80x24_the_notes_are_one_scroll_away_and_other_keys_close() {
     assert!(text.contains("In expert info (8)"), "{text}");
     // k goes back one line; a key that does not move closes, q still quits.
     keys(&mut a, "k");
-    assert!(screen(&a).contains(" more ↓ "), "{}", screen(&a));
+    assert!(screen(&a).contains(" more ↑↓ "), "{}", screen(&a));
     keys(&mut a, "y");
     assert!(!a.help && !a.quit);
     keys(&mut a, "?");
@@ -86,7 +86,7 @@ fn a_small_terminal_pages_through_every_key() {
         press(&mut a, KeyCode::PageUp);
     }
     assert!(screen(&a).contains("q C-c"), "{}", screen(&a));
-    assert!(!screen(&a).contains(" more ↑ "), "{}", screen(&a));
+    assert!(screen(&a).contains(" more ↓ "), "{}", screen(&a));
 }
 
 #[test]
@@ -99,4 +99,26 @@ fn a_large_terminal_shows_everything_without_a_mark() {
     // Nothing to scroll: j leaves it where it is, open.
     keys(&mut a, "j");
     assert_eq!(screen(&a), text);
+}
+
+#[test]
+fn the_wheel_scrolls_the_help_and_a_click_closes_it_touching_nothing_beneath() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mouse = |kind, row| MouseEvent {
+        kind,
+        column: 10,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let mut a = app("tcp_handshake.pcapng", 80, 24);
+    keys(&mut a, "?");
+    let first = screen(&a);
+    a.handle_mouse(mouse(MouseEventKind::ScrollDown, 5));
+    assert!(a.help);
+    assert_ne!(screen(&a), first, "the wheel scrolled the help");
+    assert!(screen(&a).contains(" more ↑↓ "), "{}", screen(&a));
+    // A click on the third packet's row, under the help: closes the help only.
+    a.handle_mouse(mouse(MouseEventKind::Down(MouseButton::Left), 5));
+    assert!(!a.help);
+    assert_eq!(a.selected, 0, "the click went to the help, not the list");
 }

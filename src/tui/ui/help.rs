@@ -76,10 +76,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             " Keys — any key closes "
         });
-    if top + shown < lines.len() {
-        block = block.title_bottom(Line::raw(" more ↓ ").right_aligned());
-    } else if top > 0 {
-        block = block.title_bottom(Line::raw(" more ↑ ").right_aligned());
+    let more = match (top > 0, top + shown < lines.len()) {
+        (true, true) => Some(" more ↑↓ "),
+        (false, true) => Some(" more ↓ "),
+        (true, false) => Some(" more ↑ "),
+        (false, false) => None,
+    };
+    if let Some(more) = more {
+        block = block.title_bottom(Line::raw(more).right_aligned());
     }
     Clear.render(popup, buf);
     Paragraph::new(lines)
