@@ -82,6 +82,12 @@ impl Analyzer {
         self.tcp.process(seg)
     }
 
+    /// [`Self::tcp`] writing the facts into `out` (the dissection's slot) rather than
+    /// returning them.
+    pub fn tcp_into(&mut self, seg: &TcpSegment<'_>, out: &mut Option<TcpFacts>) {
+        self.tcp.process_into(seg, out);
+    }
+
     /// A TCP segment whose length cannot be known (the IP total length is shorter than
     /// the TCP header): only `tcp.stream` is assigned, as tshark does.
     pub fn tcp_stream_only(&mut self, seg: &TcpSegment<'_>) -> u64 {

@@ -366,8 +366,9 @@ impl Dissector {
             d.reassembled = self.defrag.push(packet, frame.ts_ns);
         }
         let number = d.info.number;
-        d.tcp = tcp_segment(packet, number, frame.ts_ns, &mut self.sack)
-            .map(|segment| self.analyzer.tcp(&segment));
+        if let Some(segment) = tcp_segment(packet, number, frame.ts_ns, &mut self.sack) {
+            self.analyzer.tcp_into(&segment, &mut d.tcp);
+        }
         d.vantage = match (self.vantage.as_mut(), d.tcp.as_ref()) {
             (Some(matcher), Some(_)) => vantage_key(packet).and_then(|key| {
                 matcher.observe(
@@ -392,12 +393,13 @@ impl Dissector {
             let comment = d.comment.as_deref()?;
             process::from_comment(comment, process::source_end(packet))
         });
-        d.app = self.app.observe(
+        self.app.observe_into(
             packet,
             number,
             d.tcp.as_ref(),
             d.udp.as_ref(),
             d.reassembled.as_ref(),
+            &mut d.app,
         );
         d.names = self.names.as_mut().map(|names| {
             // The frame's own DNS answers name hosts from here on; tshark reads them before

@@ -277,12 +277,22 @@ impl TcpTable {
     }
 
     pub fn process(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
+        let mut out = None;
+        self.process_into(seg, &mut out);
+        out.unwrap_or_else(|| TcpFacts::unanalysed(0, seg))
+    }
+
+    /// [`Self::process`] writing the facts where the caller keeps them: the per-frame
+    /// pipeline's way, since returning the 200-byte facts and wrapping them in an Option
+    /// copied them twice per segment.
+    pub fn process_into(&mut self, seg: &TcpSegment<'_>, out: &mut Option<TcpFacts>) {
         let (idx, side, reused) = self.locate(seg);
         let seq = SeqNum(seg.seq);
         let flags = seg.flags;
         let Some(conv) = self.convs.get_mut(idx) else {
             // Not reached: `locate` returns an index into `convs`.
-            return TcpFacts::unanalysed(idx as u64, seg);
+            *out = Some(TcpFacts::unanalysed(idx as u64, seg));
+            return;
         };
         let input = SegInput {
             frame: seg.frame,
@@ -328,7 +338,7 @@ impl TcpTable {
         let stream_delta_ns = seg.ts_ns.wrapping_sub(conv.prev_ts_ns);
         conv.prev_ts_ns = seg.ts_ns;
         conv.completeness |= completeness_bits(seg, conv.stats.frames() == 1);
-        TcpFacts {
+        *out = Some(TcpFacts {
             stream: conv.stats.stream,
             seq_rel,
             ack_rel,
@@ -349,7 +359,7 @@ impl TcpTable {
             completeness,
             stream_rel_ns,
             stream_delta_ns,
-        }
+        });
     }
 
     fn create(&mut self, key: ConvKey, side: KeySide, seg: &TcpSegment<'_>) -> usize {

@@ -70,6 +70,21 @@ impl AppTracker {
         reassembled: Option<&IpDefragPayloadVec>,
     ) -> AppFacts {
         let mut facts = AppFacts::default();
+        self.observe_into(packet, frame, tcp, udp, reassembled, &mut facts);
+        facts
+    }
+
+    /// [`Self::observe`] filling `facts` (a fresh default, where the dissection keeps it)
+    /// rather than returning them: the per-frame pipeline's way, which spares a copy.
+    pub fn observe_into(
+        &mut self,
+        packet: &Packet<'_>,
+        frame: u64,
+        tcp: Option<&TcpFacts>,
+        udp: Option<&UdpFacts>,
+        reassembled: Option<&IpDefragPayloadVec>,
+        facts: &mut AppFacts,
+    ) {
         if !self.skip.columns {
             let (protocol, info) = columns::base(packet, tcp, self.port_names);
             facts.protocol = protocol.into();
@@ -78,12 +93,11 @@ impl AppTracker {
         if !self.skip.protocols {
             layer_protocols(packet, &mut facts.protocols);
         }
-        self.layers(packet, frame, tcp, udp, reassembled, &mut facts);
+        self.layers(packet, frame, tcp, udp, reassembled, facts);
         if self.skip.protocols {
             // What the stages appended is a tail without its head: nobody reads it.
             facts.protocols.clear();
         }
-        facts
     }
 
     fn layers(
