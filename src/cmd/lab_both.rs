@@ -142,15 +142,15 @@ fn save(path: &str, sides: &BothSides) -> Result<(), EndpointError> {
 
 /// The UI over the capture, opened as `sockeye -r` opens a file (one truth: the store
 /// indexes and pairs what was written): the `-w` pcapng when there is one, else a private
-/// temporary file removed when the UI ends.
+/// temporary file, removed as soon as the store has it open.
 fn show_ui(name: &str, sides: &BothSides, write: Option<&str>) -> Result<ExitCode, EndpointError> {
     if let Some(path) = write {
         save(path, sides)?;
     }
     // A pcap `-w` file has no room for the sides' names: the UI reads a pcapng.
     let kept = write.filter(|p| CaptureFormat::from_path(p) == CaptureFormat::PcapNg);
-    // Kept until the UI ends: dropping it removes the file.
-    let (path, _temp) = match kept {
+    // Dropping it removes the file.
+    let (path, temp) = match kept {
         Some(p) => (p.to_string(), None),
         None => {
             let temp = TempCapture::create()?;
@@ -163,16 +163,24 @@ fn show_ui(name: &str, sides: &BothSides, write: Option<&str>) -> Result<ExitCod
     for n in report.map(|r| r.notes.as_slice()).unwrap_or_default() {
         println!("note: {n}");
     }
-    crate::tui::run_replay(
-        &path,
-        crate::tui::ReplayOptions {
-            no_color: crate::tui::ui::theme::Theme::no_color_env(),
-            title: Some(format!("lab {name}, both ends")),
-            open_first_crossing: true,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| EndpointError::Failed(e.to_string()))?;
+    let fail = |e: &dyn std::fmt::Display| EndpointError::Failed(e.to_string());
+    let options = crate::tui::ReplayOptions {
+        no_color: crate::tui::ui::theme::Theme::no_color_env(),
+        title: Some(format!("lab {name}, both ends")),
+        open_first_crossing: true,
+        ..Default::default()
+    };
+    // The job indexes for as long as it lives.
+    let (_job, mut app) = crate::tui::replay_app(&path, options).map_err(|e| fail(&e))?;
+    // The store holds the capture open and mapped: its temporary name goes at once, so
+    // nothing is left behind however the UI ends.
+    drop(temp);
+    // As `sockeye -i` once its socket is open, the UI decodes and saves with no privilege
+    // (sudo's user again, every capability cleared). The indexing thread started above
+    // keeps the capabilities it began with while it reads the lab's own capture, unless
+    // the switch to sudo's user clears them there too.
+    crate::capture::drop_privileges().map_err(|e| fail(&e))?;
+    crate::tui::run_app(&mut app).map_err(|e| fail(&e))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -128,7 +128,13 @@ pub(crate) fn saved_calls(
 /// `sockeye -r FILE` in a terminal: open at once, index in the background.
 pub fn run_replay(path: &str, opts: ReplayOptions) -> Result<(), UiError> {
     let (_job, mut app) = replay_app(path, opts)?;
-    with_terminal(|terminal, input, stop| run_loop(terminal, &mut app, input, stop, None))
+    run_app(&mut app)
+}
+
+/// The UI on the terminal over an app already opened (the lab removes its temporary file
+/// and drops its privileges between [`replay_app`] and this).
+pub fn run_app(app: &mut App) -> Result<(), UiError> {
+    with_terminal(|terminal, input, stop| run_loop(terminal, app, input, stop, None))
 }
 
 /// The app of a replay session, with the command line's filters in force; the job indexes

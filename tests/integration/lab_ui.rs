@@ -1,6 +1,6 @@
 //! `sockeye lab run handshake --netns --capture both` as a teacher types it: the real binary
-//! in a real terminal (tmux) opens on the two-vantage ladder, and the lab's namespaces are
-//! gone while it shows. It runs inside a private user, mount and network namespace with a
+//! in a real terminal (tmux) opens on the two-vantage ladder, and while it shows, the lab's
+//! namespaces and its temporary capture are gone and sockeye holds no capability. It runs inside a private user, mount and network namespace with a
 //! fresh /run, so the lab's named namespaces never touch the host's /run/netns and cannot
 //! outlive the test, whatever happens to sockeye.
 
@@ -66,6 +66,14 @@ fn lab_temp_dirs() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The lab's temporary captures made since `before` was listed.
+fn new_lab_temp_dirs(before: &[String]) -> Vec<String> {
+    lab_temp_dirs()
+        .into_iter()
+        .filter(|d| !before.contains(d))
+        .collect()
+}
+
 #[test]
 fn the_lab_opens_the_two_vantage_ladder_with_its_namespaces_gone() {
     if let Err(why) = probe() {
@@ -129,6 +137,19 @@ fn the_lab_opens_the_two_vantage_ladder_with_its_namespaces_gone() {
         String::from_utf8_lossy(&netns.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&netns.stdout).trim(), "", "{text}");
+    // The temporary capture's name is gone too (the store holds it open), and the UI runs
+    // without any capability.
+    assert_eq!(new_lab_temp_dirs(&temp_before), Vec::<String>::new());
+    let pid = sockeye.expect("sockeye's pid");
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("its status");
+    for set in ["CapPrm:", "CapEff:"] {
+        let line = status.lines().find(|l| l.starts_with(set));
+        assert_eq!(
+            line.and_then(|l| l.split_whitespace().nth(1)),
+            Some("0000000000000000"),
+            "{status}"
+        );
+    }
     // The list names each packet's vantage point; the built-in endpoints' calls saved
     // beside the packets name no process, so no empty Process column takes the room.
     tmux.send(&["1"]);
@@ -145,10 +166,5 @@ fn the_lab_opens_the_two_vantage_ladder_with_its_namespaces_gone() {
     // Back on the shell's screen: the scenario's notes, no UI left.
     assert!(back.contains("scenario handshake"), "{back}");
     assert!(!back.contains("at two vantage points"), "{back}");
-    // The temporary capture the UI read is removed.
-    let left: Vec<String> = lab_temp_dirs()
-        .into_iter()
-        .filter(|d| !temp_before.contains(d))
-        .collect();
-    assert!(left.is_empty(), "left behind: {left:?}");
+    assert_eq!(new_lab_temp_dirs(&temp_before), Vec::<String>::new());
 }
