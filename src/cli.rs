@@ -412,7 +412,7 @@ impl Cli {
             Some(Command::Read { file, io }) => read_command(file, &io)?,
             Some(Command::Serve(a)) => cmd::Command::Serve(a.config()),
             Some(Command::Send(a)) => cmd::Command::Send(a.job()?),
-            Some(Command::Lab(a)) => cmd::Command::Lab(a.job()),
+            Some(Command::Lab(a)) => cmd::Command::Lab(a.job(stdout_is_terminal)),
             Some(Command::Demo(a)) => cmd::Command::Demo(a.options()),
             Some(Command::Lesson(a)) => cmd::Command::Lesson(cmd::lesson::LessonOptions {
                 path: a.file,

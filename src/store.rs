@@ -219,6 +219,13 @@ impl Store {
         self.facts.vantage(i as u64 + 1)
     }
 
+    /// The first segment the pipeline saw leave one vantage point and reach the other: its
+    /// departing copy (0-based), where a two-vantage capture's ladder opens.
+    pub fn first_crossing(&self) -> Option<usize> {
+        let departure = self.facts.first_departure()?.checked_sub(1)?;
+        usize::try_from(departure).ok().filter(|&i| i >= self.first)
+    }
+
     /// How many capture interfaces (a merge's sources, a pcapng's interfaces) are known.
     pub fn interface_count(&self) -> usize {
         self.interfaces.len()

@@ -112,8 +112,14 @@ pub struct LabRunArgs {
     /// With --netns: `both` captures in the client's and the server's namespace at once
     /// and draws each segment leaving one and reaching the other, with the one-way delay
     /// (with -w, one pcapng interface per side).
+    /// On a terminal the UI opens on that ladder, at the first segment seen at both ends
+    /// (q quits; the namespaces are already gone).
     #[arg(long, value_enum, value_name = "WHERE", requires = "netns")]
     pub capture: Option<CaptureWhere>,
+    /// With --capture both: print the ladder as text instead of opening the terminal UI
+    /// (the default when standard output is not a terminal).
+    #[arg(short = 'H', long)]
+    pub headless: bool,
 }
 
 /// `lab run --capture WHERE`.
@@ -179,7 +185,8 @@ impl SendArgs {
 }
 
 impl LabArgs {
-    pub fn job(self) -> LabJob {
+    /// The UI opens on a terminal unless `-H` asks for printed output.
+    pub fn job(self, stdout_is_terminal: bool) -> LabJob {
         match self.command {
             LabCommand::List => LabJob::List,
             LabCommand::Run(r) => LabJob::Run(LabRun {
@@ -188,6 +195,7 @@ impl LabArgs {
                 trace: r.trace,
                 write: r.write,
                 both_sides: r.capture == Some(CaptureWhere::Both),
+                ui: stdout_is_terminal && !r.headless,
             }),
         }
     }
@@ -201,6 +209,43 @@ impl DemoArgs {
             pause: Duration::from_millis(self.pause_ms),
             host: self.host,
             lesson: self.lesson,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::Cli;
+    use crate::cmd::lab::LabJob;
+    use crate::cmd::Command;
+
+    /// Whether `args` would open the UI, given whether standard output is a terminal.
+    fn lab_ui(args: &[&str], terminal: bool) -> bool {
+        let cli = Cli::try_parse_from(args).expect("valid flags");
+        match cli.into_command(terminal).expect("a command") {
+            Command::Lab(LabJob::Run(run)) => run.ui,
+            other => panic!("not lab run: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_two_vantage_lab_opens_the_ui_on_a_terminal_unless_told_not_to() {
+        let both = [
+            "sockeye",
+            "lab",
+            "run",
+            "handshake",
+            "--netns",
+            "--capture",
+            "both",
+        ];
+        assert!(lab_ui(&both, true));
+        assert!(!lab_ui(&both, false), "a pipe gets the text ladder");
+        for flag in ["-H", "--headless"] {
+            let args: Vec<&str> = both.iter().copied().chain([flag]).collect();
+            assert!(!lab_ui(&args, true), "{flag}");
         }
     }
 }

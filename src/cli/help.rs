@@ -64,7 +64,8 @@ Examples, by the groups above:
   sockeye -r both.pcapng -T fields -e frame.number -e sockeye.vantage.delay
                                             a segment seen at both ends: its one-way delay
   sudo sockeye lab run handshake --netns --capture both
-                                            one connection drawn from both ends of the link
+                                            one connection seen from both ends of the link: the
+                                            UI opens on each segment's one-way delay (-H: text)
  Shell
   source <(sockeye completions bash)        Tab completion (also zsh, fish); `make man` for sockeye.1
 

@@ -154,6 +154,7 @@ fn run_headless(rounds: u32, pause: Duration) -> anyhow::Result<ExitCode> {
                 trace: true,
                 write: None,
                 both_sides: false,
+                ui: false,
             }))?;
             println!();
             std::thread::sleep(pause);

@@ -36,6 +36,9 @@ pub struct LabRun {
     pub write: Option<String>,
     /// `--capture both`: capture in both namespaces and draw the two-vantage ladder.
     pub both_sides: bool,
+    /// With `--capture both`: open the terminal UI on the ladder (standard output is a
+    /// terminal and no `-H`) rather than print it.
+    pub ui: bool,
 }
 
 /// `sockeye send …`, validated.
@@ -138,7 +141,10 @@ fn lab_run(r: LabRun) -> Result<ExitCode, EndpointError> {
     println!("scenario {}: {}", info.name, info.summary);
     println!("watch for: {}", info.watch);
     if let (true, Some(l)) = (r.both_sides, &lab) {
-        return two_vantage_run(info.name, &cfg, l, r.write.as_deref());
+        let sides = super::lab_both::capture(info.name, &cfg, l)?;
+        // The namespaces go before anything is shown: the UI may stay open for long.
+        drop(lab);
+        return super::lab_both::show(info.name, sides, r.write.as_deref(), r.ui, &cfg.stop);
     }
     let tap = match (r.trace, &r.write) {
         // The user asked for a file: no capture rights is an error, not a degraded run.
@@ -203,86 +209,4 @@ fn tap_for(lab: Option<&Lab>) -> Result<PacketTap, EndpointError> {
         None => PacketTap::open("lo"),
         Some(l) => netns::run_in(Some(&l.server_ns), || PacketTap::open(netns::VETH)),
     }
-}
-
-/// `lab run NAME --netns --capture both`: the scenario captured at both ends of the veth
-/// link at once, drawn as the two-vantage ladder (each segment's departure, arrival and
-/// one-way delay), and with `-w` saved as one pcapng with an interface per side.
-fn two_vantage_run(
-    name: &str,
-    cfg: &ScenarioConfig,
-    lab: &Lab,
-    write: Option<&str>,
-) -> Result<ExitCode, EndpointError> {
-    use crate::frame::{Direction, Frame, InterfaceDesc, InterfaceTable, LinkType, OwnedFrame};
-    let client_tap = netns::run_in(Some(&lab.client_ns), || PacketTap::open(netns::VETH))?;
-    let server_tap = netns::run_in(Some(&lab.server_ns), || PacketTap::open(netns::VETH))?;
-    let log = Arc::new(EventLog::new());
-    let sink: Arc<dyn EventSink> = log.clone();
-    let linger = Duration::from_millis(150);
-    let ((report, server_frames), client_frames) = capture_while(client_tap, linger, || {
-        capture_while(server_tap, linger, || scenarios::run(name, cfg, sink))
-    });
-    let ports: HashSet<u16> = log
-        .snapshot()
-        .iter()
-        .flat_map(|e| [e.local, e.peer])
-        .flatten()
-        .map(|a| a.port())
-        .filter(|p| *p != 0)
-        .collect();
-    // Client first (interface 0, the ladder's left), then the server; in time order, the
-    // client's copy first on a tie.
-    let mut frames: Vec<OwnedFrame> = Vec::new();
-    for (interface, side) in [(0u32, &client_frames), (1, &server_frames)] {
-        for f in scenario_frames(side, &ports) {
-            frames.push(OwnedFrame {
-                ts_ns: f.ts_ns,
-                data: f.data.clone(),
-                orig_len: f.orig_len,
-                link: LinkType::ETHERNET,
-                interface,
-                direction: if f.outgoing {
-                    Direction::Outbound
-                } else {
-                    Direction::Inbound
-                },
-            });
-        }
-    }
-    frames.sort_by_key(|f| (f.ts_ns, f.interface));
-    let sides = [
-        format!("client {} ({})", netns::CLIENT_IP, netns::VETH),
-        format!("server {} ({})", netns::SERVER_IP, netns::VETH),
-    ];
-    let table = InterfaceTable::of(
-        sides
-            .iter()
-            .map(|n| InterfaceDesc::new(Some(n), LinkType::ETHERNET, 262_144, 9))
-            .collect(),
-    );
-    let mut dissector = crate::dissect::Dissector::new().with_interfaces(table.clone());
-    let mut view = crate::teach::vantage::TwoVantage::new();
-    for f in &frames {
-        view.push(&dissector.dissect(&f.as_frame()));
-    }
-    println!("two vantage points: the same connection captured in both namespaces");
-    print!("{}", view.render_text("client", "server"));
-    let report = report?;
-    for n in &report.notes {
-        println!("note: {n}");
-    }
-    if let Some(path) = write {
-        let fail = |e: &dyn std::fmt::Display| EndpointError::Failed(e.to_string());
-        let mut w = crate::pcapio::CaptureWriter::create(path, 262_144, LinkType::ETHERNET)
-            .map_err(|e| fail(&e))?
-            .with_interfaces(table);
-        for f in &frames {
-            let frame: Frame<'_> = f.as_frame();
-            w.write_frame(&frame).map_err(|e| fail(&e))?;
-        }
-        w.flush().map_err(|e| fail(&e))?;
-        println!("wrote {} packets (both sides) to {path}", w.written());
-    }
-    Ok(ExitCode::SUCCESS)
 }

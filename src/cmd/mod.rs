@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod lab;
+mod lab_both;
 pub mod lesson;
 pub mod merge;
 pub mod privacy;

@@ -44,6 +44,7 @@ pub fn replay(path: &str, follow: bool, filters: UiFilters) -> anyhow::Result<Ex
             time_format: filters.time_format,
             follow,
             prefs: filters.prefs,
+            ..Default::default()
         },
     )?;
     Ok(ExitCode::SUCCESS)

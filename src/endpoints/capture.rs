@@ -10,8 +10,8 @@ use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 
 use super::EndpointError;
 use crate::frame::TimestampNs;
-use crate::frame::{Direction, Frame, LinkType};
-use crate::pcapio::CaptureWriter;
+use crate::frame::{Direction, Frame, InterfaceTable, LinkType, OwnedFrame};
+use crate::pcapio::{CaptureFormat, CaptureWriter};
 use crate::source::{LiveSource, RingConfig, RingSource};
 
 /// Bytes kept of each frame: a whole loopback GSO super-packet plus headers.
@@ -144,7 +144,7 @@ pub fn packet_lines(frames: &[&TapFrame]) -> Vec<(TimestampNs, String)> {
 pub fn write_frames(path: &str, frames: &[&TapFrame]) -> Result<u64, EndpointError> {
     let w = CaptureWriter::create(path, SNAPLEN, LinkType::ETHERNET)
         .map_err(|e| EndpointError::Failed(e.to_string()))?;
-    write_into(w, frames, None)
+    write_into(w, frames.iter().map(|f| tap_frame(f)), None)
 }
 
 /// Saves frames and the socket calls beside them in a pcapng file (see
@@ -159,31 +159,62 @@ pub fn write_frames_and_calls(
     let notes = calls.iter().filter_map(super::saved::to_note).collect();
     let w = CaptureWriter::create_with_notes(path, SNAPLEN, notes)
         .map_err(|e| EndpointError::Failed(e.to_string()))?;
-    let owners = super::call_owners::CallOwners::from_events(calls);
-    let dissector =
-        (!owners.is_empty()).then(|| crate::dissect::Dissector::with_owners(Box::new(owners)));
-    write_into(w, frames, dissector)
+    write_into(w, frames.iter().map(|f| tap_frame(f)), owners_of(calls))
 }
 
-fn write_into(
+/// Saves the frames of several capture interfaces, each described as `interfaces` says
+/// (pcapng: one interface block each, named), with the socket calls beside them as
+/// [`write_frames_and_calls`] keeps them; a pcap file keeps only the packets.
+pub fn write_sides(
+    path: &str,
+    frames: &[OwnedFrame],
+    interfaces: InterfaceTable,
+    calls: &[super::events::SocketEvent],
+) -> Result<u64, EndpointError> {
+    let fail = |e: crate::pcapio::WriteError| EndpointError::Failed(e.to_string());
+    let frames = frames.iter().map(OwnedFrame::as_frame);
+    if CaptureFormat::from_path(path) != CaptureFormat::PcapNg {
+        let w = CaptureWriter::create(path, SNAPLEN, LinkType::ETHERNET).map_err(fail)?;
+        return write_into(w, frames, None);
+    }
+    let notes = calls.iter().filter_map(super::saved::to_note).collect();
+    let w = CaptureWriter::create_with_notes(path, SNAPLEN, notes)
+        .map_err(fail)?
+        .with_interfaces(interfaces.clone());
+    let owners = owners_of(calls).map(|d| d.with_interfaces(interfaces));
+    write_into(w, frames, owners)
+}
+
+/// The pipeline stage that names each packet's owning process from the calls, when any
+/// call names one.
+fn owners_of(calls: &[super::events::SocketEvent]) -> Option<crate::dissect::Dissector> {
+    let owners = super::call_owners::CallOwners::from_events(calls);
+    (!owners.is_empty()).then(|| crate::dissect::Dissector::with_owners(Box::new(owners)))
+}
+
+/// A tapped frame as the one capture interface of a file (0) sees it.
+fn tap_frame(f: &TapFrame) -> Frame<'_> {
+    Frame {
+        ts_ns: f.ts_ns,
+        data: &f.data,
+        orig_len: f.orig_len,
+        link: LinkType::ETHERNET,
+        interface: 0,
+        direction: if f.outgoing {
+            Direction::Outbound
+        } else {
+            Direction::Inbound
+        },
+    }
+}
+
+fn write_into<'a>(
     mut w: CaptureWriter,
-    frames: &[&TapFrame],
+    frames: impl Iterator<Item = Frame<'a>>,
     mut owners: Option<crate::dissect::Dissector>,
 ) -> Result<u64, EndpointError> {
     let fail = |e: &dyn std::fmt::Display| EndpointError::Failed(e.to_string());
-    for f in frames {
-        let frame = Frame {
-            ts_ns: f.ts_ns,
-            data: &f.data,
-            orig_len: f.orig_len,
-            link: LinkType::ETHERNET,
-            interface: 0,
-            direction: if f.outgoing {
-                Direction::Outbound
-            } else {
-                Direction::Inbound
-            },
-        };
+    for frame in frames {
         let comment = owners
             .as_mut()
             .and_then(|d| d.dissect(&frame).process.map(|p| p.comment()));

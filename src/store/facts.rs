@@ -250,6 +250,15 @@ impl FactTable {
         self.vantage.get(at).map(|(_, pair)| *pair)
     }
 
+    /// The first departure paired with an arrival (the pairs are kept in arrival order,
+    /// and a later arrival may pair with an earlier departure: the smallest one counts).
+    pub fn first_departure(&self) -> Option<u64> {
+        self.vantage
+            .iter()
+            .map(|(_, pair)| pair.departure.frame)
+            .min()
+    }
+
     /// Forgets the pairs of frames before `number` (a live store evicted them).
     pub fn evict_vantage_before(&mut self, number: u64) {
         let dead = self.vantage.partition_point(|(n, _)| *n < number);

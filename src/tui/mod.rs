@@ -72,6 +72,11 @@ pub struct ReplayOptions {
     pub follow: bool,
     /// The preferences (`--profile`) the UI opens with and `W` saves.
     pub prefs: Option<crate::prefs::Loaded>,
+    /// The title bar's name for the capture, when the file's own name would not say what
+    /// it holds (the lab's temporary file).
+    pub title: Option<String>,
+    /// Open on the two-vantage ladder at the first segment seen at both vantage points.
+    pub open_first_crossing: bool,
 }
 
 /// Opens a live source by interface name (the interface picker uses it).
@@ -123,7 +128,13 @@ pub(crate) fn saved_calls(
 /// `sockeye -r FILE` in a terminal: open at once, index in the background.
 pub fn run_replay(path: &str, opts: ReplayOptions) -> Result<(), UiError> {
     let (_job, mut app) = replay_app(path, opts)?;
-    with_terminal(|terminal, input, stop| run_loop(terminal, &mut app, input, stop, None))
+    run_app(&mut app)
+}
+
+/// The UI on the terminal over an app already opened (the lab removes its temporary file
+/// and drops its privileges between [`replay_app`] and this).
+pub fn run_app(app: &mut App) -> Result<(), UiError> {
+    with_terminal(|terminal, input, stop| run_loop(terminal, app, input, stop, None))
 }
 
 /// The app of a replay session, with the command line's filters in force; the job indexes
@@ -138,19 +149,23 @@ pub fn replay_app(path: &str, opts: ReplayOptions) -> Result<(store::IndexJob, A
     )?;
     // Socket calls `sockeye run -w` saved beside the packets, for the ladder.
     let calls = crate::endpoints::saved::read_calls(path);
-    // A file `sockeye run -w` wrote, or one whose packets name their processes.
-    let process_column = !calls.is_empty() || crate::dissect::process::file_names_processes(path);
+    // A file `sockeye run -w` wrote (its calls name the traced program; the built-in
+    // endpoints' calls in a lab's file name none), or one whose packets name their
+    // processes.
+    let process_column = calls.iter().any(|c| c.traced.is_some())
+        || crate::dissect::process::file_names_processes(path);
     let events = saved_calls(calls);
     let mut app = App::new(
         Arc::clone(&job.store),
         AppOptions {
-            title: path.to_string(),
+            title: opts.title.unwrap_or_else(|| path.to_string()),
             interfaces: interface_names(),
             events,
             no_color: opts.no_color || crate::tui::ui::theme::Theme::no_color_env(),
             time_format: opts.time_format,
             prefs: opts.prefs,
             process_column,
+            open_first_crossing: opts.open_first_crossing,
             ..AppOptions::default()
         },
     );
@@ -194,6 +209,7 @@ pub fn run_live_on<B: Backend + clipboard::Clipboard>(
             program_output: opts.program_output.clone(),
             prefs: opts.prefs.clone(),
             process_column: config.owners.is_some(),
+            ..AppOptions::default()
         },
     );
     if let Some(filter) = opts.display_filter {

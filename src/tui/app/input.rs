@@ -33,13 +33,10 @@ impl App {
         if self.quiz_key(ev) {
             return;
         }
-        // The help says "any key closes": letters without a binding too; q still quits.
+        // The help scrolls with the moving keys; any other key closes it, letters without a
+        // binding too; q still quits.
         if self.help {
-            self.help = false;
-            if keymap::lookup(&ev) == Some(Action::Quit) {
-                self.request_quit();
-            }
-            return;
+            return self.help_key(keymap::lookup(&ev));
         }
         if let Some(action) = keymap::lookup(&ev) {
             self.handle(action);
@@ -150,6 +147,17 @@ impl App {
     }
 
     pub fn handle_mouse(&mut self, ev: MouseEvent) {
+        // Over the help the wheel scrolls it and a click closes it, as a key does: nothing
+        // underneath is touched.
+        if self.help {
+            match ev.kind {
+                MouseEventKind::ScrollDown => self.help_key(Some(Action::Down)),
+                MouseEventKind::ScrollUp => self.help_key(Some(Action::Up)),
+                MouseEventKind::Down(_) => self.help_key(None),
+                _ => {}
+            }
+            return;
+        }
         let at = Position::new(ev.column, ev.row);
         let panes = crate::tui::app::layout::packets(self.size, &self.split);
         let inside = |r: Rect| r.contains(at);

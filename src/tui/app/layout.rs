@@ -30,6 +30,11 @@ impl Default for PaneSplit {
     }
 }
 
+/// Lines of the help overlay that fit between its borders on a terminal `height` rows tall.
+pub fn help_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(2))
+}
+
 pub struct Screen {
     pub title: Rect,
     pub body: Rect,

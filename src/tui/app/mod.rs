@@ -11,6 +11,7 @@ mod copy;
 pub mod expert;
 pub mod filter;
 pub mod follow;
+pub mod help;
 mod input;
 pub mod io_graph;
 pub mod keymap;
@@ -123,6 +124,9 @@ pub struct AppOptions {
     /// machine, `sockeye run`, a file sockeye wrote them into): the Process column shows
     /// unless the preferences hide it.
     pub process_column: bool,
+    /// Open on the two-vantage ladder at the first segment seen at both ends of a link
+    /// (`lab run --capture both`), as soon as the store has paired it.
+    pub open_first_crossing: bool,
 }
 
 /// Most recent socket calls kept for display.
@@ -167,6 +171,8 @@ pub struct App {
     pub prompt: Option<Prompt>,
     pub message: Option<String>,
     pub help: bool,
+    /// The first line of the help overlay shown (it scrolls on small terminals).
+    pub help_top: usize,
     pub picker: Option<(Vec<String>, usize)>,
     pub interfaces: Vec<String>,
     pub replay: replay::Replay,
@@ -207,6 +213,9 @@ pub struct App {
     pub io_graph: io_graph::IoGraph,
     /// The TCP stream graph of the stream picked last.
     pub stevens: Option<stevens::Stevens>,
+    /// Still waiting to open on the first crossing (see [`AppOptions::open_first_crossing`]);
+    /// the user's first key ends the wait.
+    pub opening_crossing: bool,
 }
 
 impl App {
@@ -256,6 +265,7 @@ impl App {
             message: None,
             resolve_names: false,
             help: false,
+            help_top: 0,
             picker: None,
             interfaces: opts.interfaces,
             replay: replay::Replay::default(),
@@ -283,6 +293,7 @@ impl App {
             expert: expert::ExpertState::default(),
             io_graph: io_graph::IoGraph::default(),
             stevens: None,
+            opening_crossing: opts.open_first_crossing,
         };
         if let Some(prefs) = opts.prefs {
             // The user's colouring rules live beside the preferences file.
@@ -351,6 +362,7 @@ impl App {
             self.settle_selection();
             dirty = true;
         }
+        dirty |= self.open_first_crossing();
         self.ensure_visible();
         self.sync_stream();
         self.sync_narration();
@@ -382,12 +394,9 @@ impl App {
     /// Applies one action.
     pub fn handle(&mut self, action: Action) {
         self.message = None;
+        self.opening_crossing = false;
         if self.help {
-            self.help = false;
-            if action == Action::Quit {
-                self.request_quit();
-            }
-            return;
+            return self.help_key(Some(action));
         }
         if action == Action::Quiz {
             self.start_quiz(None);

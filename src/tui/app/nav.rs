@@ -84,7 +84,10 @@ pub(super) fn handle(app: &mut App, action: Action) {
                 app.picker = Some((app.interfaces.clone(), 0));
             }
         }
-        Action::Help => app.help = true,
+        Action::Help => {
+            app.help = true;
+            app.help_top = 0;
+        }
         // Handled by `super::teach` (and `follow`) before this function runs.
         Action::Explain | Action::Quiz | Action::Privacy | Action::FollowWrap => {}
         Action::StopReplay => stop_replay(app),

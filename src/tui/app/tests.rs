@@ -261,13 +261,16 @@ fn save_writes_the_visible_packets() {
 }
 
 #[test]
-fn help_closes_on_any_key_and_q_quits() {
+fn help_closes_on_any_key_but_the_scrolling_ones_and_q_quits() {
     let mut a = app("tcp_handshake.pcapng");
     type_keys(&mut a, "?");
     assert!(a.help);
     type_keys(&mut a, "j");
+    assert!(a.help, "j scrolls the help");
+    assert_eq!(a.selected, 0, "the key only scrolled the help");
+    type_keys(&mut a, "3");
     assert!(!a.help);
-    assert_eq!(a.selected, 0, "the key only closed the help");
+    assert_eq!(a.view, View::Packets, "the key only closed the help");
     type_keys(&mut a, "3\x1b");
     assert_eq!(a.view, View::Packets, "Esc goes back first");
     type_keys(&mut a, "q");

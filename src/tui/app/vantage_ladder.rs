@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 
 use crate::analysis::vantage::Pair;
 use crate::analysis::{AnalysisFlags, Role};
+use crate::endpoints::events::SocketEvent;
 use crate::store::{Kind, Store, StreamPackets};
 use crate::teach::ladder::{LabelState, Stage};
 
@@ -32,6 +33,18 @@ pub struct SightingRow {
     pub left: bool,
     /// Neither a paired departure nor a paired arrival: seen at one vantage point only.
     pub alone: bool,
+}
+
+/// A socket call of the built-in endpoints (or a traced program) on the connection, on the
+/// lifeline of the side that made it: `connect()` on the client's before its SYN leaves,
+/// `accept() returned` on the server's after the handshake's last ACK arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRow {
+    /// Where it goes on the time axis (see [`crate::endpoints::events::SocketEvent::placed_at`]).
+    pub rel_ns: i64,
+    /// Made on the left (client) side.
+    pub left: bool,
+    pub text: String,
 }
 
 /// One segment crossing the link: from the row it left on to the row it arrived on. Rows
@@ -72,6 +85,9 @@ pub struct VantageLadder {
     pub rows: Vec<SightingRow>,
     /// Crossings with an end among the rows shown, or passing them, by departure.
     pub crossings: Vec<Crossing>,
+    /// The socket calls made on the connection while the rows shown happened (the first
+    /// rows also take the calls before them), in placement order.
+    pub calls: Vec<CallRow>,
 }
 
 impl VantageLadder {
@@ -83,25 +99,59 @@ impl VantageLadder {
     }
 }
 
+impl super::App {
+    /// Opens on the two-vantage ladder at the first segment seen at both ends of the link,
+    /// once the store has paired it: its departing copy selected, as a teacher would pick
+    /// it (`lab run --capture both`). A capture without any pair says so when indexed.
+    /// Returns whether the screen changed.
+    pub(super) fn open_first_crossing(&mut self) -> bool {
+        if !self.opening_crossing {
+            return false;
+        }
+        let store = std::sync::Arc::clone(&self.store);
+        let store = crate::store::lock(&store);
+        match store.first_crossing() {
+            Some(departure) if departure < self.visible => {
+                self.opening_crossing = false;
+                self.selected = departure;
+                self.follow_tail = false;
+                self.view = super::View::Ladder;
+                true
+            }
+            None if store.done => {
+                self.opening_crossing = false;
+                self.message = Some("no segment was seen at both vantage points".into());
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// The two-vantage ladder of the TCP connection of packet `selected` (`height` rows around
 /// it, only packets below `visible`), when the pipeline paired sightings of that connection
 /// near those rows; `None` for a connection seen from one vantage point (the one-capture
-/// ladder draws it).
+/// ladder draws it). The socket calls among `events` made on the connection take rows of
+/// their own, within the same `height`.
 pub fn build(
     store: &Store,
     stream: &StreamPackets,
     selected: usize,
     visible: usize,
     height: usize,
+    events: &[SocketEvent],
 ) -> Option<VantageLadder> {
     let e = store.entry(selected).filter(|e| e.kind == Kind::Tcp)?;
     let all = stream.get(e.kind, e.stream)?;
     let all = &all[..all.partition_point(|&i| (i as usize) < visible)];
     let pos = all.partition_point(|&i| (i as usize) < selected);
-    let first = pos
-        .saturating_sub(height / 2)
-        .min(all.len().saturating_sub(height));
-    let end = (first + height).min(all.len());
+    let window = |rows: usize| {
+        let first = pos
+            .saturating_sub(rows / 2)
+            .min(all.len().saturating_sub(rows));
+        (first, (first + rows).min(all.len()))
+    };
+    let (mut first, mut end) = window(height);
     let ahead = (end + LOOKAHEAD).min(all.len());
     // Any pair near the rows shown tells which interface is which side.
     let nearby = all.get(first..ahead).unwrap_or_default().iter().chain(
@@ -116,6 +166,22 @@ pub fn build(
         .next()?;
 
     let (client, server) = ends(store, all)?;
+    let start = store.first_ts();
+    // One sighting fewer while the calls among them would not fit beside them (a window
+    // that shrinks may shed calls with its sightings, so one at a time).
+    let mut calls = calls_within(store, all, (first, end), (&client, &server), events);
+    while end - first + calls.len() > height && end - first > 1 {
+        (first, end) = window(end - first - 1);
+        calls = calls_within(store, all, (first, end), (&client, &server), events);
+    }
+    let calls = calls
+        .into_iter()
+        .map(|n| CallRow {
+            rel_ns: n.at_ns - start,
+            left: n.client_side,
+            text: n.text,
+        })
+        .collect();
     let sender = |i: usize| -> Option<String> {
         let d = store.dissect(i)?;
         let (src, _) = crate::dissect::ip_addresses(&d.packet)?;
@@ -128,7 +194,6 @@ pub fn build(
     } else {
         (arrival_iface, pair.departure.interface)
     };
-    let start = store.first_ts();
     let row_of = |i: usize| -> Option<isize> {
         let at = all.binary_search(&u32::try_from(i).ok()?).ok()?;
         Some(at as isize - first as isize)
@@ -205,7 +270,32 @@ pub fn build(
         first,
         rows,
         crossings,
+        calls,
     })
+}
+
+/// The calls on the connection `ends` placed while sightings `first..end` of `all`
+/// happened; the first sightings also take the calls before them, the last the calls after.
+fn calls_within(
+    store: &Store,
+    all: &[u32],
+    (first, end): (usize, usize),
+    (client, server): (&str, &str),
+    events: &[SocketEvent],
+) -> Vec<crate::teach::calls::CallNote> {
+    if events.is_empty() {
+        return Vec::new();
+    }
+    let ts = |at: usize| -> Option<i64> { Some(store.entry(*all.get(at)? as usize)?.ts_ns) };
+    let from = match first {
+        0 => i64::MIN,
+        _ => ts(first).unwrap_or(i64::MIN),
+    };
+    let until = match end >= all.len() {
+        true => i64::MAX,
+        false => ts(end.saturating_sub(1)).unwrap_or(i64::MAX),
+    };
+    crate::teach::calls::call_notes(client, server, events, from, until)
 }
 
 /// The connection's client and server: the first sender unless it is known to be the

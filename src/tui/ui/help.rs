@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
+use crate::tui::app::help;
 use crate::tui::app::keymap::{key_label, KEYMAP};
 use crate::tui::app::App;
 
@@ -35,13 +36,9 @@ pub fn entries() -> Vec<String> {
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let entries = entries();
-    let two = area.width >= 70;
+    let two = area.width >= help::TWO_COLUMNS_FROM;
     let col = if two { 38 } else { 36 };
-    let per_col = if two {
-        entries.len().div_ceil(2)
-    } else {
-        entries.len()
-    };
+    let per_col = help::key_rows(area.width);
     let mut lines: Vec<Line> = (0..per_col)
         .map(|i| {
             let left = entries.get(i).map_or("", String::as_str);
@@ -57,24 +54,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             ))
         })
         .collect();
-    // The notes go where there is room; every key comes first (80×24 holds just them).
-    for note in [
-        " In prompts (/ : w): Enter accepts, Esc cancels. Mouse: click, wheel.",
-        " In the / bar: ↑/↓ earlier filters, Tab completes. In X: Tab picks the set.",
-        " In follow: f ascii→hex→raw, L wrap, / n N find, w saves, y copies.",
-        " In expert info (8): Enter opens a message or goes to a packet; b back.",
-    ] {
-        if lines.len() + 2 < usize::from(area.height) {
-            lines.push(Line::raw(note));
-        }
-    }
-    let width = if two {
-        (2 * col + 3) as u16
-    } else {
-        (col + 3) as u16
-    };
+    // Every key first, then the notes; what does not fit is scrolled to.
+    lines.extend(help::note_lines(area.width).into_iter().map(Line::raw));
     let height = (lines.len() + 2) as u16;
-    let w = width.min(area.width);
+    let w = help::popup_width(area.width);
     let h = height.min(area.height);
     let popup = Rect::new(
         area.x + (area.width - w) / 2,
@@ -82,13 +65,29 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         w,
         h,
     );
+    // The state clamps on keys; a terminal made taller since needs it here too.
+    let top = help::clamp_top(app.help_top, area.width, area.height);
+    let shown = usize::from(h.saturating_sub(2));
+    let mut block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(crate::tui::ui::palette(app).border_focus)
+        .title(if top + shown < lines.len() || top > 0 {
+            " Keys — ↑↓ scroll, other keys close "
+        } else {
+            " Keys — any key closes "
+        });
+    let more = match (top > 0, top + shown < lines.len()) {
+        (true, true) => Some(" more ↑↓ "),
+        (false, true) => Some(" more ↓ "),
+        (true, false) => Some(" more ↑ "),
+        (false, false) => None,
+    };
+    if let Some(more) = more {
+        block = block.title_bottom(Line::raw(more).right_aligned());
+    }
     Clear.render(popup, buf);
     Paragraph::new(lines)
-        .block(
-            Block::new()
-                .borders(Borders::ALL)
-                .border_style(crate::tui::ui::palette(app).border_focus)
-                .title(" Keys — any key closes "),
-        )
+        .scroll((u16::try_from(top).unwrap_or(u16::MAX), 0))
+        .block(block)
         .render(popup, buf);
 }

@@ -29,6 +29,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             app.selected,
             app.visible,
             two_sides,
+            &app.events,
         );
         let ladder = match two_vantage {
             Some(_) => None,

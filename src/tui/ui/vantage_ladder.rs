@@ -3,7 +3,9 @@
 //! one the server side's, each with its own time axis; every row is one sighting, `●` on
 //! the side that saw it, and every segment is a sloped (stepped) arrow from the row it
 //! left on to the row it arrived on, its label where it leaves and its one-way delay where
-//! it arrives. The bottom line spells out the selected segment's crossing.
+//! it arrives. The socket calls made on the connection sit on their side's lifeline,
+//! between the sightings, by time. The bottom line spells out the selected segment's
+//! crossing.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -11,7 +13,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::tui::app::vantage_ladder::{delay_text, Crossing, SightingRow, VantageLadder};
+use crate::tui::app::vantage_ladder::{delay_text, CallRow, Crossing, SightingRow, VantageLadder};
 use crate::tui::app::App;
 
 /// Width of the `No. Time` columns before the left lifeline (as the one-capture ladder).
@@ -59,24 +61,37 @@ pub fn render(app: &App, ladder: &VantageLadder, height: usize, area: Rect, buf:
     ));
     lines.push(Line::raw(format!("{:PREFIX$}┬{}┬", "", " ".repeat(span))));
 
-    let rows = ladder.rows.len().min(height);
-    let mut grid: Vec<Vec<Cell>> = ladder
-        .rows
+    let items = merge_calls(ladder);
+    let shown = &items[..items.len().min(height)];
+    let mut grid: Vec<Vec<Cell>> = shown
         .iter()
-        .take(rows)
-        .map(|r| lifelines(r, span))
+        .map(|item| match item {
+            Item::Sighting(r) => lifelines(r, span),
+            Item::Call(call) => call_cells(app, call, span),
+        })
         .collect();
+    // Crossings go from line to line: a call between its departure and its arrival is
+    // one more step of its staircase.
+    let line_of = line_map(ladder, &items);
+    let on_lines = |c: &Crossing| Crossing {
+        from_row: line_of(c.from_row),
+        to_row: line_of(c.to_row),
+        ..c.clone()
+    };
     // The selected segment's arrow is drawn last, on top of any it crosses.
     let selected = ladder.crossing_of(app.selected);
     let is_selected = |c: &Crossing| selected.is_some_and(|s| std::ptr::eq(s, c));
     for c in ladder.crossings.iter().filter(|c| !is_selected(c)) {
-        draw(&mut grid, c, span, crossing_style(app, c, false));
+        draw(&mut grid, &on_lines(c), span, crossing_style(app, c, false));
     }
     if let Some(c) = selected {
-        draw(&mut grid, c, span, crossing_style(app, c, true));
+        draw(&mut grid, &on_lines(c), span, crossing_style(app, c, true));
     }
-    for (row, cells) in ladder.rows.iter().zip(grid) {
-        lines.push(row_line(app, ladder, row, cells, note_width));
+    for (item, cells) in shown.iter().zip(grid) {
+        lines.push(match item {
+            Item::Sighting(row) => row_line(app, ladder, row, cells, note_width),
+            Item::Call(call) => call_line(call, cells),
+        });
     }
     while lines.len() < height + 3 {
         lines.push(Line::raw(format!("{:PREFIX$}│{}│", "", " ".repeat(span))));
@@ -85,6 +100,104 @@ pub fn render(app: &App, ladder: &VantageLadder, height: usize, area: Rect, buf:
         lines.push(Line::styled(super::fit(&line, width), palette.header));
     }
     Paragraph::new(lines).block(block).render(area, buf);
+}
+
+/// One line of the ladder: a sighting, or a socket call on its side's lifeline.
+enum Item<'a> {
+    Sighting(&'a SightingRow),
+    Call(&'a CallRow),
+}
+
+/// The sightings and the calls merged by time; a call goes before a sighting of the same
+/// instant (a call returns after the packet it sent).
+fn merge_calls(ladder: &VantageLadder) -> Vec<Item<'_>> {
+    let mut items = Vec::with_capacity(ladder.rows.len() + ladder.calls.len());
+    let mut calls = ladder.calls.iter().peekable();
+    for row in &ladder.rows {
+        while let Some(call) = calls.next_if(|c| c.rel_ns <= row.rel_ns) {
+            items.push(Item::Call(call));
+        }
+        items.push(Item::Sighting(row));
+    }
+    items.extend(calls.map(Item::Call));
+    items
+}
+
+/// The line of sighting row `r` (rows count from the first shown and may lie outside
+/// them: those keep their distance from the first or the last line).
+fn line_map<'a>(ladder: &VantageLadder, items: &'a [Item<'_>]) -> impl Fn(isize) -> isize + 'a {
+    let lines: Vec<isize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| matches!(item, Item::Sighting(_)))
+        .map(|(line, _)| line as isize)
+        .collect();
+    let rows = ladder.rows.len() as isize;
+    let total = items.len() as isize;
+    move |r| {
+        if r < 0 {
+            r
+        } else if r >= rows {
+            total + (r - rows)
+        } else {
+            usize::try_from(r)
+                .ok()
+                .and_then(|r| lines.get(r).copied())
+                .unwrap_or(r)
+        }
+    }
+}
+
+/// A call's cells: both lifelines, and `● connect()` beside the one that made it.
+fn call_cells(app: &App, call: &CallRow, span: usize) -> Vec<Cell> {
+    let mut cells = vec![(' ', Style::new()); span + 2];
+    if let Some(c) = cells.first_mut() {
+        *c = ('│', Style::new());
+    }
+    if let Some(c) = cells.last_mut() {
+        *c = ('│', Style::new());
+    }
+    let last = span.saturating_sub(1) as isize;
+    let text = super::fit(&format!("● {}", call.text), span.saturating_sub(2));
+    let dim = crate::tui::ui::palette(app).dim;
+    // Written from the caller's lifeline inwards, as an arrow's label is.
+    write_text(&mut cells, 1, &text, call.left, last, dim);
+    cells
+}
+
+/// A call's line: its time on its side's axis, no packet number.
+fn call_line<'a>(call: &CallRow, cells: Vec<Cell>) -> Line<'a> {
+    // A call before the capture's first packet (the server's bind() and listen()) is
+    // told as that much earlier.
+    let time = match call.rel_ns {
+        ns if ns < 0 => format!("-{}", time_text(ns.saturating_neg())),
+        ns => time_text(ns),
+    };
+    let (left_time, right_time) = if call.left {
+        (time.as_str(), "")
+    } else {
+        ("", time.as_str())
+    };
+    let mut spans = vec![Span::raw(format!("{:>6} {left_time:>9}  ", ""))];
+    spans.extend(cell_spans(cells));
+    spans.push(Span::raw(format!(" {right_time:<9} ")));
+    Line::from(spans)
+}
+
+/// Neighbouring cells of one style as one span.
+fn cell_spans<'a>(cells: Vec<Cell>) -> Vec<Span<'a>> {
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_style = Style::new();
+    for (ch, style) in cells {
+        if style != run_style && !run.is_empty() {
+            spans.push(Span::styled(std::mem::take(&mut run), run_style));
+        }
+        run_style = style;
+        run.push(ch);
+    }
+    spans.push(Span::styled(run, run_style));
+    spans
 }
 
 /// A heads line: the left head over the left lifeline, the right one ending over the
@@ -264,17 +377,7 @@ fn row_line<'a>(
         if chosen { ">" } else { " " },
         row.index + 1
     ))];
-    // Neighbouring cells of one style become one span.
-    let mut run = String::new();
-    let mut run_style = Style::new();
-    for (ch, style) in cells {
-        if style != run_style && !run.is_empty() {
-            spans.push(Span::styled(std::mem::take(&mut run), run_style));
-        }
-        run_style = style;
-        run.push(ch);
-    }
-    spans.push(Span::styled(run, run_style));
+    spans.extend(cell_spans(cells));
     spans.push(Span::raw(format!(" {right_time:<9} ")));
     let note = if row.alone {
         "one side only".to_string()
