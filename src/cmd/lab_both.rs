@@ -6,7 +6,6 @@
 //! side and the endpoints' socket calls beside the packets.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -153,8 +152,17 @@ fn show_ui(name: &str, sides: &BothSides, write: Option<&str>) -> Result<ExitCod
     let (path, temp) = match kept {
         Some(p) => (p.to_string(), None),
         None => {
-            let temp = TempCapture::create()?;
-            let p = temp.path_text();
+            // A directory of its own, made afresh and readable by this user only (a
+            // root-run lab must not follow a link someone planted in /tmp).
+            let temp = tempfile::Builder::new()
+                .prefix("sockeye-lab-")
+                .tempdir()
+                .map_err(|e| EndpointError::Failed(format!("cannot create a directory: {e}")))?;
+            let p = temp
+                .path()
+                .join("both-sides.pcapng")
+                .to_string_lossy()
+                .into_owned();
             write_sides(&p, &sides.frames, sides.interfaces.clone(), &sides.calls)?;
             (p, Some(temp))
         }
@@ -182,47 +190,4 @@ fn show_ui(name: &str, sides: &BothSides, write: Option<&str>) -> Result<ExitCod
     crate::capture::drop_privileges().map_err(|e| fail(&e))?;
     crate::tui::run_app(&mut app).map_err(|e| fail(&e))?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// A capture file in a directory of its own (created afresh, readable by this user only:
-/// a root-run lab must not follow a link someone planted in /tmp), removed with it on drop.
-struct TempCapture {
-    dir: PathBuf,
-}
-
-impl TempCapture {
-    fn create() -> Result<TempCapture, EndpointError> {
-        use std::os::unix::fs::DirBuilderExt;
-        let base = std::env::temp_dir();
-        let fail = |dir: &std::path::Path, e: &dyn std::fmt::Display| {
-            EndpointError::Failed(format!("cannot create {}: {e}", dir.display()))
-        };
-        // Another name when one exists (left by a process killed before it cleaned up,
-        // whose pid this one reuses): never into a directory this run did not make.
-        let mut last = base.clone();
-        for n in 0..16 {
-            let dir = base.join(format!("sockeye-lab-{}-{n}", std::process::id()));
-            match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
-                Ok(()) => return Ok(TempCapture { dir }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = dir,
-                Err(e) => return Err(fail(&dir, &e)),
-            }
-        }
-        Err(fail(&last, &"it exists, and so do the other names tried"))
-    }
-
-    fn path(&self) -> PathBuf {
-        self.dir.join("both-sides.pcapng")
-    }
-
-    fn path_text(&self) -> String {
-        self.path().to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for TempCapture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(self.path());
-        let _ = std::fs::remove_dir(&self.dir);
-    }
 }

@@ -55,7 +55,7 @@ impl Drop for EndSockeye {
     }
 }
 
-/// The lab's private temporary captures (`sockeye-lab-PID`) in the temporary directory.
+/// The lab's private temporary captures (`sockeye-lab-XXXXXX`) in the temporary directory.
 fn lab_temp_dirs() -> Vec<String> {
     std::fs::read_dir(std::env::temp_dir())
         .map(|dir| {
