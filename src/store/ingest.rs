@@ -80,23 +80,28 @@ impl Batcher {
         progress: (u64, u64),
         comment: bool,
     ) -> Option<String> {
-        let d = self.dissector.dissect(frame);
-        let comment = comment
-            .then(|| d.process.as_ref().map(|p| p.comment()))
-            .flatten();
-        for placed in &d.app.messages {
-            if let crate::dissect::app::Message::Dns(dns) = &placed.message {
-                self.hosts_changed |= self.hosts.learn(dns, d.info.number);
+        let (batch, hosts, copy) = (&mut self.batch, &mut self.hosts, self.copy);
+        let mut hosts_changed = false;
+        // Lent, not returned: see `Dissector::dissect_with`.
+        let comment = self.dissector.dissect_with(frame, |d| {
+            for placed in &d.app.messages {
+                if let crate::dissect::app::Message::Dns(dns) = &placed.message {
+                    hosts_changed |= hosts.learn(dns, d.info.number);
+                }
             }
-        }
-        let offset = if self.copy {
-            let at = self.batch.bytes.len() as u64;
-            self.batch.bytes.extend_from_slice(frame.data);
-            at
-        } else {
-            file_offset
-        };
-        self.batch.push(&d, offset, frame.link);
+            let offset = if copy {
+                let at = batch.bytes.len() as u64;
+                batch.bytes.extend_from_slice(frame.data);
+                at
+            } else {
+                file_offset
+            };
+            batch.push(d, offset, frame.link);
+            comment
+                .then(|| d.process.as_ref().map(|p| p.comment()))
+                .flatten()
+        });
+        self.hosts_changed |= hosts_changed;
         if self.batch.len() >= FLUSH_BATCH
             || self.batch.bytes.len() >= FLUSH_BYTES
             || (self.batch.len() % 64 == 0 && self.last_flush.elapsed() >= FLUSH_EVERY)

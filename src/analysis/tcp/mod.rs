@@ -279,6 +279,7 @@ impl TcpTable {
     pub fn process(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
         let mut out = None;
         self.process_into(seg, &mut out);
+        // `process_into` always fills `out`; the fallback only keeps this total.
         out.unwrap_or_else(|| TcpFacts::unanalysed(0, seg))
     }
 
