@@ -46,6 +46,20 @@ impl ConvStats {
         }
     }
 
+    /// The conversation's key, as [`ConvKey::new`] made it.
+    pub(crate) fn key(&self) -> ConvKey {
+        match self.a_side {
+            KeySide::Lo => ConvKey {
+                lo: self.a,
+                hi: self.b,
+            },
+            KeySide::Hi => ConvKey {
+                lo: self.b,
+                hi: self.a,
+            },
+        }
+    }
+
     pub(crate) fn count(&mut self, from: KeySide, frame_len: u32, ts_ns: i64) {
         if from == self.a_side {
             self.frames_a_to_b += 1;

@@ -1,4 +1,4 @@
-//! A small, fast, non-cryptographic hasher for the conversation maps (the FxHash mix used
+//! A small, fast, non-cryptographic hasher for the conversation index (the FxHash mix used
 //! by rustc). Keys are 5-tuples read from packets; SipHash's DoS resistance is not worth
 //! its cost at several million lookups per second, and a hostile capture can at worst make
 //! lookups slower, never wrong.
@@ -51,4 +51,3 @@ impl Hasher for FxHasher {
 }
 
 pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
-pub type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuildHasher>;

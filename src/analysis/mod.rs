@@ -44,6 +44,7 @@
 )]
 
 mod chunked;
+mod conv_index;
 pub mod conversations;
 pub mod flags;
 pub mod follow;

@@ -3,8 +3,8 @@
 use std::net::IpAddr;
 
 use crate::analysis::chunked::Chunked;
+use crate::analysis::conv_index::ConvIndex;
 use crate::analysis::conversations::ConvStats;
-use crate::analysis::hash::FxHashMap;
 use crate::analysis::key::{ConvKey, Endpoint};
 
 /// One UDP datagram as the decoder hands it to the analysis.
@@ -34,7 +34,7 @@ pub struct UdpFacts {
 
 #[derive(Debug, Default)]
 pub(crate) struct UdpTable {
-    by_key: FxHashMap<ConvKey, usize>,
+    by_key: ConvIndex,
     pub convs: Chunked<ConvStats>,
 }
 
@@ -49,13 +49,17 @@ impl UdpTable {
             port: d.dst_port,
         };
         let (key, side) = ConvKey::new(src, dst);
-        let idx = match self.by_key.get(&key) {
-            Some(&i) => i,
+        let convs = &self.convs;
+        let found = self.by_key.get(&key, |i| convs.get(i).map(ConvStats::key));
+        let idx = match found {
+            Some(i) => i,
             None => {
                 let i = self.convs.len();
                 self.convs
                     .push(ConvStats::new(i as u64, &key, side, d.ts_ns));
-                self.by_key.insert(key, i);
+                let convs = &self.convs;
+                self.by_key
+                    .set(&key, i, |j| convs.get(j).map(ConvStats::key));
                 i
             }
         };

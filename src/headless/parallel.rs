@@ -26,7 +26,7 @@ use crate::frame::{Direction, Frame, LinkType, TimestampNs};
 
 /// Frames per batch: big enough that the channel costs nothing per frame, small enough
 /// that the first lines come at once.
-const BATCH_FRAMES: usize = 1024;
+const BATCH_FRAMES: usize = 512;
 /// Batches handed over and not yet written back.
 const IN_FLIGHT: usize = 2;
 

@@ -14,9 +14,9 @@ pub use info::{DirectionInfo, TcpStreamInfo};
 pub use state::{ConnState, Handshake, Role};
 
 use crate::analysis::chunked::Chunked;
+use crate::analysis::conv_index::ConvIndex;
 use crate::analysis::conversations::ConvStats;
 use crate::analysis::flags::{AnalysisFlag, AnalysisFlags};
-use crate::analysis::hash::FxHashMap;
 use crate::analysis::key::{ConvKey, Endpoint, KeySide};
 use crate::analysis::seq::SeqNum;
 use flow::Flow;
@@ -187,7 +187,7 @@ impl TcpConv {
 /// All TCP conversations seen so far.
 #[derive(Debug, Default)]
 pub(crate) struct TcpTable {
-    by_key: FxHashMap<ConvKey, usize>,
+    by_key: ConvIndex,
     pub convs: Chunked<TcpConv>,
 }
 
@@ -235,8 +235,12 @@ impl TcpTable {
         let flags = seg.flags;
         let mut reused = false;
 
-        let mut idx = match self.by_key.get(&key) {
-            Some(&i) => i,
+        let convs = &self.convs;
+        let found = self
+            .by_key
+            .get(&key, |i| convs.get(i).map(|c| c.stats.key()));
+        let mut idx = match found {
+            Some(i) => i,
             None => self.create(key, side, seg),
         };
         // A SYN with a new ISN on a known 5-tuple starts a new stream (port reuse); the
@@ -366,7 +370,9 @@ impl TcpTable {
     fn create(&mut self, key: ConvKey, side: KeySide, seg: &TcpSegment<'_>) -> usize {
         let idx = self.convs.len();
         self.convs.push(TcpConv::new(idx as u64, seg, &key, side));
-        self.by_key.insert(key, idx);
+        let convs = &self.convs;
+        self.by_key
+            .set(&key, idx, |i| convs.get(i).map(|c| c.stats.key()));
         idx
     }
 }
