@@ -36,7 +36,8 @@ const TAG_ORDER: [AnalysisFlag; 15] = [
 /// Protocol and Info of the innermost decoded layer below the application. `ports`: name
 /// the ports as tshark's `-N t` does (`http(80)`).
 pub fn base(packet: &Packet<'_>, tcp: Option<&TcpFacts>, ports: bool) -> (&'static str, String) {
-    let mut info = String::new();
+    // Room for a TCP line with options: grown from empty it was reallocated four times.
+    let mut info = String::with_capacity(128);
     let protocol = match packet.layers.last().map(|l| &l.header) {
         Some(Header::Tcp(_)) => {
             tcp_info(packet, tcp, ports, &mut info);
@@ -192,7 +193,9 @@ pub fn tcp_info(packet: &Packet<'_>, facts: Option<&TcpFacts>, ports: bool, out:
     let _ = write_port(out, Transport::Tcp, tcp.source_port(), ports);
     out.push_str(" → ");
     let _ = write_port(out, Transport::Tcp, tcp.destination_port(), ports);
-    let _ = write!(out, " [{}]", flag_names(&tcp));
+    out.push_str(" [");
+    write_flag_names(&tcp, out);
+    out.push(']');
     let (seq, ack, win) = match facts {
         Some(f) => (f.seq_rel, f.ack_rel, f.window_size),
         None => (
@@ -201,15 +204,22 @@ pub fn tcp_info(packet: &Packet<'_>, facts: Option<&TcpFacts>, ports: bool, out:
             u64::from(tcp.window_size()),
         ),
     };
-    let _ = write!(out, " Seq={seq}");
+    // Numbers through itoa: every TCP packet's Info has four or more.
+    let mut digits = itoa::Buffer::new();
+    out.push_str(" Seq=");
+    out.push_str(digits.format(seq));
     if tcp.ack() {
-        let _ = write!(out, " Ack={ack}");
+        out.push_str(" Ack=");
+        out.push_str(digits.format(ack));
     }
-    let _ = write!(out, " Win={win}");
+    out.push_str(" Win=");
+    out.push_str(digits.format(win));
     if tcp.urg() {
-        let _ = write!(out, " Urg={}", tcp.urgent_pointer());
+        out.push_str(" Urg=");
+        out.push_str(digits.format(tcp.urgent_pointer()));
     }
-    let _ = write!(out, " Len={}", packet.tcp_len.unwrap_or(0));
+    out.push_str(" Len=");
+    out.push_str(digits.format(packet.tcp_len.unwrap_or(0)));
     // SACK edges are shown relative to the acknowledged direction's first sequence number.
     let ack_base = facts.map_or(0, |f| tcp.acknowledgment_number().wrapping_sub(f.ack_rel));
     let options = tcp
@@ -227,7 +237,10 @@ pub fn tcp_info(packet: &Packet<'_>, facts: Option<&TcpFacts>, ports: bool, out:
             }
             TcpOptionElement::SelectiveAcknowledgementPermitted => out.push_str(" SACK_PERM"),
             TcpOptionElement::Timestamp(val, ecr) => {
-                let _ = write!(out, " TSval={val} TSecr={ecr}");
+                out.push_str(" TSval=");
+                out.push_str(digits.format(val));
+                out.push_str(" TSecr=");
+                out.push_str(digits.format(ecr));
             }
             TcpOptionElement::SelectiveAcknowledgement(first, rest) => {
                 for (l, r) in std::iter::once(first).chain(rest.into_iter().flatten()) {
@@ -247,6 +260,13 @@ pub fn tcp_info(packet: &Packet<'_>, facts: Option<&TcpFacts>, ports: bool, out:
 /// `SYN, ACK`: the set flags in tshark's order, `<None>` when none is (the one spelling
 /// of the flags: the Info column, the ladders and the packet list use it).
 pub fn flag_names(tcp: &etherparse::TcpHeaderSlice<'_>) -> String {
+    let mut out = String::new();
+    write_flag_names(tcp, &mut out);
+    out
+}
+
+/// [`flag_names`] appended to `out`.
+pub fn write_flag_names(tcp: &etherparse::TcpHeaderSlice<'_>, out: &mut String) {
     let names = [
         (tcp.fin(), "FIN"),
         (tcp.syn(), "SYN"),
@@ -258,15 +278,16 @@ pub fn flag_names(tcp: &etherparse::TcpHeaderSlice<'_>) -> String {
         (tcp.cwr(), "CWR"),
         (tcp.ns(), "AE"),
     ];
-    let set: Vec<&str> = names
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, n)| *n)
-        .collect();
-    if set.is_empty() {
-        "<None>".to_string()
-    } else {
-        set.join(", ")
+    let mut any = false;
+    for (_, name) in names.iter().filter(|(on, _)| *on) {
+        if any {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+        any = true;
+    }
+    if !any {
+        out.push_str("<None>");
     }
 }
 
