@@ -123,12 +123,15 @@ pub fn headless(job: &MergeJob, plan: Plan) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let stats = (!plan.stats.is_empty()).then(|| Stats::new(&plan.stats));
+    let line_buffered = plan.line_buffered || (live && io::IsTerminal::is_terminal(&io::stdout()));
+    // Merged complete files are read as one complete file is: lines and rows formatted a
+    // batch at a time on a second thread.
     let mut printer = Printer::new(plan.config)
         .with_display_filter(plan.display_filter)
         .with_capture_filter(plan.capture_filter)
-        .with_time_format(plan.time_format);
+        .with_time_format(plan.time_format)
+        .with_parallel_lines(!live && !line_buffered);
     let stdout = io::stdout();
-    let line_buffered = plan.line_buffered || (live && io::IsTerminal::is_terminal(&io::stdout()));
     let mut out: Box<dyn Write> = if line_buffered {
         Box::new(io::LineWriter::new(stdout.lock()))
     } else {
