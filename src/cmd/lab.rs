@@ -1,6 +1,5 @@
 //! `sockeye serve`, `sockeye send` and `sockeye lab`: the built-in endpoints' commands.
 
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -8,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::endpoints::capture::{
-    capture_while, packet_lines, scenario_frames, write_frames, write_frames_and_calls, PacketTap,
+    capture_while, packet_lines, ports_of, scenario_frames, write_frames, write_frames_and_calls,
+    PacketTap,
 };
 use crate::endpoints::client::{self, pattern_payload, ClientConfig, MAX_PAYLOAD};
 use crate::endpoints::events::{EventLog, EventSink, PrintSink};
@@ -167,13 +167,7 @@ fn lab_run(r: LabRun) -> Result<ExitCode, EndpointError> {
         None => (scenarios::run(info.name, &cfg, sink), Vec::new()),
     };
     let events = log.snapshot();
-    let ports: HashSet<u16> = events
-        .iter()
-        .flat_map(|e| [e.local, e.peer])
-        .flatten()
-        .map(|a| a.port())
-        .filter(|p| *p != 0)
-        .collect();
+    let ports = ports_of(&events);
     let frames = scenario_frames(&frames, &ports);
     let packets = if r.trace {
         packet_lines(&frames)

@@ -5,13 +5,12 @@
 //! printed as text. With `-w` the capture is saved as one pcapng with an interface per
 //! side and the endpoints' socket calls beside the packets.
 
-use std::collections::HashSet;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::endpoints::capture::{capture_while, scenario_frames, write_sides, PacketTap};
+use crate::endpoints::capture::{capture_while, ports_of, scenario_frames, write_sides, PacketTap};
 use crate::endpoints::events::{EventLog, EventSink, SocketEvent};
 use crate::endpoints::netns::{self, Lab};
 use crate::endpoints::scenarios::{self, ScenarioConfig, ScenarioReport};
@@ -47,13 +46,7 @@ pub(super) fn capture(
         capture_while(server_tap, linger, || scenarios::run(name, cfg, sink))
     });
     let calls = log.snapshot();
-    let ports: HashSet<u16> = calls
-        .iter()
-        .flat_map(|e| [e.local, e.peer])
-        .flatten()
-        .map(|a| a.port())
-        .filter(|p| *p != 0)
-        .collect();
+    let ports = ports_of(&calls);
     let mut frames: Vec<OwnedFrame> = Vec::new();
     for (interface, side) in [(0u32, &client_frames), (1, &server_frames)] {
         for f in scenario_frames(side, &ports) {

@@ -3,7 +3,6 @@
 //! program, then shows calls and packets together: the live UI on a terminal, or printed
 //! (`--trace` interleaves them as `lab run --trace` does).
 
-use std::collections::HashSet;
 use std::ffi::OsString;
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,7 +12,8 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 
 use crate::endpoints::capture::{
-    capture_while, packet_lines, scenario_frames, write_frames_and_calls, PacketTap, TapFrame,
+    capture_while, packet_lines, ports_of, scenario_frames, write_frames_and_calls, PacketTap,
+    TapFrame,
 };
 use crate::endpoints::events::{EventLog, EventSink, PrintSink, SocketEvent, Tee};
 use crate::endpoints::trace::merge_by_start;
@@ -181,13 +181,7 @@ fn program_frames<'a>(
     if !args.host {
         return frames.iter().collect();
     }
-    let ports: HashSet<u16> = events
-        .iter()
-        .flat_map(|e| [e.local, e.peer])
-        .flatten()
-        .map(|a| a.port())
-        .filter(|p| *p != 0)
-        .collect();
+    let ports = ports_of(events);
     scenario_frames(frames, &ports)
 }
 

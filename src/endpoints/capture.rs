@@ -111,6 +111,18 @@ pub fn capture_while<T>(
     (out, frames)
 }
 
+/// The ports the socket calls `events` name (bound, connected or peers'): what tells a
+/// scenario's or a traced program's packets from the rest on a shared link.
+pub fn ports_of(events: &[crate::endpoints::events::SocketEvent]) -> HashSet<u16> {
+    events
+        .iter()
+        .flat_map(|e| [e.local, e.peer])
+        .flatten()
+        .map(|a| a.port())
+        .filter(|p| *p != 0)
+        .collect()
+}
+
 /// The frames that belong to a scenario: TCP/UDP with one of `ports` on either side, plus
 /// ARP and ICMP (few, and the lab's point). On a shared `lo` this drops everybody else's
 /// loopback traffic.
