@@ -89,11 +89,27 @@ fn pty(cols: u16, rows: u16) -> (OwnedFd, OwnedFd) {
     unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) }
 }
 
+#[test]
+fn a_closed_pty_without_any_signal_ends_the_ui() {
+    // Within a second, as the issue asks; a machine too busy to schedule sockeye in time
+    // gets two more tries, but a UI that never notices fails every one.
+    let mut tries = Vec::new();
+    for _ in 0..3 {
+        let took = close_the_pty_under_the_ui();
+        tries.push(took);
+        if took.is_some_and(|t| t <= Duration::from_secs(1)) {
+            return;
+        }
+    }
+    panic!("sockeye did not end within a second of its pty closing: {tries:?}");
+}
+
+/// Starts the replay UI on a pty, closes the pty once it drew, and returns how long sockeye
+/// took to end (None: still running after 3 s, then killed).
 // The child is reaped by `try_wait` when it ends, or killed and waited for.
 #[allow(clippy::zombie_processes)]
-#[test]
 #[allow(unsafe_code)] // openpty/fcntl: no safe wrapper in std or the kit
-fn a_closed_pty_without_any_signal_ends_the_ui() {
+fn close_the_pty_under_the_ui() -> Option<Duration> {
     let (master, slave) = pty(100, 30);
     let capture = support::textbook("tcp_retransmissions.pcapng");
     // No new session: the pty is not sockeye's controlling terminal, so closing it sends
@@ -138,8 +154,7 @@ fn a_closed_pty_without_any_signal_ends_the_ui() {
         let _ = child.wait();
     }
     assert!(drew, "the UI did not draw on the pty");
-    assert!(status.is_some(), "sockeye kept running on a closed pty");
-    assert!(took <= Duration::from_secs(1), "it took {took:?} to notice");
+    status.map(|_| took)
 }
 
 #[test]
