@@ -80,7 +80,10 @@ impl Analyzer {
 
     /// Analyzes the next TCP segment (call in capture order).
     pub fn tcp(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
-        self.tcp.process(seg)
+        let mut out = None;
+        self.tcp.process_into(seg, &mut out);
+        // `process_into` always fills `out`; the fallback only keeps this total.
+        out.unwrap_or_else(|| TcpFacts::unanalysed(0, seg))
     }
 
     /// [`Self::tcp`] writing the facts into `out` (the dissection's slot) rather than

@@ -19,6 +19,16 @@ pub use ports::{port_display, port_name, write_port, Transport};
 
 use crate::decode::{Header, Packet};
 
+/// The text of a table packed into the binary with deflate (Wireshark's `manuf` and
+/// `services`). It unpacks unless the build is broken, and then it is empty: every
+/// address and port simply prints as numbers.
+fn unpack(packed: &[u8]) -> String {
+    miniz_oxide::inflate::decompress_to_vec(packed)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default()
+}
+
 /// What to resolve: tshark's `-N` letters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Resolve {

@@ -114,15 +114,7 @@ fn mask(bits: u8) -> u64 {
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        // The packed table is part of the binary: it unpacks unless the build is broken,
-        // and then every address simply prints as numbers.
-        let text = miniz_oxide::inflate::decompress_to_vec(PACKED)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default();
-        Table::parse(text)
-    })
+    TABLE.get_or_init(|| Table::parse(super::unpack(PACKED)))
 }
 
 fn as_u64(mac: [u8; 6]) -> u64 {

@@ -81,15 +81,7 @@ impl Table {
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        // The packed table is part of the binary: it unpacks unless the build is broken,
-        // and then every port simply prints as a number.
-        let text = miniz_oxide::inflate::decompress_to_vec(PACKED)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default();
-        Table::parse(text)
-    })
+    TABLE.get_or_init(|| Table::parse(super::unpack(PACKED)))
 }
 
 /// The service name of `port`, if Wireshark's table has one.

@@ -113,7 +113,7 @@ pub struct TcpFacts {
 
 impl TcpFacts {
     /// A segment's stream and raw numbers, without any analysis.
-    fn unanalysed(stream: u64, seg: &TcpSegment<'_>) -> Self {
+    pub(crate) fn unanalysed(stream: u64, seg: &TcpSegment<'_>) -> Self {
         TcpFacts {
             stream,
             seq_rel: seg.seq,
@@ -280,16 +280,8 @@ impl TcpTable {
         self.convs.get(idx).map_or(idx as u64, |c| c.stats.stream)
     }
 
-    pub fn process(&mut self, seg: &TcpSegment<'_>) -> TcpFacts {
-        let mut out = None;
-        self.process_into(seg, &mut out);
-        // `process_into` always fills `out`; the fallback only keeps this total.
-        out.unwrap_or_else(|| TcpFacts::unanalysed(0, seg))
-    }
-
-    /// [`Self::process`] writing the facts where the caller keeps them: the per-frame
-    /// pipeline's way, since returning the 200-byte facts and wrapping them in an Option
-    /// copied them twice per segment.
+    /// Analyzes `seg`, writing its facts where the caller keeps them: returning the
+    /// 200-byte facts and wrapping them in an Option copied them twice per segment.
     pub fn process_into(&mut self, seg: &TcpSegment<'_>, out: &mut Option<TcpFacts>) {
         let (idx, side, reused) = self.locate(seg);
         let seq = SeqNum(seg.seq);

@@ -242,7 +242,9 @@ impl AppFacts {
         udp: Option<&UdpFacts>,
         reassembled: Option<&IpDefragPayloadVec>,
     ) -> AppFacts {
-        AppTracker::default().observe(packet, frame, tcp, udp, reassembled)
+        let mut facts = AppFacts::default();
+        AppTracker::default().observe_into(packet, frame, tcp, udp, reassembled, &mut facts);
+        facts
     }
 
     /// Roughly the heap bytes these facts hold (for a store's memory limit).

@@ -60,22 +60,8 @@ fn bound<K, V>(map: &mut HashMap<K, V>, cap: usize) {
 }
 
 impl AppTracker {
-    /// Computes the application facts of one frame (after its analysis).
-    pub fn observe(
-        &mut self,
-        packet: &Packet<'_>,
-        frame: u64,
-        tcp: Option<&TcpFacts>,
-        udp: Option<&UdpFacts>,
-        reassembled: Option<&IpDefragPayloadVec>,
-    ) -> AppFacts {
-        let mut facts = AppFacts::default();
-        self.observe_into(packet, frame, tcp, udp, reassembled, &mut facts);
-        facts
-    }
-
-    /// [`Self::observe`] filling `facts` (a fresh default, where the dissection keeps it)
-    /// rather than returning them: the per-frame pipeline's way, which spares a copy.
+    /// Takes in one frame (call in capture order) and fills `facts`, a fresh default where
+    /// the dissection keeps them: filled in place, not returned, which spares a copy.
     pub fn observe_into(
         &mut self,
         packet: &Packet<'_>,
